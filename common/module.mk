@@ -1,0 +1,2 @@
+# common/: small pieces every library shares (netlink with extended ack).
+LIB_SRCS += common/nl.c

@@ -1,0 +1,29 @@
+#!/bin/bash
+# Install the Debian 12 packages TNA needs to build, test, demo and bench.
+# Only what is missing is installed; nothing happens when all are present.
+set -euo pipefail
+
+PKGS=(
+	make gcc clang llvm pkg-config
+	bpftool libbpf-dev libelf-dev zlib1g-dev
+	libmnl-dev libpci-dev libjson-c-dev
+	iproute2 ethtool pciutils nftables iptables tcpdump
+	python3-scapy graphviz gnuplot-nox
+)
+
+missing=()
+for p in "${PKGS[@]}"; do
+	st=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)
+	[[ $st == "install ok installed" ]] || missing+=("$p")
+done
+[[ ${#missing[@]} -eq 0 ]] && exit 0
+
+if [[ $(id -u) -ne 0 ]]; then
+	echo "install-deps: missing Debian packages: ${missing[*]}" >&2
+	echo "install-deps: run as root (or: sudo apt-get install ${missing[*]})" >&2
+	exit 1
+fi
+echo "install-deps: installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

@@ -1,0 +1,45 @@
+#!/bin/bash
+# Run every test: unit binaries ($BUILD/tests/test_*) and netns integration
+# scripts (tests/integration/test_*.sh, tests/*/test_*.sh).  Optional $1 is
+# a pattern on the test name.  A test exits 0 = pass, 77 = skip (it prints the
+# reason), anything else = fail.  Ends with the line "N passed, N failed, N skipped".
+set -u
+cd "$(dirname "$0")/.."
+BUILD=${BUILD:-build}
+export BUILD TNA_ROOT=$PWD TNA_BIN=$PWD/$BUILD/bin
+pattern=${1:-}
+pass=0 fail=0 skip=0 failed=()
+logdir=$BUILD/test-logs
+mkdir -p "$logdir"
+
+tests=()
+for t in "$BUILD"/tests/test_*; do [[ -x $t ]] && tests+=("$t"); done
+for t in tests/integration/test_*.sh tests/*/test_*.sh; do
+	[[ -f $t && $t != tests/unit/* ]] && tests+=("$t")
+done
+
+for t in "${tests[@]}"; do
+	name=$(basename "$t"); name=${name%.sh}
+	[[ -n $pattern && $name != *$pattern* ]] && continue
+	log=$logdir/$name.log
+	start=$SECONDS
+	if [[ $t == *.sh ]]; then
+		timeout 600 bash "$t" >"$log" 2>&1; rc=$?
+	else
+		timeout 300 "$t" >"$log" 2>&1; rc=$?
+	fi
+	dur=$((SECONDS - start))
+	case $rc in
+	0)  pass=$((pass + 1)); printf 'PASS  %-40s %3ds\n' "$name" "$dur" ;;
+	77) skip=$((skip + 1)); printf 'SKIP  %-40s %s\n' "$name" \
+		"$(grep -m1 '^SKIP' "$log" | cut -c1-100)" ;;
+	*)  fail=$((fail + 1)); failed+=("$name")
+	    printf 'FAIL  %-40s %3ds (exit %d)\n' "$name" "$dur" "$rc"
+	    sed 's/^/    | /' "$log" | tail -40 ;;
+	esac
+done
+
+echo
+[[ ${#failed[@]} -gt 0 ]] && echo "failed: ${failed[*]}  (logs in $logdir/)"
+echo "$pass passed, $fail failed, $skip skipped"
+[[ $fail -eq 0 && $((pass + skip)) -gt 0 ]]
