@@ -1,0 +1,113 @@
+/* Structs, enums and limits shared by the fast path (bpf/) and user space
+ * (targets/, tools/).  Kept free of libc and kernel headers beyond fixed
+ * width types so both sides can include it. */
+#ifndef TNA_KERN_USER_H
+#define TNA_KERN_USER_H
+
+#ifndef __VMLINUX_H__
+#include <linux/types.h>
+#endif
+
+/* Fast-path modules (FPMs): which ones run is a rodata bitmask. */
+#define TNA_FPM_PARSE_ETH	(1ULL << 0)	/* Ethernet header, malformed frames */
+#define TNA_FPM_CLASSIFY	(1ULL << 1)	/* link-local, bcast/mcast, to bridge MAC */
+#define TNA_FPM_VLAN		(1ULL << 2)	/* only with VLAN filtering: tagged -> PASS, pvid */
+#define TNA_FPM_PORT_STATE	(1ULL << 3)	/* ingress/egress STP state */
+#define TNA_FPM_FDB_SRC		(1ULL << 4)	/* source known on this port, else PASS */
+#define TNA_FPM_FDB_DST		(1ULL << 5)	/* destination lookup */
+#define TNA_FPM_PORT_FLAGS	(1ULL << 6)	/* isolated, locked, slow-path ports */
+#define TNA_FPM_FORWARD		(1ULL << 7)	/* redirect through the devmap */
+#define TNA_FPM_STATS		(1ULL << 8)	/* per-CPU per-port counters */
+#define TNA_FPM_BRIDGE		(TNA_FPM_PARSE_ETH | TNA_FPM_CLASSIFY |	\
+				 TNA_FPM_PORT_STATE | TNA_FPM_FDB_SRC |	\
+				 TNA_FPM_FDB_DST | TNA_FPM_PORT_FLAGS |	\
+				 TNA_FPM_FORWARD | TNA_FPM_STATS)
+#define TNA_FPM_ALL		(TNA_FPM_BRIDGE | TNA_FPM_VLAN)
+
+/* Why a frame went to Linux (XDP_PASS).  The one list: the enum below and
+ * the name table in targets/reasons.c are generated from it. */
+#define TNA_REASONS(X)							\
+	X(LINK_LOCAL,		"link_local")				\
+	X(BCAST_MCAST,		"bcast_mcast")				\
+	X(TO_LOCAL_MAC,		"to_local_mac")				\
+	X(VLAN_TAGGED,		"vlan_tagged")				\
+	X(VLAN_NO_PVID,		"vlan_no_pvid")				\
+	X(VLAN_EGRESS,		"vlan_egress")				\
+	X(MALFORMED,		"malformed")				\
+	X(SRC_UNKNOWN,		"src_unknown")				\
+	X(SRC_MOVED,		"src_moved")				\
+	X(SRC_LOCAL,		"src_local")				\
+	X(DST_UNKNOWN,		"dst_unknown")				\
+	X(DST_SAME_PORT,	"dst_same_port")			\
+	X(PORT_NOT_FORWARDING,	"port_not_forwarding")			\
+	X(EGRESS_NOT_FORWARDING, "egress_not_forwarding")		\
+	X(PORT_ISOLATED,	"port_isolated")			\
+	X(PORT_LOCKED,		"port_locked")				\
+	X(PORT_SLOWPATH,	"port_slowpath")			\
+	X(BR_NETFILTER,		"br_netfilter")				\
+	X(EGRESS_NO_XMIT,	"egress_no_xmit")			\
+	X(REDIRECT_FAILED,	"redirect_failed")			\
+	X(NOT_A_PORT,		"not_a_port")				\
+	X(FPM_OFF,		"fpm_off")
+
+#define TNA_REASON_ENUM_(id, name) TNA_REASON_##id,
+enum tna_reason {
+	TNA_REASONS(TNA_REASON_ENUM_)
+	TNA_REASON_MAX
+};
+#undef TNA_REASON_ENUM_
+
+/* Limits.  Ports are found by ifindex in an ARRAY (one load, no hashing);
+ * ifindexes at or above TNA_MAX_IFINDEX cannot be accelerated. */
+#define TNA_MAX_IFINDEX		65536
+#define TNA_MAX_PORTS		256	/* stats/devmap slots; slot 0 = not a port */
+#define TNA_FDB_MAX		131072	/* FDB mirror entries (100k+ MACs) */
+#define TNA_STAMP_NS		1000000000ULL	/* re-stamp last_used at most once a second */
+
+/* Port flags (struct tna_port.flags, struct tna_port_cfg.flags). */
+#define TNA_PORT_F_LEARNING	0x01	/* Linux learns on this port: check sources */
+#define TNA_PORT_F_FLOOD	0x02	/* unicast flood (unknown dst goes to Linux anyway) */
+#define TNA_PORT_F_ISOLATED	0x04	/* isolated ports do not talk to each other */
+#define TNA_PORT_F_LOCKED	0x08	/* 802.1X locked port: all to Linux */
+#define TNA_PORT_F_HAIRPIN	0x10	/* informative: same-port dst goes to Linux */
+#define TNA_PORT_F_SLOWPATH	0x20	/* a feature TNA cannot reproduce: all to Linux */
+#define TNA_PORT_F_NO_XMIT	0x40	/* cannot be a redirect egress (set by targets/) */
+#define TNA_PORT_F_UNTAGGED	0x80	/* VLAN: pvid leaves this port untagged */
+
+/* tna_ports[ifindex]: one entry per bridge port (idx 0: not a port). */
+struct tna_port {
+	__u16 idx;		/* stats and devmap slot, 1..TNA_MAX_PORTS-1 */
+	__u8 stp_state;		/* BR_STATE_*: 3 = forwarding */
+	__u8 flags;		/* TNA_PORT_F_* */
+	__u16 pvid;		/* VLAN FPM only; 0 = none */
+	__u16 pad;
+};
+#define TNA_STP_FORWARDING	3
+
+/* FDB mirror, filled by the controller from netlink. */
+struct tna_fdb_key {
+	__u8 mac[6];
+	__u16 vlan;		/* 0 without VLAN filtering */
+};
+#define TNA_FDB_F_LOCAL		0x01	/* permanent: the bridge's or a port's own MAC */
+#define TNA_FDB_F_STATIC	0x02	/* static (NUD_NOARP) */
+struct tna_fdb_val {
+	__u32 ifindex;		/* port it was learned on */
+	__u32 flags;		/* TNA_FDB_F_* */
+	__u64 last_used;	/* bpf_ktime_get_coarse_ns() of the last fast-path use as SOURCE */
+};
+
+/* tna_stats[port idx], per CPU. */
+struct tna_stats_val {
+	__u64 forwarded;
+	__u64 forwarded_bytes;
+	__u64 dropped;
+	__u64 passed[TNA_REASON_MAX];
+};
+
+/* Names user space looks for in a loaded program (tna-stat, another process). */
+#define TNA_PROG_NAME		"tna_bridge"
+#define TNA_MAP_STATS		"tna_stats"
+#define TNA_MAP_PORTS		"tna_ports"
+
+#endif /* TNA_KERN_USER_H */

@@ -1,0 +1,117 @@
+/* The bridge fast path as a library: load a specialised pipeline, attach it
+ * to bridge ports with bpf_links, replace it atomically, fill its port table
+ * and FDB mirror, and detach.  Functions return 0 or a negative errno;
+ * pointer functions return NULL and set errno.  Nothing here prints.
+ *
+ * Links are never pinned: when the process dies the kernel detaches them
+ * and Linux forwards alone (fail-safe). */
+#ifndef TNA_TARGETS_DATAPATH_H
+#define TNA_TARGETS_DATAPATH_H
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#if __has_include("capabilities/caps.h")
+#include "capabilities/caps.h"
+#else
+enum tna_target {
+	TNA_TARGET_NONE = 0,
+	TNA_TARGET_GENERIC,
+	TNA_TARGET_NATIVE,
+	TNA_TARGET_OFFLOAD,
+};
+#endif
+#include "bpf/tna_kern_user.h"	/* TNA_FPM_*, TNA_PORT_F_*, TNA_FDB_F_*, reasons */
+
+struct tna_dp_opts {
+	size_t sz;			/* sizeof(struct tna_dp_opts) (LIBBPF_OPTS style) */
+	enum tna_target target;		/* TNA_TARGET_GENERIC or TNA_TARGET_NATIVE */
+	uint64_t fpms;			/* TNA_FPM_* modules to enable; 0 = TNA_FPM_BRIDGE */
+	int bridge_ifindex;
+	uint8_t bridge_mac[6];
+	bool br_netfilter;		/* leave all traffic to Linux: rules may see it */
+	bool force;			/* replace foreign XDP programs */
+	const struct tna_dp *share_maps_with;	/* reuse FDB/port/stats maps on redeploy */
+};
+
+struct tna_dp;
+
+/* Load (and verify) a pipeline specialised by OPTS.  Nothing is attached.
+ * errno EINVAL: bad opts; EOPNOTSUPP: target offload (see
+ * targets/offload/offload.h); others from the kernel. */
+struct tna_dp *tna_dp__load(const struct tna_dp_opts *opts);
+
+/* Attach to IFINDEX with a bpf_link in the dp's mode.  -EEXIST when a
+ * foreign XDP program is there and !force (tna_dp__foreign() says which),
+ * -EALREADY when this dp is already attached there. */
+int tna_dp__attach(struct tna_dp *dp, int ifindex);
+int tna_dp__detach(struct tna_dp *dp, int ifindex);
+
+/* After -EEXIST from attach: id and name of the program in the way. */
+int tna_dp__foreign(int ifindex, uint32_t *prog_id, char name[16]);
+
+/* Swap NEW_DP in on every port OLD_DP is attached to, one atomic link
+ * update per port; the links then belong to NEW_DP.  Both must be loaded
+ * for the same target.  On error the ports done so far stay on NEW_DP. */
+int tna_dp__replace(struct tna_dp *old_dp, struct tna_dp *new_dp);
+
+struct tna_port_cfg {
+	uint8_t stp_state;		/* BR_STATE_*, 3 = forwarding */
+	uint8_t flags;			/* TNA_PORT_F_* (isolated, locked, learning, flood, hairpin...) */
+	uint16_t pvid;			/* VLAN FPM only */
+};
+/* Add or update a bridge port (also the redirect devmap).  In native mode
+ * a port that cannot transmit redirected frames (NDO_XMIT missing, e.g. a
+ * veth whose peer has neither XDP nor GRO) gets TNA_PORT_F_NO_XMIT, so
+ * frames to it go to Linux; call again after fixing the peer.
+ * -ERANGE: ifindex >= TNA_MAX_IFINDEX; -ENOSPC: TNA_MAX_PORTS ports. */
+int tna_dp__port_set(struct tna_dp *dp, int ifindex, const struct tna_port_cfg *cfg);
+int tna_dp__port_del(struct tna_dp *dp, int ifindex);
+/* The flags in effect for a port (after port_set added NO_XMIT). */
+int tna_dp__port_get(const struct tna_dp *dp, int ifindex, struct tna_port_cfg *cfg);
+
+/* FDB mirror.  FLAGS are TNA_FDB_F_*.  Updating keeps last_used. */
+int tna_dp__fdb_set(struct tna_dp *dp, const uint8_t mac[6], uint16_t vlan,
+		    int port_ifindex, uint32_t flags);
+int tna_dp__fdb_del(struct tna_dp *dp, const uint8_t mac[6], uint16_t vlan);
+int tna_dp__fdb_clear(struct tna_dp *dp);
+/* Entries whose fast-path last_used is newer than since_ns
+ * (CLOCK_MONOTONIC, the clock of bpf_ktime_get_coarse_ns).  A non-zero
+ * return of CB stops the walk and is returned. */
+int tna_dp__fdb_for_each_used(struct tna_dp *dp, uint64_t since_ns,
+	int (*cb)(const uint8_t mac[6], uint16_t vlan, int port,
+		  uint64_t last_used_ns, void *ctx), void *ctx);
+
+/* Verified (xlated) instruction count of the loaded pipeline: what
+ * specialisation left after dead-code elimination. */
+uint32_t tna_dp__xlated_insns(const struct tna_dp *dp);
+/* JIT image size in bytes (0 when not jitted). */
+uint32_t tna_dp__jited_bytes(const struct tna_dp *dp);
+int tna_dp__prog_fd(const struct tna_dp *dp);
+
+/* Detaches every port it attached, frees everything. NULL is fine. */
+void tna_dp__destroy(struct tna_dp *dp);
+
+/* "link_local", "dst_unknown", ...; "?" when out of range. */
+const char *tna_reason_name(int reason);
+/* Inverse of tna_reason_name(): -EINVAL when unknown. */
+int tna_reason_parse(const char *name);
+
+/* --- native egress on veth ------------------------------------------- */
+
+/* NETDEV_XDP_ACT_* features of IFINDEX in the current netns (genl netdev). */
+int tna_xdp_features(int ifindex, uint64_t *features);
+
+/* Native redirect into a veth needs its peer to run XDP or have GRO on.
+ * Turn GRO on for the peer of IFINDEX (also in another netns) when it is
+ * off, and record it in *undo; tna_peer_gro_undo() puts it back.
+ * *changed says whether anything was changed. */
+struct tna_gro_undo {
+	int peer_ifindex;
+	int netns_fd;			/* -1: current netns */
+	bool changed;
+};
+int tna_peer_gro_enable(int ifindex, struct tna_gro_undo *undo);
+int tna_peer_gro_undo(struct tna_gro_undo *undo);
+
+#endif /* TNA_TARGETS_DATAPATH_H */

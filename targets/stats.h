@@ -1,0 +1,29 @@
+/* Fast-path counters of an interface, read from any process: finds the XDP
+ * program on the interface, checks it is TNA's, finds its maps by name and
+ * sums the per-CPU counters.  Nothing needs to be pinned. */
+#ifndef TNA_TARGETS_STATS_H
+#define TNA_TARGETS_STATS_H
+#include <stdint.h>
+#include "bpf/tna_kern_user.h"
+
+struct tna_if_stats {
+	uint32_t prog_id;
+	char prog_name[16];
+	char mode[8];			/* "generic", "native", "offload" */
+	int port_idx;			/* stats slot, 0 = "not a port" slot */
+	uint64_t forwarded;		/* redirected by the fast path */
+	uint64_t forwarded_bytes;
+	uint64_t dropped;
+	uint64_t passed_total;
+	uint64_t passed[TNA_REASON_MAX];	/* to Linux, by enum tna_reason */
+};
+
+/* 0 on success; -ENOENT: no XDP program on IFINDEX; -ENOMSG: a program is
+ * there but it is not TNA's (out->prog_id/prog_name say which); others from
+ * the kernel (-EPERM without CAP_BPF/CAP_SYS_ADMIN). */
+int tna_stats_read(int ifindex, struct tna_if_stats *out);
+
+/* A += B (for per-bridge sums). */
+void tna_stats_add(struct tna_if_stats *a, const struct tna_if_stats *b);
+
+#endif /* TNA_TARGETS_STATS_H */
