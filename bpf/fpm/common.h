@@ -1,0 +1,70 @@
+/* What every FPM sees: the configuration (rodata, frozen before load so the
+ * verifier prunes modules that are off), the maps, and the per-packet state
+ * passed from one module to the next.
+ *
+ * An FPM returns TNA_GO to let the next module run, or a reason
+ * (enum tna_reason) to hand the frame to Linux. */
+#ifndef TNA_FPM_COMMON_H
+#define TNA_FPM_COMMON_H
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_endian.h>
+#include "bpf/tna_kern_user.h"
+
+#define TNA_GO (-1)
+
+#ifndef ETH_P_8021Q
+#define ETH_P_8021Q	0x8100
+#define ETH_P_8021AD	0x88A8
+#endif
+
+/* Set by targets/ before load. */
+const volatile __u64 tna_fpms = TNA_FPM_BRIDGE;
+const volatile __u8 tna_bridge_mac[6] = {};
+const volatile bool tna_br_netfilter = false;
+
+static __always_inline bool fpm_on(__u64 fpm)
+{
+	return tna_fpms & fpm;
+}
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, TNA_MAX_IFINDEX);
+	__type(key, __u32);		/* ifindex */
+	__type(value, struct tna_port);
+} tna_ports SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, TNA_FDB_MAX);
+	__type(key, struct tna_fdb_key);
+	__type(value, struct tna_fdb_val);
+} tna_fdb SEC(".maps");
+
+/* An array devmap indexed by the small port idx: no hashing per packet. */
+struct {
+	__uint(type, BPF_MAP_TYPE_DEVMAP);
+	__uint(max_entries, TNA_MAX_PORTS);
+	__type(key, __u32);		/* port idx */
+	__type(value, __u32);		/* ifindex; no devmap programs */
+} tna_devmap SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, TNA_MAX_PORTS);
+	__type(key, __u32);		/* port idx, 0 = not a port */
+	__type(value, struct tna_stats_val);
+} tna_stats SEC(".maps");
+
+struct tna_pkt {
+	struct xdp_md *ctx;
+	struct ethhdr *eth;
+	struct tna_port *in;		/* ingress port */
+	struct tna_port *out;		/* egress port */
+	struct tna_fdb_val *dst;	/* FDB entry of the destination */
+	__u32 in_ifindex;
+	__u16 vlan;			/* FDB vlan: 0, or the pvid with the VLAN FPM */
+};
+
+#endif /* TNA_FPM_COMMON_H */

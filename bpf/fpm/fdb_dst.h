@@ -1,0 +1,22 @@
+/* fdb_dst: the destination must be known (else Linux floods), not local
+ * (else Linux delivers it up), and not on the ingress port (Linux applies
+ * its hairpin setting). */
+#ifndef TNA_FPM_FDB_DST_H
+#define TNA_FPM_FDB_DST_H
+#include "bpf/fpm/fdb.h"
+
+static __always_inline int fpm_fdb_dst(struct tna_pkt *p)
+{
+	if (!fpm_on(TNA_FPM_FDB_DST))
+		return TNA_REASON_FPM_OFF;
+	p->dst = fdb_lookup(p->eth->h_dest, p->vlan);
+	if (!p->dst)
+		return TNA_REASON_DST_UNKNOWN;
+	if (p->dst->flags & TNA_FDB_F_LOCAL)
+		return TNA_REASON_TO_LOCAL_MAC;
+	if (p->dst->ifindex == p->in_ifindex)
+		return TNA_REASON_DST_SAME_PORT;
+	return TNA_GO;
+}
+
+#endif /* TNA_FPM_FDB_DST_H */

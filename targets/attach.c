@@ -1,0 +1,154 @@
+/* Attach per port with bpf_links (never pinned: process death detaches),
+ * refuse foreign programs unless forced, replace atomically. */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+#include <linux/if_link.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include "targets/dp.h"
+
+static struct tna_dp_link *link_of(struct tna_dp *dp, int ifindex)
+{
+	for (int i = 0; i < TNA_MAX_PORTS; i++)
+		if (dp->links[i].fd >= 0 && dp->links[i].ifindex == ifindex)
+			return &dp->links[i];
+	return NULL;
+}
+
+static struct tna_dp_link *link_free(struct tna_dp *dp)
+{
+	for (int i = 0; i < TNA_MAX_PORTS; i++)
+		if (dp->links[i].fd < 0)
+			return &dp->links[i];
+	return NULL;
+}
+
+static uint32_t attached_id(int ifindex, uint32_t *mode_flags)
+{
+	LIBBPF_OPTS(bpf_xdp_query_opts, q);
+
+	if (bpf_xdp_query(ifindex, 0, &q))
+		return 0;
+	if (q.skb_prog_id) {
+		*mode_flags = XDP_FLAGS_SKB_MODE;
+		return q.skb_prog_id;
+	}
+	if (q.drv_prog_id) {
+		*mode_flags = XDP_FLAGS_DRV_MODE;
+		return q.drv_prog_id;
+	}
+	return 0;		/* a HW program may stay: it runs before ours */
+}
+
+int tna_dp__foreign(int ifindex, uint32_t *prog_id, char name[16])
+{
+	struct bpf_prog_info info = {};
+	__u32 len = sizeof(info);
+	uint32_t mode, id;
+	int fd;
+
+	id = attached_id(ifindex, &mode);
+	*prog_id = id;
+	name[0] = 0;
+	if (!id)
+		return -ENOENT;
+	fd = bpf_prog_get_fd_by_id(id);
+	if (fd >= 0) {
+		if (!bpf_obj_get_info_by_fd(fd, &info, &len))
+			snprintf(name, 16, "%s", info.name);
+		close(fd);
+	}
+	return 0;
+}
+
+/* Remove whatever XDP program is on IFINDEX: a link (of any process) is
+ * detached through its id, a netlink attachment through netlink. */
+static int remove_foreign(int ifindex, uint32_t mode)
+{
+	struct bpf_link_info info;
+	__u32 id = 0, len;
+	int fd, err;
+
+	while (!bpf_link_get_next_id(id, &id)) {
+		fd = bpf_link_get_fd_by_id(id);
+		if (fd < 0)
+			continue;
+		memset(&info, 0, sizeof(info));
+		len = sizeof(info);
+		if (!bpf_obj_get_info_by_fd(fd, &info, &len) &&
+		    info.type == BPF_LINK_TYPE_XDP && (int)info.xdp.ifindex == ifindex) {
+			err = bpf_link_detach(fd) ? -errno : 0;
+			close(fd);
+			return err;
+		}
+		close(fd);
+	}
+	return bpf_xdp_detach(ifindex, mode, NULL);
+}
+
+int tna_dp__attach(struct tna_dp *dp, int ifindex)
+{
+	LIBBPF_OPTS(bpf_link_create_opts, lo, .flags = dp->be->xdp_flags);
+	struct tna_dp_link *l;
+	uint32_t id, mode = 0;
+	int fd, err;
+
+	if (link_of(dp, ifindex))
+		return -EALREADY;
+	l = link_free(dp);
+	if (!l)
+		return -ENOSPC;
+	id = attached_id(ifindex, &mode);
+	if (id) {
+		if (!dp->force)
+			return -EEXIST;
+		err = remove_foreign(ifindex, mode);
+		if (err)
+			return err;
+	}
+	fd = bpf_link_create(dp->prog_fd, ifindex, BPF_XDP, &lo);
+	if (fd < 0)
+		return -errno;
+	l->ifindex = ifindex;
+	l->fd = fd;
+	return 0;
+}
+
+int tna_dp__detach(struct tna_dp *dp, int ifindex)
+{
+	struct tna_dp_link *l = link_of(dp, ifindex);
+	int err;
+
+	if (!l)
+		return -ENOENT;
+	/* detach explicitly: the fd may have been duplicated */
+	err = bpf_link_detach(l->fd) ? -errno : 0;
+	close(l->fd);
+	l->fd = -1;
+	return err;
+}
+
+int tna_dp__replace(struct tna_dp *old_dp, struct tna_dp *new_dp)
+{
+	struct tna_dp_link *o, *n;
+
+	if (old_dp->be != new_dp->be)
+		return -EINVAL;
+	for (int i = 0; i < TNA_MAX_PORTS; i++) {
+		o = &old_dp->links[i];
+		if (o->fd < 0)
+			continue;
+		if (link_of(new_dp, o->ifindex))
+			return -EALREADY;
+		n = link_free(new_dp);
+		if (!n)
+			return -ENOSPC;
+		if (bpf_link_update(o->fd, new_dp->prog_fd, NULL))
+			return -errno;
+		*n = *o;
+		o->fd = -1;
+	}
+	return 0;
+}

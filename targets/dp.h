@@ -1,0 +1,25 @@
+/* Inside struct tna_dp: shared by the files of targets/, not exported. */
+#ifndef TNA_TARGETS_DP_H
+#define TNA_TARGETS_DP_H
+#include "targets/datapath.h"
+#include "targets/backend.h"
+
+struct tna_bridge;
+
+struct tna_dp_link {
+	int ifindex;
+	int fd;			/* bpf_link; -1 = free */
+};
+
+struct tna_dp {
+	struct tna_bridge *skel;
+	const struct tna_backend *be;
+	bool force;
+	int prog_fd;
+	int ports_fd, fdb_fd, devmap_fd, stats_fd;
+	/* port slots: slot_ifindex[idx] = ifindex, 0 = free; slot 0 unused */
+	int slot_ifindex[TNA_MAX_PORTS];
+	struct tna_dp_link links[TNA_MAX_PORTS];
+};
+
+#endif

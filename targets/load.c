@@ -1,0 +1,114 @@
+/* Load a pipeline specialised by rodata, and free it. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include "targets/dp.h"
+#include "bpf/tna_bridge.skel.h"
+
+static int reuse(struct bpf_map *m, int fd)
+{
+	return fd >= 0 ? bpf_map__reuse_fd(m, fd) : 0;
+}
+
+struct tna_dp *tna_dp__load(const struct tna_dp_opts *opts)
+{
+	const struct tna_dp *share;
+	struct tna_dp *dp;
+	int err = -EINVAL;
+
+	if (!opts || opts->sz < offsetof(struct tna_dp_opts, share_maps_with) +
+				sizeof(opts->share_maps_with)) {
+		errno = EINVAL;
+		return NULL;
+	}
+	if (opts->target == TNA_TARGET_OFFLOAD) {
+		errno = EOPNOTSUPP;	/* see targets/offload/offload.h */
+		return NULL;
+	}
+	dp = calloc(1, sizeof(*dp));
+	if (!dp) {
+		errno = ENOMEM;
+		return NULL;
+	}
+	for (int i = 0; i < TNA_MAX_PORTS; i++)
+		dp->links[i].fd = -1;
+	dp->be = tna_backend_get(opts->target);
+	if (!dp->be)
+		goto err;
+	dp->force = opts->force;
+
+	dp->skel = tna_bridge__open();
+	if (!dp->skel) {
+		err = -errno;
+		goto err;
+	}
+	dp->skel->rodata->tna_fpms = opts->fpms ? opts->fpms : TNA_FPM_BRIDGE;
+	memcpy((void *)dp->skel->rodata->tna_bridge_mac, opts->bridge_mac, 6);
+	dp->skel->rodata->tna_br_netfilter = opts->br_netfilter;
+
+	share = opts->share_maps_with;
+	if (share) {
+		if ((err = reuse(dp->skel->maps.tna_ports, share->ports_fd)) ||
+		    (err = reuse(dp->skel->maps.tna_fdb, share->fdb_fd)) ||
+		    (err = reuse(dp->skel->maps.tna_devmap, share->devmap_fd)) ||
+		    (err = reuse(dp->skel->maps.tna_stats, share->stats_fd)))
+			goto err;
+		memcpy(dp->slot_ifindex, share->slot_ifindex, sizeof(dp->slot_ifindex));
+	}
+	err = tna_bridge__load(dp->skel);
+	if (err)
+		goto err;
+	dp->prog_fd = bpf_program__fd(dp->skel->progs.tna_bridge);
+	dp->ports_fd = bpf_map__fd(dp->skel->maps.tna_ports);
+	dp->fdb_fd = bpf_map__fd(dp->skel->maps.tna_fdb);
+	dp->devmap_fd = bpf_map__fd(dp->skel->maps.tna_devmap);
+	dp->stats_fd = bpf_map__fd(dp->skel->maps.tna_stats);
+	return dp;
+err:
+	tna_dp__destroy(dp);
+	errno = err < 0 ? -err : EINVAL;
+	return NULL;
+}
+
+static int prog_info(const struct tna_dp *dp, struct bpf_prog_info *info)
+{
+	__u32 len = sizeof(*info);
+
+	memset(info, 0, sizeof(*info));
+	if (!dp || !dp->skel)
+		return -EINVAL;
+	return bpf_obj_get_info_by_fd(dp->prog_fd, info, &len) ? -errno : 0;
+}
+
+uint32_t tna_dp__xlated_insns(const struct tna_dp *dp)
+{
+	struct bpf_prog_info info;
+
+	return prog_info(dp, &info) ? 0 : info.xlated_prog_len / 8;
+}
+
+uint32_t tna_dp__jited_bytes(const struct tna_dp *dp)
+{
+	struct bpf_prog_info info;
+
+	return prog_info(dp, &info) ? 0 : info.jited_prog_len;
+}
+
+int tna_dp__prog_fd(const struct tna_dp *dp)
+{
+	return dp && dp->skel ? dp->prog_fd : -EINVAL;
+}
+
+void tna_dp__destroy(struct tna_dp *dp)
+{
+	if (!dp)
+		return;
+	for (int i = 0; i < TNA_MAX_PORTS; i++)
+		if (dp->links[i].fd >= 0)
+			tna_dp__detach(dp, dp->links[i].ifindex);
+	tna_bridge__destroy(dp->skel);
+	free(dp);
+}

@@ -1,0 +1,127 @@
+/* Counters of an interface from any process: XDP program on the interface
+ * -> its maps by name -> per-CPU sums.  Nothing is pinned. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include "targets/stats.h"
+
+static int find_map(const __u32 *ids, __u32 n, const char *name)
+{
+	struct bpf_map_info info;
+	__u32 len;
+	int fd;
+
+	for (__u32 i = 0; i < n; i++) {
+		fd = bpf_map_get_fd_by_id(ids[i]);
+		if (fd < 0)
+			continue;
+		memset(&info, 0, sizeof(info));
+		len = sizeof(info);
+		if (!bpf_obj_get_info_by_fd(fd, &info, &len) && !strcmp(info.name, name))
+			return fd;
+		close(fd);
+	}
+	return -ENOENT;
+}
+
+static int sum_slot(int stats_fd, __u32 idx, struct tna_if_stats *out)
+{
+	int ncpu = libbpf_num_possible_cpus();
+	struct tna_stats_val *v;
+	int err = 0;
+
+	if (ncpu < 0)
+		return ncpu;
+	v = calloc(ncpu, sizeof(*v));
+	if (!v)
+		return -ENOMEM;
+	if (bpf_map_lookup_elem(stats_fd, &idx, v)) {
+		err = -errno;
+		goto out;
+	}
+	for (int c = 0; c < ncpu; c++) {
+		out->forwarded += v[c].forwarded;
+		out->forwarded_bytes += v[c].forwarded_bytes;
+		out->dropped += v[c].dropped;
+		for (int r = 0; r < TNA_REASON_MAX; r++) {
+			out->passed[r] += v[c].passed[r];
+			out->passed_total += v[c].passed[r];
+		}
+	}
+out:
+	free(v);
+	return err;
+}
+
+int tna_stats_read(int ifindex, struct tna_if_stats *out)
+{
+	LIBBPF_OPTS(bpf_xdp_query_opts, q);
+	struct bpf_prog_info info = {};
+	__u32 len = sizeof(info), ids[64], key = ifindex;
+	struct tna_port port;
+	int prog_fd, stats_fd = -1, ports_fd = -1, err;
+
+	memset(out, 0, sizeof(*out));
+	if (bpf_xdp_query(ifindex, 0, &q))
+		return -errno;
+	if (q.skb_prog_id) {
+		out->prog_id = q.skb_prog_id;
+		strcpy(out->mode, "generic");
+	} else if (q.drv_prog_id) {
+		out->prog_id = q.drv_prog_id;
+		strcpy(out->mode, "native");
+	} else if (q.hw_prog_id) {
+		out->prog_id = q.hw_prog_id;
+		strcpy(out->mode, "offload");
+	} else {
+		return -ENOENT;
+	}
+	prog_fd = bpf_prog_get_fd_by_id(out->prog_id);
+	if (prog_fd < 0)
+		return -errno;
+	info.nr_map_ids = 64;
+	info.map_ids = (__u64)(unsigned long)ids;
+	if (bpf_obj_get_info_by_fd(prog_fd, &info, &len)) {
+		err = -errno;
+		goto out;
+	}
+	snprintf(out->prog_name, sizeof(out->prog_name), "%s", info.name);
+	if (strcmp(info.name, TNA_PROG_NAME)) {
+		err = -ENOMSG;
+		goto out;
+	}
+	if (info.nr_map_ids > 64)
+		info.nr_map_ids = 64;
+	stats_fd = find_map(ids, info.nr_map_ids, TNA_MAP_STATS);
+	ports_fd = find_map(ids, info.nr_map_ids, TNA_MAP_PORTS);
+	if (stats_fd < 0 || ports_fd < 0) {
+		err = -ENOMSG;
+		goto out;
+	}
+	if (ifindex <= 0 || ifindex >= TNA_MAX_IFINDEX ||
+	    bpf_map_lookup_elem(ports_fd, &key, &port))
+		port.idx = 0;
+	out->port_idx = port.idx;
+	err = sum_slot(stats_fd, port.idx, out);
+out:
+	if (stats_fd >= 0)
+		close(stats_fd);
+	if (ports_fd >= 0)
+		close(ports_fd);
+	close(prog_fd);
+	return err;
+}
+
+void tna_stats_add(struct tna_if_stats *a, const struct tna_if_stats *b)
+{
+	a->forwarded += b->forwarded;
+	a->forwarded_bytes += b->forwarded_bytes;
+	a->dropped += b->dropped;
+	a->passed_total += b->passed_total;
+	for (int r = 0; r < TNA_REASON_MAX; r++)
+		a->passed[r] += b->passed[r];
+}

@@ -1,0 +1,224 @@
+/* The port table, the devmap and the FDB mirror of a loaded pipeline. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include "targets/dp.h"
+
+static int slot_of(const struct tna_dp *dp, int ifindex)
+{
+	for (int i = 1; i < TNA_MAX_PORTS; i++)
+		if (dp->slot_ifindex[i] == ifindex)
+			return i;
+	return 0;
+}
+
+static int zero_stats(struct tna_dp *dp, __u32 idx)
+{
+	int ncpu = libbpf_num_possible_cpus();
+	void *z;
+	int err;
+
+	if (ncpu < 0)
+		return ncpu;
+	z = calloc(ncpu, sizeof(struct tna_stats_val));
+	if (!z)
+		return -ENOMEM;
+	err = bpf_map_update_elem(dp->stats_fd, &idx, z, BPF_ANY) ? -errno : 0;
+	free(z);
+	return err;
+}
+
+int tna_dp__port_set(struct tna_dp *dp, int ifindex, const struct tna_port_cfg *cfg)
+{
+	struct tna_port p = {};
+	__u32 key = ifindex, dev = ifindex;
+	int idx, err;
+
+	if (ifindex <= 0 || ifindex >= TNA_MAX_IFINDEX)
+		return -ERANGE;
+	idx = slot_of(dp, ifindex);
+	if (!idx) {
+		idx = slot_of(dp, 0);
+		if (!idx)
+			return -ENOSPC;
+		err = zero_stats(dp, idx);
+		if (err)
+			return err;
+	}
+	p.idx = idx;
+	p.stp_state = cfg->stp_state;
+	p.flags = (cfg->flags & ~TNA_PORT_F_NO_XMIT) | dp->be->port_flags(ifindex);
+	p.pvid = cfg->pvid;
+	/* devmap first: once the port is visible its slot can be used */
+	__u32 k = idx;
+	if (bpf_map_update_elem(dp->devmap_fd, &k, &dev, BPF_ANY))
+		return -errno;
+	if (bpf_map_update_elem(dp->ports_fd, &key, &p, BPF_ANY))
+		return -errno;
+	dp->slot_ifindex[idx] = ifindex;
+	return 0;
+}
+
+int tna_dp__port_get(const struct tna_dp *dp, int ifindex, struct tna_port_cfg *cfg)
+{
+	struct tna_port p;
+	__u32 key = ifindex;
+
+	if (ifindex <= 0 || ifindex >= TNA_MAX_IFINDEX)
+		return -ERANGE;
+	if (bpf_map_lookup_elem(dp->ports_fd, &key, &p))
+		return -errno;
+	if (!p.idx)
+		return -ENOENT;
+	cfg->stp_state = p.stp_state;
+	cfg->flags = p.flags;
+	cfg->pvid = p.pvid;
+	return 0;
+}
+
+int tna_dp__port_del(struct tna_dp *dp, int ifindex)
+{
+	struct tna_port p = {};
+	__u32 key = ifindex, k;
+	int idx;
+
+	if (ifindex <= 0 || ifindex >= TNA_MAX_IFINDEX)
+		return -ERANGE;
+	idx = slot_of(dp, ifindex);
+	if (!idx)
+		return -ENOENT;
+	if (bpf_map_update_elem(dp->ports_fd, &key, &p, BPF_ANY))
+		return -errno;
+	k = idx;
+	bpf_map_delete_elem(dp->devmap_fd, &k);
+	dp->slot_ifindex[idx] = 0;
+	return 0;
+}
+
+static void fdb_key(struct tna_fdb_key *k, const uint8_t mac[6], uint16_t vlan)
+{
+	memset(k, 0, sizeof(*k));
+	memcpy(k->mac, mac, 6);
+	k->vlan = vlan;
+}
+
+int tna_dp__fdb_set(struct tna_dp *dp, const uint8_t mac[6], uint16_t vlan,
+		    int port_ifindex, uint32_t flags)
+{
+	struct tna_fdb_val v = {}, old;
+	struct tna_fdb_key k;
+
+	fdb_key(&k, mac, vlan);
+	if (!bpf_map_lookup_elem(dp->fdb_fd, &k, &old) &&
+	    old.ifindex == (__u32)port_ifindex)
+		v.last_used = old.last_used;	/* a move starts afresh */
+	v.ifindex = port_ifindex;
+	v.flags = flags;
+	return bpf_map_update_elem(dp->fdb_fd, &k, &v, BPF_ANY) ? -errno : 0;
+}
+
+int tna_dp__fdb_del(struct tna_dp *dp, const uint8_t mac[6], uint16_t vlan)
+{
+	struct tna_fdb_key k;
+
+	fdb_key(&k, mac, vlan);
+	return bpf_map_delete_elem(dp->fdb_fd, &k) ? -errno : 0;
+}
+
+/* Walk the whole mirror in batches (100k entries: a few syscalls). */
+static int fdb_walk(struct tna_dp *dp,
+		    int (*fn)(const struct tna_fdb_key *, const struct tna_fdb_val *, void *),
+		    void *ctx)
+{
+	enum { N = 4096 };
+	struct tna_fdb_key *keys = calloc(N, sizeof(*keys));
+	struct tna_fdb_val *vals = calloc(N, sizeof(*vals));
+	LIBBPF_OPTS(bpf_map_batch_opts, o);
+	__u32 in = 0, out = 0, count;
+	bool first = true, last = false;
+	int err = 0;
+
+	if (!keys || !vals) {
+		err = -ENOMEM;
+		goto out;
+	}
+	while (!last) {
+		count = N;
+		err = bpf_map_lookup_batch(dp->fdb_fd, first ? NULL : &in, &out,
+					   keys, vals, &count, &o);
+		if (err) {
+			err = -errno;
+			if (err != -ENOENT)
+				goto out;
+			last = true;
+			err = 0;
+		}
+		for (__u32 i = 0; i < count && !err; i++)
+			err = fn(&keys[i], &vals[i], ctx);
+		if (err)
+			goto out;
+		in = out;
+		first = false;
+	}
+out:
+	free(keys);
+	free(vals);
+	return err;
+}
+
+struct keylist { struct tna_fdb_key *k; size_t n, cap; };
+
+static int collect(const struct tna_fdb_key *k, const struct tna_fdb_val *v, void *ctx)
+{
+	struct keylist *l = ctx;
+
+	if (l->n == l->cap) {
+		size_t cap = l->cap ? l->cap * 2 : 1024;
+		void *p = realloc(l->k, cap * sizeof(*l->k));
+
+		if (!p)
+			return -ENOMEM;
+		l->k = p;
+		l->cap = cap;
+	}
+	l->k[l->n++] = *k;
+	return 0;
+}
+
+int tna_dp__fdb_clear(struct tna_dp *dp)
+{
+	struct keylist l = {};
+	int err = fdb_walk(dp, collect, &l);
+
+	for (size_t i = 0; !err && i < l.n; i++)
+		if (bpf_map_delete_elem(dp->fdb_fd, &l.k[i]) && errno != ENOENT)
+			err = -errno;
+	free(l.k);
+	return err;
+}
+
+struct used_ctx {
+	uint64_t since;
+	int (*cb)(const uint8_t mac[6], uint16_t vlan, int port, uint64_t t, void *ctx);
+	void *ctx;
+};
+
+static int used_one(const struct tna_fdb_key *k, const struct tna_fdb_val *v, void *ctx)
+{
+	struct used_ctx *u = ctx;
+
+	if (v->last_used <= u->since)
+		return 0;
+	return u->cb(k->mac, k->vlan, v->ifindex, v->last_used, u->ctx);
+}
+
+int tna_dp__fdb_for_each_used(struct tna_dp *dp, uint64_t since_ns,
+	int (*cb)(const uint8_t mac[6], uint16_t vlan, int port,
+		  uint64_t last_used_ns, void *ctx), void *ctx)
+{
+	struct used_ctx u = { since_ns, cb, ctx };
+
+	return fdb_walk(dp, used_one, &u);
+}

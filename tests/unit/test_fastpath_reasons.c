@@ -1,0 +1,206 @@
+/* The bridge pipeline under BPF_PROG_RUN (no live traffic): a known unicast
+ * between forwarding ports is redirected, and every slow-path reason gives
+ * XDP_PASS and bumps exactly its own counter on the ingress port. */
+#include "tests/lib/fastpath.h"
+
+static const uint8_t BR[6] = { 0x02, 0xbb, 0, 0, 0, 0x01 };	/* bridge MAC */
+static const uint8_t A[6] = { 0x02, 0, 0, 0, 0, 0x0a };	/* on p1 */
+static const uint8_t A2[6] = { 0x02, 0, 0, 0, 0, 0xa2 };	/* on p1 */
+static const uint8_t B[6] = { 0x02, 0, 0, 0, 0, 0x0b };	/* on p2 */
+static const uint8_t C[6] = { 0x02, 0, 0, 0, 0, 0x0c };	/* on p3 */
+static const uint8_t X[6] = { 0x02, 0, 0, 0, 0, 0xee };	/* unknown */
+static const uint8_t L[6] = { 0x02, 0xbb, 0, 0, 0, 0x02 };	/* port's own, local */
+static const uint8_t BCAST[6] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
+static const uint8_t MCAST[6] = { 0x33, 0x33, 0, 0, 0, 1 };
+static const uint8_t STP[6] = { 0x01, 0x80, 0xc2, 0, 0, 0 };
+
+static int p1, p2, p3;
+
+static struct tna_dp *load(enum tna_target t, uint64_t fpms, bool brnf)
+{
+	struct tna_dp_opts o = { .sz = sizeof(o), .target = t, .fpms = fpms,
+				 .br_netfilter = brnf };
+	struct tna_port_cfg fwd = { .stp_state = 3, .flags = TNA_PORT_F_LEARNING,
+				    .pvid = 1 };
+	struct tna_dp *dp;
+
+	memcpy(o.bridge_mac, BR, 6);
+	dp = tna_dp__load(&o);
+	CHECK(dp != NULL, "tna_dp__load: %s", strerror(errno));
+	if (!dp)
+		return NULL;
+	CHECK_EQ(tna_dp__port_set(dp, p1, &fwd), 0);
+	CHECK_EQ(tna_dp__port_set(dp, p2, &fwd), 0);
+	CHECK_EQ(tna_dp__port_set(dp, p3, &fwd), 0);
+	CHECK_EQ(tna_dp__fdb_set(dp, A, 0, p1, 0), 0);
+	CHECK_EQ(tna_dp__fdb_set(dp, A2, 0, p1, 0), 0);
+	CHECK_EQ(tna_dp__fdb_set(dp, B, 0, p2, 0), 0);
+	CHECK_EQ(tna_dp__fdb_set(dp, C, 0, p3, 0), 0);
+	CHECK_EQ(tna_dp__fdb_set(dp, L, 0, p2, TNA_FDB_F_LOCAL), 0);
+	/* the same with vlan 1 for the VLAN pipeline */
+	CHECK_EQ(tna_dp__fdb_set(dp, A, 1, p1, 0), 0);
+	CHECK_EQ(tna_dp__fdb_set(dp, B, 1, p2, 0), 0);
+	return dp;
+}
+
+/* Send DST <- SRC (ethertype PROTO, LEN bytes) on IN; expect ACTION and
+ * that only counter REASON (or forwarded when -1) of IN moved by one. */
+static void expect(struct tna_dp *dp, const char *what, int in,
+		   const uint8_t *dst, const uint8_t *src, uint16_t proto,
+		   int len, int action, int reason)
+{
+	uint32_t idx = fp_idx(dp, in);
+	struct tna_stats_val before = fp_stats(dp, idx), after;
+	uint8_t f[64];
+	int ret;
+
+	fp_frame(f, dst, src, proto);
+	ret = fp_run(dp, in, f, len);
+	after = fp_stats(dp, idx);
+	CHECK(ret == action, "%s: action %d, expected %d", what, ret, action);
+	for (int r = 0; r < TNA_REASON_MAX; r++) {
+		uint64_t d = after.passed[r] - before.passed[r];
+		CHECK(d == (r == reason), "%s: counter %s moved by %llu", what,
+		      tna_reason_name(r), (unsigned long long)d);
+	}
+	CHECK(after.forwarded - before.forwarded == (reason < 0),
+	      "%s: forwarded moved by %llu", what,
+	      (unsigned long long)(after.forwarded - before.forwarded));
+}
+
+#define PASS XDP_PASS
+#define R(x) TNA_REASON_##x
+
+int main(void)
+{
+	struct tna_port_cfg cfg = { .stp_state = 3, .flags = TNA_PORT_F_LEARNING };
+	struct tna_dp *dp;
+	int rc = fp_netns(3);
+	uint32_t k;
+
+	if (rc)
+		return rc;
+	p1 = fp_ifx("p1"), p2 = fp_ifx("p2"), p3 = fp_ifx("p3");
+
+	dp = load(TNA_TARGET_GENERIC, TNA_FPM_BRIDGE, false);
+	if (!dp)
+		return tna_test_exit();
+	expect(dp, "known unicast", p1, B, A, 0x0800, 64, XDP_REDIRECT, -1);
+	expect(dp, "known unicast 3", p3, A, C, 0x0800, 64, XDP_REDIRECT, -1);
+	/* (frames shorter than 14 bytes: BPF_PROG_RUN refuses them) */
+	expect(dp, "multicast source", p1, B, MCAST, 0x0800, 64, PASS, R(MALFORMED));
+	expect(dp, "zero source", p1, B, (uint8_t[6]){0}, 0x0800, 64, PASS, R(MALFORMED));
+	expect(dp, "STP BPDU", p1, STP, A, 0x0026, 64, PASS, R(LINK_LOCAL));
+	expect(dp, "LLDP", p1, (uint8_t[6]){1, 0x80, 0xc2, 0, 0, 0xe}, A, 0x88cc, 64, PASS, R(LINK_LOCAL));
+	expect(dp, "broadcast", p1, BCAST, A, 0x0806, 64, PASS, R(BCAST_MCAST));
+	expect(dp, "multicast", p1, MCAST, A, 0x86dd, 64, PASS, R(BCAST_MCAST));
+	expect(dp, "to bridge MAC", p1, BR, A, 0x0800, 64, PASS, R(TO_LOCAL_MAC));
+	expect(dp, "to a local FDB entry", p1, L, A, 0x0800, 64, PASS, R(TO_LOCAL_MAC));
+	expect(dp, "unknown source", p1, B, X, 0x0800, 64, PASS, R(SRC_UNKNOWN));
+	expect(dp, "moved source", p1, C, B, 0x0800, 64, PASS, R(SRC_MOVED));
+	expect(dp, "local source", p1, B, L, 0x0800, 64, PASS, R(SRC_LOCAL));
+	expect(dp, "unknown destination", p1, X, A, 0x0800, 64, PASS, R(DST_UNKNOWN));
+	expect(dp, "destination on ingress port", p1, A2, A, 0x0800, 64, PASS, R(DST_SAME_PORT));
+	expect(dp, "not a port (lo)", 1, B, A, 0x0800, 64, PASS, R(NOT_A_PORT));
+	/* no VLAN module: a tagged frame is just a frame (no VLAN filtering) */
+	expect(dp, "tagged, VLAN module off", p1, B, A, 0x8100, 64, XDP_REDIRECT, -1);
+
+	/* learning off on a port: Linux does not learn there, no source check */
+	cfg.flags = 0;
+	CHECK_EQ(tna_dp__port_set(dp, p1, &cfg), 0);
+	expect(dp, "unknown source, learning off", p1, B, X, 0x0800, 64, XDP_REDIRECT, -1);
+	cfg.flags = TNA_PORT_F_LEARNING;
+
+	cfg.stp_state = 4;			/* blocking */
+	CHECK_EQ(tna_dp__port_set(dp, p3, &cfg), 0);
+	expect(dp, "ingress blocking", p3, A, C, 0x0800, 64, PASS, R(PORT_NOT_FORWARDING));
+	expect(dp, "egress blocking", p1, C, A, 0x0800, 64, PASS, R(EGRESS_NOT_FORWARDING));
+	cfg.stp_state = 2;			/* learning */
+	CHECK_EQ(tna_dp__port_set(dp, p3, &cfg), 0);
+	expect(dp, "ingress learning", p3, A, C, 0x0800, 64, PASS, R(PORT_NOT_FORWARDING));
+	cfg.stp_state = 3;
+	CHECK_EQ(tna_dp__port_set(dp, p3, &cfg), 0);
+	CHECK_EQ(tna_dp__port_del(dp, p3), 0);
+	expect(dp, "egress removed", p1, C, A, 0x0800, 64, PASS, R(EGRESS_NOT_FORWARDING));
+	CHECK_EQ(tna_dp__port_set(dp, p3, &cfg), 0);
+
+	cfg.flags = TNA_PORT_F_LEARNING | TNA_PORT_F_ISOLATED;
+	CHECK_EQ(tna_dp__port_set(dp, p1, &cfg), 0);
+	expect(dp, "one end isolated", p1, B, A, 0x0800, 64, XDP_REDIRECT, -1);
+	CHECK_EQ(tna_dp__port_set(dp, p2, &cfg), 0);
+	expect(dp, "both ends isolated", p1, B, A, 0x0800, 64, PASS, R(PORT_ISOLATED));
+	cfg.flags = TNA_PORT_F_LEARNING;
+	CHECK_EQ(tna_dp__port_set(dp, p2, &cfg), 0);
+	cfg.flags = TNA_PORT_F_LEARNING | TNA_PORT_F_LOCKED;
+	CHECK_EQ(tna_dp__port_set(dp, p1, &cfg), 0);
+	expect(dp, "locked port", p1, B, A, 0x0800, 64, PASS, R(PORT_LOCKED));
+	cfg.flags = TNA_PORT_F_LEARNING | TNA_PORT_F_SLOWPATH;
+	CHECK_EQ(tna_dp__port_set(dp, p1, &cfg), 0);
+	expect(dp, "slow-path ingress", p1, B, A, 0x0800, 64, PASS, R(PORT_SLOWPATH));
+	expect(dp, "slow-path egress", p2, A, B, 0x0800, 64, PASS, R(PORT_SLOWPATH));
+	cfg.flags = TNA_PORT_F_LEARNING;
+	CHECK_EQ(tna_dp__port_set(dp, p1, &cfg), 0);
+	/* generic mode never marks NO_XMIT, even if asked */
+	cfg.flags = TNA_PORT_F_LEARNING | TNA_PORT_F_NO_XMIT;
+	CHECK_EQ(tna_dp__port_set(dp, p2, &cfg), 0);
+	expect(dp, "generic ignores NO_XMIT", p1, B, A, 0x0800, 64, XDP_REDIRECT, -1);
+
+	k = fp_idx(dp, p2);			/* devmap slot gone under a port */
+	CHECK_EQ(bpf_map_delete_elem(dp->devmap_fd, &k), 0);
+	expect(dp, "devmap slot missing", p1, B, A, 0x0800, 64, PASS, R(REDIRECT_FAILED));
+	tna_dp__destroy(dp);
+
+	dp = load(TNA_TARGET_GENERIC, TNA_FPM_BRIDGE, true);
+	if (dp)
+		expect(dp, "br_netfilter", p1, B, A, 0x0800, 64, PASS, R(BR_NETFILTER));
+	tna_dp__destroy(dp);
+
+	dp = load(TNA_TARGET_GENERIC, TNA_FPM_BRIDGE & ~TNA_FPM_FDB_DST, false);
+	if (dp)
+		expect(dp, "no FDB_DST module", p1, B, A, 0x0800, 64, PASS, R(FPM_OFF));
+	tna_dp__destroy(dp);
+
+	dp = load(TNA_TARGET_GENERIC, TNA_FPM_ALL, false);
+	if (dp) {
+		expect(dp, "VLAN: untagged on pvid", p1, B, A, 0x0800, 64, PASS, R(VLAN_EGRESS));
+		cfg.flags = TNA_PORT_F_LEARNING | TNA_PORT_F_UNTAGGED;
+		cfg.pvid = 1;
+		CHECK_EQ(tna_dp__port_set(dp, p2, &cfg), 0);
+		expect(dp, "VLAN: egress untagged pvid", p1, B, A, 0x0800, 64, XDP_REDIRECT, -1);
+		expect(dp, "VLAN: tagged", p1, B, A, 0x8100, 64, PASS, R(VLAN_TAGGED));
+		expect(dp, "VLAN: 802.1ad", p1, B, A, 0x88a8, 64, PASS, R(VLAN_TAGGED));
+		cfg.pvid = 0;
+		CHECK_EQ(tna_dp__port_set(dp, p1, &cfg), 0);
+		expect(dp, "VLAN: no pvid", p1, B, A, 0x0800, 64, PASS, R(VLAN_NO_PVID));
+	}
+	tna_dp__destroy(dp);
+
+	/* native: the peer q2 has neither XDP nor GRO, p2 cannot transmit */
+	dp = load(TNA_TARGET_NATIVE, TNA_FPM_BRIDGE, false);
+	if (dp) {
+		struct tna_port_cfg got;
+
+		CHECK_EQ(tna_dp__port_get(dp, p2, &got), 0);
+		CHECK(got.flags & TNA_PORT_F_NO_XMIT, "native p2 flags %#x", got.flags);
+		expect(dp, "native: egress cannot xmit", p1, B, A, 0x0800, 64, PASS, R(EGRESS_NO_XMIT));
+		struct tna_gro_undo undo;
+
+		CHECK_EQ(tna_peer_gro_enable(p2, &undo), 0);
+		CHECK(undo.changed, "GRO was off on q2, must be recorded as changed");
+		CHECK_EQ(undo.peer_ifindex, fp_ifx("q2"));
+		CHECK_EQ(tna_dp__port_set(dp, p2, &cfg), 0);
+		expect(dp, "native: peer GRO on", p1, B, A, 0x0800, 64, XDP_REDIRECT, -1);
+		CHECK_EQ(tna_peer_gro_undo(&undo), 0);
+		CHECK_EQ(system("ethtool -k q2 | grep -q 'generic-receive-offload: off'"), 0);
+		CHECK_EQ(tna_dp__port_set(dp, p2, &cfg), 0);
+		expect(dp, "native: GRO undone", p1, B, A, 0x0800, 64, PASS, R(EGRESS_NO_XMIT));
+		/* enabling when already on changes nothing and undoes nothing */
+		CHECK_EQ(system("ethtool -K q2 gro on"), 0);
+		CHECK_EQ(tna_peer_gro_enable(p2, &undo), 0);
+		CHECK(!undo.changed, "GRO already on: nothing to undo");
+		CHECK_EQ(tna_peer_gro_undo(&undo), 0);
+		CHECK_EQ(system("ethtool -k q2 | grep -q 'generic-receive-offload: on'"), 0);
+	}
+	tna_dp__destroy(dp);
+	return tna_test_exit();
+}
