@@ -1,6 +1,7 @@
 /* The full dump: every table asked for once, into a fresh model that
  * then replaces the old content (with events when someone listens). */
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 #include <linux/fib_rules.h>
 #include <linux/if_addr.h>
@@ -33,6 +34,39 @@ static int dump_one(struct tna_nl *nl, uint16_t type, uint8_t family,
 	return tna_nl_talk(nl, nlh, cb, data);
 }
 
+struct links { struct tna_link *a; size_t n, max; };
+
+static int collect(const void *item, void *p)
+{
+	struct links *c = p;
+
+	if (c->n < c->max)
+		c->a[c->n++] = *(const struct tna_link *)item;
+	return 0;
+}
+
+/* tc filters of every link, asked after the link dump has ended. */
+static int tc_all(struct tna_model *m)
+{
+	struct links c = { .max = m->set[TNA_SET_LINK].count };
+	int ret = 0;
+
+	c.a = calloc(c.max ? c.max : 1, sizeof(*c.a));
+	if (!c.a)
+		return -ENOMEM;
+	tna_set_for_each(&m->set[TNA_SET_LINK], collect, &c);
+	for (size_t i = 0; i < c.n && !ret; i++) {
+		bool has = false;
+
+		ret = tna_tc_has_filters(m->nl, c.a[i].ifindex, &has);
+		c.a[i].tc_filters = has;
+		if (!ret)
+			ret = tna_model_put(m, TNA_SET_LINK, &c.a[i]);
+	}
+	free(c.a);
+	return ret;
+}
+
 int tna_model_dump_into(struct tna_model *m)
 {
 	static const struct { uint16_t type; uint8_t family; size_t len; } req[] = {
@@ -48,16 +82,24 @@ int tna_model_dump_into(struct tna_model *m)
 		{ RTM_GETNEIGH, AF_INET6, sizeof(struct ndmsg) },
 	};
 	struct tna_nl *nl = tna_model_nl(m);
-	int ret;
+	int ret = 0;
 
 	if (!nl)
 		return -errno;
+	m->in_dump = true;
 	for (size_t i = 0; i < sizeof(req) / sizeof(req[0]); i++) {
 		ret = dump_one(nl, req[i].type, req[i].family, req[i].len, apply_cb, m);
 		/* IPv6 may be disabled; every other table must be read. */
 		if (ret && !(ret == -EAFNOSUPPORT && req[i].family == AF_INET6))
-			return ret;
+			break;
+		ret = 0;
 	}
+	m->in_dump = false;
+	if (ret)
+		return ret;
+	ret = tc_all(m);
+	if (ret)
+		return ret;
 	tna_sysctl_read_global(&m->sys);
 	tna_nf_read(&m->nf);
 	m->pending = 0;

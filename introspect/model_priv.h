@@ -24,6 +24,7 @@ struct tna_model {
 	tna_model_cb cb;	/* events while a watch feeds the model */
 	void *cb_ctx;
 	unsigned int pending;	/* TNA_NEED_* */
+	bool in_dump;		/* m->nl is busy: no nested requests */
 };
 
 /* The set that holds OBJ (TNA_OBJ_LINK .. TNA_OBJ_NEIGH). */

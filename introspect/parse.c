@@ -139,8 +139,9 @@ static void refresh_extras(struct tna_model *m, struct tna_link *l,
 		l->tc_filters = old->tc_filters;
 		return;
 	}
-	/* New (or renamed: cheap anyway) link: ask tc. */
-	if (tna_model_nl(m) && !tna_tc_has_filters(m->nl, l->ifindex, &tc))
+	/* New (or renamed: cheap anyway) link: ask tc, unless a dump is
+	 * running on that socket (the dump asks afterwards). */
+	if (!m->in_dump && tna_model_nl(m) && !tna_tc_has_filters(m->nl, l->ifindex, &tc))
 		l->tc_filters = tc;
 }
 
