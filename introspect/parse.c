@@ -1,6 +1,8 @@
 /* rtnetlink messages (dump replies and events alike) into the model.
  * Unknown attributes are skipped: newer kernels add them. */
 #include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <arpa/inet.h>
 #include <net/if.h>
@@ -170,8 +172,8 @@ static int apply_link(struct tna_model *m, const struct nlmsghdr *nlh)
 			memset(&nl.port, 0, sizeof(nl.port));
 		} else {
 			mnl_attr_for_each(a, nlh, sizeof(*ifi)) {
-				if ((mnl_attr_get_type(a) & NLA_TYPE_MASK) == IFLA_PROTINFO &&
-				    (mnl_attr_get_type(a) & NLA_F_NESTED)) {
+				/* the bridge sends it without NLA_F_NESTED */
+				if ((mnl_attr_get_type(a) & NLA_TYPE_MASK) == IFLA_PROTINFO) {
 					nl.is_port = true;
 					memset(&nl.port, 0, sizeof(nl.port));
 					parse_brport(a, &nl.port);
@@ -266,7 +268,9 @@ static int apply_neigh(struct tna_model *m, const struct nlmsghdr *nlh)
 				break;
 			}
 		}
-		if (nlh->nlmsg_type == RTM_DELNEIGH)
+		/* NOARP entries (multicast, point-to-point) are created
+		 * without a notification and hold nothing to resolve. */
+		if (nlh->nlmsg_type == RTM_DELNEIGH || (n.state & NUD_NOARP))
 			return tna_model_del(m, TNA_SET_NEIGH, &n);
 		return tna_model_put(m, TNA_SET_NEIGH, &n);
 	}
@@ -305,7 +309,9 @@ static int apply_addr(struct tna_model *m, const struct nlmsghdr *nlh)
 		case IFA_FLAGS: x.flags = u32_of(a); break;
 		}
 	}
-	if (nlh->nlmsg_type == RTM_DELADDR) {
+	/* A tentative IPv6 address (DAD running) is not usable yet and the
+	 * kernel announces it only when DAD completes: keep it out. */
+	if (nlh->nlmsg_type == RTM_DELADDR || (x.flags & IFA_F_TENTATIVE)) {
 		if (x.family == AF_INET)
 			m->pending |= TNA_NEED_ROUTES;
 		return tna_model_del(m, TNA_SET_ADDR, &x);
