@@ -343,7 +343,14 @@ FOR_EACH(tna_model_for_each_neigh, struct tna_neigh, TNA_SET_NEIGH)
 static void normalise(enum tna_set_id id, const void *in, void *out, size_t sz)
 {
 	memcpy(out, in, sz);
-	if (id == TNA_SET_FDB) {
+	if (id == TNA_SET_LINK) {
+		struct tna_link *l = out;
+
+		/* With STP on, a topology change sets ageing_time to
+		 * 2 * forward_delay and back, both without a notification. */
+		if (l->is_bridge && l->br.stp_state)
+			l->br.ageing_time = 0;
+	} else if (id == TNA_SET_FDB) {
 		struct tna_fdb *f = out;
 
 		if (f->type == TNA_FDB_DYNAMIC)
@@ -361,8 +368,16 @@ static void describe(enum tna_set_id id, const void *item, char *buf, size_t len
 	switch (id) {
 	case TNA_SET_LINK: {
 		const struct tna_link *l = item;
-		snprintf(buf, len, "link %d %s master %d port %d state %u flags %#x",
-			 l->ifindex, l->name, l->master, l->is_port, l->port.state, l->flags);
+		snprintf(buf, len, "link %d %s master %d port %d state %u flags %#x oper %u "
+			 "mtu %u mac %02x:%02x:%02x:%02x:%02x:%02x br stp %u age %u fd %u vf %u "
+			 "mc %u gfm %#x nf %d/%d/%d xdp %u/%u tc %d fwd %d/%d link %d",
+			 l->ifindex, l->name, l->master, l->is_port, l->port.state, l->flags,
+			 l->operstate, l->mtu, l->mac[0], l->mac[1], l->mac[2], l->mac[3],
+			 l->mac[4], l->mac[5], l->br.stp_state, l->br.ageing_time,
+			 l->br.forward_delay, l->br.vlan_filtering, l->br.mcast_snooping,
+			 l->br.group_fwd_mask, l->br.nf_call_iptables, l->br.nf_call_ip6tables,
+			 l->br.nf_call_arptables, l->xdp_prog_id, l->xdp_mode, l->tc_filters,
+			 l->ip4_forwarding, l->ip6_forwarding, l->link);
 		break;
 	}
 	case TNA_SET_FDB: {
@@ -413,7 +428,7 @@ struct diff_ctx {
 
 static void note(struct diff_ctx *c, const char *what, enum tna_set_id id, const void *item)
 {
-	char d[160];
+	char d[400];
 
 	c->count++;
 	if (!c->buf || c->used + 1 >= c->len)

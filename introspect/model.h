@@ -9,6 +9,8 @@
 #include <stdint.h>
 
 struct tna_bridge_info {
+	/* ageing_time: with STP on, the kernel silently uses 2 * forward_delay
+	 * during a topology change; the value is the one last notified. */
 	uint32_t stp_state, ageing_time /* centisecs as kernel */, forward_delay;
 	uint8_t vlan_filtering, mcast_snooping;
 	uint16_t group_fwd_mask;
