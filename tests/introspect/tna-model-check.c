@@ -9,6 +9,7 @@
  *   wait MS PRED   the same with its own limit, measured from now
  *   compare        process what is queued, dump afresh, fail on any difference
  *   resyncs N      fail unless at least N overflow resyncs happened
+ *   maxresyncs N   fail if more than N overflow resyncs happened
  *   sleep MS       sleep without reading events
  * PRED: link NAME | nolink NAME | port NAME BRIDGE | noport NAME |
  *       portstate NAME N | fdb MAC PORT | nofdb MAC | fdbstatic BRIDGE N |
@@ -268,6 +269,17 @@ int main(int argc, char **argv)
 				rc = 1;
 			} else {
 				printf("ok: %u overflow resyncs\n", tna_watch_resyncs(w));
+			}
+		} else if (!strcmp(s, "maxresyncs") && i + 1 < argc) {
+			unsigned int max = (unsigned)atoi(argv[++i]);
+
+			tna_watch_process(w);
+			if (tna_watch_resyncs(w) > max) {
+				printf("FAIL: %u overflow resyncs, expected at most %u\n",
+				       tna_watch_resyncs(w), max);
+				rc = 1;
+			} else {
+				printf("ok: %u overflow resyncs (at most %u)\n", tna_watch_resyncs(w), max);
 			}
 		} else if (!strcmp(s, "sleep") && i + 1 < argc) {
 			usleep((useconds_t)(atof(argv[++i]) * 1000));
