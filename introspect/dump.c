@@ -149,3 +149,17 @@ int tna_model_dump_routes(struct tna_model *m, struct tna_set *out)
 	}
 	return ret;
 }
+
+/* Links only (AF_UNSPEC), for what changes without a notification. */
+int tna_model_dump_links(struct tna_model *m)
+{
+	struct tna_nl *nl = tna_model_nl(m);
+	int ret;
+
+	if (!nl)
+		return -errno;
+	m->in_dump = true;
+	ret = dump_one(nl, RTM_GETLINK, AF_UNSPEC, sizeof(struct ifinfomsg), apply_cb, m);
+	m->in_dump = false;
+	return ret;
+}

@@ -49,6 +49,7 @@ int tna_model_apply(struct tna_model *m, const struct nlmsghdr *nlh);
 /* dump.c */
 int tna_model_dump_into(struct tna_model *m);
 int tna_model_dump_routes(struct tna_model *m, struct tna_set *out);
+int tna_model_dump_links(struct tna_model *m);
 /* sysctl.c */
 void tna_sysctl_read_global(struct tna_sysctls *s);
 void tna_sysctl_read_link(struct tna_link *l);

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 #include <sys/epoll.h>
 #include <sys/socket.h>
@@ -25,7 +26,12 @@ struct tna_watch {
 	int epfd;
 	unsigned int resyncs;
 	char *buf;
+	struct timespec xdp_checked;
 };
+
+/* Attaching or detaching XDP sends no notification: the XDP state of the
+ * links is read again at most this often (ms), from tna_watch_process(). */
+#define XDP_RECHECK_MS 1000
 
 #define WATCH_BUFSZ (64 * 1024)
 
@@ -192,9 +198,47 @@ static int reread_link_sysctls(struct tna_model *m)
 	return 0;
 }
 
-/* Re-read what changes without a notification of its own. */
-static int follow_up(struct tna_model *m, bool nft_dirty)
+static int64_t ms_since(const struct timespec *t)
 {
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (now.tv_sec - t->tv_sec) * 1000 + (now.tv_nsec - t->tv_nsec) / 1000000;
+}
+
+static int xdp_recheck(struct tna_model *m)
+{
+	struct tna_model fresh;
+	struct collect c = { .max = m->set[TNA_SET_LINK].count };
+	int ret;
+
+	tna_model_init(&fresh);
+	fresh.nl = m->nl;	/* borrowed */
+	ret = tna_model_dump_links(&fresh);
+	fresh.nl = NULL;
+	c.a = calloc(c.max ? c.max : 1, sizeof(*c.a));
+	if (!ret && !c.a)
+		ret = -ENOMEM;
+	if (!ret)
+		tna_set_for_each(&m->set[TNA_SET_LINK], collect_link, &c);
+	for (size_t i = 0; !ret && i < c.n; i++) {
+		const struct tna_link *f = tna_set_find(&fresh.set[TNA_SET_LINK], &c.a[i]);
+
+		if (!f || (f->xdp_prog_id == c.a[i].xdp_prog_id && f->xdp_mode == c.a[i].xdp_mode))
+			continue;
+		c.a[i].xdp_prog_id = f->xdp_prog_id;
+		c.a[i].xdp_mode = f->xdp_mode;
+		tna_model_put(m, TNA_SET_LINK, &c.a[i]);
+	}
+	free(c.a);
+	tna_model_fini(&fresh);
+	return ret;
+}
+
+/* Re-read what changes without a notification of its own. */
+static int follow_up(struct tna_watch *w, bool nft_dirty)
+{
+	struct tna_model *m = w->m;
 	struct tna_sysctls sys = m->sys;
 	struct tna_netfilter nf = m->nf;
 	int ret = 0;
@@ -211,6 +255,11 @@ static int follow_up(struct tna_model *m, bool nft_dirty)
 	if (m->pending & TNA_NEED_SYSCTL)
 		reread_link_sysctls(m);
 	m->pending = 0;
+	if (ms_since(&w->xdp_checked) >= XDP_RECHECK_MS) {
+		clock_gettime(CLOCK_MONOTONIC, &w->xdp_checked);
+		if (!ret)
+			ret = xdp_recheck(m);
+	}
 
 	/* No events at all for net.bridge.* sysctls and legacy xtables:
 	 * they are read again on every call. */
@@ -264,5 +313,5 @@ int tna_watch_process(struct tna_watch *w)
 			break;
 		nft_dirty = true;	/* any nftables change: read the summary again */
 	}
-	return follow_up(w->m, nft_dirty) ?: ret;
+	return follow_up(w, nft_dirty) ?: ret;
 }

@@ -37,3 +37,12 @@ mcheck() {
 	local ns=$1; shift
 	"$TNA_BIN/tna-model-check" --netns "$TNA_NS-$ns" "$@" || fail "model check in $ns failed"
 }
+
+# xdp_pass_obj FILE: a minimal XDP program (returns XDP_PASS) for attaching
+# as a "foreign" program.
+xdp_pass_obj() {
+	command -v clang >/dev/null || skip "clang not installed"
+	printf '%s\n' '__attribute__((section("xdp"), used)) int pass(void *ctx) { return 2; }' \
+		'char _license[] __attribute__((section("license"), used)) = "GPL";' >"$1.c"
+	clang -O2 -target bpf -c "$1.c" -o "$1" || fail "cannot build the test XDP program"
+}

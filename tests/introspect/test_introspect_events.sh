@@ -39,8 +39,14 @@ mcheck b compare \
 	run "ip -n $B link set br0 type bridge ageing_time 100" expect "ageing br0 100" \
 	wait 6000 "nofdb $mac1" compare
 
-# rename a port, delete the bridge
+# XDP attach/detach sends no notification: the watch re-reads it (1 s).
+X=$(mktemp); on_exit rm -f "$X" "$X.c"
+xdp_pass_obj "$X"
+
+# rename a port, XDP on a port, delete the bridge
 mcheck b \
+	run "ip -n $B link set dev v1 xdpgeneric obj $X sec xdp" wait 1500 "xdp v1 1" compare \
+	run "ip -n $B link set dev v1 xdpgeneric off" wait 1500 "xdp v1 0" compare \
 	run "ip netns exec $TNA_NS-h1 ping -c1 -W1 10.0.0.2 >/dev/null" expect "fdb $mac2 v2" \
 	run "ip -n $B link set v2 down && ip -n $B link set v2 name p2 && ip -n $B link set p2 up" \
 		expect "port p2 br0" expect "nolink v2" compare \

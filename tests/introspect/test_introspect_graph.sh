@@ -32,6 +32,12 @@ graph b1 "$G"
 gcheck "tc filter on v3: tc-filter" "$G" 'reasons("port:v3") == ["tc-filter"] and not n["port:v3"]["accelerable"]'
 gcheck "locked v2: port-locked" "$G" 'reasons("port:v2") == ["port-locked"]'
 gcheck "v1 still accelerable" "$G" 'n["port:v1"]["accelerable"]'
+X=$(mktemp); on_exit rm -f "$X" "$X.c"
+xdp_pass_obj "$X"
+ip -n "$TNA_NS-b1" link set dev v1 xdpgeneric obj "$X" sec xdp || fail "cannot attach XDP"
+graph b1 "$G"
+gcheck "XDP program on v1: foreign-xdp" "$G" 'reasons("port:v1") == ["foreign-xdp"]'
+ip -n "$TNA_NS-b1" link set dev v1 xdpgeneric off
 if ip -n "$TNA_NS-b1" link set br0 type bridge vlan_filtering 1 2>/dev/null; then
 	graph b1 "$G"
 	gcheck "vlan_filtering: bridge blocked" "$G" 'reasons("bridge:br0") == ["vlan-filtering"]'
