@@ -233,7 +233,7 @@ int tna_graph_print_dot(const struct tna_graph *g, FILE *f)
 			shape[n->kind], n->accelerable ? "#b7e4c7" : "#f4a9a0",
 			tna_node_kind_name(n->kind), n->name);
 		if (n->kind == TNA_NODE_NETFILTER)
-			fprintf(f, "\\n%u rules", n->nf_rules);
+			fprintf(f, "\\nrules: %u", n->nf_rules);
 		for (int r = 0; r < TNA_REASON__COUNT; r++)
 			if (n->reasons & (1u << r))
 				fprintf(f, "\\n✗ %s", reasons[r].name);

@@ -152,6 +152,18 @@ static int max_ifx(const struct tna_link *l, void *p)
 	return 0;
 }
 
+/* Links in ifindex order, so that the output is stable. */
+static int for_each_link_sorted(struct build *b, int (*cb)(const struct tna_link *, void *))
+{
+	for (int i = 1; i <= b->max_ifx; i++) {
+		const struct tna_link *l = tna_model_link(b->m, i);
+
+		if (l && cb(l, b))
+			return 1;
+	}
+	return 0;
+}
+
 /* B1, B2 */
 static int add_bridge(const struct tna_link *l, void *p)
 {
@@ -212,15 +224,11 @@ static int add_l3(const struct tna_addr *a, void *p)
 {
 	struct build *b = p;
 	const struct tna_link *l = tna_model_link(b->m, a->ifindex);
-	int id;
 
 	if (!l || a->scope >= RT_SCOPE_LINK || (l->flags & 0x8 /* IFF_LOOPBACK */) ||
-	    a->ifindex > b->max_ifx || b->l3[a->ifindex] >= 0)
+	    a->ifindex > b->max_ifx)
 		return 0;
-	id = tna_graph_add_node(b->g, TNA_NODE_L3, l->name, l->ifindex);
-	if (id < 0)
-		return b->err = id;
-	b->l3[a->ifindex] = id;
+	b->l3[a->ifindex] = -2;	/* wanted; made in ifindex order below */
 	return 0;
 }
 
@@ -278,7 +286,7 @@ struct tna_graph *tna_graph_build(const struct tna_model *m)
 	for (int i = 0; i <= b.max_ifx; i++)
 		b.l3[i] = -1;
 
-	tna_model_for_each_link(m, add_bridge, &b);
+	for_each_link_sorted(&b, add_bridge);
 	nbridges = tna_graph_node_count(b.g);
 	/* N2, N6 on bridges, before their ports look at them (P6) */
 	for (size_t i = 0; i < nbridges; i++) {
@@ -298,7 +306,7 @@ struct tna_graph *tna_graph_build(const struct tna_model *m)
 		if (!nf_known)
 			tna_graph_block(b.g, n->id, TNA_REASON_NF_UNKNOWN);
 	}
-	tna_model_for_each_link(m, add_port, &b);
+	for_each_link_sorted(&b, add_port);
 	for (size_t i = nbridges; i < tna_graph_node_count(b.g); i++) {	/* P6 */
 		const struct tna_graph_node *n = tna_graph_node(b.g, i);
 
@@ -312,6 +320,13 @@ struct tna_graph *tna_graph_build(const struct tna_model *m)
 	}
 
 	tna_model_for_each_addr(m, add_l3, &b);
+	for (int ifx = 1; ifx <= b.max_ifx; ifx++) {
+		if (b.l3[ifx] != -2)
+			continue;
+		b.l3[ifx] = tna_graph_add_node(b.g, TNA_NODE_L3, tna_model_link(m, ifx)->name, ifx);
+		if (b.l3[ifx] < 0)
+			goto err_nomem;
+	}
 	for (int ifx = 1; ifx <= b.max_ifx; ifx++) {	/* L2, L3, N4 */
 		const struct tna_link *l;
 		const struct tna_graph_node *bn;
