@@ -13,7 +13,12 @@
  *   sleep MS       sleep without reading events
  * PRED: link NAME | nolink NAME | port NAME BRIDGE | noport NAME |
  *       portstate NAME N | fdb MAC PORT | nofdb MAC | fdbstatic BRIDGE N |
- *       stp BRIDGE N | ageing BRIDGE CENTISECS | tc NAME 0|1 | xdp NAME 0|1
+ *       stp BRIDGE N | ageing BRIDGE CENTISECS | tc NAME 0|1 | xdp NAME 0|1 |
+ *       addr IP | noaddr IP | route DST/LEN | noroute DST/LEN | rule PREF |
+ *       norule PREF | neigh IP | noneigh IP | sysctl NAME 0|1 |
+ *       fwd NAME 0|1 (net.ipv4.conf.NAME.forwarding) |
+ *       nf FAMILY HOOK RULES (ip|ip6|inet|bridge|arp|netdev, prerouting..ingress;
+ *       rules summed over nftables and legacy xtables)
  * Prints one "ok:" line per step, or "FAIL:" and exits 1. */
 #include <errno.h>
 #include <fcntl.h>
@@ -25,6 +30,7 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <arpa/inet.h>
 
 #include "introspect/model.h"
 
@@ -65,11 +71,89 @@ static int fdb_find(const struct tna_fdb *f, void *p)
 	return 0;
 }
 
+struct l3_q { uint8_t family, len, ip[16]; int hits; uint32_t pref; };
+
+static int parse_ip(const char *s, struct l3_q *q)
+{
+	char tmp[64], *slash;
+
+	snprintf(tmp, sizeof(tmp), "%s", s);
+	slash = strchr(tmp, '/');
+	if (slash) {
+		*slash = '\0';
+		q->len = (uint8_t)atoi(slash + 1);
+	}
+	memset(q->ip, 0, 16);
+	if (inet_pton(AF_INET, tmp, q->ip) == 1)
+		q->family = AF_INET;
+	else if (inet_pton(AF_INET6, tmp, q->ip) == 1)
+		q->family = AF_INET6;
+	else
+		return -1;
+	return 0;
+}
+
+static int addr_q(const struct tna_addr *a, void *p)
+{
+	struct l3_q *q = p;
+
+	q->hits += a->family == q->family && !memcmp(a->addr, q->ip, 16);
+	return 0;
+}
+
+static int route_q(const struct tna_route *r, void *p)
+{
+	struct l3_q *q = p;
+
+	q->hits += r->family == q->family && r->dst_len == q->len && !memcmp(r->dst, q->ip, 16);
+	return 0;
+}
+
+static int rule_q(const struct tna_rule *r, void *p)
+{
+	struct l3_q *q = p;
+
+	q->hits += r->priority == q->pref;
+	return 0;
+}
+
+static int neigh_q(const struct tna_neigh *n, void *p)
+{
+	struct l3_q *q = p;
+
+	q->hits += n->family == q->family && !memcmp(n->addr, q->ip, 16);
+	return 0;
+}
+
+static int name_index(const char *s, const char *const *names, int n)
+{
+	for (int i = 0; i < n; i++)
+		if (names[i] && !strcmp(s, names[i]))
+			return i;
+	return -1;
+}
+
+/* Rules at FAMILY HOOK summed over both sources; -1 if the names are bad. */
+static long nf_rules(const struct tna_model *m, const char *fam, const char *hook)
+{
+	static const char *const fams[TNA_NF_FAMILIES] = { [1] = "inet", [2] = "ip", [3] = "arp",
+		[5] = "netdev", [7] = "bridge", [10] = "ip6" };
+	static const char *const hooks[TNA_NF_HOOKS] = { "prerouting", "input", "forward",
+		"output", "postrouting", "ingress" };
+	const struct tna_netfilter *nf = tna_model_netfilter(m);
+	int f = name_index(fam, fams, TNA_NF_FAMILIES), h = name_index(hook, hooks, TNA_NF_HOOKS);
+
+	if (f < 0 || h < 0)
+		return -1;
+	return (long)nf->hook[0][f][h].rules + nf->hook[1][f][h].rules;
+}
+
 /* 1 when PRED holds, 0 when not, -1 when it cannot be parsed. */
 static int holds(const struct tna_model *m, const char *pred)
 {
-	char op[16], a[64], b[64];
-	int n = sscanf(pred, "%15s %63s %63s", op, a, b);
+	char op[16], a[64], b[64], c[64];
+	int n = sscanf(pred, "%15s %63s %63s %63s", op, a, b, c);
+	struct l3_q lq = { 0 };
 	const struct tna_link *l = n >= 2 ? tna_model_link_by_name(m, a) : NULL;
 	const struct tna_link *br;
 	struct fdb_q q = { 0 };
@@ -82,6 +166,42 @@ static int holds(const struct tna_model *m, const char *pred)
 		return l == NULL;
 	if (!strcmp(op, "noport"))
 		return !l || !l->is_port;
+	if (!strcmp(op, "addr") || !strcmp(op, "noaddr") || !strcmp(op, "neigh") ||
+	    !strcmp(op, "noneigh") || !strcmp(op, "route") || !strcmp(op, "noroute")) {
+		if (parse_ip(a, &lq))
+			return -1;
+		if (strstr(op, "addr"))
+			tna_model_for_each_addr(m, addr_q, &lq);
+		else if (strstr(op, "neigh"))
+			tna_model_for_each_neigh(m, neigh_q, &lq);
+		else
+			tna_model_for_each_route(m, route_q, &lq);
+		return op[0] == 'n' && op[1] == 'o' ? lq.hits == 0 : lq.hits > 0;
+	}
+	if (!strcmp(op, "rule") || !strcmp(op, "norule")) {
+		lq.pref = (uint32_t)atol(a);
+		tna_model_for_each_rule(m, rule_q, &lq);
+		return op[0] == 'n' ? lq.hits == 0 : lq.hits > 0;
+	}
+	if (!strcmp(op, "nf")) {
+		if (n != 4 || nf_rules(m, a, b) < 0)
+			return -1;
+		return nf_rules(m, a, b) == atol(c);
+	}
+	if (!strcmp(op, "sysctl") && n == 3) {
+		const struct tna_sysctls *sy = tna_model_sysctls(m);
+		int v = atoi(b);
+
+		if (!strcmp(a, "ip_forward"))
+			return sy->ip_forward == v;
+		if (!strcmp(a, "ip6_forwarding"))
+			return sy->ip6_forwarding == v;
+		if (!strcmp(a, "bridge_nf_call_iptables"))
+			return sy->bridge_nf_call_iptables == v;
+		return -1;
+	}
+	if (!strcmp(op, "fwd") && n == 3)
+		return l && l->ip4_forwarding == atoi(b);
 	if (!strcmp(op, "nofdb") || !strcmp(op, "fdb")) {
 		if (parse_mac(a, q.mac))
 			return -1;
