@@ -207,7 +207,8 @@ int main(int argc, char **argv)
 	struct tna_caps_sys sys;
 	bool json = false;
 
-	while ((c = getopt_long(argc, argv, "ji:n:g::hV", opts, NULL)) != -1) {
+	opterr = 0;	/* our own one-line messages */
+	while ((c = getopt_long(argc, argv, ":ji:n:g::hV", opts, NULL)) != -1) {
 		switch (c) {
 		case 'j':
 			json = true;
@@ -237,9 +238,12 @@ int main(int argc, char **argv)
 		case 'V':
 			printf("tna-probe %s\n", TNA_VERSION);
 			return 0;
+		case ':':
+			return err_line("option '%s' needs an argument (see --help)",
+					argv[optind - 1]) + 1;
 		default:
-			fputs("Try 'tna-probe --help'.\n", stderr);
-			return 2;
+			return err_line("unknown option '%s' (see --help)",
+					argv[optind - 1]) + 1;
 		}
 	}
 	if (optind < argc)
