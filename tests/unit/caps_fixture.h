@@ -1,0 +1,59 @@
+/* Loading recorded fixtures (tests/fixtures/) for the capabilities tests. */
+#ifndef TNA_TESTS_CAPS_FIXTURE_H
+#define TNA_TESTS_CAPS_FIXTURE_H
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <linux/netlink.h>
+
+/* tests/run.sh runs from the repository root and exports TNA_ROOT. */
+static inline const char *fixture_path(const char *rel)
+{
+	static char path[4096];
+	const char *root = getenv("TNA_ROOT");
+
+	snprintf(path, sizeof(path), "%s/tests/fixtures/%s", root ? root : ".", rel);
+	return path;
+}
+
+/* One recorded netlink message (nl/NAME.bin), malloc'd; NULL if missing or
+ * if its nlmsg_len disagrees with the file size.  QUIET: a missing file is
+ * expected. */
+static inline struct nlmsghdr *fixture_load(const char *name, int quiet)
+{
+	char rel[256];
+	struct nlmsghdr *nlh;
+	FILE *f;
+	long len;
+
+	snprintf(rel, sizeof(rel), "nl/%s.bin", name);
+	f = fopen(fixture_path(rel), "rb");
+	if (!f) {
+		if (!quiet)
+			fprintf(stderr, "fixture %s: cannot open\n", rel);
+		return NULL;
+	}
+	fseek(f, 0, SEEK_END);
+	len = ftell(f);
+	rewind(f);
+	nlh = malloc(len > 0 ? (size_t)len : 1);
+	if (!nlh || len < (long)sizeof(*nlh) ||
+	    fread(nlh, 1, (size_t)len, f) != (size_t)len ||
+	    nlh->nlmsg_len != (unsigned long)len) {
+		fprintf(stderr, "fixture %s: bad file\n", rel);
+		free(nlh);
+		nlh = NULL;
+	}
+	fclose(f);
+	return nlh;
+}
+static inline struct nlmsghdr *fixture_msg(const char *name)
+{
+	return fixture_load(name, 0);
+}
+
+static inline struct nlmsghdr *fixture_try(const char *name)
+{
+	return fixture_load(name, 1);
+}
+#endif
