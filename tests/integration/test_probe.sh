@@ -32,6 +32,17 @@ dev() { echo ".devices[] | select(.name == \"$1\")"; }
 probe --netns "$DUT"
 expect "json names the netns" ".netns == \"$DUT\""
 expect "kernel facts: BTF and genl netdev" '.system.btf and .system.netdev_genl'
+jit=$(cat /proc/sys/net/core/bpf_jit_enable)
+expect "JIT (probed by loading) agrees with the root netns sysctl ($jit)" \
+	".system.jit_enabled == $([[ $jit -gt 0 ]] && echo true || echo false)"
+expect "XDP helpers load on this kernel" '.system.xdp_helpers | all(.[]; . == true)'
+# kfuncs: cross-checked against bpftool's view of vmlinux BTF.
+btf=$(bpftool btf dump file /sys/kernel/btf/vmlinux 2>/dev/null)
+has() { grep -q "FUNC '$1' " <<<"$btf" && echo true || echo false; }
+expect "kfuncs as in vmlinux BTF" \
+	".system.kfuncs == {bpf_xdp_ct_lookup: $(has bpf_xdp_ct_lookup), bpf_ct_release: $(has bpf_ct_release), bpf_xdp_fdb_lookup: $(has bpf_xdp_fdb_lookup)}"
+opts=$(grep -m1 "STRUCT 'bpf_ct_opts' size=" <<<"$btf" | sed 's/.*size=\([0-9]*\).*/\1/')
+[[ -n $opts ]] && expect "bpf_ct_opts size $opts as in BTF" ".system.bpf_ct_opts_size == $opts"
 expect "exactly lo, br0, p1, p2 in the netns" \
 	'[.devices[].name] | sort == ["br0","lo","p1","p2"]'
 expect "p1 is a veth port of br0" "$(dev p1) | .kind == \"veth\" and .master == \"br0\" and .driver == \"veth\""
