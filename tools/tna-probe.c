@@ -151,7 +151,7 @@ static void print_dev_table(const struct tna_caps_dev *d)
 		snprintf(pci, sizeof(pci), "%04x:%04x", d->pci_vendor, d->pci_device);
 	else
 		snprintf(pci, sizeof(pci), "-");
-	printf("%4d  %-15s %-9s %-10s %-11s %-10s %-30s %-6s %-10s %s\n",
+	printf("%4d  %-15s %-9s %-10s %-11s %-10s %-36s %-6s %-10s %s\n",
 	       d->ifindex, d->name, d->kind[0] ? d->kind : "-",
 	       d->master[0] ? d->master : "-", d->driver[0] ? d->driver : "-",
 	       pci, feat, d->hw_tc_offload < 0 ? "?" : d->hw_tc_offload ? "on" : "off",
@@ -292,7 +292,7 @@ int main(int argc, char **argv)
 		ret = output_json(&sys, netns, devs, n);
 	} else {
 		print_sys_table(&sys);
-		printf("%4s  %-15s %-9s %-10s %-11s %-10s %-30s %-6s %-10s %s\n",
+		printf("%4s  %-15s %-9s %-10s %-11s %-10s %-36s %-6s %-10s %s\n",
 		       "IFX", "NAME", "KIND", "MASTER", "DRIVER", "PCI",
 		       "XDP-FEATURES", "TC-OFF", "XDP-PROGS", "TARGET");
 		for (i = 0; i < n; i++)

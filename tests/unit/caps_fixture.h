@@ -6,6 +6,8 @@
 #include <string.h>
 #include <linux/netlink.h>
 
+#include "capabilities/caps.h"
+
 /* tests/run.sh runs from the repository root and exports TNA_ROOT. */
 static inline const char *fixture_path(const char *rel)
 {
@@ -56,4 +58,51 @@ static inline struct nlmsghdr *fixture_try(const char *name)
 {
 	return fixture_load(name, 1);
 }
+/* Parse those fixtures nl/PREFIX-{link,netdev,features,channels}-NAME.bin
+ * that exist into D; then walk the sysfs fixture as SYSNAME. */
+static inline void fixture_dev(struct tna_caps_dev *d, const char *prefix,
+		     const char *name, const char *sysname)
+{
+	char f[128];
+	struct nlmsghdr *m;
+	int ifindex = 0, r;
+
+	memset(d, 0, sizeof(*d));
+	d->hw_tc_offload = -1;
+	snprintf(d->name, sizeof(d->name), "%s", name);
+	snprintf(f, sizeof(f), "%s-link-%s", prefix, name);
+	if ((m = fixture_try(f))) {
+		if (tna_caps_parse_link_msg(m, d))
+			fprintf(stderr, "fixture %s: not a link message\n", f);
+		free(m);
+	}
+	snprintf(f, sizeof(f), "%s-netdev-%s", prefix, name);
+	if ((m = fixture_try(f))) {
+		if (tna_caps_parse_netdev_msg(m, &ifindex, &d->xdp_features,
+					      &d->xdp_zc_max_segs) == 0)
+			d->xdp_features_known = true;
+		free(m);
+	}
+	snprintf(f, sizeof(f), "%s-features-%s", prefix, name);
+	if ((m = fixture_try(f))) {
+		r = tna_caps_parse_features_msg(m, "hw-tc-offload");
+		if (r >= 0)
+			d->hw_tc_offload = r;
+		free(m);
+	}
+	snprintf(f, sizeof(f), "%s-channels-%s", prefix, name);
+	if ((m = fixture_try(f))) {
+		tna_caps_parse_channels_msg(m, d);
+		free(m);
+	}
+	if (sysname) {
+		char keep[16];
+
+		snprintf(keep, sizeof(keep), "%s", d->name);
+		snprintf(d->name, sizeof(d->name), "%s", sysname);
+		tna_caps_sysfs_pci(fixture_path("sysfs"), d);
+		snprintf(d->name, sizeof(d->name), "%s", keep);
+	}
+}
+
 #endif

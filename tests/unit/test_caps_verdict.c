@@ -9,52 +9,6 @@
 #include "tests/lib/tna_test.h"
 #include "tests/unit/caps_fixture.h"
 
-/* Parse those fixtures nl/PREFIX-{link,netdev,features,channels}-NAME.bin
- * that exist into D; then walk the sysfs fixture as SYSNAME. */
-static void assemble(struct tna_caps_dev *d, const char *prefix,
-		     const char *name, const char *sysname)
-{
-	char f[128];
-	struct nlmsghdr *m;
-	int ifindex = 0, r;
-
-	memset(d, 0, sizeof(*d));
-	d->hw_tc_offload = -1;
-	snprintf(d->name, sizeof(d->name), "%s", name);
-	snprintf(f, sizeof(f), "%s-link-%s", prefix, name);
-	if ((m = fixture_try(f))) {
-		CHECK_EQ(tna_caps_parse_link_msg(m, d), 0);
-		free(m);
-	}
-	snprintf(f, sizeof(f), "%s-netdev-%s", prefix, name);
-	if ((m = fixture_try(f))) {
-		if (tna_caps_parse_netdev_msg(m, &ifindex, &d->xdp_features,
-					      &d->xdp_zc_max_segs) == 0)
-			d->xdp_features_known = true;
-		free(m);
-	}
-	snprintf(f, sizeof(f), "%s-features-%s", prefix, name);
-	if ((m = fixture_try(f))) {
-		r = tna_caps_parse_features_msg(m, "hw-tc-offload");
-		if (r >= 0)
-			d->hw_tc_offload = r;
-		free(m);
-	}
-	snprintf(f, sizeof(f), "%s-channels-%s", prefix, name);
-	if ((m = fixture_try(f))) {
-		tna_caps_parse_channels_msg(m, d);
-		free(m);
-	}
-	if (sysname) {
-		char keep[16];
-
-		snprintf(keep, sizeof(keep), "%s", d->name);
-		snprintf(d->name, sizeof(d->name), "%s", sysname);
-		tna_caps_sysfs_pci(fixture_path("sysfs"), d);
-		snprintf(d->name, sizeof(d->name), "%s", keep);
-	}
-}
-
 static void expect(struct tna_caps_dev *d, const struct tna_caps_sys *sys,
 		   enum tna_target want, const char *blocker_part)
 {
@@ -77,7 +31,7 @@ int main(void)
 	enum tna_target t;
 
 	/* Fake Netronome NFP-4000 with HW_OFFLOAD. */
-	assemble(&d, "synth", "nfp", "enp1s0np0");
+	fixture_dev(&d, "synth", "nfp", "enp1s0np0");
 	snprintf(d.name, sizeof(d.name), "enp1s0np0");
 	CHECK(d.nfp && d.hw_tc_offload == 1 && d.channels_combined == 4,
 	      "nfp facts: nfp %d tc %d ch %u", d.nfp, d.hw_tc_offload,
@@ -94,14 +48,14 @@ int main(void)
 	expect(&d, &sys, TNA_TARGET_OFFLOAD, "no ndo-xmit");
 
 	/* This VM's virtio NIC, recorded: 0x2b, no NDO_XMIT without a prog. */
-	assemble(&d, "host", "eth0", "eth0");
+	fixture_dev(&d, "host", "eth0", "eth0");
 	CHECK_STR(d.kind, "virtio");
 	CHECK(d.pci_known && d.pci_vendor == 0x1af4, "virtio on PCI");
 	expect(&d, &sys, TNA_TARGET_NATIVE, "no ndo-xmit");
 	CHECK(!strstr(d.blockers, "veth"), "no veth hint on virtio: %s", d.blockers);
 
 	/* A Realtek 8139: the netdev family answers 0 -> generic. */
-	assemble(&d, "synth", "noxdp", "ens4");
+	fixture_dev(&d, "synth", "noxdp", "ens4");
 	snprintf(d.kind, sizeof(d.kind), "physical");
 	CHECK_EQ(d.pci_device, 0x8139);
 	expect(&d, &sys, TNA_TARGET_GENERIC, NULL);
@@ -115,22 +69,22 @@ int main(void)
 	sys.netdev_genl = true;
 
 	/* veth port of a bridge, peer without XDP: native, no NDO_XMIT. */
-	assemble(&d, "veth", "p1", NULL);
+	fixture_dev(&d, "veth", "p1", NULL);
 	expect(&d, &sys, TNA_TARGET_NATIVE, "peer has an XDP program or GRO");
 	CHECK(!d.can_redirect_to, "p1 without NDO_XMIT");
 	/* Its peer got an XDP program: NDO_XMIT, nothing blocks. */
-	assemble(&d, "veth-peerxdp", "p1", NULL);
+	fixture_dev(&d, "veth-peerxdp", "p1", NULL);
 	expect(&d, &sys, TNA_TARGET_NATIVE, NULL);
 	CHECK(d.can_redirect_to, "p1 with NDO_XMIT");
 
 	/* The bridge itself is no XDP target. */
-	assemble(&d, "veth", "br0", NULL);
+	fixture_dev(&d, "veth", "br0", NULL);
 	CHECK(d.xdp_features_known && d.xdp_features == 0, "bridge features 0");
 	expect(&d, &sys, TNA_TARGET_NONE, NULL);
 	CHECK(!d.can_redirect_to, "bridge not an egress");
 
 	/* h1:eth0 carries a program: foreign unless named tna*. */
-	assemble(&d, "veth-xdp", "eth0", NULL);
+	fixture_dev(&d, "veth-xdp", "eth0", NULL);
 	snprintf(d.prog_name_drv, sizeof(d.prog_name_drv), "xdp_pass_peer");
 	expect(&d, &sys, TNA_TARGET_NATIVE, "foreign XDP program 'xdp_pass_peer'");
 	CHECK(strstr(d.blockers, "native mode"), "mode named: %s", d.blockers);
@@ -147,7 +101,7 @@ int main(void)
 	sys.btf = true;
 
 	/* Without SYS the verdict still works (tna_caps_probe_dev uses it). */
-	assemble(&d, "veth", "p1", NULL);
+	fixture_dev(&d, "veth", "p1", NULL);
 	expect(&d, NULL, TNA_TARGET_NATIVE, "no ndo-xmit");
 
 	/* Loopback. */
