@@ -13,6 +13,7 @@
 
 #include "capabilities/caps.h"
 #include "capabilities/caps_json.h"
+#include "common/netns.h"
 
 #define TNA_VERSION "0.1"
 #define MAX_IFACES 64
@@ -58,23 +59,12 @@ static int run_graph(enum graph_fmt fmt)
 
 static int enter_netns(const char *name)
 {
-	char path[4096];
-	int fd;
+	int ret = tna_netns_enter(name);
 
-	if (strchr(name, '/'))
-		snprintf(path, sizeof(path), "%s", name);
-	else
-		snprintf(path, sizeof(path), "/var/run/netns/%s", name);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return err_line("netns %s: %s", name, strerror(errno));
-	if (setns(fd, CLONE_NEWNET) < 0) {
-		int e = errno;
-
-		close(fd);
-		return err_line("netns %s: setns: %s", name, strerror(e));
-	}
-	close(fd);
+	if (ret == -ENOENT)
+		return err_line("netns %s: no such network namespace", name);
+	if (ret)
+		return err_line("netns %s: %s", name, strerror(-ret));
 	return 0;
 }
 
