@@ -2,7 +2,8 @@
 /* Load generator: run with BPF_PROG_RUN + BPF_F_TEST_XDP_LIVE_FRAMES on a
  * template frame built by tna-gen.  Live-frame pages are recycled without
  * being copied again, so every field that varies is rewritten on every
- * frame (never derived from what the page held before).  Checksums are
+ * frame (never derived from what the page held before).  Frames leave by
+ * a devmap redirect, which live frames turn into a real transmit.  Checksums are
  * finished from sums that user space computed over the fixed part. */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
@@ -11,8 +12,18 @@
 
 const volatile struct bench_gen_cfg cfg = {
 	.n_src = 1, .src_step = 1, .n_dst = 1, .dst_step = 1, .n_flows = 1,
+	.n_ports = 1,
 };
 
+/* Output ports: frame n leaves through tx_ports[n % n_ports]. */
+struct {
+	__uint(type, BPF_MAP_TYPE_DEVMAP);
+	__uint(max_entries, BENCH_GEN_MAX_PORTS);
+	__type(key, __u32);
+	__type(value, __u32);
+} tx_ports SEC(".maps");
+
+/* Frames generated on each CPU: the sequence number and the sent count. */
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
 	__uint(max_entries, 1);
@@ -80,7 +91,9 @@ int bench_gen(struct xdp_md *ctx)
 		*l3csum = ~fold(cfg.l3_sum + w[0] + w[1]);
 	sum = (__u16)~fold(cfg.l4_sum + w[0] + w[1]);
 	*l4csum = sum ? sum : 0xffff;	/* UDP sends 0 as all ones */
-	return cfg.action;
+	if (cfg.action != XDP_REDIRECT)
+		return cfg.action;
+	return bpf_redirect_map(&tx_ports, n % cfg.n_ports, XDP_ABORTED);
 }
 
 char LICENSE[] SEC("license") = "GPL";

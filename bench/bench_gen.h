@@ -14,6 +14,7 @@
 #define BENCH_V6_UDP_CSUM	(14 + 40 + 6)
 #define BENCH_GEN_MIN_V4	(14 + 20 + 8)
 #define BENCH_GEN_MIN_V6	(14 + 40 + 8)
+#define BENCH_GEN_MAX_PORTS	64
 
 struct bench_gen_cfg {
 	__u32 n_src, src_first, src_step;	/* source MAC = prefix:index */
@@ -21,7 +22,8 @@ struct bench_gen_cfg {
 	__u32 n_flows;				/* added to src_ip_low */
 	__u32 src_ip_low;			/* host order */
 	__u32 l3_sum, l4_sum;			/* sums without the varying words */
-	__u32 action;				/* XDP_TX (live) */
+	__u32 action;				/* XDP_REDIRECT (live) */
+	__u32 n_ports;				/* used entries of tx_ports */
 	__u8 src_prefix[2], dst_prefix[2];
 	__u8 ipv6;
 	__u8 pad[3];

@@ -1,7 +1,13 @@
 /* tna-gen: load generator.  Runs a tiny XDP program on a template frame
  * with BPF_PROG_RUN + BPF_F_TEST_XDP_LIVE_FRAMES; the program rewrites the
- * MACs and the flow per frame and returns XDP_TX, which transmits out of
- * the given interface (for a veth: into its peer).  Prints Mpps sent. */
+ * MACs and the flow per frame and redirects it through a devmap to one of
+ * the given interfaces, which transmits it (for a veth: into its peer).
+ * The program counts the frames per CPU, so the count is exact even when a
+ * run is cut short by a signal.  Prints Mpps sent.
+ *
+ * Each thread makes one long BPF_PROG_RUN call: every call sets up and
+ * tears down a page pool, which costs ~25 ms here (RCU grace period), so
+ * short calls would measure that instead of the datapath. */
 #include <errno.h>
 #include <getopt.h>
 #include <math.h>
@@ -24,11 +30,11 @@
 #include "bench/frame.h"
 #include "bpf/bench_gen.skel.h"
 
-#define MAX_IFS		64
+#define MAX_IFS		BENCH_GEN_MAX_PORTS
 #define MAX_THREADS	64
 #define MAX_MACS	1000000
 #define MAX_FLOWS	131072
-#define CHUNK		16384		/* frames per BPF_PROG_RUN call */
+#define RUN_MAX		(1U << 30)	/* frames per BPF_PROG_RUN call */
 
 static const uint8_t SRC_PREFIX[2] = { 0x02, 0x5e }, DST_PREFIX[2] = { 0x02, 0xde };
 
@@ -51,8 +57,8 @@ struct worker {
 	const struct opts *o;
 	const uint8_t *frame;
 	unsigned long long quota;	/* 0 = until stopped */
-	_Atomic unsigned long long sent;
-	int err, err_if;
+	atomic_bool done;
+	int err, err_where;		/* -1: pinning */
 };
 
 static atomic_bool stop;
@@ -73,7 +79,7 @@ static void usage(FILE *f)
 "usage: tna-gen -i IF[,IF...] [options]\n"
 "Send UDP frames out of IF with BPF_PROG_RUN live frames (XDP_TX); run it\n"
 "inside the generator's network namespace.  Prints Mpps sent.\n"
-"  -i, --interface IF[,IF]  interfaces to send on (threads rotate over them)\n"
+"  -i, --interface IF[,IF]  send on these, frame n on IF number n %% count\n"
 "  -s, --size N             frame size on the wire incl. FCS (64; IPv6 >= 66)\n"
 "      --src-macs N         number of source MACs 02:5e:xx:xx:xx:xx (1)\n"
 "      --dst-macs N         number of destination MACs 02:de:xx:xx:xx:xx (1)\n"
@@ -248,13 +254,13 @@ static void *worker_run(void *arg)
 	struct worker *w = arg;
 	const struct opts *o = w->o;
 	unsigned len = o->size - 4;
-	struct xdp_md ctx = { .data_end = len };
+	struct xdp_md ctx = { .data_end = len, .ingress_ifindex = o->ifindex[0] };
 	LIBBPF_OPTS(bpf_test_run_opts, tr,
 		    .data_in = w->frame, .data_size_in = len,
 		    .ctx_in = &ctx, .ctx_size_in = sizeof(ctx),
 		    .flags = BPF_F_TEST_XDP_LIVE_FRAMES, .batch_size = o->batch);
+	unsigned long long left = w->quota;
 	cpu_set_t set;
-	unsigned k = w->idx % o->n_if;
 	int err;
 
 	CPU_ZERO(&set);
@@ -262,28 +268,39 @@ static void *worker_run(void *arg)
 	err = pthread_setaffinity_np(pthread_self(), sizeof(set), &set);
 	if (err) {
 		w->err = -err;
-		w->err_if = -1;
-		stop = true;
-		return NULL;
+		w->err_where = -1;
+		goto out;
 	}
-	while (!stop) {
-		unsigned long long left = w->quota ? w->quota - w->sent : CHUNK;
-
-		if (!left)
-			break;
-		ctx.ingress_ifindex = o->ifindex[k];
-		tr.repeat = left < CHUNK ? left : CHUNK;
+	while (!stop && (!w->quota || left)) {
+		tr.repeat = w->quota && left < RUN_MAX ? left : RUN_MAX;
 		err = bpf_prog_test_run_opts(w->prog_fd, &tr);
+		if (err == -EINTR && stop)
+			break;		/* stopped by the main thread */
 		if (err) {
 			w->err = err;
-			w->err_if = k;
-			stop = true;
 			break;
 		}
-		w->sent += tr.repeat;
-		k = (k + 1) % o->n_if;
+		left -= w->quota ? tr.repeat : 0;
 	}
+out:
+	w->done = true;
 	return NULL;
+}
+
+static void on_wakeup(int sig) { }
+
+/* Frames run so far on all CPUs (the program's per-CPU counters). */
+static unsigned long long frames_run(int map_fd)
+{
+	int ncpu = libbpf_num_possible_cpus();
+	unsigned long long v[ncpu > 0 ? ncpu : 1], sum = 0;
+	unsigned key = 0;
+
+	if (ncpu <= 0 || bpf_map_lookup_elem(map_fd, &key, v))
+		return 0;
+	for (int i = 0; i < ncpu; i++)
+		sum += v[i];
+	return sum;
 }
 
 static int write_pcap(const struct opts *o, int prog_fd, const uint8_t *frame)
@@ -349,7 +366,8 @@ int main(int argc, char **argv)
 		.n_src = o.src_macs, .src_step = 1,
 		.n_dst = o.dst_macs, .dst_step = 1,
 		.n_flows = o.flows, .src_ip_low = ntohl(low),
-		.l3_sum = l3_sum, .l4_sum = l4_sum, .action = XDP_TX,
+		.l3_sum = l3_sum, .l4_sum = l4_sum,
+		.action = o.pcap ? XDP_TX : XDP_REDIRECT, .n_ports = o.n_if,
 		.ipv6 = o.ipv6,
 	};
 	memcpy(cfg->src_prefix, SRC_PREFIX, 2);
@@ -385,8 +403,23 @@ int main(int argc, char **argv)
 		goto out;
 	}
 
-	signal(SIGINT, on_signal);
-	signal(SIGTERM, on_signal);
+	for (int i = 0; i < o.n_if; i++) {
+		uint32_t k = i, ifx = o.ifindex[i];
+
+		if (bpf_map__update_elem(skel->maps.tx_ports, &k, sizeof(k), &ifx,
+					 sizeof(ifx), BPF_ANY)) {
+			fprintf(stderr, "tna-gen: cannot use ifindex %u as output: %s\n",
+				ifx, strerror(errno));
+			goto out;
+		}
+	}
+	int seq_fd = bpf_map__fd(skel->maps.seq);
+	struct sigaction sa = { .sa_handler = on_signal };
+
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sa.sa_handler = on_wakeup;	/* no SA_RESTART: ends BPF_PROG_RUN */
+	sigaction(SIGUSR1, &sa, NULL);
 	w = calloc(o.threads, sizeof(*w));
 	if (!w)
 		goto out;
@@ -415,16 +448,13 @@ int main(int argc, char **argv)
 		usleep(2000);
 		t1 = now();
 		for (unsigned i = 0; i < o.threads; i++)
-			running |= o.count ? w[i].sent < w[i].quota && !w[i].err : true;
+			running |= !w[i].done;
 		if (o.duration && t1 - t0 >= o.duration)
 			stop = true;
 		if (stop || !running)
 			break;
 		if (next && t1 >= next) {
-			unsigned long long s = 0;
-
-			for (unsigned i = 0; i < o.threads; i++)
-				s += w[i].sent;
+			unsigned long long s = frames_run(seq_fd);
 			double mpps = (s - last) / (t1 - last_t) / 1e6;
 			if (o.json)
 				json_object_array_add(iv, json_object_new_double(mpps));
@@ -438,20 +468,25 @@ int main(int argc, char **argv)
 	}
 	stop = true;
 	err = 0;
+	for (unsigned i = 0; i < o.threads; i++)
+		while (!w[i].done) {
+			pthread_kill(w[i].tid, SIGUSR1);
+			usleep(1000);
+		}
+	t1 = now();
 	for (unsigned i = 0; i < o.threads; i++) {
 		pthread_join(w[i].tid, NULL);
-		sent += w[i].sent;
 		if (w[i].err && !err) {
 			err = w[i].err;
-			if (w[i].err_if < 0)
+			if (w[i].err_where < 0)
 				fprintf(stderr, "tna-gen: cannot pin a thread to CPU %d: %s\n",
 					w[i].cpu, strerror(-err));
 			else
-				fprintf(stderr, "tna-gen: BPF_PROG_RUN (live frames) on ifindex %d: %s\n",
-					o.ifindex[w[i].err_if], strerror(-err));
+				fprintf(stderr, "tna-gen: BPF_PROG_RUN (live frames) on %s: %s\n",
+					o.ifnames, strerror(-err));
 		}
 	}
-	t1 = now();
+	sent = frames_run(seq_fd);
 	if (o.json) {
 		json_object *j = json_object_new_object();
 
