@@ -2,7 +2,9 @@
 /* Load generator: run with BPF_PROG_RUN + BPF_F_TEST_XDP_LIVE_FRAMES on a
  * template frame built by tna-gen.  Live-frame pages are recycled without
  * being copied again, so every field that varies is rewritten on every
- * frame (never derived from what the page held before).  Frames leave by
+ * frame (never derived from what the page held before): the headers are
+ * restored from the template first, because a page comes back with
+ * whatever the path it took changed (TTL, MACs, ...).  Frames leave by
  * a devmap redirect, which live frames turn into a real transmit.  Checksums are
  * finished from sums that user space computed over the fixed part. */
 #include "vmlinux.h"
@@ -16,6 +18,9 @@ const volatile struct bench_gen_cfg cfg = {
 };
 
 /* Output ports: frame n leaves through tx_ports[n % n_ports]. */
+/* The template's first 64 bytes: all headers of the smallest frames. */
+const volatile __u64 tmpl[8];
+
 struct {
 	__uint(type, BPF_MAP_TYPE_DEVMAP);
 	__uint(max_entries, BENCH_GEN_MAX_PORTS);
@@ -65,6 +70,18 @@ int bench_gen(struct xdp_md *ctx)
 	if (!c)
 		return XDP_ABORTED;
 	n = (*c)++;
+
+	/* 56 bytes hold Ethernet + IPv4 + UDP; IPv6 + UDP end at 62. */
+	__u64 *q = data;
+#pragma unroll
+	for (int i = 0; i < 7; i++)
+		q[i] = tmpl[i];
+	if (cfg.ipv6) {
+		if (data + BENCH_GEN_MIN_V6 > end)
+			return XDP_ABORTED;
+		*(__u32 *)(p + 56) = tmpl[7];
+		*(__u16 *)(p + 60) = tmpl[7] >> 32;
+	}
 
 	s = cfg.src_first + (__u32)(n % cfg.n_src) * cfg.src_step;
 	d = cfg.dst_first + (__u32)(n % cfg.n_dst) * cfg.dst_step;

@@ -12,7 +12,7 @@
 #define BENCH_V4_UDP_CSUM	(14 + 20 + 6)
 #define BENCH_V6_SRC_LOW	(14 + 8 + 12)
 #define BENCH_V6_UDP_CSUM	(14 + 40 + 6)
-#define BENCH_GEN_MIN_V4	(14 + 20 + 8)
+#define BENCH_GEN_MIN_V4	60	/* ETH_ZLEN; headers end at 42 */
 #define BENCH_GEN_MIN_V6	(14 + 40 + 8)
 #define BENCH_GEN_MAX_PORTS	64
 

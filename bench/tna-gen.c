@@ -338,7 +338,7 @@ int main(int argc, char **argv)
 	struct bench_gen_cfg *cfg;
 	struct worker *w = NULL;
 	struct tna_bench_frame_opts fo = { .sz = sizeof(fo), .sport = 9, .dport = 9 };
-	uint8_t frame[2048];
+	uint8_t frame[2048] = { 0 };
 	uint32_t l3_sum, l4_sum, low;
 	json_object *iv = json_object_new_array();
 	double t0, t1, next, last_t;
@@ -372,6 +372,7 @@ int main(int argc, char **argv)
 	};
 	memcpy(cfg->src_prefix, SRC_PREFIX, 2);
 	memcpy(cfg->dst_prefix, DST_PREFIX, 2);
+	memcpy((void *)skel->rodata->tmpl, frame, sizeof(skel->rodata->tmpl));
 	if (o.fixed_dst) {
 		/* One MAC: prefix = its first 2 bytes, index = the other 4. */
 		uint32_t idx;
