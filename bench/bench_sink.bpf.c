@@ -1,13 +1,30 @@
 // SPDX-License-Identifier: GPL-2.0
-/* Receiver: count every frame per CPU, then drop it (or pass it). */
+/* Receiver: count per CPU the generator's frames (UDP to port 9 over IPv4
+ * or IPv6) and, apart, everything else (the DUT's own IPv6 MLD, ARP, ...),
+ * then drop them (or pass them). */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
+#include <bpf/bpf_endian.h>
 
 const volatile __u32 action = XDP_DROP;
 
 struct bench_sink_cnt {
-	__u64 packets, bytes;
+	__u64 packets, bytes, other;
 };
+
+/* Ethernet + IPv4 (no options) or IPv6, UDP, destination port 9. */
+static __always_inline bool is_bench(void *data, void *end)
+{
+	__u8 *p = data;
+
+	if (data + 58 > end)
+		return data + 38 <= end && p[12] == 0x08 && p[13] == 0x00 &&
+		       p[14] == 0x45 && p[23] == 17 && p[36] == 0 && p[37] == 9;
+	if (p[12] == 0x08 && p[13] == 0x00)
+		return p[14] == 0x45 && p[23] == 17 && p[36] == 0 && p[37] == 9;
+	return p[12] == 0x86 && p[13] == 0xdd && p[20] == 17 &&
+	       p[56] == 0 && p[57] == 9;
+}
 
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
@@ -22,10 +39,16 @@ int bench_sink(struct xdp_md *ctx)
 	struct bench_sink_cnt *c;
 	__u32 key = 0;
 
+	void *data = (void *)(long)ctx->data, *end = (void *)(long)ctx->data_end;
+
 	c = bpf_map_lookup_elem(&cnt, &key);
-	if (c) {
+	if (!c)
+		return action;
+	if (is_bench(data, end)) {
 		c->packets++;
-		c->bytes += ctx->data_end - ctx->data;
+		c->bytes += end - data;
+	} else {
+		c->other++;
 	}
 	return action;
 }

@@ -121,7 +121,7 @@ def plot(out, configs, scales, path):
         'set style data histogram',
         'set style histogram errorbars gap 2 lw 1',
         'set style fill solid 0.8 border -1', 'set boxwidth 0.9',
-        'set key outside right top', 'set datafile missing "-"',
+        'set key outside right top', 'set datafile missing "-"', 'set bmargin 5',
     ]
     parts = []
     for i, cfg in enumerate(configs):

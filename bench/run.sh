@@ -24,6 +24,7 @@ usage: bench/run.sh [options]
   --cpus LIST         generator threads, one per CPU (1)
   --full              the whole scaling matrix: --macs 200,100000
                       --ports 1,8 --cpus 1,2
+  --config-dir DIR    also take configurations from DIR/NAME.sh
   --flows N           IP flows (source addresses) (1)
   --size N            frame size on the wire, with FCS (64)
   --batch N           generator batch size (64)
@@ -37,7 +38,7 @@ USAGE
 
 die() { echo "bench: $*" >&2; exit 2; }
 RUNS=3 DURATION=2 WARMUP=0.5 CONFIGS= MACS=200 PORTS=1 CPUS=1 FLOWS=1
-SIZE=64 BATCH=64 JSON= PLOT=
+SIZE=64 BATCH=64 JSON= PLOT= CONFIG_DIR=
 while [[ $# -gt 0 ]]; do
 	case $1 in
 	--runs) RUNS=${2:-}; shift ;;
@@ -48,6 +49,7 @@ while [[ $# -gt 0 ]]; do
 	--ports) PORTS=${2:-}; shift ;;
 	--cpus) CPUS=${2:-}; shift ;;
 	--full) MACS=200,100000 PORTS=1,8 CPUS=1,2 ;;
+	--config-dir) CONFIG_DIR=${2:-}; shift ;;
 	--flows) FLOWS=${2:-}; shift ;;
 	--size) SIZE=${2:-}; shift ;;
 	--batch) BATCH=${2:-}; shift ;;
@@ -73,9 +75,16 @@ for m in "${MACS_L[@]}"; do ((m >= 1 && m <= 1000000)) || die "--macs $m: 1..100
 for p in "${PORTS_L[@]}"; do ((p >= 1 && p <= 64)) || die "--ports $p: 1..64"; done
 for c in "${CPUS_L[@]}"; do ((c >= 1 && c <= ncpu)) || die "--cpus $c: 1..$ncpu (CPUs here)"; done
 
+[[ -z $CONFIG_DIR || -d $CONFIG_DIR ]] || die "no directory '$CONFIG_DIR'"
+config_file() {
+	if [[ -n $CONFIG_DIR && -f $CONFIG_DIR/$1.sh ]]; then echo "$CONFIG_DIR/$1.sh"
+	elif [[ -f bench/configs/$1.sh ]]; then echo "bench/configs/$1.sh"
+	else return 1; fi
+}
 if [[ -z $CONFIGS ]]; then
 	list=(linux-bridge linux-bridge-nf0 linux-forward)
-	for f in bench/configs/*.sh; do
+	for f in bench/configs/*.sh ${CONFIG_DIR:+"$CONFIG_DIR"/*.sh}; do
+		[[ -f $f ]] || continue
 		n=$(basename "$f" .sh)
 		[[ " ${list[*]} xdp-limit " == *" $n "* ]] || list+=("$n")
 	done
@@ -84,7 +93,8 @@ else
 	IFS=, read -ra list <<<"$CONFIGS"
 fi
 for c in "${list[@]}"; do
-	[[ -f bench/configs/$c.sh ]] || die "no configuration '$c' (bench/configs/$c.sh)"
+	[[ $c =~ ^[A-Za-z0-9_.-]+$ ]] && config_file "$c" >/dev/null ||
+		die "no configuration '$c' (bench/configs/$c.sh${CONFIG_DIR:+ or $CONFIG_DIR/$c.sh})"
 done
 CONFIG_LIST=("${list[@]}")
 for t in tna-gen tna-sink tna-bench-redirect; do
@@ -133,7 +143,7 @@ testbed_down() {
 load_config() {
 	unset -f config_setup config_teardown
 	unset CONFIG_DESC CONFIG_MODE
-	source "bench/configs/$1.sh"
+	source "$(config_file "$1")"
 	declare -F config_setup >/dev/null && declare -F config_teardown >/dev/null ||
 		{ echo "bench: $1 lacks config_setup/config_teardown" >&2; return 1; }
 	[[ ${CONFIG_MODE:-} == l2 || ${CONFIG_MODE:-} == l3 ]] ||

@@ -20,7 +20,7 @@
 
 #define MAX_IFS 64
 
-struct cnt { unsigned long long packets, bytes; };
+struct cnt { unsigned long long packets, bytes, other; };
 
 static atomic_bool stop;
 static void on_signal(int sig) { stop = true; }
@@ -37,8 +37,9 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 "usage: tna-sink -i IF[,IF...] [options]\n"
-"Count frames arriving on IF with a per-CPU XDP program and report Mpps\n"
-"received over the measured window.  Run it in the sink's namespace.\n"
+"Count the generator's frames (UDP to port 9) arriving on IF with a per-CPU\n"
+"XDP program and report Mpps received over the measured window; other\n"
+"frames are counted apart.  Run it in the sink's namespace.\n"
 "  -i, --interface IF[,IF]  interfaces to count on (summed)\n"
 "  -p, --pass               pass frames to Linux instead of dropping them\n"
 "  -g, --generic            attach in generic (skb) mode instead of native\n"
@@ -79,6 +80,7 @@ static int read_cnt(int map_fd, int ncpu, struct cnt *sum)
 	for (int i = 0; i < ncpu; i++) {
 		sum->packets += v[i].packets;
 		sum->bytes += v[i].bytes;
+		sum->other += v[i].other;
 	}
 	return 0;
 }
@@ -224,14 +226,16 @@ int main(int argc, char **argv)
 		json_object_object_add(j, "bytes", json_object_new_uint64(by));
 		json_object_object_add(j, "seconds", json_object_new_double(t));
 		json_object_object_add(j, "mpps", json_object_new_double(pk / t / 1e6));
+		json_object_object_add(j, "other", json_object_new_uint64(b.other - a.other));
 		json_object_object_add(j, "gbps", json_object_new_double(by * 8 / t / 1e9));
 		json_object_object_add(j, "interfaces", json_object_new_string(names));
 		json_object_object_add(j, "action", json_object_new_string(pass ? "pass" : "drop"));
 		printf("%s\n", json_object_to_json_string_ext(j, JSON_C_TO_STRING_PLAIN));
 		json_object_put(j);
 	} else {
-		printf("received %llu packets in %.3f s: %.3f Mpps, %.3f Gbit/s (L2, no FCS)\n",
-		       pk, t, pk / t / 1e6, by * 8 / t / 1e9);
+		printf("received %llu packets in %.3f s: %.3f Mpps, %.3f Gbit/s (L2, no FCS);"
+		       " %llu other frames\n", pk, t, pk / t / 1e6, by * 8 / t / 1e9,
+		       b.other - a.other);
 	}
 	rc = 0;
 	goto out;
