@@ -112,9 +112,9 @@ def plot(out, configs, scales, path):
             fh.write(" ".join(fields) + "\n")
     title = (f"Mpps received (median, min-max) - {os.environ.get('BENCH_KERNEL', '')}, "
              f"{os.environ.get('BENCH_SIZE', '')} B frames, "
-             f"{os.environ.get('BENCH_RUNS', '')} runs")
+             f"{os.environ.get('BENCH_RUNS', '')} run(s)")
     cmds = [
-        f'set terminal pngcairo size {max(800, 260 * len(scales) + 300)},520 font "sans,10"' ,
+        f'set terminal pngcairo size {min(1600, max(800, 170 * len(scales) + 320))},520 font "sans,10"' ,
         f'set output "{path}"',
         f'set title "{title}"',
         'set ylabel "Mpps"', 'set yrange [0:*]', 'set grid ytics',

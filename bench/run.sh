@@ -173,9 +173,11 @@ measure() {
 		--flows "$FLOWS" --src-macs "$M" --cpus "$(seq -s, 0 $((C - 1)))"
 		-d "$(awk "BEGIN { print $WARMUP + $DURATION + 0.5 }")" --json)
 	load_config "$cfg" || { echo "ERR bad configuration file"; return; }
-	if ! why=$(config_setup 2>&1); then
-		config_teardown >/dev/null 2>&1
-		echo "ERR setup failed: $(echo "$why" | tail -1)"; return
+	# In this shell (not a subshell): a setup may keep a daemon's PID in a
+	# variable for its teardown.
+	if ! config_setup >"$out.setup" 2>&1 </dev/null; then
+		config_teardown >/dev/null 2>&1 </dev/null
+		echo "ERR setup failed: $(tail -1 "$out.setup")"; return
 	fi
 	if [[ $CONFIG_MODE == l2 ]]; then
 		gen_args+=(--dst-macs "$M")
@@ -186,7 +188,7 @@ measure() {
 	else
 		gen_args+=(--dst-mac "$IN_MAC")
 	fi
-	rm -f "$out".*
+	rm -f "$out".sink* "$out".gen*
 	ip netns exec "$SINK" "$TNA_BIN/tna-sink" -i "$(IFS=,; echo "${SINK_PORTS[*]}")" \
 		-d "$DURATION" -w "$WARMUP" -T 5 --json >"$out.sink" 2>"$out.sinkerr" &
 	sink_pid=$!
@@ -199,7 +201,7 @@ measure() {
 	rc=$?
 	wait $sink_pid
 	local src=$?
-	config_teardown >/dev/null 2>&1
+	config_teardown >/dev/null 2>&1 </dev/null
 	if ((rc != 0)); then
 		echo "ERR generator: $(grep -v '^attached' "$out.generr" | tail -1)"
 	elif ((src != 0)); then
