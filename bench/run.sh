@@ -215,6 +215,7 @@ print(json.load(open(sys.argv[1]))["mpps"], json.load(open(sys.argv[2]))["mpps"]
 
 kernel=$(uname -r)
 cpu_model=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ //')
+start_date=$(date -u +%FT%TZ) loadavg_start=$(cut -d' ' -f1-3 /proc/loadavg)
 echo "bench: $(date -u '+%F %H:%M UTC'), kernel $kernel, $cpu_model, $ncpu CPUs"
 echo "bench: ${RUNS} runs x ${DURATION}s (warm-up ${WARMUP}s), ${SIZE} B frames, $FLOWS flow(s), batch $BATCH"
 echo "bench: configurations: ${CONFIG_LIST[*]}"
@@ -239,9 +240,9 @@ for P in "${PORTS_L[@]}"; do
 	testbed_down
 done
 
-export BENCH_DATE=$(date -u +%FT%TZ) BENCH_KERNEL=$kernel BENCH_CPU=$cpu_model
+export BENCH_DATE=$start_date BENCH_KERNEL=$kernel BENCH_CPU=$cpu_model
 export BENCH_NCPU=$ncpu BENCH_RUNS=$RUNS BENCH_DURATION=$DURATION
 export BENCH_WARMUP=$WARMUP BENCH_SIZE=$SIZE BENCH_FLOWS=$FLOWS BENCH_BATCH=$BATCH
-export BENCH_LOADAVG=$(cut -d' ' -f1-3 /proc/loadavg)
+export BENCH_LOADAVG_START=$loadavg_start BENCH_LOADAVG_END=$(cut -d' ' -f1-3 /proc/loadavg)
 "$PY" bench/report.py "$RES" "$JSON" "$PLOT" "${CONFIG_LIST[@]}" || failed=1
 exit $failed
