@@ -79,6 +79,7 @@ def main():
 
     if json_file:
         meta = {k[6:].lower(): v for k, v in os.environ.items() if k.startswith("BENCH_")}
+        meta["ipv6"] = meta.get("ipv6") == "1"
         for k in ("ncpu", "runs", "size", "flows", "batch"):
             meta[k] = int(meta[k]) if k in meta else None
         for k in ("duration", "warmup"):
@@ -111,7 +112,7 @@ def plot(out, configs, scales, path):
                     fields += ["-", "-", "-"]
             fh.write(" ".join(fields) + "\n")
     title = (f"Mpps received (median, min-max) - {os.environ.get('BENCH_KERNEL', '')}, "
-             f"{os.environ.get('BENCH_SIZE', '')} B frames, "
+             f"{os.environ.get('BENCH_SIZE', '')} B IPv{'6' if os.environ.get('BENCH_IPV6') == '1' else '4'} frames, "
              f"{os.environ.get('BENCH_RUNS', '')} run(s)")
     cmds = [
         f'set terminal pngcairo size {min(1600, max(800, 170 * len(scales) + 320))},520 font "sans,10"' ,

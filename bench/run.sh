@@ -26,7 +26,9 @@ usage: bench/run.sh [options]
                       --ports 1,8 --cpus 1,2
   --config-dir DIR    also take configurations from DIR/NAME.sh
   --flows N           IP flows (source addresses) (1)
-  --size N            frame size on the wire, with FCS (64)
+  --size N            frame size on the wire, with FCS (64; 66 with --ipv6)
+  --ipv6              IPv6/UDP frames (L2 configurations only; l3 ones
+                      are skipped)
   --batch N           generator batch size (64)
   --json FILE         write the results as JSON to FILE
   --plot FILE.png     draw median Mpps per configuration and scale (gnuplot)
@@ -38,7 +40,7 @@ USAGE
 
 die() { echo "bench: $*" >&2; exit 2; }
 RUNS=3 DURATION=2 WARMUP=0.5 CONFIGS= MACS=200 PORTS=1 CPUS=1 FLOWS=1
-SIZE=64 BATCH=64 JSON= PLOT= CONFIG_DIR=
+SIZE= IPV6= BATCH=64 JSON= PLOT= CONFIG_DIR=
 while [[ $# -gt 0 ]]; do
 	case $1 in
 	--runs) RUNS=${2:-}; shift ;;
@@ -52,6 +54,7 @@ while [[ $# -gt 0 ]]; do
 	--config-dir) CONFIG_DIR=${2:-}; shift ;;
 	--flows) FLOWS=${2:-}; shift ;;
 	--size) SIZE=${2:-}; shift ;;
+	--ipv6) IPV6=1 ;;
 	--batch) BATCH=${2:-}; shift ;;
 	--json) JSON=${2:-}; shift ;;
 	--plot) PLOT=${2:-}; shift ;;
@@ -65,6 +68,7 @@ done
 num_list() { [[ $2 =~ ^[0-9]+(,[0-9]+)*$ ]] || die "bad $1 '$2' (comma-separated numbers)"; }
 num_list --runs "$RUNS"; [[ $RUNS == *,* || $RUNS -lt 1 ]] && die "bad --runs '$RUNS'"
 num_list --macs "$MACS"; num_list --ports "$PORTS"; num_list --cpus "$CPUS"
+SIZE=${SIZE:-$([[ -n $IPV6 ]] && echo 66 || echo 64)}
 num_list --flows "$FLOWS"; num_list --size "$SIZE"; num_list --batch "$BATCH"
 [[ $DURATION =~ ^[0-9]*\.?[0-9]+$ ]] || die "bad --duration '$DURATION'"
 [[ $WARMUP =~ ^[0-9]*\.?[0-9]+$ ]] || die "bad --warmup '$WARMUP'"
@@ -96,6 +100,18 @@ for c in "${list[@]}"; do
 	[[ $c =~ ^[A-Za-z0-9_.-]+$ ]] && config_file "$c" >/dev/null ||
 		die "no configuration '$c' (bench/configs/$c.sh${CONFIG_DIR:+ or $CONFIG_DIR/$c.sh})"
 done
+if [[ -n $IPV6 ]]; then	# l3 configurations route IPv4 only
+	kept=()
+	for c in "${list[@]}"; do
+		if grep -q '^CONFIG_MODE=l3' "$(config_file "$c")"; then
+			echo "bench: --ipv6: skipping $c (an l3 configuration routes IPv4)" >&2
+		else
+			kept+=("$c")
+		fi
+	done
+	list=("${kept[@]}")
+	[[ ${#list[@]} -gt 0 ]] || die "--ipv6: no l2 configuration left"
+fi
 CONFIG_LIST=("${list[@]}")
 for t in tna-gen tna-sink tna-bench-redirect; do
 	[[ -x $TNA_BIN/$t ]] || die "$TNA_BIN/$t is missing: run make first"
@@ -169,7 +185,7 @@ prelearn() {
 # One measurement: prints "mpps_received mpps_sent" or "ERR reason".
 measure() {
 	local cfg=$1 M=$2 C=$3 out=$WORK/m sink_pid rc why
-	local gen_args=(-i "$(IFS=,; echo "${GEN_PORTS[*]}")" -s "$SIZE" -b "$BATCH"
+	local gen_args=(${IPV6:+-6} -i "$(IFS=,; echo "${GEN_PORTS[*]}")" -s "$SIZE" -b "$BATCH"
 		--flows "$FLOWS" --src-macs "$M" --cpus "$(seq -s, 0 $((C - 1)))"
 		-d "$(awk "BEGIN { print $WARMUP + $DURATION + 0.5 }")" --json)
 	load_config "$cfg" || { echo "ERR bad configuration file"; return; }
@@ -217,7 +233,7 @@ kernel=$(uname -r)
 cpu_model=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ //')
 start_date=$(date -u +%FT%TZ) loadavg_start=$(cut -d' ' -f1-3 /proc/loadavg)
 echo "bench: $(date -u '+%F %H:%M UTC'), kernel $kernel, $cpu_model, $ncpu CPUs"
-echo "bench: ${RUNS} runs x ${DURATION}s (warm-up ${WARMUP}s), ${SIZE} B frames, $FLOWS flow(s), batch $BATCH"
+echo "bench: ${RUNS} runs x ${DURATION}s (warm-up ${WARMUP}s), ${SIZE} B IPv${IPV6:+6}${IPV6:-4} frames, $FLOWS flow(s), batch $BATCH"
 echo "bench: configurations: ${CONFIG_LIST[*]}"
 RES=$WORK/results.tsv	# config macs ports cpus run mpps sent | ERR reason
 : >"$RES"
@@ -242,7 +258,7 @@ done
 
 export BENCH_DATE=$start_date BENCH_KERNEL=$kernel BENCH_CPU=$cpu_model
 export BENCH_NCPU=$ncpu BENCH_RUNS=$RUNS BENCH_DURATION=$DURATION
-export BENCH_WARMUP=$WARMUP BENCH_SIZE=$SIZE BENCH_FLOWS=$FLOWS BENCH_BATCH=$BATCH
+export BENCH_WARMUP=$WARMUP BENCH_SIZE=$SIZE BENCH_IPV6=${IPV6:-0} BENCH_FLOWS=$FLOWS BENCH_BATCH=$BATCH
 export BENCH_LOADAVG_START=$loadavg_start BENCH_LOADAVG_END=$(cut -d' ' -f1-3 /proc/loadavg)
 "$PY" bench/report.py "$RES" "$JSON" "$PLOT" "${CONFIG_LIST[@]}" || failed=1
 exit $failed

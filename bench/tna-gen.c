@@ -229,6 +229,16 @@ static void parse_opts(struct opts *o, int argc, char **argv)
 		o->threads = o->n_cpus ? o->n_cpus : 1;
 	for (unsigned i = o->n_cpus; i < o->threads; i++)
 		o->cpus[o->n_cpus++] = i;
+	cpu_set_t allowed;
+	char cpu[16];
+
+	if (sched_getaffinity(0, sizeof(allowed), &allowed))
+		CPU_ZERO(&allowed);
+	for (int i = 0; i < o->n_cpus; i++) {
+		snprintf(cpu, sizeof(cpu), "%d", o->cpus[i]);
+		if (!CPU_ISSET(o->cpus[i], &allowed))
+			bad("CPU %s is not available to this process", cpu);
+	}
 	if (!o->size)
 		o->size = o->ipv6 ? 66 : 64;
 	if (o->size < 4 || o->size - 4 < tna_bench_frame_min_len(o->ipv6))
@@ -488,6 +498,8 @@ int main(int argc, char **argv)
 		}
 	}
 	sent = frames_run(seq_fd);
+	if (err)
+		goto out;
 	if (o.json) {
 		json_object *j = json_object_new_object();
 
@@ -503,8 +515,6 @@ int main(int argc, char **argv)
 		json_object_object_add(j, "dst_macs", json_object_new_int(cfg->n_dst));
 		json_object_object_add(j, "flows", json_object_new_int(o.flows));
 		json_object_object_add(j, "interval_mpps", json_object_get(iv));
-		if (err)
-			json_object_object_add(j, "error", json_object_new_string(strerror(-err)));
 		printf("%s\n", json_object_to_json_string_ext(j, JSON_C_TO_STRING_PLAIN));
 		json_object_put(j);
 	} else {
@@ -512,8 +522,8 @@ int main(int argc, char **argv)
 		       sent, t1 - t0, sent / (t1 - t0) / 1e6, o.size, o.threads,
 		       o.threads == 1 ? "" : "s", o.batch);
 	}
-	rc = err || !sent;
-	if (!err && !sent)
+	rc = !sent;
+	if (!sent)
 		fprintf(stderr, "tna-gen: no frame was sent\n");
 out:
 	json_object_put(iv);
