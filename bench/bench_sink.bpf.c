@@ -7,9 +7,20 @@
 #include <bpf/bpf_endian.h>
 
 const volatile __u32 action = XDP_DROP;
+/* When not 0 (= P): a generator frame for destination MAC index j belongs
+ * on the interface at position j % P of the sink's list (port_of below);
+ * frames elsewhere count as misdelivered (a flooding bridge, a wrong FDB). */
+const volatile __u32 check_ports;
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 256);
+	__type(key, __u32);	/* ingress ifindex */
+	__type(value, __u32);	/* position in the list + 1, 0 = not listed */
+} port_of SEC(".maps");
 
 struct bench_sink_cnt {
-	__u64 packets, bytes, other;
+	__u64 packets, bytes, other, misdelivered;
 };
 
 /* Ethernet + IPv4 (no options) or IPv6, UDP, destination port 9. */
@@ -47,6 +58,15 @@ int bench_sink(struct xdp_md *ctx)
 	if (is_bench(data, end)) {
 		c->packets++;
 		c->bytes += end - data;
+		if (check_ports) {
+			__u8 *p = data;	/* is_bench() checked 38 bytes */
+			__u32 j = (__u32)p[2] << 24 | p[3] << 16 | p[4] << 8 | p[5];
+			__u32 ifx = ctx->ingress_ifindex, *pos;
+
+			pos = bpf_map_lookup_elem(&port_of, &ifx);
+			if (!pos || *pos != j % check_ports + 1)
+				c->misdelivered++;
+		}
 	} else {
 		c->other++;
 	}

@@ -24,6 +24,9 @@ usage: bench/run.sh [options]
   --cpus LIST         generator threads, one per CPU (1)
   --full              the whole scaling matrix: --macs 200,100000
                       --ports 1,8 --cpus 1,2
+  --check-ports       l2: a frame for destination MAC j must arrive on
+                      output port j mod P, else the run is an error
+                      (catches flooding; costs the sink a map lookup)
   --config-dir DIR    also take configurations from DIR/NAME.sh
   --flows N           IP flows (source addresses) (1)
   --size N            frame size on the wire, with FCS (64; 66 with --ipv6)
@@ -40,7 +43,7 @@ USAGE
 
 die() { echo "bench: $*" >&2; exit 2; }
 RUNS=3 DURATION=2 WARMUP=0.5 CONFIGS= MACS=200 PORTS=1 CPUS=1 FLOWS=1
-SIZE= IPV6= BATCH=64 JSON= PLOT= CONFIG_DIR=
+SIZE= IPV6= CHECK_PORTS= BATCH=64 JSON= PLOT= CONFIG_DIR=
 while [[ $# -gt 0 ]]; do
 	case $1 in
 	--runs) RUNS=${2:-}; shift ;;
@@ -55,6 +58,7 @@ while [[ $# -gt 0 ]]; do
 	--flows) FLOWS=${2:-}; shift ;;
 	--size) SIZE=${2:-}; shift ;;
 	--ipv6) IPV6=1 ;;
+	--check-ports) CHECK_PORTS=1 ;;
 	--batch) BATCH=${2:-}; shift ;;
 	--json) JSON=${2:-}; shift ;;
 	--plot) PLOT=${2:-}; shift ;;
@@ -184,7 +188,7 @@ prelearn() {
 
 # One measurement: prints "mpps_received mpps_sent" or "ERR reason".
 measure() {
-	local cfg=$1 M=$2 C=$3 out=$WORK/m sink_pid rc why
+	local cfg=$1 M=$2 C=$3 out=$WORK/m sink_pid rc why sink_args=()
 	local gen_args=(${IPV6:+-6} -i "$(IFS=,; echo "${GEN_PORTS[*]}")" -s "$SIZE" -b "$BATCH"
 		--flows "$FLOWS" --src-macs "$M" --cpus "$(seq -s, 0 $((C - 1)))"
 		-d "$(awk "BEGIN { print $WARMUP + $DURATION + 0.5 }")" --json)
@@ -197,6 +201,7 @@ measure() {
 	fi
 	if [[ $CONFIG_MODE == l2 ]]; then
 		gen_args+=(--dst-macs "$M")
+		[[ -n $CHECK_PORTS ]] && sink_args+=(--check-ports "${#SINK_PORTS[@]}")
 		if ! why=$(prelearn "$M" 2>&1); then
 			config_teardown >/dev/null 2>&1
 			echo "ERR $(echo "$why" | tail -1)"; return
@@ -206,7 +211,8 @@ measure() {
 	fi
 	rm -f "$out".sink* "$out".gen*
 	ip netns exec "$SINK" "$TNA_BIN/tna-sink" -i "$(IFS=,; echo "${SINK_PORTS[*]}")" \
-		-d "$DURATION" -w "$WARMUP" -T 5 --json >"$out.sink" 2>"$out.sinkerr" &
+		-d "$DURATION" -w "$WARMUP" -T 5 "${sink_args[@]}" --json \
+		>"$out.sink" 2>"$out.sinkerr" &
 	sink_pid=$!
 	for ((i = 0; i < 300; i++)); do
 		grep -q attached "$out.sinkerr" 2>/dev/null && break
@@ -224,8 +230,12 @@ measure() {
 		echo "ERR sink: $(grep -v '^attached' "$out.sinkerr" | tail -1)"
 	else
 		"$PY" -c 'import json, sys
-print(json.load(open(sys.argv[1]))["mpps"], json.load(open(sys.argv[2]))["mpps"])' \
-			"$out.sink" "$out.gen" || echo "ERR unreadable tool output"
+s, g = json.load(open(sys.argv[1])), json.load(open(sys.argv[2]))
+if s.get("misdelivered"):
+    print("ERR %d of %d frames arrived on the wrong output port (flooded or misforwarded)"
+          % (s["misdelivered"], s["received"]))
+else:
+    print(s["mpps"], g["mpps"])' "$out.sink" "$out.gen" || echo "ERR unreadable tool output"
 	fi
 }
 

@@ -20,7 +20,7 @@
 
 #define MAX_IFS 64
 
-struct cnt { unsigned long long packets, bytes, other; };
+struct cnt { unsigned long long packets, bytes, other, misdelivered; };
 
 static atomic_bool stop;
 static void on_signal(int sig) { stop = true; }
@@ -47,6 +47,9 @@ static void usage(FILE *f)
 "                           0 = until SIGINT/SIGTERM)\n"
 "  -w, --warmup S           skip S seconds after the first packet (0.5)\n"
 "  -T, --timeout S          give up when no packet arrived after S seconds (10)\n"
+"  -c, --check-ports P      a frame for destination MAC index j belongs on the\n"
+"                           interface at position j %% P of -i; count the\n"
+"                           others as misdelivered (needs P = number of IFs)\n"
 "  -j, --json               JSON result on stdout\n"
 "  -h, --help\n"
 "Prints 'attached' on stderr once the program is on every interface.\n"
@@ -81,6 +84,7 @@ static int read_cnt(int map_fd, int ncpu, struct cnt *sum)
 		sum->packets += v[i].packets;
 		sum->bytes += v[i].bytes;
 		sum->other += v[i].other;
+		sum->misdelivered += v[i].misdelivered;
 	}
 	return 0;
 }
@@ -99,6 +103,7 @@ int main(int argc, char **argv)
 		{ "interface", 1, 0, 'i' }, { "pass", 0, 0, 'p' },
 		{ "generic", 0, 0, 'g' }, { "duration", 1, 0, 'd' },
 		{ "warmup", 1, 0, 'w' }, { "timeout", 1, 0, 'T' },
+		{ "check-ports", 1, 0, 'c' },
 		{ "json", 0, 0, 'j' }, { "help", 0, 0, 'h' }, { 0 }
 	};
 	double duration = 1, warmup = 0.5, timeout = 10, t0, t1 = 0, tw;
@@ -110,7 +115,9 @@ int main(int argc, char **argv)
 	struct cnt a, b;
 	const char *why = NULL;
 
-	while ((c = getopt_long(argc, argv, "i:pgd:w:T:jh", lo, NULL)) != -1) {
+	int check = 0;
+
+	while ((c = getopt_long(argc, argv, "i:pgd:w:T:c:jh", lo, NULL)) != -1) {
 		switch (c) {
 		case 'i': ifs = optarg; break;
 		case 'p': pass = true; break;
@@ -118,6 +125,11 @@ int main(int argc, char **argv)
 		case 'd': duration = seconds(optarg, "--duration"); break;
 		case 'w': warmup = seconds(optarg, "--warmup"); break;
 		case 'T': timeout = seconds(optarg, "--timeout"); break;
+		case 'c':
+			check = atoi(optarg);
+			if (check < 1 || check > MAX_IFS)
+				bad("bad --check-ports ", optarg);
+			break;
 		case 'j': json = true; break;
 		case 'h': usage(stdout); return 0;
 		default: usage(stderr); return 2;
@@ -136,6 +148,11 @@ int main(int argc, char **argv)
 			bad("no such interface in this network namespace: ", n);
 		n_if++;
 	}
+	if (check && check != n_if)
+		bad("--check-ports P needs exactly P interfaces", "");
+	for (int i = 0; check && i < n_if; i++)
+		if (ifindex[i] >= 256)
+			bad("--check-ports: an interface index is above 255", "");
 	if (ncpu < 0) {
 		fprintf(stderr, "tna-sink: cannot count CPUs: %s\n", strerror(-ncpu));
 		return 1;
@@ -147,10 +164,20 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	skel->rodata->action = pass ? XDP_PASS : XDP_DROP;
+	skel->rodata->check_ports = check;
 	err = bench_sink__load(skel);
 	if (err) {
 		fprintf(stderr, "tna-sink: cannot load BPF program: %s\n", strerror(-err));
 		goto out;
+	}
+	for (int i = 0; check && i < n_if; i++) {
+		unsigned pos = i + 1, k = ifindex[i];
+
+		if (bpf_map__update_elem(skel->maps.port_of, &k, sizeof(k), &pos,
+					 sizeof(pos), BPF_ANY)) {
+			fprintf(stderr, "tna-sink: cannot fill the port map: %s\n", strerror(errno));
+			goto out;
+		}
 	}
 	for (int i = 0; i < n_if; i++) {
 		LIBBPF_OPTS(bpf_link_create_opts, lopts,
@@ -227,6 +254,9 @@ int main(int argc, char **argv)
 		json_object_object_add(j, "seconds", json_object_new_double(t));
 		json_object_object_add(j, "mpps", json_object_new_double(pk / t / 1e6));
 		json_object_object_add(j, "other", json_object_new_uint64(b.other - a.other));
+		if (check)
+			json_object_object_add(j, "misdelivered",
+					       json_object_new_uint64(b.misdelivered - a.misdelivered));
 		json_object_object_add(j, "gbps", json_object_new_double(by * 8 / t / 1e9));
 		json_object_object_add(j, "interfaces", json_object_new_string(names));
 		json_object_object_add(j, "action", json_object_new_string(pass ? "pass" : "drop"));
@@ -236,6 +266,9 @@ int main(int argc, char **argv)
 		printf("received %llu packets in %.3f s: %.3f Mpps, %.3f Gbit/s (L2, no FCS);"
 		       " %llu other frames\n", pk, t, pk / t / 1e6, by * 8 / t / 1e9,
 		       b.other - a.other);
+		if (check)
+			printf("misdelivered (wrong port for the destination MAC): %llu\n",
+			       b.misdelivered - a.misdelivered);
 	}
 	rc = 0;
 	goto out;

@@ -2,8 +2,10 @@
 # Smoke test of the benchmark harness: a tiny matrix (1 and 2 port pairs,
 # 8 MACs, ~1 s per configuration).  Asserts only that packets arrived where
 # expected: for every configuration and scale the sink received > 0 and the
-# generator sent > 0, the table and JSON name every configuration, and a
-# configuration that delivers nothing is reported as an error with a reason.
+# generator sent > 0, with --check-ports every L2 frame arrived on the output
+# port its destination MAC belongs to (no flooding), the table and JSON name
+# every configuration; a configuration that delivers nothing, or delivers to
+# the wrong port, is reported as an error with a reason.
 # Also checks the generator's frames (after its XDP rewrite) with scapy.
 # No timing asserts.
 source "$TNA_ROOT/tests/lib/netns.sh"
@@ -41,7 +43,7 @@ for name, l3, n_src, n_dst, n_flows, size in (("v4", IP, 3, 5, 7, 96), ("v6", IP
 PY
 
 # 2. The harness on a tiny matrix.
-BUILD=$BUILD bench/run.sh --runs 1 --duration 1 --warmup 0.2 --macs 8 --ports 1,2 \
+BUILD=$BUILD bench/run.sh --runs 1 --duration 1 --warmup 0.2 --macs 8 --ports 1,2 --check-ports \
 	--configs "$configs" --json "$tmp/r.json" --plot "$tmp/r.png" >"$tmp/out" 2>&1
 rc=$?
 cat "$tmp/out"
@@ -79,5 +81,14 @@ cat "$tmp/bh"
 [[ $rc -eq 1 ]] || fail "a run that delivered 0 packets exited $rc, expected 1"
 check "the zero-packet run names its reason" grep -q "ERROR blackhole.*no packet arrived" "$tmp/bh"
 
-# 4. Nothing left behind by the harness.
+# 4. Frames on the wrong port are caught: the limit sends input port k to
+# output port k, which is not port j mod 2 for MAC j when 2 does not divide 3.
+BUILD=$BUILD bench/run.sh --runs 1 --duration 0.5 --warmup 0.1 --macs 3 --ports 2 \
+	--check-ports --configs xdp-limit >"$tmp/wrong" 2>&1
+rc=$?
+cat "$tmp/wrong"
+[[ $rc -eq 1 ]] || fail "a run that misdelivered frames exited $rc, expected 1"
+check "the misdelivering run names its reason" grep -q "ERROR xdp-limit.*wrong output port" "$tmp/wrong"
+
+# 5. Nothing left behind by the harness.
 check "harness removed its namespaces" bash -c '! ip netns list | grep -q "^tnab"'
