@@ -66,6 +66,18 @@ for c in ${configs//,/ }; do
 done
 check "plot written" test -s "$tmp/r.png"
 
+# IPv6 frames cross a bridge and are counted (l3 configurations skipped).
+BUILD=$BUILD bench/run.sh --runs 1 --duration 0.5 --warmup 0.1 --macs 4 --ipv6 \
+	--check-ports --configs linux-bridge,linux-forward --json "$tmp/v6.json" >"$tmp/v6" 2>&1 ||
+	{ cat "$tmp/v6"; fail "bench/run.sh --ipv6 failed"; }
+check "IPv6: the bridge delivered the generator's frames" /usr/bin/python3 - "$tmp/v6.json" <<'PY'
+import json, sys
+doc = json.load(open(sys.argv[1]))
+assert doc["ipv6"] is True and doc["configs"] == ["linux-bridge"], doc["configs"]
+r, = doc["results"]
+assert r["mpps"][0] > 0 and r["sent_mpps"][0] > 0 and not r["errors"], r
+PY
+
 # 3. A configuration that delivers nothing is an error with a reason.
 mkdir "$tmp/cfg"
 cat >"$tmp/cfg/blackhole.sh" <<'CFG'
