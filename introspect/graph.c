@@ -248,3 +248,26 @@ int tna_graph_print_dot(const struct tna_graph *g, FILE *f)
 	}
 	return fprintf(f, "}\n") < 0 ? -EIO : 0;
 }
+
+int tna_graph_print_current(FILE *f, bool dot)
+{
+	struct tna_model *m = tna_model_new();
+	struct tna_graph *g;
+	int ret;
+
+	if (!m)
+		return -ENOMEM;
+	ret = tna_model_dump(m);
+	if (ret)
+		goto out;
+	g = tna_graph_build(m);
+	if (!g) {
+		ret = -errno;
+		goto out;
+	}
+	ret = dot ? tna_graph_print_dot(g, f) : tna_graph_print_json(g, f);
+	tna_graph_free(g);
+out:
+	tna_model_free(m);
+	return ret;
+}

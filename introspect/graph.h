@@ -72,6 +72,9 @@ const char *tna_edge_kind_name(enum tna_edge_kind k);	/* "port-of", "routes-via"
 
 int tna_graph_print_json(const struct tna_graph *g, FILE *f);
 int tna_graph_print_dot(const struct tna_graph *g, FILE *f);
+/* All in one for tools (tna-probe --graph): dump the current netns, build
+ * the graph, print it as DOT (DOT true) or JSON.  0 or -errno. */
+int tna_graph_print_current(FILE *f, bool dot);
 
 /* internal to introspect/: used by rules.c */
 int tna_graph_add_node(struct tna_graph *g, enum tna_node_kind kind, const char *name, int ifindex);

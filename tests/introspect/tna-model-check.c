@@ -32,6 +32,7 @@
 #include <unistd.h>
 #include <arpa/inet.h>
 
+#include "common/netns.h"
 #include "introspect/model.h"
 
 static double now_ms(void)
@@ -336,17 +337,9 @@ int main(int argc, char **argv)
 			return 2;
 		}
 	}
-	if (netns) {
-		char path[256];
-		int fd;
-
-		snprintf(path, sizeof(path), "/run/netns/%s", netns);
-		fd = open(path, O_RDONLY | O_CLOEXEC);
-		if (fd < 0 || setns(fd, CLONE_NEWNET) < 0) {
-			fprintf(stderr, "tna-model-check: netns %s: %s\n", netns, strerror(errno));
-			return 1;
-		}
-		close(fd);
+	if (netns && (c = tna_netns_enter(netns))) {
+		fprintf(stderr, "tna-model-check: netns %s: %s\n", netns, strerror(-c));
+		return 1;
 	}
 	m = tna_model_new();
 	w = m ? tna_watch_open(m, NULL, NULL) : NULL;
