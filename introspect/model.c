@@ -233,48 +233,41 @@ void tna_model_merge(struct tna_model *m, struct tna_model *fresh)
 	}
 }
 
+struct purge_ctx { struct tna_model *m; int ifindex; enum tna_set_id id; };
+
 static int refers(const void *item, void *p)
 {
-	const int *ifx = ((void **)p)[0];
-	enum tna_set_id id = *(enum tna_set_id *)((void **)p)[1];
+	const struct purge_ctx *c = p;
 
-	switch (id) {
+	switch (c->id) {
 	case TNA_SET_FDB: {
 		const struct tna_fdb *f = item;
-		return f->port == *ifx || f->master == *ifx;
+		return f->port == c->ifindex || f->master == c->ifindex;
 	}
 	case TNA_SET_ADDR:
-		return ((const struct tna_addr *)item)->ifindex == *ifx;
+		return ((const struct tna_addr *)item)->ifindex == c->ifindex;
 	case TNA_SET_ROUTE:
-		return ((const struct tna_route *)item)->oif == *ifx;
+		return ((const struct tna_route *)item)->oif == c->ifindex;
 	case TNA_SET_NEIGH:
-		return ((const struct tna_neigh *)item)->ifindex == *ifx;
-	default:
+		return ((const struct tna_neigh *)item)->ifindex == c->ifindex;
+	default:	/* rules name interfaces; they outlive them */
 		return 0;
 	}
 }
 
-struct purge_ctx { void *arg[2]; struct tna_model *m; };
-
 static void purge_emit(const void *item, void *p)
 {
-	struct purge_ctx *c = p;
+	const struct purge_ctx *c = p;
 
-	tna_model_emit(c->m, tna_set_obj(*(enum tna_set_id *)c->arg[1]), TNA_OP_DEL, item);
-}
-
-static int purge_pred(const void *item, void *p)
-{
-	return refers(item, ((struct purge_ctx *)p)->arg);
+	tna_model_emit(c->m, tna_set_obj(c->id), TNA_OP_DEL, item);
 }
 
 void tna_model_purge_ifindex(struct tna_model *m, int ifindex)
 {
 	for (enum tna_set_id id = TNA_SET_FDB; id < TNA_SET_N; id++) {
-		struct purge_ctx c = { { &ifindex, &id }, m };
+		struct purge_ctx c = { m, ifindex, id };
 
-		if (id != TNA_SET_RULE)
-			tna_set_remove_if(&m->set[id], purge_pred, purge_emit, &c);
+		tna_set_remove_if(&m->set[id], refers, purge_emit, &c);
 	}
 }
 

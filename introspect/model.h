@@ -157,6 +157,8 @@ struct tna_watch;  /* multicast subscription feeding a model */
 /* Subscribes, then dumps into M (so no change is missed between the two). */
 struct tna_watch *tna_watch_open(struct tna_model *m, tna_model_cb cb, void *ctx);
 int tna_watch_fd(const struct tna_watch *w);        /* poll() it */
+/* Apply pending events (at most 256 reads per call: poll again while the
+ * fd is readable); resync on ENOBUFS; re-read what has no notification. */
 int tna_watch_process(struct tna_watch *w);         /* drain pending events; resync on ENOBUFS */
 void tna_watch_close(struct tna_watch *w);
 /* Receive buffer of the event sockets (SO_RCVBUF); tests make it small to

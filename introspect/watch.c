@@ -34,6 +34,9 @@ struct tna_watch {
 #define XDP_RECHECK_MS 1000
 
 #define WATCH_BUFSZ (64 * 1024)
+/* Reads per tna_watch_process() call: a steady event storm must not keep
+ * the caller from its other fds; what is left keeps the fd readable. */
+#define WATCH_MAX_READS 256
 
 static const unsigned int rt_groups[] = {
 	RTNLGRP_LINK, RTNLGRP_NEIGH, RTNLGRP_TC,
@@ -149,7 +152,7 @@ int tna_watch_set_rcvbuf(struct tna_watch *w, int bytes)
 /* Throw away what is queued (after an overflow it is incomplete anyway). */
 static void drain(struct mnl_socket *s, char *buf)
 {
-	for (;;) {
+	for (int i = 0; i < 1 << 16; i++) {
 		ssize_t n = recv(mnl_socket_get_fd(s), buf, WATCH_BUFSZ, MSG_DONTWAIT);
 
 		if (n < 0 && errno != ENOBUFS && errno != EINTR)
@@ -280,10 +283,11 @@ static int follow_up(struct tna_watch *w, bool nft_dirty)
 
 int tna_watch_process(struct tna_watch *w)
 {
-	bool nft_dirty = false;
+	/* Without an nftables subscription, read the ruleset every time. */
+	bool nft_dirty = !w->nf;
 	int ret = 0;
 
-	for (;;) {
+	for (int reads = 0; reads < WATCH_MAX_READS; reads++) {
 		ssize_t n = recv(mnl_socket_get_fd(w->rt), w->buf, WATCH_BUFSZ, MSG_DONTWAIT);
 		const struct nlmsghdr *nlh = (const void *)w->buf;
 		int len = (int)n;
@@ -304,7 +308,7 @@ int tna_watch_process(struct tna_watch *w)
 		for (; mnl_nlmsg_ok(nlh, len); nlh = mnl_nlmsg_next(nlh, &len))
 			tna_model_apply(w->m, nlh);
 	}
-	while (w->nf) {
+	for (int reads = 0; w->nf && reads < WATCH_MAX_READS; reads++) {
 		ssize_t n = recv(mnl_socket_get_fd(w->nf), w->buf, WATCH_BUFSZ, MSG_DONTWAIT);
 
 		if (n < 0 && errno == EINTR)
