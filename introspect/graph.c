@@ -24,7 +24,7 @@ static const struct { const char *name, *text; } reasons[TNA_REASON__COUNT] = {
 	[TNA_REASON_BRIDGE] = { "bridge-not-accelerable", "its bridge is not accelerable" },
 	[TNA_REASON_NF_BRIDGED] = { "netfilter-bridged", "br_netfilter runs rules on bridged traffic" },
 	[TNA_REASON_NF_FORWARD] = { "netfilter-forward", "netfilter rules on forwarded traffic" },
-	[TNA_REASON_NF_INGRESS] = { "netfilter-ingress", "netdev ingress/egress chain with rules" },
+	[TNA_REASON_NF_INGRESS] = { "netfilter-ingress", "nftables ingress/egress chain with rules on this device" },
 	[TNA_REASON_NF_RULES] = { "netfilter-rules", "netfilter rules run in Linux only" },
 	[TNA_REASON_NF_UNKNOWN] = { "netfilter-unreadable", "netfilter ruleset could not be read" },
 };

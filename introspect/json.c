@@ -190,6 +190,14 @@ static json_object *nf_json(const struct tna_netfilter *nf)
 				json_object_array_add(hooks, x);
 			}
 	ADD(o, "hooks", hooks);
+	{
+		json_object *d = json_object_new_array();
+
+		for (uint32_t i = 0; i < nf->n_devs; i++)
+			json_object_array_add(d, json_object_new_string(nf->devs[i]));
+		ADD(o, "ingress_devices", d);
+		ADD(o, "ingress_devices_all", BOOL(nf->devs_all));
+	}
 	return o;
 }
 

@@ -116,11 +116,19 @@ struct tna_nf_hook {
 	uint32_t chains;	/* base chains at this hook */
 	bool drop_policy;	/* some base chain here has policy drop */
 };
+#define TNA_NF_MAX_DEVS 32
 struct tna_netfilter {
 	/* [source][family][hook] */
 	struct tna_nf_hook hook[2][TNA_NF_FAMILIES][TNA_NF_HOOKS];
 	bool nft_ok, legacy_ok;	/* whether each source could be read */
+	/* Devices with a netdev ingress/egress or inet ingress base chain
+	 * that has rules or drops (sorted); DEVS_ALL when there are more. */
+	uint32_t n_devs;
+	bool devs_all;
+	char devs[TNA_NF_MAX_DEVS][16];
 };
+/* Whether device NAME has netdev-family (or inet ingress) rules. */
+bool tna_nf_dev_filtered(const struct tna_netfilter *nf, const char *name);
 
 struct tna_model;  /* opaque container; accessors below */
 struct tna_model *tna_model_new(void);

@@ -23,13 +23,25 @@
 /* ---- nftables ---- */
 
 #define MAX_CHAINS 1024
+static const char *attr_str(const struct nlattr *a, char *dst, size_t len);
+
+#define CHAIN_DEVS 8
 struct nft_chain {
 	uint8_t family;
 	char table[64], name[64];
 	int hook;		/* -1: not a base chain */
 	int policy_drop;
 	uint32_t rules;
+	int ndevs;		/* > CHAIN_DEVS: more than we keep */
+	char devs[CHAIN_DEVS][16];
 };
+
+static void chain_dev(struct nft_chain *ch, const struct nlattr *a)
+{
+	if (ch->ndevs < CHAIN_DEVS)
+		attr_str(a, ch->devs[ch->ndevs], sizeof(ch->devs[0]));
+	ch->ndevs++;
+}
 struct nft_ctx { struct nft_chain *c; size_t n; int overflow; };
 
 static const char *attr_str(const struct nlattr *a, char *dst, size_t len)
@@ -60,10 +72,24 @@ static int chain_cb(const struct nlmsghdr *nlh, void *data)
 			ch.policy_drop = ntohl(mnl_attr_get_u32(a)) == NF_DROP;
 			break;
 		case NFTA_CHAIN_HOOK:
-			mnl_attr_for_each_nested(h, a)
-				if ((mnl_attr_get_type(h) & NLA_TYPE_MASK) == NFTA_HOOK_HOOKNUM &&
-				    mnl_attr_get_payload_len(h) >= 4)
-					ch.hook = (int)ntohl(mnl_attr_get_u32(h));
+			mnl_attr_for_each_nested(h, a) {
+				const struct nlattr *d;
+
+				switch (mnl_attr_get_type(h) & NLA_TYPE_MASK) {
+				case NFTA_HOOK_HOOKNUM:
+					if (mnl_attr_get_payload_len(h) >= 4)
+						ch.hook = (int)ntohl(mnl_attr_get_u32(h));
+					break;
+				case NFTA_HOOK_DEV:
+					chain_dev(&ch, h);
+					break;
+				case NFTA_HOOK_DEVS:
+					mnl_attr_for_each_nested(d, h)
+						if ((mnl_attr_get_type(d) & NLA_TYPE_MASK) == NFTA_DEVICE_NAME)
+							chain_dev(&ch, d);
+					break;
+				}
+			}
 			break;
 		}
 	}
@@ -97,6 +123,44 @@ static int rule_cb(const struct nlmsghdr *nlh, void *data)
 			break;
 		}
 	return MNL_CB_OK;
+}
+
+static int by_name(const void *a, const void *b)
+{
+	return strcmp(a, b);
+}
+
+/* Device-bound chains (netdev family, inet ingress) with rules. */
+static void add_devs(struct tna_netfilter *nf, const struct nft_chain *ch)
+{
+	if (ch->family != NFPROTO_NETDEV && !(ch->family == NFPROTO_INET && ch->hook == 5))
+		return;
+	if (ch->ndevs > CHAIN_DEVS)
+		nf->devs_all = true;
+	for (int i = 0; i < ch->ndevs && i < CHAIN_DEVS; i++) {
+		bool known = false;
+
+		for (uint32_t j = 0; j < nf->n_devs; j++)
+			known |= !strcmp(nf->devs[j], ch->devs[i]);
+		if (known)
+			continue;
+		if (nf->n_devs == TNA_NF_MAX_DEVS) {
+			nf->devs_all = true;
+			break;
+		}
+		snprintf(nf->devs[nf->n_devs++], sizeof(nf->devs[0]), "%s", ch->devs[i]);
+	}
+	qsort(nf->devs, nf->n_devs, sizeof(nf->devs[0]), by_name);
+}
+
+bool tna_nf_dev_filtered(const struct tna_netfilter *nf, const char *name)
+{
+	if (nf->devs_all)
+		return true;
+	for (uint32_t i = 0; i < nf->n_devs; i++)
+		if (!strcmp(nf->devs[i], name))
+			return true;
+	return false;
 }
 
 static int nft_dump(struct tna_nl *nl, uint8_t cmd, mnl_cb_t cb, void *data)
@@ -140,6 +204,8 @@ static int read_nft(struct tna_netfilter *nf)
 		h->rules += c.c[i].rules;
 		if (c.c[i].policy_drop)
 			h->drop_policy = true;
+		if (c.c[i].rules || c.c[i].policy_drop)
+			add_devs(nf, &c.c[i]);
 	}
 	free(c.c);
 	tna_nl_close(nl);
@@ -274,6 +340,11 @@ int tna_nf_read_source(struct tna_netfilter *nf, enum tna_nf_source src)
 	int ret;
 
 	memset(nf->hook[src], 0, sizeof(nf->hook[src]));
+	if (src == TNA_NF_NFTABLES) {
+		nf->n_devs = 0;
+		nf->devs_all = false;
+		memset(nf->devs, 0, sizeof(nf->devs));
+	}
 	ret = src == TNA_NF_NFTABLES ? read_nft(nf) : read_legacy(nf);
 	if (src == TNA_NF_NFTABLES)
 		nf->nft_ok = !ret;

@@ -28,8 +28,9 @@
  *      forward or postrouting                              router blocked: netfilter-forward
  *  N4  an L3 interface and rules at input/prerouting       edge L3 -> hook (filtered-by); local traffic
  *                                                          goes to Linux anyway: L3 not blocked
- *  N5  rules at a netdev-family or inet ingress hook       every port and L3 blocked: netfilter-ingress
- *                                                          (XDP runs before it; device not tracked yet)
+ *  N5  a netdev-family (ingress/egress) or inet ingress    that port or L3 interface blocked:
+ *      chain with rules bound to the device                netfilter-ingress (XDP runs before it),
+ *                                                          edge -> that hook (filtered-by)
  *  N6  the netfilter ruleset could not be read             bridges and routers blocked: netfilter-unreadable
  */
 #include <errno.h>
@@ -137,10 +138,17 @@ static bool filter_edges(struct build *b, int from, const int *families, size_t 
 	return any;
 }
 
-static bool ingress_rules(const struct tna_netfilter *nf)
+/* N5: chains bound to this device */
+static void ingress_rules(struct build *b, int id, const struct tna_link *l)
 {
-	return nf_active(nf, NFPROTO_NETDEV_, 0) || nf_active(nf, NFPROTO_NETDEV_, 1) ||
-	       nf_active(nf, NFPROTO_INET_, 5);
+	static const int nd[] = { NFPROTO_NETDEV_ }, inet[] = { NFPROTO_INET_ };
+	static const int nd_hooks[] = { 0, 1 }, inet_hooks[] = { 5 };
+
+	if (!tna_nf_dev_filtered(b->nf, l->name))
+		return;
+	tna_graph_block(b->g, id, TNA_REASON_NF_INGRESS);
+	filter_edges(b, id, nd, 1, nd_hooks, 2);
+	filter_edges(b, id, inet, 1, inet_hooks, 1);
 }
 
 static int max_ifx(const struct tna_link *l, void *p)
@@ -186,8 +194,7 @@ static void link_blocks(struct build *b, int id, const struct tna_link *l)
 		tna_graph_block(b->g, id, TNA_REASON_TC_FILTER);
 	if (l->xdp_prog_id)
 		tna_graph_block(b->g, id, TNA_REASON_FOREIGN_XDP);
-	if (ingress_rules(b->nf))
-		tna_graph_block(b->g, id, TNA_REASON_NF_INGRESS);
+	ingress_rules(b, id, l);
 }
 
 /* P1..P6 */

@@ -38,6 +38,15 @@ ip -n "$TNA_NS-b1" link set dev v1 xdpgeneric obj "$X" sec xdp || fail "cannot a
 graph b1 "$G"
 gcheck "XDP program on v1: foreign-xdp" "$G" 'reasons("port:v1") == ["foreign-xdp"]'
 ip -n "$TNA_NS-b1" link set dev v1 xdpgeneric off
+# an nftables netdev ingress chain bound to v1 only
+in_ns b1 nft add table netdev t
+in_ns b1 nft add chain netdev t in1 "{ type filter hook ingress device v1 priority 0; }"
+in_ns b1 nft add rule netdev t in1 ether saddr 02:00:00:00:00:99 drop
+graph b1 "$G"
+gcheck "netdev ingress chain on v1: netfilter-ingress" "$G" \
+	'reasons("port:v1") == ["netfilter-ingress"] and ("port:v1", "netfilter:netdev ingress", "filtered-by") in e'
+gcheck "the chain is bound to v1 only" "$G" '"netfilter-ingress" not in reasons("port:v2") + reasons("port:v3")'
+in_ns b1 nft delete table netdev t
 if ip -n "$TNA_NS-b1" link set br0 type bridge vlan_filtering 1 2>/dev/null; then
 	graph b1 "$G"
 	gcheck "vlan_filtering: bridge blocked" "$G" 'reasons("bridge:br0") == ["vlan-filtering"]'

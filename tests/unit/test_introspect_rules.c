@@ -157,9 +157,15 @@ int main(void)
 	L(&m, 10)->br.nf_call_iptables = 0;
 	m.nf.hook[TNA_NF_NFTABLES][5 /* netdev */][0].chains = 1;
 	m.nf.hook[TNA_NF_NFTABLES][5][0].rules = 1;
+	m.nf.n_devs = 1;
+	snprintf(m.nf.devs[0], sizeof(m.nf.devs[0]), "p1");
 	m.nf.legacy_ok = false;
 	g = tna_graph_build(&m);
 	CHECK(has(node(g, TNA_NODE_PORT, "p1"), TNA_REASON_NF_INGRESS), "p1 netfilter-ingress");
+	CHECK(edge(g, node(g, TNA_NODE_PORT, "p1"), node(g, TNA_NODE_NETFILTER, "netdev ingress"),
+		   TNA_EDGE_FILTERED_BY), "p1 filtered-by netdev ingress");
+	CHECK(!has(node(g, TNA_NODE_PORT, "p2"), TNA_REASON_NF_INGRESS), "p2 has no ingress chain");
+	CHECK(!has(node(g, TNA_NODE_L3, "up0"), TNA_REASON_NF_INGRESS), "up0 has no ingress chain");
 	CHECK(has(node(g, TNA_NODE_BRIDGE, "br0"), TNA_REASON_NF_UNKNOWN), "br0 netfilter-unreadable");
 	CHECK(has(node(g, TNA_NODE_ROUTER, "router"), TNA_REASON_NF_UNKNOWN), "router netfilter-unreadable");
 	/* every reason has a name and a text */
