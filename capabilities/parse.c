@@ -187,8 +187,9 @@ int tna_caps_parse_link_msg(const struct nlmsghdr *nlh,
 				dev->master_ifindex = (int)mnl_attr_get_u32(a);
 			break;
 		case IFLA_LINK:
-			if (mnl_attr_validate(a, MNL_TYPE_U32) >= 0 &&
-			    (int)mnl_attr_get_u32(a) != ifi->ifi_index)
+			/* The kernel sends it only for stacked devices; a
+			 * veth peer in another netns may have our ifindex. */
+			if (mnl_attr_validate(a, MNL_TYPE_U32) >= 0)
 				dev->link_ifindex = (int)mnl_attr_get_u32(a);
 			break;
 		case IFLA_LINK_NETNSID:

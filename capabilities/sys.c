@@ -37,31 +37,43 @@ static bool helper_ok(enum bpf_func_id id)
 	return libbpf_probe_bpf_helper(BPF_PROG_TYPE_XDP, id, NULL) == 1;
 }
 
-/* BPF_F_TEST_XDP_LIVE_FRAMES on a program that drops: runs the live-frame
- * path once in the current netns without sending anything. */
-static bool probe_live_frames(void)
+/* A two-instruction XDP_DROP program: never attached to anything. */
+static int load_drop_prog(void)
 {
 	struct bpf_insn insns[] = {
 		{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_0,
 		  .imm = XDP_DROP },
 		{ .code = BPF_JMP | BPF_EXIT },
 	};
+
+	return bpf_prog_load(BPF_PROG_TYPE_XDP, "tna_probe_drop", "GPL", insns,
+			     sizeof(insns) / sizeof(insns[0]), NULL);
+}
+
+/* BPF_F_TEST_XDP_LIVE_FRAMES runs the live-frame path once in the current
+ * netns; the program drops, so nothing is sent. */
+static bool probe_live_frames(int fd)
+{
 	unsigned char pkt[64] = { 0 };
 	struct xdp_md ctx = { .data_end = sizeof(pkt) };
 	LIBBPF_OPTS(bpf_test_run_opts, opts,
 		.data_in = pkt, .data_size_in = sizeof(pkt),
 		.ctx_in = &ctx, .ctx_size_in = sizeof(ctx),
 		.repeat = 1, .flags = BPF_F_TEST_XDP_LIVE_FRAMES);
-	int fd, ret;
 
-	fd = bpf_prog_load(BPF_PROG_TYPE_XDP, "tna_probe_live", "GPL", insns,
-			   sizeof(insns) / sizeof(insns[0]), NULL);
-	if (fd < 0)
-		return false;
-	ret = bpf_prog_test_run_opts(fd, &opts);
-	close(fd);
 	/* Live mode reports no retval; an old kernel rejects the flag. */
-	return ret == 0;
+	return bpf_prog_test_run_opts(fd, &opts) == 0;
+}
+
+/* JIT on when the loaded program has a JIT image.  (The sysctl exists only
+ * in the initial netns, so reading it fails inside --netns.) */
+static bool probe_jit(int fd)
+{
+	struct bpf_prog_info info = { 0 };
+	uint32_t len = sizeof(info);
+
+	return bpf_obj_get_info_by_fd(fd, &info, &len) == 0 &&
+	       info.jited_prog_len > 0;
 }
 
 static void probe_btf(struct tna_caps_sys *sys)
@@ -104,6 +116,7 @@ int tna_caps_probe_system(struct tna_caps_sys *sys)
 {
 	struct utsname uts;
 	struct statfs sfs;
+	int fd;
 
 	memset(sys, 0, sizeof(*sys));
 	if (uname(&uts) == 0)
@@ -111,7 +124,6 @@ int tna_caps_probe_system(struct tna_caps_sys *sys)
 			 uts.release);
 	sys->bpffs = statfs("/sys/fs/bpf", &sfs) == 0 &&
 		     (unsigned long)sfs.f_type == BPF_FS_MAGIC;
-	sys->jit_enabled = read_int("/proc/sys/net/core/bpf_jit_enable", 0) > 0;
 	sys->unpriv_bpf_disabled =
 		read_int("/proc/sys/kernel/unprivileged_bpf_disabled", -1);
 
@@ -120,7 +132,12 @@ int tna_caps_probe_system(struct tna_caps_sys *sys)
 	sys->helper_adjust_head = helper_ok(BPF_FUNC_xdp_adjust_head);
 	sys->helper_adjust_tail = helper_ok(BPF_FUNC_xdp_adjust_tail);
 	sys->helper_tail_call = helper_ok(BPF_FUNC_tail_call);
-	sys->live_frames = probe_live_frames();
+	fd = load_drop_prog();
+	if (fd >= 0) {
+		sys->jit_enabled = probe_jit(fd);
+		sys->live_frames = probe_live_frames(fd);
+		close(fd);
+	}
 	probe_btf(sys);
 	probe_genl(sys);
 	return 0;

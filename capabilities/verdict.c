@@ -65,8 +65,8 @@ void tna_caps_verdict(const struct tna_caps_sys *sys, struct tna_caps_dev *dev)
 	}
 	if (!strcmp(dev->kind, "bridge")) {
 		snprintf(dev->reason, sizeof(dev->reason),
-			 "a bridge is not an XDP target (xdp-features 0x%llx); "
-			 "its ports are", (unsigned long long)f);
+			 "a bridge is not an XDP target (xdp-features 0x%llx): "
+			 "TNA accelerates its ports", (unsigned long long)f);
 		return;
 	}
 

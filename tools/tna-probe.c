@@ -13,6 +13,7 @@
 
 #include "capabilities/caps.h"
 #include "capabilities/caps_json.h"
+#include "common/netns.h"
 
 #define TNA_VERSION "0.1"
 #define MAX_IFACES 64
@@ -58,23 +59,12 @@ static int run_graph(enum graph_fmt fmt)
 
 static int enter_netns(const char *name)
 {
-	char path[4096];
-	int fd;
+	int ret = tna_netns_enter(name);
 
-	if (strchr(name, '/'))
-		snprintf(path, sizeof(path), "%s", name);
-	else
-		snprintf(path, sizeof(path), "/var/run/netns/%s", name);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return err_line("netns %s: %s", name, strerror(errno));
-	if (setns(fd, CLONE_NEWNET) < 0) {
-		int e = errno;
-
-		close(fd);
-		return err_line("netns %s: setns: %s", name, strerror(e));
-	}
-	close(fd);
+	if (ret == -ENOENT)
+		return err_line("netns %s: no such network namespace", name);
+	if (ret)
+		return err_line("netns %s: %s", name, strerror(-ret));
 	return 0;
 }
 
@@ -151,7 +141,7 @@ static void print_dev_table(const struct tna_caps_dev *d)
 		snprintf(pci, sizeof(pci), "%04x:%04x", d->pci_vendor, d->pci_device);
 	else
 		snprintf(pci, sizeof(pci), "-");
-	printf("%4d  %-15s %-9s %-10s %-11s %-10s %-30s %-6s %-10s %s\n",
+	printf("%4d  %-15s %-9s %-10s %-11s %-10s %-36s %-6s %-10s %s\n",
 	       d->ifindex, d->name, d->kind[0] ? d->kind : "-",
 	       d->master[0] ? d->master : "-", d->driver[0] ? d->driver : "-",
 	       pci, feat, d->hw_tc_offload < 0 ? "?" : d->hw_tc_offload ? "on" : "off",
@@ -207,7 +197,8 @@ int main(int argc, char **argv)
 	struct tna_caps_sys sys;
 	bool json = false;
 
-	while ((c = getopt_long(argc, argv, "ji:n:g::hV", opts, NULL)) != -1) {
+	opterr = 0;	/* our own one-line messages */
+	while ((c = getopt_long(argc, argv, ":ji:n:g::hV", opts, NULL)) != -1) {
 		switch (c) {
 		case 'j':
 			json = true;
@@ -237,9 +228,12 @@ int main(int argc, char **argv)
 		case 'V':
 			printf("tna-probe %s\n", TNA_VERSION);
 			return 0;
+		case ':':
+			return err_line("option '%s' needs an argument (see --help)",
+					argv[optind - 1]) + 1;
 		default:
-			fputs("Try 'tna-probe --help'.\n", stderr);
-			return 2;
+			return err_line("unknown option '%s' (see --help)",
+					argv[optind - 1]) + 1;
 		}
 	}
 	if (optind < argc)
@@ -288,7 +282,7 @@ int main(int argc, char **argv)
 		ret = output_json(&sys, netns, devs, n);
 	} else {
 		print_sys_table(&sys);
-		printf("%4s  %-15s %-9s %-10s %-11s %-10s %-30s %-6s %-10s %s\n",
+		printf("%4s  %-15s %-9s %-10s %-11s %-10s %-36s %-6s %-10s %s\n",
 		       "IFX", "NAME", "KIND", "MASTER", "DRIVER", "PCI",
 		       "XDP-FEATURES", "TC-OFF", "XDP-PROGS", "TARGET");
 		for (i = 0; i < n; i++)
