@@ -3,3 +3,8 @@
 LIB_SRCS += targets/reasons.c targets/load.c targets/attach.c targets/tables.c \
             targets/stats.c targets/generic/generic.c targets/native/native.c \
             targets/native/xdp_features.c targets/native/veth_gro.c
+
+# Tools of this part (kept here so tools/module.mk stays free for others).
+PROGS += tna-stat tna-dp-test
+tna-stat_SRCS := tools/tna-stat.c
+tna-dp-test_SRCS := tools/tna-dp-test.c
