@@ -66,6 +66,19 @@ assert b["forwarded"]>=200, b["forwarded"]
 PY
 echo "ok: tna-stat -i br0 sums v1 v2 v3"
 
+# from the root namespace with --netns, live (-w) with rates, JSON lines
+in_ns h1 ping -c 150 -i 0.01 -q 10.0.0.2 >/dev/null & ping_pid=$!
+timeout 2.5 "$TNA_BIN/tna-stat" --netns "$TNA_NS-br" -i v1 -w 1 --json > "$TMPDIR_DP/w.json"
+wait $ping_pid
+/usr/bin/python3 - "$TMPDIR_DP/w.json" <<'PY' || fail "tna-stat -w --json"
+import json,sys
+lines=[json.loads(l) for l in open(sys.argv[1])]
+assert len(lines)>=2, lines
+assert "forwarded_pps" in lines[1]["interfaces"][0], lines[1]
+assert lines[1]["interfaces"][0]["forwarded_pps"]>0, lines[1]
+PY
+echo "ok: tna-stat --netns -w --json gives rates"
+
 b0=$(tna_counter br v1 passed.bcast_mcast)
 in_ns h1 ping -c 3 -i 0.2 -b -q 10.0.0.255 >/dev/null 2>&1
 b1=$(tna_counter br v1 passed.bcast_mcast)
