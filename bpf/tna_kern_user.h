@@ -62,7 +62,9 @@ enum tna_reason {
 #define TNA_MAX_IFINDEX		65536
 #define TNA_MAX_PORTS		256	/* stats/devmap slots; slot 0 = not a port */
 #define TNA_FDB_MAX		131072	/* FDB mirror entries (100k+ MACs) */
-#define TNA_STAMP_NS		1000000000ULL	/* re-stamp last_used at most once a second */
+/* A last_used stamp is the user-space tick (tna_dp__tick) before the use.
+ * Consumers subtracting TNA_STAMP_NS from their last round keep working. */
+#define TNA_STAMP_NS		1000000000ULL
 
 /* Port flags (struct tna_port.flags, struct tna_port_cfg.flags). */
 #define TNA_PORT_F_LEARNING	0x01	/* Linux learns on this port: check sources */
@@ -94,7 +96,7 @@ struct tna_fdb_key {
 struct tna_fdb_val {
 	__u32 ifindex;		/* port it was learned on */
 	__u32 flags;		/* TNA_FDB_F_* */
-	__u64 last_used;	/* bpf_ktime_get_coarse_ns() of the last fast-path use as SOURCE */
+	__u64 last_used;	/* tick (CLOCK_MONOTONIC ns) before the last use as SOURCE; 0 never */
 };
 
 /* tna_stats[port idx], per CPU. */

@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
@@ -66,11 +67,24 @@ struct tna_dp *tna_dp__load(const struct tna_dp_opts *opts)
 	dp->fdb_fd = bpf_map__fd(dp->skel->maps.tna_fdb);
 	dp->devmap_fd = bpf_map__fd(dp->skel->maps.tna_devmap);
 	dp->stats_fd = bpf_map__fd(dp->skel->maps.tna_stats);
+	tna_dp__tick(dp);
 	return dp;
 err:
 	tna_dp__destroy(dp);
 	errno = err < 0 ? -err : EINVAL;
 	return NULL;
+}
+
+uint64_t tna_dp__tick(struct tna_dp *dp)
+{
+	struct timespec ts;
+	uint64_t now;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	now = ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+	/* .bss is mmapped: a plain store, seen by the next packet */
+	__atomic_store_n(&dp->skel->bss->tna_now, now, __ATOMIC_RELAXED);
+	return now;
 }
 
 static int prog_info(const struct tna_dp *dp, struct bpf_prog_info *info)

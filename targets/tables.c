@@ -209,7 +209,7 @@ static int used_one(const struct tna_fdb_key *k, const struct tna_fdb_val *v, vo
 {
 	struct used_ctx *u = ctx;
 
-	if (v->last_used <= u->since)
+	if (!v->last_used || v->last_used <= u->since)
 		return 0;
 	return u->cb(k->mac, k->vlan, v->ifindex, v->last_used, u->ctx);
 }
@@ -220,5 +220,6 @@ int tna_dp__fdb_for_each_used(struct tna_dp *dp, uint64_t since_ns,
 {
 	struct used_ctx u = { since_ns, cb, ctx };
 
+	tna_dp__tick(dp);
 	return fdb_walk(dp, used_one, &u);
 }

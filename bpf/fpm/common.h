@@ -23,6 +23,9 @@ const volatile __u64 tna_fpms = TNA_FPM_BRIDGE;
 const volatile __u8 tna_bridge_mac[6] = {};
 const volatile bool tna_br_netfilter = false;
 
+/* Written by user space (CLOCK_MONOTONIC ns) at every keep-alive tick. */
+volatile __u64 tna_now;
+
 static __always_inline bool fpm_on(__u64 fpm)
 {
 	return tna_fpms & fpm;
