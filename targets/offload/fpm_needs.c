@@ -34,6 +34,8 @@ static const struct fpm_need needs[] = {
 	  sizeof(struct tna_fdb_val), TNA_FDB_MAX },
 	{ TNA_FPM_FORWARD, 20, H(BPF_FUNC_redirect_map), 1 << XDP_REDIRECT, false,
 	  "tna_devmap", BPF_MAP_TYPE_DEVMAP, 4, 4, TNA_MAX_PORTS },
+	{ TNA_FPM_FLOW_CACHE, 40, H(BPF_FUNC_map_lookup_elem), 0, true,
+	  "tna_flows", BPF_MAP_TYPE_PERCPU_ARRAY, 4, sizeof(struct tna_flow), 1 << TNA_FLOW_BITS },
 	{ TNA_FPM_STATS, 40, H(BPF_FUNC_map_lookup_elem), 0, true,
 	  "tna_stats", BPF_MAP_TYPE_PERCPU_ARRAY, 4, sizeof(struct tna_stats_val), TNA_MAX_PORTS },
 };

@@ -33,6 +33,12 @@ int ref_drop(struct xdp_md *ctx)
 }
 
 SEC("xdp")
+int ref_pass(struct xdp_md *ctx)
+{
+	return XDP_PASS;
+}
+
+SEC("xdp")
 int ref_root(struct xdp_md *ctx)
 {
 	bpf_tail_call(ctx, &ref_slot, 0);

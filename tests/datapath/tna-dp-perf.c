@@ -7,7 +7,8 @@
  * Frames "arrive" on IN and are redirected to OUT; SINK (OUT's veth peer)
  * gets an XDP_DROP program so that OUT can transmit XDP frames.  Variants:
  * bare redirect, TNA bridge (all bridge modules), TNA behind a root program
- * with a prog-array slot, TNA minimal (no stats). */
+ * with a prog-array slot, TNA without stats, TNA without the flow cache,
+ * and the Linux bridge (XDP_PASS: IN and OUT are ports of a bridge). */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -88,12 +89,13 @@ static int cmp(const void *a, const void *b)
 
 int main(int argc, char **argv)
 {
-	enum { BARE, TNA, TNA_SLOT, TNA_NOSTATS, NV };
+	enum { BARE, TNA, TNA_SLOT, TNA_NOSTATS, TNA_NOCACHE, LINUX, NV };
 	static const char *names[NV] = { "bare devmap redirect", "TNA bridge (native)",
-		"TNA behind a prog-array slot", "TNA bridge without stats" };
+		"TNA behind a prog-array slot", "TNA bridge without stats",
+		"TNA bridge without flow cache", "Linux bridge (XDP_PASS)" };
 	double r[NV][32];
 	struct perf_ref *ref;
-	struct tna_dp *full, *nostats;
+	struct tna_dp *full, *nostats, *nocache;
 	int in, out, sink, fds[NV];
 	long frames = argc > 4 ? atol(argv[4]) : 2000000;
 	int rounds = argc > 5 ? atoi(argv[5]) : 5;
@@ -123,18 +125,21 @@ int main(int argc, char **argv)
 	}
 	full = tna(TNA_FPM_BRIDGE, in, out);
 	nostats = tna(TNA_FPM_BRIDGE & ~TNA_FPM_STATS, in, out);
+	nocache = tna(TNA_FPM_BRIDGE & ~TNA_FPM_FLOW_CACHE, in, out);
 	v = tna_dp__prog_fd(full);
 	bpf_map_update_elem(bpf_map__fd(ref->maps.ref_slot), &k, &v, BPF_ANY);
 	fds[BARE] = bpf_program__fd(ref->progs.ref_redirect);
 	fds[TNA] = tna_dp__prog_fd(full);
 	fds[TNA_SLOT] = bpf_program__fd(ref->progs.ref_root);
 	fds[TNA_NOSTATS] = tna_dp__prog_fd(nostats);
+	fds[TNA_NOCACHE] = tna_dp__prog_fd(nocache);
+	fds[LINUX] = bpf_program__fd(ref->progs.ref_pass);	/* IN must be a bridge port */
 
 	/* interleaved rounds: neighbours on a shared machine hit all alike */
 	for (int i = 0; i < rounds; i++)
 		for (int j = 0; j < NV; j++)
 			r[j][i] = mpps(fds[j], in, frames);
-	printf("%-30s %8s %8s %8s\n", "variant", "median", "best", "% bare");
+	printf("%-30s %8s %8s %8s\n", "variant (Mpps)", "median", "best", "% bare");
 	double bare;
 	for (int j = 0; j < NV; j++) {
 		qsort(r[j], rounds, sizeof(double), cmp);
@@ -144,6 +149,7 @@ int main(int argc, char **argv)
 		printf("%-30s %8.2f %8.2f %7.1f%%\n", names[j], med, r[j][rounds - 1],
 		       100 * med / bare);
 	}
+	printf("TNA / Linux bridge: %.2fx (medians)\n", r[TNA][rounds / 2] / r[LINUX][rounds / 2]);
 	/* TNA_PERF_FPMS="hex hex ...": extra module sets, to see what costs */
 	char *env = getenv("TNA_PERF_FPMS"), *save = NULL;
 	for (char *t = env ? strtok_r(env, " ", &save) : NULL; t; t = strtok_r(NULL, " ", &save)) {
@@ -162,6 +168,7 @@ int main(int argc, char **argv)
 	bpf_xdp_detach(sink, XDP_FLAGS_DRV_MODE, NULL);
 	tna_dp__destroy(full);
 	tna_dp__destroy(nostats);
+	tna_dp__destroy(nocache);
 	perf_ref__destroy(ref);
 	return 0;
 }

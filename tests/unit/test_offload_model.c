@@ -46,7 +46,8 @@ int main(void)
 	nic = tna_offload_split(&nfp, TNA_FPM_BRIDGE, &host);
 	CHECK_EQ(nic, TNA_FPM_PARSE_ETH | TNA_FPM_CLASSIFY | TNA_FPM_PORT_STATE |
 		      TNA_FPM_PORT_FLAGS);
-	CHECK_EQ(host, TNA_FPM_FDB_SRC | TNA_FPM_FDB_DST | TNA_FPM_FORWARD | TNA_FPM_STATS);
+	CHECK_EQ(host, TNA_FPM_FDB_SRC | TNA_FPM_FDB_DST | TNA_FPM_FORWARD | TNA_FPM_STATS |
+		       TNA_FPM_FLOW_CACHE);
 	CHECK_EQ(nic & host, 0);
 
 	/* a generous fixture: only what no NIC does (redirect) still fails */
