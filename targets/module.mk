@@ -2,4 +2,10 @@
 # its counters, and the offload constraint model.
 LIB_SRCS += targets/reasons.c targets/load.c targets/attach.c targets/tables.c \
             targets/stats.c targets/generic/generic.c targets/native/native.c \
-            targets/native/xdp_features.c targets/native/veth_gro.c
+            targets/native/xdp_features.c targets/native/veth_gro.c \
+            targets/offload/check.c targets/offload/fpm_needs.c
+
+# Tools of this part (kept here so tools/module.mk stays free for others).
+PROGS += tna-stat tna-dp-test
+tna-stat_SRCS := tools/tna-stat.c
+tna-dp-test_SRCS := tools/tna-dp-test.c
