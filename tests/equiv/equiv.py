@@ -131,7 +131,7 @@ class DutCmd:
         self.ready_re = re.compile(ready_line) if ready_line else None
         self.ready_cmd = ready_cmd
         self.seen_ready = threading.Event()
-        self.proc = subprocess.Popen(["ip", "netns", "exec", topo.ns["dut"], "sh", "-c", cmd],
+        self.proc = subprocess.Popen(["ip", "netns", "exec", topo.ns["dut"], "bash", "-c", cmd],
                                      stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
                                      start_new_session=True, env=topo.env())
         self.reader = threading.Thread(target=self._read, daemon=True)
@@ -298,7 +298,10 @@ def main():
     ap.add_argument("--settle", type=float, default=0.3, help="quiet seconds that end a capture (0.3)")
     ap.add_argument("--out", default="equiv-out", help="directory for pcaps on a difference")
     ap.add_argument("--prefix", help="namespace name prefix (default tnaeq<pid>)")
-    ap.add_argument("--json", action="store_true", help="print the report as JSON")
+    ap.add_argument("--json", action="store_true", help="print the report as JSON instead of text")
+    ap.add_argument("--json-out", metavar="FILE", help="also write the JSON report to FILE")
+    ap.add_argument("--save-pcaps", action="store_true", help="write the pcaps to --out even "
+                    "when the runs are equivalent")
     ap.add_argument("--list-gens", action="store_true", help="list generators and exit")
     ap.add_argument("--list-masks", action="store_true", help="list masks and exit")
     ap.add_argument("-v", "--verbose", action="store_true", help="show every command run")
@@ -367,6 +370,9 @@ def main():
         print("equiv.py: error: %s" % e, file=sys.stderr)
         return 2
     report = build_report(args, recipe, steps, run_a, run_b)
+    if args.json_out:
+        with open(args.json_out, "w") as f:
+            json.dump(report, f, indent=2)
     if args.json:
         json.dump(report, sys.stdout, indent=2)
         print()
@@ -455,7 +461,7 @@ def build_report(args, recipe, steps, A, B):
                 fd[k + "_injected_as"] = [{"port": p, "index": i, "step": w, "line": ln}
                                           for p, i, w, ln in inj.get(raw, [])[:3]]
         rep["first_difference"] = fd
-    if result != "equivalent":
+    if result != "equivalent" or args.save_pcaps:
         rep["pcaps"] = write_pcaps(args.out, steps, A, B)
     return rep
 
@@ -484,6 +490,13 @@ def write_pcaps(out, steps, A, B):
         cap_mod.write_pcap(path, frames)
         files.append(path)
     return files
+
+
+def clip(dump, lines=16):
+    """The first 256 bytes of a hexdump (JSON keeps the whole frame)."""
+    d = dump.splitlines()
+    return "\n".join(d[:lines] + (["....  (%d more lines; full frame in --json and the pcaps)"
+                                   % (len(d) - lines)] if len(d) > lines else []))
 
 
 def print_text(r):
@@ -529,11 +542,11 @@ def print_text(r):
                                                                 inj["line"]))
             if not fd["frame_injected_as"]:
                 print("  not an injected frame: the DUT generated it")
-            print(fd["frame_hexdump"])
+            print(clip(fd["frame_hexdump"]))
             print(fd["frame_decode"])
             if fd["kind"] == "order":
                 print("  run B frame at that flow position:")
-                print(fd["frame_b_hexdump"])
+                print(clip(fd["frame_b_hexdump"]))
     if r["pcaps"]:
         print()
         print("pcaps: " + " ".join(r["pcaps"]))
