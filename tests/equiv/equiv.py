@@ -282,7 +282,7 @@ def main():
     ap.add_argument("--recipe", help="topology recipe file")
     ap.add_argument("--script", help="traffic script file")
     ap.add_argument("--seed", default="1", help="seed of all generators (default 1)")
-    ap.add_argument("--dut-cmd", help="run B: command started in the DUT namespace (sh -c) "
+    ap.add_argument("--dut-cmd", help="run B: command started in the DUT namespace (bash -c) "
                     "after the topology is built; stopped with SIGTERM at the end. "
                     "Without it run B is plain Linux again")
     ap.add_argument("--dut-ready", metavar="CMD", help="run B is ready when CMD (in the DUT "
@@ -313,7 +313,7 @@ def main():
         return 0
     if args.list_masks:
         for n, k, d in cmp_mod.list_masks():
-            print("%-12s %-5s %s" % (n, k, d))
+            print("%-17s %-5s %s" % (n, k, d))
         return 0
     if not args.recipe or not args.script:
         ap.print_usage(sys.stderr)

@@ -255,8 +255,9 @@ def _ip4(ctx, **kw):
 
 
 def ev_ip_trunc(ctx, port):
-    """IPv4 with a header that lies: ihl beyond the frame, ihl < 5,
-    total length beyond the frame, version 6 in an 0x0800 frame."""
+    """IPv4 headers that lie: ihl past the end, ihl < 5, total length past the end, version 6.
+
+    Also plainly cut IPv4 headers (1..19 bytes)."""
     r = ctx.rng
     b = bytearray(bytes(_ip4(ctx, ttl=64) / UDP(sport=1, dport=2) / Raw(ctx.payload(r.randrange(0, 40)))))
     kind = r.choice(["ihl-big", "ihl-small", "totlen", "version", "cut"])
