@@ -114,6 +114,19 @@ def apply_frame_masks(frames, masks, ctx):
     return out
 
 
+def l3_key(frame):
+    """What a router does not change: for IPv4 the addresses, ID and
+    everything after the header; for IPv6 the addresses and payload.  Lets
+    a routed frame (new MACs, TTL, checksum) be traced to its injected frame."""
+    et, off = _l3(frame)
+    if et == 0x0800 and len(frame) >= off + 20:
+        ihl = (frame[off] & 0xf) * 4
+        return b"4" + frame[off + 4:off + 6] + frame[off + 12:off + 20] + frame[off + ihl:]
+    if et == 0x86dd and len(frame) >= off + 40:
+        return b"6" + frame[off + 8:]
+    return None
+
+
 def _extras(mine, theirs):
     """Indices into `mine` of frames that `theirs` lacks (multiset difference,
     earliest unmatched occurrences last: matching consumes from the front)."""

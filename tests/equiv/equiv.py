@@ -223,6 +223,7 @@ def run_once(label, recipe, prefix, args, dut_cmd, plan_cb):
         if lag:
             progress("run %s: still not operationally up after 10 s: %s" % (prefix[-1], " ".join(lag)))
         res["macs"], res["bridges"] = topo.macs()
+        res["host_l3"] = topo.host_l3()
         steps = plan_cb(topo, res)
         if dut_cmd:
             progress("run %s: starting dut command: %s" % (prefix[-1], dut_cmd))
@@ -348,6 +349,7 @@ def main():
         macs, bridges = res["macs"], res["bridges"]
         host_macs = {p: topo_mod.host_mac(l["idx"]) for p, l in ports.items()}
         ctx = gen_mod.Ctx(None, list(ports), host_macs, bridges, list(macs.values()))
+        ctx.set_l3({p: res["host_l3"][p] + (macs.get(l["port"]),) for p, l in ports.items()})
         make_frames(steps, ctx, args.seed)
         return steps
 
@@ -390,8 +392,22 @@ def build_report(args, recipe, steps, A, B):
             inj.setdefault(b, []).append((port, idx, st["where"], st["line"]))
             idx += 1
 
+    inj_l3 = {}
+    for b, lst in inj.items():
+        k = cmp_mod.l3_key(b)
+        if k is not None:
+            inj_l3.setdefault(k, []).extend(lst)
+
+    def injected_as(raw):
+        """Injected frames this captured frame is (bytes equal) or was routed
+        from (same L3 invariants, see compare.l3_key)."""
+        if raw in inj:
+            return inj[raw]
+        k = cmp_mod.l3_key(raw)
+        return inj_l3.get(k, []) if k is not None else []
+
     def origin(raw):
-        return tuple(sorted({p for p, *_ in inj.get(raw, [])}))
+        return tuple(sorted({p for p, *_ in injected_as(raw)}))
 
     dut_macs = {bytes.fromhex(m.replace(":", "")) for m in A["macs"].values() if m}
     mctx = {"injected": inj, "dut_macs": dut_macs}
@@ -458,8 +474,9 @@ def build_report(args, recipe, steps, A, B):
                 fd[k + "_hex"] = raw.hex()
                 fd[k + "_hexdump"] = hexdump(raw)
                 fd[k + "_decode"] = decode(raw)
-                fd[k + "_injected_as"] = [{"port": p, "index": i, "step": w, "line": ln}
-                                          for p, i, w, ln in inj.get(raw, [])[:3]]
+                fd[k + "_injected_as"] = [{"port": p, "index": i, "step": w, "line": ln,
+                                           "match": "bytes" if raw in inj else "l3"}
+                                          for p, i, w, ln in injected_as(raw)[:3]]
         rep["first_difference"] = fd
     if result != "equivalent" or args.save_pcaps:
         rep["pcaps"] = write_pcaps(args.out, steps, A, B)
@@ -538,8 +555,9 @@ def print_text(r):
                 print("first difference: port %s: order differs within one flow (position %d): "
                       "frame #%d of run A, run B has instead:" % (fd["port"], fd["flow_position"], fd["index"]))
             for inj in fd["frame_injected_as"]:
-                print("  injected at %s as frame #%d (%s: %s)" % (inj["port"], inj["index"], inj["step"],
-                                                                inj["line"]))
+                print("  injected at %s as frame #%d (%s: %s)%s"
+                      % (inj["port"], inj["index"], inj["step"], inj["line"],
+                         "; routed: same L3 content, new L2 header/TTL" if inj["match"] == "l3" else ""))
             if not fd["frame_injected_as"]:
                 print("  not an injected frame: the DUT generated it")
             print(clip(fd["frame_hexdump"]))

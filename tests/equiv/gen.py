@@ -17,7 +17,7 @@ stacks' addresses (the hosts have no IP configuration and IPv6 is off).
 """
 import struct
 
-from scapy.layers.l2 import Ether, ARP, Dot1Q, Dot1AD, LLC, SNAP, STP
+from scapy.layers.l2 import Ether, Dot3, ARP, Dot1Q, Dot1AD, LLC, SNAP, STP
 from scapy.layers.inet import IP, UDP, TCP, ICMP, IPOption_RR, IPOption_Router_Alert, IPOption_NOP
 from scapy.layers.inet6 import IPv6, IPv6ExtHdrFragment
 from scapy.contrib.igmp import IGMP
@@ -47,6 +47,12 @@ class Ctx:
             for m in macs:
                 self.owner[m] = p
         self.unknown_ctr = 0
+        self.routed = {}
+
+    def set_l3(self, l3):
+        """l3: port -> (host IPv4, gateway IPv4, MAC of the DUT port) for
+        routed traffic (`routed` generator); ports without an address skip it."""
+        self.routed = {p: v for p, v in l3.items() if v[0]}
 
     # --- helpers -------------------------------------------------------
     def src(self, port):
@@ -163,7 +169,7 @@ def ev_mcast6(ctx, port):
         Raw(ctx.payload(r.randrange(10, 600)))
     b = bytes(pkt)
     dst = "33:33:" + ":".join("%02x" % x for x in b[24 + 12:24 + 16])
-    return [(port, bytes(Ether(dst=dst, src=ctx.src(port))) + b)]
+    return [(port, bytes(Ether(dst=dst, src=ctx.src(port), type=0x86dd)) + b)]
 
 
 def ev_link_local(ctx, port):
@@ -172,7 +178,7 @@ def ev_link_local(ctx, port):
     src = ctx.src(port)
     kind = r.choice(["stp", "pause", "lacp", "lldp", "eapol", "other"])
     if kind == "stp":
-        f = Ether(dst="01:80:c2:00:00:00", src=src) / LLC(dsap=0x42, ssap=0x42, ctrl=3) / \
+        f = Dot3(dst="01:80:c2:00:00:00", src=src) / LLC(dsap=0x42, ssap=0x42, ctrl=3) / \
             STP(rootid=r.randrange(65536), rootmac=src, bridgeid=r.randrange(65536), bridgemac=src,
                 portid=r.randrange(1, 256))
         b = bytes(f)
@@ -235,7 +241,7 @@ def ev_bad_ethertype(ctx, port):
         et = r.randrange(0, 0x5dd)
         b = bytes(Ether(dst=dst, src=ctx.src(port), type=et)) + ctx.payload(r.randrange(46, 200))
     elif kind == "snap":
-        b = bytes(Ether(dst=dst, src=ctx.src(port)) / LLC(dsap=0xaa, ssap=0xaa, ctrl=3) /
+        b = bytes(Dot3(dst=dst, src=ctx.src(port)) / LLC(dsap=0xaa, ssap=0xaa, ctrl=3) /
                   SNAP(OUI=0, code=r.choice([0x0800, 0x1234]))) + ctx.payload(50)
     else:
         et = r.choice([0x0600, 0x0601, 0x1234, 0x88b5, 0x88b6, 0xfffe, 0xffff])
@@ -342,7 +348,7 @@ def ev_bad_csum(ctx, port):
         b[26] ^= 0xa5
     else:
         b[36] ^= 0xa5
-    return [(port, bytes(Ether(dst=ctx.known_dst(port), src=ctx.src(port))) + bytes(b))]
+    return [(port, bytes(Ether(dst=ctx.known_dst(port), src=ctx.src(port), type=0x0800)) + bytes(b))]
 
 
 def ev_oversize(ctx, port):
@@ -368,6 +374,52 @@ def ev_vlan(ctx, port):
     return [(port, bytes(Ether(dst=dst, src=ctx.src(port)) / tag) + l3)]
 
 
+def ev_routed(ctx, port):
+    """IPv4 through a router: from the host's IP to another host's, via the DUT port's MAC.
+
+    Mostly UDP/TCP/ICMP echo with TTL 2..64 (the hosts answer: port
+    unreachable, RST, echo reply); also TTL 0/1, no route, ping and ARP to
+    the gateway, bad header checksum, IP options, fragments, 1400..1500-byte
+    DF packets (frag needed behind a smaller MTU)."""
+    r = ctx.rng
+    if port not in ctx.routed:
+        return ev_known_unicast(ctx, port)
+    ip, gw, gwmac = ctx.routed[port]
+    others = [v[0] for p, v in ctx.routed.items() if p != port] or [ip]
+    mac = ctx.owned[port][0]
+    kind = r.choices(["fwd", "ttl", "noroute", "gw-ping", "gw-arp", "badcsum", "options", "frag", "big"],
+                     [60, 6, 4, 4, 3, 4, 4, 5, 4])[0]
+    if kind == "gw-arp":
+        return [(port, bytes(Ether(dst=BCAST, src=mac) / ARP(op=1, hwsrc=mac, psrc=ip, pdst=gw)))]
+    dst = r.choice(others)
+    ttl = r.randrange(2, 65)
+    if kind == "ttl":
+        ttl = r.choice([0, 1])
+    elif kind == "noroute":
+        dst = "198.51.100.%d" % r.randrange(1, 255)
+    elif kind == "gw-ping":
+        dst = gw
+    opts = [IPOption_RR(routers=["0.0.0.0"] * 2)] if kind == "options" else []
+    iph = IP(src=ip, dst=dst, ttl=ttl, id=r.randrange(65536), options=opts,
+             flags="DF" if kind == "big" else 0)
+    size = r.randrange(1400, 1501) if kind == "big" else r.choice([64, 128, 512, r.randrange(46, 1400)])
+    l4 = r.choice(["udp", "tcp", "icmp"]) if kind not in ("gw-ping",) else "icmp"
+    if l4 == "udp":
+        pkt = iph / UDP(sport=r.randrange(1024, 65535), dport=r.randrange(1, 65535))
+    elif l4 == "tcp":
+        pkt = iph / TCP(sport=r.randrange(1024, 65535), dport=r.randrange(1, 65535),
+                        seq=r.getrandbits(32), flags="S")
+    else:
+        pkt = iph / ICMP(type=8, id=r.randrange(65536), seq=r.randrange(65536))
+    pkt = pkt / Raw(ctx.payload(max(0, size - len(pkt))))
+    if kind == "frag":
+        pkt.flags, pkt.frag = r.choice([("MF", 0), ("MF", 8), (0, 16)])
+    b = bytearray(bytes(pkt))
+    if kind == "badcsum":
+        b[10] ^= 0x5a
+    return [(port, bytes(Ether(dst=gwmac, src=mac, type=0x0800)) + bytes(b))]
+
+
 GENERATORS = {
     "learn": ev_learn,
     "known-unicast": ev_known_unicast,
@@ -389,6 +441,7 @@ GENERATORS = {
     "bad-csum": ev_bad_csum,
     "oversize": ev_oversize,
     "vlan": ev_vlan,
+    "routed": ev_routed,
 }
 
 # The random mix: mostly ordinary traffic, every corner case present.

@@ -55,3 +55,23 @@ cat "$out/corners.txt"
 check "corners: equivalent" grep -qx 'RESULT: equivalent' "$out/corners.txt"
 [[ $(in_ns_left) -eq 0 ]] || fail "namespaces left behind"
 echo "ok: no namespace left behind"
+
+# 3. a router: routed IPv4 with TTL expiry, frag-needed, options, fragments,
+#    replies from the hosts' stacks, a route change and a neighbour flush
+/usr/bin/python3 "$EQ/equiv.py" --prefix "$TNA_NS-eq" --recipe "$EQ/recipes/router3.topo" \
+	--script "$EQ/scripts/routed.traffic" --out "$out/routed" --json-out "$out/routed.json" \
+	>"$out/routed.txt"
+rc=$?
+cat "$out/routed.txt"
+[[ $rc -eq 0 ]] || fail "Linux vs Linux on routed.traffic: exit $rc, want 0"
+/usr/bin/python3 - "$out/routed.json" <<'PY' || fail "JSON report of the router run"
+import json, sys
+r = json.load(open(sys.argv[1]))
+assert r["result"] == "equivalent", r["result"]
+for p, v in r["ports"].items():
+    assert v["a"] >= 1000 and v["order"] == "same", (p, v)   # routed frames really flowed
+assert r["state"]["neigh"]["a"] >= 3 and r["state"]["neigh"]["equal"], r["state"]["neigh"]
+print("ok: router: equivalent, >= 1000 frames out of every port, neighbours equal")
+PY
+[[ -z $(ip netns list | grep "^$TNA_NS-eq") ]] || fail "namespaces left behind"
+echo "ok: no namespace left behind"

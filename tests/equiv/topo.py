@@ -191,6 +191,21 @@ class Topology:
                    if l.get("linkinfo", {}).get("info_kind") == "bridge"]
         return macs, bridges
 
+    def host_l3(self):
+        """port -> (IPv4 address, gateway) of its host end, for routed traffic;
+        (None, None) when the recipe gives the host no address."""
+        out = {}
+        for p, l in self.r.port_names().items():
+            ip = gw = None
+            for a in json.loads(self.sh(l["host"], "ip -j -4 addr show dev %s" % l["hostif"]) or "[]"):
+                for ai in a.get("addr_info", []):
+                    if ai.get("family") == "inet" and ip is None:
+                        ip = ai["local"]
+            for rt in json.loads(self.sh(l["host"], "ip -j -4 route show default") or "[]"):
+                gw = gw or rt.get("gateway")
+            out[p] = (ip, gw)
+        return out
+
     def state(self):
         """Kernel state of the DUT, normalised (no timers), per table."""
         def j(cmd):
