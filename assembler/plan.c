@@ -160,9 +160,13 @@ static enum tna_target port_capability(const struct tna_plan_port_in *p,
 static const char *const nf_tool[TNA_NF__MAX] = { "iptables", "ip6tables",
 						  "arptables" };
 
-/* br_netfilter: does some rule see this bridge's frames?  Fills why. */
-static bool sees_netfilter(const struct tna_plan_bridge_in *in, char *why,
-			   size_t len)
+/* br_netfilter: does some rule see this bridge's frames?  Fills why.
+ * Even without rules, br_netfilter (call-ip(6)tables on) drops IPv4/IPv6
+ * frames with bad headers or checksums and trims frames longer than the
+ * IP length (br_validate_ipv4/6): unless the fast path does the same
+ * checks, such a bridge stays with Linux. */
+static bool sees_netfilter(const struct tna_plan_bridge_in *in,
+			   const struct tna_plan_opts *o, char *why, size_t len)
 {
 	int f;
 
@@ -183,6 +187,15 @@ static bool sees_netfilter(const struct tna_plan_bridge_in *in, char *why,
 			snprintf(why, len,
 				 "br_netfilter: bridge calls %s and %d rule(s) could see bridged traffic",
 				 nf_tool[f], in->nf_rules[f]);
+		return true;
+	}
+	for (f = TNA_NF_IPV4; f <= TNA_NF_IPV6; f++) {
+		if (in->nf_call[f] <= 0 || o->dp_validates_ip)
+			continue;
+		snprintf(why, len,
+			 "br_netfilter: bridge calls %s, which validates and trims IP headers even without rules; "
+			 "the fast path does not (set net.bridge.bridge-nf-call-%s=0 to accelerate)",
+			 nf_tool[f], nf_tool[f]);
 		return true;
 	}
 	return false;
@@ -295,7 +308,7 @@ int tna_plan_bridge(const struct tna_plan_bridge_in *in,
 	}
 
 	plan->fpms = 1ull << TNA_PFPM_PARSE_ETH | 1ull << TNA_PFPM_STATS;
-	if (sees_netfilter(in, plan->reason, sizeof(plan->reason))) {
+	if (sees_netfilter(in, o, plan->reason, sizeof(plan->reason))) {
 		/* Deployed so tna-stat shows why, but nothing is bypassed. */
 		plan->br_netfilter = true;
 		any_offload = false;

@@ -108,6 +108,33 @@ static const char *fmt_mac(const uint8_t *m, char *buf)
 
 /* --- model events ---------------------------------------------------- */
 
+static void port_cfg(const struct tna_link *l, struct tna_port_cfg *cfg);
+static bool is_attached(const struct br_state *b, int ifx);
+
+/* A port's STP state, flags or membership changed: the fast path follows
+ * at once, before the (slower) replan of the whole bridge, so frames do
+ * not keep taking the fast path through a port that just left, blocks or
+ * went down.  A port that left stays attached until the replan detaches
+ * it, but without a port entry all its frames go to Linux (not_a_port). */
+static void port_now(struct tna_ctl *c, enum tna_op op, const struct tna_link *l)
+{
+	struct tna_port_cfg cfg;
+	int i;
+
+	for (i = 0; i < c->nbr; i++) {
+		struct br_state *b = &c->br[i];
+
+		if (!b->dp || !is_attached(b, l->ifindex))
+			continue;
+		if (op == TNA_OP_DEL || !l->is_port || l->master != b->ifindex) {
+			tna_dp__port_del(b->dp, l->ifindex);
+		} else {
+			port_cfg(l, &cfg);
+			tna_dp__port_set(b->dp, l->ifindex, &cfg);
+		}
+	}
+}
+
 static void on_event(void *ctx, enum tna_obj obj, enum tna_op op, const void *item)
 {
 	struct tna_ctl *c = ctx;
@@ -129,10 +156,13 @@ static void on_event(void *ctx, enum tna_obj obj, enum tna_op op, const void *it
 			      b->plan.name, tna_op_name(op), fmt_mac(f->mac, mac),
 			      f->port, f->vlan);
 		return;
+	case TNA_OBJ_LINK:
+		port_now(c, op, item);
+		c->dirty = true;
+		return;
 	case TNA_OBJ_RESYNC:
 		c->resync = true;
 		/* fall through */
-	case TNA_OBJ_LINK:
 	case TNA_OBJ_SYSCTL:
 	case TNA_OBJ_NETFILTER:
 		c->dirty = true;
@@ -529,6 +559,12 @@ static void redeploy(struct tna_ctl *c, struct br_state *b)
 	}
 	np.xlated_insns_all = b->plan.xlated_insns_all;
 	tna_plan_budget_check(&np);
+	if (np.keepalive_ms != b->plan.keepalive_ms) {	/* ageing_time changed */
+		uint64_t next = now_ns() + np.keepalive_ms * 1000000ull;
+
+		if (next < b->next_ka_ns)
+			b->next_ka_ns = next;
+	}
 	sync_ports(c, b, &np);
 	tna_plan_bridge_free(&b->plan);
 	b->plan = np;
@@ -649,7 +685,8 @@ static int keepalive(struct tna_ctl *c, uint64_t now)
 		if (!b->dp)
 			continue;
 		if (now >= b->next_ka_ns) {
-			n = tna_fdb_keepalive_round(&b->mirror, b->dp, c->nl, now);
+			n = tna_fdb_keepalive_round(&b->mirror, b->dp, c->nl, now,
+						    b->plan.ageing_time_cs * 10000000ull);
 			if (n < 0)
 				logf_(c, TNA_CTL_ERROR, "%s: keep-alive: %s",
 				      b->plan.name, strerror(-n));

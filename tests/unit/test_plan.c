@@ -180,9 +180,18 @@ int main(void)
 	tna_plan_bridge_free(&p);
 	br.nf_rules[TNA_NF_IPV4] = 0;
 	CHECK_EQ(plan(TNA_PLAN_AUTO, false, &p), 0);
-	CHECK(p.ok && !p.br_netfilter && (p.fpms & F(FORWARD)),
-	      "no rules: accelerate");
+	CHECK(p.ok && p.br_netfilter && strstr(p.reason, "validates"),
+	      "no rules, but br_netfilter still validates IP: %s", p.reason);
 	tna_plan_bridge_free(&p);
+	{
+		struct tna_plan_opts o = { .sz = sizeof(o), .target = TNA_PLAN_AUTO,
+					   .dp_validates_ip = true };
+
+		CHECK_EQ(tna_plan_bridge(&br, &o, &p), 0);
+		CHECK(p.ok && !p.br_netfilter && (p.fpms & F(FORWARD)),
+		      "no rules and a validating fast path: accelerate");
+		tna_plan_bridge_free(&p);
+	}
 	br.nf_rules[TNA_NF_IPV4] = -1;
 	CHECK_EQ(plan(TNA_PLAN_AUTO, false, &p), 0);
 	CHECK(p.br_netfilter, "unknown ruleset is treated as rules");
