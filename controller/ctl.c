@@ -51,6 +51,7 @@ struct br_state {
 	int n_attached;
 	uint64_t next_ka_ns;
 	bool present;
+	bool no_xmit;		/* some port cannot be a native redirect egress yet */
 };
 
 struct tna_ctl {
@@ -674,6 +675,33 @@ static void replan_all(struct tna_ctl *c)
 	write_state(c);
 }
 
+/* Native: a port that could not transmit redirected frames (its veth
+ * peer had neither XDP nor GRO) is checked again every second: port_set
+ * re-reads its XDP features.  No netlink event tells us in this netns. */
+static bool recheck_xmit(struct tna_ctl *c, struct br_state *b)
+{
+	struct tna_port_cfg cfg;
+	bool left = false;
+	int i;
+
+	for (i = 0; i < b->n_attached; i++) {
+		const struct tna_link *l = tna_model_link(c->m, b->attached[i]);
+
+		if (!l || tna_dp__port_get(b->dp, b->attached[i], &cfg) ||
+		    !(cfg.flags & TNA_PORT_F_NO_XMIT))
+			continue;
+		port_cfg(l, &cfg);
+		if (tna_dp__port_set(b->dp, b->attached[i], &cfg) == 0 &&
+		    tna_dp__port_get(b->dp, b->attached[i], &cfg) == 0 &&
+		    !(cfg.flags & TNA_PORT_F_NO_XMIT))
+			logf_(c, TNA_CTL_VERBOSE, "%s: %s can now take redirected frames",
+			      b->plan.name, l->name);
+		else
+			left = true;
+	}
+	return left;
+}
+
 static int keepalive(struct tna_ctl *c, uint64_t now)
 {
 	int i, n, next_ms = -1;
@@ -684,6 +712,11 @@ static int keepalive(struct tna_ctl *c, uint64_t now)
 
 		if (!b->dp)
 			continue;
+		if (b->plan.target == TNA_TARGET_NATIVE) {
+			b->no_xmit = recheck_xmit(c, b);
+			if (b->no_xmit && (next_ms < 0 || next_ms > 1000))
+				next_ms = 1000;
+		}
 		if (now >= b->next_ka_ns) {
 			n = tna_fdb_keepalive_round(&b->mirror, b->dp, c->nl, now,
 						    b->plan.ageing_time_cs * 10000000ull);

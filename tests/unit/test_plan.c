@@ -111,6 +111,14 @@ int main(void)
 	CHECK(strstr(p.reason, "p1") && strstr(p.reason, "ndo-xmit"),
 	      "reason names p1 and ndo-xmit: %s", p.reason);
 	tna_plan_bridge_free(&p);
+	/* explicit native: honoured, p1 only receives natively until its
+	 * peer can take redirected frames */
+	CHECK_EQ(plan(TNA_TARGET_NATIVE, false, &p), 0);
+	CHECK(p.ok && p.target == TNA_TARGET_NATIVE, "native honoured: %s", p.reason);
+	CHECK(strstr(p.reason, "p1 not a redirect egress"), "%s", p.reason);
+	tna_plan_bridge_free(&p);
+	/* a port without native XDP at all: native refused naming it */
+	caps[1] = generic_only("p1");
 	CHECK_EQ(plan(TNA_TARGET_NATIVE, false, &p), 0);
 	CHECK(p.refused && !p.ok, "native refused");
 	CHECK(strstr(p.reason, "--target native refused: port p1"), "%s", p.reason);
