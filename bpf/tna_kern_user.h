@@ -63,7 +63,7 @@ enum tna_reason {
  * ifindexes at or above TNA_MAX_IFINDEX cannot be accelerated. */
 #define TNA_MAX_IFINDEX		65536
 #define TNA_MAX_PORTS		256	/* stats/devmap slots; slot 0 = not a port */
-#define TNA_FDB_MAX		131072	/* FDB mirror entries (100k+ MACs) */
+#define TNA_FDB_MAX		262144	/* FDB mirror entries: 100k sources + 100k destinations */
 /* A last_used stamp is the user-space tick (tna_dp__tick) before the use.
  * Consumers subtracting TNA_STAMP_NS from their last round keep working. */
 #define TNA_STAMP_NS		1000000000ULL

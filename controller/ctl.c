@@ -82,7 +82,7 @@ static void logf_(struct tna_ctl *c, enum tna_ctl_log lvl, const char *fmt, ...)
 	char buf[512];
 	va_list ap;
 
-	if (!c->o.log)
+	if (!c->o.log || (lvl == TNA_CTL_VERBOSE && !c->o.verbose))
 		return;
 	va_start(ap, fmt);
 	vsnprintf(buf, sizeof(buf), fmt, ap);
@@ -189,6 +189,8 @@ struct tna_ctl *tna_ctl_new(const struct tna_ctl_opts *opts)
 	c->w = tna_watch_open(c->m, on_event, c);
 	if (!c->w)
 		goto err;
+	/* Learning bursts (100k MACs) must not overflow into resyncs. */
+	tna_watch_set_rcvbuf(c->w, 32 << 20);
 	c->nl = tna_nl_open(NETLINK_ROUTE);
 	if (!c->nl)
 		goto err;
@@ -667,9 +669,11 @@ static void replan_all(struct tna_ctl *c)
 			teardown(c, b);
 			continue;
 		}
+		/* After an overflow the model merges a fresh dump and emits the
+		 * differences (FDB adds/dels reach the mirror through on_event):
+		 * no clear-and-refill, which would send everything to Linux for
+		 * a moment. */
 		redeploy(c, b);
-		if (c->resync && b->dp)
-			tna_fdb_mirror_sync(&b->mirror, c->m);
 	}
 	c->resync = false;
 	write_state(c);

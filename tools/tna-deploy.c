@@ -248,7 +248,7 @@ int main(int argc, char **argv)
 		case 'N': netns = optarg; break;
 		case 's': status = true; break;
 		case 'd': detach = true; break;
-		case 'v': verbose = true; break;
+		case 'v': verbose = o.verbose = true; break;
 		case 'h': fputs(usage, stdout); return 0;
 		default: fputs(usage, stderr); return 2;
 		}
