@@ -466,6 +466,10 @@ static int deploy_fresh(struct tna_ctl *c, struct br_state *b)
 	}
 	b->plan.xlated_insns = tna_dp__xlated_insns(b->dp);
 	tna_plan_budget_check(&b->plan);
+	if (b->plan.prestage_fpms)	/* say so rather than pretend */
+		logf_(c, TNA_CTL_INFO,
+		      "%s: the offload pre-stage is planned but not loaded onto the NIC (not implemented yet): native pipeline only",
+		      b->plan.name);
 	tna_fdb_mirror_init(&b->mirror, b->ifindex, b->dp);
 	ret = tna_fdb_mirror_sync(&b->mirror, c->m);
 	if (ret < 0)
