@@ -44,6 +44,7 @@ static const unsigned int rt_groups[] = {
 	RTNLGRP_IPV4_ROUTE, RTNLGRP_IPV6_ROUTE,
 	RTNLGRP_IPV4_RULE, RTNLGRP_IPV6_RULE,
 	RTNLGRP_IPV4_NETCONF, RTNLGRP_IPV6_NETCONF,
+	RTNLGRP_NEXTHOP,
 };
 
 static struct mnl_socket *open_sub(int bus, const unsigned int *groups, size_t n)
@@ -57,10 +58,12 @@ static struct mnl_socket *open_sub(int bus, const unsigned int *groups, size_t n
 	for (size_t i = 0; i < n; i++) {
 		int g = (int)groups[i];
 
-		/* IPv6 groups fail only when IPv6 is off; the rest must work. */
+		/* IPv6 groups fail only when IPv6 is off, nexthops before
+		 * 5.3; the rest must work. */
 		if (mnl_socket_setsockopt(s, NETLINK_ADD_MEMBERSHIP, &g, sizeof(g)) < 0 &&
 		    groups[i] != RTNLGRP_IPV6_IFADDR && groups[i] != RTNLGRP_IPV6_ROUTE &&
-		    groups[i] != RTNLGRP_IPV6_RULE && groups[i] != RTNLGRP_IPV6_NETCONF)
+		    groups[i] != RTNLGRP_IPV6_RULE && groups[i] != RTNLGRP_IPV6_NETCONF &&
+		    groups[i] != RTNLGRP_NEXTHOP)
 			goto err;
 	}
 	return s;
