@@ -20,15 +20,6 @@ ip -n "$TNA_NS-hb" route add default via 10.2.0.1
 steps=(compare
 	run "ip -n $R addr add 10.1.0.1/24 dev r1" expect "addr 10.1.0.1" expect "route 10.1.0.0/24"
 	run "ip -n $R addr add 10.2.0.1/24 dev r2" expect "addr 10.2.0.1"
-	run "ip -n $R addr add fd02::1/64 dev r2 nodad && ip -n $R addr replace fd01::1/64 dev r1 nodad" expect "addr fd02::1" expect "addr fd01::1"
-	run "ip -n $R route add 10.6.0.0/24 nexthop via 10.1.0.2 nexthop via 10.2.0.2" expect "route 10.6.0.0/24" compare
-	run "ip -n $R -6 route add fd09::/64 nexthop via fd01::2 nexthop via fd02::2" expect "route fd09::/64" compare
-	run "ip -n $R -6 route append fd09::/64 via fd02::3" compare
-	run "ip -n $R -6 route del fd09::/64 via fd01::2" compare
-	run "ip -n $R -6 route del fd09::/64" expect "noroute fd09::/64" compare
-	run "ip -n $R nexthop add id 5 via 10.1.0.3 dev r1 && ip -n $R route add 10.7.0.0/24 nhid 5" expect "route 10.7.0.0/24"
-	run "ip -n $R nexthop replace id 5 via 10.2.0.3 dev r2" compare
-	run "ip -n $R nexthop del id 5" expect "noroute 10.7.0.0/24" compare
 	run "ip -n $R addr add fd01::1/64 dev r1 nodad" expect "addr fd01::1" expect "route fd01::/64" compare
 	run "ip -n $R route add 10.9.0.0/24 via 10.1.0.2" expect "route 10.9.0.0/24"
 	run "ip -n $R route add 10.8.0.0/24 via 10.2.0.2 table 100" expect "route 10.8.0.0/24" compare
