@@ -22,8 +22,9 @@
  *      (nftables or legacy xtables)                        traffic below meets; never accelerable:
  *                                                          netfilter-rules
  *  N2  a bridge whose br_netfilter calls are on (bridge    edge bridge -> ip/ip6/inet prerouting,
- *      nf_call_ip{,6}tables or global sysctl) and rules    forward, postrouting (filtered-by);
- *      there; or rules at any nft bridge-family hook       bridge blocked: netfilter-bridged
+ *      nf_call_ip{,6}tables or global sysctl) and rules    forward, postrouting (filtered-by), or ->
+ *      there (arp forward with nf_call_arptables); or      arp forward; bridge blocked:
+ *      rules at any nft bridge-family hook                 netfilter-bridged
  *  N3  a router and rules at ip/ip6/inet prerouting,       edge router -> hook (filtered-by);
  *      forward or postrouting                              router blocked: netfilter-forward
  *  N4  an L3 interface and rules at input/prerouting       edge L3 -> hook (filtered-by); local traffic
@@ -274,6 +275,8 @@ struct tna_graph *tna_graph_build(const struct tna_model *m)
 	static const int ip6_fams[] = { NFPROTO_IPV6, NFPROTO_INET_ };
 	static const int all_fams[] = { NFPROTO_IPV4, NFPROTO_IPV6, NFPROTO_INET_ };
 	static const int br_fams[] = { NFPROTO_BRIDGE_ };
+	static const int arp_fams[] = { NFPROTO_ARP };
+	static const int arp_hooks[] = { 2 /* NF_ARP_FORWARD */ };
 	static const int fwd_hooks[] = { NF_INET_PRE_ROUTING, NF_INET_FORWARD, NF_INET_POST_ROUTING };
 	static const int br_hooks[] = { NF_INET_PRE_ROUTING, NF_INET_LOCAL_IN, NF_INET_FORWARD,
 					NF_INET_LOCAL_OUT, NF_INET_POST_ROUTING };
@@ -301,12 +304,15 @@ struct tna_graph *tna_graph_build(const struct tna_model *m)
 		const struct tna_link *l = tna_model_link(m, n->ifindex);
 		bool v4 = l->br.nf_call_iptables > 0 || sys->bridge_nf_call_iptables > 0;
 		bool v6 = l->br.nf_call_ip6tables > 0 || sys->bridge_nf_call_ip6tables > 0;
+		bool arp = l->br.nf_call_arptables > 0 || sys->bridge_nf_call_arptables > 0;
 		bool hit = false;
 
 		if (v4)
 			hit |= filter_edges(&b, n->id, ip_fams, 2, fwd_hooks, 3);
 		if (v6)
 			hit |= filter_edges(&b, n->id, ip6_fams, 2, fwd_hooks, 3);
+		if (arp)
+			hit |= filter_edges(&b, n->id, arp_fams, 1, arp_hooks, 1);
 		hit |= filter_edges(&b, n->id, br_fams, 1, br_hooks, 5);
 		if (hit)
 			tna_graph_block(b.g, n->id, TNA_REASON_NF_BRIDGED);

@@ -153,8 +153,23 @@ int main(void)
 	CHECK(has(node(g, TNA_NODE_PORT, "p1"), TNA_REASON_BRIDGE), "p1 follows br0");
 	tna_graph_free(g);
 
-	/* N5, N6 */
+	/* N2 for ARP: arptables FORWARD rules meet bridged ARP with nf_call_arptables */
 	L(&m, 10)->br.nf_call_iptables = 0;
+	m.nf.hook[TNA_NF_LEGACY][NFPROTO_ARP][2].chains = 1;
+	m.nf.hook[TNA_NF_LEGACY][NFPROTO_ARP][2].rules = 1;
+	g = tna_graph_build(&m);
+	CHECK(tna_graph_find(g, TNA_NODE_BRIDGE, "br0")->accelerable, "arp rules, calls off");
+	tna_graph_free(g);
+	m.sys.bridge_nf_call_arptables = 1;
+	g = tna_graph_build(&m);
+	br0 = node(g, TNA_NODE_BRIDGE, "br0");
+	CHECK(has(br0, TNA_REASON_NF_BRIDGED) &&
+	      edge(g, br0, node(g, TNA_NODE_NETFILTER, "arp forward"), TNA_EDGE_FILTERED_BY),
+	      "br0 filtered-by arp forward");
+	tna_graph_free(g);
+	m.sys.bridge_nf_call_arptables = 0;
+
+	/* N5, N6 */
 	m.nf.hook[TNA_NF_NFTABLES][5 /* netdev */][0].chains = 1;
 	m.nf.hook[TNA_NF_NFTABLES][5][0].rules = 1;
 	m.nf.n_devs = 1;
