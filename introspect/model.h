@@ -162,7 +162,9 @@ const char *tna_obj_name(enum tna_obj obj);
 const char *tna_op_name(enum tna_op op);
 
 struct tna_watch;  /* multicast subscription feeding a model */
-/* Subscribes, then dumps into M (so no change is missed between the two). */
+/* Subscribes, then dumps into M (so no change is missed between the two);
+ * CB sees an event for every difference between M and that dump (all of it
+ * when M is empty). */
 struct tna_watch *tna_watch_open(struct tna_model *m, tna_model_cb cb, void *ctx);
 int tna_watch_fd(const struct tna_watch *w);        /* poll() it */
 /* Apply pending events (at most 256 reads per call: poll again while the

@@ -53,4 +53,9 @@ if command -v iptables-legacy >/dev/null; then
 		run "ip netns exec $R iptables-legacy -A INPUT -s 10.9.9.9 -j DROP" expect "nf ip input 1" compare
 		run "ip netns exec $R iptables-legacy -F" expect "nf ip forward 0" compare)
 fi
+if command -v ip6tables-legacy >/dev/null; then
+	steps+=(run "ip netns exec $R ip6tables-legacy -A FORWARD -s fd09::9 -j DROP" expect "nf ip6 forward 1"
+		run "ip netns exec $R ip6tables-legacy -P FORWARD DROP" compare
+		run "ip netns exec $R ip6tables-legacy -F" expect "nf ip6 forward 0" compare)
+fi
 mcheck r "${steps[@]}"
