@@ -41,7 +41,7 @@ static int collect(const void *item, void *p)
 	struct links *c = p;
 
 	if (c->n < c->max)
-		c->a[c->n++] = *(const struct tna_link *)item;
+		memcpy(&c->a[c->n++], item, sizeof(struct tna_link));	/* padding too */
 	return 0;
 }
 

@@ -166,7 +166,7 @@ static int apply_link(struct tna_model *m, const struct nlmsghdr *nlh)
 
 		if (!old)
 			return 0;	/* the AF_UNSPEC message will bring it */
-		nl = *old;
+		memcpy(&nl, old, sizeof(nl));	/* padding too: items are compared bytewise */
 		if (nlh->nlmsg_type == RTM_DELLINK) {
 			nl.is_port = false;
 			memset(&nl.port, 0, sizeof(nl.port));
@@ -477,7 +477,7 @@ static int apply_tc(struct tna_model *m, const struct nlmsghdr *nlh)
 		return 0;
 	if (has == old->tc_filters)
 		return 0;
-	l = *old;
+	memcpy(&l, old, sizeof(l));
 	l.tc_filters = has;
 	return tna_model_put(m, TNA_SET_LINK, &l);
 }

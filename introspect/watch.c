@@ -183,7 +183,7 @@ static int collect_link(const void *item, void *p)
 	struct collect *c = p;
 
 	if (c->n < c->max)
-		c->a[c->n++] = *(const struct tna_link *)item;
+		memcpy(&c->a[c->n++], item, sizeof(struct tna_link));	/* padding too */
 	return 0;
 }
 
