@@ -1,7 +1,9 @@
 /* The introspection model: what the kernel says the network configuration
  * is, from a netlink dump kept current by multicast events.  Structs are
  * public and read-only for callers; the container is opaque.
- * All int functions return 0 or a negative errno; none prints. */
+ * All int functions return 0 or a negative errno; none prints.  A model
+ * and its watch belong to one thread (no locking); they read the network
+ * namespace the calling thread was in when they were made. */
 #ifndef TNA_INTROSPECT_MODEL_H
 #define TNA_INTROSPECT_MODEL_H
 #include <stdbool.h>
