@@ -2,8 +2,9 @@
  * is, from a netlink dump kept current by multicast events.  Structs are
  * public and read-only for callers; the container is opaque.
  * All int functions return 0 or a negative errno; none prints.  A model
- * and its watch belong to one thread (no locking); they read the network
- * namespace the calling thread was in when they were made. */
+ * and its watch belong to one thread (no locking).  Sockets are opened in
+ * the calling thread's network namespace, /proc/sys is read in it at each
+ * call: do not switch namespaces between calls. */
 #ifndef TNA_INTROSPECT_MODEL_H
 #define TNA_INTROSPECT_MODEL_H
 #include <stdbool.h>
