@@ -120,6 +120,9 @@ fi
 xmode=xdpgeneric; [[ $MODE == native ]] && xmode=xdpdrv
 in_ns br ip link set v2 $xmode obj "$BUILD/bpf/xdp_foreign.bpf.o" sec xdp || fail "cannot attach the foreign program"
 fid=$(xdp_id v2)
+out=$(in_ns br "$TNA_BIN/tna-stat" -i v2 2>&1); rc=$?
+[[ $rc -eq 1 && $out == *"XDP program $fid (foreign_pass) is not TNA's"* ]] ||
+	fail "tna-stat on a foreign program: rc $rc '$out'"
 ip netns exec "$TNA_NS-br" "$TNA_BIN/tna-dp-test" -b br0 "${DP_ARGS[@]}" > "$TMPDIR_DP/refuse.out" 2>&1 & rpid=$!
 wait $rpid; rc=$?
 cat "$TMPDIR_DP/refuse.out"
