@@ -125,7 +125,7 @@ def make_frames(steps, ctx, seed):
 # --- the DUT command (run B) -----------------------------------------------
 
 class DutCmd:
-    def __init__(self, topo, cmd, ready_cmd, ready_line, timeout):
+    def __init__(self, topo, cmd, ready_cmd, ready_line):
         self.topo, self.cmd = topo, cmd
         self.lines = []
         self.ready_re = re.compile(ready_line) if ready_line else None
@@ -136,7 +136,6 @@ class DutCmd:
                                      start_new_session=True, env=topo.env())
         self.reader = threading.Thread(target=self._read, daemon=True)
         self.reader.start()
-        self._wait_ready(timeout)
 
     def _read(self):
         for line in self.proc.stdout:
@@ -149,7 +148,7 @@ class DutCmd:
     def tail(self, n=8):
         return "\n".join("    | " + l for l in self.lines[-n:])
 
-    def _wait_ready(self, timeout):
+    def wait_ready(self, timeout):
         end = time.monotonic() + timeout
         while time.monotonic() < end:
             if self.proc.poll() is not None:
@@ -227,7 +226,8 @@ def run_once(label, recipe, prefix, args, dut_cmd, plan_cb):
         steps = plan_cb(topo, res)
         if dut_cmd:
             progress("run %s: starting dut command: %s" % (prefix[-1], dut_cmd))
-            dut = DutCmd(topo, dut_cmd, args.dut_ready, args.dut_ready_line, args.dut_timeout)
+            dut = DutCmd(topo, dut_cmd, args.dut_ready, args.dut_ready_line)
+            dut.wait_ready(args.dut_timeout)   # on failure `finally` stops it
         ports = {p: (topo.ns[l["host"]], l["hostif"]) for p, l in recipe.port_names().items()}
         cap = cap_mod.Capture(ports)
         t1 = time.monotonic()
