@@ -457,7 +457,7 @@ def build_report(args, recipe, steps, A, B):
         return {"label": R["label"], "dut_cmd": R["dut_cmd"], "injected": R["injected"],
                 "captured": sum(len(v) for v in R["frames"].values()), "seconds": R["seconds"],
                 "traffic_seconds": R["traffic_seconds"], "send_errors": errs(R["send_errors"]),
-                "dut_exit": R.get("dut_exit")}
+                "dut_exit": R.get("dut_exit"), "dut_output_tail": R.get("dut_output", [])[-20:]}
 
     rep = {"result": result, "recipe": args.recipe, "script": args.script, "seed": args.seed,
            "masks": masks, "order": args.order, "runs": {"a": run_info(A), "b": run_info(B)},
