@@ -234,6 +234,8 @@ def run_once(label, recipe, prefix, args, dut_cmd, plan_cb):
         execute(topo, steps, cap, args.settle)
         res["traffic_seconds"] = round(time.monotonic() - t1, 2)
         res["state"] = topo.state()
+        if dut is not None and args.dut_stats:
+            res["dut_stats"] = topo.sh("dut", args.dut_stats, "--dut-stats", check=False).splitlines()
         if dut is not None:
             if not dut.alive():
                 raise SetupError("dut command died during the run (status %s):\n%s"
@@ -291,6 +293,9 @@ def main():
     ap.add_argument("--dut-ready-line", metavar="REGEX", help="run B is ready when the DUT "
                     "command prints a line matching REGEX (default: its first line)")
     ap.add_argument("--dut-timeout", type=float, default=30, help="seconds to wait for ready (30)")
+    ap.add_argument("--dut-stats", metavar="CMD", help="run B: after the traffic, before stopping "
+                    "the DUT command, run CMD in the DUT namespace and put its output in the "
+                    "report (e.g. the fast path's counters)")
     ap.add_argument("--mask", action="append", default=[], help="named mask (repeatable); "
                     "--list-masks shows them")
     ap.add_argument("--order", choices=("flow", "port", "none"), default="flow",
@@ -457,7 +462,8 @@ def build_report(args, recipe, steps, A, B):
         return {"label": R["label"], "dut_cmd": R["dut_cmd"], "injected": R["injected"],
                 "captured": sum(len(v) for v in R["frames"].values()), "seconds": R["seconds"],
                 "traffic_seconds": R["traffic_seconds"], "send_errors": errs(R["send_errors"]),
-                "dut_exit": R.get("dut_exit"), "dut_output_tail": R.get("dut_output", [])[-20:]}
+                "dut_exit": R.get("dut_exit"), "dut_output_tail": R.get("dut_output", [])[-20:],
+                "dut_stats": R.get("dut_stats")}
 
     rep = {"result": result, "recipe": args.recipe, "script": args.script, "seed": args.seed,
            "masks": masks, "order": args.order, "runs": {"a": run_info(A), "b": run_info(B)},
@@ -528,6 +534,10 @@ def print_text(r):
         for e, n in R["send_errors"].items():
             print("      %d frames refused at injection: %s (e.g. longer than the DUT port's MTU)"
                   % (n, e))
+    if B.get("dut_stats"):
+        print("run B --dut-stats:")
+        for line in B["dut_stats"]:
+            print("    " + line)
     print()
     print("%-12s %8s %8s %8s %8s  %s" % ("port", A["label"], B["label"], "only-A", "only-B", "order"))
     for p, v in r["ports"].items():
