@@ -302,7 +302,9 @@ def main():
                     help="order check: per flow (ingress, egress, src, dst, ethertype; default), "
                     "per ingress/egress port pair, or none")
     ap.add_argument("--settle", type=float, default=0.3, help="quiet seconds that end a capture (0.3)")
-    ap.add_argument("--out", default="equiv-out", help="directory for pcaps on a difference")
+    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    ap.add_argument("--out", default=os.path.join(root, os.environ.get("BUILD", "build"), "equiv-out"),
+                    help="directory for pcaps on a difference (default: build/equiv-out)")
     ap.add_argument("--prefix", help="namespace name prefix (default tnaeq<pid>)")
     ap.add_argument("--json", action="store_true", help="print the report as JSON instead of text")
     ap.add_argument("--json-out", metavar="FILE", help="also write the JSON report to FILE")
