@@ -190,7 +190,6 @@ def execute(topo, steps, cap, settle):
     for st in steps:
         k = st["kind"]
         if k in ("gen", "send"):
-            st.setdefault("first_index", {})[topo.prefix] = cap.injected
             fr = st["frames"]
             for i in range(0, len(fr), BATCH):
                 for port, b in fr[i:i + BATCH]:
@@ -228,6 +227,9 @@ def run_once(label, recipe, prefix, args, dut_cmd, plan_cb):
             progress("run %s: starting dut command: %s" % (prefix[-1], dut_cmd))
             dut = DutCmd(topo, dut_cmd, args.dut_ready, args.dut_ready_line)
             dut.wait_ready(args.dut_timeout)   # on failure `finally` stops it
+            lag = topo.wait_stable()           # attaching may reset links
+            if lag:
+                progress("run %s: not operationally up with the dut command: %s" % (prefix[-1], " ".join(lag)))
         ports = {p: (topo.ns[l["host"]], l["hostif"]) for p, l in recipe.port_names().items()}
         cap = cap_mod.Capture(ports)
         t1 = time.monotonic()
@@ -529,8 +531,8 @@ def print_text(r):
     print("recipe %s, script %s, seed %s, masks: %s, order: %s"
           % (r["recipe"], r["script"], r["seed"], ", ".join(r["masks"]) or "none", r["order"]))
     for k, R in (("A", A), ("B", B)):
-        print("run %s %-7s %6d frames injected, %6d captured, %5.1f s%s%s"
-              % (k, R["label"], R["injected"], R["captured"], R["seconds"],
+        print("run %s %-7s %6d frames injected, %6d captured, traffic %4.1f s of %5.1f s%s%s"
+              % (k, R["label"], R["injected"], R["captured"], R["traffic_seconds"], R["seconds"],
                  ("  dut: " + R["dut_cmd"]) if R["dut_cmd"] else "",
                  ""))
         for e, n in R["send_errors"].items():
