@@ -258,7 +258,7 @@ int tna_plan_bridge(const struct tna_plan_bridge_in *in,
 				 "--target offload refused: port %s has no HW offload (%.150s)",
 				 p->name, pp->reason);
 		}
-		flags |= p->isolated || p->locked;
+		flags |= p->isolated || p->locked || p->slowpath;
 	}
 
 	/* Bridge level, first match decides. */

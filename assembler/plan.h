@@ -41,6 +41,7 @@ struct tna_plan_port_in {
 	char kind[16];
 	uint8_t stp_state;	/* BR_STATE_* */
 	bool learning, flood, isolated, locked, hairpin;
+	bool slowpath;		/* proxy_arp / neigh_suppress: all its frames to Linux */
 	bool tc_filters;	/* tc filters on the port would be bypassed */
 	uint32_t foreign_prog_id;	/* a non-TNA XDP program is attached */
 	const struct tna_caps_dev *caps;	/* may be NULL: unknown */

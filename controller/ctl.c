@@ -357,7 +357,10 @@ static void port_cfg(const struct tna_link *l, struct tna_port_cfg *cfg)
 		     (l->port.flood ? TNA_PORT_F_FLOOD : 0) |
 		     (l->port.isolated ? TNA_PORT_F_ISOLATED : 0) |
 		     (l->port.locked ? TNA_PORT_F_LOCKED : 0) |
-		     (l->port.hairpin ? TNA_PORT_F_HAIRPIN : 0);
+		     (l->port.hairpin ? TNA_PORT_F_HAIRPIN : 0) |
+		     /* Linux answers ARP/ND itself on these ports */
+		     (l->port.proxy_arp || l->port.neigh_suppress ?
+		      TNA_PORT_F_SLOWPATH : 0);
 }
 
 static bool is_attached(const struct br_state *b, int ifx)

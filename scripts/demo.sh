@@ -64,7 +64,7 @@ measure() {
 
 echo; echo "== traffic: one UDP flow h1 -> h2, 64 B frames, one generator thread"
 linux=$(measure)
-echo "Linux bridge:         $linux Mpps received"
+echo "Linux bridge (nf-call 0): $linux Mpps received"
 
 echo; echo "== tna-deploy --target auto (the controller, in the background)"
 in_ns dut "$BIN/tna-deploy" --target auto >"$DEMO_TMP/deploy.log" 2>&1 &

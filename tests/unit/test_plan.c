@@ -233,6 +233,11 @@ int main(void)
 	CHECK_EQ(plan(TNA_PLAN_AUTO, false, &p), 0);
 	CHECK(p.fpms & F(PORT_FLAGS), "isolated port -> port_flags module");
 	tna_plan_bridge_free(&p);
+	ports[2].isolated = false;
+	ports[1].slowpath = true;	/* neigh_suppress */
+	CHECK_EQ(plan(TNA_PLAN_AUTO, false, &p), 0);
+	CHECK(p.ok && (p.fpms & F(PORT_FLAGS)), "slow-path port -> port_flags module");
+	tna_plan_bridge_free(&p);
 
 	/* 7. VLAN filtering and graph verdicts keep the bridge in Linux. */
 	fixture(3);
