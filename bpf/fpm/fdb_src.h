@@ -23,8 +23,8 @@ static __always_inline int fpm_fdb_src(struct tna_pkt *p)
 		return TNA_REASON_SRC_LOCAL;
 	if (src->ifindex != p->in_ifindex)
 		return TNA_REASON_SRC_MOVED;
-	if (p->clk && src->last_used != p->clk->now)
-		src->last_used = p->clk->now;
+	if (p->clk && src->last_used != p->tick)
+		src->last_used = p->tick;
 	return TNA_GO;
 }
 
