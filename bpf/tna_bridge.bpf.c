@@ -9,9 +9,11 @@
 #include "bpf/fpm/port_state.h"
 #include "bpf/fpm/port_flags.h"
 #include "bpf/fpm/vlan.h"
+#include "bpf/fpm/brnf.h"
 #include "bpf/fpm/fdb_src.h"
 #include "bpf/fpm/fdb_dst.h"
 #include "bpf/fpm/flow_cache.h"
+#include "bpf/fpm/src_guard.h"
 #include "bpf/fpm/forward.h"
 #include "bpf/fpm/stats.h"
 
@@ -33,6 +35,7 @@ int tna_bridge(struct xdp_md *ctx)
 	STEP(fpm_port_state(&p));
 	STEP(fpm_port_flags_in(&p));
 	STEP(fpm_vlan_in(&p));
+	STEP(fpm_brnf(&p));
 	fpm_clock(&p);
 	if (!fpm_flow_hit(&p)) {
 		STEP(fpm_fdb_src(&p));
@@ -46,6 +49,7 @@ int tna_bridge(struct xdp_md *ctx)
 	stats_forwarded(&p);
 	return XDP_REDIRECT;
 pass:
+	fpm_src_guard(&p, reason);
 	stats_passed(&p, reason);
 	return XDP_PASS;
 }
