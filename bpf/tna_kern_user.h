@@ -22,7 +22,10 @@
 				 TNA_FPM_PORT_STATE | TNA_FPM_FDB_SRC |	\
 				 TNA_FPM_FDB_DST | TNA_FPM_PORT_FLAGS |	\
 				 TNA_FPM_FORWARD | TNA_FPM_STATS)
-#define TNA_FPM_ALL		(TNA_FPM_BRIDGE | TNA_FPM_VLAN)
+/* >>> router (issue 8): IP parse + routing modules, see bpf/tna_router_kern_user.h */
+#include "bpf/tna_router_kern_user.h"
+/* <<< router */
+#define TNA_FPM_ALL		(TNA_FPM_BRIDGE | TNA_FPM_VLAN | TNA_FPM_ROUTER)
 
 /* Why a frame went to Linux (XDP_PASS).  The one list: the enum below and
  * the name table in targets/reasons.c are generated from it. */
@@ -48,7 +51,8 @@
 	X(EGRESS_NO_XMIT,	"egress_no_xmit")			\
 	X(REDIRECT_FAILED,	"redirect_failed")			\
 	X(NOT_A_PORT,		"not_a_port")				\
-	X(FPM_OFF,		"fpm_off")
+	X(FPM_OFF,		"fpm_off")				\
+	TNA_ROUTER_REASONS(X)	/* router (issue 8) */
 
 #define TNA_REASON_ENUM_(id, name) TNA_REASON_##id,
 enum tna_reason {

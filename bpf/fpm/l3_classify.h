@@ -1,0 +1,113 @@
+/* l3_classify: what only Linux does right goes to Linux.  The checks
+ * follow ip_rcv_core/ip_route_input_slow/ip_forward and
+ * ip6_rcv_core/ip6_forward: a header Linux would drop (bad version,
+ * length or checksum), options and hop-by-hop headers (router alert,
+ * ...), fragments, martian addresses, and TTL/hop limit <= 1 (ICMP time
+ * exceeded).  Link-layer padding is trimmed as ip_rcv does, so the frame
+ * that leaves is the one Linux would send. */
+#ifndef TNA_FPM_L3_CLASSIFY_H
+#define TNA_FPM_L3_CLASSIFY_H
+#include "bpf/fpm/rif.h"
+
+#define IP_MF		0x2000
+#define IP_OFFSET	0x1fff
+
+static __always_inline __u16 csum_fold32(__u32 s)
+{
+	s = (s & 0xffff) + (s >> 16);
+	s = (s & 0xffff) + (s >> 16);
+	return s;
+}
+
+/* 0/8, 127/8, multicast, reserved and limited broadcast (>= 224/4) */
+static __always_inline bool ip4_martian(__be32 a)
+{
+	__u8 b = bpf_ntohl(a) >> 24;
+
+	return b == 0 || b == 127 || b >= 224;
+}
+
+/* ::, ::1, v4-mapped, multicast, link-local: never forwarded as is */
+static __always_inline bool ip6_special(const struct in6_addr *a)
+{
+	__u32 w0 = bpf_ntohl(a->in6_u.u6_addr32[0]);
+
+	if ((w0 >> 24) == 0xff || (w0 & 0xffc00000) == 0xfe800000)
+		return true;
+	if (w0 == 0 && a->in6_u.u6_addr32[1] == 0 &&
+	    (a->in6_u.u6_addr32[2] == 0 || a->in6_u.u6_addr32[2] == bpf_htonl(0xffff)))
+		return true;	/* ::/96 (::, ::1, compat) and ::ffff:0:0/96 */
+	return false;
+}
+
+/* Drop trailing link-layer padding beyond the IP length (L3LEN bytes
+ * after Ethernet); the packet pointers in P and R are re-derived. */
+static __always_inline int l3_trim(struct tna_pkt *p, struct tna_l3 *r, __u32 l3len,
+				   const __u32 hdrlen)
+{
+	void *data = (void *)(long)p->ctx->data;
+	void *data_end = (void *)(long)p->ctx->data_end;
+	__u32 have = data_end - data - sizeof(struct ethhdr);
+
+	if (l3len > have)
+		return TNA_REASON_IP_MALFORMED;
+	if (l3len == have)
+		return TNA_GO;
+	if (bpf_xdp_adjust_tail(p->ctx, -(int)(have - l3len)))
+		return TNA_REASON_IP_MALFORMED;
+	data = (void *)(long)p->ctx->data;
+	data_end = (void *)(long)p->ctx->data_end;
+	p->eth = data;
+	r->iph = data + sizeof(struct ethhdr);
+	if (r->iph + hdrlen > data_end)
+		return TNA_REASON_IP_MALFORMED;
+	return TNA_GO;
+}
+
+static __always_inline int fpm_l3_classify4(struct tna_pkt *p, struct tna_l3 *r)
+{
+	struct iphdr *iph = r->iph;
+	__u16 *w = r->iph;
+	__u32 sum = 0;
+	__u16 len;
+
+	if (iph->version != 4 || iph->ihl < 5)
+		return TNA_REASON_IP_MALFORMED;
+	if (iph->ihl > 5)
+		return TNA_REASON_IP_OPTIONS;
+#pragma unroll
+	for (int i = 0; i < 10; i++)
+		sum += w[i];
+	if (csum_fold32(sum) != 0xffff)
+		return TNA_REASON_IP_MALFORMED;
+	len = bpf_ntohs(iph->tot_len);
+	if (len < sizeof(*iph))
+		return TNA_REASON_IP_MALFORMED;
+	if (iph->frag_off & bpf_htons(IP_MF | IP_OFFSET))
+		return TNA_REASON_IP_FRAGMENT;
+	if (ip4_martian(iph->saddr) || ip4_martian(iph->daddr))
+		return TNA_REASON_IP_SPECIAL_ADDR;
+	if (iph->ttl <= 1)
+		return TNA_REASON_TTL_EXCEEDED;
+	return l3_trim(p, r, len, sizeof(struct iphdr));
+}
+
+static __always_inline int fpm_l3_classify6(struct tna_pkt *p, struct tna_l3 *r)
+{
+	struct ipv6hdr *ip6h = r->iph;
+
+	if (ip6h->version != 6)
+		return TNA_REASON_IP_MALFORMED;
+	if (ip6h->nexthdr == 0)			/* hop-by-hop options */
+		return TNA_REASON_IP_OPTIONS;
+	if (ip6h->nexthdr == 44)		/* fragment header */
+		return TNA_REASON_IP_FRAGMENT;
+	if (ip6_special(&ip6h->saddr) || ip6_special(&ip6h->daddr))
+		return TNA_REASON_IP_SPECIAL_ADDR;
+	if (ip6h->hop_limit <= 1)
+		return TNA_REASON_TTL_EXCEEDED;
+	return l3_trim(p, r, sizeof(*ip6h) + bpf_ntohs(ip6h->payload_len),
+		       sizeof(struct ipv6hdr));
+}
+
+#endif /* TNA_FPM_L3_CLASSIFY_H */

@@ -1,0 +1,79 @@
+/* route_fwd: send the routed packet out.  The egress the FIB chose must be
+ * a port of this pipeline (in the devmap) that can transmit XDP frames;
+ * a route out of the bridge finds its port through the FDB mirror with the
+ * neighbour's MAC, as br_dev_xmit would.  Anything else (a device we do
+ * not drive, a bridge port not known or not forwarding) goes to Linux.
+ * Out of the ingress device Linux would also send an ICMP redirect: that
+ * goes to Linux too. */
+#ifndef TNA_FPM_ROUTE_FWD_H
+#define TNA_FPM_ROUTE_FWD_H
+#include "bpf/fpm/rif.h"
+#include "bpf/fpm/fdb.h"
+
+static __always_inline int fpm_route_egress(struct tna_pkt *p, struct tna_l3 *r)
+{
+	__u32 egress = r->fib.ifindex, port = egress;
+	struct tna_rif *erif;
+
+	if (egress == r->rif->l3_ifindex)
+		return TNA_REASON_ROUTE_SAME_IFACE;
+	erif = bpf_map_lookup_elem(&tna_rif, &egress);
+	if (erif && (erif->flags & TNA_RIF_F_BRIDGE)) {
+		struct tna_fdb_val *d;
+
+		if (fpm_on(TNA_FPM_VLAN))	/* which VLAN the bridge tags: Linux */
+			return TNA_REASON_ROUTE_VLAN;
+		d = fdb_lookup(r->fib.dmac, 0);
+		if (!d || (d->flags & TNA_FDB_F_LOCAL))
+			return TNA_REASON_BR_EGRESS_UNKNOWN;
+		port = d->ifindex;
+	}
+	p->out = bpf_map_lookup_elem(&tna_ports, &port);
+	if (!p->out || !p->out->idx || (p->out->flags & TNA_PORT_F_NO_XMIT))
+		return TNA_REASON_EGRESS_NO_XMIT;
+	if (port != egress && p->out->stp_state != TNA_STP_FORWARDING)
+		return TNA_REASON_EGRESS_NOT_FORWARDING;
+	if (p->out->flags & TNA_PORT_F_SLOWPATH)
+		return TNA_REASON_PORT_SLOWPATH;
+	return TNA_GO;
+}
+
+/* ip_decrease_ttl(): RFC 1624 incremental update of the header checksum */
+static __always_inline void ip4_decrease_ttl(struct iphdr *iph)
+{
+	__u32 check = iph->check;
+
+	check += bpf_htons(0x0100);
+	iph->check = (__u16)(check + (check >= 0xffff));
+	iph->ttl--;
+}
+
+/* redirect first: on failure the packet is still untouched */
+static __always_inline int route_redirect(struct tna_pkt *p, struct tna_l3 *r)
+{
+	if (bpf_redirect_map(&tna_devmap, p->out->idx, XDP_PASS) != XDP_REDIRECT)
+		return TNA_REASON_REDIRECT_FAILED;
+	__builtin_memcpy(p->eth->h_dest, r->fib.dmac, 6);
+	__builtin_memcpy(p->eth->h_source, r->fib.smac, 6);
+	return TNA_GO;
+}
+
+static __always_inline int fpm_route_fwd4(struct tna_pkt *p, struct tna_l3 *r)
+{
+	int reason = route_redirect(p, r);
+
+	if (reason == TNA_GO)
+		ip4_decrease_ttl(r->iph);
+	return reason;
+}
+
+static __always_inline int fpm_route_fwd6(struct tna_pkt *p, struct tna_l3 *r)
+{
+	int reason = route_redirect(p, r);
+
+	if (reason == TNA_GO)
+		((struct ipv6hdr *)r->iph)->hop_limit--;
+	return reason;
+}
+
+#endif /* TNA_FPM_ROUTE_FWD_H */
