@@ -3,8 +3,8 @@
  * ip6_rcv_core/ip6_forward: a header Linux would drop (bad version,
  * length or checksum), options and hop-by-hop headers (router alert,
  * ...), fragments, martian addresses, and TTL/hop limit <= 1 (ICMP time
- * exceeded).  Link-layer padding is trimmed as ip_rcv does, so the frame
- * that leaves is the one Linux would send. */
+ * exceeded).  Nothing here changes the packet: what goes to Linux is
+ * what arrived. */
 #ifndef TNA_FPM_L3_CLASSIFY_H
 #define TNA_FPM_L3_CLASSIFY_H
 #include "bpf/fpm/rif.h"
@@ -40,28 +40,14 @@ static __always_inline bool ip6_special(const struct in6_addr *a)
 	return false;
 }
 
-/* Drop trailing link-layer padding beyond the IP length (L3LEN bytes
- * after Ethernet); the packet pointers in P and R are re-derived. */
-static __always_inline int l3_trim(struct tna_pkt *p, struct tna_l3 *r, __u32 l3len,
-				   const __u32 hdrlen)
+/* The IP length must fit in the frame (else Linux drops it). */
+static __always_inline int l3_len_ok(struct tna_pkt *p, __u32 l3len)
 {
 	void *data = (void *)(long)p->ctx->data;
 	void *data_end = (void *)(long)p->ctx->data_end;
-	__u32 have = data_end - data - sizeof(struct ethhdr);
 
-	if (l3len > have)
-		return TNA_REASON_IP_MALFORMED;
-	if (l3len == have)
-		return TNA_GO;
-	if (bpf_xdp_adjust_tail(p->ctx, -(int)(have - l3len)))
-		return TNA_REASON_IP_MALFORMED;
-	data = (void *)(long)p->ctx->data;
-	data_end = (void *)(long)p->ctx->data_end;
-	p->eth = data;
-	r->iph = data + sizeof(struct ethhdr);
-	if (r->iph + hdrlen > data_end)
-		return TNA_REASON_IP_MALFORMED;
-	return TNA_GO;
+	return l3len <= data_end - data - sizeof(struct ethhdr) ? TNA_GO
+								: TNA_REASON_IP_MALFORMED;
 }
 
 static __always_inline int fpm_l3_classify4(struct tna_pkt *p, struct tna_l3 *r)
@@ -89,7 +75,7 @@ static __always_inline int fpm_l3_classify4(struct tna_pkt *p, struct tna_l3 *r)
 		return TNA_REASON_IP_SPECIAL_ADDR;
 	if (iph->ttl <= 1)
 		return TNA_REASON_TTL_EXCEEDED;
-	return l3_trim(p, r, len, sizeof(struct iphdr));
+	return l3_len_ok(p, len);
 }
 
 static __always_inline int fpm_l3_classify6(struct tna_pkt *p, struct tna_l3 *r)
@@ -106,8 +92,7 @@ static __always_inline int fpm_l3_classify6(struct tna_pkt *p, struct tna_l3 *r)
 		return TNA_REASON_IP_SPECIAL_ADDR;
 	if (ip6h->hop_limit <= 1)
 		return TNA_REASON_TTL_EXCEEDED;
-	return l3_trim(p, r, sizeof(*ip6h) + bpf_ntohs(ip6h->payload_len),
-		       sizeof(struct ipv6hdr));
+	return l3_len_ok(p, sizeof(*ip6h) + bpf_ntohs(ip6h->payload_len));
 }
 
 #endif /* TNA_FPM_L3_CLASSIFY_H */

@@ -48,32 +48,67 @@ static __always_inline void ip4_decrease_ttl(struct iphdr *iph)
 	iph->ttl--;
 }
 
+/* Drop link-layer padding beyond the IP length (L3LEN bytes after
+ * Ethernet) as ip_rcv does, so the frame that leaves is the one Linux
+ * would send; then re-derive the packet pointers. */
+static __always_inline int route_trim(struct tna_pkt *p, struct tna_l3 *r, __u32 l3len,
+				      const __u32 hdrlen)
+{
+	void *data = (void *)(long)p->ctx->data;
+	void *data_end = (void *)(long)p->ctx->data_end;
+	__u32 have = data_end - data - sizeof(struct ethhdr);
+
+	if (l3len < have) {
+		if (bpf_xdp_adjust_tail(p->ctx, -(int)(have - l3len)))
+			return TNA_REASON_IP_MALFORMED;
+		data = (void *)(long)p->ctx->data;
+		data_end = (void *)(long)p->ctx->data_end;
+		p->eth = data;
+		r->iph = data + sizeof(struct ethhdr);
+		if (r->iph + hdrlen > data_end)
+			return TNA_REASON_IP_MALFORMED;
+	}
+	return TNA_GO;
+}
+
 /* redirect first: on failure the packet is still untouched */
 static __always_inline int route_redirect(struct tna_pkt *p, struct tna_l3 *r)
 {
 	if (bpf_redirect_map(&tna_devmap, p->out->idx, XDP_PASS) != XDP_REDIRECT)
 		return TNA_REASON_REDIRECT_FAILED;
+	return TNA_GO;
+}
+
+static __always_inline void route_l2(struct tna_pkt *p, struct tna_l3 *r)
+{
 	__builtin_memcpy(p->eth->h_dest, r->fib.dmac, 6);
 	__builtin_memcpy(p->eth->h_source, r->fib.smac, 6);
-	return TNA_GO;
 }
 
 static __always_inline int fpm_route_fwd4(struct tna_pkt *p, struct tna_l3 *r)
 {
-	int reason = route_redirect(p, r);
+	__u32 len = bpf_ntohs(((struct iphdr *)r->iph)->tot_len);
+	int reason;
 
-	if (reason == TNA_GO)
-		ip4_decrease_ttl(r->iph);
-	return reason;
+	if ((reason = route_redirect(p, r)) != TNA_GO ||
+	    (reason = route_trim(p, r, len, sizeof(struct iphdr))) != TNA_GO)
+		return reason;
+	ip4_decrease_ttl(r->iph);
+	route_l2(p, r);
+	return TNA_GO;
 }
 
 static __always_inline int fpm_route_fwd6(struct tna_pkt *p, struct tna_l3 *r)
 {
-	int reason = route_redirect(p, r);
+	__u32 len = sizeof(struct ipv6hdr) + bpf_ntohs(((struct ipv6hdr *)r->iph)->payload_len);
+	int reason;
 
-	if (reason == TNA_GO)
-		((struct ipv6hdr *)r->iph)->hop_limit--;
-	return reason;
+	if ((reason = route_redirect(p, r)) != TNA_GO ||
+	    (reason = route_trim(p, r, len, sizeof(struct ipv6hdr))) != TNA_GO)
+		return reason;
+	((struct ipv6hdr *)r->iph)->hop_limit--;
+	route_l2(p, r);
+	return TNA_GO;
 }
 
 #endif /* TNA_FPM_ROUTE_FWD_H */
