@@ -7,7 +7,7 @@ PKGS=(
 	make gcc clang llvm pkg-config
 	bpftool libbpf-dev libelf-dev zlib1g-dev
 	libmnl-dev libpci-dev libjson-c-dev
-	iproute2 iputils-ping ethtool pciutils nftables iptables tcpdump
+	iproute2 iputils-ping ethtool pciutils jq util-linux nftables iptables tcpdump
 	python3-scapy graphviz gnuplot-nox
 )
 

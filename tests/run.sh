@@ -14,7 +14,8 @@ mkdir -p "$logdir"
 
 tests=()
 for t in "$BUILD"/tests/test_*; do [[ -x $t ]] && tests+=("$t"); done
-for t in tests/integration/test_*.sh tests/*/test_*.sh; do
+# tests/*/ already covers tests/integration/: list each script once.
+for t in tests/*/test_*.sh; do
 	[[ -f $t && $t != tests/unit/* ]] && tests+=("$t")
 done
 

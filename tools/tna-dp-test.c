@@ -19,8 +19,9 @@
 #include <net/if.h>
 #include "targets/datapath.h"
 
-static volatile sig_atomic_t stop;
+static volatile sig_atomic_t stop, redeploy;
 static void on_signal(int sig) { stop = 1; }
+static void on_hup(int sig) { redeploy = 1; }
 
 static int read_int(const char *fmt, const char *a, const char *b, int def)
 {
@@ -124,6 +125,7 @@ int main(int argc, char **argv)
 	}
 	signal(SIGTERM, on_signal);
 	signal(SIGINT, on_signal);
+	signal(SIGHUP, on_hup);
 
 	snprintf(path, sizeof(path), "/sys/class/net/%s/brif", br);
 	d = opendir(path);
@@ -131,6 +133,19 @@ int main(int argc, char **argv)
 		fprintf(stderr, "tna-dp-test: %s: no brif in sysfs\n", br);
 		goto out;
 	}
+	/* refuse a foreign program before changing anything */
+	while (!o.force && (de = readdir(d))) {
+		uint32_t id;
+		char name[16];
+
+		if (de->d_name[0] != '.' && !tna_dp__foreign(if_nametoindex(de->d_name), &id, name)) {
+			fprintf(stderr, "tna-dp-test: %s: XDP program %u (%s) is already "
+				"attached; --force replaces it\n", de->d_name, id, name);
+			closedir(d);
+			goto out;
+		}
+	}
+	rewinddir(d);
 	while ((de = readdir(d)) && nports < TNA_MAX_PORTS) {
 		struct tna_port_cfg cfg = {};
 		int ifx;
@@ -206,8 +221,30 @@ int main(int argc, char **argv)
 		if (r)
 			fclose(r);
 	}
-	while (!stop)
+	while (!stop) {
 		pause();
+		if (redeploy && !stop) {	/* a new pipeline, same maps, atomic swap */
+			struct tna_dp *n;
+
+			redeploy = 0;
+			o.share_maps_with = dp;
+			n = tna_dp__load(&o);
+			if (!n) {
+				fprintf(stderr, "tna-dp-test: reload: %s\n", strerror(errno));
+				continue;
+			}
+			err = tna_dp__replace(dp, n);
+			if (err) {
+				fprintf(stderr, "tna-dp-test: replace: %s\n", strerror(-err));
+				tna_dp__destroy(n);
+				continue;
+			}
+			tna_dp__destroy(dp);
+			dp = n;
+			printf("replaced xlated=%u\n", tna_dp__xlated_insns(dp));
+			fflush(stdout);
+		}
+	}
 	printf("detaching\n");
 	rc = 0;
 	goto out;

@@ -72,9 +72,22 @@ b1=$(tna_counter br v1 passed.bcast_mcast)
 (( b1 - b0 >= 3 )) || fail "broadcast not counted as bcast_mcast (+$((b1 - b0)))"
 echo "ok: broadcast passed to Linux as bcast_mcast (+$((b1 - b0)))"
 
-check "tna-stat on a port without TNA says so" bash -c "! ip netns exec $TNA_NS-h1 $TNA_BIN/tna-stat -i eth0 2>&1 | grep -q 'no TNA program' && false || true"
 out=$(in_ns h1 "$TNA_BIN/tna-stat" -i eth0 2>&1); rc=$?
 [[ $rc -eq 1 && $out == *"no TNA program attached"* ]] || fail "tna-stat on eth0: rc $rc '$out'"
+
+# SIGHUP: tna-dp-test loads a new pipeline sharing the maps and swaps it
+# in with one link update per port; traffic and counters carry on
+old=$(xdp_id v1)
+kill -HUP "$DP_PID"
+for _ in $(seq 50); do grep -q "^replaced" "$TMPDIR_DP/dp.out" && break; sleep 0.1; done
+grep "^replaced" "$TMPDIR_DP/dp.out" || fail "no redeploy on SIGHUP"
+new=$(xdp_id v1)
+[[ -n $new && $new != "$old" ]] || fail "program on v1 still $old after replace"
+for p in v2 v3; do [[ $(xdp_id $p) == "$new" ]] || fail "$p not on the new program $new"; done
+check "ping after replace" in_ns h1 ping -c 20 -i 0.01 -W1 -q 10.0.0.2 >/dev/null
+h1=$(tna_counter br v1 forwarded)
+(( h1 - g1 >= 20 )) || fail "counters did not carry over the replace (+$((h1 - g1)))"
+echo "ok: replaced $old -> $new on v1 v2 v3, FDB and counters shared"
 
 # SIGTERM detaches every port (and undoes GRO in native mode)
 kill -TERM "$DP_PID"; wait "$DP_PID"; rc=$?
@@ -96,6 +109,9 @@ cat "$TMPDIR_DP/refuse.out"
 grep -q "program $fid (foreign_pass)" "$TMPDIR_DP/refuse.out" || fail "error does not name the foreign program"
 [[ $(xdp_id v2) == "$fid" ]] || fail "the foreign program was touched"
 for p in v1 v3; do [[ -z $(xdp_id $p) ]] || fail "refused attach left a program on $p"; done
+if [[ $MODE == native ]]; then
+	grep -q "changed:" "$TMPDIR_DP/refuse.out" && fail "a refused attach changed GRO first"
+fi
 echo "ok: foreign program $fid refused, left in place, nothing else attached"
 # shellcheck disable=SC2046
 start_dp "${DP_ARGS[@]}" --force $(fdb_args)
