@@ -13,7 +13,9 @@
  * whose MAC is routed (frames to it, on any port, go through the router
  * modules; routes out of the bridge find the port in the FDB mirror).
  * rp_filter is read from /proc for each routing device.
- * Prints the modules and "ready xlated=N" once attached; --dry-run prints
+ * Prints the modules and "ready xlated=N" once attached, and on SIGTERM
+ * the counters of every port ("stats PORT forwarded=N passed=N REASON=N...")
+ * before detaching; --dry-run prints
  * the modules and instruction counts and attaches nothing. */
 #include <errno.h>
 #include <getopt.h>
@@ -26,6 +28,7 @@
 #include <net/if.h>
 #include "targets/datapath.h"
 #include "targets/router.h"
+#include "targets/stats.h"
 
 #define MAX_ARGS 256
 
@@ -89,6 +92,27 @@ static void print_fpms(uint64_t fpms)
 		if (fpms & (1ULL << i))
 			printf(" %s", fpm_names[i]);
 	printf("\n");
+}
+
+/* Counters of every port, printed before detaching (the equivalence
+ * harness keeps the output: the proof that the fast path did the work). */
+static void print_stats(const int *ports, int n)
+{
+	for (int i = 0; i < n; i++) {
+		struct tna_if_stats st;
+		char name[IF_NAMESIZE] = "?";
+
+		if_indextoname(ports[i], name);
+		if (tna_stats_read(ports[i], &st))
+			continue;
+		printf("stats %s forwarded=%llu passed=%llu", name,
+		       (unsigned long long)st.forwarded, (unsigned long long)st.passed_total);
+		for (int r = 0; r < TNA_REASON_MAX; r++)
+			if (st.passed[r])
+				printf(" %s=%llu", tna_reason_name(r), (unsigned long long)st.passed[r]);
+		printf("\n");
+	}
+	fflush(stdout);
 }
 
 static void usage(FILE *o)
@@ -315,6 +339,7 @@ int main(int argc, char **argv)
 	}
 	while (!stop)
 		pause();
+	print_stats(ports, nports);
 	printf("detaching\n");
 	rc = 0;
 	goto out;
