@@ -1,0 +1,250 @@
+/* Graph container and its JSON and DOT printers. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <json-c/json.h>
+
+#include "introspect/graph.h"
+
+struct tna_graph {
+	struct tna_graph_node *nodes;
+	size_t n, cap;
+	struct tna_graph_edge *edges;
+	size_t ne, ecap;
+};
+
+static const struct { const char *name, *text; } reasons[TNA_REASON__COUNT] = {
+	[TNA_REASON_VLAN_FILTERING] = { "vlan-filtering", "vlan_filtering not supported yet" },
+	[TNA_REASON_TC_FILTER] = { "tc-filter", "tc filter on port" },
+	[TNA_REASON_FOREIGN_XDP] = { "foreign-xdp", "foreign XDP program attached" },
+	[TNA_REASON_PORT_LOCKED] = { "port-locked", "port locked (802.1X)" },
+	[TNA_REASON_PORT_ISOLATED] = { "port-isolated", "isolated port not supported yet" },
+	[TNA_REASON_HAIRPIN] = { "hairpin", "hairpin mode not supported yet" },
+	[TNA_REASON_PORT_KIND] = { "port-kind", "port device kind not supported yet" },
+	[TNA_REASON_BRIDGE] = { "bridge-not-accelerable", "its bridge is not accelerable" },
+	[TNA_REASON_NF_BRIDGED] = { "netfilter-bridged", "br_netfilter runs rules on bridged traffic" },
+	[TNA_REASON_NF_FORWARD] = { "netfilter-forward", "netfilter rules on forwarded traffic" },
+	[TNA_REASON_NF_INGRESS] = { "netfilter-ingress", "netdev ingress/egress chain with rules" },
+	[TNA_REASON_NF_RULES] = { "netfilter-rules", "netfilter rules run in Linux only" },
+	[TNA_REASON_NF_UNKNOWN] = { "netfilter-unreadable", "netfilter ruleset could not be read" },
+};
+
+const char *tna_reason_name(enum tna_reason r)
+{
+	return (unsigned)r < TNA_REASON__COUNT ? reasons[r].name : "?";
+}
+
+const char *tna_reason_text(enum tna_reason r)
+{
+	return (unsigned)r < TNA_REASON__COUNT ? reasons[r].text : "?";
+}
+
+const char *tna_node_kind_name(enum tna_node_kind k)
+{
+	static const char *const n[] = { "bridge", "port", "l3", "router", "netfilter" };
+
+	return (unsigned)k < 5 ? n[k] : "?";
+}
+
+const char *tna_edge_kind_name(enum tna_edge_kind k)
+{
+	static const char *const n[] = { "port-of", "routes-via", "filtered-by" };
+
+	return (unsigned)k < 3 ? n[k] : "?";
+}
+
+struct tna_graph *tna_graph_new(void)
+{
+	return calloc(1, sizeof(struct tna_graph));
+}
+
+void tna_graph_free(struct tna_graph *g)
+{
+	if (!g)
+		return;
+	free(g->nodes);
+	free(g->edges);
+	free(g);
+}
+
+int tna_graph_add_node(struct tna_graph *g, enum tna_node_kind kind, const char *name, int ifindex)
+{
+	struct tna_graph_node *n;
+
+	if (g->n == g->cap) {
+		size_t cap = g->cap ? g->cap * 2 : 16;
+		void *p = realloc(g->nodes, cap * sizeof(*g->nodes));
+
+		if (!p)
+			return -ENOMEM;
+		g->nodes = p;
+		g->cap = cap;
+	}
+	n = &g->nodes[g->n];
+	memset(n, 0, sizeof(*n));
+	n->id = (int)g->n;
+	n->kind = kind;
+	snprintf(n->name, sizeof(n->name), "%s", name);
+	n->ifindex = ifindex;
+	n->accelerable = true;
+	return (int)g->n++;
+}
+
+int tna_graph_add_edge(struct tna_graph *g, int from, int to, enum tna_edge_kind kind)
+{
+	if (from < 0 || to < 0)
+		return -EINVAL;
+	for (size_t i = 0; i < g->ne; i++)
+		if (g->edges[i].from == from && g->edges[i].to == to && g->edges[i].kind == kind)
+			return 0;
+	if (g->ne == g->ecap) {
+		size_t cap = g->ecap ? g->ecap * 2 : 16;
+		void *p = realloc(g->edges, cap * sizeof(*g->edges));
+
+		if (!p)
+			return -ENOMEM;
+		g->edges = p;
+		g->ecap = cap;
+	}
+	g->edges[g->ne++] = (struct tna_graph_edge){ from, to, kind };
+	return 0;
+}
+
+void tna_graph_block(struct tna_graph *g, int node, enum tna_reason r)
+{
+	if (node < 0 || (size_t)node >= g->n)
+		return;
+	g->nodes[node].accelerable = false;
+	g->nodes[node].reasons |= 1u << r;
+}
+
+size_t tna_graph_node_count(const struct tna_graph *g) { return g->n; }
+size_t tna_graph_edge_count(const struct tna_graph *g) { return g->ne; }
+
+const struct tna_graph_node *tna_graph_node(const struct tna_graph *g, size_t i)
+{
+	return i < g->n ? &g->nodes[i] : NULL;
+}
+
+const struct tna_graph_edge *tna_graph_edge(const struct tna_graph *g, size_t i)
+{
+	return i < g->ne ? &g->edges[i] : NULL;
+}
+
+int tna_graph_for_each_node(const struct tna_graph *g,
+			    int (*cb)(const struct tna_graph_node *, void *), void *ctx)
+{
+	for (size_t i = 0; i < g->n; i++) {
+		int r = cb(&g->nodes[i], ctx);
+
+		if (r)
+			return r;
+	}
+	return 0;
+}
+
+const struct tna_graph_node *tna_graph_find(const struct tna_graph *g,
+					    enum tna_node_kind kind, const char *name)
+{
+	for (size_t i = 0; i < g->n; i++)
+		if (g->nodes[i].kind == kind && !strcmp(g->nodes[i].name, name))
+			return &g->nodes[i];
+	return NULL;
+}
+
+const char *tna_graph_node_reason(const struct tna_graph_node *n)
+{
+	for (int r = 0; r < TNA_REASON__COUNT; r++)
+		if (n->reasons & (1u << r))
+			return reasons[r].name;
+	return NULL;
+}
+
+/* "kind:name": unique, stable across runs. */
+static void node_id(const struct tna_graph_node *n, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s:%s", tna_node_kind_name(n->kind), n->name);
+}
+
+int tna_graph_print_json(const struct tna_graph *g, FILE *f)
+{
+	json_object *o = json_object_new_object();
+	json_object *nodes = json_object_new_array(), *edges = json_object_new_array();
+	char id[64];
+	int ret = 0;
+
+	for (size_t i = 0; i < g->n; i++) {
+		const struct tna_graph_node *n = &g->nodes[i];
+		json_object *x = json_object_new_object(), *rs = json_object_new_array();
+
+		node_id(n, id, sizeof(id));
+		json_object_object_add(x, "id", json_object_new_string(id));
+		json_object_object_add(x, "kind", json_object_new_string(tna_node_kind_name(n->kind)));
+		json_object_object_add(x, "name", json_object_new_string(n->name));
+		if (n->ifindex)
+			json_object_object_add(x, "ifindex", json_object_new_int(n->ifindex));
+		if (n->kind == TNA_NODE_NETFILTER)
+			json_object_object_add(x, "rules", json_object_new_int64(n->nf_rules));
+		json_object_object_add(x, "accelerable", json_object_new_boolean(n->accelerable));
+		for (int r = 0; r < TNA_REASON__COUNT; r++) {
+			json_object *y;
+
+			if (!(n->reasons & (1u << r)))
+				continue;
+			y = json_object_new_object();
+			json_object_object_add(y, "name", json_object_new_string(reasons[r].name));
+			json_object_object_add(y, "text", json_object_new_string(reasons[r].text));
+			json_object_array_add(rs, y);
+		}
+		json_object_object_add(x, "reasons", rs);
+		json_object_array_add(nodes, x);
+	}
+	for (size_t i = 0; i < g->ne; i++) {
+		json_object *x = json_object_new_object();
+
+		node_id(&g->nodes[g->edges[i].from], id, sizeof(id));
+		json_object_object_add(x, "from", json_object_new_string(id));
+		node_id(&g->nodes[g->edges[i].to], id, sizeof(id));
+		json_object_object_add(x, "to", json_object_new_string(id));
+		json_object_object_add(x, "kind", json_object_new_string(tna_edge_kind_name(g->edges[i].kind)));
+		json_object_array_add(edges, x);
+	}
+	json_object_object_add(o, "nodes", nodes);
+	json_object_object_add(o, "edges", edges);
+	if (fprintf(f, "%s\n", json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY |
+							       JSON_C_TO_STRING_SPACED)) < 0)
+		ret = -EIO;
+	json_object_put(o);
+	return ret;
+}
+
+int tna_graph_print_dot(const struct tna_graph *g, FILE *f)
+{
+	static const char *const shape[] = { "box", "ellipse", "diamond", "doubleoctagon", "hexagon" };
+	char id[64], id2[64];
+
+	fprintf(f, "digraph tna {\n\trankdir=BT;\n\tnode [fontname=\"Helvetica\", style=filled];\n"
+		   "\tedge [fontname=\"Helvetica\", fontsize=10];\n");
+	for (size_t i = 0; i < g->n; i++) {
+		const struct tna_graph_node *n = &g->nodes[i];
+
+		node_id(n, id, sizeof(id));
+		fprintf(f, "\t\"%s\" [shape=%s, fillcolor=\"%s\", label=\"%s\\n%s", id,
+			shape[n->kind], n->accelerable ? "#b7e4c7" : "#f4a9a0",
+			tna_node_kind_name(n->kind), n->name);
+		if (n->kind == TNA_NODE_NETFILTER)
+			fprintf(f, "\\n%u rules", n->nf_rules);
+		for (int r = 0; r < TNA_REASON__COUNT; r++)
+			if (n->reasons & (1u << r))
+				fprintf(f, "\\n✗ %s", reasons[r].name);
+		fprintf(f, "\"];\n");
+	}
+	for (size_t i = 0; i < g->ne; i++) {
+		node_id(&g->nodes[g->edges[i].from], id, sizeof(id));
+		node_id(&g->nodes[g->edges[i].to], id2, sizeof(id2));
+		fprintf(f, "\t\"%s\" -> \"%s\" [label=\"%s\"%s];\n", id, id2,
+			tna_edge_kind_name(g->edges[i].kind),
+			g->edges[i].kind == TNA_EDGE_FILTERED_BY ? ", style=dashed" : "");
+	}
+	return fprintf(f, "}\n") < 0 ? -EIO : 0;
+}

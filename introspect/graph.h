@@ -1,0 +1,81 @@
+/* The dependency graph of the services in use, built from a model by the
+ * domain rules of introspect/rules.c.  Read-only for callers. */
+#ifndef TNA_INTROSPECT_GRAPH_H
+#define TNA_INTROSPECT_GRAPH_H
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include "introspect/model.h"
+
+enum tna_node_kind { TNA_NODE_BRIDGE, TNA_NODE_PORT, TNA_NODE_L3, TNA_NODE_ROUTER,
+		     TNA_NODE_NETFILTER };
+enum tna_edge_kind {
+	TNA_EDGE_PORT_OF,	/* port -> bridge */
+	TNA_EDGE_ROUTES_VIA,	/* bridge -> its L3 interface; router -> L3 interface */
+	TNA_EDGE_FILTERED_BY,	/* bridge/router/L3 -> netfilter hook */
+};
+
+/* Why a node cannot be accelerated (yet).  Names are stable: tools,
+ * tests and the assembler match on them. */
+enum tna_reason {
+	TNA_REASON_VLAN_FILTERING,	/* "vlan-filtering" */
+	TNA_REASON_TC_FILTER,		/* "tc-filter" */
+	TNA_REASON_FOREIGN_XDP,		/* "foreign-xdp" */
+	TNA_REASON_PORT_LOCKED,		/* "port-locked" */
+	TNA_REASON_PORT_ISOLATED,	/* "port-isolated" */
+	TNA_REASON_HAIRPIN,		/* "hairpin" */
+	TNA_REASON_PORT_KIND,		/* "port-kind" */
+	TNA_REASON_BRIDGE,		/* "bridge-not-accelerable" */
+	TNA_REASON_NF_BRIDGED,		/* "netfilter-bridged" */
+	TNA_REASON_NF_FORWARD,		/* "netfilter-forward" */
+	TNA_REASON_NF_INGRESS,		/* "netfilter-ingress" */
+	TNA_REASON_NF_RULES,		/* "netfilter-rules" */
+	TNA_REASON_NF_UNKNOWN,		/* "netfilter-unreadable" */
+	TNA_REASON__COUNT
+};
+const char *tna_reason_name(enum tna_reason r);	/* "tc-filter" */
+const char *tna_reason_text(enum tna_reason r);	/* "tc filter on port" */
+
+struct tna_graph_node {
+	int id;				/* index in the graph */
+	enum tna_node_kind kind;
+	char name[48];			/* link name; "router"; "ip forward" */
+	int ifindex;			/* 0 for router and netfilter nodes */
+	bool accelerable;
+	uint32_t reasons;		/* bit (1 << enum tna_reason) */
+	/* netfilter nodes: NFPROTO_* family, hook, rules there (all sources) */
+	uint8_t nf_family, nf_hook;
+	uint32_t nf_rules;
+};
+
+struct tna_graph_edge {
+	int from, to;			/* node ids */
+	enum tna_edge_kind kind;
+};
+
+struct tna_graph;
+struct tna_graph *tna_graph_build(const struct tna_model *m);	/* NULL + errno */
+void tna_graph_free(struct tna_graph *g);
+size_t tna_graph_node_count(const struct tna_graph *g);
+const struct tna_graph_node *tna_graph_node(const struct tna_graph *g, size_t i);
+size_t tna_graph_edge_count(const struct tna_graph *g);
+const struct tna_graph_edge *tna_graph_edge(const struct tna_graph *g, size_t i);
+/* iteration: return non-zero from the callback to stop */
+int tna_graph_for_each_node(const struct tna_graph *g,
+			    int (*cb)(const struct tna_graph_node *, void *), void *ctx);
+const struct tna_graph_node *tna_graph_find(const struct tna_graph *g,
+					    enum tna_node_kind kind, const char *name);
+/* First reason's name, NULL when accelerable. */
+const char *tna_graph_node_reason(const struct tna_graph_node *n);
+const char *tna_node_kind_name(enum tna_node_kind k);	/* "bridge", "port", "l3", "router", "netfilter" */
+const char *tna_edge_kind_name(enum tna_edge_kind k);	/* "port-of", "routes-via", "filtered-by" */
+
+int tna_graph_print_json(const struct tna_graph *g, FILE *f);
+int tna_graph_print_dot(const struct tna_graph *g, FILE *f);
+
+/* internal to introspect/: used by rules.c */
+int tna_graph_add_node(struct tna_graph *g, enum tna_node_kind kind, const char *name, int ifindex);
+int tna_graph_add_edge(struct tna_graph *g, int from, int to, enum tna_edge_kind kind);
+void tna_graph_block(struct tna_graph *g, int node, enum tna_reason r);
+struct tna_graph *tna_graph_new(void);
+#endif

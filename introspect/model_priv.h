@@ -1,0 +1,63 @@
+/* Inside of the model, shared by the files of introspect/ only. */
+#ifndef TNA_INTROSPECT_MODEL_PRIV_H
+#define TNA_INTROSPECT_MODEL_PRIV_H
+#include <linux/netlink.h>
+#include "introspect/model.h"
+#include "introspect/set.h"
+
+struct tna_nl;
+
+enum tna_set_id { TNA_SET_LINK, TNA_SET_FDB, TNA_SET_ADDR, TNA_SET_ROUTE,
+		  TNA_SET_RULE, TNA_SET_NEIGH, TNA_SET_N };
+
+/* Follow-up work an event asks for (kernel changes without notification). */
+enum {
+	TNA_NEED_ROUTES = 1,	/* link down/gone, v4 address gone: routes flushed silently */
+	TNA_NEED_SYSCTL = 2,	/* netconf event: re-read forwarding */
+};
+
+struct tna_model {
+	struct tna_set set[TNA_SET_N];
+	struct tna_sysctls sys;
+	struct tna_netfilter nf;
+	struct tna_nl *nl;	/* requests (dumps, tc queries), opened lazily */
+	tna_model_cb cb;	/* events while a watch feeds the model */
+	void *cb_ctx;
+	unsigned int pending;	/* TNA_NEED_* */
+	bool in_dump;		/* m->nl is busy: no nested requests */
+};
+
+/* The set that holds OBJ (TNA_OBJ_LINK .. TNA_OBJ_NEIGH). */
+static inline enum tna_obj tna_set_obj(enum tna_set_id id) { return (enum tna_obj)id; }
+
+void tna_model_init(struct tna_model *m);
+void tna_model_fini(struct tna_model *m);
+struct tna_nl *tna_model_nl(struct tna_model *m);
+void tna_model_emit(struct tna_model *m, enum tna_obj obj, enum tna_op op, const void *item);
+/* Put/remove one item and emit the event it implies. */
+int tna_model_put(struct tna_model *m, enum tna_set_id id, const void *item);
+int tna_model_del(struct tna_model *m, enum tna_set_id id, const void *probe);
+/* Replace set ID by FRESH, emitting an event per difference; FRESH ends empty. */
+void tna_model_merge_set(struct tna_model *m, enum tna_set_id id, struct tna_set *fresh);
+/* Replace everything by FRESH (a complete dump), emitting events. */
+void tna_model_merge(struct tna_model *m, struct tna_model *fresh);
+/* Drop every object that refers to IFINDEX (the link is gone). */
+void tna_model_purge_ifindex(struct tna_model *m, int ifindex);
+
+/* parse.c: apply one rtnetlink message (dump reply or event). */
+int tna_model_apply(struct tna_model *m, const struct nlmsghdr *nlh);
+/* dump.c */
+int tna_model_dump_into(struct tna_model *m);
+int tna_model_dump_routes(struct tna_model *m, struct tna_set *out);
+/* sysctl.c */
+void tna_sysctl_read_global(struct tna_sysctls *s);
+void tna_sysctl_read_link(struct tna_link *l);
+/* tc.c: whether IFINDEX has filters on an ingress or clsact qdisc. */
+int tna_tc_has_filters(struct tna_nl *nl, int ifindex, bool *has);
+/* netfilter.c */
+int tna_nf_read(struct tna_netfilter *nf);
+int tna_nf_read_source(struct tna_netfilter *nf, enum tna_nf_source src);
+/* Re-read what has no notification (bridge sysctls, legacy xtables) and
+ * what is pending; emits events for changes. */
+void tna_model_refresh(struct tna_model *m);
+#endif

@@ -1,0 +1,10 @@
+# introspect/: netlink model of the configuration and the service graph.
+LIB_SRCS += introspect/set.c introspect/model.c introspect/parse.c \
+            introspect/dump.c introspect/sysctl.c introspect/tc.c \
+            introspect/netfilter.c introspect/watch.c introspect/json.c \
+            introspect/graph.c introspect/rules.c introspect/describe.c
+
+# The tool the lead folds into tna-probe (--graph); standalone until then.
+PROGS += tna-introspect
+tna-introspect_SRCS := tools/tna-introspect.c
+EXTRA_HELP += 'make graph-png   render a sample topology'"'"'s service graph to build/graph.png'

@@ -1,0 +1,295 @@
+/* Netfilter summary: which hooks have rules.  nftables is read with an
+ * nfnetlink dump of chains and rules; legacy xtables tables with the
+ * IPT_SO_GET_INFO / IPT_SO_GET_ENTRIES sockopts that iptables-legacy uses.
+ * Only tables already listed in /proc/net/ip{,6}_tables_names are asked
+ * for: asking for another one would create it (and register its hooks). */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <linux/netfilter.h>
+#include <linux/netfilter/nfnetlink.h>
+#include <linux/netfilter/nf_tables.h>
+#include <linux/netfilter_ipv4/ip_tables.h>
+#include <linux/netfilter_ipv6/ip6_tables.h>
+
+#include "common/nl.h"
+#include "introspect/model_priv.h"
+
+/* ---- nftables ---- */
+
+#define MAX_CHAINS 1024
+struct nft_chain {
+	uint8_t family;
+	char table[64], name[64];
+	int hook;		/* -1: not a base chain */
+	int policy_drop;
+	uint32_t rules;
+};
+struct nft_ctx { struct nft_chain *c; size_t n; int overflow; };
+
+static const char *attr_str(const struct nlattr *a, char *dst, size_t len)
+{
+	size_t n = mnl_attr_get_payload_len(a);
+
+	if (n >= len)
+		n = len - 1;
+	memcpy(dst, mnl_attr_get_payload(a), n);
+	dst[n] = '\0';
+	return dst;
+}
+
+static int chain_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct nft_ctx *c = data;
+	const struct nfgenmsg *g = mnl_nlmsg_get_payload(nlh);
+	const struct nlattr *a, *h;
+	struct nft_chain ch = { .family = g->nfgen_family, .hook = -1 };
+
+	if ((nlh->nlmsg_type & 0xff) != NFT_MSG_NEWCHAIN)
+		return MNL_CB_OK;
+	mnl_attr_for_each(a, nlh, sizeof(*g)) {
+		switch (mnl_attr_get_type(a) & NLA_TYPE_MASK) {
+		case NFTA_CHAIN_TABLE: attr_str(a, ch.table, sizeof(ch.table)); break;
+		case NFTA_CHAIN_NAME: attr_str(a, ch.name, sizeof(ch.name)); break;
+		case NFTA_CHAIN_POLICY:
+			ch.policy_drop = ntohl(mnl_attr_get_u32(a)) == NF_DROP;
+			break;
+		case NFTA_CHAIN_HOOK:
+			mnl_attr_for_each_nested(h, a)
+				if ((mnl_attr_get_type(h) & NLA_TYPE_MASK) == NFTA_HOOK_HOOKNUM &&
+				    mnl_attr_get_payload_len(h) >= 4)
+					ch.hook = (int)ntohl(mnl_attr_get_u32(h));
+			break;
+		}
+	}
+	if (c->n == MAX_CHAINS) {
+		c->overflow = 1;
+		return MNL_CB_OK;
+	}
+	c->c[c->n++] = ch;
+	return MNL_CB_OK;
+}
+
+static int rule_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct nft_ctx *c = data;
+	const struct nfgenmsg *g = mnl_nlmsg_get_payload(nlh);
+	const struct nlattr *a;
+	char table[64] = "", chain[64] = "";
+
+	if ((nlh->nlmsg_type & 0xff) != NFT_MSG_NEWRULE)
+		return MNL_CB_OK;
+	mnl_attr_for_each(a, nlh, sizeof(*g)) {
+		if ((mnl_attr_get_type(a) & NLA_TYPE_MASK) == NFTA_RULE_TABLE)
+			attr_str(a, table, sizeof(table));
+		else if ((mnl_attr_get_type(a) & NLA_TYPE_MASK) == NFTA_RULE_CHAIN)
+			attr_str(a, chain, sizeof(chain));
+	}
+	for (size_t i = 0; i < c->n; i++)
+		if (c->c[i].family == g->nfgen_family && !strcmp(c->c[i].table, table) &&
+		    !strcmp(c->c[i].name, chain)) {
+			c->c[i].rules++;
+			break;
+		}
+	return MNL_CB_OK;
+}
+
+static int nft_dump(struct tna_nl *nl, uint8_t cmd, mnl_cb_t cb, void *data)
+{
+	char buf[128];
+	struct nlmsghdr *nlh = tna_nl_msg(nl, buf, (NFNL_SUBSYS_NFTABLES << 8) | cmd,
+					  NLM_F_DUMP);
+	struct nfgenmsg *g = mnl_nlmsg_put_extra_header(nlh, sizeof(*g));
+
+	g->nfgen_family = NFPROTO_UNSPEC;
+	g->version = NFNETLINK_V0;
+	return tna_nl_talk(nl, nlh, cb, data);
+}
+
+static int read_nft(struct tna_netfilter *nf)
+{
+	struct tna_nl *nl = tna_nl_open(NETLINK_NETFILTER);
+	struct nft_ctx c = { 0 };
+	int ret;
+
+	if (!nl)
+		return -errno;
+	c.c = calloc(MAX_CHAINS, sizeof(*c.c));
+	if (!c.c) {
+		tna_nl_close(nl);
+		return -ENOMEM;
+	}
+	ret = nft_dump(nl, NFT_MSG_GETCHAIN, chain_cb, &c);
+	if (!ret)
+		ret = nft_dump(nl, NFT_MSG_GETRULE, rule_cb, &c);
+	if (!ret && c.overflow)
+		ret = -E2BIG;
+	for (size_t i = 0; !ret && i < c.n; i++) {
+		struct tna_nf_hook *h;
+
+		if (c.c[i].hook < 0 || c.c[i].hook >= TNA_NF_HOOKS ||
+		    c.c[i].family >= TNA_NF_FAMILIES)
+			continue;
+		h = &nf->hook[TNA_NF_NFTABLES][c.c[i].family][c.c[i].hook];
+		h->chains++;
+		h->rules += c.c[i].rules;
+		if (c.c[i].policy_drop)
+			h->drop_policy = true;
+	}
+	free(c.c);
+	tna_nl_close(nl);
+	return ret;
+}
+
+/* ---- legacy xtables ---- */
+
+/* The ipt_* and ip6t_* info/entry layouts differ only in the entry
+ * header; these describe one family. */
+struct xt_family {
+	int domain, level, nfproto;
+	const char *names;	/* /proc file listing instantiated tables */
+	int so_info, so_entries;
+	size_t entry_hdr;	/* sizeof(struct ipt_entry) or ip6t_entry */
+};
+
+/* Entry field offsets (target_offset, next_offset) sit after the
+ * family-specific match part; read them through the right struct. */
+static void entry_offsets(const struct xt_family *f, const uint8_t *e,
+			  uint16_t *target_off, uint16_t *next_off)
+{
+	if (f->nfproto == NFPROTO_IPV4) {
+		const struct ipt_entry *x = (const void *)e;
+		*target_off = x->target_offset;
+		*next_off = x->next_offset;
+	} else {
+		const struct ip6t_entry *x = (const void *)e;
+		*target_off = x->target_offset;
+		*next_off = x->next_offset;
+	}
+}
+
+static int read_table(const struct xt_family *f, int fd, const char *name,
+		      struct tna_netfilter *nf)
+{
+	struct ipt_getinfo info;	/* same layout as ip6t_getinfo */
+	struct ipt_get_entries *ent;
+	socklen_t len = sizeof(info);
+	int ret = 0;
+
+	memset(&info, 0, sizeof(info));
+	snprintf(info.name, sizeof(info.name), "%s", name);
+	if (getsockopt(fd, f->level, f->so_info, &info, &len) < 0)
+		return errno == ENOENT ? 0 : -errno;
+	len = sizeof(*ent) + info.size;
+	ent = calloc(1, len);
+	if (!ent)
+		return -ENOMEM;
+	snprintf(ent->name, sizeof(ent->name), "%s", name);
+	ent->size = info.size;
+	if (getsockopt(fd, f->level, f->so_entries, ent, &len) < 0) {
+		ret = -errno;	/* EAGAIN: changed between the two calls */
+		goto out;
+	}
+	for (int h = 0; h < NF_INET_NUMHOOKS; h++) {
+		const uint8_t *base = (const uint8_t *)ent->entrytable;
+		struct tna_nf_hook *hk = &nf->hook[TNA_NF_LEGACY][f->nfproto][h];
+		uint32_t off = info.hook_entry[h];
+		uint16_t toff, noff;
+
+		if (!(info.valid_hooks & (1u << h)))
+			continue;
+		hk->chains++;
+		/* Rules are the entries before the policy (the underflow). */
+		while (off < info.underflow[h] && off < info.size) {
+			entry_offsets(f, base + off, &toff, &noff);
+			if (!noff)
+				break;
+			hk->rules++;
+			off += noff;
+		}
+		if (info.underflow[h] + sizeof(struct xt_standard_target) <= info.size) {
+			const struct xt_standard_target *t;
+
+			entry_offsets(f, base + info.underflow[h], &toff, &noff);
+			t = (const void *)(base + info.underflow[h] + toff);
+			if (!strcmp(t->target.u.user.name, XT_STANDARD_TARGET) &&
+			    t->verdict == -NF_DROP - 1)
+				hk->drop_policy = true;
+		}
+	}
+out:
+	free(ent);
+	return ret;
+}
+
+static int read_legacy_family(const struct xt_family *f, struct tna_netfilter *nf)
+{
+	FILE *names = fopen(f->names, "re");
+	char name[XT_TABLE_MAXNAMELEN + 2];
+	int fd, ret = 0;
+
+	if (!names)
+		return errno == ENOENT ? 0 : -errno;	/* not built: no tables */
+	fd = socket(f->domain, SOCK_RAW | SOCK_CLOEXEC, IPPROTO_RAW);
+	if (fd < 0) {
+		ret = -errno;
+		fclose(names);
+		return ret;
+	}
+	while (!ret && fgets(name, sizeof(name), names)) {
+		name[strcspn(name, "\n")] = '\0';
+		if (name[0]) {
+			ret = read_table(f, fd, name, nf);
+			if (ret == -EAGAIN)	/* replaced between the two calls */
+				ret = read_table(f, fd, name, nf);
+		}
+	}
+	close(fd);
+	fclose(names);
+	return ret;
+}
+
+static int read_legacy(struct tna_netfilter *nf)
+{
+	static const struct xt_family fam[] = {
+		{ AF_INET, IPPROTO_IP, NFPROTO_IPV4, "/proc/net/ip_tables_names",
+		  IPT_SO_GET_INFO, IPT_SO_GET_ENTRIES, sizeof(struct ipt_entry) },
+		{ AF_INET6, IPPROTO_IPV6, NFPROTO_IPV6, "/proc/net/ip6_tables_names",
+		  IP6T_SO_GET_INFO, IP6T_SO_GET_ENTRIES, sizeof(struct ip6t_entry) },
+	};
+	int ret = 0;
+
+	for (size_t i = 0; i < 2 && !ret; i++)
+		ret = read_legacy_family(&fam[i], nf);
+	return ret;
+}
+
+int tna_nf_read_source(struct tna_netfilter *nf, enum tna_nf_source src)
+{
+	int ret;
+
+	memset(nf->hook[src], 0, sizeof(nf->hook[src]));
+	ret = src == TNA_NF_NFTABLES ? read_nft(nf) : read_legacy(nf);
+	if (src == TNA_NF_NFTABLES)
+		nf->nft_ok = !ret;
+	else
+		nf->legacy_ok = !ret;
+	if (ret)	/* unknown is not "no rules": keep nothing half-read */
+		memset(nf->hook[src], 0, sizeof(nf->hook[src]));
+	return ret;
+}
+
+int tna_nf_read(struct tna_netfilter *nf)
+{
+	int a, b;
+
+	memset(nf, 0, sizeof(*nf));
+	a = tna_nf_read_source(nf, TNA_NF_NFTABLES);
+	b = tna_nf_read_source(nf, TNA_NF_LEGACY);
+	return a ? a : b;
+}
