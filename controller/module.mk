@@ -1,0 +1,3 @@
+# controller/: the run-time half of tna-deploy: FDB mirror and keep-alive,
+# the single-controller lock and the event loop.
+LIB_SRCS += controller/fdb_keepalive.c controller/fdb_mirror.c
