@@ -29,7 +29,7 @@ static const struct { const char *name, *text; } reasons[TNA_REASON__COUNT] = {
 	[TNA_REASON_NF_UNKNOWN] = { "netfilter-unreadable", "netfilter ruleset could not be read" },
 };
 
-const char *tna_reason_name(enum tna_reason r)
+const char *tna_graph_reason_name(enum tna_reason r)
 {
 	return (unsigned)r < TNA_REASON__COUNT ? reasons[r].name : "?";
 }

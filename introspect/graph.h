@@ -33,7 +33,9 @@ enum tna_reason {
 	TNA_REASON_NF_UNKNOWN,		/* "netfilter-unreadable" */
 	TNA_REASON__COUNT
 };
-const char *tna_reason_name(enum tna_reason r);	/* "tc-filter" */
+/* router merge fix: was tna_reason_name, which targets/reasons.c also defines
+ * (libtna.a then links whichever comes first) */
+const char *tna_graph_reason_name(enum tna_reason r);	/* "tc-filter" */
 const char *tna_reason_text(enum tna_reason r);	/* "tc filter on port" */
 
 struct tna_graph_node {

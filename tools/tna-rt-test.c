@@ -8,7 +8,11 @@
  *               [--target generic|native] [--peer-gro] [--force]
  *               [--no-ipv4] [--no-ipv6] [--fib-direct] [--nf-routed]
  *               [--dry-run] [--ready FILE]
+ *   tna-rt-test --auto [-b BRIDGE ...] [--target ...] [--dry-run] ...
  *
+ * --auto: plan from the introspection model (assembler/router_plan.h):
+ * families, netfilter, the routed interfaces and their rp_filter; the plan
+ * is printed first.  Exit 1 when there is nothing to route.
  * -i: a plain routed interface.  -b: a bridge whose ports are bridged and
  * whose MAC is routed (frames to it, on any port, go through the router
  * modules; routes out of the bridge find the port in the FDB mirror).
@@ -29,6 +33,8 @@
 #include "targets/datapath.h"
 #include "targets/router.h"
 #include "targets/stats.h"
+#include "assembler/router_plan.h"
+#include "introspect/model.h"
 
 #define MAX_ARGS 256
 
@@ -120,7 +126,8 @@ static void usage(FILE *o)
 	fprintf(o, "usage: tna-rt-test [-i IFACE ...] [-b BRIDGE [--fdb MAC=PORT ...] [--local MAC ...]]\n"
 		   "                   [--target generic|native] [--peer-gro] [--force]\n"
 		   "                   [--no-ipv4] [--no-ipv6] [--fib-direct] [--nf-routed]\n"
-		   "                   [--dry-run] [--ready FILE]\n");
+		   "                   [--dry-run] [--ready FILE]\n"
+		   "       tna-rt-test --auto [-b BRIDGE] [--target ...] [--dry-run] ...\n");
 }
 
 int main(int argc, char **argv)
@@ -139,6 +146,7 @@ int main(int argc, char **argv)
 		{ "ready", required_argument, 0, 'r' },
 		{ "fdb", required_argument, 0, 'F' },
 		{ "local", required_argument, 0, 'L' },
+		{ "auto", no_argument, 0, 'A' },
 		{ "help", no_argument, 0, 'h' },
 		{}
 	};
@@ -147,7 +155,9 @@ int main(int argc, char **argv)
 	int nifs = 0, nfdb = 0, nlocal = 0, nundo = 0, nports = 0;
 	int ports[TNA_MAX_PORTS];
 	struct tna_gro_undo undo[TNA_MAX_PORTS];
-	bool peer_gro = false, dry = false, v4 = true, v6 = true;
+	bool peer_gro = false, dry = false, v4 = true, v6 = true, autoplan = false;
+	static struct tna_router_plan plan;
+	bool rpf_of[MAX_ARGS] = {}, rpf_known = false;
 	uint8_t brmac[6] = {};
 	struct tna_dp *dp = NULL;
 	int c, err, rc = 1, brifx = 0;
@@ -176,9 +186,35 @@ int main(int argc, char **argv)
 		case 'r': ready = optarg; break;
 		case 'F': if (nfdb < MAX_ARGS) fdb[nfdb++] = optarg; break;
 		case 'L': if (nlocal < MAX_ARGS) local[nlocal++] = optarg; break;
+		case 'A': autoplan = true; break;
 		case 'h': usage(stdout); return 0;
 		default: usage(stderr); return 2;
 		}
+	}
+	if (autoplan) {
+		static struct tna_router_in in;
+		struct tna_model *m = tna_model_new();
+
+		if (!m || (err = tna_model_dump(m)) || (err = tna_router_in_from_model(m, &in)) ||
+		    (err = tna_router_plan(&in, &plan))) {
+			fprintf(stderr, "tna-rt-test: plan: %s\n", strerror(m ? -err : errno));
+			tna_model_free(m);
+			return 1;
+		}
+		tna_model_free(m);
+		tna_router_plan_print(&plan, stdout);
+		if (!plan.ok)
+			return 1;
+		v4 = plan.v4;
+		v6 = plan.v6;
+		o.nf_routed = plan.nf_routed;
+		o.fib_direct4 = plan.fib_direct4;
+		rpf_known = true;
+		for (int i = 0; i < plan.n_ifs && nifs < MAX_ARGS; i++)
+			if (plan.ifs[i].routed) {
+				rpf_of[nifs] = plan.ifs[i].rif_flags & TNA_RIF_F_RP_FILTER;
+				ifs[nifs++] = plan.ifs[i].name;
+			}
 	}
 	if ((!br && !nifs) || optind != argc || (!v4 && !v6)) {
 		usage(stderr);
@@ -237,7 +273,8 @@ int main(int argc, char **argv)
 				printf("changed: GRO on for the peer of %s\n", ifs[i]), nundo++;
 		}
 		if ((err = if_mac(ifs[i], m)) ||
-		    (err = tna_dp__router_port_add(dp, ifx, m, rp_filter_on(ifs[i])))) {
+		    (err = tna_dp__router_port_add(dp, ifx, m, rpf_known ? rpf_of[i]
+								 : rp_filter_on(ifs[i])))) {
 			fprintf(stderr, "tna-rt-test: %s: %s\n", ifs[i], strerror(-err));
 			goto out;
 		}
