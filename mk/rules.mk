@@ -27,7 +27,7 @@ help:
 	@echo '  make bench      benchmark table: Linux, TNA and the bare-XDP limit'
 	@echo '  make deps       install missing Debian packages (apt-get, as root)'
 	@echo '  make clean      remove $(BUILD)/'
-	@$(foreach h,$(EXTRA_HELP),echo '  $(h)';)
+	@$(if $(EXTRA_HELP),printf '  %s\n' $(EXTRA_HELP))
 
 deps:
 	@scripts/install-deps.sh

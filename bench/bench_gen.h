@@ -1,0 +1,32 @@
+/* Shared by bench_gen.bpf.c and tna-gen: the generator's configuration
+ * (in .rodata, set before load) and the template frame's layout. */
+#ifndef TNA_BENCH_GEN_H
+#define TNA_BENCH_GEN_H
+#ifndef __VMLINUX_H__
+#include <linux/types.h>
+#endif
+
+/* Frame offsets: Ethernet (14) + IPv4 (20) or IPv6 (40) + UDP (8). */
+#define BENCH_V4_CSUM		(14 + 10)
+#define BENCH_V4_SRC		(14 + 12)
+#define BENCH_V4_UDP_CSUM	(14 + 20 + 6)
+#define BENCH_V6_SRC_LOW	(14 + 8 + 12)
+#define BENCH_V6_UDP_CSUM	(14 + 40 + 6)
+#define BENCH_GEN_MIN_V4	60	/* ETH_ZLEN; headers end at 42 */
+#define BENCH_GEN_MIN_V6	(14 + 40 + 8)
+#define BENCH_GEN_MAX_PORTS	64
+
+struct bench_gen_cfg {
+	__u32 n_src, src_first, src_step;	/* source MAC = prefix:index */
+	__u32 n_dst, dst_first, dst_step;
+	__u32 n_flows;				/* added to src_ip_low */
+	__u32 src_ip_low;			/* host order */
+	__u32 l3_sum, l4_sum;			/* sums without the varying words */
+	__u32 action;				/* XDP_REDIRECT (live) */
+	__u32 n_ports;				/* used entries of tx_ports */
+	__u8 src_prefix[2], dst_prefix[2];
+	__u8 ipv6;
+	__u8 pad[3];
+};
+
+#endif

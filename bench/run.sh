@@ -1,0 +1,274 @@
+#!/bin/bash
+# bench/run.sh: the benchmark harness.  Builds gen-ns -> port A -> DUT ns ->
+# port B -> sink-ns for each port count, measures every configuration of
+# bench/configs/ the same number of times, interleaved (A B C A B C ...),
+# and prints one table: median Mpps received, min-max, ratio to the Linux
+# bridge and to the bare-XDP limit of the same run.  See bench/README.md.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+BUILD=${BUILD:-build}
+TNA_ROOT=$PWD
+TNA_BIN=$TNA_ROOT/$BUILD/bin
+PY=/usr/bin/python3
+
+usage() {
+	cat <<'USAGE'
+usage: bench/run.sh [options]
+  --runs N            measurements per configuration and scale (3)
+  --duration S        measured window per run, seconds (2)
+  --warmup S          traffic before the window starts, seconds (0.5)
+  --configs A,B       configurations (bench/configs/NAME.sh; default: all,
+                      Linux ones first, the limit last)
+  --macs LIST         source and destination MACs per run (200)
+  --ports LIST        DUT input ports (= output ports) (1)
+  --cpus LIST         generator threads, one per CPU (1)
+  --full              the whole scaling matrix: --macs 200,100000
+                      --ports 1,8 --cpus 1,2
+  --check-ports       l2: a frame for destination MAC j must arrive on
+                      output port j mod P, else the run is an error
+                      (catches flooding; costs the sink a map lookup)
+  --config-dir DIR    also take configurations from DIR/NAME.sh
+  --flows N           IP flows (source addresses) (1)
+  --size N            frame size on the wire, with FCS (64; 66 with --ipv6)
+  --ipv6              IPv6/UDP frames (L2 configurations only; l3 ones
+                      are skipped)
+  --batch N           generator batch size (64)
+  --json FILE         write the results as JSON to FILE
+  --plot FILE.png     draw median Mpps per configuration and scale (gnuplot)
+  -h, --help
+Exit: 0 all runs delivered packets; 1 a run failed (reason printed);
+      2 bad usage or not root.
+USAGE
+}
+
+die() { echo "bench: $*" >&2; exit 2; }
+RUNS=3 DURATION=2 WARMUP=0.5 CONFIGS= MACS=200 PORTS=1 CPUS=1 FLOWS=1
+SIZE= IPV6= CHECK_PORTS= BATCH=64 JSON= PLOT= CONFIG_DIR=
+while [[ $# -gt 0 ]]; do
+	case $1 in
+	--runs) RUNS=${2:-}; shift ;;
+	--duration) DURATION=${2:-}; shift ;;
+	--warmup) WARMUP=${2:-}; shift ;;
+	--configs) CONFIGS=${2:-}; shift ;;
+	--macs) MACS=${2:-}; shift ;;
+	--ports) PORTS=${2:-}; shift ;;
+	--cpus) CPUS=${2:-}; shift ;;
+	--full) MACS=200,100000 PORTS=1,8 CPUS=1,2 ;;
+	--config-dir) CONFIG_DIR=${2:-}; shift ;;
+	--flows) FLOWS=${2:-}; shift ;;
+	--size) SIZE=${2:-}; shift ;;
+	--ipv6) IPV6=1 ;;
+	--check-ports) CHECK_PORTS=1 ;;
+	--batch) BATCH=${2:-}; shift ;;
+	--json) JSON=${2:-}; shift ;;
+	--plot) PLOT=${2:-}; shift ;;
+	-h|--help) usage; exit 0 ;;
+	*) usage >&2; die "unknown option '$1'" ;;
+	esac
+	[[ $# -gt 0 ]] || die "option needs a value"
+	shift
+done
+
+num_list() { [[ $2 =~ ^[0-9]+(,[0-9]+)*$ ]] || die "bad $1 '$2' (comma-separated numbers)"; }
+num_list --runs "$RUNS"; [[ $RUNS == *,* || $RUNS -lt 1 ]] && die "bad --runs '$RUNS'"
+num_list --macs "$MACS"; num_list --ports "$PORTS"; num_list --cpus "$CPUS"
+SIZE=${SIZE:-$([[ -n $IPV6 ]] && echo 66 || echo 64)}
+num_list --flows "$FLOWS"; num_list --size "$SIZE"; num_list --batch "$BATCH"
+[[ $DURATION =~ ^[0-9]*\.?[0-9]+$ ]] || die "bad --duration '$DURATION'"
+[[ $WARMUP =~ ^[0-9]*\.?[0-9]+$ ]] || die "bad --warmup '$WARMUP'"
+IFS=, read -ra MACS_L <<<"$MACS"; IFS=, read -ra PORTS_L <<<"$PORTS"
+IFS=, read -ra CPUS_L <<<"$CPUS"
+ncpu=$(nproc)
+for m in "${MACS_L[@]}"; do ((m >= 1 && m <= 1000000)) || die "--macs $m: 1..1000000"; done
+for p in "${PORTS_L[@]}"; do ((p >= 1 && p <= 64)) || die "--ports $p: 1..64"; done
+for c in "${CPUS_L[@]}"; do ((c >= 1 && c <= ncpu)) || die "--cpus $c: 1..$ncpu (CPUs here)"; done
+
+[[ -z $CONFIG_DIR || -d $CONFIG_DIR ]] || die "no directory '$CONFIG_DIR'"
+config_file() {
+	if [[ -n $CONFIG_DIR && -f $CONFIG_DIR/$1.sh ]]; then echo "$CONFIG_DIR/$1.sh"
+	elif [[ -f bench/configs/$1.sh ]]; then echo "bench/configs/$1.sh"
+	else return 1; fi
+}
+if [[ -z $CONFIGS ]]; then
+	list=(linux-bridge linux-bridge-nf0 linux-forward)
+	for f in bench/configs/*.sh ${CONFIG_DIR:+"$CONFIG_DIR"/*.sh}; do
+		[[ -f $f ]] || continue
+		n=$(basename "$f" .sh)
+		[[ " ${list[*]} xdp-limit " == *" $n "* ]] || list+=("$n")
+	done
+	list+=(xdp-limit)
+else
+	IFS=, read -ra list <<<"$CONFIGS"
+fi
+for c in "${list[@]}"; do
+	[[ $c =~ ^[A-Za-z0-9_.-]+$ ]] && config_file "$c" >/dev/null ||
+		die "no configuration '$c' (bench/configs/$c.sh${CONFIG_DIR:+ or $CONFIG_DIR/$c.sh})"
+done
+if [[ -n $IPV6 ]]; then	# l3 configurations route IPv4 only
+	kept=()
+	for c in "${list[@]}"; do
+		if grep -q '^CONFIG_MODE=l3' "$(config_file "$c")"; then
+			echo "bench: --ipv6: skipping $c (an l3 configuration routes IPv4)" >&2
+		else
+			kept+=("$c")
+		fi
+	done
+	list=("${kept[@]}")
+	[[ ${#list[@]} -gt 0 ]] || die "--ipv6: no l2 configuration left"
+fi
+CONFIG_LIST=("${list[@]}")
+for t in tna-gen tna-sink tna-bench-redirect; do
+	[[ -x $TNA_BIN/$t ]] || die "$TNA_BIN/$t is missing: run make first"
+done
+[[ $(id -u) -eq 0 ]] || die "needs root (network namespaces, XDP)"
+
+TNA_NS=tnab$$
+source tests/lib/netns.sh
+WORK=$(mktemp -d /tmp/tna-bench.XXXXXX)
+on_exit "rm -rf '$WORK'"
+trap 'exit 130' INT TERM
+
+GEN=$TNA_NS-gen DUT=$TNA_NS-dut SINK=$TNA_NS-sink
+IN_MAC=02:00:00:00:00:a0	# every DUT input port has it: the router MAC
+
+# The testbed for P port pairs: gen gK <-> DUT aK, DUT bK <-> sink sK.
+# Every DUT port has GRO on (a veth only receives XDP-transmitted frames
+# when it has NAPI: GRO or an XDP program), identical in every config.
+testbed_up() {
+	local P=$1 k q=$ncpu
+	for n in gen dut sink; do ns "$n" >/dev/null; done
+	IN_PORTS=() OUT_PORTS=() GEN_PORTS=() SINK_PORTS=() SINK_MACS=()
+	for ((k = 0; k < P; k++)); do
+		ip -n "$GEN" link add "g$k" numtxqueues $q numrxqueues $q type veth \
+			peer name "a$k" numtxqueues $q numrxqueues $q netns "$DUT" address $IN_MAC &&
+		ip -n "$SINK" link add "s$k" numtxqueues $q numrxqueues $q type veth \
+			peer name "b$k" numtxqueues $q numrxqueues $q netns "$DUT" ||
+			{ echo "bench: cannot create the veth pairs" >&2; return 1; }
+		for x in "$GEN g$k" "$DUT a$k" "$DUT b$k" "$SINK s$k"; do
+			set -- $x
+			ip -n "$1" link set "$2" up || return 1
+		done
+		ip netns exec "$DUT" ethtool -K "a$k" gro on >/dev/null &&
+		ip netns exec "$DUT" ethtool -K "b$k" gro on >/dev/null || return 1
+		IN_PORTS+=("a$k") OUT_PORTS+=("b$k") GEN_PORTS+=("g$k") SINK_PORTS+=("s$k")
+		SINK_MACS+=("$(ip -n "$SINK" -br link show "s$k" | awk '{print $3}')")
+	done
+}
+
+testbed_down() {
+	for n in gen dut sink; do ip netns del "$TNA_NS-$n" 2>/dev/null; done
+	_tna_ns_list=()
+}
+
+load_config() {
+	unset -f config_setup config_teardown
+	unset CONFIG_DESC CONFIG_MODE
+	source "$(config_file "$1")"
+	declare -F config_setup >/dev/null && declare -F config_teardown >/dev/null ||
+		{ echo "bench: $1 lacks config_setup/config_teardown" >&2; return 1; }
+	[[ ${CONFIG_MODE:-} == l2 || ${CONFIG_MODE:-} == l3 ]] ||
+		{ echo "bench: $1: CONFIG_MODE must be l2 or l3" >&2; return 1; }
+}
+
+# Pre-learn: frames from the sink side whose sources are the destination
+# MACs, j behind output port j % P, so a bridge knows them and does not flood.
+prelearn() {
+	local M=$1 P=${#SINK_PORTS[@]} k per learned
+	for ((k = 0; k < P && k < M; k++)); do
+		per=$(((M - k + P - 1) / P))
+		ip netns exec "$SINK" "$TNA_BIN/tna-gen" -i "${SINK_PORTS[$k]}" \
+			--learn "$k/$P" --dst-macs "$M" -n $((2 * per)) -b 16 >/dev/null ||
+			{ echo "pre-learning failed on ${SINK_PORTS[$k]}"; return 1; }
+	done
+	if [[ -n $(ip -n "$DUT" link show type bridge) ]]; then
+		learned=$(bridge -n "$DUT" fdb show | grep -c '^02:de:')
+		((learned >= M)) || { echo "bridge learned only $learned of $M destination MACs"; return 1; }
+	fi
+}
+
+# One measurement: prints "mpps_received mpps_sent" or "ERR reason".
+measure() {
+	local cfg=$1 M=$2 C=$3 out=$WORK/m sink_pid rc why sink_args=()
+	local gen_args=(${IPV6:+-6} -i "$(IFS=,; echo "${GEN_PORTS[*]}")" -s "$SIZE" -b "$BATCH"
+		--flows "$FLOWS" --src-macs "$M" --cpus "$(seq -s, 0 $((C - 1)))"
+		-d "$(awk "BEGIN { print $WARMUP + $DURATION + 0.5 }")" --json)
+	load_config "$cfg" || { echo "ERR bad configuration file"; return; }
+	# In this shell (not a subshell): a setup may keep a daemon's PID in a
+	# variable for its teardown.
+	if ! config_setup >"$out.setup" 2>&1 </dev/null; then
+		config_teardown >/dev/null 2>&1 </dev/null
+		echo "ERR setup failed: $(tail -1 "$out.setup")"; return
+	fi
+	if [[ $CONFIG_MODE == l2 ]]; then
+		gen_args+=(--dst-macs "$M")
+		[[ -n $CHECK_PORTS ]] && sink_args+=(--check-ports "${#SINK_PORTS[@]}")
+		if ! why=$(prelearn "$M" 2>&1); then
+			config_teardown >/dev/null 2>&1
+			echo "ERR $(echo "$why" | tail -1)"; return
+		fi
+	else
+		gen_args+=(--dst-mac "$IN_MAC")
+	fi
+	rm -f "$out".sink* "$out".gen*
+	ip netns exec "$SINK" "$TNA_BIN/tna-sink" -i "$(IFS=,; echo "${SINK_PORTS[*]}")" \
+		-d "$DURATION" -w "$WARMUP" -T 5 "${sink_args[@]}" --json \
+		>"$out.sink" 2>"$out.sinkerr" &
+	sink_pid=$!
+	for ((i = 0; i < 300; i++)); do
+		grep -q attached "$out.sinkerr" 2>/dev/null && break
+		kill -0 $sink_pid 2>/dev/null || break
+		sleep 0.01
+	done
+	ip netns exec "$GEN" "$TNA_BIN/tna-gen" "${gen_args[@]}" >"$out.gen" 2>"$out.generr"
+	rc=$?
+	wait $sink_pid
+	local src=$?
+	config_teardown >/dev/null 2>&1 </dev/null
+	if ((rc != 0)); then
+		echo "ERR generator: $(grep -v '^attached' "$out.generr" | tail -1)"
+	elif ((src != 0)); then
+		echo "ERR sink: $(grep -v '^attached' "$out.sinkerr" | tail -1)"
+	else
+		"$PY" -c 'import json, sys
+s, g = json.load(open(sys.argv[1])), json.load(open(sys.argv[2]))
+if s.get("misdelivered"):
+    print("ERR %d of %d frames arrived on the wrong output port (flooded or misforwarded)"
+          % (s["misdelivered"], s["received"]))
+else:
+    print(s["mpps"], g["mpps"])' "$out.sink" "$out.gen" || echo "ERR unreadable tool output"
+	fi
+}
+
+kernel=$(uname -r)
+cpu_model=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ //')
+start_date=$(date -u +%FT%TZ) loadavg_start=$(cut -d' ' -f1-3 /proc/loadavg)
+echo "bench: $(date -u '+%F %H:%M UTC'), kernel $kernel, $cpu_model, $ncpu CPUs"
+echo "bench: ${RUNS} runs x ${DURATION}s (warm-up ${WARMUP}s), ${SIZE} B IPv${IPV6:+6}${IPV6:-4} frames, $FLOWS flow(s), batch $BATCH"
+echo "bench: configurations: ${CONFIG_LIST[*]}"
+RES=$WORK/results.tsv	# config macs ports cpus run mpps sent | ERR reason
+: >"$RES"
+failed=0
+for P in "${PORTS_L[@]}"; do
+	testbed_up "$P" || { echo "bench: testbed with $P ports failed" >&2; exit 1; }
+	for M in "${MACS_L[@]}"; do
+		for C in "${CPUS_L[@]}"; do
+			for ((r = 1; r <= RUNS; r++)); do
+				for cfg in "${CONFIG_LIST[@]}"; do
+					res=$(measure "$cfg" "$M" "$C")
+					printf '  %-20s macs=%-6s ports=%-2s cpus=%s run %d: %s\n' \
+						"$cfg" "$M" "$P" "$C" "$r" "$res" >&2
+					printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$cfg" "$M" "$P" "$C" "$r" "$res" >>"$RES"
+					[[ $res == ERR* ]] && failed=1
+				done
+			done
+		done
+	done
+	testbed_down
+done
+
+export BENCH_DATE=$start_date BENCH_KERNEL=$kernel BENCH_CPU=$cpu_model
+export BENCH_NCPU=$ncpu BENCH_RUNS=$RUNS BENCH_DURATION=$DURATION
+export BENCH_WARMUP=$WARMUP BENCH_SIZE=$SIZE BENCH_IPV6=${IPV6:-0} BENCH_FLOWS=$FLOWS BENCH_BATCH=$BATCH
+export BENCH_LOADAVG_START=$loadavg_start BENCH_LOADAVG_END=$(cut -d' ' -f1-3 /proc/loadavg)
+"$PY" bench/report.py "$RES" "$JSON" "$PLOT" "${CONFIG_LIST[@]}" || failed=1
+exit $failed

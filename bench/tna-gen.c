@@ -1,0 +1,534 @@
+/* tna-gen: load generator.  Runs a tiny XDP program on a template frame
+ * with BPF_PROG_RUN + BPF_F_TEST_XDP_LIVE_FRAMES; the program rewrites the
+ * MACs and the flow per frame and redirects it through a devmap to one of
+ * the given interfaces, which transmits it (for a veth: into its peer).
+ * The program counts the frames per CPU, so the count is exact even when a
+ * run is cut short by a signal.  Prints Mpps sent.
+ *
+ * Each thread makes one long BPF_PROG_RUN call: every call sets up and
+ * tears down a page pool, which costs ~25 ms here (RCU grace period), so
+ * short calls would measure that instead of the datapath. */
+#include <errno.h>
+#include <getopt.h>
+#include <math.h>
+#include <net/if.h>
+#include <pthread.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <arpa/inet.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include <json-c/json.h>
+#include <linux/if_link.h>
+#include "bench/bench_gen.h"
+#include "bench/frame.h"
+#include "bpf/bench_gen.skel.h"
+
+#define MAX_IFS		BENCH_GEN_MAX_PORTS
+#define MAX_THREADS	64
+#define MAX_MACS	1000000
+#define MAX_FLOWS	131072
+#define RUN_MAX		(1U << 30)	/* frames per BPF_PROG_RUN call */
+
+static const uint8_t SRC_PREFIX[2] = { 0x02, 0x5e }, DST_PREFIX[2] = { 0x02, 0xde };
+
+struct opts {
+	int ifindex[MAX_IFS], n_if;
+	char *ifnames;
+	unsigned size, src_macs, dst_macs, flows, batch, threads;
+	int cpus[MAX_THREADS], n_cpus;
+	bool ipv6, json, fixed_dst;
+	uint8_t dst_mac[6];
+	char *src_ip, *dst_ip, *pcap;
+	unsigned long long count;
+	double duration, interval;
+	int learn_k, learn_p;
+};
+
+struct worker {
+	pthread_t tid;
+	int idx, cpu, prog_fd;
+	const struct opts *o;
+	const uint8_t *frame;
+	unsigned long long quota;	/* 0 = until stopped */
+	atomic_bool done;
+	int err, err_where;		/* -1: pinning */
+};
+
+static atomic_bool stop;
+
+static void on_signal(int sig) { stop = true; }
+
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+"usage: tna-gen -i IF[,IF...] [options]\n"
+"Send UDP frames out of IF with BPF_PROG_RUN live frames (XDP_TX); run it\n"
+"inside the generator's network namespace.  Prints Mpps sent.\n"
+"  -i, --interface IF[,IF]  send on these, frame n on IF number n %% count\n"
+"  -s, --size N             frame size on the wire incl. FCS (64; IPv6 >= 66)\n"
+"      --src-macs N         number of source MACs 02:5e:xx:xx:xx:xx (1)\n"
+"      --dst-macs N         number of destination MACs 02:de:xx:xx:xx:xx (1)\n"
+"      --dst-mac MAC        one fixed destination MAC (a router's)\n"
+"      --flows N            number of IP flows: source address + 0..N-1 (1)\n"
+"      --src-ip A --dst-ip A  addresses (198.18.0.1 / 198.19.0.1, or\n"
+"                           2001:db8:1::1 / 2001:db8:2::1 with --ipv6)\n"
+"  -6, --ipv6               IPv6 instead of IPv4\n"
+"  -n, --count N            send N frames in total, then stop\n"
+"  -d, --duration S         send for S seconds (default 1 without --count)\n"
+"  -b, --batch N            frames per kernel batch, 1..256 (64)\n"
+"  -t, --threads N          sending threads, pinned to CPUs 0..N-1 (1)\n"
+"      --cpus LIST          pin threads to these CPUs (e.g. 0,1); sets -t\n"
+"      --interval S         print the rate every S seconds (0 = only at end)\n"
+"      --learn K/P          source MACs = destination MACs j with j%%P == K\n"
+"                           (pre-learning for a bridge), dst = 02:5e:0:0:0:0\n"
+"      --pcap FILE          write the first --count frames to FILE, send none\n"
+"  -j, --json               JSON result on stdout\n"
+"  -h, --help\n"
+"Exit: 0 ok, 1 error, 2 bad usage.\n");
+}
+
+static int bad(const char *fmt, const char *arg)
+{
+	fprintf(stderr, "tna-gen: ");
+	fprintf(stderr, fmt, arg);
+	fprintf(stderr, " (see --help)\n");
+	exit(2);
+}
+
+static unsigned long long num(const char *s, unsigned long long lo,
+			      unsigned long long hi, const char *what)
+{
+	char *end;
+	unsigned long long v;
+
+	errno = 0;
+	v = strtoull(s, &end, 0);
+	if (errno || !*s || *end || v < lo || v > hi || *s == '-') {
+		fprintf(stderr, "tna-gen: bad %s '%s' (%llu..%llu)\n", what, s, lo, hi);
+		exit(2);
+	}
+	return v;
+}
+
+static double seconds(const char *s, const char *what)
+{
+	char *end;
+	double v = strtod(s, &end);
+
+	if (!*s || *end || !(v >= 0) || v > 86400)
+		bad("bad %s", what);
+	return v;
+}
+
+static void parse_ifs(struct opts *o, char *list)
+{
+	o->ifnames = strdup(list);
+	for (char *sv, *n = strtok_r(list, ",", &sv); n; n = strtok_r(NULL, ",", &sv)) {
+		if (o->n_if == MAX_IFS)
+			bad("too many interfaces", "");
+		o->ifindex[o->n_if] = if_nametoindex(n);
+		if (!o->ifindex[o->n_if])
+			bad("no interface '%s' in this network namespace", n);
+		o->n_if++;
+	}
+}
+
+static void parse_cpus(struct opts *o, char *list)
+{
+	for (char *sv, *n = strtok_r(list, ",", &sv); n; n = strtok_r(NULL, ",", &sv)) {
+		if (o->n_cpus == MAX_THREADS)
+			bad("too many CPUs", "");
+		o->cpus[o->n_cpus++] = num(n, 0, CPU_SETSIZE - 1, "CPU");
+	}
+}
+
+static void parse_opts(struct opts *o, int argc, char **argv)
+{
+	enum { O_SRC_MACS = 256, O_DST_MACS, O_DST_MAC, O_FLOWS, O_SRC_IP,
+	       O_DST_IP, O_CPUS, O_INTERVAL, O_LEARN, O_PCAP };
+	static const struct option lo[] = {
+		{ "interface", 1, 0, 'i' }, { "size", 1, 0, 's' },
+		{ "src-macs", 1, 0, O_SRC_MACS }, { "dst-macs", 1, 0, O_DST_MACS },
+		{ "dst-mac", 1, 0, O_DST_MAC }, { "flows", 1, 0, O_FLOWS },
+		{ "src-ip", 1, 0, O_SRC_IP }, { "dst-ip", 1, 0, O_DST_IP },
+		{ "ipv6", 0, 0, '6' }, { "count", 1, 0, 'n' },
+		{ "duration", 1, 0, 'd' }, { "batch", 1, 0, 'b' },
+		{ "threads", 1, 0, 't' }, { "cpus", 1, 0, O_CPUS },
+		{ "interval", 1, 0, O_INTERVAL }, { "learn", 1, 0, O_LEARN },
+		{ "pcap", 1, 0, O_PCAP }, { "json", 0, 0, 'j' },
+		{ "help", 0, 0, 'h' }, { 0 }
+	};
+	char *ifs = NULL, *cpus = NULL;
+	int c, k, p;
+
+	*o = (struct opts){ .size = 0, .src_macs = 1, .dst_macs = 1, .flows = 1,
+			    .batch = 64, .threads = 0, .learn_k = -1 };
+	while ((c = getopt_long(argc, argv, "i:s:6n:d:b:t:jh", lo, NULL)) != -1) {
+		switch (c) {
+		case 'i': ifs = optarg; break;
+		case 's': o->size = num(optarg, 1, 1518, "size"); break;
+		case O_SRC_MACS: o->src_macs = num(optarg, 1, MAX_MACS, "--src-macs"); break;
+		case O_DST_MACS: o->dst_macs = num(optarg, 1, MAX_MACS, "--dst-macs"); break;
+		case O_DST_MAC:
+			if (sscanf(optarg, "%hhx:%hhx:%hhx:%hhx:%hhx:%hhx%n",
+				   &o->dst_mac[0], &o->dst_mac[1], &o->dst_mac[2],
+				   &o->dst_mac[3], &o->dst_mac[4], &o->dst_mac[5],
+				   &k) != 6 || optarg[k])
+				bad("bad MAC '%s'", optarg);
+			o->fixed_dst = true;
+			break;
+		case O_FLOWS: o->flows = num(optarg, 1, MAX_FLOWS, "--flows"); break;
+		case O_SRC_IP: o->src_ip = optarg; break;
+		case O_DST_IP: o->dst_ip = optarg; break;
+		case '6': o->ipv6 = true; break;
+		case 'n': o->count = num(optarg, 1, 1ULL << 48, "--count"); break;
+		case 'd': o->duration = seconds(optarg, "--duration"); break;
+		case 'b': o->batch = num(optarg, 1, 256, "--batch"); break;
+		case 't': o->threads = num(optarg, 1, MAX_THREADS, "--threads"); break;
+		case O_CPUS: cpus = optarg; break;
+		case O_INTERVAL: o->interval = seconds(optarg, "--interval"); break;
+		case O_LEARN:
+			if (sscanf(optarg, "%d/%d%n", &k, &p, &c) != 2 || optarg[c] ||
+			    p < 1 || p > MAX_IFS || k < 0 || k >= p)
+				bad("bad --learn '%s' (K/P with 0 <= K < P)", optarg);
+			o->learn_k = k;
+			o->learn_p = p;
+			break;
+		case O_PCAP: o->pcap = optarg; break;
+		case 'j': o->json = true; break;
+		case 'h': usage(stdout); exit(0);
+		default: usage(stderr); exit(2);
+		}
+	}
+	if (optind < argc)
+		bad("unexpected argument '%s'", argv[optind]);
+	if (!ifs && !o->pcap)
+		bad("-i IF is required%s", "");
+	if (ifs)
+		parse_ifs(o, ifs);
+	if (cpus)
+		parse_cpus(o, cpus);
+	if (o->threads && o->n_cpus && o->threads != (unsigned)o->n_cpus)
+		bad("--threads and --cpus disagree%s", "");
+	if (!o->threads)
+		o->threads = o->n_cpus ? o->n_cpus : 1;
+	for (unsigned i = o->n_cpus; i < o->threads; i++)
+		o->cpus[o->n_cpus++] = i;
+	cpu_set_t allowed;
+	char cpu[16];
+
+	if (sched_getaffinity(0, sizeof(allowed), &allowed))
+		CPU_ZERO(&allowed);
+	for (int i = 0; i < o->n_cpus; i++) {
+		snprintf(cpu, sizeof(cpu), "%d", o->cpus[i]);
+		if (!CPU_ISSET(o->cpus[i], &allowed))
+			bad("CPU %s is not available to this process", cpu);
+	}
+	if (!o->size)
+		o->size = o->ipv6 ? 66 : 64;
+	if (o->size < 4 || o->size - 4 < tna_bench_frame_min_len(o->ipv6))
+		bad("--size too small for %s", o->ipv6 ? "IPv6/UDP (min 66)" : "IPv4/UDP (min 64)");
+	if (o->count && o->duration)
+		bad("--count and --duration are exclusive%s", "");
+	if (o->pcap && !o->count)
+		bad("--pcap needs --count%s", "");
+	if (!o->count && !o->duration)
+		o->duration = 1;
+	if (o->learn_k >= 0 && o->learn_k >= (int)o->dst_macs)
+		bad("--learn K must be below --dst-macs%s", "");
+}
+
+static void parse_ip(bool v6, const char *s, const char *def, uint8_t *out)
+{
+	if (inet_pton(v6 ? AF_INET6 : AF_INET, s ? s : def, out) != 1)
+		bad("bad IP address '%s'", s);
+}
+
+static void *worker_run(void *arg)
+{
+	struct worker *w = arg;
+	const struct opts *o = w->o;
+	unsigned len = o->size - 4;
+	struct xdp_md ctx = { .data_end = len, .ingress_ifindex = o->ifindex[0] };
+	LIBBPF_OPTS(bpf_test_run_opts, tr,
+		    .data_in = w->frame, .data_size_in = len,
+		    .ctx_in = &ctx, .ctx_size_in = sizeof(ctx),
+		    .flags = BPF_F_TEST_XDP_LIVE_FRAMES, .batch_size = o->batch);
+	unsigned long long left = w->quota;
+	cpu_set_t set;
+	int err;
+
+	CPU_ZERO(&set);
+	CPU_SET(w->cpu, &set);
+	err = pthread_setaffinity_np(pthread_self(), sizeof(set), &set);
+	if (err) {
+		w->err = -err;
+		w->err_where = -1;
+		goto out;
+	}
+	while (!stop && (!w->quota || left)) {
+		tr.repeat = w->quota && left < RUN_MAX ? left : RUN_MAX;
+		err = bpf_prog_test_run_opts(w->prog_fd, &tr);
+		if (err == -EINTR && stop)
+			break;		/* stopped by the main thread */
+		if (err) {
+			w->err = err;
+			break;
+		}
+		left -= w->quota ? tr.repeat : 0;
+	}
+out:
+	w->done = true;
+	return NULL;
+}
+
+static void on_wakeup(int sig) { }
+
+/* Frames run so far on all CPUs (the program's per-CPU counters). */
+static unsigned long long frames_run(int map_fd)
+{
+	int ncpu = libbpf_num_possible_cpus();
+	unsigned long long v[ncpu > 0 ? ncpu : 1], sum = 0;
+	unsigned key = 0;
+
+	if (ncpu <= 0 || bpf_map_lookup_elem(map_fd, &key, v))
+		return 0;
+	for (int i = 0; i < ncpu; i++)
+		sum += v[i];
+	return sum;
+}
+
+static int write_pcap(const struct opts *o, int prog_fd, const uint8_t *frame)
+{
+	unsigned len = o->size - 4;
+	uint8_t out[2048];
+	uint32_t hdr[6] = { 0xa1b2c3d4, 0x00040002, 0, 0, 65535, 1 };
+	FILE *f = fopen(o->pcap, "w");
+	int err = 0;
+
+	if (!f)
+		return -errno;
+	fwrite(hdr, sizeof(hdr), 1, f);
+	for (unsigned long long i = 0; i < o->count && !err; i++) {
+		LIBBPF_OPTS(bpf_test_run_opts, tr, .data_in = frame,
+			    .data_size_in = len, .data_out = out,
+			    .data_size_out = sizeof(out), .repeat = 1);
+		uint32_t rec[4] = { i, 0, len, len };
+
+		err = bpf_prog_test_run_opts(prog_fd, &tr);
+		if (!err && (tr.data_size_out != len || tr.retval != XDP_TX))
+			err = -EPROTO;
+		fwrite(rec, sizeof(rec), 1, f);
+		fwrite(out, len, 1, f);
+	}
+	if (fclose(f) && !err)
+		err = -errno;
+	return err;
+}
+
+int main(int argc, char **argv)
+{
+	struct opts o;
+	struct bench_gen *skel = NULL;
+	struct bench_gen_cfg *cfg;
+	struct worker *w = NULL;
+	struct tna_bench_frame_opts fo = { .sz = sizeof(fo), .sport = 9, .dport = 9 };
+	uint8_t frame[2048] = { 0 };
+	uint32_t l3_sum, l4_sum, low;
+	json_object *iv = json_object_new_array();
+	double t0, t1, next, last_t;
+	unsigned long long sent = 0, last = 0;
+	int err, rc = 1;
+
+	parse_opts(&o, argc, argv);
+	parse_ip(o.ipv6, o.src_ip, o.ipv6 ? "2001:db8:1::1" : "198.18.0.1", fo.src_ip);
+	parse_ip(o.ipv6, o.dst_ip, o.ipv6 ? "2001:db8:2::1" : "198.19.0.1", fo.dst_ip);
+	fo.ipv6 = o.ipv6;
+	fo.len = o.size - 4;
+	memcpy(fo.src_mac, SRC_PREFIX, 2);
+	memcpy(fo.dst_mac, o.fixed_dst ? o.dst_mac : DST_PREFIX, o.fixed_dst ? 6 : 2);
+	if (tna_bench_frame_build(&fo, frame, &l3_sum, &l4_sum))
+		bad("cannot build a frame of that size%s", "");
+	memcpy(&low, fo.src_ip + (o.ipv6 ? 12 : 0), 4);
+
+	skel = bench_gen__open();
+	if (!skel) {
+		fprintf(stderr, "tna-gen: cannot open BPF object: %s\n", strerror(errno));
+		return 1;
+	}
+	cfg = (struct bench_gen_cfg *)&skel->rodata->cfg;
+	*cfg = (struct bench_gen_cfg){
+		.n_src = o.src_macs, .src_step = 1,
+		.n_dst = o.dst_macs, .dst_step = 1,
+		.n_flows = o.flows, .src_ip_low = ntohl(low),
+		.l3_sum = l3_sum, .l4_sum = l4_sum,
+		.action = o.pcap ? XDP_TX : XDP_REDIRECT, .n_ports = o.n_if,
+		.ipv6 = o.ipv6,
+	};
+	memcpy(cfg->src_prefix, SRC_PREFIX, 2);
+	memcpy(cfg->dst_prefix, DST_PREFIX, 2);
+	memcpy((void *)skel->rodata->tmpl, frame, sizeof(skel->rodata->tmpl));
+	if (o.fixed_dst) {
+		/* One MAC: prefix = its first 2 bytes, index = the other 4. */
+		uint32_t idx;
+
+		memcpy(cfg->dst_prefix, o.dst_mac, 2);
+		memcpy(&idx, o.dst_mac + 2, 4);
+		cfg->dst_first = ntohl(idx);
+		cfg->n_dst = 1;
+	}
+	if (o.learn_k >= 0) {
+		memcpy(cfg->src_prefix, DST_PREFIX, 2);
+		cfg->src_first = o.learn_k;
+		cfg->src_step = o.learn_p;
+		cfg->n_src = (o.dst_macs - o.learn_k + o.learn_p - 1) / o.learn_p;
+		memcpy(cfg->dst_prefix, SRC_PREFIX, 2);
+		cfg->dst_first = 0;
+		cfg->n_dst = 1;
+	}
+	err = bench_gen__load(skel);
+	if (err) {
+		fprintf(stderr, "tna-gen: cannot load BPF program: %s\n", strerror(-err));
+		goto out;
+	}
+	if (o.pcap) {
+		err = write_pcap(&o, bpf_program__fd(skel->progs.bench_gen), frame);
+		if (err)
+			fprintf(stderr, "tna-gen: writing %s: %s\n", o.pcap, strerror(-err));
+		rc = !!err;
+		goto out;
+	}
+
+	for (int i = 0; i < o.n_if; i++) {
+		uint32_t k = i, ifx = o.ifindex[i];
+
+		if (bpf_map__update_elem(skel->maps.tx_ports, &k, sizeof(k), &ifx,
+					 sizeof(ifx), BPF_ANY)) {
+			fprintf(stderr, "tna-gen: cannot use ifindex %u as output: %s\n",
+				ifx, strerror(errno));
+			goto out;
+		}
+	}
+	int seq_fd = bpf_map__fd(skel->maps.seq);
+	struct sigaction sa = { .sa_handler = on_signal };
+
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sa.sa_handler = on_wakeup;	/* no SA_RESTART: ends BPF_PROG_RUN */
+	sigaction(SIGUSR1, &sa, NULL);
+	w = calloc(o.threads, sizeof(*w));
+	if (!w)
+		goto out;
+	t0 = now();
+	for (unsigned i = 0; i < o.threads; i++) {
+		w[i] = (struct worker){ .idx = i, .cpu = o.cpus[i], .o = &o,
+			.prog_fd = bpf_program__fd(skel->progs.bench_gen),
+			.frame = frame };
+		if (o.count)
+			w[i].quota = o.count / o.threads + (i < o.count % o.threads);
+		err = pthread_create(&w[i].tid, NULL, worker_run, &w[i]);
+		if (err) {
+			fprintf(stderr, "tna-gen: pthread_create: %s\n", strerror(err));
+			stop = true;
+			o.threads = i;
+			break;
+		}
+	}
+
+	/* Main thread: stop at the deadline, report intervals. */
+	last_t = t0;
+	next = o.interval > 0 ? t0 + o.interval : 0;
+	for (;;) {
+		bool running = false;
+
+		usleep(2000);
+		t1 = now();
+		for (unsigned i = 0; i < o.threads; i++)
+			running |= !w[i].done;
+		if (o.duration && t1 - t0 >= o.duration)
+			stop = true;
+		if (stop || !running)
+			break;
+		if (next && t1 >= next) {
+			unsigned long long s = frames_run(seq_fd);
+			double mpps = (s - last) / (t1 - last_t) / 1e6;
+			if (o.json)
+				json_object_array_add(iv, json_object_new_double(mpps));
+			else
+				printf("  %7.2fs %8.3f Mpps sent\n", t1 - t0, mpps);
+			fflush(stdout);
+			last = s;
+			last_t = t1;
+			next += o.interval;
+		}
+	}
+	stop = true;
+	err = 0;
+	for (unsigned i = 0; i < o.threads; i++)
+		while (!w[i].done) {
+			pthread_kill(w[i].tid, SIGUSR1);
+			usleep(1000);
+		}
+	t1 = now();
+	for (unsigned i = 0; i < o.threads; i++) {
+		pthread_join(w[i].tid, NULL);
+		if (w[i].err && !err) {
+			err = w[i].err;
+			if (w[i].err_where < 0)
+				fprintf(stderr, "tna-gen: cannot pin a thread to CPU %d: %s\n",
+					w[i].cpu, strerror(-err));
+			else
+				fprintf(stderr, "tna-gen: BPF_PROG_RUN (live frames) on %s: %s\n",
+					o.ifnames, strerror(-err));
+		}
+	}
+	sent = frames_run(seq_fd);
+	if (err)
+		goto out;
+	if (o.json) {
+		json_object *j = json_object_new_object();
+
+		json_object_object_add(j, "sent", json_object_new_uint64(sent));
+		json_object_object_add(j, "seconds", json_object_new_double(t1 - t0));
+		json_object_object_add(j, "mpps", json_object_new_double(sent / (t1 - t0) / 1e6));
+		json_object_object_add(j, "size", json_object_new_int(o.size));
+		json_object_object_add(j, "ipv6", json_object_new_boolean(o.ipv6));
+		json_object_object_add(j, "interfaces", json_object_new_string(o.ifnames));
+		json_object_object_add(j, "threads", json_object_new_int(o.threads));
+		json_object_object_add(j, "batch", json_object_new_int(o.batch));
+		json_object_object_add(j, "src_macs", json_object_new_int(cfg->n_src));
+		json_object_object_add(j, "dst_macs", json_object_new_int(cfg->n_dst));
+		json_object_object_add(j, "flows", json_object_new_int(o.flows));
+		json_object_object_add(j, "interval_mpps", json_object_get(iv));
+		printf("%s\n", json_object_to_json_string_ext(j, JSON_C_TO_STRING_PLAIN));
+		json_object_put(j);
+	} else {
+		printf("sent %llu frames in %.3f s: %.3f Mpps (%u B, %u thread%s, batch %u)\n",
+		       sent, t1 - t0, sent / (t1 - t0) / 1e6, o.size, o.threads,
+		       o.threads == 1 ? "" : "s", o.batch);
+	}
+	rc = !sent;
+	if (!sent)
+		fprintf(stderr, "tna-gen: no frame was sent\n");
+out:
+	json_object_put(iv);
+	free(w);
+	free(o.ifnames);
+	bench_gen__destroy(skel);
+	return rc;
+}

@@ -1,0 +1,94 @@
+#!/bin/bash
+# Smoke test of the benchmark harness: a tiny matrix (1 and 2 port pairs,
+# 8 MACs, ~1 s per configuration).  Asserts only that packets arrived where
+# expected: for every configuration and scale the sink received > 0 and the
+# generator sent > 0, with --check-ports every L2 frame arrived on the output
+# port its destination MAC belongs to (no flooding), the table and JSON name
+# every configuration; a configuration that delivers nothing, or delivers to
+# the wrong port, is reported as an error with a reason.
+# Also checks the generator's frames (after its XDP rewrite) with scapy.
+# No timing asserts.
+source "$TNA_ROOT/tests/lib/netns.sh"
+need_root
+cd "$TNA_ROOT"
+tmp=$(mktemp -d)
+on_exit "rm -rf '$tmp'"
+configs=linux-bridge,linux-bridge-nf0,linux-forward,xdp-limit
+
+# 1. Frames as sent: valid Ethernet/IPv4|IPv6/UDP, checksums right.
+check "tna-gen writes IPv4 frames" "$TNA_BIN/tna-gen" --pcap "$tmp/v4.pcap" -n 20 \
+	--src-macs 3 --dst-macs 5 --flows 7 -s 100
+check "tna-gen writes IPv6 frames" "$TNA_BIN/tna-gen" --pcap "$tmp/v6.pcap" -n 20 \
+	--ipv6 --src-macs 4 --flows 3
+check "generated frames have valid checksums and vary as asked" /usr/bin/python3 - "$tmp" <<'PY'
+import sys
+from scapy.all import rdpcap, Ether, IP, IPv6, UDP
+d = sys.argv[1]
+for name, l3, n_src, n_dst, n_flows, size in (("v4", IP, 3, 5, 7, 96), ("v6", IPv6, 4, 1, 3, 62)):
+    pk = rdpcap(f"{d}/{name}.pcap")
+    assert len(pk) == 20, len(pk)
+    for p in pk:
+        assert len(p) == size, (name, len(p))
+        q = p.copy()
+        if l3 is IP:
+            del q[IP].chksum
+        del q[UDP].chksum
+        q = Ether(bytes(q))
+        assert p[UDP].chksum == q[UDP].chksum, (name, "udp", p.summary())
+        if l3 is IP:
+            assert p[IP].chksum == q[IP].chksum, (name, "ip", p.summary())
+    assert len({p.src for p in pk}) == n_src, name
+    assert len({p.dst for p in pk}) == n_dst, name
+    assert len({p[l3].src for p in pk}) == n_flows, name
+PY
+
+# 2. The harness on a tiny matrix.
+BUILD=$BUILD bench/run.sh --runs 1 --duration 1 --warmup 0.2 --macs 8 --ports 1,2 --check-ports \
+	--configs "$configs" --json "$tmp/r.json" --plot "$tmp/r.png" >"$tmp/out" 2>&1
+rc=$?
+cat "$tmp/out"
+[[ $rc -eq 0 ]] || fail "bench/run.sh exited $rc"
+check "JSON: every configuration and scale received and sent packets" /usr/bin/python3 - "$tmp/r.json" "$configs" <<'PY'
+import json, sys
+doc = json.load(open(sys.argv[1]))
+want = {(c, p) for c in sys.argv[2].split(",") for p in (1, 2)}
+got = {(r["config"], r["ports"]) for r in doc["results"]}
+assert got == want, (got, want)
+for r in doc["results"]:
+    assert not r["errors"], r
+    assert len(r["mpps"]) == 1 and r["mpps"][0] > 0, r
+    assert r["sent_mpps"][0] > 0, r
+    assert r["vs_limit"] is not None and r["vs_bridge"] is not None, r
+assert doc["kernel"] and doc["cpu"] and doc["runs"] == 1
+PY
+for c in ${configs//,/ }; do
+	check "table has a row for $c" grep -q "^$c " "$tmp/out"
+done
+check "plot written" test -s "$tmp/r.png"
+
+# 3. A configuration that delivers nothing is an error with a reason.
+mkdir "$tmp/cfg"
+cat >"$tmp/cfg/blackhole.sh" <<'CFG'
+CONFIG_DESC="nothing connects the ports"
+CONFIG_MODE=l2
+config_setup() { :; }
+config_teardown() { :; }
+CFG
+BUILD=$BUILD bench/run.sh --runs 1 --duration 0.5 --warmup 0.1 --macs 2 \
+	--config-dir "$tmp/cfg" --configs blackhole >"$tmp/bh" 2>&1
+rc=$?
+cat "$tmp/bh"
+[[ $rc -eq 1 ]] || fail "a run that delivered 0 packets exited $rc, expected 1"
+check "the zero-packet run names its reason" grep -q "ERROR blackhole.*no packet arrived" "$tmp/bh"
+
+# 4. Frames on the wrong port are caught: the limit sends input port k to
+# output port k, which is not port j mod 2 for MAC j when 2 does not divide 3.
+BUILD=$BUILD bench/run.sh --runs 1 --duration 0.5 --warmup 0.1 --macs 3 --ports 2 \
+	--check-ports --configs xdp-limit >"$tmp/wrong" 2>&1
+rc=$?
+cat "$tmp/wrong"
+[[ $rc -eq 1 ]] || fail "a run that misdelivered frames exited $rc, expected 1"
+check "the misdelivering run names its reason" grep -q "ERROR xdp-limit.*wrong output port" "$tmp/wrong"
+
+# 5. Nothing left behind by the harness.
+check "harness removed its namespaces" bash -c '! ip netns list | grep -q "^tnab"'
