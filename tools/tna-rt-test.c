@@ -17,7 +17,9 @@
  * whose MAC is routed (frames to it, on any port, go through the router
  * modules; routes out of the bridge find the port in the FDB mirror).
  * rp_filter is read from /proc for each routing device.
- * Prints the modules and "ready xlated=N" once attached, and on SIGTERM
+ * In native mode the ports' redirect capability (NDO_XMIT) is looked at
+ * again every 0.5 s.  Prints the modules and "ready xlated=N" once
+ * attached, and on SIGTERM
  * the counters of every port ("stats PORT forwarded=N passed=N REASON=N...")
  * before detaching; --dry-run prints
  * the modules and instruction counts and attaches nothing. */
@@ -154,6 +156,7 @@ int main(int argc, char **argv)
 	const char *br = NULL, *ready = NULL, *ifs[MAX_ARGS], *fdb[MAX_ARGS], *local[MAX_ARGS];
 	int nifs = 0, nfdb = 0, nlocal = 0, nundo = 0, nports = 0;
 	int ports[TNA_MAX_PORTS];
+	struct tna_port_cfg pcfg[TNA_MAX_PORTS] = {};
 	struct tna_gro_undo undo[TNA_MAX_PORTS];
 	bool peer_gro = false, dry = false, v4 = true, v6 = true, autoplan = false;
 	static struct tna_router_plan plan;
@@ -278,6 +281,7 @@ int main(int argc, char **argv)
 			fprintf(stderr, "tna-rt-test: %s: %s\n", ifs[i], strerror(-err));
 			goto out;
 		}
+		pcfg[nports].stp_state = TNA_STP_FORWARDING;
 		ports[nports++] = ifx;
 	}
 	if (br) {
@@ -326,6 +330,7 @@ int main(int argc, char **argv)
 				closedir(d);
 				goto out;
 			}
+			pcfg[nports] = cfg;
 			ports[nports++] = ifx;
 		}
 		closedir(d);
@@ -374,8 +379,13 @@ int main(int argc, char **argv)
 		if (r)
 			fclose(r);
 	}
-	while (!stop)
-		pause();
+	/* A port's NDO_XMIT comes and goes with its veth peer's XDP/GRO: look
+	 * again now and then (the controller follows netdev genl events). */
+	while (!stop) {
+		usleep(500000);
+		for (int i = 0; i < nports && !stop; i++)
+			tna_dp__port_set(dp, ports[i], &pcfg[i]);
+	}
 	print_stats(ports, nports);
 	printf("detaching\n");
 	rc = 0;
