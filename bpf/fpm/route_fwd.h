@@ -17,7 +17,8 @@ static __always_inline int fpm_route_egress(struct tna_pkt *p, struct tna_l3 *r)
 
 	if (egress == r->rif->l3_ifindex)
 		return TNA_REASON_ROUTE_SAME_IFACE;
-	erif = bpf_map_lookup_elem(&tna_rif, &egress);
+	/* only a pipeline with the bridge modules can route into a bridge */
+	erif = fpm_on(TNA_FPM_FDB_DST) ? bpf_map_lookup_elem(&tna_rif, &egress) : NULL;
 	if (erif && (erif->flags & TNA_RIF_F_BRIDGE)) {
 		struct tna_fdb_val *d;
 

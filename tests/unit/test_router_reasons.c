@@ -252,6 +252,21 @@ int main(void)
 	dp = load(TNA_TARGET_GENERIC, ROUTER, false, false);
 	if (!dp)
 		return tna_test_exit();
+	{	/* the rif table API */
+		struct tna_rif_cfg c = { .l3_ifindex = p1 }, got;
+
+		CHECK_EQ(tna_dp__rif_set(dp, 0, &c), -ERANGE);
+		CHECK_EQ(tna_dp__rif_set(dp, TNA_MAX_IFINDEX, &c), -ERANGE);
+		c.l3_ifindex = 0;
+		CHECK_EQ(tna_dp__rif_set(dp, p1, &c), -ERANGE);
+		CHECK_EQ(tna_dp__rif_get(dp, p5, &got), -ENOENT);
+		CHECK_EQ(tna_dp__rif_get(dp, p1, &got), 0);
+		CHECK(got.l3_ifindex == p1 && got.flags == TNA_RIF_F_ROUTE && !memcmp(got.mac, M1, 6),
+		      "rif of p1: l3 %d flags %#x", got.l3_ifindex, got.flags);
+		CHECK_EQ(tna_dp__rif_set(dp, p5, &got), 0);
+		CHECK_EQ(tna_dp__rif_del(dp, p5), 0);
+		CHECK_EQ(tna_dp__rif_get(dp, p5, &got), -ENOENT);
+	}
 
 	n = frame4(f, M1, H1, "10.1.0.2", "10.2.0.2", 64, 18, 60);
 	routed4_want(w, f, n, H2, M2);
