@@ -110,9 +110,15 @@ static void print_stats(const int *ports, int n)
 		struct tna_if_stats st;
 		char name[IF_NAMESIZE] = "?";
 
+		int err = -EAGAIN;
+
 		if_indextoname(ports[i], name);
-		if (tna_stats_read(ports[i], &st))
+		for (int t = 0; t < 3 && err; t++)
+			err = tna_stats_read(ports[i], &st);
+		if (err) {
+			printf("stats %s error: %s\n", name, strerror(-err));
 			continue;
+		}
 		printf("stats %s forwarded=%llu passed=%llu", name,
 		       (unsigned long long)st.forwarded, (unsigned long long)st.passed_total);
 		for (int r = 0; r < TNA_REASON_MAX; r++)
