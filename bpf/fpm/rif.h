@@ -32,10 +32,11 @@ struct tna_l3 {
 	struct bpf_fib_lookup fib;
 };
 
+/* two loads a side (x86-64 and arm64 JITs do unaligned loads) */
 static __always_inline bool mac_eq(const __u8 *a, const __u8 *b)
 {
-	return a[0] == b[0] && a[1] == b[1] && a[2] == b[2] &&
-	       a[3] == b[3] && a[4] == b[4] && a[5] == b[5];
+	return *(const __u32 *)a == *(const __u32 *)b &&
+	       *(const __u16 *)(a + 4) == *(const __u16 *)(b + 4);
 }
 
 static __always_inline int fpm_l3_ingress(struct tna_pkt *p, struct tna_l3 *r)
