@@ -53,17 +53,18 @@ static __always_inline int l3_len_ok(struct tna_pkt *p, __u32 l3len)
 static __always_inline int fpm_l3_classify4(struct tna_pkt *p, struct tna_l3 *r)
 {
 	struct iphdr *iph = r->iph;
-	__u16 *w = r->iph;
-	__u32 sum = 0;
+	__u32 *w = r->iph;
+	__u64 sum;
 	__u16 len;
 
 	if (iph->version != 4 || iph->ihl < 5)
 		return TNA_REASON_IP_MALFORMED;
 	if (iph->ihl > 5)
 		return TNA_REASON_IP_OPTIONS;
-#pragma unroll
-	for (int i = 0; i < 10; i++)
-		sum += w[i];
+	/* ones' complement sum of the header in five 32-bit loads */
+	sum = (__u64)w[0] + w[1] + w[2] + w[3] + w[4];
+	sum = (sum & 0xffffffff) + (sum >> 32);
+	sum = (sum & 0xffffffff) + (sum >> 32);
 	if (csum_fold32(sum) != 0xffff)
 		return TNA_REASON_IP_MALFORMED;
 	len = bpf_ntohs(iph->tot_len);

@@ -283,6 +283,21 @@ int main(void)
 		routed4_want(w, f, n, H2, M2);
 		expect_fwd(dp, "v4 checksum sweep", p1, f, n, w, n);
 	}
+	/* header checksum check: random valid headers pass, one flipped bit fails */
+	srand(8);
+	for (int i = 0; i < 64; i++) {
+		n = frame4(f, M1, H1, "10.1.0.2", "10.20.1.1", 2 + rand() % 250, 30, 72);
+		f[15] = rand(); f[18] = rand(); f[19] = rand();	/* TOS, id */
+		f[20] = rand() & 0x40; f[21] = 0;		/* DF or not */
+		f[27] = rand();				/* source 10.1.0.x */
+		if (f[27] == 0 || f[27] == 255)
+			f[27] = 7;
+		refix4(f);
+		routed4_want(w, f, n, H2, M2);
+		expect_fwd(dp, "v4 random valid header", p1, f, n, w, n);
+		f[14 + 4 + rand() % 16] ^= 1 << (rand() % 8);	/* id .. addresses */
+		expect_pass(dp, "v4 random header, one bit flipped", p1, f, n, R(IP_MALFORMED));
+	}
 	n = frame4(f, M1, H1, "10.1.0.2", "10.2.0.2", 64, 4, 60);	/* 46 B packet + 14 pad */
 	routed4_want(w, f, n, H2, M2);
 	expect_fwd(dp, "v4 padding trimmed as ip_rcv does", p1, f, n, w, 14 + 32);
