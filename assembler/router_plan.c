@@ -38,7 +38,8 @@ int tna_router_plan(const struct tna_router_in *in, struct tna_router_plan *p)
 			 "fewer than two interfaces with addresses of a forwarding family");
 		return 0;
 	}
-	p->nf_routed = (p->v4 && in->nf4) || (p->v6 && in->nf6);
+	p->nf_routed = (p->v4 && in->nf4 ? TNA_NF_ROUTED_V4 : 0) |
+		       (p->v6 && in->nf6 ? TNA_NF_ROUTED_V6 : 0);
 	p->fpms = TNA_FPM_PARSE_ETH | TNA_FPM_STATS | TNA_FPM_ROUTE |
 		  (p->v4 ? TNA_FPM_IPV4 : 0) | (p->v6 ? TNA_FPM_IPV6 : 0);
 
@@ -78,7 +79,7 @@ int tna_router_plan(const struct tna_router_in *in, struct tna_router_plan *p)
 	p->ok = true;
 	snprintf(p->reason, sizeof(p->reason), "route %s%s%s%s%s", p->v4 ? "IPv4" : "",
 		 p->v4 && p->v6 ? "+" : "", p->v6 ? "IPv6" : "",
-		 p->nf_routed ? "; netfilter sees routed traffic, all of it stays on Linux: " : "",
+		 p->nf_routed ? "; netfilter sees routed traffic, it stays on Linux: " : "",
 		 p->nf_routed ? in->nf_why : "");
 	return 0;
 }
@@ -88,7 +89,10 @@ void tna_router_plan_print(const struct tna_router_plan *p, FILE *f)
 	fprintf(f, "router: %s\n", p->reason);
 	if (!p->ok)
 		return;
-	fprintf(f, "  nf_routed %s, fib lookups %s, rules %s\n", p->nf_routed ? "yes" : "no",
+	fprintf(f, "  nf_routed %s, fib lookups %s, rules %s\n",
+		p->nf_routed == (TNA_NF_ROUTED_V4 | TNA_NF_ROUTED_V6) ? "IPv4+IPv6" :
+		p->nf_routed == TNA_NF_ROUTED_V4 ? "IPv4" :
+		p->nf_routed == TNA_NF_ROUTED_V6 ? "IPv6" : "no",
 		p->fib_direct4 ? "DIRECT" : "through the rules",
 		p->rules_default ? "default" : "custom");
 	for (int i = 0; i < p->n_ifs; i++)

@@ -10,8 +10,8 @@
  *    address of that family, or a route with a gateway;
  *  - netfilter: a rule (or drop policy) at prerouting, forward or
  *    postrouting of that family (ip/ip6/inet tables, nft or legacy), or at
- *    a netdev hook, or an unreadable ruleset => nf_routed: routed traffic
- *    stays on Linux with reason "netfilter";
+ *    a netdev hook, or an unreadable ruleset => nf_routed for that family:
+ *    its routed traffic stays on Linux with reason "netfilter";
  *  - candidates are physical and veth devices with an address of a routed
  *    family, no tc filters (XDP would bypass them) and no foreign XDP
  *    program; a bridge with an address is composed with the bridge plan
@@ -72,7 +72,7 @@ struct tna_router_if_plan {
 struct tna_router_plan {
 	bool ok;		/* something to route in the fast path */
 	bool v4, v6;		/* families routed (TNA_FPM_IPV4 / IPV6) */
-	bool nf_routed;		/* tna_dp_opts.nf_routed */
+	uint8_t nf_routed;	/* tna_dp_opts.nf_routed: TNA_NF_ROUTED_V4/V6 */
 	bool fib_direct4;	/* tna_dp_opts.fib_direct4 (always false, see above) */
 	bool rules_default;
 	uint64_t fpms;		/* TNA_FPM_* to OR into the pipeline */

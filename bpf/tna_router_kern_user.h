@@ -52,6 +52,11 @@ struct tna_rif {
 	__u8 pad;
 };
 
+/* tna_nf_routed (rodata) / tna_dp_opts.nf_routed: netfilter may see the
+ * routed traffic of that family, which then stays on Linux */
+#define TNA_NF_ROUTED_V4	0x01
+#define TNA_NF_ROUTED_V6	0x02
+
 #define TNA_MAP_RIF		"tna_rif"
 
 #endif /* TNA_ROUTER_KERN_USER_H */

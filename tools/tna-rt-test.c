@@ -190,7 +190,7 @@ int main(int argc, char **argv)
 		case '4': v4 = false; break;
 		case '6': v6 = false; break;
 		case 'D': o.fib_direct4 = true; break;
-		case 'N': o.nf_routed = true; break;
+		case 'N': o.nf_routed = TNA_NF_ROUTED_V4 | TNA_NF_ROUTED_V6; break;
 		case 'n': dry = true; break;
 		case 'r': ready = optarg; break;
 		case 'F': if (nfdb < MAX_ARGS) fdb[nfdb++] = optarg; break;

@@ -30,11 +30,15 @@ static __always_inline int parse_l3(struct tna_pkt *p, struct tna_l3 *r, const _
 
 static __always_inline int fpm_parse_ip4(struct tna_pkt *p, struct tna_l3 *r)
 {
+	if (tna_nf_routed & TNA_NF_ROUTED_V4)
+		return TNA_REASON_NETFILTER;
 	return parse_l3(p, r, sizeof(struct iphdr));
 }
 
 static __always_inline int fpm_parse_ip6(struct tna_pkt *p, struct tna_l3 *r)
 {
+	if (tna_nf_routed & TNA_NF_ROUTED_V6)
+		return TNA_REASON_NETFILTER;
 	return parse_l3(p, r, sizeof(struct ipv6hdr));
 }
 

@@ -5,7 +5,8 @@
 # rule in the forward hook (nftables, and iptables) is never bypassed: the
 # plan says so, routed traffic goes to Linux as "netfilter" and the rule's
 # counter sees every packet; rp_filter on r1 keeps r1's routed traffic on
-# Linux (reason rp_filter) while r2's stays fast.
+# Linux (reason rp_filter) while r2's stays fast; a rule that sees only
+# IPv4 holds back only IPv4.
 cd "$(dirname "$0")/../.." || exit 1
 source tests/lib/netns.sh
 source tests/router/lib.sh
@@ -46,6 +47,23 @@ echo "nft rule +$((n1 - n0)), netfilter reason +$((r1c - r0)), XDP forwarded +$(
 stop_rt
 in_ns r nft delete table inet tnafw
 echo "ok: nft forward rule sees all 40 packets, XDP routed none (reason netfilter)"
+
+# an IPv4-only (ip family) forward rule: IPv4 stays on Linux, IPv6 fast
+in_ns r nft add table ip tnafw4 || fail "nft table ip"
+in_ns r nft add chain ip tnafw4 fw '{ type filter hook forward priority 0; }' || fail "nft chain ip"
+in_ns r nft add rule ip tnafw4 fw counter || fail "nft rule ip"
+start_rt --auto
+grep -q "nf_routed IPv4," "$RT_TMP/rt.out" || fail "plan: an ip-family rule must hold back IPv4 only"
+r0=$(rt_counter r1 passed.netfilter); f0=$(rt_counter r1 forwarded)
+check "v4 with an ip forward rule" in_ns h1 ping -c10 -i0.01 -W1 -q 10.2.0.2 >/dev/null
+r1c=$(rt_counter r1 passed.netfilter); f1=$(rt_counter r1 forwarded)
+check "v6 meanwhile" in_ns h1 ping -6 -c10 -i0.01 -W1 -q 2001:db8:2::2 >/dev/null
+f2=$(rt_counter r1 forwarded)
+(( r1c - r0 >= 10 && f1 == f0 && f2 - f1 >= 10 )) ||
+	fail "ip rule: netfilter +$((r1c - r0)), v4 forwarded +$((f1 - f0)), v6 forwarded +$((f2 - f1))"
+stop_rt
+in_ns r nft delete table ip tnafw4
+echo "ok: ip-family rule: IPv4 to Linux (netfilter +$((r1c - r0))), IPv6 by XDP (+$((f2 - f1)))"
 
 # iptables (whatever backend this machine's iptables uses) FORWARD rule
 if command -v iptables >/dev/null; then

@@ -79,12 +79,12 @@ int main(void)
 	in.nf4 = 1;
 	strcpy(in.nf_why, "nftables family 1 hook forward has rules");
 	CHECK_EQ(tna_router_plan(&in, &p), 0);
-	CHECK(p.ok && p.nf_routed && strstr(p.reason, "netfilter") && strstr(p.reason, "forward"),
-	      "%s", p.reason);
+	CHECK(p.ok && p.nf_routed == TNA_NF_ROUTED_V4 && strstr(p.reason, "netfilter") &&
+	      strstr(p.reason, "forward"), "%s", p.reason);
 	base();
 	in.nf6 = -1;				/* unknown counts as "sees" */
 	CHECK_EQ(tna_router_plan(&in, &p), 0);
-	CHECK(p.nf_routed, "unknown netfilter must keep routed traffic on Linux");
+	CHECK(p.nf_routed == TNA_NF_ROUTED_V6, "unknown netfilter must keep routed traffic on Linux");
 	in.ip6_forwarding = 0;			/* ... unless that family is not routed */
 	CHECK_EQ(tna_router_plan(&in, &p), 0);
 	CHECK(!p.nf_routed, "IPv6 netfilter does not matter without IPv6 routing");

@@ -166,7 +166,7 @@ static void expect_fwd(struct tna_dp *dp, const char *what, int in,
 		}
 }
 
-static struct tna_dp *load(enum tna_target t, uint64_t fpms, bool direct, bool nf)
+static struct tna_dp *load(enum tna_target t, uint64_t fpms, bool direct, uint8_t nf)
 {
 	struct tna_dp_opts o = { .sz = sizeof(o), .target = t, .fpms = fpms,
 				 .bridge_ifindex = br, .fib_direct4 = direct, .nf_routed = nf };
@@ -249,7 +249,7 @@ int main(void)
 	mac_of("p1", M1), mac_of("p2", M2), mac_of("br0", MBR);
 
 	/* ---- the plain router: parse + router modules only ---- */
-	dp = load(TNA_TARGET_GENERIC, ROUTER, false, false);
+	dp = load(TNA_TARGET_GENERIC, ROUTER, false, 0);
 	if (!dp)
 		return tna_test_exit();
 	{	/* the rif table API */
@@ -411,7 +411,7 @@ int main(void)
 	sh("ip rule add from 10.1.0.2 table 100 pref 100 && ip route add blackhole 10.20.0.0/16 table 100");
 	expect_pass(dp, "policy rule honoured without DIRECT", p1, f, n, R(FIB_BLACKHOLE));
 	tna_dp__destroy(dp);
-	dp = load(TNA_TARGET_GENERIC, ROUTER, true, false);
+	dp = load(TNA_TARGET_GENERIC, ROUTER, true, 0);
 	if (dp) {
 		/* what the planner prevents: DIRECT skips the rule */
 		expect_fwd(dp, "DIRECT skips the rule (so the planner must not set it)", p1, f, n, w, n);
@@ -436,16 +436,25 @@ int main(void)
 	}
 	tna_dp__destroy(dp);
 
-	/* netfilter sees routed traffic: nothing is routed by XDP */
-	dp = load(TNA_TARGET_GENERIC, ROUTER, false, true);
+	/* netfilter sees routed IPv4: that is not routed by XDP, IPv6 still is */
+	dp = load(TNA_TARGET_GENERIC, ROUTER, false, TNA_NF_ROUTED_V4);
 	if (dp) {
 		n = frame4(f, M1, H1, "10.1.0.2", "10.2.0.2", 64, 18, 60);
-		expect_pass(dp, "netfilter rules see routed traffic", p1, f, n, R(NETFILTER));
+		expect_pass(dp, "netfilter rules see routed IPv4", p1, f, n, R(NETFILTER));
+		n = frame6(f, M1, H1, "2001:db8:1::2", "2001:db8:2::2", 64, 17, 18, 80);
+		memcpy(w, f, n); memcpy(w, H2, 6); memcpy(w + 6, M2, 6); w[21]--;
+		expect_fwd(dp, "IPv6 fast while IPv4 rules exist", p1, f, n, w, n);
+	}
+	tna_dp__destroy(dp);
+	dp = load(TNA_TARGET_GENERIC, ROUTER, false, TNA_NF_ROUTED_V6);
+	if (dp) {
+		n = frame6(f, M1, H1, "2001:db8:1::2", "2001:db8:2::2", 64, 17, 18, 80);
+		expect_pass(dp, "netfilter rules see routed IPv6", p1, f, n, R(NETFILTER));
 	}
 	tna_dp__destroy(dp);
 
 	/* only IPv4 configured: IPv6 is not parsed at all */
-	dp = load(TNA_TARGET_GENERIC, ROUTER & ~TNA_FPM_IPV6, false, false);
+	dp = load(TNA_TARGET_GENERIC, ROUTER & ~TNA_FPM_IPV6, false, 0);
 	if (dp) {
 		n = frame6(f, M1, H1, "2001:db8:1::2", "2001:db8:2::2", 64, 17, 18, 80);
 		expect_pass(dp, "IPv6 with only the IPv4 module", p1, f, n, R(L3_OTHER));
@@ -453,7 +462,7 @@ int main(void)
 	tna_dp__destroy(dp);
 
 	/* ---- composed with the bridge br0 (p3, p4; 10.3.0.1) ---- */
-	dp = load(TNA_TARGET_GENERIC, BOTH, false, false);
+	dp = load(TNA_TARGET_GENERIC, BOTH, false, 0);
 	if (!dp)
 		return tna_test_exit();
 	n = frame4(f, MBR, H3, "10.3.0.3", "10.2.0.2", 64, 18, 60);
@@ -492,7 +501,7 @@ int main(void)
 	}
 	tna_dp__destroy(dp);
 
-	dp = load(TNA_TARGET_GENERIC, BOTH | TNA_FPM_VLAN, false, false);
+	dp = load(TNA_TARGET_GENERIC, BOTH | TNA_FPM_VLAN, false, 0);
 	if (dp) {
 		n = frame4(f, MBR, H3, "10.3.0.3", "10.2.0.2", 64, 18, 60);
 		expect_pass(dp, "VLAN filtering bridge: routing left to Linux", p3, f, n, R(ROUTE_VLAN));
@@ -500,7 +509,7 @@ int main(void)
 	tna_dp__destroy(dp);
 
 	/* native: p2's peer has neither XDP nor GRO: it cannot transmit */
-	dp = load(TNA_TARGET_NATIVE, ROUTER, false, false);
+	dp = load(TNA_TARGET_NATIVE, ROUTER, false, 0);
 	if (dp) {
 		n = frame4(f, M1, H1, "10.1.0.2", "10.2.0.2", 64, 18, 60);
 		expect_pass(dp, "native: egress cannot transmit XDP frames", p1, f, n, R(EGRESS_NO_XMIT));
