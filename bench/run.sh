@@ -125,6 +125,9 @@ done
 TNA_NS=tnab$$
 source tests/lib/netns.sh
 WORK=$(mktemp -d /tmp/tna-bench.XXXXXX)
+# Tools still running when the harness is stopped (each ends by itself
+# within its duration + timeout anyway).
+on_exit "kill \$(cat '$WORK/pids' 2>/dev/null) 2>/dev/null"
 on_exit "rm -rf '$WORK'"
 trap 'exit 130' INT TERM
 
@@ -214,12 +217,15 @@ measure() {
 		-d "$DURATION" -w "$WARMUP" -T 5 "${sink_args[@]}" --json \
 		>"$out.sink" 2>"$out.sinkerr" &
 	sink_pid=$!
+	echo $sink_pid >>"$WORK/pids"
 	for ((i = 0; i < 300; i++)); do
 		grep -q attached "$out.sinkerr" 2>/dev/null && break
 		kill -0 $sink_pid 2>/dev/null || break
 		sleep 0.01
 	done
-	ip netns exec "$GEN" "$TNA_BIN/tna-gen" "${gen_args[@]}" >"$out.gen" 2>"$out.generr"
+	ip netns exec "$GEN" "$TNA_BIN/tna-gen" "${gen_args[@]}" >"$out.gen" 2>"$out.generr" &
+	echo $! >>"$WORK/pids"
+	wait $!
 	rc=$?
 	wait $sink_pid
 	local src=$?
@@ -244,7 +250,9 @@ cpu_model=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ //')
 start_date=$(date -u +%FT%TZ) loadavg_start=$(cut -d' ' -f1-3 /proc/loadavg)
 echo "bench: $(date -u '+%F %H:%M UTC'), kernel $kernel, $cpu_model, $ncpu CPUs"
 echo "bench: ${RUNS} runs x ${DURATION}s (warm-up ${WARMUP}s), ${SIZE} B IPv${IPV6:+6}${IPV6:-4} frames, $FLOWS flow(s), batch $BATCH"
-echo "bench: configurations: ${CONFIG_LIST[*]}"
+for c in "${CONFIG_LIST[@]}"; do
+	printf 'bench:   %-20s %s\n' "$c" "$(load_config "$c" 2>&1 >/dev/null && echo "$CONFIG_DESC")"
+done
 RES=$WORK/results.tsv	# config macs ports cpus run mpps sent | ERR reason
 : >"$RES"
 failed=0

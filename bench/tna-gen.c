@@ -249,6 +249,8 @@ static void parse_opts(struct opts *o, int argc, char **argv)
 		bad("--pcap needs --count%s", "");
 	if (!o->count && !o->duration)
 		o->duration = 1;
+	if (o->count && o->count < o->threads)
+		bad("--count is smaller than the number of threads%s", "");
 	if (o->learn_k >= 0 && o->learn_k >= (int)o->dst_macs)
 		bad("--learn K must be below --dst-macs%s", "");
 }
@@ -354,6 +356,7 @@ int main(int argc, char **argv)
 	double t0, t1, next, last_t;
 	unsigned long long sent = 0, last = 0;
 	int err, rc = 1;
+	bool create_failed = false;
 
 	parse_opts(&o, argc, argv);
 	parse_ip(o.ipv6, o.src_ip, o.ipv6 ? "2001:db8:1::1" : "198.18.0.1", fo.src_ip);
@@ -444,6 +447,7 @@ int main(int argc, char **argv)
 		err = pthread_create(&w[i].tid, NULL, worker_run, &w[i]);
 		if (err) {
 			fprintf(stderr, "tna-gen: pthread_create: %s\n", strerror(err));
+			create_failed = true;
 			stop = true;
 			o.threads = i;
 			break;
@@ -498,7 +502,7 @@ int main(int argc, char **argv)
 		}
 	}
 	sent = frames_run(seq_fd);
-	if (err)
+	if (err || create_failed)
 		goto out;
 	if (o.json) {
 		json_object *j = json_object_new_object();

@@ -11,6 +11,7 @@
 #include "bpf/fpm/vlan.h"
 #include "bpf/fpm/fdb_src.h"
 #include "bpf/fpm/fdb_dst.h"
+#include "bpf/fpm/flow_cache.h"
 #include "bpf/fpm/forward.h"
 #include "bpf/fpm/stats.h"
 /* >>> router (issue 8) */
@@ -47,8 +48,12 @@ int tna_bridge(struct xdp_md *ctx)
 	STEP(fpm_port_state(&p));
 	STEP(fpm_port_flags_in(&p));
 	STEP(fpm_vlan_in(&p));
-	STEP(fpm_fdb_src(&p));
-	STEP(fpm_fdb_dst(&p));
+	fpm_clock(&p);
+	if (!fpm_flow_hit(&p)) {
+		STEP(fpm_fdb_src(&p));
+		STEP(fpm_fdb_dst(&p));
+		fpm_flow_fill(&p);
+	}
 	STEP(fpm_egress_state(&p));
 	STEP(fpm_port_flags_out(&p));
 	STEP(fpm_vlan_out(&p));
@@ -65,6 +70,7 @@ route:
 			reason = TNA_REASON_ROUTE_VLAN;
 			goto pass;
 		}
+		fpm_clock(&p);		/* the keep-alive stamp of fdb_src */
 		STEP(fpm_fdb_src(&p));
 	}
 	if (fpm_is_ip4(&p)) {

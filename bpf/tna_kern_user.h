@@ -18,10 +18,12 @@
 #define TNA_FPM_PORT_FLAGS	(1ULL << 6)	/* isolated, locked, slow-path ports */
 #define TNA_FPM_FORWARD		(1ULL << 7)	/* redirect through the devmap */
 #define TNA_FPM_STATS		(1ULL << 8)	/* per-CPU per-port counters */
+#define TNA_FPM_FLOW_CACHE	(1ULL << 9)	/* per-CPU cache of FDB answers per (src, dst, port) */
 #define TNA_FPM_BRIDGE		(TNA_FPM_PARSE_ETH | TNA_FPM_CLASSIFY |	\
 				 TNA_FPM_PORT_STATE | TNA_FPM_FDB_SRC |	\
 				 TNA_FPM_FDB_DST | TNA_FPM_PORT_FLAGS |	\
-				 TNA_FPM_FORWARD | TNA_FPM_STATS)
+				 TNA_FPM_FORWARD | TNA_FPM_STATS |	\
+				 TNA_FPM_FLOW_CACHE)
 /* >>> router (issue 8): IP parse + routing modules, see bpf/tna_router_kern_user.h */
 #include "bpf/tna_router_kern_user.h"
 /* <<< router */
@@ -66,7 +68,9 @@ enum tna_reason {
 #define TNA_MAX_IFINDEX		65536
 #define TNA_MAX_PORTS		256	/* stats/devmap slots; slot 0 = not a port */
 #define TNA_FDB_MAX		131072	/* FDB mirror entries (100k+ MACs) */
-#define TNA_STAMP_NS		1000000000ULL	/* re-stamp last_used at most once a second */
+/* A last_used stamp is the user-space tick (tna_dp__tick) before the use.
+ * Consumers subtracting TNA_STAMP_NS from their last round keep working. */
+#define TNA_STAMP_NS		1000000000ULL
 
 /* Port flags (struct tna_port.flags, struct tna_port_cfg.flags). */
 #define TNA_PORT_F_LEARNING	0x01	/* Linux learns on this port: check sources */
@@ -98,7 +102,29 @@ struct tna_fdb_key {
 struct tna_fdb_val {
 	__u32 ifindex;		/* port it was learned on */
 	__u32 flags;		/* TNA_FDB_F_* */
-	__u64 last_used;	/* bpf_ktime_get_coarse_ns() of the last fast-path use as SOURCE */
+	__u64 last_used;	/* tick (CLOCK_MONOTONIC ns) before the last use as SOURCE; 0 never */
+};
+
+/* tna_clock[0]: written by user space through mmap.  now: the keep-alive
+ * tick (CLOCK_MONOTONIC ns) stamped into FDB entries; gen: bumped after
+ * every change of the port table or the FDB mirror (flow cache validity). */
+struct tna_clock {
+	__u64 now;
+	__u32 gen;
+	__u32 pad;
+};
+
+/* Flow cache: per CPU, direct mapped.  An entry says "src was known on
+ * port in, dst is on port out" as of (gen, tick); it is used only while
+ * both are current, so a change of the mirror or a new tick (the source
+ * must be stamped again) sends the next frame through the FDB lookups. */
+#define TNA_FLOW_BITS		12
+struct tna_flow {
+	__u32 w[3];		/* dst, src MAC as in the frame */
+	__u32 in_ifindex;
+	__u32 out_ifindex;
+	__u32 gen;
+	__u64 tick;
 };
 
 /* tna_stats[port idx], per CPU. */

@@ -4,9 +4,9 @@
 #ifndef TNA_ROUTER_KERN_USER_H
 #define TNA_ROUTER_KERN_USER_H
 
-#define TNA_FPM_IPV4		(1ULL << 9)	/* parse + classify + route IPv4 */
-#define TNA_FPM_IPV6		(1ULL << 10)	/* parse + classify + route IPv6 */
-#define TNA_FPM_ROUTE		(1ULL << 11)	/* bpf_fib_lookup, TTL, L2 rewrite, redirect */
+#define TNA_FPM_IPV4		(1ULL << 16)	/* parse + classify + route IPv4 */
+#define TNA_FPM_IPV6		(1ULL << 17)	/* parse + classify + route IPv6 */
+#define TNA_FPM_ROUTE		(1ULL << 18)	/* bpf_fib_lookup, TTL, L2 rewrite, redirect */
 #define TNA_FPM_ROUTER		(TNA_FPM_PARSE_ETH | TNA_FPM_IPV4 | TNA_FPM_IPV6 | \
 				 TNA_FPM_ROUTE | TNA_FPM_STATS)
 

@@ -47,7 +47,9 @@ struct tna_dp *tna_dp__load(const struct tna_dp_opts *opts);
 
 /* Attach to IFINDEX with a bpf_link in the dp's mode.  -EEXIST when a
  * foreign XDP program is there and !force (tna_dp__foreign() says which),
- * -EALREADY when this dp is already attached there. */
+ * -EALREADY when this dp is already attached there.  With force, a foreign
+ * program attached through netlink is detached first; one held by another
+ * process's bpf_link cannot be (-EBUSY). */
 int tna_dp__attach(struct tna_dp *dp, int ifindex);
 int tna_dp__detach(struct tna_dp *dp, int ifindex);
 
@@ -80,11 +82,17 @@ int tna_dp__fdb_set(struct tna_dp *dp, const uint8_t mac[6], uint16_t vlan,
 int tna_dp__fdb_del(struct tna_dp *dp, const uint8_t mac[6], uint16_t vlan);
 int tna_dp__fdb_clear(struct tna_dp *dp);
 /* Entries whose fast-path last_used is newer than since_ns
- * (CLOCK_MONOTONIC, the clock of bpf_ktime_get_coarse_ns).  A non-zero
- * return of CB stops the walk and is returned. */
+ * (CLOCK_MONOTONIC).  The fast path does not read a clock per packet: it
+ * stamps the value of the last tick, so last_used_ns is a lower bound of
+ * the last use, at most one tick early.  Every call ticks first (so a
+ * keep-alive round every N seconds bounds the error to N s), as do
+ * tna_dp__load() and tna_dp__tick().  A non-zero return of CB stops the
+ * walk and is returned. */
 int tna_dp__fdb_for_each_used(struct tna_dp *dp, uint64_t since_ns,
 	int (*cb)(const uint8_t mac[6], uint16_t vlan, int port,
 		  uint64_t last_used_ns, void *ctx), void *ctx);
+/* Set the fast path's clock to CLOCK_MONOTONIC now; returns it. */
+uint64_t tna_dp__tick(struct tna_dp *dp);
 
 /* Verified (xlated) instruction count of the loaded pipeline: what
  * specialisation left after dead-code elimination. */

@@ -2,7 +2,9 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
+#include <sys/mman.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include "targets/dp.h"
@@ -35,6 +37,8 @@ struct tna_dp *tna_dp__load(const struct tna_dp_opts *opts)
 	}
 	for (int i = 0; i < TNA_MAX_PORTS; i++)
 		dp->links[i].fd = -1;
+	dp->prog_fd = dp->ports_fd = dp->fdb_fd = dp->devmap_fd = -1;
+	dp->stats_fd = dp->clock_fd = -1;
 	dp->be = tna_backend_get(opts->target);
 	if (!dp->be)
 		goto err;
@@ -61,6 +65,7 @@ struct tna_dp *tna_dp__load(const struct tna_dp_opts *opts)
 		    (err = reuse(dp->skel->maps.tna_fdb, share->fdb_fd)) ||
 		    (err = reuse(dp->skel->maps.tna_devmap, share->devmap_fd)) ||
 		    (err = reuse(dp->skel->maps.tna_stats, share->stats_fd)) ||
+		    (err = reuse(dp->skel->maps.tna_clock, share->clock_fd)) ||
 		    (err = reuse(dp->skel->maps.tna_rif, share->rif_fd)))	/* router */
 			goto err;
 		memcpy(dp->slot_ifindex, share->slot_ifindex, sizeof(dp->slot_ifindex));
@@ -73,12 +78,33 @@ struct tna_dp *tna_dp__load(const struct tna_dp_opts *opts)
 	dp->fdb_fd = bpf_map__fd(dp->skel->maps.tna_fdb);
 	dp->devmap_fd = bpf_map__fd(dp->skel->maps.tna_devmap);
 	dp->stats_fd = bpf_map__fd(dp->skel->maps.tna_stats);
+	dp->clock_fd = bpf_map__fd(dp->skel->maps.tna_clock);
+	dp->clk = mmap(NULL, sizeof(*dp->clk), PROT_READ | PROT_WRITE, MAP_SHARED,
+		       dp->clock_fd, 0);
+	if (dp->clk == MAP_FAILED) {
+		dp->clk = NULL;
+		err = -errno;
+		goto err;
+	}
+	tna_dp__tick(dp);
 	dp->rif_fd = bpf_map__fd(dp->skel->maps.tna_rif);	/* router */
 	return dp;
 err:
 	tna_dp__destroy(dp);
 	errno = err < 0 ? -err : EINVAL;
 	return NULL;
+}
+
+uint64_t tna_dp__tick(struct tna_dp *dp)
+{
+	struct timespec ts;
+	uint64_t now;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	now = ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+	/* mmapped map value: a plain store, seen by the next packet */
+	__atomic_store_n(&dp->clk->now, now, __ATOMIC_RELAXED);
+	return now;
 }
 
 static int prog_info(const struct tna_dp *dp, struct bpf_prog_info *info)
@@ -117,6 +143,8 @@ void tna_dp__destroy(struct tna_dp *dp)
 	for (int i = 0; i < TNA_MAX_PORTS; i++)
 		if (dp->links[i].fd >= 0)
 			tna_dp__detach(dp, dp->links[i].ifindex);
+	if (dp->clk)
+		munmap(dp->clk, sizeof(*dp->clk));
 	tna_bridge__destroy(dp->skel);
 	free(dp);
 }

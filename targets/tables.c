@@ -58,6 +58,7 @@ int tna_dp__port_set(struct tna_dp *dp, int ifindex, const struct tna_port_cfg *
 	if (bpf_map_update_elem(dp->ports_fd, &key, &p, BPF_ANY))
 		return -errno;
 	dp->slot_ifindex[idx] = ifindex;
+	tna_dp_bump(dp);
 	return 0;
 }
 
@@ -94,6 +95,7 @@ int tna_dp__port_del(struct tna_dp *dp, int ifindex)
 	k = idx;
 	bpf_map_delete_elem(dp->devmap_fd, &k);
 	dp->slot_ifindex[idx] = 0;
+	tna_dp_bump(dp);
 	return 0;
 }
 
@@ -116,7 +118,10 @@ int tna_dp__fdb_set(struct tna_dp *dp, const uint8_t mac[6], uint16_t vlan,
 		v.last_used = old.last_used;	/* a move starts afresh */
 	v.ifindex = port_ifindex;
 	v.flags = flags;
-	return bpf_map_update_elem(dp->fdb_fd, &k, &v, BPF_ANY) ? -errno : 0;
+	if (bpf_map_update_elem(dp->fdb_fd, &k, &v, BPF_ANY))
+		return -errno;
+	tna_dp_bump(dp);
+	return 0;
 }
 
 int tna_dp__fdb_del(struct tna_dp *dp, const uint8_t mac[6], uint16_t vlan)
@@ -124,7 +129,10 @@ int tna_dp__fdb_del(struct tna_dp *dp, const uint8_t mac[6], uint16_t vlan)
 	struct tna_fdb_key k;
 
 	fdb_key(&k, mac, vlan);
-	return bpf_map_delete_elem(dp->fdb_fd, &k) ? -errno : 0;
+	if (bpf_map_delete_elem(dp->fdb_fd, &k))
+		return -errno;
+	tna_dp_bump(dp);
+	return 0;
 }
 
 /* Walk the whole mirror in batches (100k entries: a few syscalls). */
@@ -196,6 +204,7 @@ int tna_dp__fdb_clear(struct tna_dp *dp)
 		if (bpf_map_delete_elem(dp->fdb_fd, &l.k[i]) && errno != ENOENT)
 			err = -errno;
 	free(l.k);
+	tna_dp_bump(dp);
 	return err;
 }
 
@@ -209,7 +218,7 @@ static int used_one(const struct tna_fdb_key *k, const struct tna_fdb_val *v, vo
 {
 	struct used_ctx *u = ctx;
 
-	if (v->last_used <= u->since)
+	if (!v->last_used || v->last_used <= u->since)
 		return 0;
 	return u->cb(k->mac, k->vlan, v->ifindex, v->last_used, u->ctx);
 }
@@ -220,5 +229,6 @@ int tna_dp__fdb_for_each_used(struct tna_dp *dp, uint64_t since_ns,
 {
 	struct used_ctx u = { since_ns, cb, ctx };
 
+	tna_dp__tick(dp);
 	return fdb_walk(dp, used_one, &u);
 }

@@ -88,17 +88,21 @@ static bool rp_filter_on(const char *dev)
 	       read_int("/proc/sys/net/ipv4/conf/%s/rp_filter%s", dev, "", 0);
 }
 
-static const char *const fpm_names[] = {
-	"parse_eth", "classify", "vlan", "port_state", "fdb_src", "fdb_dst",
-	"port_flags", "forward", "stats", "ipv4", "ipv6", "route",
+static const struct { uint64_t fpm; const char *name; } fpm_names[] = {
+	{ TNA_FPM_PARSE_ETH, "parse_eth" }, { TNA_FPM_CLASSIFY, "classify" },
+	{ TNA_FPM_VLAN, "vlan" }, { TNA_FPM_PORT_STATE, "port_state" },
+	{ TNA_FPM_FDB_SRC, "fdb_src" }, { TNA_FPM_FDB_DST, "fdb_dst" },
+	{ TNA_FPM_FLOW_CACHE, "flow_cache" }, { TNA_FPM_PORT_FLAGS, "port_flags" },
+	{ TNA_FPM_FORWARD, "forward" }, { TNA_FPM_STATS, "stats" },
+	{ TNA_FPM_IPV4, "ipv4" }, { TNA_FPM_IPV6, "ipv6" }, { TNA_FPM_ROUTE, "route" },
 };
 
 static void print_fpms(uint64_t fpms)
 {
 	printf("modules:");
 	for (unsigned i = 0; i < sizeof(fpm_names) / sizeof(fpm_names[0]); i++)
-		if (fpms & (1ULL << i))
-			printf(" %s", fpm_names[i]);
+		if (fpms & fpm_names[i].fpm)
+			printf(" %s", fpm_names[i].name);
 	printf("\n");
 }
 
@@ -109,7 +113,6 @@ static void print_stats(const int *ports, int n)
 	for (int i = 0; i < n; i++) {
 		struct tna_if_stats st;
 		char name[IF_NAMESIZE] = "?";
-
 		int err = -EAGAIN;
 
 		if_indextoname(ports[i], name);

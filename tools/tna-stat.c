@@ -3,9 +3,7 @@
  * by reason, dropped.  Argument parsing and output only; the reading is
  * tna_stats_read() in targets/stats.c. */
 #include <errno.h>
-#include <fcntl.h>
 #include <getopt.h>
-#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +12,7 @@
 #include <net/if.h>
 #include <linux/rtnetlink.h>
 #include <json-c/json.h>
+#include "common/netns.h"
 #include "common/nl.h"
 #include "targets/datapath.h"
 #include "targets/stats.h"
@@ -256,17 +255,9 @@ int main(int argc, char **argv)
 		usage(stderr);
 		return 2;
 	}
-	if (netns) {
-		char path[300];
-		int fd;
-
-		snprintf(path, sizeof(path), "/run/netns/%s", netns);
-		fd = open(path, O_RDONLY | O_CLOEXEC);
-		if (fd < 0 || setns(fd, CLONE_NEWNET)) {
-			fprintf(stderr, "tna-stat: netns %s: %s\n", netns, strerror(errno));
-			return 1;
-		}
-		close(fd);
+	if (netns && (err = tna_netns_enter(netns))) {
+		fprintf(stderr, "tna-stat: netns %s: %s\n", netns, strerror(-err));
+		return 1;
 	}
 	err = list_links();
 	if (err) {

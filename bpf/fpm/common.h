@@ -57,13 +57,31 @@ struct {
 	__type(value, struct tna_stats_val);
 } tna_stats SEC(".maps");
 
+/* One entry, mmapped by user space: keep-alive tick and table generation. */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__uint(map_flags, BPF_F_MMAPABLE);
+	__type(key, __u32);
+	__type(value, struct tna_clock);
+} tna_clock SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1 << TNA_FLOW_BITS);
+	__type(key, __u32);
+	__type(value, struct tna_flow);
+} tna_flows SEC(".maps");
+
 struct tna_pkt {
 	struct xdp_md *ctx;
 	struct ethhdr *eth;
 	struct tna_port *in;		/* ingress port */
 	struct tna_port *out;		/* egress port */
-	struct tna_fdb_val *dst;	/* FDB entry of the destination */
+	struct tna_clock *clk;
+	struct tna_flow *flow;		/* this frame's flow-cache slot */
 	__u32 in_ifindex;
+	__u32 out_ifindex;		/* from the FDB (or the flow cache) */
 	__u16 vlan;			/* FDB vlan: 0, or the pvid with the VLAN FPM */
 };
 

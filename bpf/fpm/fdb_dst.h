@@ -7,15 +7,18 @@
 
 static __always_inline int fpm_fdb_dst(struct tna_pkt *p)
 {
+	struct tna_fdb_val *dst;
+
 	if (!fpm_on(TNA_FPM_FDB_DST))
 		return TNA_REASON_FPM_OFF;
-	p->dst = fdb_lookup(p->eth->h_dest, p->vlan);
-	if (!p->dst)
+	dst = fdb_lookup(p->eth->h_dest, p->vlan);
+	if (!dst)
 		return TNA_REASON_DST_UNKNOWN;
-	if (p->dst->flags & TNA_FDB_F_LOCAL)
+	if (dst->flags & TNA_FDB_F_LOCAL)
 		return TNA_REASON_TO_LOCAL_MAC;
-	if (p->dst->ifindex == p->in_ifindex)
+	if (dst->ifindex == p->in_ifindex)
 		return TNA_REASON_DST_SAME_PORT;
+	p->out_ifindex = dst->ifindex;
 	return TNA_GO;
 }
 

@@ -27,7 +27,7 @@ static __always_inline int fpm_port_state(struct tna_pkt *p)
  * just went blocking before the mirror hears of it: the port table wins). */
 static __always_inline int fpm_egress_state(struct tna_pkt *p)
 {
-	__u32 ifx = p->dst->ifindex;
+	__u32 ifx = p->out_ifindex;
 
 	p->out = bpf_map_lookup_elem(&tna_ports, &ifx);
 	if (!p->out || !p->out->idx)

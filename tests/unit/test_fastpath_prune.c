@@ -74,23 +74,29 @@ int main(void)
 	CHECK_EQ(tna_dp__port_set(dp, p2, &fwd), 0);
 	CHECK_EQ(tna_dp__fdb_set(dp, A, 0, p1, 0), 0);
 	CHECK_EQ(tna_dp__fdb_set(dp, B, 0, p2, 0), 0);
-	uint64_t t0 = mono_ns();
+	uint64_t t0 = tna_dp__tick(dp);
+	CHECK(t0 <= mono_ns() && t0 + 1000000000ULL > mono_ns(), "tick is CLOCK_MONOTONIC");
 	CHECK_EQ(tna_dp__fdb_for_each_used(dp, 0, used_cb, &u), 0);
 	CHECK_EQ(u.n, 0);			/* nothing used yet */
+	t0 = tna_dp__tick(dp);
 	fp_frame(f, B, A, 0x0800);
 	CHECK_EQ(fp_run(dp, p1, f, 64), XDP_REDIRECT);
-	CHECK_EQ(tna_dp__fdb_for_each_used(dp, 0, used_cb, &u), 0);
+	CHECK_EQ(fp_run(dp, p1, f, 64), XDP_REDIRECT);
+	uint64_t t1 = mono_ns();
+	CHECK_EQ(tna_dp__fdb_for_each_used(dp, 0, used_cb, &u), 0);	/* ticks: t2 */
 	CHECK_EQ(u.n, 1);			/* only A, the source */
 	CHECK_EQ(u.port, p1);
-	/* coarse clock: may lag CLOCK_MONOTONIC by a tick */
-	CHECK(u.last + 20000000 > t0 && u.last <= mono_ns(), "stamp %llu near now %llu",
-	      (unsigned long long)u.last, (unsigned long long)t0);
+	CHECK_EQ(u.last, t0);			/* the tick before the use */
+	u2.n = 0;
+	CHECK_EQ(tna_dp__fdb_for_each_used(dp, t0, used_cb, &u2), 0);
+	CHECK_EQ(u2.n, 0);			/* "newer than since" is strict */
+	/* no traffic since: the stamp stays; traffic after a tick moves it */
+	CHECK_EQ(tna_dp__fdb_for_each_used(dp, 0, used_cb, &u2), 0);
+	CHECK_EQ(u2.last, t0);
 	CHECK_EQ(fp_run(dp, p1, f, 64), XDP_REDIRECT);
 	CHECK_EQ(tna_dp__fdb_for_each_used(dp, 0, used_cb, &u2), 0);
-	CHECK_EQ(u2.last, u.last);		/* not re-stamped within a second */
-	u2.n = 0;
-	CHECK_EQ(tna_dp__fdb_for_each_used(dp, u.last, used_cb, &u2), 0);
-	CHECK_EQ(u2.n, 0);			/* "newer than since" is strict */
+	CHECK(u2.last > t1, "re-stamped with a later tick: %llu > %llu",
+	      (unsigned long long)u2.last, (unsigned long long)t1);
 	/* the controller re-setting an entry on the same port keeps the stamp */
 	CHECK_EQ(tna_dp__fdb_set(dp, A, 0, p1, TNA_FDB_F_STATIC), 0);
 	u2.n = 0;

@@ -2,6 +2,7 @@
  * between forwarding ports is redirected, and every slow-path reason gives
  * XDP_PASS and bumps exactly its own counter on the ingress port. */
 #include "tests/lib/fastpath.h"
+#include "bpf/tna_bridge.skel.h"
 
 static const uint8_t BR[6] = { 0x02, 0xbb, 0, 0, 0, 0x01 };	/* bridge MAC */
 static const uint8_t A[6] = { 0x02, 0, 0, 0, 0, 0x0a };	/* on p1 */
@@ -66,6 +67,24 @@ static void expect(struct tna_dp *dp, const char *what, int in,
 	CHECK(after.forwarded - before.forwarded == (reason < 0),
 	      "%s: forwarded moved by %llu", what,
 	      (unsigned long long)(after.forwarded - before.forwarded));
+}
+
+/* Some CPU's flow-cache slot holds IN -> OUT. */
+static bool flow_cached(struct tna_dp *dp, int in, int out)
+{
+	int ncpu = libbpf_num_possible_cpus(), fd;
+	struct tna_flow *v = calloc(ncpu, sizeof(*v));
+	bool found = false;
+
+	fd = bpf_map__fd(dp->skel->maps.tna_flows);
+	for (uint32_t k = 0; v && k < (1u << TNA_FLOW_BITS) && !found; k++) {
+		if (bpf_map_lookup_elem(fd, &k, v))
+			break;
+		for (int c = 0; c < ncpu; c++)
+			found |= v[c].in_ifindex == (uint32_t)in && v[c].out_ifindex == (uint32_t)out;
+	}
+	free(v);
+	return found;
 }
 
 #define PASS XDP_PASS
@@ -144,6 +163,35 @@ int main(void)
 	cfg.flags = TNA_PORT_F_LEARNING | TNA_PORT_F_NO_XMIT;
 	CHECK_EQ(tna_dp__port_set(dp, p2, &cfg), 0);
 	expect(dp, "generic ignores NO_XMIT", p1, B, A, 0x0800, 64, XDP_REDIRECT, -1);
+
+	/* flow cache: a steady flow is answered from it, and every change of
+	 * the mirror is seen by the very next frame */
+	CHECK_EQ(tna_dp__port_set(dp, p2, &cfg), 0);
+	expect(dp, "flow: first", p1, B, A, 0x0800, 64, XDP_REDIRECT, -1);
+	expect(dp, "flow: cached", p1, B, A, 0x0800, 64, XDP_REDIRECT, -1);
+	CHECK(flow_cached(dp, p1, p2), "no flow-cache entry p1 -> p2");
+	CHECK_EQ(tna_dp__fdb_del(dp, B, 0), 0);
+	expect(dp, "flow: dst deleted", p1, B, A, 0x0800, 64, PASS, R(DST_UNKNOWN));
+	CHECK_EQ(tna_dp__fdb_set(dp, B, 0, p2, 0), 0);
+	expect(dp, "flow: dst back", p1, B, A, 0x0800, 64, XDP_REDIRECT, -1);
+	expect(dp, "flow: cached again", p1, B, A, 0x0800, 64, XDP_REDIRECT, -1);
+	CHECK_EQ(tna_dp__fdb_set(dp, A, 0, p3, 0), 0);
+	expect(dp, "flow: src moved", p1, B, A, 0x0800, 64, PASS, R(SRC_MOVED));
+	CHECK_EQ(tna_dp__fdb_set(dp, A, 0, p1, 0), 0);
+	expect(dp, "flow: src back", p1, B, A, 0x0800, 64, XDP_REDIRECT, -1);
+	CHECK_EQ(tna_dp__fdb_set(dp, B, 0, p1, 0), 0);
+	expect(dp, "flow: dst moved to ingress", p1, B, A, 0x0800, 64, PASS, R(DST_SAME_PORT));
+	CHECK_EQ(tna_dp__fdb_set(dp, B, 0, p2, 0), 0);
+	expect(dp, "flow: refilled", p1, B, A, 0x0800, 64, XDP_REDIRECT, -1);
+	cfg.stp_state = 4;
+	CHECK_EQ(tna_dp__port_set(dp, p2, &cfg), 0);
+	expect(dp, "flow: egress blocking", p1, B, A, 0x0800, 64, PASS, R(EGRESS_NOT_FORWARDING));
+	cfg.stp_state = 3;
+	CHECK_EQ(tna_dp__port_set(dp, p2, &cfg), 0);
+	CHECK_EQ(tna_dp__fdb_clear(dp), 0);
+	expect(dp, "flow: FDB flushed", p1, B, A, 0x0800, 64, PASS, R(SRC_UNKNOWN));
+	CHECK_EQ(tna_dp__fdb_set(dp, A, 0, p1, 0), 0);
+	CHECK_EQ(tna_dp__fdb_set(dp, B, 0, p2, 0), 0);
 
 	k = fp_idx(dp, p2);			/* devmap slot gone under a port */
 	CHECK_EQ(bpf_map_delete_elem(dp->devmap_fd, &k), 0);

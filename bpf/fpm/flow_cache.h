@@ -1,0 +1,64 @@
+/* flow_cache: the answers of fdb_src and fdb_dst for (dst, src, ingress
+ * port), per CPU, so that a steady flow costs one array load instead of two
+ * hash lookups.  It is a cache of the mirror, never a source of truth: an
+ * entry is used only while the table generation (bumped by user space after
+ * every port or FDB change) and the keep-alive tick are those it was filled
+ * with.  A new tick makes the next frame take the lookups again, which
+ * stamps the source entry as used. */
+#ifndef TNA_FPM_FLOW_CACHE_H
+#define TNA_FPM_FLOW_CACHE_H
+#include "bpf/fpm/common.h"
+
+/* The tick and generation, for fdb_src and the cache. */
+static __always_inline void fpm_clock(struct tna_pkt *p)
+{
+	__u32 zero = 0;
+
+	if (fpm_on(TNA_FPM_FDB_SRC | TNA_FPM_FLOW_CACHE))
+		p->clk = bpf_map_lookup_elem(&tna_clock, &zero);
+}
+
+static __always_inline __u32 *mac_words(struct tna_pkt *p)
+{
+	return (__u32 *)p->eth;		/* dst[6] src[6]: three words */
+}
+
+/* true: the FDB answer is known, p->out_ifindex set */
+static __always_inline bool fpm_flow_hit(struct tna_pkt *p)
+{
+	struct tna_flow *f;
+	__u32 *w, h;
+
+	if (!fpm_on(TNA_FPM_FLOW_CACHE) || !p->clk)
+		return false;
+	w = mac_words(p);
+	h = (w[0] ^ w[1] ^ w[2] ^ p->in_ifindex) * 0x9E3779B1u;
+	h >>= 32 - TNA_FLOW_BITS;
+	f = bpf_map_lookup_elem(&tna_flows, &h);
+	p->flow = f;
+	if (!f || f->w[0] != w[0] || f->w[1] != w[1] || f->w[2] != w[2] ||
+	    f->in_ifindex != p->in_ifindex || f->gen != p->clk->gen ||
+	    f->tick != p->clk->now)
+		return false;
+	p->out_ifindex = f->out_ifindex;
+	return true;
+}
+
+static __always_inline void fpm_flow_fill(struct tna_pkt *p)
+{
+	struct tna_flow *f = p->flow;
+	__u32 *w;
+
+	if (!fpm_on(TNA_FPM_FLOW_CACHE) || !f || !p->clk)
+		return;
+	w = mac_words(p);
+	f->w[0] = w[0];
+	f->w[1] = w[1];
+	f->w[2] = w[2];
+	f->in_ifindex = p->in_ifindex;
+	f->out_ifindex = p->out_ifindex;
+	f->gen = p->clk->gen;
+	f->tick = p->clk->now;
+}
+
+#endif /* TNA_FPM_FLOW_CACHE_H */

@@ -1,0 +1,58 @@
+/* What each FPM of bpf/fpm/ needs from a target: helpers, maps, actions,
+ * a generous instruction estimate.  Keep in step with the FPMs' code; the
+ * unit test cross-checks the helper set against the compiled program. */
+#include <linux/bpf.h>
+#include "bpf/tna_kern_user.h"
+#include "targets/offload/offload.h"
+
+#define H(id) (1ULL << (id))
+
+struct fpm_need {
+	uint64_t fpm;
+	uint32_t insns;
+	uint64_t helpers;		/* ids < 64 */
+	uint32_t actions;
+	bool value_stores;
+	const char *map;		/* one map, or NULL */
+	uint32_t type, ksz, vsz, entries;
+};
+
+static const struct fpm_need needs[] = {
+	/* the ingress port lookup runs always: it is the stats slot too */
+	{ 0, 20, H(BPF_FUNC_map_lookup_elem), 1 << XDP_PASS, false,
+	  "tna_ports", BPF_MAP_TYPE_ARRAY, 4, sizeof(struct tna_port), TNA_MAX_IFINDEX },
+	{ TNA_FPM_PARSE_ETH, 25, 0, 1 << XDP_PASS, false, 0, 0, 0, 0, 0 },
+	{ TNA_FPM_CLASSIFY, 40, 0, 1 << XDP_PASS, false, 0, 0, 0, 0, 0 },
+	{ TNA_FPM_VLAN, 20, 0, 1 << XDP_PASS, false, 0, 0, 0, 0, 0 },
+	{ TNA_FPM_PORT_STATE, 15, 0, 1 << XDP_PASS, false, 0, 0, 0, 0, 0 },
+	{ TNA_FPM_PORT_FLAGS, 20, 0, 1 << XDP_PASS, false, 0, 0, 0, 0, 0 },
+	{ TNA_FPM_FDB_SRC, 40, H(BPF_FUNC_map_lookup_elem), 1 << XDP_PASS, true,
+	  "tna_fdb", BPF_MAP_TYPE_HASH, sizeof(struct tna_fdb_key),
+	  sizeof(struct tna_fdb_val), TNA_FDB_MAX },
+	{ TNA_FPM_FDB_DST, 40, H(BPF_FUNC_map_lookup_elem), 1 << XDP_PASS, false,
+	  "tna_fdb", BPF_MAP_TYPE_HASH, sizeof(struct tna_fdb_key),
+	  sizeof(struct tna_fdb_val), TNA_FDB_MAX },
+	{ TNA_FPM_FORWARD, 20, H(BPF_FUNC_redirect_map), 1 << XDP_REDIRECT, false,
+	  "tna_devmap", BPF_MAP_TYPE_DEVMAP, 4, 4, TNA_MAX_PORTS },
+	{ TNA_FPM_FLOW_CACHE, 40, H(BPF_FUNC_map_lookup_elem), 0, true,
+	  "tna_flows", BPF_MAP_TYPE_PERCPU_ARRAY, 4, sizeof(struct tna_flow), 1 << TNA_FLOW_BITS },
+	{ TNA_FPM_STATS, 40, H(BPF_FUNC_map_lookup_elem), 0, true,
+	  "tna_stats", BPF_MAP_TYPE_PERCPU_ARRAY, 4, sizeof(struct tna_stats_val), TNA_MAX_PORTS },
+};
+
+void tna_offload_req_from_fpms(uint64_t fpms, struct tna_offload_req *req)
+{
+	*req = (struct tna_offload_req){ .insns = 30, .stack = 64 };	/* entry, ctx */
+	for (size_t i = 0; i < sizeof(needs) / sizeof(needs[0]); i++) {
+		const struct fpm_need *n = &needs[i];
+
+		if (n->fpm && !(fpms & n->fpm))
+			continue;
+		req->insns += n->insns;
+		req->helpers[0] |= n->helpers;
+		req->actions |= n->actions;
+		req->map_value_stores |= n->value_stores;
+		if (n->map)
+			tna_offload_req_add_map(req, n->map, n->type, n->ksz, n->vsz, n->entries);
+	}
+}

@@ -1,0 +1,174 @@
+/* tna-dp-perf: packets per second of the bridge pipeline against the bare
+ * devmap-redirect limit, with live frames (BPF_F_TEST_XDP_LIVE_FRAMES, one
+ * 64-byte UDP flow, one core).  A measurement, not a test.
+ *
+ *   tna-dp-perf IN OUT SINK [FRAMES] [ROUNDS]
+ *
+ * Frames "arrive" on IN and are redirected to OUT; SINK (OUT's veth peer)
+ * gets an XDP_DROP program so that OUT can transmit XDP frames.  Variants:
+ * bare redirect, TNA bridge (all bridge modules), TNA behind a root program
+ * with a prog-array slot, TNA without stats, TNA without the flow cache,
+ * and the Linux bridge (XDP_PASS: IN and OUT are ports of a bridge). */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <net/if.h>
+#include <linux/if_link.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include "targets/datapath.h"
+#include "bpf/perf_ref.skel.h"
+
+static const uint8_t SRC[6] = { 0x02, 0, 0, 0, 0, 0xa0 };
+static const uint8_t DST[6] = { 0x02, 0, 0, 0, 0, 0xb0 };
+
+static void frame(uint8_t *f)
+{
+	static const uint8_t ip[20] = { 0x45, 0, 0, 50, 0, 0, 0x40, 0, 64, 17, 0, 0,
+					10, 0, 0, 1, 10, 0, 0, 2 };
+	uint32_t sum = 0;
+
+	memset(f, 0, 64);
+	memcpy(f, DST, 6);
+	memcpy(f + 6, SRC, 6);
+	f[12] = 0x08;
+	memcpy(f + 14, ip, 20);
+	for (int i = 0; i < 20; i += 2)
+		sum += (f[14 + i] << 8) | f[15 + i];
+	sum = (sum & 0xffff) + (sum >> 16);
+	sum = ~(sum + (sum >> 16)) & 0xffff;
+	f[24] = sum >> 8;
+	f[25] = sum & 0xff;
+	f[35] = 9; f[37] = 9; f[39] = 30;	/* UDP 9 -> 9, len 30 */
+}
+
+static double mpps(int prog_fd, int in, long frames)
+{
+	uint8_t f[64];
+	struct xdp_md ctx = { .data_end = 64, .ingress_ifindex = in };
+	LIBBPF_OPTS(bpf_test_run_opts, o, .data_in = f, .data_size_in = 64,
+		    .ctx_in = &ctx, .ctx_size_in = sizeof(ctx),
+		    .repeat = frames, .batch_size = 64,
+		    .flags = BPF_F_TEST_XDP_LIVE_FRAMES);
+	struct timespec a, b;
+
+	frame(f);
+	clock_gettime(CLOCK_MONOTONIC, &a);
+	if (bpf_prog_test_run_opts(prog_fd, &o))
+		return -1;
+	clock_gettime(CLOCK_MONOTONIC, &b);
+	return frames / ((b.tv_sec - a.tv_sec) * 1e3 + (b.tv_nsec - a.tv_nsec) / 1e6) / 1e3;
+}
+
+static struct tna_dp *tna(uint64_t fpms, int in, int out)
+{
+	struct tna_dp_opts o = { .sz = sizeof(o), .target = TNA_TARGET_NATIVE, .fpms = fpms };
+	struct tna_port_cfg c = { .stp_state = 3, .flags = TNA_PORT_F_LEARNING };
+	struct tna_dp *dp = tna_dp__load(&o);
+
+	if (!dp || tna_dp__port_set(dp, in, &c) || tna_dp__port_set(dp, out, &c) ||
+	    tna_dp__fdb_set(dp, SRC, 0, in, 0) || tna_dp__fdb_set(dp, DST, 0, out, 0)) {
+		fprintf(stderr, "tna-dp-perf: TNA pipeline setup failed\n");
+		exit(1);
+	}
+	if (tna_dp__port_get(dp, out, &c) || (c.flags & TNA_PORT_F_NO_XMIT)) {
+		fprintf(stderr, "tna-dp-perf: egress cannot transmit XDP frames\n");
+		exit(1);
+	}
+	return dp;
+}
+
+static int cmp(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+	return x < y ? -1 : x > y;
+}
+
+int main(int argc, char **argv)
+{
+	enum { BARE, TNA, TNA_SLOT, TNA_NOSTATS, TNA_NOCACHE, LINUX, NV };
+	static const char *names[NV] = { "bare devmap redirect", "TNA bridge (native)",
+		"TNA behind a prog-array slot", "TNA bridge without stats",
+		"TNA bridge without flow cache", "Linux bridge (XDP_PASS)" };
+	double r[NV][32];
+	struct perf_ref *ref;
+	struct tna_dp *full, *nostats, *nocache;
+	int in, out, sink, fds[NV];
+	long frames = argc > 4 ? atol(argv[4]) : 2000000;
+	int rounds = argc > 5 ? atoi(argv[5]) : 5;
+	uint32_t k = 0, v;
+
+	if (argc < 4 || rounds < 1 || rounds > 32) {
+		fprintf(stderr, "usage: tna-dp-perf IN OUT SINK [FRAMES] [ROUNDS<=32]\n");
+		return 2;
+	}
+	in = if_nametoindex(argv[1]);
+	out = if_nametoindex(argv[2]);
+	sink = if_nametoindex(argv[3]);
+	if (!in || !out || !sink) {
+		fprintf(stderr, "tna-dp-perf: unknown interface\n");
+		return 1;
+	}
+	ref = perf_ref__open_and_load();
+	if (!ref) {
+		fprintf(stderr, "tna-dp-perf: load reference programs: %s\n", strerror(errno));
+		return 1;
+	}
+	v = out;
+	bpf_map_update_elem(bpf_map__fd(ref->maps.ref_devmap), &k, &v, BPF_ANY);
+	if (bpf_xdp_attach(sink, bpf_program__fd(ref->progs.ref_drop), XDP_FLAGS_DRV_MODE, NULL)) {
+		fprintf(stderr, "tna-dp-perf: sink XDP: %s\n", strerror(errno));
+		return 1;
+	}
+	full = tna(TNA_FPM_BRIDGE, in, out);
+	nostats = tna(TNA_FPM_BRIDGE & ~TNA_FPM_STATS, in, out);
+	nocache = tna(TNA_FPM_BRIDGE & ~TNA_FPM_FLOW_CACHE, in, out);
+	v = tna_dp__prog_fd(full);
+	bpf_map_update_elem(bpf_map__fd(ref->maps.ref_slot), &k, &v, BPF_ANY);
+	fds[BARE] = bpf_program__fd(ref->progs.ref_redirect);
+	fds[TNA] = tna_dp__prog_fd(full);
+	fds[TNA_SLOT] = bpf_program__fd(ref->progs.ref_root);
+	fds[TNA_NOSTATS] = tna_dp__prog_fd(nostats);
+	fds[TNA_NOCACHE] = tna_dp__prog_fd(nocache);
+	fds[LINUX] = bpf_program__fd(ref->progs.ref_pass);	/* IN must be a bridge port */
+
+	/* interleaved rounds: neighbours on a shared machine hit all alike */
+	for (int i = 0; i < rounds; i++)
+		for (int j = 0; j < NV; j++)
+			r[j][i] = mpps(fds[j], in, frames);
+	printf("%-30s %8s %8s %8s\n", "variant (Mpps)", "median", "best", "% bare");
+	double bare;
+	for (int j = 0; j < NV; j++) {
+		qsort(r[j], rounds, sizeof(double), cmp);
+		double med = r[j][rounds / 2];
+		if (j == BARE)
+			bare = med;
+		printf("%-30s %8.2f %8.2f %7.1f%%\n", names[j], med, r[j][rounds - 1],
+		       100 * med / bare);
+	}
+	printf("TNA / Linux bridge: %.2fx (medians)\n", r[TNA][rounds / 2] / r[LINUX][rounds / 2]);
+	/* TNA_PERF_FPMS="hex hex ...": extra module sets, to see what costs */
+	char *env = getenv("TNA_PERF_FPMS"), *save = NULL;
+	for (char *t = env ? strtok_r(env, " ", &save) : NULL; t; t = strtok_r(NULL, " ", &save)) {
+		struct tna_dp *x = tna(strtoull(t, NULL, 16), in, out);
+		double m[32];
+
+		for (int i = 0; i < rounds; i++)
+			m[i] = mpps(tna_dp__prog_fd(x), in, frames);
+		qsort(m, rounds, sizeof(double), cmp);
+		printf("fpms %-25s %8.2f %8.2f %7.1f%%  (%u insns)\n", t, m[rounds / 2],
+		       m[rounds - 1], 100 * m[rounds / 2] / bare, tna_dp__xlated_insns(x));
+		tna_dp__destroy(x);
+	}
+	printf("xlated insns: TNA bridge %u, without stats %u; frames per round %ld, rounds %d\n",
+	       tna_dp__xlated_insns(full), tna_dp__xlated_insns(nostats), frames, rounds);
+	bpf_xdp_detach(sink, XDP_FLAGS_DRV_MODE, NULL);
+	tna_dp__destroy(full);
+	tna_dp__destroy(nostats);
+	tna_dp__destroy(nocache);
+	perf_ref__destroy(ref);
+	return 0;
+}
