@@ -25,7 +25,7 @@ H4MAC=02:00:00:00:04:02
 # shellcheck disable=SC2046
 start_rt "${RT_ARGS[@]}" -i r1 -b br0 $(fdb_args | grep -v $H4MAC)
 mods=$(grep '^modules:' "$RT_TMP/rt.out")
-[[ $mods == "modules: parse_eth classify port_state fdb_src fdb_dst port_flags forward stats ipv4 ipv6 route" ]] ||
+[[ $mods == "modules: parse_eth classify port_state fdb_src fdb_dst flow_cache port_flags forward stats ipv4 ipv6 route" ]] ||
 	fail "composed pipeline modules: '$mods'"
 for m in $mods; do [[ $(grep -o " $m\b" <<<"$mods" | wc -l) -le 1 ]] || fail "module $m twice"; done
 echo "ok: one pipeline, bridge + router modules, parse_eth once"
