@@ -190,6 +190,14 @@ static json_object *nf_json(const struct tna_netfilter *nf)
 				json_object_array_add(hooks, x);
 			}
 	ADD(o, "hooks", hooks);
+	{
+		json_object *d = json_object_new_array();
+
+		for (uint32_t i = 0; i < nf->n_devs; i++)
+			json_object_array_add(d, json_object_new_string(nf->devs[i]));
+		ADD(o, "ingress_devices", d);
+		ADD(o, "ingress_devices_all", BOOL(nf->devs_all));
+	}
 	return o;
 }
 
@@ -210,6 +218,23 @@ static int by_text(const void *a, const void *b)
 	const json_object *y = *(const json_object *const *)b;
 	json_object *xi, *yi;
 
+	/* FDB entries by bridge, MAC, VLAN (100k of them: no text) */
+	if (json_object_object_get_ex(x, "mac", &xi) && json_object_object_get_ex(y, "mac", &yi) &&
+	    !json_object_object_get_ex(x, "name", NULL)) {
+		json_object *xm, *ym, *xv, *yv;
+		int c;
+
+		json_object_object_get_ex(x, "master", &xm);
+		json_object_object_get_ex(y, "master", &ym);
+		if (json_object_get_int64(xm) != json_object_get_int64(ym))
+			return json_object_get_int64(xm) < json_object_get_int64(ym) ? -1 : 1;
+		c = strcmp(json_object_get_string(xi), json_object_get_string(yi));
+		if (c)
+			return c;
+		json_object_object_get_ex(x, "vlan", &xv);
+		json_object_object_get_ex(y, "vlan", &yv);
+		return (int)(json_object_get_int64(xv) - json_object_get_int64(yv));
+	}
 	/* links by ifindex, everything else by its text */
 	if (json_object_object_get_ex(x, "name", &xi) &&
 	    json_object_object_get_ex(x, "ifindex", &xi) &&

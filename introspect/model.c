@@ -224,57 +224,50 @@ void tna_model_merge(struct tna_model *m, struct tna_model *fresh)
 	for (int i = 0; i < TNA_SET_N; i++)
 		tna_model_merge_set(m, i, &fresh->set[i]);
 	if (memcmp(&m->sys, &fresh->sys, sizeof(m->sys))) {
-		m->sys = fresh->sys;
+		memcpy(&m->sys, &fresh->sys, sizeof(m->sys));
 		tna_model_emit(m, TNA_OBJ_SYSCTL, TNA_OP_CHANGE, &m->sys);
 	}
 	if (memcmp(&m->nf, &fresh->nf, sizeof(m->nf))) {
-		m->nf = fresh->nf;
+		memcpy(&m->nf, &fresh->nf, sizeof(m->nf));	/* padding too */
 		tna_model_emit(m, TNA_OBJ_NETFILTER, TNA_OP_CHANGE, &m->nf);
 	}
 }
 
+struct purge_ctx { struct tna_model *m; int ifindex; enum tna_set_id id; };
+
 static int refers(const void *item, void *p)
 {
-	const int *ifx = ((void **)p)[0];
-	enum tna_set_id id = *(enum tna_set_id *)((void **)p)[1];
+	const struct purge_ctx *c = p;
 
-	switch (id) {
+	switch (c->id) {
 	case TNA_SET_FDB: {
 		const struct tna_fdb *f = item;
-		return f->port == *ifx || f->master == *ifx;
+		return f->port == c->ifindex || f->master == c->ifindex;
 	}
 	case TNA_SET_ADDR:
-		return ((const struct tna_addr *)item)->ifindex == *ifx;
+		return ((const struct tna_addr *)item)->ifindex == c->ifindex;
 	case TNA_SET_ROUTE:
-		return ((const struct tna_route *)item)->oif == *ifx;
+		return ((const struct tna_route *)item)->oif == c->ifindex;
 	case TNA_SET_NEIGH:
-		return ((const struct tna_neigh *)item)->ifindex == *ifx;
-	default:
+		return ((const struct tna_neigh *)item)->ifindex == c->ifindex;
+	default:	/* rules name interfaces; they outlive them */
 		return 0;
 	}
 }
 
-struct purge_ctx { void *arg[2]; struct tna_model *m; };
-
 static void purge_emit(const void *item, void *p)
 {
-	struct purge_ctx *c = p;
+	const struct purge_ctx *c = p;
 
-	tna_model_emit(c->m, tna_set_obj(*(enum tna_set_id *)c->arg[1]), TNA_OP_DEL, item);
-}
-
-static int purge_pred(const void *item, void *p)
-{
-	return refers(item, ((struct purge_ctx *)p)->arg);
+	tna_model_emit(c->m, tna_set_obj(c->id), TNA_OP_DEL, item);
 }
 
 void tna_model_purge_ifindex(struct tna_model *m, int ifindex)
 {
 	for (enum tna_set_id id = TNA_SET_FDB; id < TNA_SET_N; id++) {
-		struct purge_ctx c = { { &ifindex, &id }, m };
+		struct purge_ctx c = { m, ifindex, id };
 
-		if (id != TNA_SET_RULE)
-			tna_set_remove_if(&m->set[id], purge_pred, purge_emit, &c);
+		tna_set_remove_if(&m->set[id], refers, purge_emit, &c);
 	}
 }
 
@@ -343,7 +336,14 @@ FOR_EACH(tna_model_for_each_neigh, struct tna_neigh, TNA_SET_NEIGH)
 static void normalise(enum tna_set_id id, const void *in, void *out, size_t sz)
 {
 	memcpy(out, in, sz);
-	if (id == TNA_SET_FDB) {
+	if (id == TNA_SET_LINK) {
+		struct tna_link *l = out;
+
+		/* With STP on, a topology change sets ageing_time to
+		 * 2 * forward_delay and back, both without a notification. */
+		if (l->is_bridge && l->br.stp_state)
+			l->br.ageing_time = 0;
+	} else if (id == TNA_SET_FDB) {
 		struct tna_fdb *f = out;
 
 		if (f->type == TNA_FDB_DYNAMIC)
@@ -361,8 +361,16 @@ static void describe(enum tna_set_id id, const void *item, char *buf, size_t len
 	switch (id) {
 	case TNA_SET_LINK: {
 		const struct tna_link *l = item;
-		snprintf(buf, len, "link %d %s master %d port %d state %u flags %#x",
-			 l->ifindex, l->name, l->master, l->is_port, l->port.state, l->flags);
+		snprintf(buf, len, "link %d %s master %d port %d state %u flags %#x oper %u "
+			 "mtu %u mac %02x:%02x:%02x:%02x:%02x:%02x br stp %u age %u fd %u vf %u "
+			 "mc %u gfm %#x nf %d/%d/%d xdp %u/%u tc %d fwd %d/%d link %d",
+			 l->ifindex, l->name, l->master, l->is_port, l->port.state, l->flags,
+			 l->operstate, l->mtu, l->mac[0], l->mac[1], l->mac[2], l->mac[3],
+			 l->mac[4], l->mac[5], l->br.stp_state, l->br.ageing_time,
+			 l->br.forward_delay, l->br.vlan_filtering, l->br.mcast_snooping,
+			 l->br.group_fwd_mask, l->br.nf_call_iptables, l->br.nf_call_ip6tables,
+			 l->br.nf_call_arptables, l->xdp_prog_id, l->xdp_mode, l->tc_filters,
+			 l->ip4_forwarding, l->ip6_forwarding, l->link);
 		break;
 	}
 	case TNA_SET_FDB: {
@@ -413,7 +421,7 @@ struct diff_ctx {
 
 static void note(struct diff_ctx *c, const char *what, enum tna_set_id id, const void *item)
 {
-	char d[160];
+	char d[400];
 
 	c->count++;
 	if (!c->buf || c->used + 1 >= c->len)

@@ -1,7 +1,10 @@
 /* The introspection model: what the kernel says the network configuration
  * is, from a netlink dump kept current by multicast events.  Structs are
  * public and read-only for callers; the container is opaque.
- * All int functions return 0 or a negative errno; none prints. */
+ * All int functions return 0 or a negative errno; none prints.  A model
+ * and its watch belong to one thread (no locking).  Sockets are opened in
+ * the calling thread's network namespace, /proc/sys is read in it at each
+ * call: do not switch namespaces between calls. */
 #ifndef TNA_INTROSPECT_MODEL_H
 #define TNA_INTROSPECT_MODEL_H
 #include <stdbool.h>
@@ -9,6 +12,8 @@
 #include <stdint.h>
 
 struct tna_bridge_info {
+	/* ageing_time: with STP on, the kernel silently uses 2 * forward_delay
+	 * during a topology change; the value is the one last notified. */
 	uint32_t stp_state, ageing_time /* centisecs as kernel */, forward_delay;
 	uint8_t vlan_filtering, mcast_snooping;
 	uint16_t group_fwd_mask;
@@ -114,11 +119,19 @@ struct tna_nf_hook {
 	uint32_t chains;	/* base chains at this hook */
 	bool drop_policy;	/* some base chain here has policy drop */
 };
+#define TNA_NF_MAX_DEVS 32
 struct tna_netfilter {
 	/* [source][family][hook] */
 	struct tna_nf_hook hook[2][TNA_NF_FAMILIES][TNA_NF_HOOKS];
 	bool nft_ok, legacy_ok;	/* whether each source could be read */
+	/* Devices with a netdev ingress/egress or inet ingress base chain
+	 * that has rules or drops (sorted); DEVS_ALL when there are more. */
+	uint32_t n_devs;
+	bool devs_all;
+	char devs[TNA_NF_MAX_DEVS][16];
 };
+/* Whether device NAME has netdev-family (or inet ingress) rules. */
+bool tna_nf_dev_filtered(const struct tna_netfilter *nf, const char *name);
 
 struct tna_model;  /* opaque container; accessors below */
 struct tna_model *tna_model_new(void);
@@ -152,9 +165,13 @@ const char *tna_obj_name(enum tna_obj obj);
 const char *tna_op_name(enum tna_op op);
 
 struct tna_watch;  /* multicast subscription feeding a model */
-/* Subscribes, then dumps into M (so no change is missed between the two). */
+/* Subscribes, then dumps into M (so no change is missed between the two);
+ * CB sees an event for every difference between M and that dump (all of it
+ * when M is empty). */
 struct tna_watch *tna_watch_open(struct tna_model *m, tna_model_cb cb, void *ctx);
 int tna_watch_fd(const struct tna_watch *w);        /* poll() it */
+/* Apply pending events (at most 256 reads per call: poll again while the
+ * fd is readable); resync on ENOBUFS; re-read what has no notification. */
 int tna_watch_process(struct tna_watch *w);         /* drain pending events; resync on ENOBUFS */
 void tna_watch_close(struct tna_watch *w);
 /* Receive buffer of the event sockets (SO_RCVBUF); tests make it small to

@@ -25,6 +25,7 @@ struct tna_model {
 	void *cb_ctx;
 	unsigned int pending;	/* TNA_NEED_* */
 	bool in_dump;		/* m->nl is busy: no nested requests */
+	bool dump_intr;		/* a dump saw NLM_F_DUMP_INTR: the table changed meanwhile */
 };
 
 /* The set that holds OBJ (TNA_OBJ_LINK .. TNA_OBJ_NEIGH). */
@@ -49,6 +50,7 @@ int tna_model_apply(struct tna_model *m, const struct nlmsghdr *nlh);
 /* dump.c */
 int tna_model_dump_into(struct tna_model *m);
 int tna_model_dump_routes(struct tna_model *m, struct tna_set *out);
+int tna_model_dump_links(struct tna_model *m);
 /* sysctl.c */
 void tna_sysctl_read_global(struct tna_sysctls *s);
 void tna_sysctl_read_link(struct tna_link *l);

@@ -8,3 +8,8 @@ LIB_SRCS += introspect/set.c introspect/model.c introspect/parse.c \
 PROGS += tna-introspect
 tna-introspect_SRCS := tools/tna-introspect.c
 EXTRA_HELP += 'make graph-png   render a sample topology'"'"'s service graph to build/graph.png'
+
+# make graph-png: a sample topology's service graph rendered with graphviz.
+.PHONY: graph-png
+graph-png: $(BUILD)/bin/tna-introspect
+	@BUILD=$(BUILD) introspect/graph-sample.sh $(BUILD)/graph.png

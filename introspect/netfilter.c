@@ -1,9 +1,12 @@
 /* Netfilter summary: which hooks have rules.  nftables is read with an
  * nfnetlink dump of chains and rules; legacy xtables tables with the
- * IPT_SO_GET_INFO / IPT_SO_GET_ENTRIES sockopts that iptables-legacy uses.
- * Only tables already listed in /proc/net/ip{,6}_tables_names are asked
- * for: asking for another one would create it (and register its hooks). */
+ * *_SO_GET_INFO / *_SO_GET_ENTRIES sockopts that iptables-legacy,
+ * ip6tables-legacy and arptables-legacy use.  Only tables listed in
+ * /proc/net/{ip,ip6,arp}_tables_names are asked for: asking for another
+ * would create it (and register its hooks).  Legacy ebtables has no such
+ * list and is not read (ebtables-nft rules are nftables bridge rules). */
 #include <errno.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +19,7 @@
 #include <linux/netfilter/nf_tables.h>
 #include <linux/netfilter_ipv4/ip_tables.h>
 #include <linux/netfilter_ipv6/ip6_tables.h>
+#include <linux/netfilter_arp/arp_tables.h>
 
 #include "common/nl.h"
 #include "introspect/model_priv.h"
@@ -23,13 +27,25 @@
 /* ---- nftables ---- */
 
 #define MAX_CHAINS 1024
+static const char *attr_str(const struct nlattr *a, char *dst, size_t len);
+
+#define CHAIN_DEVS 8
 struct nft_chain {
 	uint8_t family;
 	char table[64], name[64];
 	int hook;		/* -1: not a base chain */
 	int policy_drop;
 	uint32_t rules;
+	int ndevs;		/* > CHAIN_DEVS: more than we keep */
+	char devs[CHAIN_DEVS][16];
 };
+
+static void chain_dev(struct nft_chain *ch, const struct nlattr *a)
+{
+	if (ch->ndevs < CHAIN_DEVS)
+		attr_str(a, ch->devs[ch->ndevs], sizeof(ch->devs[0]));
+	ch->ndevs++;
+}
 struct nft_ctx { struct nft_chain *c; size_t n; int overflow; };
 
 static const char *attr_str(const struct nlattr *a, char *dst, size_t len)
@@ -60,10 +76,24 @@ static int chain_cb(const struct nlmsghdr *nlh, void *data)
 			ch.policy_drop = ntohl(mnl_attr_get_u32(a)) == NF_DROP;
 			break;
 		case NFTA_CHAIN_HOOK:
-			mnl_attr_for_each_nested(h, a)
-				if ((mnl_attr_get_type(h) & NLA_TYPE_MASK) == NFTA_HOOK_HOOKNUM &&
-				    mnl_attr_get_payload_len(h) >= 4)
-					ch.hook = (int)ntohl(mnl_attr_get_u32(h));
+			mnl_attr_for_each_nested(h, a) {
+				const struct nlattr *d;
+
+				switch (mnl_attr_get_type(h) & NLA_TYPE_MASK) {
+				case NFTA_HOOK_HOOKNUM:
+					if (mnl_attr_get_payload_len(h) >= 4)
+						ch.hook = (int)ntohl(mnl_attr_get_u32(h));
+					break;
+				case NFTA_HOOK_DEV:
+					chain_dev(&ch, h);
+					break;
+				case NFTA_HOOK_DEVS:
+					mnl_attr_for_each_nested(d, h)
+						if ((mnl_attr_get_type(d) & NLA_TYPE_MASK) == NFTA_DEVICE_NAME)
+							chain_dev(&ch, d);
+					break;
+				}
+			}
 			break;
 		}
 	}
@@ -97,6 +127,44 @@ static int rule_cb(const struct nlmsghdr *nlh, void *data)
 			break;
 		}
 	return MNL_CB_OK;
+}
+
+static int by_name(const void *a, const void *b)
+{
+	return strcmp(a, b);
+}
+
+/* Device-bound chains (netdev family, inet ingress) with rules. */
+static void add_devs(struct tna_netfilter *nf, const struct nft_chain *ch)
+{
+	if (ch->family != NFPROTO_NETDEV && !(ch->family == NFPROTO_INET && ch->hook == 5))
+		return;
+	if (ch->ndevs > CHAIN_DEVS)
+		nf->devs_all = true;
+	for (int i = 0; i < ch->ndevs && i < CHAIN_DEVS; i++) {
+		bool known = false;
+
+		for (uint32_t j = 0; j < nf->n_devs; j++)
+			known |= !strcmp(nf->devs[j], ch->devs[i]);
+		if (known)
+			continue;
+		if (nf->n_devs == TNA_NF_MAX_DEVS) {
+			nf->devs_all = true;
+			break;
+		}
+		snprintf(nf->devs[nf->n_devs++], sizeof(nf->devs[0]), "%s", ch->devs[i]);
+	}
+	qsort(nf->devs, nf->n_devs, sizeof(nf->devs[0]), by_name);
+}
+
+bool tna_nf_dev_filtered(const struct tna_netfilter *nf, const char *name)
+{
+	if (nf->devs_all)
+		return true;
+	for (uint32_t i = 0; i < nf->n_devs; i++)
+		if (!strcmp(nf->devs[i], name))
+			return true;
+	return false;
 }
 
 static int nft_dump(struct tna_nl *nl, uint8_t cmd, mnl_cb_t cb, void *data)
@@ -140,6 +208,8 @@ static int read_nft(struct tna_netfilter *nf)
 		h->rules += c.c[i].rules;
 		if (c.c[i].policy_drop)
 			h->drop_policy = true;
+		if (c.c[i].rules || c.c[i].policy_drop)
+			add_devs(nf, &c.c[i]);
 	}
 	free(c.c);
 	tna_nl_close(nl);
@@ -148,17 +218,55 @@ static int read_nft(struct tna_netfilter *nf)
 
 /* ---- legacy xtables ---- */
 
-/* The ipt_* and ip6t_* info/entry layouts differ only in the entry
- * header; these describe one family. */
+/* One xtables family: ip_tables, ip6_tables, arp_tables.  Their info and
+ * entry structs differ only in the entry header and the number of hooks. */
 struct xt_family {
 	int domain, level, nfproto;
 	const char *names;	/* /proc file listing instantiated tables */
 	int so_info, so_entries;
-	size_t entry_hdr;	/* sizeof(struct ipt_entry) or ip6t_entry */
+	size_t entries_off;	/* offsetof(*_get_entries, entrytable) */
 };
 
-/* Entry field offsets (target_offset, next_offset) sit after the
- * family-specific match part; read them through the right struct. */
+/* The parts of *_getinfo we use, for any family. */
+struct xt_info {
+	unsigned int valid_hooks, nhooks, size;
+	unsigned int hook_entry[NF_INET_NUMHOOKS], underflow[NF_INET_NUMHOOKS];
+};
+
+static int get_info(const struct xt_family *f, int fd, const char *name, struct xt_info *x)
+{
+	socklen_t len;
+
+	memset(x, 0, sizeof(*x));
+	if (f->nfproto == NFPROTO_ARP) {
+		struct arpt_getinfo i = { 0 };
+
+		snprintf(i.name, sizeof(i.name), "%s", name);
+		len = sizeof(i);
+		if (getsockopt(fd, f->level, f->so_info, &i, &len) < 0)
+			return -errno;
+		x->nhooks = NF_ARP_NUMHOOKS;
+		x->valid_hooks = i.valid_hooks;
+		x->size = i.size;
+		memcpy(x->hook_entry, i.hook_entry, sizeof(i.hook_entry));
+		memcpy(x->underflow, i.underflow, sizeof(i.underflow));
+	} else {
+		struct ipt_getinfo i = { 0 };	/* same layout as ip6t_getinfo */
+
+		snprintf(i.name, sizeof(i.name), "%s", name);
+		len = sizeof(i);
+		if (getsockopt(fd, f->level, f->so_info, &i, &len) < 0)
+			return -errno;
+		x->nhooks = NF_INET_NUMHOOKS;
+		x->valid_hooks = i.valid_hooks;
+		x->size = i.size;
+		memcpy(x->hook_entry, i.hook_entry, sizeof(i.hook_entry));
+		memcpy(x->underflow, i.underflow, sizeof(i.underflow));
+	}
+	return 0;
+}
+
+/* target_offset and next_offset of the entry at E. */
 static void entry_offsets(const struct xt_family *f, const uint8_t *e,
 			  uint16_t *target_off, uint16_t *next_off)
 {
@@ -166,8 +274,12 @@ static void entry_offsets(const struct xt_family *f, const uint8_t *e,
 		const struct ipt_entry *x = (const void *)e;
 		*target_off = x->target_offset;
 		*next_off = x->next_offset;
-	} else {
+	} else if (f->nfproto == NFPROTO_IPV6) {
 		const struct ip6t_entry *x = (const void *)e;
+		*target_off = x->target_offset;
+		*next_off = x->next_offset;
+	} else {
+		const struct arpt_entry *x = (const void *)e;
 		*target_off = x->target_offset;
 		*next_off = x->next_offset;
 	}
@@ -176,48 +288,48 @@ static void entry_offsets(const struct xt_family *f, const uint8_t *e,
 static int read_table(const struct xt_family *f, int fd, const char *name,
 		      struct tna_netfilter *nf)
 {
-	struct ipt_getinfo info;	/* same layout as ip6t_getinfo */
-	struct ipt_get_entries *ent;
-	socklen_t len = sizeof(info);
-	int ret = 0;
+	struct xt_info info;
+	uint8_t *ent, *base;
+	socklen_t len;
+	int ret = get_info(f, fd, name, &info);
 
-	memset(&info, 0, sizeof(info));
-	snprintf(info.name, sizeof(info.name), "%s", name);
-	if (getsockopt(fd, f->level, f->so_info, &info, &len) < 0)
-		return errno == ENOENT ? 0 : -errno;
-	len = sizeof(*ent) + info.size;
+	if (ret)
+		return ret == -ENOENT ? 0 : ret;
+	len = (socklen_t)(f->entries_off + info.size);
 	ent = calloc(1, len);
 	if (!ent)
 		return -ENOMEM;
-	snprintf(ent->name, sizeof(ent->name), "%s", name);
-	ent->size = info.size;
+	/* *_get_entries: name[XT_TABLE_MAXNAMELEN], unsigned int size, entries */
+	snprintf((char *)ent, XT_TABLE_MAXNAMELEN, "%s", name);
+	memcpy(ent + XT_TABLE_MAXNAMELEN, &info.size, sizeof(info.size));
 	if (getsockopt(fd, f->level, f->so_entries, ent, &len) < 0) {
 		ret = -errno;	/* EAGAIN: changed between the two calls */
 		goto out;
 	}
-	for (int h = 0; h < NF_INET_NUMHOOKS; h++) {
-		const uint8_t *base = (const uint8_t *)ent->entrytable;
+	base = ent + f->entries_off;
+	for (unsigned int h = 0; h < info.nhooks; h++) {
 		struct tna_nf_hook *hk = &nf->hook[TNA_NF_LEGACY][f->nfproto][h];
-		uint32_t off = info.hook_entry[h];
+		uint32_t off = info.hook_entry[h], uf = info.underflow[h];
 		uint16_t toff, noff;
 
 		if (!(info.valid_hooks & (1u << h)))
 			continue;
 		hk->chains++;
 		/* Rules are the entries before the policy (the underflow). */
-		while (off < info.underflow[h] && off < info.size) {
+		while (off < uf && off < info.size) {
 			entry_offsets(f, base + off, &toff, &noff);
 			if (!noff)
 				break;
 			hk->rules++;
 			off += noff;
 		}
-		if (info.underflow[h] + sizeof(struct xt_standard_target) <= info.size) {
+		if (uf < info.size) {
 			const struct xt_standard_target *t;
 
-			entry_offsets(f, base + info.underflow[h], &toff, &noff);
-			t = (const void *)(base + info.underflow[h] + toff);
-			if (!strcmp(t->target.u.user.name, XT_STANDARD_TARGET) &&
+			entry_offsets(f, base + uf, &toff, &noff);
+			t = (const void *)(base + uf + toff);
+			if (uf + toff + sizeof(*t) <= info.size &&
+			    !strcmp(t->target.u.user.name, XT_STANDARD_TARGET) &&
 			    t->verdict == -NF_DROP - 1)
 				hk->drop_policy = true;
 		}
@@ -258,13 +370,15 @@ static int read_legacy(struct tna_netfilter *nf)
 {
 	static const struct xt_family fam[] = {
 		{ AF_INET, IPPROTO_IP, NFPROTO_IPV4, "/proc/net/ip_tables_names",
-		  IPT_SO_GET_INFO, IPT_SO_GET_ENTRIES, sizeof(struct ipt_entry) },
+		  IPT_SO_GET_INFO, IPT_SO_GET_ENTRIES, offsetof(struct ipt_get_entries, entrytable) },
 		{ AF_INET6, IPPROTO_IPV6, NFPROTO_IPV6, "/proc/net/ip6_tables_names",
-		  IP6T_SO_GET_INFO, IP6T_SO_GET_ENTRIES, sizeof(struct ip6t_entry) },
+		  IP6T_SO_GET_INFO, IP6T_SO_GET_ENTRIES, offsetof(struct ip6t_get_entries, entrytable) },
+		{ AF_INET, IPPROTO_IP, NFPROTO_ARP, "/proc/net/arp_tables_names",
+		  ARPT_SO_GET_INFO, ARPT_SO_GET_ENTRIES, offsetof(struct arpt_get_entries, entrytable) },
 	};
 	int ret = 0;
 
-	for (size_t i = 0; i < 2 && !ret; i++)
+	for (size_t i = 0; i < sizeof(fam) / sizeof(fam[0]) && !ret; i++)
 		ret = read_legacy_family(&fam[i], nf);
 	return ret;
 }
@@ -274,6 +388,11 @@ int tna_nf_read_source(struct tna_netfilter *nf, enum tna_nf_source src)
 	int ret;
 
 	memset(nf->hook[src], 0, sizeof(nf->hook[src]));
+	if (src == TNA_NF_NFTABLES) {
+		nf->n_devs = 0;
+		nf->devs_all = false;
+		memset(nf->devs, 0, sizeof(nf->devs));
+	}
 	ret = src == TNA_NF_NFTABLES ? read_nft(nf) : read_legacy(nf);
 	if (src == TNA_NF_NFTABLES)
 		nf->nft_ok = !ret;

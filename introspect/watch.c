@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 #include <sys/epoll.h>
 #include <sys/socket.h>
@@ -25,9 +26,17 @@ struct tna_watch {
 	int epfd;
 	unsigned int resyncs;
 	char *buf;
+	struct timespec xdp_checked;
 };
 
+/* Attaching or detaching XDP sends no notification: the XDP state of the
+ * links is read again at most this often (ms), from tna_watch_process(). */
+#define XDP_RECHECK_MS 1000
+
 #define WATCH_BUFSZ (64 * 1024)
+/* Reads per tna_watch_process() call: a steady event storm must not keep
+ * the caller from its other fds; what is left keeps the fd readable. */
+#define WATCH_MAX_READS 256
 
 static const unsigned int rt_groups[] = {
 	RTNLGRP_LINK, RTNLGRP_NEIGH, RTNLGRP_TC,
@@ -35,6 +44,7 @@ static const unsigned int rt_groups[] = {
 	RTNLGRP_IPV4_ROUTE, RTNLGRP_IPV6_ROUTE,
 	RTNLGRP_IPV4_RULE, RTNLGRP_IPV6_RULE,
 	RTNLGRP_IPV4_NETCONF, RTNLGRP_IPV6_NETCONF,
+	RTNLGRP_NEXTHOP,
 };
 
 static struct mnl_socket *open_sub(int bus, const unsigned int *groups, size_t n)
@@ -48,10 +58,12 @@ static struct mnl_socket *open_sub(int bus, const unsigned int *groups, size_t n
 	for (size_t i = 0; i < n; i++) {
 		int g = (int)groups[i];
 
-		/* IPv6 groups fail only when IPv6 is off; the rest must work. */
+		/* IPv6 groups fail only when IPv6 is off, nexthops before
+		 * 5.3; the rest must work. */
 		if (mnl_socket_setsockopt(s, NETLINK_ADD_MEMBERSHIP, &g, sizeof(g)) < 0 &&
 		    groups[i] != RTNLGRP_IPV6_IFADDR && groups[i] != RTNLGRP_IPV6_ROUTE &&
-		    groups[i] != RTNLGRP_IPV6_RULE && groups[i] != RTNLGRP_IPV6_NETCONF)
+		    groups[i] != RTNLGRP_IPV6_RULE && groups[i] != RTNLGRP_IPV6_NETCONF &&
+		    groups[i] != RTNLGRP_NEXTHOP)
 			goto err;
 	}
 	return s;
@@ -143,7 +155,7 @@ int tna_watch_set_rcvbuf(struct tna_watch *w, int bytes)
 /* Throw away what is queued (after an overflow it is incomplete anyway). */
 static void drain(struct mnl_socket *s, char *buf)
 {
-	for (;;) {
+	for (int i = 0; i < 1 << 16; i++) {
 		ssize_t n = recv(mnl_socket_get_fd(s), buf, WATCH_BUFSZ, MSG_DONTWAIT);
 
 		if (n < 0 && errno != ENOBUFS && errno != EINTR)
@@ -171,7 +183,7 @@ static int collect_link(const void *item, void *p)
 	struct collect *c = p;
 
 	if (c->n < c->max)
-		c->a[c->n++] = *(const struct tna_link *)item;
+		memcpy(&c->a[c->n++], item, sizeof(struct tna_link));	/* padding too */
 	return 0;
 }
 
@@ -192,38 +204,86 @@ static int reread_link_sysctls(struct tna_model *m)
 	return 0;
 }
 
-/* Re-read what changes without a notification of its own. */
-static int follow_up(struct tna_model *m, bool nft_dirty)
+static int64_t ms_since(const struct timespec *t)
 {
-	struct tna_sysctls sys = m->sys;
-	struct tna_netfilter nf = m->nf;
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (now.tv_sec - t->tv_sec) * 1000 + (now.tv_nsec - t->tv_nsec) / 1000000;
+}
+
+static int xdp_recheck(struct tna_model *m)
+{
+	struct tna_model fresh;
+	struct collect c = { .max = m->set[TNA_SET_LINK].count };
+	int ret;
+
+	tna_model_init(&fresh);
+	fresh.nl = m->nl;	/* borrowed */
+	ret = tna_model_dump_links(&fresh);
+	fresh.nl = NULL;
+	c.a = calloc(c.max ? c.max : 1, sizeof(*c.a));
+	if (!ret && !c.a)
+		ret = -ENOMEM;
+	if (!ret)
+		tna_set_for_each(&m->set[TNA_SET_LINK], collect_link, &c);
+	for (size_t i = 0; !ret && i < c.n; i++) {
+		const struct tna_link *f = tna_set_find(&fresh.set[TNA_SET_LINK], &c.a[i]);
+
+		if (!f || (f->xdp_prog_id == c.a[i].xdp_prog_id && f->xdp_mode == c.a[i].xdp_mode))
+			continue;
+		c.a[i].xdp_prog_id = f->xdp_prog_id;
+		c.a[i].xdp_mode = f->xdp_mode;
+		tna_model_put(m, TNA_SET_LINK, &c.a[i]);
+	}
+	free(c.a);
+	tna_model_fini(&fresh);
+	return ret;
+}
+
+/* Re-read what changes without a notification of its own. */
+static int follow_up(struct tna_watch *w, bool nft_dirty)
+{
+	struct tna_model *m = w->m;
+	unsigned int pending = m->pending;
+	struct tna_sysctls sys;
+	struct tna_netfilter nf;	/* compared bytewise: copied with memcpy */
 	int ret = 0;
 
-	if (m->pending & TNA_NEED_ROUTES) {	/* IPv4 flushes routes silently */
+	m->pending = 0;
+	if (pending & TNA_NEED_ROUTES) {	/* e.g. IPv4 flushes routes silently */
 		struct tna_set fresh;
 
 		tna_set_init(&fresh, m->set[TNA_SET_ROUTE].item_size, m->set[TNA_SET_ROUTE].key);
 		ret = tna_model_dump_routes(m, &fresh);
 		if (!ret)
 			tna_model_merge_set(m, TNA_SET_ROUTE, &fresh);
+		else
+			m->pending |= TNA_NEED_ROUTES;	/* not silently stale: again next call */
 		tna_set_clear(&fresh);
 	}
-	if (m->pending & TNA_NEED_SYSCTL)
+	if (pending & TNA_NEED_SYSCTL)
 		reread_link_sysctls(m);
-	m->pending = 0;
+	if (ms_since(&w->xdp_checked) >= XDP_RECHECK_MS) {
+		clock_gettime(CLOCK_MONOTONIC, &w->xdp_checked);
+		if (!ret)
+			ret = xdp_recheck(m);
+	}
 
 	/* No events at all for net.bridge.* sysctls and legacy xtables:
 	 * they are read again on every call. */
+	memcpy(&sys, &m->sys, sizeof(sys));
 	tna_sysctl_read_global(&sys);
 	if (memcmp(&sys, &m->sys, sizeof(sys))) {
-		m->sys = sys;
+		memcpy(&m->sys, &sys, sizeof(sys));
 		tna_model_emit(m, TNA_OBJ_SYSCTL, TNA_OP_CHANGE, &m->sys);
 	}
+	memcpy(&nf, &m->nf, sizeof(nf));
 	if (nft_dirty)
 		tna_nf_read_source(&nf, TNA_NF_NFTABLES);
 	tna_nf_read_source(&nf, TNA_NF_LEGACY);
 	if (memcmp(&nf, &m->nf, sizeof(nf))) {
-		m->nf = nf;
+		memcpy(&m->nf, &nf, sizeof(nf));
 		tna_model_emit(m, TNA_OBJ_NETFILTER, TNA_OP_CHANGE, &m->nf);
 	}
 	return ret;
@@ -231,10 +291,11 @@ static int follow_up(struct tna_model *m, bool nft_dirty)
 
 int tna_watch_process(struct tna_watch *w)
 {
-	bool nft_dirty = false;
+	/* Without an nftables subscription, read the ruleset every time. */
+	bool nft_dirty = !w->nf;
 	int ret = 0;
 
-	for (;;) {
+	for (int reads = 0; reads < WATCH_MAX_READS; reads++) {
 		ssize_t n = recv(mnl_socket_get_fd(w->rt), w->buf, WATCH_BUFSZ, MSG_DONTWAIT);
 		const struct nlmsghdr *nlh = (const void *)w->buf;
 		int len = (int)n;
@@ -255,7 +316,7 @@ int tna_watch_process(struct tna_watch *w)
 		for (; mnl_nlmsg_ok(nlh, len); nlh = mnl_nlmsg_next(nlh, &len))
 			tna_model_apply(w->m, nlh);
 	}
-	while (w->nf) {
+	for (int reads = 0; w->nf && reads < WATCH_MAX_READS; reads++) {
 		ssize_t n = recv(mnl_socket_get_fd(w->nf), w->buf, WATCH_BUFSZ, MSG_DONTWAIT);
 
 		if (n < 0 && errno == EINTR)
@@ -264,5 +325,5 @@ int tna_watch_process(struct tna_watch *w)
 			break;
 		nft_dirty = true;	/* any nftables change: read the summary again */
 	}
-	return follow_up(w->m, nft_dirty) ?: ret;
+	return follow_up(w, nft_dirty) ?: ret;
 }

@@ -14,6 +14,7 @@
 #include <arpa/inet.h>
 #include <json-c/json.h>
 
+#include "common/netns.h"
 #include "introspect/graph.h"
 #include "introspect/model.h"
 #include "introspect/describe.h"
@@ -31,27 +32,6 @@ static void usage(FILE *f)
 		"  --watch           keep the model current and print one line per change\n"
 		"                    until interrupted\n"
 		"  --netns NAME      work in network namespace NAME (/run/netns/NAME)\n");
-}
-
-static int enter_netns(const char *name)
-{
-	char path[256];
-	int fd;
-
-	if (strchr(name, '/'))
-		snprintf(path, sizeof(path), "%s", name);
-	else
-		snprintf(path, sizeof(path), "/run/netns/%s", name);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	if (setns(fd, CLONE_NEWNET) < 0) {
-		int e = -errno;
-		close(fd);
-		return e;
-	}
-	close(fd);
-	return 0;
 }
 
 static void print_event(void *ctx, enum tna_obj obj, enum tna_op op, const void *item)
@@ -73,16 +53,17 @@ static int watch(void)
 	struct tna_watch *w;
 	struct pollfd p;
 
+	int ret;
+
 	if (!m)
 		return -ENOMEM;
-	w = tna_watch_open(m, NULL, NULL);	/* quiet initial dump */
-	if (!w) {
-		int e = -errno;
+	/* A quiet first dump: the watch's own dump then reports differences only. */
+	ret = tna_model_dump(m);
+	if (ret) {
 		tna_model_free(m);
-		return e;
+		return ret;
 	}
-	tna_watch_close(w);
-	w = tna_watch_open(m, print_event, NULL);	/* now listen */
+	w = tna_watch_open(m, print_event, NULL);
 	if (!w) {
 		int e = -errno;
 		tna_model_free(m);
@@ -124,6 +105,7 @@ int main(int argc, char **argv)
 	int mode = 0, c, ret;
 	struct tna_model *m;
 
+	opterr = 0;	/* one line of our own instead */
 	while ((c = getopt_long(argc, argv, "dg::wn:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'd': case 'w': mode = c; break;
@@ -134,19 +116,27 @@ int main(int argc, char **argv)
 			break;
 		case 'n': netns = optarg; break;
 		case 'h': usage(stdout); return 0;
-		default: usage(stderr); return 2;
+		default:
+			fprintf(stderr, "tna-introspect: unknown option or missing argument '%s' (see --help)\n",
+				argv[optind - 1]);
+			return 2;
 		}
 	}
-	if (!mode || optind < argc) {
-		usage(stderr);
+	if (optind < argc) {
+		fprintf(stderr, "tna-introspect: unexpected argument '%s' (see --help)\n", argv[optind]);
+		return 2;
+	}
+	if (!mode) {
+		fprintf(stderr, "tna-introspect: say what to print: --dump, --graph or --watch (see --help)\n");
 		return 2;
 	}
 	if (mode == 'g' && strcmp(format, "json") && strcmp(format, "dot")) {
 		fprintf(stderr, "tna-introspect: unknown graph format '%s' (json, dot)\n", format);
 		return 2;
 	}
-	if (netns && (ret = enter_netns(netns))) {
-		fprintf(stderr, "tna-introspect: netns %s: %s\n", netns, strerror(-ret));
+	if (netns && (ret = tna_netns_enter(netns))) {
+		fprintf(stderr, "tna-introspect: netns %s: %s\n", netns,
+			ret == -ENOENT ? "no such network namespace" : strerror(-ret));
 		return 1;
 	}
 	signal(SIGINT, on_signal);
