@@ -134,9 +134,9 @@ static enum tna_target port_capability(const struct tna_plan_port_in *p,
 				 c->reason[0] ? c->reason : "native XDP");
 			return TNA_TARGET_NATIVE;
 		}
-		snprintf(pp->reason, sizeof(pp->reason),
-			 "native XDP but not a redirect egress (no ndo-xmit)%s%.120s",
-			 c->blockers[0] ? ": " : "", c->blockers);
+		snprintf(pp->reason, sizeof(pp->reason), "%.180s",
+			 c->blockers[0] ? c->blockers :
+			 "native XDP but not a redirect egress (no ndo-xmit)");
 		return TNA_TARGET_GENERIC;
 	case TNA_TARGET_GENERIC:
 		snprintf(pp->reason, sizeof(pp->reason), "%s",

@@ -36,10 +36,13 @@ void tna_plan_print(const struct tna_bridge_plan *p, FILE *f)
 	fprintf(f, "  fdb:       mirror from netlink, keep-alive every %u ms (ageing_time %u.%02u s)\n",
 		p->keepalive_ms, p->ageing_time_cs / 100, p->ageing_time_cs % 100);
 	fprintf(f, "  budget:    ");
-	if (p->xlated_insns)
+	if (p->xlated_insns && p->xlated_insns_all)
 		fprintf(f, "%u xlated insns (all-modules build: %u), limit %u: %s\n",
 			p->xlated_insns, p->xlated_insns_all, p->limits.max_insns,
 			p->budget_ok ? "ok" : "EXCEEDED");
+	else if (p->xlated_insns)
+		fprintf(f, "%u xlated insns, limit %u: %s\n", p->xlated_insns,
+			p->limits.max_insns, p->budget_ok ? "ok" : "EXCEEDED");
 	else
 		fprintf(f, "~%u insns estimated (not loaded), limit %u: %s\n",
 			p->est_insns, p->limits.max_insns,
