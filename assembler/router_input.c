@@ -47,6 +47,7 @@ static int link_cb(const struct tna_link *l, void *ctx)
 	f->loopback = l->flags & IFF_LOOPBACK;
 	f->is_bridge = l->is_bridge;
 	f->is_port = l->is_port;
+	f->master = l->is_port ? l->master : 0;
 	memcpy(f->mac, l->mac, 6);
 	f->tc_filters = l->tc_filters;
 	f->foreign_prog_id = l->xdp_prog_id;	/* the caller clears it for ours */

@@ -10,6 +10,29 @@ static bool candidate_kind(const char *kind)
 	return !kind[0] || !strcmp(kind, "veth");
 }
 
+/* The ports of bridge B (routed through B's MAC), after B in the plan. */
+static void add_ports(const struct tna_router_in *in, const struct tna_router_if_in *b,
+		      struct tna_router_plan *p)
+{
+	for (int i = 0; i < in->n_ifs && p->n_ifs < TNA_RPLAN_MAX_IFS; i++) {
+		const struct tna_router_if_in *f = &in->ifs[i];
+		struct tna_router_if_plan *o;
+
+		if (!f->is_port || f->master != b->ifindex)
+			continue;
+		o = &p->ifs[p->n_ifs++];
+		o->ifindex = f->ifindex;
+		snprintf(o->name, sizeof(o->name), "%s", f->name);
+		o->brport = true;
+		o->l3_ifindex = b->ifindex;
+		memcpy(o->mac, b->mac, 6);
+		o->rif_flags = TNA_RIF_F_ROUTE | TNA_RIF_F_BRPORT |
+			       (b->rp_filter ? TNA_RIF_F_RP_FILTER : 0);
+		snprintf(o->reason, sizeof(o->reason), "port of %s: frames to %s's MAC are routed",
+			 b->name, b->name);
+	}
+}
+
 int tna_router_plan(const struct tna_router_in *in, struct tna_router_plan *p)
 {
 	int cand4 = 0, cand6 = 0;
@@ -50,12 +73,17 @@ int tna_router_plan(const struct tna_router_in *in, struct tna_router_plan *p)
 
 		if (f->loopback || f->is_port || !has)
 			continue;
+		if (p->n_ifs >= TNA_RPLAN_MAX_IFS)
+			break;
 		o = &p->ifs[p->n_ifs++];
 		o->ifindex = f->ifindex;
+		o->l3_ifindex = f->ifindex;
+		memcpy(o->mac, f->mac, 6);
 		snprintf(o->name, sizeof(o->name), "%s", f->name);
 		if (f->is_bridge) {
 			o->bridge = true;
 			o->rif_flags = TNA_RIF_F_BRIDGE;
+			add_ports(in, f, p);
 			snprintf(o->reason, sizeof(o->reason),
 				 "bridge with an address: composed with its bridge plan");
 		} else if (!candidate_kind(f->kind)) {

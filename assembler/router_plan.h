@@ -41,6 +41,7 @@ struct tna_router_if_in {
 	char kind[16];		/* "" physical, "veth", "bridge", ... */
 	bool up;
 	bool is_bridge, is_port;
+	int master;		/* the bridge of a port, 0 when none */
 	bool loopback;
 	uint8_t mac[6];
 	int n_addr4, n_addr6;	/* global (universe-scope) addresses */
@@ -63,8 +64,12 @@ struct tna_router_in {
 struct tna_router_if_plan {
 	int ifindex;
 	char name[16];
-	bool routed;		/* attach, rif entry, in the devmap */
-	bool bridge;		/* a bridge with an address: rif {B, mac, BRIDGE} */
+	bool routed;		/* a plain routed port: attach, in the devmap, rif */
+	bool bridge;		/* a bridge with an address: rif {B, its mac, BRIDGE} */
+	bool brport;		/* a port of such a bridge (attached by the bridge
+				 * plan): rif {bridge, bridge mac, ROUTE|BRPORT} */
+	int l3_ifindex;		/* rif: the device Linux routes from */
+	uint8_t mac[6];		/* rif: frames to this MAC are routed */
 	uint8_t rif_flags;	/* TNA_RIF_F_* for tna_dp__rif_set */
 	char reason[96];	/* why routed or not */
 };

@@ -36,6 +36,7 @@
 #include "targets/router.h"
 #include "targets/stats.h"
 #include "assembler/router_plan.h"
+#include "controller/router_apply.h"
 #include "introspect/model.h"
 
 #define MAX_ARGS 256
@@ -169,7 +170,6 @@ int main(int argc, char **argv)
 	struct tna_gro_undo undo[TNA_MAX_PORTS];
 	bool peer_gro = false, dry = false, v4 = true, v6 = true, autoplan = false;
 	static struct tna_router_plan plan;
-	bool rpf_of[MAX_ARGS] = {}, rpf_known = false;
 	uint8_t brmac[6] = {};
 	struct tna_dp *dp = NULL;
 	int c, err, rc = 1, brifx = 0;
@@ -221,14 +221,8 @@ int main(int argc, char **argv)
 		v6 = plan.v6;
 		o.nf_routed = plan.nf_routed;
 		o.fib_direct4 = plan.fib_direct4;
-		rpf_known = true;
-		for (int i = 0; i < plan.n_ifs && nifs < MAX_ARGS; i++)
-			if (plan.ifs[i].routed) {
-				rpf_of[nifs] = plan.ifs[i].rif_flags & TNA_RIF_F_RP_FILTER;
-				ifs[nifs++] = plan.ifs[i].name;
-			}
 	}
-	if ((!br && !nifs) || optind != argc || (!v4 && !v6)) {
+	if ((!br && !nifs && !autoplan) || optind != argc || (!v4 && !v6)) {
 		usage(stderr);
 		return 2;
 	}
@@ -285,8 +279,7 @@ int main(int argc, char **argv)
 				printf("changed: GRO on for the peer of %s\n", ifs[i]), nundo++;
 		}
 		if ((err = if_mac(ifs[i], m)) ||
-		    (err = tna_dp__router_port_add(dp, ifx, m, rpf_known ? rpf_of[i]
-								 : rp_filter_on(ifs[i])))) {
+		    (err = tna_dp__router_port_add(dp, ifx, m, rp_filter_on(ifs[i])))) {
 			fprintf(stderr, "tna-rt-test: %s: %s\n", ifs[i], strerror(-err));
 			goto out;
 		}
@@ -301,7 +294,8 @@ int main(int argc, char **argv)
 		DIR *d;
 
 		memcpy(brif.mac, brmac, 6);
-		if ((err = tna_dp__rif_set(dp, brifx, &brif)))
+		/* with --auto the plan says whether the bridge is routed */
+		if (!autoplan && (err = tna_dp__rif_set(dp, brifx, &brif)))
 			goto rif_err;
 		snprintf(path, sizeof(path), "/sys/class/net/%s/brif", br);
 		d = opendir(path);
@@ -334,7 +328,7 @@ int main(int argc, char **argv)
 				rif.flags |= TNA_RIF_F_RP_FILTER;
 			memcpy(rif.mac, brmac, 6);
 			if ((err = tna_dp__port_set(dp, ifx, &cfg)) ||
-			    (err = tna_dp__rif_set(dp, ifx, &rif))) {
+			    (!autoplan && (err = tna_dp__rif_set(dp, ifx, &rif)))) {
 				fprintf(stderr, "tna-rt-test: port %s: %s\n", de->d_name, strerror(-err));
 				closedir(d);
 				goto out;
@@ -343,6 +337,25 @@ int main(int argc, char **argv)
 			ports[nports++] = ifx;
 		}
 		closedir(d);
+	}
+	if (autoplan) {		/* what tna-deploy does: controller/router_apply.h */
+		int added[TNA_MAX_PORTS], nadded = 0;
+
+		for (int i = 0; i < plan.n_ifs; i++)
+			if (plan.ifs[i].routed && peer_gro && o.target == TNA_TARGET_NATIVE &&
+			    nundo < TNA_MAX_PORTS &&
+			    !tna_peer_gro_enable(plan.ifs[i].ifindex, &undo[nundo]) &&
+			    undo[nundo].changed)
+				printf("changed: GRO on for the peer of %s\n", plan.ifs[i].name), nundo++;
+		err = tna_router_plan_apply(dp, &plan, added, TNA_MAX_PORTS - nports, &nadded);
+		if (err) {
+			fprintf(stderr, "tna-rt-test: applying the plan: %s\n", strerror(-err));
+			goto out;
+		}
+		for (int i = 0; i < nadded; i++) {
+			pcfg[nports].stp_state = TNA_STP_FORWARDING;
+			ports[nports++] = added[i];
+		}
 	}
 	for (int i = 0; i < nfdb; i++) {
 		char *eq = strchr(fdb[i], '=');

@@ -66,3 +66,16 @@ d1=$(rt_counter b4 forwarded); e1=$(rt_counter b3 forwarded)
 (( d1 - d0 >= 20 && e1 - e0 >= 20 )) || fail "bridged only b4 +$((d1 - d0)) b3 +$((e1 - e0))"
 echo "ok: bridged through the same pipeline (b4 +$((d1 - d0)), b3 +$((e1 - e0)))"
 stop_rt || fail "tna-rt-test exit on SIGTERM"
+
+# the same, planned from the model (--auto: what tna-deploy calls)
+# shellcheck disable=SC2046
+start_rt "${RT_ARGS[@]}" --auto -b br0 $(fdb_args)
+grep -qE "^  b3 +port of br0: frames to br0's MAC are routed" "$RT_TMP/rt.out" || fail "plan: b3 not routed via br0"
+grep -qE "^  r1 +routed port" "$RT_TMP/rt.out" || fail "plan: r1 not routed"
+f0=$(rt_counter r1 forwarded); g0=$(rt_counter b3 forwarded)
+check "planned: h1 -> h3 routed into the bridge" in_ns h1 ping -c20 -i0.01 -W1 -q 10.3.0.3 >/dev/null
+check "planned: v6 h1 -> h3" in_ns h1 ping -6 -c20 -i0.01 -W1 -q 2001:db8:3::3 >/dev/null
+f1=$(rt_counter r1 forwarded); g1=$(rt_counter b3 forwarded)
+(( f1 - f0 >= 40 && g1 - g0 >= 40 )) || fail "planned: r1 +$((f1 - f0)), b3 +$((g1 - g0))"
+echo "ok: --auto composes router and bridge (r1 +$((f1 - f0)), b3 +$((g1 - g0)))"
+stop_rt || fail "tna-rt-test exit on SIGTERM"

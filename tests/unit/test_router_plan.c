@@ -97,8 +97,13 @@ int main(void)
 	add_if(5, "gre1", "gre", 1, 0);
 	add_if(6, "br0", "bridge", 1, 1);
 	in.ifs[5].is_bridge = true;
+	in.ifs[5].mac[5] = 0xb0;
 	add_if(7, "b1", "veth", 0, 0);
 	in.ifs[6].is_port = true;
+	in.ifs[6].master = 6;
+	add_if(8, "c1", "veth", 0, 0);		/* a port of another bridge */
+	in.ifs[7].is_port = true;
+	in.ifs[7].master = 99;
 	CHECK_EQ(tna_router_plan(&in, &p), 0);
 	f = pif("r1");
 	CHECK(f && f->routed && (f->rif_flags & TNA_RIF_F_RP_FILTER) && strstr(f->reason, "rp_filter"),
@@ -111,7 +116,11 @@ int main(void)
 	CHECK(f && !f->routed && strstr(f->reason, "egress_no_xmit"), "gre1");
 	f = pif("br0");
 	CHECK(f && !f->routed && f->bridge && f->rif_flags == TNA_RIF_F_BRIDGE, "br0 composed");
-	CHECK(!pif("b1"), "bridge ports come from the bridge plan");
+	f = pif("b1");
+	CHECK(f && f->brport && !f->routed && f->l3_ifindex == 6 && f->mac[5] == 0xb0 &&
+	      f->rif_flags == (TNA_RIF_F_ROUTE | TNA_RIF_F_BRPORT),
+	      "b1: a port of br0 routes through br0's MAC (attached by the bridge plan)");
+	CHECK(!pif("c1"), "a port of a bridge without an address is not the router's");
 
 	in.n_ifs = TNA_RPLAN_MAX_IFS + 1;
 	CHECK_EQ(tna_router_plan(&in, &p), -22);
