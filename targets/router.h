@@ -10,6 +10,8 @@
  *   the bridge B:       rif(B)      = { B, mac of B, BRIDGE }  (egress via FDB)
  *
  * plus TNA_RIF_F_RP_FILTER on an ingress whose rp_filter is on.
+ * (controller/router_apply.h does all of this from a router plan.)
+ * tna_dp__port_del() leaves the rif entry: call tna_dp__rif_del() too.
  * Returns 0 or a negative errno; prints nothing. */
 #ifndef TNA_TARGETS_ROUTER_H
 #define TNA_TARGETS_ROUTER_H
