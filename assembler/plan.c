@@ -1,0 +1,383 @@
+/* The planner: bridge + ports + capabilities -> targets, FPMs, budget.
+ *
+ * Rules, in the order they are applied (first match decides):
+ *
+ *   bridge level                         result
+ *   ---------------------------------    ------------------------------------
+ *   graph says not accelerable           nothing deployed, graph's reason
+ *   vlan_filtering on                    nothing deployed (not supported yet)
+ *   < 2 ports that can be accelerated    nothing deployed
+ *   nf_call_* on AND rules in that       deployed, every frame PASSes with
+ *     family (unknown counts as rules),  reason br_netfilter (Linux must run
+ *     or nftables bridge-family chains    the rules); nothing bypasses them
+ *   otherwise                            accelerate
+ *
+ *   port level                           result
+ *   ---------------------------------    ------------------------------------
+ *   tc filters on the port               left out: its frames go to Linux
+ *   foreign XDP program, no --force      left out, program id named
+ *   probe: no target at all              left out, probe's blockers named
+ *   probe verdict offload (NFP)          offload pre-stage + native pipeline
+ *   probe verdict native + NDO_XMIT      native capable
+ *   otherwise                            generic only (probe's reason)
+ *
+ * Target of a bridge: one pipeline for all its ports (a native redirect
+ * needs a native-capable egress).  auto: native when every accelerated port
+ * is native capable, else generic naming the port that prevents it.  An
+ * explicit target is honoured when every accelerated port supports it,
+ * otherwise refused naming the port. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "assembler/plan.h"
+#include "controller/fdb_keepalive.h"
+
+static const char *const fpm_names[TNA_PFPM__MAX] = {
+	[TNA_PFPM_PARSE_ETH] = "parse_eth",
+	[TNA_PFPM_CLASSIFY] = "classify",
+	[TNA_PFPM_VLAN] = "vlan",
+	[TNA_PFPM_PORT_STATE] = "port_state",
+	[TNA_PFPM_FDB_SRC] = "fdb_src",
+	[TNA_PFPM_FDB_DST] = "fdb_dst",
+	[TNA_PFPM_PORT_FLAGS] = "port_flags",
+	[TNA_PFPM_FORWARD] = "forward",
+	[TNA_PFPM_STATS] = "stats",
+};
+
+/* Rough verified-instruction cost per module, for the budget check before
+ * anything is loaded (the xlated count after load is the real check).
+ * Taken from the all-modules build; keep pessimistic. */
+static const uint32_t fpm_est_insns[TNA_PFPM__MAX] = {
+	[TNA_PFPM_PARSE_ETH] = 16,  [TNA_PFPM_CLASSIFY] = 48,
+	[TNA_PFPM_VLAN] = 32,       [TNA_PFPM_PORT_STATE] = 32,
+	[TNA_PFPM_FDB_SRC] = 48,    [TNA_PFPM_FDB_DST] = 48,
+	[TNA_PFPM_PORT_FLAGS] = 32, [TNA_PFPM_FORWARD] = 24,
+	[TNA_PFPM_STATS] = 32,
+};
+
+/* Modules that need a redirect or plain map-value stores: never offloaded. */
+#define FPM_NEEDS_REDIRECT (1ull << TNA_PFPM_FORWARD)
+#define FPM_NEEDS_STORES ((1ull << TNA_PFPM_FDB_SRC))
+
+const char *tna_plan_fpm_name(enum tna_plan_fpm f)
+{
+	return (unsigned)f < TNA_PFPM__MAX ? fpm_names[f] : "?";
+}
+
+void tna_target_limits_default(enum tna_target t, struct tna_target_limits *l)
+{
+	memset(l, 0, sizeof(*l));
+	if (t == TNA_TARGET_OFFLOAD) {
+		/* ⚠ conservative NFP-like defaults; the probe or a fixture
+		 * overrides them (FACTS.md §3: limits come from firmware). */
+		l->max_insns = 2048;
+		l->max_maps = 8;
+		l->redirect = false;
+		l->map_value_stores = false;
+		return;
+	}
+	l->max_insns = 1000000;	/* BPF_COMPLEXITY_LIMIT_INSNS */
+	l->max_maps = 64;	/* MAX_USED_MAPS */
+	l->redirect = true;
+	l->map_value_stores = true;
+}
+
+static uint32_t est_insns(uint64_t fpms)
+{
+	uint32_t n = 8;	/* entry, return */
+	int i;
+
+	for (i = 0; i < TNA_PFPM__MAX; i++)
+		if (fpms & (1ull << i))
+			n += fpm_est_insns[i];
+	return n;
+}
+
+/* What one port can do: sets pp->accelerated/reason, returns the best
+ * target of its main pipeline and whether an offload pre-stage fits. */
+static enum tna_target port_capability(const struct tna_plan_port_in *p,
+				       const struct tna_plan_opts *o,
+				       struct tna_port_plan *pp, bool *offload)
+{
+	const struct tna_caps_dev *c = p->caps;
+
+	*offload = false;
+	if (p->tc_filters) {
+		snprintf(pp->reason, sizeof(pp->reason),
+			 "tc filters on %s would be bypassed: its frames go to Linux",
+			 p->name);
+		return TNA_TARGET_NONE;
+	}
+	if (p->foreign_prog_id && !o->force) {
+		snprintf(pp->reason, sizeof(pp->reason),
+			 "foreign XDP program id %u attached (--force replaces it)",
+			 p->foreign_prog_id);
+		return TNA_TARGET_NONE;
+	}
+	pp->accelerated = true;
+	if (!c) {
+		snprintf(pp->reason, sizeof(pp->reason),
+			 "capabilities unknown: generic is always available");
+		return TNA_TARGET_GENERIC;
+	}
+	switch (c->best) {
+	case TNA_TARGET_OFFLOAD:
+		*offload = true;
+		snprintf(pp->reason, sizeof(pp->reason),
+			 "%s: offload pre-stage on the NIC, redirect needs native",
+			 c->reason[0] ? c->reason : "HW offload");
+		return TNA_TARGET_NATIVE;
+	case TNA_TARGET_NATIVE:
+		if (c->can_redirect_to) {
+			snprintf(pp->reason, sizeof(pp->reason), "%s",
+				 c->reason[0] ? c->reason : "native XDP");
+			return TNA_TARGET_NATIVE;
+		}
+		snprintf(pp->reason, sizeof(pp->reason), "%.180s",
+			 c->blockers[0] ? c->blockers :
+			 "native XDP but not a redirect egress (no ndo-xmit)");
+		return TNA_TARGET_GENERIC;
+	case TNA_TARGET_GENERIC:
+		snprintf(pp->reason, sizeof(pp->reason), "%s",
+			 c->reason[0] ? c->reason : "no native XDP");
+		return TNA_TARGET_GENERIC;
+	default:
+		/* A foreign program is the probe's usual blocker: --force. */
+		if (p->foreign_prog_id && o->force) {
+			snprintf(pp->reason, sizeof(pp->reason),
+				 "--force: replacing foreign program id %u (generic)",
+				 p->foreign_prog_id);
+			return TNA_TARGET_GENERIC;
+		}
+		pp->accelerated = false;
+		snprintf(pp->reason, sizeof(pp->reason), "not accelerable: %.170s",
+			 c->blockers[0] ? c->blockers : c->reason);
+		return TNA_TARGET_NONE;
+	}
+}
+
+static const char *const nf_tool[TNA_NF__MAX] = { "iptables", "ip6tables",
+						  "arptables" };
+
+/* br_netfilter: does some rule see this bridge's frames?  Fills why. */
+static bool sees_netfilter(const struct tna_plan_bridge_in *in, char *why,
+			   size_t len)
+{
+	int f;
+
+	if (in->nft_bridge_chains > 0) {
+		snprintf(why, len,
+			 "br_netfilter: %d nftables bridge-family chain(s) see bridged frames",
+			 in->nft_bridge_chains);
+		return true;
+	}
+	for (f = 0; f < TNA_NF__MAX; f++) {
+		if (in->nf_call[f] <= 0 || in->nf_rules[f] == 0)
+			continue;
+		if (in->nf_rules[f] < 0)
+			snprintf(why, len,
+				 "br_netfilter: bridge calls %s and its ruleset is unknown",
+				 nf_tool[f]);
+		else
+			snprintf(why, len,
+				 "br_netfilter: bridge calls %s and %d rule(s) could see bridged traffic",
+				 nf_tool[f], in->nf_rules[f]);
+		return true;
+	}
+	return false;
+}
+
+int tna_plan_bridge(const struct tna_plan_bridge_in *in,
+		    const struct tna_plan_opts *o, struct tna_bridge_plan *plan)
+{
+	enum tna_target want = o ? o->target : TNA_PLAN_AUTO;
+	enum tna_target common = TNA_TARGET_NATIVE;
+	const char *weak = NULL, *weak_reason = NULL;
+	bool any_offload = false, flags = false;
+	int i, n_acc = 0;
+
+	if (!in || !o || !plan || in->n_ports < 0)
+		return -EINVAL;
+	memset(plan, 0, sizeof(*plan));
+	plan->ifindex = in->ifindex;
+	snprintf(plan->name, sizeof(plan->name), "%s", in->name);
+	memcpy(plan->mac, in->mac, 6);
+	plan->ageing_time_cs = in->ageing_time_cs;
+	plan->keepalive_ms = tna_fdb_keepalive_interval_ms(in->ageing_time_cs);
+	plan->n_ports = in->n_ports;
+	plan->ports = calloc(in->n_ports ? in->n_ports : 1, sizeof(*plan->ports));
+	if (!plan->ports)
+		return -ENOMEM;
+
+	/* Per port: what it can do. */
+	for (i = 0; i < in->n_ports; i++) {
+		const struct tna_plan_port_in *p = &in->ports[i];
+		struct tna_port_plan *pp = &plan->ports[i];
+		bool off;
+		enum tna_target t;
+
+		pp->ifindex = p->ifindex;
+		snprintf(pp->name, sizeof(pp->name), "%s", p->name);
+		t = port_capability(p, o, pp, &off);
+		pp->target = t;
+		if (!pp->accelerated)
+			continue;
+		n_acc++;
+		if (off)
+			pp->prestage = TNA_TARGET_OFFLOAD;
+		any_offload |= off;
+		if (t < common) {
+			common = t;
+			weak = p->name;
+			weak_reason = pp->reason;
+		}
+		if (want == TNA_TARGET_OFFLOAD && !off && !plan->refused) {
+			plan->refused = true;
+			snprintf(plan->reason, sizeof(plan->reason),
+				 "--target offload refused: port %s has no HW offload (%.150s)",
+				 p->name, pp->reason);
+		}
+		flags |= p->isolated || p->locked;
+	}
+
+	/* Bridge level, first match decides. */
+	if (in->graph_reason) {
+		snprintf(plan->reason, sizeof(plan->reason), "%s", in->graph_reason);
+		goto nothing;
+	}
+	if (in->vlan_filtering) {
+		snprintf(plan->reason, sizeof(plan->reason),
+			 "vlan_filtering is not supported by the fast path yet: Linux bridges it");
+		goto nothing;
+	}
+	if (n_acc < 2) {
+		snprintf(plan->reason, sizeof(plan->reason),
+			 "%d port(s) can be accelerated, need 2", n_acc);
+		goto nothing;
+	}
+	if (plan->refused)
+		goto nothing;
+	if (want == TNA_TARGET_NATIVE && common < TNA_TARGET_NATIVE) {
+		plan->refused = true;
+		snprintf(plan->reason, sizeof(plan->reason),
+			 "--target native refused: port %s: %.180s", weak, weak_reason);
+		goto nothing;
+	}
+
+	if (want == TNA_TARGET_GENERIC) {
+		plan->target = TNA_TARGET_GENERIC;
+		snprintf(plan->reason, sizeof(plan->reason), "--target generic");
+	} else if (common == TNA_TARGET_NATIVE) {
+		plan->target = TNA_TARGET_NATIVE;
+		if (want == TNA_TARGET_OFFLOAD)
+			snprintf(plan->reason, sizeof(plan->reason),
+				 "--target offload: pre-stage on the NIC, pipeline native");
+		else if (want == TNA_TARGET_NATIVE)
+			snprintf(plan->reason, sizeof(plan->reason), "--target native");
+		else
+			snprintf(plan->reason, sizeof(plan->reason),
+				 "auto: every port is native capable%s",
+				 any_offload ? " (offload pre-stage on the NIC)" : "");
+	} else {
+		plan->target = TNA_TARGET_GENERIC;
+		snprintf(plan->reason, sizeof(plan->reason),
+			 "auto: generic because port %s: %.180s", weak, weak_reason);
+	}
+	for (i = 0; i < in->n_ports; i++)
+		if (plan->ports[i].accelerated)
+			plan->ports[i].target = plan->target;
+	/* A pre-stage runs only in front of a native pipeline. */
+	if (plan->target != TNA_TARGET_NATIVE) {
+		any_offload = false;
+		for (i = 0; i < in->n_ports; i++)
+			plan->ports[i].prestage = TNA_TARGET_NONE;
+	}
+
+	plan->fpms = 1ull << TNA_PFPM_PARSE_ETH | 1ull << TNA_PFPM_STATS;
+	if (sees_netfilter(in, plan->reason, sizeof(plan->reason))) {
+		/* Deployed so tna-stat shows why, but nothing is bypassed. */
+		plan->br_netfilter = true;
+		any_offload = false;
+		for (i = 0; i < in->n_ports; i++)
+			plan->ports[i].prestage = TNA_TARGET_NONE;
+	} else {
+		plan->fpms |= 1ull << TNA_PFPM_CLASSIFY |
+			      1ull << TNA_PFPM_PORT_STATE |
+			      1ull << TNA_PFPM_FDB_SRC |
+			      1ull << TNA_PFPM_FDB_DST |
+			      1ull << TNA_PFPM_FORWARD;
+		if (flags)
+			plan->fpms |= 1ull << TNA_PFPM_PORT_FLAGS;
+	}
+	if (any_offload) {
+		uint64_t pre = 1ull << TNA_PFPM_PARSE_ETH |
+			       1ull << TNA_PFPM_CLASSIFY | 1ull << TNA_PFPM_STATS;
+		plan->prestage_fpms = pre;
+	}
+	plan->ok = true;
+	plan->est_insns = est_insns(plan->fpms);
+	tna_target_limits_default(plan->target, &plan->limits);
+	tna_plan_budget_check(plan);
+	if (plan->prestage_fpms) {
+		struct tna_target_limits ol;
+		uint64_t bad = plan->prestage_fpms & FPM_NEEDS_REDIRECT;
+
+		if (o->offload_limits)
+			ol = *o->offload_limits;
+		else
+			tna_target_limits_default(TNA_TARGET_OFFLOAD, &ol);
+		if (!ol.map_value_stores)
+			bad |= plan->prestage_fpms & FPM_NEEDS_STORES;
+		if (!ol.redirect)
+			bad |= plan->prestage_fpms & FPM_NEEDS_REDIRECT;
+		if (bad || est_insns(plan->prestage_fpms) > ol.max_insns) {
+			/* Does not fit the NIC: drop the pre-stage, keep native. */
+			plan->prestage_fpms = 0;
+			for (i = 0; i < in->n_ports; i++)
+				if (plan->ports[i].prestage) {
+					plan->ports[i].prestage = TNA_TARGET_NONE;
+					snprintf(plan->ports[i].reason,
+						 sizeof(plan->ports[i].reason),
+						 "offload pre-stage exceeds the NIC budget (%u insns): native only",
+						 ol.max_insns);
+				}
+		}
+	}
+	return 0;
+
+nothing:
+	plan->ok = false;
+	plan->target = TNA_TARGET_NONE;
+	for (i = 0; i < in->n_ports; i++) {
+		plan->ports[i].prestage = TNA_TARGET_NONE;
+		if (plan->ports[i].accelerated) {
+			plan->ports[i].accelerated = false;
+			plan->ports[i].target = TNA_TARGET_NONE;
+		}
+	}
+	return 0;
+}
+
+bool tna_plan_budget_check(struct tna_bridge_plan *plan)
+{
+	uint32_t n = plan->xlated_insns ? plan->xlated_insns : plan->est_insns;
+
+	plan->budget_ok = !plan->limits.max_insns || n <= plan->limits.max_insns;
+	if (!plan->budget_ok) {
+		snprintf(plan->reason, sizeof(plan->reason),
+			 "budget: %u instructions exceed the %s limit of %u",
+			 n, tna_target_name(plan->target), plan->limits.max_insns);
+		plan->ok = false;
+	}
+	return plan->budget_ok;
+}
+
+void tna_plan_bridge_free(struct tna_bridge_plan *plan)
+{
+	if (!plan)
+		return;
+	free(plan->ports);
+	plan->ports = NULL;
+	plan->n_ports = 0;
+}

@@ -1,0 +1,132 @@
+/* The assembler: what the configuration needs (a bridge, its ports, their
+ * capabilities, netfilter) -> a plan per bridge: the target of every port
+ * with the reason, the ordered fast-path modules (FPMs) with parameters, the
+ * br_netfilter decision and a budget check against the target's limits.
+ *
+ * The planner works on plain input structs (struct tna_plan_in) so unit
+ * tests can drive it with fixtures; assembler/input.c fills them from the
+ * introspection model and the capabilities probe.  No I/O here. */
+#ifndef TNA_ASSEMBLER_PLAN_H
+#define TNA_ASSEMBLER_PLAN_H
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "capabilities/caps.h"
+
+/* What the user asked for: a target or "auto" (TNA_TARGET_NONE here). */
+#define TNA_PLAN_AUTO TNA_TARGET_NONE
+
+/* Fast-path modules, in pipeline order.  Names match bpf/fpm/. */
+enum tna_plan_fpm {
+	TNA_PFPM_PARSE_ETH,
+	TNA_PFPM_CLASSIFY,	/* link-local, bcast/mcast, local MACs -> PASS */
+	TNA_PFPM_VLAN,
+	TNA_PFPM_PORT_STATE,
+	TNA_PFPM_FDB_SRC,
+	TNA_PFPM_FDB_DST,
+	TNA_PFPM_PORT_FLAGS,
+	TNA_PFPM_FORWARD,
+	TNA_PFPM_STATS,
+	TNA_PFPM__MAX
+};
+const char *tna_plan_fpm_name(enum tna_plan_fpm f);
+
+/* Netfilter families br_netfilter can hand bridged frames to. */
+enum tna_nf_family { TNA_NF_IPV4, TNA_NF_IPV6, TNA_NF_ARP, TNA_NF__MAX };
+
+struct tna_plan_port_in {
+	int ifindex;
+	char name[16];
+	char kind[16];
+	uint8_t stp_state;	/* BR_STATE_* */
+	bool learning, flood, isolated, locked, hairpin;
+	bool tc_filters;	/* tc filters on the port would be bypassed */
+	uint32_t foreign_prog_id;	/* a non-TNA XDP program is attached */
+	const struct tna_caps_dev *caps;	/* may be NULL: unknown */
+};
+
+struct tna_plan_bridge_in {
+	int ifindex;
+	char name[16];
+	uint8_t mac[6];
+	bool vlan_filtering;
+	uint32_t ageing_time_cs;
+	/* effective call-iptables per family: bridge option OR sysctl
+	 * (only when br_netfilter is loaded); -1 unknown */
+	int8_t nf_call[TNA_NF__MAX];
+	/* rules that could see bridged traffic in that family's tables:
+	 * -1 unknown (counted as "some"), 0 none, >0 some */
+	int nf_rules[TNA_NF__MAX];
+	int nft_bridge_chains;	/* nftables bridge-family base chains / ebtables */
+	const char *graph_reason;	/* graph says not accelerable: why, or NULL */
+	int n_ports;
+	struct tna_plan_port_in *ports;
+};
+
+/* A target's limits (budget check).  Offload limits come from the probe or
+ * a fixture; generic/native are the kernel's. */
+struct tna_target_limits {
+	uint32_t max_insns;	/* verified (xlated) instructions */
+	uint32_t max_maps;
+	bool redirect;		/* bpf_redirect_map allowed */
+	bool map_value_stores;	/* plain stores into map values */
+};
+void tna_target_limits_default(enum tna_target t, struct tna_target_limits *l);
+
+struct tna_plan_opts {
+	size_t sz;
+	enum tna_target target;	/* TNA_PLAN_AUTO or an explicit target */
+	bool force;		/* replace foreign XDP programs */
+	const struct tna_caps_sys *sys;	/* may be NULL */
+	/* offload limits from the probe (NULL: the defaults) */
+	const struct tna_target_limits *offload_limits;
+};
+
+struct tna_port_plan {
+	int ifindex;
+	char name[16];
+	bool accelerated;	/* in the devmap, a TNA program attached */
+	enum tna_target target;	/* main pipeline */
+	enum tna_target prestage;	/* TNA_TARGET_OFFLOAD or NONE */
+	char reason[192];	/* why this target / why not accelerated */
+};
+
+struct tna_bridge_plan {
+	int ifindex;
+	char name[16];
+	uint8_t mac[6];
+	bool ok;		/* something to deploy */
+	bool refused;		/* explicit target impossible: tool must fail */
+	char reason[256];	/* summary: why this target, or why nothing */
+	enum tna_target target;	/* common target of the main pipeline */
+	bool br_netfilter;	/* all traffic to Linux: rules could see it */
+	uint64_t fpms;		/* 1 << TNA_PFPM_* */
+	uint64_t prestage_fpms;	/* offload pre-stage modules, 0 if none */
+	uint32_t ageing_time_cs;
+	unsigned int keepalive_ms;
+	struct tna_target_limits limits;
+	/* budget: estimate before load, xlated counts after (0 = not loaded) */
+	uint32_t est_insns;
+	uint32_t xlated_insns;		/* this deployment */
+	uint32_t xlated_insns_all;	/* all-modules build, for comparison */
+	bool budget_ok;
+	int n_ports;
+	struct tna_port_plan *ports;
+};
+
+/* Plan one bridge.  Returns 0 (see plan->ok/refused/reason) or -errno. */
+int tna_plan_bridge(const struct tna_plan_bridge_in *in,
+		    const struct tna_plan_opts *opts,
+		    struct tna_bridge_plan *plan);
+void tna_plan_bridge_free(struct tna_bridge_plan *plan);
+
+/* Check the counts filled after a load against the limits: sets budget_ok,
+ * and explains in reason when it fails. */
+bool tna_plan_budget_check(struct tna_bridge_plan *plan);
+
+/* Output: human text and JSON (json-c object, caller puts it). */
+void tna_plan_print(const struct tna_bridge_plan *plan, FILE *f);
+struct json_object *tna_plan_to_json(const struct tna_bridge_plan *plan);
+
+#endif

@@ -1,0 +1,715 @@
+/* The controller: plan, deploy, keep coherent, redeploy.
+ *
+ * Redeploy policy when the configuration changes (any link, sysctl or
+ * netfilter event marks the plans dirty; they are recomputed once the
+ * pending events are drained):
+ *   - same target and modules: only the port table changes (STP state,
+ *     flags), new ports are attached, removed ones detached;
+ *   - same target, other modules (e.g. a port became isolated, rules
+ *     appeared): the new pipeline is loaded first, sharing the maps, then
+ *     swapped in atomically on every port (tna_dp__replace);
+ *   - other target (generic <-> native) or nothing to deploy any more: the
+ *     old pipeline is detached first (Linux forwards alone meanwhile, which
+ *     is safe), then the new one attached. */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <poll.h>
+#include <sys/signalfd.h>
+#include <json-c/json.h>
+
+#include "assembler/input.h"
+#include "common/nl.h"
+#include "controller/ctl.h"
+#include "controller/fdb_mirror.h"
+#include "targets/datapath.h"
+
+/* The planner's module numbers are the fast path's bits. */
+_Static_assert((1ull << TNA_PFPM_PARSE_ETH) == TNA_FPM_PARSE_ETH &&
+	       (1ull << TNA_PFPM_CLASSIFY) == TNA_FPM_CLASSIFY &&
+	       (1ull << TNA_PFPM_VLAN) == TNA_FPM_VLAN &&
+	       (1ull << TNA_PFPM_PORT_STATE) == TNA_FPM_PORT_STATE &&
+	       (1ull << TNA_PFPM_FDB_SRC) == TNA_FPM_FDB_SRC &&
+	       (1ull << TNA_PFPM_FDB_DST) == TNA_FPM_FDB_DST &&
+	       (1ull << TNA_PFPM_PORT_FLAGS) == TNA_FPM_PORT_FLAGS &&
+	       (1ull << TNA_PFPM_FORWARD) == TNA_FPM_FORWARD &&
+	       (1ull << TNA_PFPM_STATS) == TNA_FPM_STATS,
+	       "assembler and bpf/ disagree on FPM numbers");
+
+#define MAX_ATTACHED 256
+
+struct br_state {
+	int ifindex;
+	struct tna_bridge_plan plan;	/* the plan in effect / last computed */
+	struct tna_dp *dp;		/* NULL: not deployed */
+	struct tna_fdb_mirror mirror;
+	int attached[MAX_ATTACHED];
+	int n_attached;
+	uint64_t next_ka_ns;
+	bool present;
+};
+
+struct tna_ctl {
+	struct tna_ctl_opts o;
+	struct tna_model *m;
+	struct tna_watch *w;
+	struct tna_nl *nl;
+	struct tna_caps_sys sys;
+	struct tna_caps_dev *devs;
+	int ndevs;
+	struct br_state br[TNA_CTL_MAX_BRIDGES];
+	int nbr;
+	bool dirty, resync;
+	unsigned long redeploys;
+};
+
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + ts.tv_nsec;
+}
+
+__attribute__((format(printf, 3, 4)))
+static void logf_(struct tna_ctl *c, enum tna_ctl_log lvl, const char *fmt, ...)
+{
+	char buf[512];
+	va_list ap;
+
+	if (!c->o.log)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	c->o.log(c->o.log_ctx, lvl, buf);
+}
+
+static struct br_state *br_find(struct tna_ctl *c, int ifindex)
+{
+	int i;
+
+	for (i = 0; i < c->nbr; i++)
+		if (c->br[i].ifindex == ifindex)
+			return &c->br[i];
+	return NULL;
+}
+
+static const char *fmt_mac(const uint8_t *m, char *buf)
+{
+	sprintf(buf, "%02x:%02x:%02x:%02x:%02x:%02x", m[0], m[1], m[2], m[3],
+		m[4], m[5]);
+	return buf;
+}
+
+/* --- model events ---------------------------------------------------- */
+
+static void on_event(void *ctx, enum tna_obj obj, enum tna_op op, const void *item)
+{
+	struct tna_ctl *c = ctx;
+	const struct tna_fdb *f;
+	struct br_state *b;
+	char mac[18];
+
+	switch (obj) {
+	case TNA_OBJ_FDB:
+		f = item;
+		b = br_find(c, f->master);
+		if (!b || !b->dp)
+			return;
+		if (tna_fdb_mirror_apply(&b->mirror, op, f))
+			logf_(c, TNA_CTL_ERROR, "%s: fdb mirror %s %s failed",
+			      b->plan.name, tna_op_name(op), fmt_mac(f->mac, mac));
+		else
+			logf_(c, TNA_CTL_VERBOSE, "%s: fdb %s %s port %d vlan %u",
+			      b->plan.name, tna_op_name(op), fmt_mac(f->mac, mac),
+			      f->port, f->vlan);
+		return;
+	case TNA_OBJ_RESYNC:
+		c->resync = true;
+		/* fall through */
+	case TNA_OBJ_LINK:
+	case TNA_OBJ_SYSCTL:
+	case TNA_OBJ_NETFILTER:
+		c->dirty = true;
+		return;
+	default:
+		return;
+	}
+}
+
+/* --- setup ------------------------------------------------------------ */
+
+struct tna_ctl *tna_ctl_new(const struct tna_ctl_opts *opts)
+{
+	struct tna_ctl *c = calloc(1, sizeof(*c));
+	int e;
+
+	if (!c)
+		return NULL;
+	c->o = *opts;
+	c->m = tna_model_new();
+	if (!c->m)
+		goto err;
+	c->w = tna_watch_open(c->m, on_event, c);
+	if (!c->w)
+		goto err;
+	c->nl = tna_nl_open(NETLINK_ROUTE);
+	if (!c->nl)
+		goto err;
+	e = tna_caps_probe_system(&c->sys);
+	if (e < 0) {
+		errno = -e;
+		goto err;
+	}
+	return c;
+err:
+	e = errno;
+	tna_ctl_free(c);
+	errno = e;
+	return NULL;
+}
+
+/* --- planning --------------------------------------------------------- */
+
+static bool selected(const struct tna_ctl *c, const char *name)
+{
+	int i;
+
+	if (!c->o.n_bridges)
+		return true;
+	for (i = 0; i < c->o.n_bridges; i++)
+		if (!strcmp(c->o.bridges[i], name))
+			return true;
+	return false;
+}
+
+struct collect { struct tna_ctl *c; int ifx[TNA_CTL_MAX_BRIDGES]; int n; };
+
+static int collect_bridge(const struct tna_link *l, void *ctx)
+{
+	struct collect *k = ctx;
+
+	if (l->is_bridge && selected(k->c, l->name) && k->n < TNA_CTL_MAX_BRIDGES)
+		k->ifx[k->n++] = l->ifindex;
+	return 0;
+}
+
+static int plan_one(struct tna_ctl *c, int ifindex, struct tna_bridge_plan *p)
+{
+	struct tna_plan_bridge_in in;
+	struct tna_plan_opts po = {
+		.sz = sizeof(po), .target = c->o.target, .force = c->o.force,
+		.sys = &c->sys,
+	};
+	int ret = tna_plan_input_build(c->m, c->devs, c->ndevs, ifindex, &in);
+
+	if (ret)
+		return ret;
+	ret = tna_plan_bridge(&in, &po, p);
+	tna_plan_input_free(&in);
+	return ret;
+}
+
+static int reprobe(struct tna_ctl *c)
+{
+	free(c->devs);
+	c->devs = NULL;
+	c->ndevs = 0;
+	return tna_caps_probe_all(&c->devs, &c->ndevs);
+}
+
+static struct tna_dp *load_plan(const struct tna_bridge_plan *p, uint64_t fpms,
+				bool br_nf, const struct tna_dp *share, bool force)
+{
+	struct tna_dp_opts o = {
+		.sz = sizeof(o), .target = p->target, .fpms = fpms,
+		.bridge_ifindex = p->ifindex, .br_netfilter = br_nf,
+		.force = force, .share_maps_with = share,
+	};
+
+	memcpy(o.bridge_mac, p->mac, 6);
+	return tna_dp__load(&o);
+}
+
+/* Load the plan and an all-modules build, keep their xlated counts. */
+static int measure(struct tna_ctl *c, struct tna_bridge_plan *p)
+{
+	struct tna_dp *dp, *all;
+
+	dp = load_plan(p, p->fpms, p->br_netfilter, NULL, false);
+	if (!dp)
+		return -errno;
+	p->xlated_insns = tna_dp__xlated_insns(dp);
+	tna_dp__destroy(dp);
+	all = load_plan(p, TNA_FPM_ALL, false, NULL, false);
+	if (!all)
+		return -errno;
+	p->xlated_insns_all = tna_dp__xlated_insns(all);
+	tna_dp__destroy(all);
+	tna_plan_budget_check(p);
+	return 0;
+}
+
+int tna_ctl_plan(struct tna_ctl *c, bool load)
+{
+	struct collect k = { .c = c };
+	int i, j, ret;
+
+	ret = reprobe(c);
+	if (ret)
+		return ret;
+	tna_model_for_each_link(c->m, collect_bridge, &k);
+	for (i = 0; i < c->o.n_bridges; i++) {
+		const struct tna_link *l = tna_model_link_by_name(c->m, c->o.bridges[i]);
+
+		if (!l || !l->is_bridge) {
+			logf_(c, TNA_CTL_ERROR, "%s: %s", c->o.bridges[i],
+			      l ? "not a bridge" : "no such interface");
+			return -ENODEV;
+		}
+	}
+	for (i = 0; i < c->nbr; i++)
+		c->br[i].present = false;
+	for (j = 0; j < k.n; j++) {
+		struct br_state *b = br_find(c, k.ifx[j]);
+
+		if (!b) {
+			if (c->nbr == TNA_CTL_MAX_BRIDGES)
+				break;
+			b = &c->br[c->nbr++];
+			memset(b, 0, sizeof(*b));
+			b->ifindex = k.ifx[j];
+		}
+		b->present = true;
+		if (b->dp)
+			continue;	/* deployed ones are replanned by redeploy() */
+		tna_plan_bridge_free(&b->plan);
+		ret = plan_one(c, b->ifindex, &b->plan);
+		if (ret)
+			return ret;
+		if (load && b->plan.ok) {
+			ret = measure(c, &b->plan);
+			if (ret) {
+				logf_(c, TNA_CTL_ERROR, "%s: cannot load the pipeline: %s",
+				      b->plan.name, strerror(-ret));
+				return ret;
+			}
+		}
+	}
+	return 0;
+}
+
+int tna_ctl_n_plans(const struct tna_ctl *c)
+{
+	return c->nbr;
+}
+
+const struct tna_bridge_plan *tna_ctl_plan_get(const struct tna_ctl *c, int i)
+{
+	return i >= 0 && i < c->nbr ? &c->br[i].plan : NULL;
+}
+
+/* --- deployment ------------------------------------------------------- */
+
+static void port_cfg(const struct tna_link *l, struct tna_port_cfg *cfg)
+{
+	memset(cfg, 0, sizeof(*cfg));
+	cfg->stp_state = l->port.state;
+	cfg->flags = (l->port.learning ? TNA_PORT_F_LEARNING : 0) |
+		     (l->port.flood ? TNA_PORT_F_FLOOD : 0) |
+		     (l->port.isolated ? TNA_PORT_F_ISOLATED : 0) |
+		     (l->port.locked ? TNA_PORT_F_LOCKED : 0) |
+		     (l->port.hairpin ? TNA_PORT_F_HAIRPIN : 0);
+}
+
+static bool is_attached(const struct br_state *b, int ifx)
+{
+	int i;
+
+	for (i = 0; i < b->n_attached; i++)
+		if (b->attached[i] == ifx)
+			return true;
+	return false;
+}
+
+static bool in_plan(const struct tna_bridge_plan *p, int ifx)
+{
+	int i;
+
+	for (i = 0; i < p->n_ports; i++)
+		if (p->ports[i].ifindex == ifx && p->ports[i].accelerated)
+			return true;
+	return false;
+}
+
+static void detach_port(struct tna_ctl *c, struct br_state *b, int k)
+{
+	int ifx = b->attached[k];
+
+	tna_dp__detach(b->dp, ifx);
+	tna_dp__port_del(b->dp, ifx);
+	b->attached[k] = b->attached[--b->n_attached];
+	logf_(c, TNA_CTL_VERBOSE, "%s: detached ifindex %d", b->plan.name, ifx);
+}
+
+/* Make the attached set and the port table follow plan P. */
+static int sync_ports(struct tna_ctl *c, struct br_state *b,
+		      const struct tna_bridge_plan *p)
+{
+	struct tna_port_cfg cfg;
+	int i, ret, err = 0;
+
+	for (i = b->n_attached - 1; i >= 0; i--)
+		if (!in_plan(p, b->attached[i]))
+			detach_port(c, b, i);
+	for (i = 0; i < p->n_ports; i++) {
+		const struct tna_port_plan *pp = &p->ports[i];
+		const struct tna_link *l = tna_model_link(c->m, pp->ifindex);
+
+		if (!pp->accelerated || !l)
+			continue;
+		port_cfg(l, &cfg);
+		ret = tna_dp__port_set(b->dp, pp->ifindex, &cfg);
+		if (ret) {
+			logf_(c, TNA_CTL_ERROR, "%s: port %s: %s", p->name,
+			      pp->name, strerror(-ret));
+			err = err ? err : ret;
+			continue;
+		}
+		if (is_attached(b, pp->ifindex))
+			continue;
+		ret = tna_dp__attach(b->dp, pp->ifindex);
+		if (ret == -EEXIST) {
+			uint32_t id = 0;
+			char name[16] = "";
+
+			tna_dp__foreign(pp->ifindex, &id, name);
+			logf_(c, TNA_CTL_ERROR,
+			      "%s: port %s has a foreign XDP program (id %u \"%s\"): not replaced without --force",
+			      p->name, pp->name, id, name);
+		} else if (ret) {
+			logf_(c, TNA_CTL_ERROR, "%s: attach to %s: %s", p->name,
+			      pp->name, strerror(-ret));
+		}
+		if (ret) {
+			tna_dp__port_del(b->dp, pp->ifindex);
+			err = err ? err : ret;
+			continue;
+		}
+		if (b->n_attached < MAX_ATTACHED)
+			b->attached[b->n_attached++] = pp->ifindex;
+		logf_(c, TNA_CTL_VERBOSE, "%s: attached %s (%s)", p->name,
+		      pp->name, tna_target_name(p->target));
+	}
+	return err;
+}
+
+static void teardown(struct tna_ctl *c, struct br_state *b)
+{
+	if (!b->dp)
+		return;
+	tna_dp__destroy(b->dp);	/* detaches every port */
+	b->dp = NULL;
+	b->n_attached = 0;
+	logf_(c, TNA_CTL_VERBOSE, "%s: fast path removed", b->plan.name);
+}
+
+static int deploy_fresh(struct tna_ctl *c, struct br_state *b)
+{
+	int ret;
+
+	b->dp = load_plan(&b->plan, b->plan.fpms, b->plan.br_netfilter, NULL,
+			  c->o.force);
+	if (!b->dp) {
+		ret = -errno;
+		logf_(c, TNA_CTL_ERROR, "%s: cannot load the %s pipeline: %s",
+		      b->plan.name, tna_target_name(b->plan.target), strerror(-ret));
+		return ret;
+	}
+	b->plan.xlated_insns = tna_dp__xlated_insns(b->dp);
+	tna_plan_budget_check(&b->plan);
+	tna_fdb_mirror_init(&b->mirror, b->ifindex, b->dp);
+	ret = tna_fdb_mirror_sync(&b->mirror, c->m);
+	if (ret < 0)
+		logf_(c, TNA_CTL_ERROR, "%s: fdb mirror fill: %s", b->plan.name,
+		      strerror(-ret));
+	b->mirror.last_round_ns = now_ns();
+	b->next_ka_ns = b->mirror.last_round_ns + b->plan.keepalive_ms * 1000000ull;
+	ret = sync_ports(c, b, &b->plan);
+	if (!b->n_attached) {
+		teardown(c, b);
+		return ret ? ret : -ENODEV;
+	}
+	return ret;
+}
+
+int tna_ctl_deploy(struct tna_ctl *c)
+{
+	int i, ret, err = 0;
+
+	for (i = 0; i < c->nbr; i++) {
+		struct br_state *b = &c->br[i];
+
+		if (b->plan.refused) {
+			logf_(c, TNA_CTL_ERROR, "%s: %s", b->plan.name, b->plan.reason);
+			err = err ? err : -EINVAL;
+			continue;
+		}
+		if (!b->plan.ok || b->dp)
+			continue;
+		ret = deploy_fresh(c, b);
+		if (ret)
+			err = err ? err : ret;
+	}
+	return err;
+}
+
+/* Replan bridge B after a change and apply the difference. */
+static void redeploy(struct tna_ctl *c, struct br_state *b)
+{
+	struct tna_bridge_plan np;
+	struct tna_dp *ndp;
+	int ret;
+
+	if (plan_one(c, b->ifindex, &np)) {
+		teardown(c, b);
+		tna_plan_bridge_free(&b->plan);
+		b->present = false;
+		return;
+	}
+	if (!b->dp || !np.ok || np.target != b->plan.target) {
+		bool was = b->dp != NULL;
+
+		teardown(c, b);
+		tna_plan_bridge_free(&b->plan);
+		b->plan = np;
+		if (np.ok && !deploy_fresh(c, b)) {
+			c->redeploys++;
+			logf_(c, TNA_CTL_INFO, "%s: deployed %s (%s)", np.name,
+			      tna_target_name(np.target), np.reason);
+		} else if (was) {
+			logf_(c, TNA_CTL_INFO, "%s: back to plain Linux: %s",
+			      np.name, np.reason);
+		}
+		return;
+	}
+	if (np.fpms != b->plan.fpms || np.br_netfilter != b->plan.br_netfilter) {
+		ndp = load_plan(&np, np.fpms, np.br_netfilter, b->dp, c->o.force);
+		if (!ndp) {
+			logf_(c, TNA_CTL_ERROR, "%s: new pipeline failed to load (%s): keeping the old one",
+			      np.name, strerror(errno));
+			tna_plan_bridge_free(&np);
+			return;
+		}
+		ret = tna_dp__replace(b->dp, ndp);
+		if (ret) {
+			logf_(c, TNA_CTL_ERROR, "%s: atomic replace failed (%s): redeploying",
+			      np.name, strerror(-ret));
+			tna_dp__destroy(ndp);
+			teardown(c, b);
+			tna_plan_bridge_free(&b->plan);
+			b->plan = np;
+			deploy_fresh(c, b);
+			return;
+		}
+		tna_dp__destroy(b->dp);
+		b->dp = ndp;
+		b->mirror.sink = ndp;
+		np.xlated_insns = tna_dp__xlated_insns(ndp);
+		c->redeploys++;
+		logf_(c, TNA_CTL_INFO, "%s: pipeline replaced atomically (%s)",
+		      np.name, np.br_netfilter ? "br_netfilter" : "modules changed");
+	} else {
+		np.xlated_insns = b->plan.xlated_insns;
+	}
+	np.xlated_insns_all = b->plan.xlated_insns_all;
+	tna_plan_budget_check(&np);
+	sync_ports(c, b, &np);
+	tna_plan_bridge_free(&b->plan);
+	b->plan = np;
+	if (!b->n_attached) {
+		teardown(c, b);
+		logf_(c, TNA_CTL_INFO, "%s: no port left attached: plain Linux", np.name);
+	}
+}
+
+/* --- status ----------------------------------------------------------- */
+
+struct json_object *tna_ctl_status_json(const struct tna_ctl *c)
+{
+	struct json_object *top = json_object_new_object();
+	struct json_object *arr = json_object_new_array();
+	int i, k;
+
+	json_object_object_add(top, "pid", json_object_new_int(getpid()));
+	json_object_object_add(top, "redeploys", json_object_new_int64(c->redeploys));
+	for (i = 0; i < c->nbr; i++) {
+		const struct br_state *b = &c->br[i];
+		struct json_object *o, *att, *fdb;
+
+		if (!b->present)
+			continue;
+		o = tna_plan_to_json(&b->plan);
+		json_object_object_add(o, "running", json_object_new_boolean(b->dp != NULL));
+		att = json_object_new_array();
+		for (k = 0; k < b->n_attached; k++)
+			json_object_array_add(att, json_object_new_int(b->attached[k]));
+		json_object_object_add(o, "attached_ifindexes", att);
+		fdb = json_object_new_object();
+		json_object_object_add(fdb, "sets", json_object_new_int64(b->mirror.sets));
+		json_object_object_add(fdb, "dels", json_object_new_int64(b->mirror.dels));
+		json_object_object_add(fdb, "errors", json_object_new_int64(b->mirror.errors));
+		json_object_object_add(fdb, "refreshed", json_object_new_int64(b->mirror.refreshed));
+		json_object_object_add(fdb, "refresh_errors",
+				       json_object_new_int64(b->mirror.refresh_errors));
+		json_object_object_add(o, "fdb_mirror", fdb);
+		json_object_array_add(arr, o);
+	}
+	json_object_object_add(top, "bridges", arr);
+	return top;
+}
+
+static void write_state(struct tna_ctl *c)
+{
+	struct json_object *j;
+	char tmp[512];
+	FILE *f;
+
+	if (!c->o.state_path)
+		return;
+	snprintf(tmp, sizeof(tmp), "%s.tmp", c->o.state_path);
+	f = fopen(tmp, "w");
+	if (!f)
+		return;
+	j = tna_ctl_status_json(c);
+	fputs(json_object_to_json_string_ext(j, JSON_C_TO_STRING_PRETTY), f);
+	fputc('\n', f);
+	json_object_put(j);
+	if (fclose(f) == 0)
+		rename(tmp, c->o.state_path);
+}
+
+/* --- event loop ------------------------------------------------------- */
+
+static void replan_all(struct tna_ctl *c)
+{
+	int i;
+
+	c->dirty = false;
+	if (reprobe(c))
+		logf_(c, TNA_CTL_ERROR, "capabilities probe failed: keeping the last one");
+	/* New bridges, vanished ones. */
+	{
+		struct collect k = { .c = c };
+		int j;
+
+		for (i = 0; i < c->nbr; i++)
+			c->br[i].present = false;
+		tna_model_for_each_link(c->m, collect_bridge, &k);
+		for (j = 0; j < k.n; j++) {
+			struct br_state *b = br_find(c, k.ifx[j]);
+
+			if (!b && c->nbr < TNA_CTL_MAX_BRIDGES) {
+				b = &c->br[c->nbr++];
+				memset(b, 0, sizeof(*b));
+				b->ifindex = k.ifx[j];
+			}
+			if (b)
+				b->present = true;
+		}
+	}
+	for (i = 0; i < c->nbr; i++) {
+		struct br_state *b = &c->br[i];
+
+		if (!b->present) {
+			teardown(c, b);
+			continue;
+		}
+		redeploy(c, b);
+		if (c->resync && b->dp)
+			tna_fdb_mirror_sync(&b->mirror, c->m);
+	}
+	c->resync = false;
+	write_state(c);
+}
+
+static int keepalive(struct tna_ctl *c, uint64_t now)
+{
+	int i, n, next_ms = -1;
+
+	for (i = 0; i < c->nbr; i++) {
+		struct br_state *b = &c->br[i];
+		int ms;
+
+		if (!b->dp)
+			continue;
+		if (now >= b->next_ka_ns) {
+			n = tna_fdb_keepalive_round(&b->mirror, b->dp, c->nl, now);
+			if (n < 0)
+				logf_(c, TNA_CTL_ERROR, "%s: keep-alive: %s",
+				      b->plan.name, strerror(-n));
+			else if (n)
+				logf_(c, TNA_CTL_VERBOSE, "%s: keep-alive refreshed %d",
+				      b->plan.name, n);
+			b->next_ka_ns = now + b->plan.keepalive_ms * 1000000ull;
+		}
+		ms = (int)((b->next_ka_ns - now) / 1000000ull) + 1;
+		if (next_ms < 0 || ms < next_ms)
+			next_ms = ms;
+	}
+	return next_ms;
+}
+
+int tna_ctl_run(struct tna_ctl *c, int sigfd)
+{
+	struct pollfd pfd[2];
+	int timeout, ret;
+
+	write_state(c);
+	for (;;) {
+		timeout = keepalive(c, now_ns());
+		pfd[0] = (struct pollfd){ .fd = tna_watch_fd(c->w), .events = POLLIN };
+		pfd[1] = (struct pollfd){ .fd = sigfd, .events = POLLIN };
+		ret = poll(pfd, sigfd >= 0 ? 2 : 1, timeout);
+		if (ret < 0 && errno != EINTR)
+			return -errno;
+		if (sigfd >= 0 && (pfd[1].revents & POLLIN)) {
+			struct signalfd_siginfo si;
+
+			if (read(sigfd, &si, sizeof(si)) == sizeof(si))
+				logf_(c, TNA_CTL_VERBOSE, "signal %u: detaching", si.ssi_signo);
+			return 0;
+		}
+		if (pfd[0].revents & POLLIN) {
+			ret = tna_watch_process(c->w);
+			if (ret < 0 && ret != -EAGAIN)
+				logf_(c, TNA_CTL_ERROR, "netlink events: %s", strerror(-ret));
+		}
+		if (c->dirty || c->resync)
+			replan_all(c);
+	}
+}
+
+void tna_ctl_free(struct tna_ctl *c)
+{
+	int i;
+
+	if (!c)
+		return;
+	for (i = 0; i < c->nbr; i++) {
+		teardown(c, &c->br[i]);
+		tna_plan_bridge_free(&c->br[i].plan);
+	}
+	if (c->o.state_path)
+		unlink(c->o.state_path);
+	tna_watch_close(c->w);
+	tna_model_free(c->m);
+	tna_nl_close(c->nl);
+	free(c->devs);
+	free(c);
+}

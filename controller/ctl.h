@@ -1,0 +1,57 @@
+/* The controller behind tna-deploy: plans every selected bridge of the
+ * current netns, deploys the fast path, keeps it coherent (FDB mirror,
+ * keep-alive) and redeploys when the configuration changes.  Prints
+ * nothing itself: progress and errors go through the log callback. */
+#ifndef TNA_CONTROLLER_CTL_H
+#define TNA_CONTROLLER_CTL_H
+#include <signal.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "assembler/plan.h"
+
+#define TNA_CTL_MAX_BRIDGES 32
+
+enum tna_ctl_log { TNA_CTL_INFO, TNA_CTL_VERBOSE, TNA_CTL_ERROR };
+
+struct tna_ctl_opts {
+	size_t sz;
+	enum tna_target target;		/* TNA_PLAN_AUTO or explicit */
+	bool force;
+	const char *const *bridges;	/* names, NULL/0 = every bridge */
+	int n_bridges;
+	void (*log)(void *ctx, enum tna_ctl_log level, const char *msg);
+	void *log_ctx;
+	const char *state_path;		/* JSON status file, NULL = none */
+};
+
+struct tna_ctl;
+
+/* Dumps the model (subscribing to its events) and probes capabilities.
+ * NULL + errno on failure. */
+struct tna_ctl *tna_ctl_new(const struct tna_ctl_opts *opts);
+
+/* Plan every selected bridge without touching anything.  With LOAD, load
+ * each plan's pipeline and an all-modules build (never attached) to fill
+ * the xlated instruction counts.  -ENODEV: a named bridge does not exist
+ * (message logged).  Plans are valid until the next call. */
+int tna_ctl_plan(struct tna_ctl *c, bool load);
+int tna_ctl_n_plans(const struct tna_ctl *c);
+const struct tna_bridge_plan *tna_ctl_plan_get(const struct tna_ctl *c, int i);
+
+/* Deploy the plans: load, fill ports and FDB, attach.  -EPERM/-EEXIST/...
+ * when a bridge that could be deployed failed (message logged); refused
+ * plans give -EINVAL. */
+int tna_ctl_deploy(struct tna_ctl *c);
+
+/* Event loop until *STOP becomes non-zero or SIGFD (a signalfd, -1 for
+ * none) is readable: model events, FDB mirror, keep-alive, redeploys. */
+int tna_ctl_run(struct tna_ctl *c, int sigfd);
+
+/* Detach everything and free (restores what TNA changed). */
+void tna_ctl_free(struct tna_ctl *c);
+
+/* Status as JSON (json-c object) of what is deployed now. */
+struct json_object *tna_ctl_status_json(const struct tna_ctl *c);
+
+#endif
