@@ -60,6 +60,7 @@ static __always_inline int route_trim(struct tna_pkt *p, struct tna_l3 *r, __u32
 	__u32 have = data_end - data - sizeof(struct ethhdr);
 
 	if (l3len < have) {
+		p->eth = NULL;	/* adjust_tail invalidates packet pointers */
 		if (bpf_xdp_adjust_tail(p->ctx, -(int)(have - l3len)))
 			return TNA_REASON_IP_MALFORMED;
 		data = (void *)(long)p->ctx->data;

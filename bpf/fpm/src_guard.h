@@ -13,22 +13,27 @@
 
 static __always_inline void fpm_src_guard(struct tna_pkt *p, int reason)
 {
+	void *data = (void *)(long)p->ctx->data;
+	void *data_end = (void *)(long)p->ctx->data_end;
 	struct tna_fdb_key k = { .vlan = p->vlan };
+	struct ethhdr *eth = data;
 	struct tna_fdb_val *src;
 	__u32 zero = 0;
 
-	if (!fpm_on(TNA_FPM_FDB_SRC) || !p->eth || !p->in ||
+	/* Any module may have passed the frame, some after resizing it: take
+	 * the header afresh rather than trust p->eth on every path. */
+	if (!fpm_on(TNA_FPM_FDB_SRC) || !p->eth || (void *)(eth + 1) > data_end || !p->in ||
 	    !(p->in->flags & TNA_PORT_F_LEARNING) ||
 	    reason == TNA_REASON_MALFORMED || reason == TNA_REASON_NOT_A_PORT)
 		return;
 	/* Linux learns in the learning and forwarding states only */
 	if (p->in->stp_state != TNA_STP_FORWARDING && p->in->stp_state != TNA_STP_LEARNING)
 		return;
-	src = fdb_lookup(p->eth->h_source, p->vlan);
+	src = fdb_lookup(eth->h_source, p->vlan);
 	if (!src || src->ifindex == p->in_ifindex || (src->flags & TNA_FDB_F_LOCAL) ||
 	    (src->flags & TNA_FDB_F_STATIC))
 		return;
-	__builtin_memcpy(k.mac, p->eth->h_source, 6);
+	__builtin_memcpy(k.mac, eth->h_source, 6);
 	bpf_map_delete_elem(&tna_fdb, &k);
 	if (!p->clk)
 		p->clk = bpf_map_lookup_elem(&tna_clock, &zero);
