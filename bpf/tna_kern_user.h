@@ -21,6 +21,7 @@
 #define TNA_FPM_FLOW_CACHE	(1ULL << 9)	/* per-CPU cache of FDB answers per (src, dst, port) */
 #define TNA_FPM_BRNF_IPV4	(1ULL << 10)	/* br_netfilter calls iptables, no rules: validate + trim IPv4 */
 #define TNA_FPM_BRNF_IPV6	(1ULL << 11)	/* same for ip6tables and IPv6 */
+#define TNA_FPM_BRNF_ARP	(1ULL << 12)	/* same for arptables: ARP shorter than its header */
 #define TNA_FPM_BRIDGE		(TNA_FPM_PARSE_ETH | TNA_FPM_CLASSIFY |	\
 				 TNA_FPM_PORT_STATE | TNA_FPM_FDB_SRC |	\
 				 TNA_FPM_FDB_DST | TNA_FPM_PORT_FLAGS |	\
@@ -30,7 +31,7 @@
 #include "bpf/tna_router_kern_user.h"
 /* <<< router */
 #define TNA_FPM_ALL		(TNA_FPM_BRIDGE | TNA_FPM_VLAN | TNA_FPM_ROUTER | \
-				 TNA_FPM_BRNF_IPV4 | TNA_FPM_BRNF_IPV6)
+				 TNA_FPM_BRNF_IPV4 | TNA_FPM_BRNF_IPV6 | TNA_FPM_BRNF_ARP)
 
 /* Why a frame went to Linux (XDP_PASS).  The one list: the enum below and
  * the name table in targets/reasons.c are generated from it. */

@@ -90,9 +90,15 @@ static __always_inline int fpm_brnf(struct tna_pkt *p)
 {
 	__u16 proto;
 
-	if (!fpm_on(TNA_FPM_BRNF_IPV4 | TNA_FPM_BRNF_IPV6))
+	if (!fpm_on(TNA_FPM_BRNF_IPV4 | TNA_FPM_BRNF_IPV6 | TNA_FPM_BRNF_ARP))
 		return TNA_GO;
 	proto = bpf_ntohs(p->eth->h_proto);
+	/* bridge-nf-call-arptables: br_nf_forward_arp drops an ARP frame
+	 * shorter than struct arphdr (8 bytes); longer ones meet the
+	 * arptables FORWARD hook, which without rules accepts. */
+	if (fpm_on(TNA_FPM_BRNF_ARP) && proto == 0x0806 &&
+	    (void *)(p->eth + 1) + 8 > (void *)(long)p->ctx->data_end)
+		return TNA_REASON_BRNF_INVALID;
 	if (fpm_on(TNA_FPM_BRNF_IPV4) && proto == ETH_P_IP)
 		return brnf_ipv4(p);
 	if (fpm_on(TNA_FPM_BRNF_IPV6) && proto == ETH_P_IPV6)

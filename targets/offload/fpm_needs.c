@@ -40,6 +40,7 @@ static const struct fpm_need needs[] = {
 	  "tna_flows", BPF_MAP_TYPE_PERCPU_ARRAY, 4, sizeof(struct tna_flow), 1 << TNA_FLOW_BITS },
 	{ TNA_FPM_BRNF_IPV4, 40, 0, 1 << XDP_PASS, false, 0, 0, 0, 0, 0 },
 	{ TNA_FPM_BRNF_IPV6, 25, 0, 1 << XDP_PASS, false, 0, 0, 0, 0, 0 },
+	{ TNA_FPM_BRNF_ARP, 8, 0, 1 << XDP_PASS, false, 0, 0, 0, 0, 0 },
 	{ TNA_FPM_STATS, 40, H(BPF_FUNC_map_lookup_elem), 0, true,
 	  "tna_stats", BPF_MAP_TYPE_PERCPU_ARRAY, 4, sizeof(struct tna_stats_val), TNA_MAX_PORTS },
 	/* >>> router (issue 8): parse/classify per family, then the FIB

@@ -195,6 +195,17 @@ static void brnf_tests(void)
 	expect_frame(dp, "IPv6 hop-by-hop", p1, f, 100, PASS, R(BRNF_IP_OPTIONS));
 	fp_frame(f, B, A, 0x0806);
 	expect_frame(dp, "unicast ARP is not IP", p1, f, 64, XDP_REDIRECT, -1);
+	expect_frame(dp, "short ARP without the ARP module", p1, f, 21, XDP_REDIRECT, -1);
+	tna_dp__destroy(dp);
+
+	/* bridge-nf-call-arptables: an ARP frame shorter than its header is
+	 * dropped by br_nf_forward_arp (found by the equivalence harness) */
+	dp = load(TNA_TARGET_GENERIC, TNA_FPM_BRIDGE | TNA_FPM_BRNF_ARP, false);
+	if (!dp)
+		return;
+	fp_frame(f, B, A, 0x0806);
+	expect_frame(dp, "ARP shorter than its header", p1, f, 21, PASS, R(BRNF_INVALID));
+	expect_frame(dp, "ARP with its header", p1, f, 22, XDP_REDIRECT, -1);
 	tna_dp__destroy(dp);
 }
 
