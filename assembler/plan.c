@@ -9,7 +9,9 @@
  *   < 2 ports that can be accelerated    nothing deployed
  *   nf_call_* on AND rules in that       deployed, every frame PASSes with
  *     family (unknown counts as rules),  reason br_netfilter (Linux must run
- *     or nftables bridge-family chains    the rules); nothing bypasses them
+ *     or nftables bridge/netdev chains    the rules); nothing bypasses them
+ *   nf_call_* on, no rules               accelerate + brnf_* modules (the
+ *                                         checks br_netfilter does anyway)
  *   otherwise                            accelerate
  *
  *   port level                           result

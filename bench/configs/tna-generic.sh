@@ -1,10 +1,12 @@
-# TNA on the Linux bridge, generic target: the bridge of linux-bridge-nf0
-# (br_netfilter's IP checks are not in the fast path yet, so with
-# bridge-nf-call-iptables=1 the planner leaves the bridge to Linux), then
-# `tna-deploy --target generic` as the controller.
+# TNA on the Linux bridge, generic target: the bridge of linux-bridge
+# (bridge-nf-call-*=1, the kernel default, no rules: the plan adds the
+# brnf_* modules that do br_netfilter's checks), then
+# `tna-deploy --target generic` as the controller.  BRIDGE_NF=0 gives the
+# bridge of linux-bridge-nf0 instead.
 CONFIG_DESC="TNA bridge fast path, generic XDP (tna-deploy)"
 CONFIG_MODE=l2
 TNA_TARGET=generic
+BRIDGE_NF=${BRIDGE_NF:-1}
 
 config_setup() {
 	local out=/tmp/tna-bench-deploy.$$.log i
@@ -12,8 +14,9 @@ config_setup() {
 	for p in "${IN_PORTS[@]}" "${OUT_PORTS[@]}"; do
 		ip -n "$DUT" link set "$p" master br0 || return
 	done
-	ip netns exec "$DUT" sysctl -qw net.bridge.bridge-nf-call-iptables=0 \
-		net.bridge.bridge-nf-call-ip6tables=0 net.bridge.bridge-nf-call-arptables=0 || return
+	ip netns exec "$DUT" sysctl -qw net.bridge.bridge-nf-call-iptables=$BRIDGE_NF \
+		net.bridge.bridge-nf-call-ip6tables=$BRIDGE_NF \
+		net.bridge.bridge-nf-call-arptables=$BRIDGE_NF || return
 	ip -n "$DUT" link set br0 up || return
 	ip netns exec "$DUT" "$TNA_BIN/tna-deploy" --target "$TNA_TARGET" </dev/null >"$out" 2>&1 &
 	TNA_DEPLOY_PID=$!

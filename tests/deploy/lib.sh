@@ -10,9 +10,9 @@ deploy_topo() {	# [ageing_time in centiseconds]
 	for n in dut h1 h2 h3; do
 		in_ns $n sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1
 	done
-	# br_netfilter validates IP headers even without rules, which the fast
-	# path does not do yet: the planner keeps such bridges with Linux.  The
-	# tests that want acceleration turn it off (NF_CALL=1 keeps it).
+	# br_netfilter off by default here (NF_CALL=1 keeps the kernel default):
+	# its checks in the fast path (brnf_*) are covered by test_deploy_plan
+	# and test_deploy_equiv (corners-brnf).
 	in_ns dut sysctl -qw net.bridge.bridge-nf-call-iptables=${NF_CALL:-0} \
 		net.bridge.bridge-nf-call-ip6tables=${NF_CALL:-0} \
 		net.bridge.bridge-nf-call-arptables=${NF_CALL:-0} 2>/dev/null
