@@ -63,29 +63,15 @@ int tna_dp__foreign(int ifindex, uint32_t *prog_id, char name[16])
 	return 0;
 }
 
-/* Remove whatever XDP program is on IFINDEX: a link (of any process) is
- * detached through its id, a netlink attachment through netlink. */
+/* Remove a foreign program attached through netlink.  One held by a
+ * bpf_link is left alone (-EBUSY): a link's info gives an ifindex but no
+ * network namespace, so searching links by ifindex could detach another
+ * namespace's program; only its owner may remove it. */
 static int remove_foreign(int ifindex, uint32_t mode)
 {
-	struct bpf_link_info info;
-	__u32 id = 0, len;
-	int fd, err;
+	int err = bpf_xdp_detach(ifindex, mode, NULL);
 
-	while (!bpf_link_get_next_id(id, &id)) {
-		fd = bpf_link_get_fd_by_id(id);
-		if (fd < 0)
-			continue;
-		memset(&info, 0, sizeof(info));
-		len = sizeof(info);
-		if (!bpf_obj_get_info_by_fd(fd, &info, &len) &&
-		    info.type == BPF_LINK_TYPE_XDP && (int)info.xdp.ifindex == ifindex) {
-			err = bpf_link_detach(fd) ? -errno : 0;
-			close(fd);
-			return err;
-		}
-		close(fd);
-	}
-	return bpf_xdp_detach(ifindex, mode, NULL);
+	return err ? (errno ? -errno : err) : 0;
 }
 
 int tna_dp__attach(struct tna_dp *dp, int ifindex)

@@ -43,7 +43,9 @@ struct tna_dp *tna_dp__load(const struct tna_dp_opts *opts);
 
 /* Attach to IFINDEX with a bpf_link in the dp's mode.  -EEXIST when a
  * foreign XDP program is there and !force (tna_dp__foreign() says which),
- * -EALREADY when this dp is already attached there. */
+ * -EALREADY when this dp is already attached there.  With force, a foreign
+ * program attached through netlink is detached first; one held by another
+ * process's bpf_link cannot be (-EBUSY). */
 int tna_dp__attach(struct tna_dp *dp, int ifindex);
 int tna_dp__detach(struct tna_dp *dp, int ifindex);
 

@@ -209,6 +209,15 @@ int main(int argc, char **argv)
 			fprintf(stderr, "tna-dp-test: %s: XDP program %u (%s) is already attached; "
 				"--force replaces it\n", if_indextoname(ports[i], ifn), id, name);
 			goto out;
+		} else if (err == -EBUSY) {
+			uint32_t id;
+			char name[16], ifn[IF_NAMESIZE];
+
+			tna_dp__foreign(ports[i], &id, name);
+			fprintf(stderr, "tna-dp-test: %s: XDP program %u (%s) is held by a bpf_link "
+				"of another process; only its owner can remove it\n",
+				if_indextoname(ports[i], ifn), id, name);
+			goto out;
 		} else if (err) {
 			fprintf(stderr, "tna-dp-test: attach: %s\n", strerror(-err));
 			goto out;

@@ -91,9 +91,14 @@ out=$(in_ns h1 "$TNA_BIN/tna-stat" -i eth0 2>&1); rc=$?
 # SIGHUP: tna-dp-test loads a new pipeline sharing the maps and swaps it
 # in with one link update per port; traffic and counters carry on
 old=$(xdp_id v1)
+in_ns h1 ping -c 300 -i 0.005 -W1 -q 10.0.0.2 > "$TMPDIR_DP/ping.out" 2>&1 & ping_pid=$!
+sleep 0.5
 kill -HUP "$DP_PID"
 for _ in $(seq 50); do grep -q "^replaced" "$TMPDIR_DP/dp.out" && break; sleep 0.1; done
 grep "^replaced" "$TMPDIR_DP/dp.out" || fail "no redeploy on SIGHUP"
+wait $ping_pid
+grep -q " 0% packet loss" "$TMPDIR_DP/ping.out" || fail "frames lost across the replace: $(grep loss "$TMPDIR_DP/ping.out")"
+echo "ok: no frame lost while the pipeline was replaced under traffic"
 new=$(xdp_id v1)
 [[ -n $new && $new != "$old" ]] || fail "program on v1 still $old after replace"
 for p in v2 v3; do [[ $(xdp_id $p) == "$new" ]] || fail "$p not on the new program $new"; done
@@ -131,6 +136,16 @@ start_dp "${DP_ARGS[@]}" --force $(fdb_args)
 id=$(xdp_id v2)
 [[ -n $id && $id != "$fid" ]] || fail "--force did not replace the foreign program"
 echo "ok: --force replaced it (now prog $id)"
+
+# another process's bpf_link is never taken away, even with --force
+ip netns exec "$TNA_NS-br" "$TNA_BIN/tna-dp-test" -b br0 "${DP_ARGS[@]}" --force > "$TMPDIR_DP/second.out" 2>&1 & spid=$!
+wait $spid; rc=$?
+cat "$TMPDIR_DP/second.out"
+[[ $rc -ne 0 ]] || fail "a second instance took over with --force"
+grep -q "held by a bpf_link" "$TMPDIR_DP/second.out" || fail "no clear error for a link-held program"
+for p in v1 v2 v3; do [[ $(xdp_id $p) == "$id" ]] || fail "$p lost the first instance's program"; done
+kill -0 "$DP_PID" || fail "the first instance died"
+echo "ok: a program held by another process's bpf_link is left alone"
 
 # kill -9: the kernel drops the links with the process; plain Linux forwards
 kill -9 "$DP_PID"; wait "$DP_PID" 2>/dev/null
