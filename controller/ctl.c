@@ -25,6 +25,7 @@
 #include "assembler/input.h"
 #include "common/nl.h"
 #include "controller/ctl.h"
+#include "controller/debounce.h"
 #include "controller/fdb_mirror.h"
 #include "targets/datapath.h"
 
@@ -51,6 +52,7 @@ struct br_state {
 	int n_attached;
 	uint64_t next_ka_ns;
 	bool present;
+	char error[160];		/* why the fast path could not load */
 };
 
 struct tna_ctl {
@@ -65,6 +67,10 @@ struct tna_ctl {
 	int nbr;
 	bool dirty, resync;
 	unsigned long redeploys;
+	struct tna_debounce db;		/* pending configuration burst */
+	char first_event[64];		/* first event of that burst */
+	unsigned int fdb_batch;		/* FDB events in this read */
+	unsigned long applied;		/* bursts applied */
 };
 
 static uint64_t now_ns(void)
@@ -108,6 +114,31 @@ static const char *fmt_mac(const uint8_t *m, char *buf)
 
 /* --- model events ---------------------------------------------------- */
 
+/* Wall-clock time for log lines that benchmarks match with their own
+ * timestamps (bench/reconfig.sh). */
+static double now_real(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* A configuration event: start or extend the pending burst. */
+static void note_event(struct tna_ctl *c, enum tna_obj obj, enum tna_op op,
+		       const void *item)
+{
+	if (!tna_debounce_pending(&c->db)) {
+		if (obj == TNA_OBJ_LINK && item)
+			snprintf(c->first_event, sizeof(c->first_event), "link %s %s",
+				 ((const struct tna_link *)item)->name, tna_op_name(op));
+		else
+			snprintf(c->first_event, sizeof(c->first_event), "%s %s",
+				 tna_obj_name(obj), tna_op_name(op));
+	}
+	tna_debounce_event(&c->db, now_ns());
+}
+
 static void on_event(void *ctx, enum tna_obj obj, enum tna_op op, const void *item)
 {
 	struct tna_ctl *c = ctx;
@@ -121,6 +152,7 @@ static void on_event(void *ctx, enum tna_obj obj, enum tna_op op, const void *it
 		b = br_find(c, f->master);
 		if (!b || !b->dp)
 			return;
+		c->fdb_batch++;
 		if (tna_fdb_mirror_apply(&b->mirror, op, f))
 			logf_(c, TNA_CTL_ERROR, "%s: fdb mirror %s %s failed",
 			      b->plan.name, tna_op_name(op), fmt_mac(f->mac, mac));
@@ -136,6 +168,7 @@ static void on_event(void *ctx, enum tna_obj obj, enum tna_op op, const void *it
 	case TNA_OBJ_SYSCTL:
 	case TNA_OBJ_NETFILTER:
 		c->dirty = true;
+		note_event(c, obj, op, item);
 		return;
 	default:
 		return;
@@ -161,6 +194,8 @@ struct tna_ctl *tna_ctl_new(const struct tna_ctl_opts *opts)
 	c->nl = tna_nl_open(NETLINK_ROUTE);
 	if (!c->nl)
 		goto err;
+	tna_debounce_init(&c->db, c->o.debounce_quiet_ms ? c->o.debounce_quiet_ms : 5,
+			  c->o.debounce_max_ms ? c->o.debounce_max_ms : 20);
 	e = tna_caps_probe_system(&c->sys);
 	if (e < 0) {
 		errno = -e;
@@ -233,6 +268,12 @@ static struct tna_dp *load_plan(const struct tna_bridge_plan *p, uint64_t fpms,
 	};
 
 	memcpy(o.bridge_mac, p->mac, 6);
+	/* Test switch: make every load fail as a verifier reject would, to
+	 * test that the bridge then stays on plain Linux with the reason. */
+	if (getenv("TNA_FAULT_LOAD")) {
+		errno = EACCES;
+		return NULL;
+	}
 	return tna_dp__load(&o);
 }
 
@@ -427,10 +468,12 @@ static int deploy_fresh(struct tna_ctl *c, struct br_state *b)
 			  c->o.force);
 	if (!b->dp) {
 		ret = -errno;
-		logf_(c, TNA_CTL_ERROR, "%s: cannot load the %s pipeline: %s",
-		      b->plan.name, tna_target_name(b->plan.target), strerror(-ret));
+		snprintf(b->error, sizeof(b->error), "cannot load the %s pipeline: %s",
+			 tna_target_name(b->plan.target), strerror(-ret));
+		logf_(c, TNA_CTL_ERROR, "%s: %s: plain Linux", b->plan.name, b->error);
 		return ret;
 	}
+	b->error[0] = 0;
 	b->plan.xlated_insns = tna_dp__xlated_insns(b->dp);
 	tna_plan_budget_check(&b->plan);
 	tna_fdb_mirror_init(&b->mirror, b->ifindex, b->dp);
@@ -467,6 +510,15 @@ int tna_ctl_deploy(struct tna_ctl *c)
 			err = err ? err : ret;
 	}
 	return err;
+}
+
+int tna_ctl_n_running(const struct tna_ctl *c)
+{
+	int i, n = 0;
+
+	for (i = 0; i < c->nbr; i++)
+		n += c->br[i].dp != NULL;
+	return n;
 }
 
 /* Replan bridge B after a change and apply the difference. */
@@ -548,6 +600,8 @@ struct json_object *tna_ctl_status_json(const struct tna_ctl *c)
 
 	json_object_object_add(top, "pid", json_object_new_int(getpid()));
 	json_object_object_add(top, "redeploys", json_object_new_int64(c->redeploys));
+	json_object_object_add(top, "bursts_applied", json_object_new_int64(c->applied));
+	json_object_object_add(top, "resyncs", json_object_new_int64(tna_watch_resyncs(c->w)));
 	for (i = 0; i < c->nbr; i++) {
 		const struct br_state *b = &c->br[i];
 		struct json_object *o, *att, *fdb;
@@ -556,6 +610,8 @@ struct json_object *tna_ctl_status_json(const struct tna_ctl *c)
 			continue;
 		o = tna_plan_to_json(&b->plan);
 		json_object_object_add(o, "running", json_object_new_boolean(b->dp != NULL));
+		if (b->error[0])
+			json_object_object_add(o, "error", json_object_new_string(b->error));
 		att = json_object_new_array();
 		for (k = 0; k < b->n_attached; k++)
 			json_object_array_add(att, json_object_new_int(b->attached[k]));
@@ -638,6 +694,25 @@ static void replan_all(struct tna_ctl *c)
 	write_state(c);
 }
 
+/* Replan and redeploy once for the whole burst; the log line says which
+ * event started it and when the new datapath was in place. */
+static void apply_burst(struct tna_ctl *c)
+{
+	unsigned int n = c->db.events;
+	uint64_t first = c->db.first_ns;
+	unsigned long before = c->redeploys;
+	bool resync = c->resync;
+
+	replan_all(c);
+	c->applied++;
+	logf_(c, TNA_CTL_INFO,
+	      "applied %u event(s) (first: %s%s) at %.6f, %.1f ms after the first: %s",
+	      n, n ? c->first_event : "none", resync ? ", full resync" : "",
+	      now_real(), first ? (now_ns() - first) / 1e6 : 0.0,
+	      c->redeploys != before ? "datapath redeployed" : "port table updated");
+	tna_debounce_reset(&c->db);
+}
+
 static int keepalive(struct tna_ctl *c, uint64_t now)
 {
 	int i, n, next_ms = -1;
@@ -672,7 +747,12 @@ int tna_ctl_run(struct tna_ctl *c, int sigfd)
 
 	write_state(c);
 	for (;;) {
+		int dt;
+
 		timeout = keepalive(c, now_ns());
+		dt = tna_debounce_timeout_ms(&c->db, now_ns());
+		if (dt >= 0 && (timeout < 0 || dt < timeout))
+			timeout = dt;
 		pfd[0] = (struct pollfd){ .fd = tna_watch_fd(c->w), .events = POLLIN };
 		pfd[1] = (struct pollfd){ .fd = sigfd, .events = POLLIN };
 		ret = poll(pfd, sigfd >= 0 ? 2 : 1, timeout);
@@ -686,12 +766,17 @@ int tna_ctl_run(struct tna_ctl *c, int sigfd)
 			return 0;
 		}
 		if (pfd[0].revents & POLLIN) {
+			c->fdb_batch = 0;
 			ret = tna_watch_process(c->w);
 			if (ret < 0 && ret != -EAGAIN)
 				logf_(c, TNA_CTL_ERROR, "netlink events: %s", strerror(-ret));
+			if (c->fdb_batch)
+				logf_(c, TNA_CTL_VERBOSE, "fdb: applied %u change(s) at %.6f",
+				      c->fdb_batch, now_real());
 		}
-		if (c->dirty || c->resync)
-			replan_all(c);
+		if ((c->dirty || c->resync) &&
+		    (!tna_debounce_pending(&c->db) || tna_debounce_due(&c->db, now_ns())))
+			apply_burst(c);
 	}
 }
 
