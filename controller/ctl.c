@@ -191,6 +191,9 @@ struct tna_ctl *tna_ctl_new(const struct tna_ctl_opts *opts)
 	c->w = tna_watch_open(c->m, on_event, c);
 	if (!c->w)
 		goto err;
+	/* Test switch: a tiny event buffer forces ENOBUFS (full resync). */
+	if (getenv("TNA_WATCH_RCVBUF"))
+		tna_watch_set_rcvbuf(c->w, atoi(getenv("TNA_WATCH_RCVBUF")));
 	c->nl = tna_nl_open(NETLINK_ROUTE);
 	if (!c->nl)
 		goto err;
@@ -405,6 +408,7 @@ static int sync_ports(struct tna_ctl *c, struct br_state *b,
 	struct tna_port_cfg cfg;
 	int i, ret, err = 0;
 
+	b->error[0] = 0;	/* a foreign program is reported while it stays */
 	for (i = b->n_attached - 1; i >= 0; i--)
 		if (!in_plan(p, b->attached[i]))
 			detach_port(c, b, i);
@@ -430,6 +434,10 @@ static int sync_ports(struct tna_ctl *c, struct br_state *b,
 			char name[16] = "";
 
 			tna_dp__foreign(pp->ifindex, &id, name);
+			/* Not fought: reported in --status until it goes. */
+			snprintf(b->error, sizeof(b->error),
+				 "port %s has a foreign XDP program (id %u \"%s\"): left alone",
+				 pp->name, id, name);
 			logf_(c, TNA_CTL_ERROR,
 			      "%s: port %s has a foreign XDP program (id %u \"%s\"): not replaced without --force",
 			      p->name, pp->name, id, name);
