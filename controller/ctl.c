@@ -664,9 +664,12 @@ static void replan_all(struct tna_ctl *c)
 {
 	int i;
 
+	uint64_t t0 = now_ns();
+
 	c->dirty = false;
 	if (reprobe(c))
 		logf_(c, TNA_CTL_ERROR, "capabilities probe failed: keeping the last one");
+	logf_(c, TNA_CTL_VERBOSE, "capabilities probe: %.1f ms", (now_ns() - t0) / 1e6);
 	/* New bridges, vanished ones. */
 	{
 		struct collect k = { .c = c };
