@@ -529,6 +529,26 @@ int tna_ctl_n_running(const struct tna_ctl *c)
 	return n;
 }
 
+/* Every attached port of B to the slow path (its state seen as not
+ * forwarding: the fast path passes each frame to Linux), at once. */
+static void hold_ports(struct tna_ctl *c, struct br_state *b)
+{
+	struct tna_port_cfg cfg;
+	int i;
+
+	if (!(b->plan.fpms & TNA_FPM_PORT_STATE))
+		return;
+	for (i = 0; i < b->n_attached; i++) {
+		if (tna_dp__port_get(b->dp, b->attached[i], &cfg))
+			continue;
+		cfg.stp_state = 4;	/* BR_STATE_BLOCKING */
+		cfg.flags &= ~TNA_PORT_F_NO_XMIT;	/* port_set derives it */
+		tna_dp__port_set(b->dp, b->attached[i], &cfg);
+	}
+	logf_(c, TNA_CTL_INFO, "%s: ports held on Linux at %.6f while the new pipeline loads",
+	      b->plan.name, now_real());
+}
+
 /* Replan bridge B after a change and apply the difference. */
 static void redeploy(struct tna_ctl *c, struct br_state *b)
 {
@@ -559,11 +579,21 @@ static void redeploy(struct tna_ctl *c, struct br_state *b)
 		return;
 	}
 	if (np.fpms != b->plan.fpms || np.br_netfilter != b->plan.br_netfilter) {
+		/* The old pipeline may not implement the new configuration
+		 * (e.g. it was built without the port-flags module): Linux
+		 * takes every frame until the new one is loaded and swapped. */
+		uint64_t t_load = now_ns();
+
+		hold_ports(c, b);
 		ndp = load_plan(&np, np.fpms, np.br_netfilter, b->dp, c->o.force);
+		t_load = now_ns() - t_load;
 		if (!ndp) {
-			logf_(c, TNA_CTL_ERROR, "%s: new pipeline failed to load (%s): keeping the old one",
-			      np.name, strerror(errno));
-			tna_plan_bridge_free(&np);
+			snprintf(b->error, sizeof(b->error), "new pipeline failed to load: %s",
+				 strerror(errno));
+			logf_(c, TNA_CTL_ERROR, "%s: %s: plain Linux", np.name, b->error);
+			teardown(c, b);
+			tna_plan_bridge_free(&b->plan);
+			b->plan = np;
 			return;
 		}
 		ret = tna_dp__replace(b->dp, ndp);
@@ -582,8 +612,8 @@ static void redeploy(struct tna_ctl *c, struct br_state *b)
 		b->mirror.sink = ndp;
 		np.xlated_insns = tna_dp__xlated_insns(ndp);
 		c->redeploys++;
-		logf_(c, TNA_CTL_INFO, "%s: pipeline replaced atomically (%s)",
-		      np.name, np.br_netfilter ? "br_netfilter" : "modules changed");
+		logf_(c, TNA_CTL_INFO, "%s: pipeline replaced atomically (%s; loaded and verified in %.1f ms)",
+		      np.name, np.br_netfilter ? "br_netfilter" : "modules changed", t_load / 1e6);
 	} else {
 		np.xlated_insns = b->plan.xlated_insns;
 	}

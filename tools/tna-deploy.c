@@ -47,6 +47,8 @@ static const char usage[] =
 "                     (= --log-level verbose)\n"
 "  -q, --quiet        log errors only (= --log-level error)\n"
 "      --log-level L  error, info (default) or verbose\n"
+"      --debounce Q[,M]  apply a burst of configuration events once none\n"
+"                     came for Q ms, at most M ms after its first (5,20)\n"
 "  -h, --help         this text\n"
 "\n"
 "Exit: 0 ok, 1 error (one line on stderr), 2 bad usage.\n";
@@ -228,6 +230,7 @@ int main(int argc, char **argv)
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "log-level", required_argument, NULL, 'L' },
+		{ "debounce", required_argument, NULL, 'D' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
 	};
@@ -265,6 +268,19 @@ int main(int argc, char **argv)
 		case 'd': detach = true; break;
 		case 'v': log_level = TNA_CTL_VERBOSE; break;
 		case 'q': log_level = TNA_CTL_ERROR; break;
+		case 'D': {
+			unsigned int q, m = 0;
+			int k = 0;
+
+			if ((sscanf(optarg, "%u%n,%u%n", &q, &k, &m, &k) < 1) || optarg[k] ||
+			    q < 1 || q > 10000 || m > 10000 || (m && m < q)) {
+				fprintf(stderr, "tna-deploy: --debounce %s: expected QUIET[,MAX] in ms (1..10000, MAX >= QUIET)\n", optarg);
+				return 2;
+			}
+			o.debounce_quiet_ms = q;
+			o.debounce_max_ms = m ? m : (q > 20 ? q : 20);
+			break;
+		}
 		case 'L':
 			if (!strcmp(optarg, "error"))
 				log_level = TNA_CTL_ERROR;
