@@ -765,13 +765,15 @@ static int keepalive(struct tna_ctl *c, uint64_t now)
 		if (!b->dp)
 			continue;
 		if (now >= b->next_ka_ns) {
+			uint64_t t0 = now_ns();
+
 			n = tna_fdb_keepalive_round(&b->mirror, b->dp, c->nl, now);
 			if (n < 0)
 				logf_(c, TNA_CTL_ERROR, "%s: keep-alive: %s",
 				      b->plan.name, strerror(-n));
 			else if (n)
-				logf_(c, TNA_CTL_VERBOSE, "%s: keep-alive refreshed %d",
-				      b->plan.name, n);
+				logf_(c, TNA_CTL_VERBOSE, "%s: keep-alive refreshed %d in %.1f ms",
+				      b->plan.name, n, (now_ns() - t0) / 1e6);
 			b->next_ka_ns = now + b->plan.keepalive_ms * 1000000ull;
 		}
 		ms = (int)((b->next_ka_ns - now) / 1000000ull) + 1;

@@ -10,7 +10,7 @@
 
 #include "assembler/plan.h"
 
-#define TNA_CTL_MAX_BRIDGES 32
+#define TNA_CTL_MAX_BRIDGES 64
 
 enum tna_ctl_log { TNA_CTL_INFO, TNA_CTL_VERBOSE, TNA_CTL_ERROR };
 
