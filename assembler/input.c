@@ -121,6 +121,7 @@ static int add_port(const struct tna_link *l, void *ctx)
 	p->isolated = l->port.isolated;
 	p->locked = l->port.locked;
 	p->hairpin = l->port.hairpin;
+	p->slowpath = l->port.proxy_arp || l->port.neigh_suppress;
 	p->tc_filters = l->tc_filters;
 	p->caps = find_dev(b, l->ifindex);
 	p->foreign_prog_id = foreign_prog(l, p->caps);

@@ -98,11 +98,13 @@ static uint32_t est_insns(uint64_t fpms)
  * target of its main pipeline and whether an offload pre-stage fits. */
 static enum tna_target port_capability(const struct tna_plan_port_in *p,
 				       const struct tna_plan_opts *o,
-				       struct tna_port_plan *pp, bool *offload)
+				       struct tna_port_plan *pp, bool *offload,
+				       bool *native_rx)
 {
 	const struct tna_caps_dev *c = p->caps;
 
 	*offload = false;
+	*native_rx = false;
 	if (p->tc_filters) {
 		snprintf(pp->reason, sizeof(pp->reason),
 			 "tc filters on %s would be bypassed: its frames go to Linux",
@@ -129,6 +131,7 @@ static enum tna_target port_capability(const struct tna_plan_port_in *p,
 			 c->reason[0] ? c->reason : "HW offload");
 		return TNA_TARGET_NATIVE;
 	case TNA_TARGET_NATIVE:
+		*native_rx = true;
 		if (c->can_redirect_to) {
 			snprintf(pp->reason, sizeof(pp->reason), "%s",
 				 c->reason[0] ? c->reason : "native XDP");
@@ -160,9 +163,13 @@ static enum tna_target port_capability(const struct tna_plan_port_in *p,
 static const char *const nf_tool[TNA_NF__MAX] = { "iptables", "ip6tables",
 						  "arptables" };
 
-/* br_netfilter: does some rule see this bridge's frames?  Fills why. */
-static bool sees_netfilter(const struct tna_plan_bridge_in *in, char *why,
-			   size_t len)
+/* br_netfilter: does some rule see this bridge's frames?  Fills why.
+ * Even without rules, br_netfilter (call-ip(6)tables on) drops IPv4/IPv6
+ * frames with bad headers or checksums and trims frames longer than the
+ * IP length (br_validate_ipv4/6): unless the fast path does the same
+ * checks, such a bridge stays with Linux. */
+static bool sees_netfilter(const struct tna_plan_bridge_in *in,
+			   const struct tna_plan_opts *o, char *why, size_t len)
 {
 	int f;
 
@@ -185,6 +192,15 @@ static bool sees_netfilter(const struct tna_plan_bridge_in *in, char *why,
 				 nf_tool[f], in->nf_rules[f]);
 		return true;
 	}
+	for (f = TNA_NF_IPV4; f <= TNA_NF_IPV6; f++) {
+		if (in->nf_call[f] <= 0 || o->dp_validates_ip)
+			continue;
+		snprintf(why, len,
+			 "br_netfilter: bridge calls %s, which validates and trims IP headers even without rules; "
+			 "the fast path does not (set net.bridge.bridge-nf-call-%s=0 to accelerate)",
+			 nf_tool[f], nf_tool[f]);
+		return true;
+	}
 	return false;
 }
 
@@ -194,7 +210,8 @@ int tna_plan_bridge(const struct tna_plan_bridge_in *in,
 	enum tna_target want = o ? o->target : TNA_PLAN_AUTO;
 	enum tna_target common = TNA_TARGET_NATIVE;
 	const char *weak = NULL, *weak_reason = NULL;
-	bool any_offload = false, flags = false;
+	bool any_offload = false, flags = false, all_native_rx = true;
+	const char *no_xmit = NULL;
 	int i, n_acc = 0;
 
 	if (!in || !o || !plan || in->n_ports < 0)
@@ -214,16 +231,19 @@ int tna_plan_bridge(const struct tna_plan_bridge_in *in,
 	for (i = 0; i < in->n_ports; i++) {
 		const struct tna_plan_port_in *p = &in->ports[i];
 		struct tna_port_plan *pp = &plan->ports[i];
-		bool off;
+		bool off, nrx;
 		enum tna_target t;
 
 		pp->ifindex = p->ifindex;
 		snprintf(pp->name, sizeof(pp->name), "%s", p->name);
-		t = port_capability(p, o, pp, &off);
+		t = port_capability(p, o, pp, &off, &nrx);
 		pp->target = t;
 		if (!pp->accelerated)
 			continue;
 		n_acc++;
+		if (nrx && t == TNA_TARGET_GENERIC && !no_xmit)
+			no_xmit = p->name;
+		all_native_rx &= nrx || t >= TNA_TARGET_NATIVE;
 		if (off)
 			pp->prestage = TNA_TARGET_OFFLOAD;
 		any_offload |= off;
@@ -238,7 +258,7 @@ int tna_plan_bridge(const struct tna_plan_bridge_in *in,
 				 "--target offload refused: port %s has no HW offload (%.150s)",
 				 p->name, pp->reason);
 		}
-		flags |= p->isolated || p->locked;
+		flags |= p->isolated || p->locked || p->slowpath;
 	}
 
 	/* Bridge level, first match decides. */
@@ -258,7 +278,17 @@ int tna_plan_bridge(const struct tna_plan_bridge_in *in,
 	}
 	if (plan->refused)
 		goto nothing;
-	if (want == TNA_TARGET_NATIVE && common < TNA_TARGET_NATIVE) {
+	/* Native asked and every port runs native XDP, some just cannot be
+	 * a redirect egress yet (a veth whose peer has neither XDP nor GRO):
+	 * honoured; frames to those ports go to Linux (egress_no_xmit) until
+	 * the controller sees them able to transmit. */
+	if (want == TNA_TARGET_NATIVE && common < TNA_TARGET_NATIVE &&
+	    all_native_rx && no_xmit) {
+		common = TNA_TARGET_NATIVE;
+		snprintf(plan->reason, sizeof(plan->reason),
+			 "--target native (port %s not a redirect egress yet: frames to it go to Linux until it is)",
+			 no_xmit);
+	} else if (want == TNA_TARGET_NATIVE && common < TNA_TARGET_NATIVE) {
 		plan->refused = true;
 		snprintf(plan->reason, sizeof(plan->reason),
 			 "--target native refused: port %s: %.180s", weak, weak_reason);
@@ -273,8 +303,10 @@ int tna_plan_bridge(const struct tna_plan_bridge_in *in,
 		if (want == TNA_TARGET_OFFLOAD)
 			snprintf(plan->reason, sizeof(plan->reason),
 				 "--target offload: pre-stage on the NIC, pipeline native");
-		else if (want == TNA_TARGET_NATIVE)
-			snprintf(plan->reason, sizeof(plan->reason), "--target native");
+		else if (want == TNA_TARGET_NATIVE) {
+			if (!no_xmit)	/* else the reason above stays */
+				snprintf(plan->reason, sizeof(plan->reason), "--target native");
+		}
 		else
 			snprintf(plan->reason, sizeof(plan->reason),
 				 "auto: every port is native capable%s",
@@ -295,7 +327,7 @@ int tna_plan_bridge(const struct tna_plan_bridge_in *in,
 	}
 
 	plan->fpms = 1ull << TNA_PFPM_PARSE_ETH | 1ull << TNA_PFPM_STATS;
-	if (sees_netfilter(in, plan->reason, sizeof(plan->reason))) {
+	if (sees_netfilter(in, o, plan->reason, sizeof(plan->reason))) {
 		/* Deployed so tna-stat shows why, but nothing is bypassed. */
 		plan->br_netfilter = true;
 		any_offload = false;

@@ -41,6 +41,7 @@ struct tna_plan_port_in {
 	char kind[16];
 	uint8_t stp_state;	/* BR_STATE_* */
 	bool learning, flood, isolated, locked, hairpin;
+	bool slowpath;		/* proxy_arp / neigh_suppress: all its frames to Linux */
 	bool tc_filters;	/* tc filters on the port would be bypassed */
 	uint32_t foreign_prog_id;	/* a non-TNA XDP program is attached */
 	const struct tna_caps_dev *caps;	/* may be NULL: unknown */
@@ -79,6 +80,11 @@ struct tna_plan_opts {
 	enum tna_target target;	/* TNA_PLAN_AUTO or an explicit target */
 	bool force;		/* replace foreign XDP programs */
 	const struct tna_caps_sys *sys;	/* may be NULL */
+	/* The fast path checks IPv4/IPv6 headers as br_netfilter does
+	 * (br_validate_ipv4/6: drop bad headers, trim to the IP length) and
+	 * passes what fails.  Without it, a bridge with call-ip(6)tables on
+	 * must stay with Linux even when no rule exists. */
+	bool dp_validates_ip;
 	/* offload limits from the probe (NULL: the defaults) */
 	const struct tna_target_limits *offload_limits;
 };

@@ -46,6 +46,7 @@ int tna_bridge(struct xdp_md *ctx)
 	stats_forwarded(&p);
 	return XDP_REDIRECT;
 pass:
+	fpm_fdb_src_on_pass(&p, reason);
 	stats_passed(&p, reason);
 	return XDP_PASS;
 }

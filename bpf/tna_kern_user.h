@@ -63,7 +63,7 @@ enum tna_reason {
  * ifindexes at or above TNA_MAX_IFINDEX cannot be accelerated. */
 #define TNA_MAX_IFINDEX		65536
 #define TNA_MAX_PORTS		256	/* stats/devmap slots; slot 0 = not a port */
-#define TNA_FDB_MAX		131072	/* FDB mirror entries (100k+ MACs) */
+#define TNA_FDB_MAX		262144	/* FDB mirror entries: 100k sources + 100k destinations */
 /* A last_used stamp is the user-space tick (tna_dp__tick) before the use.
  * Consumers subtracting TNA_STAMP_NS from their last round keep working. */
 #define TNA_STAMP_NS		1000000000ULL
@@ -74,7 +74,12 @@ enum tna_reason {
 #define TNA_PORT_F_ISOLATED	0x04	/* isolated ports do not talk to each other */
 #define TNA_PORT_F_LOCKED	0x08	/* 802.1X locked port: all to Linux */
 #define TNA_PORT_F_HAIRPIN	0x10	/* informative: same-port dst goes to Linux */
-#define TNA_PORT_F_SLOWPATH	0x20	/* a feature TNA cannot reproduce: all to Linux */
+/* A port option the fast path does not reproduce: all its traffic, in and
+ * out, goes to Linux.  For the controller to set on: neigh_suppress and
+ * proxy_arp (Linux answers even unicast ARP/ND requests), a backup_port
+ * (Linux fails over when the carrier drops), mab, and any tc/qdisc or
+ * bridge-family netfilter rule that must see the port's frames. */
+#define TNA_PORT_F_SLOWPATH	0x20
 #define TNA_PORT_F_NO_XMIT	0x40	/* cannot be a redirect egress (set by targets/) */
 #define TNA_PORT_F_UNTAGGED	0x80	/* VLAN: pvid leaves this port untagged */
 

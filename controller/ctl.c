@@ -53,6 +53,7 @@ struct br_state {
 	uint64_t next_ka_ns;
 	bool present;
 	char error[160];		/* why the fast path could not load */
+	bool no_xmit;		/* some port cannot be a native redirect egress yet */
 };
 
 struct tna_ctl {
@@ -87,7 +88,7 @@ static void logf_(struct tna_ctl *c, enum tna_ctl_log lvl, const char *fmt, ...)
 	char buf[512];
 	va_list ap;
 
-	if (!c->o.log)
+	if (!c->o.log || (lvl == TNA_CTL_VERBOSE && !c->o.verbose))
 		return;
 	va_start(ap, fmt);
 	vsnprintf(buf, sizeof(buf), fmt, ap);
@@ -139,6 +140,33 @@ static void note_event(struct tna_ctl *c, enum tna_obj obj, enum tna_op op,
 	tna_debounce_event(&c->db, now_ns());
 }
 
+static void port_cfg(const struct tna_link *l, struct tna_port_cfg *cfg);
+static bool is_attached(const struct br_state *b, int ifx);
+
+/* A port's STP state, flags or membership changed: the fast path follows
+ * at once, before the (slower) replan of the whole bridge, so frames do
+ * not keep taking the fast path through a port that just left, blocks or
+ * went down.  A port that left stays attached until the replan detaches
+ * it, but without a port entry all its frames go to Linux (not_a_port). */
+static void port_now(struct tna_ctl *c, enum tna_op op, const struct tna_link *l)
+{
+	struct tna_port_cfg cfg;
+	int i;
+
+	for (i = 0; i < c->nbr; i++) {
+		struct br_state *b = &c->br[i];
+
+		if (!b->dp || !is_attached(b, l->ifindex))
+			continue;
+		if (op == TNA_OP_DEL || !l->is_port || l->master != b->ifindex) {
+			tna_dp__port_del(b->dp, l->ifindex);
+		} else {
+			port_cfg(l, &cfg);
+			tna_dp__port_set(b->dp, l->ifindex, &cfg);
+		}
+	}
+}
+
 static void on_event(void *ctx, enum tna_obj obj, enum tna_op op, const void *item)
 {
 	struct tna_ctl *c = ctx;
@@ -161,10 +189,13 @@ static void on_event(void *ctx, enum tna_obj obj, enum tna_op op, const void *it
 			      b->plan.name, tna_op_name(op), fmt_mac(f->mac, mac),
 			      f->port, f->vlan);
 		return;
+	case TNA_OBJ_LINK:
+		port_now(c, op, item);
+		c->dirty = true;
+		return;
 	case TNA_OBJ_RESYNC:
 		c->resync = true;
 		/* fall through */
-	case TNA_OBJ_LINK:
 	case TNA_OBJ_SYSCTL:
 	case TNA_OBJ_NETFILTER:
 		c->dirty = true;
@@ -191,6 +222,8 @@ struct tna_ctl *tna_ctl_new(const struct tna_ctl_opts *opts)
 	c->w = tna_watch_open(c->m, on_event, c);
 	if (!c->w)
 		goto err;
+	/* Learning bursts (100k MACs) must not overflow into resyncs. */
+	tna_watch_set_rcvbuf(c->w, 32 << 20);
 	/* Test switch: a tiny event buffer forces ENOBUFS (full resync). */
 	if (getenv("TNA_WATCH_RCVBUF"))
 		tna_watch_set_rcvbuf(c->w, atoi(getenv("TNA_WATCH_RCVBUF")));
@@ -368,7 +401,10 @@ static void port_cfg(const struct tna_link *l, struct tna_port_cfg *cfg)
 		     (l->port.flood ? TNA_PORT_F_FLOOD : 0) |
 		     (l->port.isolated ? TNA_PORT_F_ISOLATED : 0) |
 		     (l->port.locked ? TNA_PORT_F_LOCKED : 0) |
-		     (l->port.hairpin ? TNA_PORT_F_HAIRPIN : 0);
+		     (l->port.hairpin ? TNA_PORT_F_HAIRPIN : 0) |
+		     /* Linux answers ARP/ND itself on these ports */
+		     (l->port.proxy_arp || l->port.neigh_suppress ?
+		      TNA_PORT_F_SLOWPATH : 0);
 }
 
 static bool is_attached(const struct br_state *b, int ifx)
@@ -484,6 +520,10 @@ static int deploy_fresh(struct tna_ctl *c, struct br_state *b)
 	b->error[0] = 0;
 	b->plan.xlated_insns = tna_dp__xlated_insns(b->dp);
 	tna_plan_budget_check(&b->plan);
+	if (b->plan.prestage_fpms)	/* say so rather than pretend */
+		logf_(c, TNA_CTL_INFO,
+		      "%s: the offload pre-stage is planned but not loaded onto the NIC (not implemented yet): native pipeline only",
+		      b->plan.name);
 	tna_fdb_mirror_init(&b->mirror, b->ifindex, b->dp);
 	ret = tna_fdb_mirror_sync(&b->mirror, c->m);
 	if (ret < 0)
@@ -619,6 +659,12 @@ static void redeploy(struct tna_ctl *c, struct br_state *b)
 	}
 	np.xlated_insns_all = b->plan.xlated_insns_all;
 	tna_plan_budget_check(&np);
+	if (np.keepalive_ms != b->plan.keepalive_ms) {	/* ageing_time changed */
+		uint64_t next = now_ns() + np.keepalive_ms * 1000000ull;
+
+		if (next < b->next_ka_ns)
+			b->next_ka_ns = next;
+	}
 	sync_ports(c, b, &np);
 	tna_plan_bridge_free(&b->plan);
 	b->plan = np;
@@ -727,9 +773,11 @@ static void replan_all(struct tna_ctl *c)
 			teardown(c, b);
 			continue;
 		}
+		/* After an overflow the model merges a fresh dump and emits the
+		 * differences (FDB adds/dels reach the mirror through on_event):
+		 * no clear-and-refill, which would send everything to Linux for
+		 * a moment. */
 		redeploy(c, b);
-		if (c->resync && b->dp)
-			tna_fdb_mirror_sync(&b->mirror, c->m);
 	}
 	c->resync = false;
 	write_state(c);
@@ -754,6 +802,33 @@ static void apply_burst(struct tna_ctl *c)
 	tna_debounce_reset(&c->db);
 }
 
+/* Native: a port that could not transmit redirected frames (its veth
+ * peer had neither XDP nor GRO) is checked again every second: port_set
+ * re-reads its XDP features.  No netlink event tells us in this netns. */
+static bool recheck_xmit(struct tna_ctl *c, struct br_state *b)
+{
+	struct tna_port_cfg cfg;
+	bool left = false;
+	int i;
+
+	for (i = 0; i < b->n_attached; i++) {
+		const struct tna_link *l = tna_model_link(c->m, b->attached[i]);
+
+		if (!l || tna_dp__port_get(b->dp, b->attached[i], &cfg) ||
+		    !(cfg.flags & TNA_PORT_F_NO_XMIT))
+			continue;
+		port_cfg(l, &cfg);
+		if (tna_dp__port_set(b->dp, b->attached[i], &cfg) == 0 &&
+		    tna_dp__port_get(b->dp, b->attached[i], &cfg) == 0 &&
+		    !(cfg.flags & TNA_PORT_F_NO_XMIT))
+			logf_(c, TNA_CTL_VERBOSE, "%s: %s can now take redirected frames",
+			      b->plan.name, l->name);
+		else
+			left = true;
+	}
+	return left;
+}
+
 static int keepalive(struct tna_ctl *c, uint64_t now)
 {
 	int i, n, next_ms = -1;
@@ -764,10 +839,16 @@ static int keepalive(struct tna_ctl *c, uint64_t now)
 
 		if (!b->dp)
 			continue;
+		if (b->plan.target == TNA_TARGET_NATIVE) {
+			b->no_xmit = recheck_xmit(c, b);
+			if (b->no_xmit && (next_ms < 0 || next_ms > 1000))
+				next_ms = 1000;
+		}
 		if (now >= b->next_ka_ns) {
 			uint64_t t0 = now_ns();
 
-			n = tna_fdb_keepalive_round(&b->mirror, b->dp, c->nl, now);
+			n = tna_fdb_keepalive_round(&b->mirror, b->dp, c->nl, now,
+						    b->plan.ageing_time_cs * 10000000ull);
 			if (n < 0)
 				logf_(c, TNA_CTL_ERROR, "%s: keep-alive: %s",
 				      b->plan.name, strerror(-n));

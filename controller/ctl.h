@@ -22,6 +22,7 @@ struct tna_ctl_opts {
 	int n_bridges;
 	void (*log)(void *ctx, enum tna_ctl_log level, const char *msg);
 	void *log_ctx;
+	bool verbose;			/* TNA_CTL_VERBOSE messages wanted */
 	const char *state_path;		/* JSON status file, NULL = none */
 	/* Debouncing of configuration events (controller/debounce.h): apply
 	 * a burst once no event came for quiet_ms, at most max_ms after its

@@ -118,7 +118,8 @@ static int refresh_one(const uint8_t mac[6], uint16_t vlan, int port,
 }
 
 int tna_fdb_keepalive_round(struct tna_fdb_mirror *m, struct tna_dp *dp,
-			    struct tna_nl *nl, uint64_t now_ns)
+			    struct tna_nl *nl, uint64_t now_ns,
+			    uint64_t ageing_ns)
 {
 	struct round_ctx r = { .m = m, .nl = nl };
 	uint64_t since = m->last_round_ns;
@@ -127,6 +128,10 @@ int tna_fdb_keepalive_round(struct tna_fdb_mirror *m, struct tna_dp *dp,
 	/* The fast path re-stamps at most every TNA_STAMP_NS: an entry in use
 	 * may carry a stamp up to that much older than the last round. */
 	since = since > TNA_STAMP_NS ? since - TNA_STAMP_NS : 0;
+	/* Linux would have aged out what was last used longer ago than the
+	 * ageing time (e.g. after ageing_time was lowered): leave it. */
+	if (now_ns > ageing_ns && since < now_ns - ageing_ns)
+		since = now_ns - ageing_ns;
 	ret = tna_dp__fdb_for_each_used(dp, since, refresh_one, &r);
 	m->last_round_ns = now_ns;
 	return ret < 0 ? ret : r.n;

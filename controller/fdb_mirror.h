@@ -59,10 +59,14 @@ int tna_fdb_mirror_apply(struct tna_fdb_mirror *m, enum tna_op op,
 int tna_fdb_mirror_sync(struct tna_fdb_mirror *m, const struct tna_model *model);
 
 /* One keep-alive round: every entry the fast path used since the last
- * round (minus the stamp granularity TNA_STAMP_NS) is refreshed in the
- * kernel with NTF_USE on the port it is mirrored on.  Returns the number
- * refreshed or -errno. */
+ * round (minus the stamp granularity TNA_STAMP_NS) and within the last
+ * AGEING_NS is refreshed in the kernel with NTF_USE on the port it is
+ * mirrored on.  An entry last used at t thus expires in the kernel at the
+ * latest at (round time + ageing) < t + ageing + interval + TNA_STAMP_NS,
+ * and never before t + ageing while used.  Returns the number refreshed
+ * or -errno. */
 int tna_fdb_keepalive_round(struct tna_fdb_mirror *m, struct tna_dp *dp,
-			    struct tna_nl *nl, uint64_t now_ns);
+			    struct tna_nl *nl, uint64_t now_ns,
+			    uint64_t ageing_ns);
 
 #endif

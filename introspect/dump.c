@@ -16,7 +16,11 @@ int tna_route_parse(const struct nlmsghdr *nlh, struct tna_route *r);
 
 static int apply_cb(const struct nlmsghdr *nlh, void *data)
 {
-	tna_model_apply(data, nlh);
+	struct tna_model *m = data;
+
+	if (nlh->nlmsg_flags & NLM_F_DUMP_INTR)
+		m->dump_intr = true;
+	tna_model_apply(m, nlh);
 	return MNL_CB_OK;
 }
 
@@ -41,7 +45,7 @@ static int collect(const void *item, void *p)
 	struct links *c = p;
 
 	if (c->n < c->max)
-		c->a[c->n++] = *(const struct tna_link *)item;
+		memcpy(&c->a[c->n++], item, sizeof(struct tna_link));	/* padding too */
 	return 0;
 }
 
@@ -109,14 +113,19 @@ int tna_model_dump_into(struct tna_model *m)
 int tna_model_dump(struct tna_model *m)
 {
 	struct tna_model fresh;
-	int ret;
+	int ret, tries = 0;
 
 	if (!tna_model_nl(m))
 		return -errno;
-	tna_model_init(&fresh);
-	fresh.nl = m->nl;	/* borrowed */
-	ret = tna_model_dump_into(&fresh);
-	fresh.nl = NULL;
+	for (;;) {	/* a table changed during its dump (the kernel says so): again */
+		tna_model_init(&fresh);
+		fresh.nl = m->nl;	/* borrowed */
+		ret = tna_model_dump_into(&fresh);
+		fresh.nl = NULL;
+		if (ret || !fresh.dump_intr || ++tries == 3)
+			break;
+		tna_model_fini(&fresh);
+	}
 	if (!ret) {
 		tna_model_merge(m, &fresh);
 		m->pending = 0;

@@ -13,30 +13,28 @@ struct tna_graph {
 	size_t ne, ecap;
 };
 
-static const struct { const char *name, *text; } reasons[TNA_REASON__COUNT] = {
-	[TNA_REASON_VLAN_FILTERING] = { "vlan-filtering", "vlan_filtering not supported yet" },
-	[TNA_REASON_TC_FILTER] = { "tc-filter", "tc filter on port" },
-	[TNA_REASON_FOREIGN_XDP] = { "foreign-xdp", "foreign XDP program attached" },
-	[TNA_REASON_PORT_LOCKED] = { "port-locked", "port locked (802.1X)" },
-	[TNA_REASON_PORT_ISOLATED] = { "port-isolated", "isolated port not supported yet" },
-	[TNA_REASON_HAIRPIN] = { "hairpin", "hairpin mode not supported yet" },
-	[TNA_REASON_PORT_KIND] = { "port-kind", "port device kind not supported yet" },
-	[TNA_REASON_BRIDGE] = { "bridge-not-accelerable", "its bridge is not accelerable" },
-	[TNA_REASON_NF_BRIDGED] = { "netfilter-bridged", "br_netfilter runs rules on bridged traffic" },
-	[TNA_REASON_NF_FORWARD] = { "netfilter-forward", "netfilter rules on forwarded traffic" },
-	[TNA_REASON_NF_INGRESS] = { "netfilter-ingress", "nftables ingress/egress chain with rules on this device" },
-	[TNA_REASON_NF_RULES] = { "netfilter-rules", "netfilter rules run in Linux only" },
-	[TNA_REASON_NF_UNKNOWN] = { "netfilter-unreadable", "netfilter ruleset could not be read" },
+static const struct { const char *name, *text; } reasons[TNA_GRAPH_REASON__COUNT] = {
+	[TNA_GRAPH_REASON_VLAN_FILTERING] = { "vlan-filtering", "vlan_filtering not supported yet" },
+	[TNA_GRAPH_REASON_TC_FILTER] = { "tc-filter", "tc filter on port" },
+	[TNA_GRAPH_REASON_FOREIGN_XDP] = { "foreign-xdp", "foreign XDP program attached" },
+	[TNA_GRAPH_REASON_PORT_LOCKED] = { "port-locked", "port locked (802.1X)" },
+	[TNA_GRAPH_REASON_PORT_KIND] = { "port-kind", "port device kind not supported yet" },
+	[TNA_GRAPH_REASON_BRIDGE] = { "bridge-not-accelerable", "its bridge is not accelerable" },
+	[TNA_GRAPH_REASON_NF_BRIDGED] = { "netfilter-bridged", "br_netfilter runs rules on bridged traffic" },
+	[TNA_GRAPH_REASON_NF_FORWARD] = { "netfilter-forward", "netfilter rules on forwarded traffic" },
+	[TNA_GRAPH_REASON_NF_INGRESS] = { "netfilter-ingress", "nftables ingress/egress chain with rules on this device" },
+	[TNA_GRAPH_REASON_NF_RULES] = { "netfilter-rules", "netfilter rules run in Linux only" },
+	[TNA_GRAPH_REASON_NF_UNKNOWN] = { "netfilter-unreadable", "netfilter ruleset could not be read" },
 };
 
-const char *tna_reason_name(enum tna_reason r)
+const char *tna_graph_reason_name(enum tna_graph_reason r)
 {
-	return (unsigned)r < TNA_REASON__COUNT ? reasons[r].name : "?";
+	return (unsigned)r < TNA_GRAPH_REASON__COUNT ? reasons[r].name : "?";
 }
 
-const char *tna_reason_text(enum tna_reason r)
+const char *tna_graph_reason_text(enum tna_graph_reason r)
 {
-	return (unsigned)r < TNA_REASON__COUNT ? reasons[r].text : "?";
+	return (unsigned)r < TNA_GRAPH_REASON__COUNT ? reasons[r].text : "?";
 }
 
 const char *tna_node_kind_name(enum tna_node_kind k)
@@ -110,7 +108,7 @@ int tna_graph_add_edge(struct tna_graph *g, int from, int to, enum tna_edge_kind
 	return 0;
 }
 
-void tna_graph_block(struct tna_graph *g, int node, enum tna_reason r)
+void tna_graph_block(struct tna_graph *g, int node, enum tna_graph_reason r)
 {
 	if (node < 0 || (size_t)node >= g->n)
 		return;
@@ -154,7 +152,7 @@ const struct tna_graph_node *tna_graph_find(const struct tna_graph *g,
 
 const char *tna_graph_node_reason(const struct tna_graph_node *n)
 {
-	for (int r = 0; r < TNA_REASON__COUNT; r++)
+	for (int r = 0; r < TNA_GRAPH_REASON__COUNT; r++)
 		if (n->reasons & (1u << r))
 			return reasons[r].name;
 	return NULL;
@@ -186,7 +184,7 @@ int tna_graph_print_json(const struct tna_graph *g, FILE *f)
 		if (n->kind == TNA_NODE_NETFILTER)
 			json_object_object_add(x, "rules", json_object_new_int64(n->nf_rules));
 		json_object_object_add(x, "accelerable", json_object_new_boolean(n->accelerable));
-		for (int r = 0; r < TNA_REASON__COUNT; r++) {
+		for (int r = 0; r < TNA_GRAPH_REASON__COUNT; r++) {
 			json_object *y;
 
 			if (!(n->reasons & (1u << r)))
@@ -234,7 +232,7 @@ int tna_graph_print_dot(const struct tna_graph *g, FILE *f)
 			tna_node_kind_name(n->kind), n->name);
 		if (n->kind == TNA_NODE_NETFILTER)
 			fprintf(f, "\\nrules: %u", n->nf_rules);
-		for (int r = 0; r < TNA_REASON__COUNT; r++)
+		for (int r = 0; r < TNA_GRAPH_REASON__COUNT; r++)
 			if (n->reasons & (1u << r))
 				fprintf(f, "\\n✗ %s", reasons[r].name);
 		fprintf(f, "\"];\n");

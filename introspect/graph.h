@@ -16,25 +16,24 @@ enum tna_edge_kind {
 };
 
 /* Why a node cannot be accelerated (yet).  Names are stable: tools,
- * tests and the assembler match on them. */
-enum tna_reason {
-	TNA_REASON_VLAN_FILTERING,	/* "vlan-filtering" */
-	TNA_REASON_TC_FILTER,		/* "tc-filter" */
-	TNA_REASON_FOREIGN_XDP,		/* "foreign-xdp" */
-	TNA_REASON_PORT_LOCKED,		/* "port-locked" */
-	TNA_REASON_PORT_ISOLATED,	/* "port-isolated" */
-	TNA_REASON_HAIRPIN,		/* "hairpin" */
-	TNA_REASON_PORT_KIND,		/* "port-kind" */
-	TNA_REASON_BRIDGE,		/* "bridge-not-accelerable" */
-	TNA_REASON_NF_BRIDGED,		/* "netfilter-bridged" */
-	TNA_REASON_NF_FORWARD,		/* "netfilter-forward" */
-	TNA_REASON_NF_INGRESS,		/* "netfilter-ingress" */
-	TNA_REASON_NF_RULES,		/* "netfilter-rules" */
-	TNA_REASON_NF_UNKNOWN,		/* "netfilter-unreadable" */
-	TNA_REASON__COUNT
+ * tests and the assembler match on them.  (Not the fast path's per-packet
+ * reasons of bpf/tna_kern_user.h: these are about configuration.) */
+enum tna_graph_reason {
+	TNA_GRAPH_REASON_VLAN_FILTERING,	/* "vlan-filtering" */
+	TNA_GRAPH_REASON_TC_FILTER,		/* "tc-filter" */
+	TNA_GRAPH_REASON_FOREIGN_XDP,		/* "foreign-xdp" */
+	TNA_GRAPH_REASON_PORT_LOCKED,		/* "port-locked" */
+	TNA_GRAPH_REASON_PORT_KIND,		/* "port-kind" */
+	TNA_GRAPH_REASON_BRIDGE,		/* "bridge-not-accelerable" */
+	TNA_GRAPH_REASON_NF_BRIDGED,		/* "netfilter-bridged" */
+	TNA_GRAPH_REASON_NF_FORWARD,		/* "netfilter-forward" */
+	TNA_GRAPH_REASON_NF_INGRESS,		/* "netfilter-ingress" */
+	TNA_GRAPH_REASON_NF_RULES,		/* "netfilter-rules" */
+	TNA_GRAPH_REASON_NF_UNKNOWN,		/* "netfilter-unreadable" */
+	TNA_GRAPH_REASON__COUNT
 };
-const char *tna_reason_name(enum tna_reason r);	/* "tc-filter" */
-const char *tna_reason_text(enum tna_reason r);	/* "tc filter on port" */
+const char *tna_graph_reason_name(enum tna_graph_reason r);	/* "tc-filter" */
+const char *tna_graph_reason_text(enum tna_graph_reason r);	/* "tc filter on port" */
 
 struct tna_graph_node {
 	int id;				/* index in the graph */
@@ -42,7 +41,7 @@ struct tna_graph_node {
 	char name[48];			/* link name; "router"; "ip forward" */
 	int ifindex;			/* 0 for router and netfilter nodes */
 	bool accelerable;
-	uint32_t reasons;		/* bit (1 << enum tna_reason) */
+	uint32_t reasons;		/* bit (1 << enum tna_graph_reason) */
 	/* netfilter nodes: NFPROTO_* family, hook, rules there (all sources) */
 	uint8_t nf_family, nf_hook;
 	uint32_t nf_rules;
@@ -79,6 +78,6 @@ int tna_graph_print_current(FILE *f, bool dot);
 /* internal to introspect/: used by rules.c */
 int tna_graph_add_node(struct tna_graph *g, enum tna_node_kind kind, const char *name, int ifindex);
 int tna_graph_add_edge(struct tna_graph *g, int from, int to, enum tna_edge_kind kind);
-void tna_graph_block(struct tna_graph *g, int node, enum tna_reason r);
+void tna_graph_block(struct tna_graph *g, int node, enum tna_graph_reason r);
 struct tna_graph *tna_graph_new(void);
 #endif

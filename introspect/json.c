@@ -218,6 +218,23 @@ static int by_text(const void *a, const void *b)
 	const json_object *y = *(const json_object *const *)b;
 	json_object *xi, *yi;
 
+	/* FDB entries by bridge, MAC, VLAN (100k of them: no text) */
+	if (json_object_object_get_ex(x, "mac", &xi) && json_object_object_get_ex(y, "mac", &yi) &&
+	    !json_object_object_get_ex(x, "name", NULL)) {
+		json_object *xm, *ym, *xv, *yv;
+		int c;
+
+		json_object_object_get_ex(x, "master", &xm);
+		json_object_object_get_ex(y, "master", &ym);
+		if (json_object_get_int64(xm) != json_object_get_int64(ym))
+			return json_object_get_int64(xm) < json_object_get_int64(ym) ? -1 : 1;
+		c = strcmp(json_object_get_string(xi), json_object_get_string(yi));
+		if (c)
+			return c;
+		json_object_object_get_ex(x, "vlan", &xv);
+		json_object_object_get_ex(y, "vlan", &yv);
+		return (int)(json_object_get_int64(xv) - json_object_get_int64(yv));
+	}
 	/* links by ifindex, everything else by its text */
 	if (json_object_object_get_ex(x, "name", &xi) &&
 	    json_object_object_get_ex(x, "ifindex", &xi) &&

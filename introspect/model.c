@@ -224,11 +224,11 @@ void tna_model_merge(struct tna_model *m, struct tna_model *fresh)
 	for (int i = 0; i < TNA_SET_N; i++)
 		tna_model_merge_set(m, i, &fresh->set[i]);
 	if (memcmp(&m->sys, &fresh->sys, sizeof(m->sys))) {
-		m->sys = fresh->sys;
+		memcpy(&m->sys, &fresh->sys, sizeof(m->sys));
 		tna_model_emit(m, TNA_OBJ_SYSCTL, TNA_OP_CHANGE, &m->sys);
 	}
 	if (memcmp(&m->nf, &fresh->nf, sizeof(m->nf))) {
-		m->nf = fresh->nf;
+		memcpy(&m->nf, &fresh->nf, sizeof(m->nf));	/* padding too */
 		tna_model_emit(m, TNA_OBJ_NETFILTER, TNA_OP_CHANGE, &m->nf);
 	}
 }

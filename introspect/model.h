@@ -1,7 +1,10 @@
 /* The introspection model: what the kernel says the network configuration
  * is, from a netlink dump kept current by multicast events.  Structs are
  * public and read-only for callers; the container is opaque.
- * All int functions return 0 or a negative errno; none prints. */
+ * All int functions return 0 or a negative errno; none prints.  A model
+ * and its watch belong to one thread (no locking).  Sockets are opened in
+ * the calling thread's network namespace, /proc/sys is read in it at each
+ * call: do not switch namespaces between calls. */
 #ifndef TNA_INTROSPECT_MODEL_H
 #define TNA_INTROSPECT_MODEL_H
 #include <stdbool.h>
@@ -162,7 +165,9 @@ const char *tna_obj_name(enum tna_obj obj);
 const char *tna_op_name(enum tna_op op);
 
 struct tna_watch;  /* multicast subscription feeding a model */
-/* Subscribes, then dumps into M (so no change is missed between the two). */
+/* Subscribes, then dumps into M (so no change is missed between the two);
+ * CB sees an event for every difference between M and that dump (all of it
+ * when M is empty). */
 struct tna_watch *tna_watch_open(struct tna_model *m, tna_model_cb cb, void *ctx);
 int tna_watch_fd(const struct tna_watch *w);        /* poll() it */
 /* Apply pending events (at most 256 reads per call: poll again while the

@@ -25,6 +25,7 @@ struct tna_model {
 	void *cb_ctx;
 	unsigned int pending;	/* TNA_NEED_* */
 	bool in_dump;		/* m->nl is busy: no nested requests */
+	bool dump_intr;		/* a dump saw NLM_F_DUMP_INTR: the table changed meanwhile */
 };
 
 /* The set that holds OBJ (TNA_OBJ_LINK .. TNA_OBJ_NEIGH). */

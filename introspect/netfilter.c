@@ -1,9 +1,12 @@
 /* Netfilter summary: which hooks have rules.  nftables is read with an
  * nfnetlink dump of chains and rules; legacy xtables tables with the
- * IPT_SO_GET_INFO / IPT_SO_GET_ENTRIES sockopts that iptables-legacy uses.
- * Only tables already listed in /proc/net/ip{,6}_tables_names are asked
- * for: asking for another one would create it (and register its hooks). */
+ * *_SO_GET_INFO / *_SO_GET_ENTRIES sockopts that iptables-legacy,
+ * ip6tables-legacy and arptables-legacy use.  Only tables listed in
+ * /proc/net/{ip,ip6,arp}_tables_names are asked for: asking for another
+ * would create it (and register its hooks).  Legacy ebtables has no such
+ * list and is not read (ebtables-nft rules are nftables bridge rules). */
 #include <errno.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +19,7 @@
 #include <linux/netfilter/nf_tables.h>
 #include <linux/netfilter_ipv4/ip_tables.h>
 #include <linux/netfilter_ipv6/ip6_tables.h>
+#include <linux/netfilter_arp/arp_tables.h>
 
 #include "common/nl.h"
 #include "introspect/model_priv.h"
@@ -214,17 +218,55 @@ static int read_nft(struct tna_netfilter *nf)
 
 /* ---- legacy xtables ---- */
 
-/* The ipt_* and ip6t_* info/entry layouts differ only in the entry
- * header; these describe one family. */
+/* One xtables family: ip_tables, ip6_tables, arp_tables.  Their info and
+ * entry structs differ only in the entry header and the number of hooks. */
 struct xt_family {
 	int domain, level, nfproto;
 	const char *names;	/* /proc file listing instantiated tables */
 	int so_info, so_entries;
-	size_t entry_hdr;	/* sizeof(struct ipt_entry) or ip6t_entry */
+	size_t entries_off;	/* offsetof(*_get_entries, entrytable) */
 };
 
-/* Entry field offsets (target_offset, next_offset) sit after the
- * family-specific match part; read them through the right struct. */
+/* The parts of *_getinfo we use, for any family. */
+struct xt_info {
+	unsigned int valid_hooks, nhooks, size;
+	unsigned int hook_entry[NF_INET_NUMHOOKS], underflow[NF_INET_NUMHOOKS];
+};
+
+static int get_info(const struct xt_family *f, int fd, const char *name, struct xt_info *x)
+{
+	socklen_t len;
+
+	memset(x, 0, sizeof(*x));
+	if (f->nfproto == NFPROTO_ARP) {
+		struct arpt_getinfo i = { 0 };
+
+		snprintf(i.name, sizeof(i.name), "%s", name);
+		len = sizeof(i);
+		if (getsockopt(fd, f->level, f->so_info, &i, &len) < 0)
+			return -errno;
+		x->nhooks = NF_ARP_NUMHOOKS;
+		x->valid_hooks = i.valid_hooks;
+		x->size = i.size;
+		memcpy(x->hook_entry, i.hook_entry, sizeof(i.hook_entry));
+		memcpy(x->underflow, i.underflow, sizeof(i.underflow));
+	} else {
+		struct ipt_getinfo i = { 0 };	/* same layout as ip6t_getinfo */
+
+		snprintf(i.name, sizeof(i.name), "%s", name);
+		len = sizeof(i);
+		if (getsockopt(fd, f->level, f->so_info, &i, &len) < 0)
+			return -errno;
+		x->nhooks = NF_INET_NUMHOOKS;
+		x->valid_hooks = i.valid_hooks;
+		x->size = i.size;
+		memcpy(x->hook_entry, i.hook_entry, sizeof(i.hook_entry));
+		memcpy(x->underflow, i.underflow, sizeof(i.underflow));
+	}
+	return 0;
+}
+
+/* target_offset and next_offset of the entry at E. */
 static void entry_offsets(const struct xt_family *f, const uint8_t *e,
 			  uint16_t *target_off, uint16_t *next_off)
 {
@@ -232,8 +274,12 @@ static void entry_offsets(const struct xt_family *f, const uint8_t *e,
 		const struct ipt_entry *x = (const void *)e;
 		*target_off = x->target_offset;
 		*next_off = x->next_offset;
-	} else {
+	} else if (f->nfproto == NFPROTO_IPV6) {
 		const struct ip6t_entry *x = (const void *)e;
+		*target_off = x->target_offset;
+		*next_off = x->next_offset;
+	} else {
+		const struct arpt_entry *x = (const void *)e;
 		*target_off = x->target_offset;
 		*next_off = x->next_offset;
 	}
@@ -242,48 +288,48 @@ static void entry_offsets(const struct xt_family *f, const uint8_t *e,
 static int read_table(const struct xt_family *f, int fd, const char *name,
 		      struct tna_netfilter *nf)
 {
-	struct ipt_getinfo info;	/* same layout as ip6t_getinfo */
-	struct ipt_get_entries *ent;
-	socklen_t len = sizeof(info);
-	int ret = 0;
+	struct xt_info info;
+	uint8_t *ent, *base;
+	socklen_t len;
+	int ret = get_info(f, fd, name, &info);
 
-	memset(&info, 0, sizeof(info));
-	snprintf(info.name, sizeof(info.name), "%s", name);
-	if (getsockopt(fd, f->level, f->so_info, &info, &len) < 0)
-		return errno == ENOENT ? 0 : -errno;
-	len = sizeof(*ent) + info.size;
+	if (ret)
+		return ret == -ENOENT ? 0 : ret;
+	len = (socklen_t)(f->entries_off + info.size);
 	ent = calloc(1, len);
 	if (!ent)
 		return -ENOMEM;
-	snprintf(ent->name, sizeof(ent->name), "%s", name);
-	ent->size = info.size;
+	/* *_get_entries: name[XT_TABLE_MAXNAMELEN], unsigned int size, entries */
+	snprintf((char *)ent, XT_TABLE_MAXNAMELEN, "%s", name);
+	memcpy(ent + XT_TABLE_MAXNAMELEN, &info.size, sizeof(info.size));
 	if (getsockopt(fd, f->level, f->so_entries, ent, &len) < 0) {
 		ret = -errno;	/* EAGAIN: changed between the two calls */
 		goto out;
 	}
-	for (int h = 0; h < NF_INET_NUMHOOKS; h++) {
-		const uint8_t *base = (const uint8_t *)ent->entrytable;
+	base = ent + f->entries_off;
+	for (unsigned int h = 0; h < info.nhooks; h++) {
 		struct tna_nf_hook *hk = &nf->hook[TNA_NF_LEGACY][f->nfproto][h];
-		uint32_t off = info.hook_entry[h];
+		uint32_t off = info.hook_entry[h], uf = info.underflow[h];
 		uint16_t toff, noff;
 
 		if (!(info.valid_hooks & (1u << h)))
 			continue;
 		hk->chains++;
 		/* Rules are the entries before the policy (the underflow). */
-		while (off < info.underflow[h] && off < info.size) {
+		while (off < uf && off < info.size) {
 			entry_offsets(f, base + off, &toff, &noff);
 			if (!noff)
 				break;
 			hk->rules++;
 			off += noff;
 		}
-		if (info.underflow[h] + sizeof(struct xt_standard_target) <= info.size) {
+		if (uf < info.size) {
 			const struct xt_standard_target *t;
 
-			entry_offsets(f, base + info.underflow[h], &toff, &noff);
-			t = (const void *)(base + info.underflow[h] + toff);
-			if (!strcmp(t->target.u.user.name, XT_STANDARD_TARGET) &&
+			entry_offsets(f, base + uf, &toff, &noff);
+			t = (const void *)(base + uf + toff);
+			if (uf + toff + sizeof(*t) <= info.size &&
+			    !strcmp(t->target.u.user.name, XT_STANDARD_TARGET) &&
 			    t->verdict == -NF_DROP - 1)
 				hk->drop_policy = true;
 		}
@@ -324,13 +370,15 @@ static int read_legacy(struct tna_netfilter *nf)
 {
 	static const struct xt_family fam[] = {
 		{ AF_INET, IPPROTO_IP, NFPROTO_IPV4, "/proc/net/ip_tables_names",
-		  IPT_SO_GET_INFO, IPT_SO_GET_ENTRIES, sizeof(struct ipt_entry) },
+		  IPT_SO_GET_INFO, IPT_SO_GET_ENTRIES, offsetof(struct ipt_get_entries, entrytable) },
 		{ AF_INET6, IPPROTO_IPV6, NFPROTO_IPV6, "/proc/net/ip6_tables_names",
-		  IP6T_SO_GET_INFO, IP6T_SO_GET_ENTRIES, sizeof(struct ip6t_entry) },
+		  IP6T_SO_GET_INFO, IP6T_SO_GET_ENTRIES, offsetof(struct ip6t_get_entries, entrytable) },
+		{ AF_INET, IPPROTO_IP, NFPROTO_ARP, "/proc/net/arp_tables_names",
+		  ARPT_SO_GET_INFO, ARPT_SO_GET_ENTRIES, offsetof(struct arpt_get_entries, entrytable) },
 	};
 	int ret = 0;
 
-	for (size_t i = 0; i < 2 && !ret; i++)
+	for (size_t i = 0; i < sizeof(fam) / sizeof(fam[0]) && !ret; i++)
 		ret = read_legacy_family(&fam[i], nf);
 	return ret;
 }

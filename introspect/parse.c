@@ -166,7 +166,7 @@ static int apply_link(struct tna_model *m, const struct nlmsghdr *nlh)
 
 		if (!old)
 			return 0;	/* the AF_UNSPEC message will bring it */
-		nl = *old;
+		memcpy(&nl, old, sizeof(nl));	/* padding too: items are compared bytewise */
 		if (nlh->nlmsg_type == RTM_DELLINK) {
 			nl.is_port = false;
 			memset(&nl.port, 0, sizeof(nl.port));
@@ -381,12 +381,46 @@ int tna_route_parse(const struct nlmsghdr *nlh, struct tna_route *r)
 	return 0;
 }
 
+struct mp_q { const struct tna_route *r; bool hit; };
+
+static int same_prefix_mp(const void *item, void *p)
+{
+	struct mp_q *q = p;
+	const struct tna_route *x = item;
+
+	if (x->nexthops > 1 && x->family == q->r->family && x->table == q->r->table &&
+	    x->dst_len == q->r->dst_len && x->priority == q->r->priority &&
+	    !memcmp(x->dst, q->r->dst, 16))
+		q->hit = true;
+	return q->hit;
+}
+
+/* IPv6 announces an appended or deleted hop of a multipath route as a
+ * route of its own, while a dump shows one route with all hops: such
+ * events make the routes be read again. */
+static bool ipv6_multipath(const struct tna_model *m, const struct nlmsghdr *nlh,
+			   const struct tna_route *r)
+{
+	struct mp_q q = { r, false };
+
+	if (r->family != AF_INET6)
+		return false;
+	if (r->nexthops > 1 || (nlh->nlmsg_flags & NLM_F_APPEND))
+		return true;
+	tna_set_for_each(&m->set[TNA_SET_ROUTE], same_prefix_mp, &q);
+	return q.hit;
+}
+
 static int apply_route(struct tna_model *m, const struct nlmsghdr *nlh)
 {
 	struct tna_route r;
 
 	if (tna_route_parse(nlh, &r))
 		return 0;
+	if (!m->in_dump && ipv6_multipath(m, nlh, &r)) {
+		m->pending |= TNA_NEED_ROUTES;
+		return 0;
+	}
 	if (nlh->nlmsg_type == RTM_DELROUTE)
 		return tna_model_del(m, TNA_SET_ROUTE, &r);
 	return tna_model_put(m, TNA_SET_ROUTE, &r);
@@ -443,7 +477,7 @@ static int apply_tc(struct tna_model *m, const struct nlmsghdr *nlh)
 		return 0;
 	if (has == old->tc_filters)
 		return 0;
-	l = *old;
+	memcpy(&l, old, sizeof(l));
 	l.tc_filters = has;
 	return tna_model_put(m, TNA_SET_LINK, &l);
 }
@@ -464,6 +498,10 @@ int tna_model_apply(struct tna_model *m, const struct nlmsghdr *nlh)
 	case RTM_NEWTFILTER: case RTM_DELTFILTER:
 	case RTM_NEWQDISC: case RTM_DELQDISC:
 		return apply_tc(m, nlh);
+	case RTM_NEWNEXTHOP: case RTM_DELNEXTHOP:
+		/* Routes using a nexthop object change or go with it, silently. */
+		m->pending |= TNA_NEED_ROUTES;
+		return 0;
 	case RTM_NEWNETCONF: case RTM_DELNETCONF:
 		m->pending |= TNA_NEED_SYSCTL;
 		return 0;

@@ -7,7 +7,8 @@
  *  P1  a link that is a bridge port                        port node, edge port -> bridge (port-of)
  *  P2  port with tc filters (ingress/clsact)               port blocked: tc-filter
  *  P3  port with an XDP program attached                   port blocked: foreign-xdp
- *  P4  port locked / isolated / hairpin                    port blocked: port-locked / port-isolated / hairpin
+ *  P4  port locked (802.1X: every frame goes to Linux)     port blocked: port-locked
+ *      (isolated and hairpin ports are handled by the fast path: not blocked)
  *  P5  port kind other than veth or a physical device      port blocked: port-kind
  *  P6  port of a blocked bridge                            port blocked: bridge-not-accelerable
  *  L1  an IPv4/IPv6 address of scope global/site on a      L3 node (loopback excluded)
@@ -22,8 +23,9 @@
  *      (nftables or legacy xtables)                        traffic below meets; never accelerable:
  *                                                          netfilter-rules
  *  N2  a bridge whose br_netfilter calls are on (bridge    edge bridge -> ip/ip6/inet prerouting,
- *      nf_call_ip{,6}tables or global sysctl) and rules    forward, postrouting (filtered-by);
- *      there; or rules at any nft bridge-family hook       bridge blocked: netfilter-bridged
+ *      nf_call_ip{,6}tables or global sysctl) and rules    forward, postrouting (filtered-by), or ->
+ *      there (arp forward with nf_call_arptables); or      arp forward; bridge blocked:
+ *      rules at any nft bridge-family hook                 netfilter-bridged
  *  N3  a router and rules at ip/ip6/inet prerouting,       edge router -> hook (filtered-by);
  *      forward or postrouting                              router blocked: netfilter-forward
  *  N4  an L3 interface and rules at input/prerouting       edge L3 -> hook (filtered-by); local traffic
@@ -117,7 +119,7 @@ static int nf_node(struct build *b, int family, int hook)
 		x->nf_hook = (uint8_t)hook;
 		x->nf_rules = nf_rules(b->nf, family, hook, NULL);
 	}
-	tna_graph_block(b->g, id, TNA_REASON_NF_RULES);
+	tna_graph_block(b->g, id, TNA_GRAPH_REASON_NF_RULES);
 	return id;
 }
 
@@ -146,7 +148,7 @@ static void ingress_rules(struct build *b, int id, const struct tna_link *l)
 
 	if (!tna_nf_dev_filtered(b->nf, l->name))
 		return;
-	tna_graph_block(b->g, id, TNA_REASON_NF_INGRESS);
+	tna_graph_block(b->g, id, TNA_GRAPH_REASON_NF_INGRESS);
 	filter_edges(b, id, nd, 1, nd_hooks, 2);
 	filter_edges(b, id, inet, 1, inet_hooks, 1);
 }
@@ -184,16 +186,16 @@ static int add_bridge(const struct tna_link *l, void *p)
 	if (id < 0)
 		return b->err = id;
 	if (l->br.vlan_filtering)
-		tna_graph_block(b->g, id, TNA_REASON_VLAN_FILTERING);
+		tna_graph_block(b->g, id, TNA_GRAPH_REASON_VLAN_FILTERING);
 	return 0;
 }
 
 static void link_blocks(struct build *b, int id, const struct tna_link *l)
 {
 	if (l->tc_filters)
-		tna_graph_block(b->g, id, TNA_REASON_TC_FILTER);
+		tna_graph_block(b->g, id, TNA_GRAPH_REASON_TC_FILTER);
 	if (l->xdp_prog_id)
-		tna_graph_block(b->g, id, TNA_REASON_FOREIGN_XDP);
+		tna_graph_block(b->g, id, TNA_GRAPH_REASON_FOREIGN_XDP);
 	ingress_rules(b, id, l);
 }
 
@@ -216,13 +218,9 @@ static int add_port(const struct tna_link *l, void *p)
 		tna_graph_add_edge(b->g, id, bn->id, TNA_EDGE_PORT_OF);
 	link_blocks(b, id, l);
 	if (l->port.locked)
-		tna_graph_block(b->g, id, TNA_REASON_PORT_LOCKED);
-	if (l->port.isolated)
-		tna_graph_block(b->g, id, TNA_REASON_PORT_ISOLATED);
-	if (l->port.hairpin)
-		tna_graph_block(b->g, id, TNA_REASON_HAIRPIN);
+		tna_graph_block(b->g, id, TNA_GRAPH_REASON_PORT_LOCKED);
 	if (l->kind[0] && strcmp(l->kind, "veth"))
-		tna_graph_block(b->g, id, TNA_REASON_PORT_KIND);
+		tna_graph_block(b->g, id, TNA_GRAPH_REASON_PORT_KIND);
 	return 0;
 }
 
@@ -274,6 +272,8 @@ struct tna_graph *tna_graph_build(const struct tna_model *m)
 	static const int ip6_fams[] = { NFPROTO_IPV6, NFPROTO_INET_ };
 	static const int all_fams[] = { NFPROTO_IPV4, NFPROTO_IPV6, NFPROTO_INET_ };
 	static const int br_fams[] = { NFPROTO_BRIDGE_ };
+	static const int arp_fams[] = { NFPROTO_ARP };
+	static const int arp_hooks[] = { 2 /* NF_ARP_FORWARD */ };
 	static const int fwd_hooks[] = { NF_INET_PRE_ROUTING, NF_INET_FORWARD, NF_INET_POST_ROUTING };
 	static const int br_hooks[] = { NF_INET_PRE_ROUTING, NF_INET_LOCAL_IN, NF_INET_FORWARD,
 					NF_INET_LOCAL_OUT, NF_INET_POST_ROUTING };
@@ -301,17 +301,20 @@ struct tna_graph *tna_graph_build(const struct tna_model *m)
 		const struct tna_link *l = tna_model_link(m, n->ifindex);
 		bool v4 = l->br.nf_call_iptables > 0 || sys->bridge_nf_call_iptables > 0;
 		bool v6 = l->br.nf_call_ip6tables > 0 || sys->bridge_nf_call_ip6tables > 0;
+		bool arp = l->br.nf_call_arptables > 0 || sys->bridge_nf_call_arptables > 0;
 		bool hit = false;
 
 		if (v4)
 			hit |= filter_edges(&b, n->id, ip_fams, 2, fwd_hooks, 3);
 		if (v6)
 			hit |= filter_edges(&b, n->id, ip6_fams, 2, fwd_hooks, 3);
+		if (arp)
+			hit |= filter_edges(&b, n->id, arp_fams, 1, arp_hooks, 1);
 		hit |= filter_edges(&b, n->id, br_fams, 1, br_hooks, 5);
 		if (hit)
-			tna_graph_block(b.g, n->id, TNA_REASON_NF_BRIDGED);
+			tna_graph_block(b.g, n->id, TNA_GRAPH_REASON_NF_BRIDGED);
 		if (!nf_known)
-			tna_graph_block(b.g, n->id, TNA_REASON_NF_UNKNOWN);
+			tna_graph_block(b.g, n->id, TNA_GRAPH_REASON_NF_UNKNOWN);
 	}
 	for_each_link_sorted(&b, add_port);
 	for (size_t i = nbridges; i < tna_graph_node_count(b.g); i++) {	/* P6 */
@@ -322,7 +325,7 @@ struct tna_graph *tna_graph_build(const struct tna_model *m)
 
 			if (x->from == n->id && x->kind == TNA_EDGE_PORT_OF &&
 			    !tna_graph_node(b.g, (size_t)x->to)->accelerable)
-				tna_graph_block(b.g, n->id, TNA_REASON_BRIDGE);
+				tna_graph_block(b.g, n->id, TNA_GRAPH_REASON_BRIDGE);
 		}
 	}
 
@@ -356,9 +359,9 @@ struct tna_graph *tna_graph_build(const struct tna_model *m)
 			goto err_nomem;
 		tna_model_for_each_route(m, route_edges, &b);
 		if (filter_edges(&b, b.router, all_fams, 3, fwd_hooks, 3))
-			tna_graph_block(b.g, b.router, TNA_REASON_NF_FORWARD);
+			tna_graph_block(b.g, b.router, TNA_GRAPH_REASON_NF_FORWARD);
 		if (!nf_known)
-			tna_graph_block(b.g, b.router, TNA_REASON_NF_UNKNOWN);
+			tna_graph_block(b.g, b.router, TNA_GRAPH_REASON_NF_UNKNOWN);
 	}
 	if (b.err)
 		goto err;

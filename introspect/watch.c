@@ -44,6 +44,7 @@ static const unsigned int rt_groups[] = {
 	RTNLGRP_IPV4_ROUTE, RTNLGRP_IPV6_ROUTE,
 	RTNLGRP_IPV4_RULE, RTNLGRP_IPV6_RULE,
 	RTNLGRP_IPV4_NETCONF, RTNLGRP_IPV6_NETCONF,
+	RTNLGRP_NEXTHOP,
 };
 
 static struct mnl_socket *open_sub(int bus, const unsigned int *groups, size_t n)
@@ -57,10 +58,12 @@ static struct mnl_socket *open_sub(int bus, const unsigned int *groups, size_t n
 	for (size_t i = 0; i < n; i++) {
 		int g = (int)groups[i];
 
-		/* IPv6 groups fail only when IPv6 is off; the rest must work. */
+		/* IPv6 groups fail only when IPv6 is off, nexthops before
+		 * 5.3; the rest must work. */
 		if (mnl_socket_setsockopt(s, NETLINK_ADD_MEMBERSHIP, &g, sizeof(g)) < 0 &&
 		    groups[i] != RTNLGRP_IPV6_IFADDR && groups[i] != RTNLGRP_IPV6_ROUTE &&
-		    groups[i] != RTNLGRP_IPV6_RULE && groups[i] != RTNLGRP_IPV6_NETCONF)
+		    groups[i] != RTNLGRP_IPV6_RULE && groups[i] != RTNLGRP_IPV6_NETCONF &&
+		    groups[i] != RTNLGRP_NEXTHOP)
 			goto err;
 	}
 	return s;
@@ -180,7 +183,7 @@ static int collect_link(const void *item, void *p)
 	struct collect *c = p;
 
 	if (c->n < c->max)
-		c->a[c->n++] = *(const struct tna_link *)item;
+		memcpy(&c->a[c->n++], item, sizeof(struct tna_link));	/* padding too */
 	return 0;
 }
 
@@ -242,22 +245,25 @@ static int xdp_recheck(struct tna_model *m)
 static int follow_up(struct tna_watch *w, bool nft_dirty)
 {
 	struct tna_model *m = w->m;
-	struct tna_sysctls sys = m->sys;
-	struct tna_netfilter nf = m->nf;
+	unsigned int pending = m->pending;
+	struct tna_sysctls sys;
+	struct tna_netfilter nf;	/* compared bytewise: copied with memcpy */
 	int ret = 0;
 
-	if (m->pending & TNA_NEED_ROUTES) {	/* IPv4 flushes routes silently */
+	m->pending = 0;
+	if (pending & TNA_NEED_ROUTES) {	/* e.g. IPv4 flushes routes silently */
 		struct tna_set fresh;
 
 		tna_set_init(&fresh, m->set[TNA_SET_ROUTE].item_size, m->set[TNA_SET_ROUTE].key);
 		ret = tna_model_dump_routes(m, &fresh);
 		if (!ret)
 			tna_model_merge_set(m, TNA_SET_ROUTE, &fresh);
+		else
+			m->pending |= TNA_NEED_ROUTES;	/* not silently stale: again next call */
 		tna_set_clear(&fresh);
 	}
-	if (m->pending & TNA_NEED_SYSCTL)
+	if (pending & TNA_NEED_SYSCTL)
 		reread_link_sysctls(m);
-	m->pending = 0;
 	if (ms_since(&w->xdp_checked) >= XDP_RECHECK_MS) {
 		clock_gettime(CLOCK_MONOTONIC, &w->xdp_checked);
 		if (!ret)
@@ -266,16 +272,18 @@ static int follow_up(struct tna_watch *w, bool nft_dirty)
 
 	/* No events at all for net.bridge.* sysctls and legacy xtables:
 	 * they are read again on every call. */
+	memcpy(&sys, &m->sys, sizeof(sys));
 	tna_sysctl_read_global(&sys);
 	if (memcmp(&sys, &m->sys, sizeof(sys))) {
-		m->sys = sys;
+		memcpy(&m->sys, &sys, sizeof(sys));
 		tna_model_emit(m, TNA_OBJ_SYSCTL, TNA_OP_CHANGE, &m->sys);
 	}
+	memcpy(&nf, &m->nf, sizeof(nf));
 	if (nft_dirty)
 		tna_nf_read_source(&nf, TNA_NF_NFTABLES);
 	tna_nf_read_source(&nf, TNA_NF_LEGACY);
 	if (memcmp(&nf, &m->nf, sizeof(nf))) {
-		m->nf = nf;
+		memcpy(&m->nf, &nf, sizeof(nf));
 		tna_model_emit(m, TNA_OBJ_NETFILTER, TNA_OP_CHANGE, &m->nf);
 	}
 	return ret;

@@ -266,7 +266,7 @@ int main(int argc, char **argv)
 		case 'N': netns = optarg; break;
 		case 's': status = true; break;
 		case 'd': detach = true; break;
-		case 'v': log_level = TNA_CTL_VERBOSE; break;
+		case 'v': log_level = TNA_CTL_VERBOSE; o.verbose = true; break;
 		case 'q': log_level = TNA_CTL_ERROR; break;
 		case 'D': {
 			unsigned int q, m = 0;
@@ -287,7 +287,7 @@ int main(int argc, char **argv)
 			else if (!strcmp(optarg, "info"))
 				log_level = TNA_CTL_INFO;
 			else if (!strcmp(optarg, "verbose"))
-				log_level = TNA_CTL_VERBOSE;
+				log_level = TNA_CTL_VERBOSE, o.verbose = true;
 			else {
 				fprintf(stderr, "tna-deploy: --log-level %s: expected error, info or verbose\n", optarg);
 				return 2;

@@ -5,7 +5,10 @@
  *
  *   tna-dp-test -b BRIDGE [--target generic|native] [--force] [--peer-gro]
  *               [--fpms HEX] [--br-netfilter] [--ready FILE]
- *               [--fdb MAC=PORT ...] [--local MAC ...]
+ *               [--fdb MAC=PORT ...] [--local MAC ...] [--fdb-file FILE]
+ *
+ * FILE holds one "MAC PORT" per line (e.g. from `bridge fdb show`, awk'd),
+ * for FDBs too large for a command line.
  *
  * Prints "ready xlated=N" (and writes FILE) once attached. */
 #include <errno.h>
@@ -49,7 +52,7 @@ static void usage(FILE *o)
 {
 	fprintf(o, "usage: tna-dp-test -b BRIDGE [--target generic|native] [--force] [--peer-gro]\n"
 		   "                   [--fpms HEX] [--br-netfilter] [--ready FILE]\n"
-		   "                   [--fdb MAC=PORT ...] [--local MAC ...]\n");
+		   "                   [--fdb MAC=PORT ...] [--local MAC ...] [--fdb-file FILE]\n");
 }
 
 #define MAX_ARGS 256
@@ -66,11 +69,12 @@ int main(int argc, char **argv)
 		{ "ready", required_argument, 0, 'r' },
 		{ "fdb", required_argument, 0, 'F' },
 		{ "local", required_argument, 0, 'L' },
+		{ "fdb-file", required_argument, 0, 'E' },
 		{ "help", no_argument, 0, 'h' },
 		{}
 	};
 	struct tna_dp_opts o = { .sz = sizeof(o), .target = TNA_TARGET_GENERIC };
-	const char *br = NULL, *ready = NULL, *fdb[MAX_ARGS], *local[MAX_ARGS];
+	const char *br = NULL, *ready = NULL, *fdb_file = NULL, *fdb[MAX_ARGS], *local[MAX_ARGS];
 	struct tna_gro_undo undo[TNA_MAX_PORTS];
 	int nfdb = 0, nlocal = 0, nundo = 0, ports[TNA_MAX_PORTS], nports = 0;
 	bool peer_gro = false;
@@ -100,6 +104,7 @@ int main(int argc, char **argv)
 		case 'r': ready = optarg; break;
 		case 'F': if (nfdb < MAX_ARGS) fdb[nfdb++] = optarg; break;
 		case 'L': if (nlocal < MAX_ARGS) local[nlocal++] = optarg; break;
+		case 'E': fdb_file = optarg; break;
 		case 'h': usage(stdout); return 0;
 		default: usage(stderr); return 2;
 		}
@@ -188,6 +193,33 @@ int main(int argc, char **argv)
 		}
 		if ((err = tna_dp__fdb_set(dp, m, 0, ifx, 0)))
 			goto fdb_err;
+	}
+	if (fdb_file) {
+		FILE *ff = fopen(fdb_file, "r");
+		char line[128], macs[32], port[IF_NAMESIZE + 1];
+		int n = 0;
+
+		if (!ff) {
+			fprintf(stderr, "tna-dp-test: %s: %s\n", fdb_file, strerror(errno));
+			goto out;
+		}
+		while (fgets(line, sizeof(line), ff)) {
+			uint8_t m[6];
+			int ifx;
+
+			n++;
+			if (sscanf(line, "%31s %16s", macs, port) != 2 || parse_mac(macs, m) ||
+			    !(ifx = if_nametoindex(port))) {
+				fprintf(stderr, "tna-dp-test: %s:%d: expected 'MAC PORT'\n", fdb_file, n);
+				fclose(ff);
+				goto out;
+			}
+			if ((err = tna_dp__fdb_set(dp, m, 0, ifx, 0))) {
+				fclose(ff);
+				goto fdb_err;
+			}
+		}
+		fclose(ff);
 	}
 	for (int i = 0; i < nlocal; i++) {
 		uint8_t m[6];

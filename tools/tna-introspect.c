@@ -53,16 +53,17 @@ static int watch(void)
 	struct tna_watch *w;
 	struct pollfd p;
 
+	int ret;
+
 	if (!m)
 		return -ENOMEM;
-	w = tna_watch_open(m, NULL, NULL);	/* quiet initial dump */
-	if (!w) {
-		int e = -errno;
+	/* A quiet first dump: the watch's own dump then reports differences only. */
+	ret = tna_model_dump(m);
+	if (ret) {
 		tna_model_free(m);
-		return e;
+		return ret;
 	}
-	tna_watch_close(w);
-	w = tna_watch_open(m, print_event, NULL);	/* now listen */
+	w = tna_watch_open(m, print_event, NULL);
 	if (!w) {
 		int e = -errno;
 		tna_model_free(m);

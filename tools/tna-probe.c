@@ -14,6 +14,7 @@
 #include "capabilities/caps.h"
 #include "capabilities/caps_json.h"
 #include "common/netns.h"
+#include "introspect/graph.h"
 
 #define TNA_VERSION "0.1"
 #define MAX_IFACES 64
@@ -27,7 +28,7 @@ static const char usage_text[] =
 "  -i, --iface IFNAME   only this interface (repeatable)\n"
 "  -n, --netns NAME     probe inside network namespace NAME\n"
 "                       (/var/run/netns/NAME, or a path)\n"
-"  -g, --graph[=FMT]    the service graph instead (json or dot)\n"
+"  -g, --graph[=FMT]    the service graph instead: json (default) or dot\n"
 "  -h, --help           this text\n"
 "  -V, --version        the version\n"
 "\n"
@@ -49,13 +50,15 @@ static int err_line(const char *fmt, ...)
 	return 1;
 }
 
-/* ---- hook: the service graph (introspect/ provides the printer) ---- */
+/* The service graph of the current netns (introspect/ builds and prints). */
 static int run_graph(enum graph_fmt fmt)
 {
-	(void)fmt;
-	return err_line("--graph: not built yet");
+	int ret = tna_graph_print_current(stdout, fmt == GRAPH_DOT);
+
+	if (ret)
+		return err_line("--graph: %s", strerror(-ret));
+	return 0;
 }
-/* ---- end of hook ---- */
 
 static int enter_netns(const char *name)
 {
@@ -214,10 +217,10 @@ int main(int argc, char **argv)
 			netns = optarg;
 			break;
 		case 'g':
-			if (!optarg || !strcmp(optarg, "dot"))
-				graph = GRAPH_DOT;
-			else if (!strcmp(optarg, "json"))
+			if (!optarg || !strcmp(optarg, "json"))
 				graph = GRAPH_JSON;
+			else if (!strcmp(optarg, "dot"))
+				graph = GRAPH_DOT;
 			else
 				return err_line("--graph: unknown format '%s' (json or dot)",
 						optarg) + 1;

@@ -46,9 +46,11 @@ mode=$(in_ns br "$TNA_BIN/tna-stat" -i v1 --json | /usr/bin/python3 -c 'import j
 [[ $mode == "$MODE" ]] || fail "tna-stat mode '$mode', expected $MODE"
 
 f1=$(tna_counter br v1 forwarded); f2=$(tna_counter br v2 forwarded)
-n0=$(linux_fwd)
+rx3() { in_ns h3 cat /sys/class/net/eth0/statistics/rx_packets; }
+n0=$(linux_fwd); r0=$(rx3)
 check "known unicast h1->h2 through the fast path" in_ns h1 ping -c 100 -i 0.005 -W1 -q 10.0.0.2 >/dev/null
-n1=$(linux_fwd)
+n1=$(linux_fwd); r1=$(rx3)
+(( r1 - r0 < 10 )) || fail "h3 received $((r1 - r0)) frames: unicast h1<->h2 was flooded"
 g1=$(tna_counter br v1 forwarded); g2=$(tna_counter br v2 forwarded)
 echo "fast path: v1 +$((g1 - f1)) v2 +$((g2 - f2)); Linux bridge forward hook +$((n1 - n0))"
 (( g1 - f1 >= 100 )) || fail "v1 forwarded only +$((g1 - f1)) of 100 echo requests"
@@ -120,6 +122,9 @@ fi
 xmode=xdpgeneric; [[ $MODE == native ]] && xmode=xdpdrv
 in_ns br ip link set v2 $xmode obj "$BUILD/bpf/xdp_foreign.bpf.o" sec xdp || fail "cannot attach the foreign program"
 fid=$(xdp_id v2)
+out=$(in_ns br "$TNA_BIN/tna-stat" -i v2 2>&1); rc=$?
+[[ $rc -eq 1 && $out == *"XDP program $fid (foreign_pass) is not TNA's"* ]] ||
+	fail "tna-stat on a foreign program: rc $rc '$out'"
 ip netns exec "$TNA_NS-br" "$TNA_BIN/tna-dp-test" -b br0 "${DP_ARGS[@]}" > "$TMPDIR_DP/refuse.out" 2>&1 & rpid=$!
 wait $rpid; rc=$?
 cat "$TMPDIR_DP/refuse.out"

@@ -125,7 +125,7 @@ def make_frames(steps, ctx, seed):
 # --- the DUT command (run B) -----------------------------------------------
 
 class DutCmd:
-    def __init__(self, topo, cmd, ready_cmd, ready_line, timeout):
+    def __init__(self, topo, cmd, ready_cmd, ready_line):
         self.topo, self.cmd = topo, cmd
         self.lines = []
         self.ready_re = re.compile(ready_line) if ready_line else None
@@ -136,7 +136,6 @@ class DutCmd:
                                      start_new_session=True, env=topo.env())
         self.reader = threading.Thread(target=self._read, daemon=True)
         self.reader.start()
-        self._wait_ready(timeout)
 
     def _read(self):
         for line in self.proc.stdout:
@@ -149,7 +148,7 @@ class DutCmd:
     def tail(self, n=8):
         return "\n".join("    | " + l for l in self.lines[-n:])
 
-    def _wait_ready(self, timeout):
+    def wait_ready(self, timeout):
         end = time.monotonic() + timeout
         while time.monotonic() < end:
             if self.proc.poll() is not None:
@@ -191,7 +190,6 @@ def execute(topo, steps, cap, settle):
     for st in steps:
         k = st["kind"]
         if k in ("gen", "send"):
-            st.setdefault("first_index", {})[topo.prefix] = cap.injected
             fr = st["frames"]
             for i in range(0, len(fr), BATCH):
                 for port, b in fr[i:i + BATCH]:
@@ -227,13 +225,19 @@ def run_once(label, recipe, prefix, args, dut_cmd, plan_cb):
         steps = plan_cb(topo, res)
         if dut_cmd:
             progress("run %s: starting dut command: %s" % (prefix[-1], dut_cmd))
-            dut = DutCmd(topo, dut_cmd, args.dut_ready, args.dut_ready_line, args.dut_timeout)
+            dut = DutCmd(topo, dut_cmd, args.dut_ready, args.dut_ready_line)
+            dut.wait_ready(args.dut_timeout)   # on failure `finally` stops it
+            lag = topo.wait_stable()           # attaching may reset links
+            if lag:
+                progress("run %s: not operationally up with the dut command: %s" % (prefix[-1], " ".join(lag)))
         ports = {p: (topo.ns[l["host"]], l["hostif"]) for p, l in recipe.port_names().items()}
         cap = cap_mod.Capture(ports)
         t1 = time.monotonic()
         execute(topo, steps, cap, args.settle)
         res["traffic_seconds"] = round(time.monotonic() - t1, 2)
         res["state"] = topo.state()
+        if dut is not None and args.dut_stats:
+            res["dut_stats"] = topo.sh("dut", args.dut_stats, "--dut-stats", check=False).splitlines()
         if dut is not None:
             if not dut.alive():
                 raise SetupError("dut command died during the run (status %s):\n%s"
@@ -291,13 +295,18 @@ def main():
     ap.add_argument("--dut-ready-line", metavar="REGEX", help="run B is ready when the DUT "
                     "command prints a line matching REGEX (default: its first line)")
     ap.add_argument("--dut-timeout", type=float, default=30, help="seconds to wait for ready (30)")
+    ap.add_argument("--dut-stats", metavar="CMD", help="run B: after the traffic, before stopping "
+                    "the DUT command, run CMD in the DUT namespace and put its output in the "
+                    "report (e.g. the fast path's counters)")
     ap.add_argument("--mask", action="append", default=[], help="named mask (repeatable); "
                     "--list-masks shows them")
     ap.add_argument("--order", choices=("flow", "port", "none"), default="flow",
                     help="order check: per flow (ingress, egress, src, dst, ethertype; default), "
                     "per ingress/egress port pair, or none")
     ap.add_argument("--settle", type=float, default=0.3, help="quiet seconds that end a capture (0.3)")
-    ap.add_argument("--out", default="equiv-out", help="directory for pcaps on a difference")
+    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    ap.add_argument("--out", default=os.path.join(root, os.environ.get("BUILD", "build"), "equiv-out"),
+                    help="directory for pcaps on a difference (default: build/equiv-out)")
     ap.add_argument("--prefix", help="namespace name prefix (default tnaeq<pid>)")
     ap.add_argument("--json", action="store_true", help="print the report as JSON instead of text")
     ap.add_argument("--json-out", metavar="FILE", help="also write the JSON report to FILE")
@@ -457,7 +466,8 @@ def build_report(args, recipe, steps, A, B):
         return {"label": R["label"], "dut_cmd": R["dut_cmd"], "injected": R["injected"],
                 "captured": sum(len(v) for v in R["frames"].values()), "seconds": R["seconds"],
                 "traffic_seconds": R["traffic_seconds"], "send_errors": errs(R["send_errors"]),
-                "dut_exit": R.get("dut_exit")}
+                "dut_exit": R.get("dut_exit"), "dut_output_tail": R.get("dut_output", [])[-20:],
+                "dut_stats": R.get("dut_stats")}
 
     rep = {"result": result, "recipe": args.recipe, "script": args.script, "seed": args.seed,
            "masks": masks, "order": args.order, "runs": {"a": run_info(A), "b": run_info(B)},
@@ -521,13 +531,17 @@ def print_text(r):
     print("recipe %s, script %s, seed %s, masks: %s, order: %s"
           % (r["recipe"], r["script"], r["seed"], ", ".join(r["masks"]) or "none", r["order"]))
     for k, R in (("A", A), ("B", B)):
-        print("run %s %-7s %6d frames injected, %6d captured, %5.1f s%s%s"
-              % (k, R["label"], R["injected"], R["captured"], R["seconds"],
+        print("run %s %-7s %6d frames injected, %6d captured, traffic %4.1f s of %5.1f s%s%s"
+              % (k, R["label"], R["injected"], R["captured"], R["traffic_seconds"], R["seconds"],
                  ("  dut: " + R["dut_cmd"]) if R["dut_cmd"] else "",
                  ""))
         for e, n in R["send_errors"].items():
             print("      %d frames refused at injection: %s (e.g. longer than the DUT port's MTU)"
                   % (n, e))
+    if B.get("dut_stats"):
+        print("run B --dut-stats:")
+        for line in B["dut_stats"]:
+            print("    " + line)
     print()
     print("%-12s %8s %8s %8s %8s  %s" % ("port", A["label"], B["label"], "only-A", "only-B", "order"))
     for p, v in r["ports"].items():

@@ -37,8 +37,13 @@ printf 'host h1\nlink h1 p1\ndut ip link set nosuch up\n' >"$t/bad.topo"
 want_error "failing recipe line" 'bad.topo:3: ip link set nosuch up: .*nosuch' --recipe "$t/bad.topo" --script "$t/learn.traffic"
 want_error "DUT command that dies" "exited with status 3 before it was ready" \
 	--recipe "$R" --script "$t/learn.traffic" --dut-cmd 'echo starting; exit 3'
+# ... and one that ignores SIGTERM too: it must be killed (SIGKILL after 5 s)
+marker=tnaeqmark$$
 want_error "DUT command never ready" "not ready after 1 s" \
-	--recipe "$R" --script "$t/learn.traffic" --dut-cmd 'sleep 60' --dut-ready false --dut-timeout 1
+	--recipe "$R" --script "$t/learn.traffic" --dut-ready false --dut-timeout 1 \
+	--dut-cmd "trap '' TERM; exec -a $marker sleep 60"
+pgrep -f "^$marker" >/dev/null && fail "the DUT command outlived the harness"
+echo "ok: a DUT command that ignores SIGTERM is killed"
 
 # Interrupted mid-run: SIGTERM ends it with 130 and removes everything.
 printf 'gen learn\nsleep 60\n' >"$t/long.traffic"

@@ -19,7 +19,6 @@ Everything runs in order.  Before the first line every namespace gets
 """
 import json
 import os
-import shlex
 import subprocess
 import time
 
@@ -239,6 +238,3 @@ class Topology:
         return dict(os.environ, EQUIV_DUT_NS=self.ns["dut"],
                     EQUIV_DUT_PORTS=" ".join(l["port"] for l in self.r.links),
                     EQUIV_HOST_NS=" ".join(self.ns[h] for h in self.r.hosts))
-
-    def quote_ns(self, where):
-        return shlex.quote(self.ns[where])

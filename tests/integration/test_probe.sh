@@ -100,7 +100,17 @@ one_error "unknown interface among good ones" "nosuch1" --netns "$DUT" -i p1 -i 
 one_error "missing netns" "netns $TNA_NS-missing" --json --netns "$TNA_NS-missing"
 one_error "bad option" "unknown option '--bogus'" --bogus
 one_error "missing option argument" "needs an argument" --netns
-one_error "graph hook not built" "--graph: not built yet" --netns "$DUT" --graph=dot
+one_error "unknown graph format" "--graph: unknown format 'png'" --netns "$DUT" --graph=png
+
+# --graph (JSON by default) and --graph=dot: the bridge and its two ports.
+"$PROBE" --netns "$DUT" --graph >"$out" 2>"$err" || fail "--graph: $(cat "$err")"
+expect "--graph is JSON with the bridge node" '.nodes[] | select(.id == "bridge:br0")'
+expect "--graph has port-of edges from p1 and p2" \
+	'[.edges[] | select(.kind == "port-of" and .to == "bridge:br0") | .from] | sort == ["port:p1","port:p2"]'
+"$PROBE" --netns "$DUT" --graph=dot >"$out" 2>"$err" || fail "--graph=dot: $(cat "$err")"
+grep -q '^digraph' "$out" || fail "--graph=dot does not print a digraph"
+grep -q 'br0' "$out" || fail "--graph=dot lacks br0"
+echo "ok: --graph=dot prints a digraph with br0"
 if command -v setpriv >/dev/null &&
    setpriv --reuid=65534 --regid=65534 --clear-groups test -x "$PROBE" 2>/dev/null; then
 	"$PROBE" --bogus 2>/dev/null; [[ $? -eq 2 ]] || fail "usage errors exit 2"

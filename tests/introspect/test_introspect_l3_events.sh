@@ -1,7 +1,7 @@
 #!/bin/bash
 # L3 and filtering state followed by events: addresses, routes (also the
 # IPv4 routes the kernel flushes without a notification when a link goes
-# down), rules, neighbours, forwarding sysctls (netconf), nftables
+# down, IPv6 multipath hops, routes of a deleted nexthop object), rules, neighbours, forwarding sysctls (netconf), nftables
 # (nfnetlink events) and legacy xtables (no events: re-read by the watch).
 # Each change is in the model within 100 ms; the model equals a fresh dump.
 source "$TNA_ROOT/tests/lib/netns.sh"
@@ -27,6 +27,15 @@ steps=(compare
 	run "ip -n $R link set r1 up" expect "route 10.1.0.0/24" compare
 	run "ip -n $R addr del 10.2.0.1/24 dev r2" expect "noaddr 10.2.0.1" expect "noroute 10.8.0.0/24" compare
 	run "ip -n $R addr add 10.2.0.1/24 dev r2" expect "addr 10.2.0.1"
+	run "ip -n $R addr add fd02::1/64 dev r2 nodad && ip -n $R addr replace fd01::1/64 dev r1 nodad" expect "addr fd02::1" expect "addr fd01::1"
+	run "ip -n $R route add 10.6.0.0/24 nexthop via 10.1.0.2 nexthop via 10.2.0.2" expect "route 10.6.0.0/24" compare
+	run "ip -n $R -6 route add fd09::/64 nexthop via fd01::2 nexthop via fd02::2" expect "route fd09::/64" compare
+	run "ip -n $R -6 route append fd09::/64 via fd02::3" compare
+	run "ip -n $R -6 route del fd09::/64 via fd01::2" compare
+	run "ip -n $R -6 route del fd09::/64" expect "noroute fd09::/64" compare
+	run "ip -n $R nexthop add id 5 via 10.1.0.3 dev r1 && ip -n $R route add 10.7.0.0/24 nhid 5" expect "route 10.7.0.0/24"
+	run "ip -n $R nexthop replace id 5 via 10.2.0.3 dev r2" compare
+	run "ip -n $R nexthop del id 5" expect "noroute 10.7.0.0/24" compare
 	run "ip -n $R rule add pref 100 from 10.5.0.0/16 table 100" expect "rule 100" compare
 	run "ip -n $R rule del pref 100" expect "norule 100" compare
 	run "ip netns exec $R sysctl -qw net.ipv4.ip_forward=1" expect "sysctl ip_forward 1" expect "fwd r2 1" compare
@@ -43,5 +52,10 @@ if command -v iptables-legacy >/dev/null; then
 	steps+=(run "ip netns exec $R iptables-legacy -A FORWARD -s 10.9.9.9 -j DROP" expect "nf ip forward 1"
 		run "ip netns exec $R iptables-legacy -A INPUT -s 10.9.9.9 -j DROP" expect "nf ip input 1" compare
 		run "ip netns exec $R iptables-legacy -F" expect "nf ip forward 0" compare)
+fi
+if command -v ip6tables-legacy >/dev/null; then
+	steps+=(run "ip netns exec $R ip6tables-legacy -A FORWARD -s fd09::9 -j DROP" expect "nf ip6 forward 1"
+		run "ip netns exec $R ip6tables-legacy -P FORWARD DROP" compare
+		run "ip netns exec $R ip6tables-legacy -F" expect "nf ip6 forward 0" compare)
 fi
 mcheck r "${steps[@]}"

@@ -117,6 +117,16 @@ int main(void)
 	expect(dp, "to a local FDB entry", p1, L, A, 0x0800, 64, PASS, R(TO_LOCAL_MAC));
 	expect(dp, "unknown source", p1, B, X, 0x0800, 64, PASS, R(SRC_UNKNOWN));
 	expect(dp, "moved source", p1, C, B, 0x0800, 64, PASS, R(SRC_MOVED));
+	/* Linux is about to move B: the fast path forgot its old port */
+	CHECK_EQ(tna_dp__fdb_del(dp, B, 0), -ENOENT);
+	CHECK_EQ(tna_dp__fdb_set(dp, B, 0, p2, 0), 0);
+	/* also when the frame goes to Linux for another reason */
+	expect(dp, "broadcast from a moved source", p3, BCAST, A, 0x0806, 64, PASS, R(BCAST_MCAST));
+	CHECK_EQ(tna_dp__fdb_del(dp, A, 0), -ENOENT);
+	CHECK_EQ(tna_dp__fdb_set(dp, A, 0, p1, 0), 0);
+	expect(dp, "broadcast from a known source", p1, BCAST, A, 0x0806, 64, PASS, R(BCAST_MCAST));
+	CHECK_EQ(tna_dp__fdb_del(dp, A, 0), 0);	/* still there */
+	CHECK_EQ(tna_dp__fdb_set(dp, A, 0, p1, 0), 0);
 	expect(dp, "local source", p1, B, L, 0x0800, 64, PASS, R(SRC_LOCAL));
 	expect(dp, "unknown destination", p1, X, A, 0x0800, 64, PASS, R(DST_UNKNOWN));
 	expect(dp, "destination on ingress port", p1, A2, A, 0x0800, 64, PASS, R(DST_SAME_PORT));

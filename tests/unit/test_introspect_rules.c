@@ -1,6 +1,6 @@
 /* Domain rules on hand-made models: every named reason, the edges, and
  * the rules that need configuration this kernel cannot make (vlan
- * filtering, hairpin, isolated, non-veth ports). */
+ * filtering, non-veth ports). */
 #include <errno.h>
 #include <sys/socket.h>
 #include <linux/netfilter.h>
@@ -53,7 +53,7 @@ static const struct tna_graph_node *node(const struct tna_graph *g, enum tna_nod
 	return x;
 }
 
-static bool has(const struct tna_graph_node *n, enum tna_reason r)
+static bool has(const struct tna_graph_node *n, enum tna_graph_reason r)
 {
 	return n && (n->reasons & (1u << r));
 }
@@ -107,16 +107,17 @@ int main(void)
 	br0 = node(g, TNA_NODE_BRIDGE, "br0");
 	br1 = node(g, TNA_NODE_BRIDGE, "br1");
 	CHECK(br0 && br0->accelerable, "br0 accelerable");
-	CHECK(has(br1, TNA_REASON_VLAN_FILTERING), "br1 vlan-filtering");
+	CHECK(has(br1, TNA_GRAPH_REASON_VLAN_FILTERING), "br1 vlan-filtering");
 	CHECK_STR(tna_graph_node_reason(br1), "vlan-filtering");
 	p = node(g, TNA_NODE_PORT, "q1");
-	CHECK(has(p, TNA_REASON_BRIDGE) && edge(g, p, br1, TNA_EDGE_PORT_OF), "q1 follows br1");
+	CHECK(has(p, TNA_GRAPH_REASON_BRIDGE) && edge(g, p, br1, TNA_EDGE_PORT_OF), "q1 follows br1");
 	p = node(g, TNA_NODE_PORT, "p1");
 	CHECK(p && p->accelerable && edge(g, p, br0, TNA_EDGE_PORT_OF), "p1 accelerable port of br0");
-	CHECK(has(node(g, TNA_NODE_PORT, "p2"), TNA_REASON_HAIRPIN), "p2 hairpin");
-	CHECK(has(node(g, TNA_NODE_PORT, "p3"), TNA_REASON_PORT_KIND), "p3 vxlan: port-kind");
+	p = node(g, TNA_NODE_PORT, "p2");
+	CHECK(p && p->accelerable, "p2 hairpin: the fast path handles it");
+	CHECK(has(node(g, TNA_NODE_PORT, "p3"), TNA_GRAPH_REASON_PORT_KIND), "p3 vxlan: port-kind");
 	p = node(g, TNA_NODE_PORT, "p4");
-	CHECK(has(p, TNA_REASON_PORT_ISOLATED) && !has(p, TNA_REASON_PORT_KIND), "p4 isolated, kind ok");
+	CHECK(p && p->accelerable, "p4 isolated physical port: accelerable");
 	/* L1/L2: addresses make L3 nodes, the bridge's sits behind it; not lo */
 	CHECK(edge(g, br0, node(g, TNA_NODE_L3, "br0"), TNA_EDGE_ROUTES_VIA), "br0 -> l3:br0");
 	node(g, TNA_NODE_L3, "up0");
@@ -141,36 +142,51 @@ int main(void)
 	g = tna_graph_build(&m);
 	p = node(g, TNA_NODE_NETFILTER, "ip forward");
 	CHECK(p && !p->accelerable && p->nf_rules == 2, "netfilter node with 2 rules");
-	CHECK(has(node(g, TNA_NODE_ROUTER, "router"), TNA_REASON_NF_FORWARD), "router netfilter-forward");
+	CHECK(has(node(g, TNA_NODE_ROUTER, "router"), TNA_GRAPH_REASON_NF_FORWARD), "router netfilter-forward");
 	CHECK(edge(g, node(g, TNA_NODE_ROUTER, "router"), p, TNA_EDGE_FILTERED_BY), "router filtered-by");
 	CHECK(tna_graph_find(g, TNA_NODE_BRIDGE, "br0")->accelerable, "br0 without br_netfilter calls");
 	tna_graph_free(g);
 	L(&m, 10)->br.nf_call_iptables = 1;	/* per-bridge switch alone is enough */
 	g = tna_graph_build(&m);
 	br0 = node(g, TNA_NODE_BRIDGE, "br0");
-	CHECK(has(br0, TNA_REASON_NF_BRIDGED), "br0 netfilter-bridged");
+	CHECK(has(br0, TNA_GRAPH_REASON_NF_BRIDGED), "br0 netfilter-bridged");
 	CHECK(edge(g, br0, node(g, TNA_NODE_NETFILTER, "ip forward"), TNA_EDGE_FILTERED_BY), "br0 filtered-by");
-	CHECK(has(node(g, TNA_NODE_PORT, "p1"), TNA_REASON_BRIDGE), "p1 follows br0");
+	CHECK(has(node(g, TNA_NODE_PORT, "p1"), TNA_GRAPH_REASON_BRIDGE), "p1 follows br0");
 	tna_graph_free(g);
 
-	/* N5, N6 */
+	/* N2 for ARP: arptables FORWARD rules meet bridged ARP with nf_call_arptables */
 	L(&m, 10)->br.nf_call_iptables = 0;
+	m.nf.hook[TNA_NF_LEGACY][NFPROTO_ARP][2].chains = 1;
+	m.nf.hook[TNA_NF_LEGACY][NFPROTO_ARP][2].rules = 1;
+	g = tna_graph_build(&m);
+	CHECK(tna_graph_find(g, TNA_NODE_BRIDGE, "br0")->accelerable, "arp rules, calls off");
+	tna_graph_free(g);
+	m.sys.bridge_nf_call_arptables = 1;
+	g = tna_graph_build(&m);
+	br0 = node(g, TNA_NODE_BRIDGE, "br0");
+	CHECK(has(br0, TNA_GRAPH_REASON_NF_BRIDGED) &&
+	      edge(g, br0, node(g, TNA_NODE_NETFILTER, "arp forward"), TNA_EDGE_FILTERED_BY),
+	      "br0 filtered-by arp forward");
+	tna_graph_free(g);
+	m.sys.bridge_nf_call_arptables = 0;
+
+	/* N5, N6 */
 	m.nf.hook[TNA_NF_NFTABLES][5 /* netdev */][0].chains = 1;
 	m.nf.hook[TNA_NF_NFTABLES][5][0].rules = 1;
 	m.nf.n_devs = 1;
 	snprintf(m.nf.devs[0], sizeof(m.nf.devs[0]), "p1");
 	m.nf.legacy_ok = false;
 	g = tna_graph_build(&m);
-	CHECK(has(node(g, TNA_NODE_PORT, "p1"), TNA_REASON_NF_INGRESS), "p1 netfilter-ingress");
+	CHECK(has(node(g, TNA_NODE_PORT, "p1"), TNA_GRAPH_REASON_NF_INGRESS), "p1 netfilter-ingress");
 	CHECK(edge(g, node(g, TNA_NODE_PORT, "p1"), node(g, TNA_NODE_NETFILTER, "netdev ingress"),
 		   TNA_EDGE_FILTERED_BY), "p1 filtered-by netdev ingress");
-	CHECK(!has(node(g, TNA_NODE_PORT, "p2"), TNA_REASON_NF_INGRESS), "p2 has no ingress chain");
-	CHECK(!has(node(g, TNA_NODE_L3, "up0"), TNA_REASON_NF_INGRESS), "up0 has no ingress chain");
-	CHECK(has(node(g, TNA_NODE_BRIDGE, "br0"), TNA_REASON_NF_UNKNOWN), "br0 netfilter-unreadable");
-	CHECK(has(node(g, TNA_NODE_ROUTER, "router"), TNA_REASON_NF_UNKNOWN), "router netfilter-unreadable");
+	CHECK(!has(node(g, TNA_NODE_PORT, "p2"), TNA_GRAPH_REASON_NF_INGRESS), "p2 has no ingress chain");
+	CHECK(!has(node(g, TNA_NODE_L3, "up0"), TNA_GRAPH_REASON_NF_INGRESS), "up0 has no ingress chain");
+	CHECK(has(node(g, TNA_NODE_BRIDGE, "br0"), TNA_GRAPH_REASON_NF_UNKNOWN), "br0 netfilter-unreadable");
+	CHECK(has(node(g, TNA_NODE_ROUTER, "router"), TNA_GRAPH_REASON_NF_UNKNOWN), "router netfilter-unreadable");
 	/* every reason has a name and a text */
-	for (int r = 0; r < TNA_REASON__COUNT; r++)
-		CHECK(strcmp(tna_reason_name(r), "?") && strcmp(tna_reason_text(r), "?"), "reason %d", r);
+	for (int r = 0; r < TNA_GRAPH_REASON__COUNT; r++)
+		CHECK(strcmp(tna_graph_reason_name(r), "?") && strcmp(tna_graph_reason_text(r), "?"), "reason %d", r);
 	tna_graph_free(g);
 	tna_model_fini(&m);
 	return tna_test_exit();

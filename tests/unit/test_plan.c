@@ -111,6 +111,14 @@ int main(void)
 	CHECK(strstr(p.reason, "p1") && strstr(p.reason, "ndo-xmit"),
 	      "reason names p1 and ndo-xmit: %s", p.reason);
 	tna_plan_bridge_free(&p);
+	/* explicit native: honoured, p1 only receives natively until its
+	 * peer can take redirected frames */
+	CHECK_EQ(plan(TNA_TARGET_NATIVE, false, &p), 0);
+	CHECK(p.ok && p.target == TNA_TARGET_NATIVE, "native honoured: %s", p.reason);
+	CHECK(strstr(p.reason, "p1 not a redirect egress"), "%s", p.reason);
+	tna_plan_bridge_free(&p);
+	/* a port without native XDP at all: native refused naming it */
+	caps[1] = generic_only("p1");
 	CHECK_EQ(plan(TNA_TARGET_NATIVE, false, &p), 0);
 	CHECK(p.refused && !p.ok, "native refused");
 	CHECK(strstr(p.reason, "--target native refused: port p1"), "%s", p.reason);
@@ -180,9 +188,18 @@ int main(void)
 	tna_plan_bridge_free(&p);
 	br.nf_rules[TNA_NF_IPV4] = 0;
 	CHECK_EQ(plan(TNA_PLAN_AUTO, false, &p), 0);
-	CHECK(p.ok && !p.br_netfilter && (p.fpms & F(FORWARD)),
-	      "no rules: accelerate");
+	CHECK(p.ok && p.br_netfilter && strstr(p.reason, "validates"),
+	      "no rules, but br_netfilter still validates IP: %s", p.reason);
 	tna_plan_bridge_free(&p);
+	{
+		struct tna_plan_opts o = { .sz = sizeof(o), .target = TNA_PLAN_AUTO,
+					   .dp_validates_ip = true };
+
+		CHECK_EQ(tna_plan_bridge(&br, &o, &p), 0);
+		CHECK(p.ok && !p.br_netfilter && (p.fpms & F(FORWARD)),
+		      "no rules and a validating fast path: accelerate");
+		tna_plan_bridge_free(&p);
+	}
 	br.nf_rules[TNA_NF_IPV4] = -1;
 	CHECK_EQ(plan(TNA_PLAN_AUTO, false, &p), 0);
 	CHECK(p.br_netfilter, "unknown ruleset is treated as rules");
@@ -215,6 +232,11 @@ int main(void)
 	ports[2].isolated = true;
 	CHECK_EQ(plan(TNA_PLAN_AUTO, false, &p), 0);
 	CHECK(p.fpms & F(PORT_FLAGS), "isolated port -> port_flags module");
+	tna_plan_bridge_free(&p);
+	ports[2].isolated = false;
+	ports[1].slowpath = true;	/* neigh_suppress */
+	CHECK_EQ(plan(TNA_PLAN_AUTO, false, &p), 0);
+	CHECK(p.ok && (p.fpms & F(PORT_FLAGS)), "slow-path port -> port_flags module");
 	tna_plan_bridge_free(&p);
 
 	/* 7. VLAN filtering and graph verdicts keep the bridge in Linux. */

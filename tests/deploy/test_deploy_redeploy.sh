@@ -1,0 +1,52 @@
+#!/bin/bash
+# tna-deploy follows configuration changes while it runs: a port added to
+# the bridge is attached, a removed one detached, an isolated port makes it
+# swap in a new pipeline (atomic link update: the program id changes, the
+# port never loses its program), a deleted bridge releases everything and a
+# bridge created later is accelerated.  Traffic keeps flowing throughout.
+cd "$(dirname "$0")/../.." || exit 1
+source tests/lib/netns.sh
+source tests/deploy/lib.sh
+need_root
+
+deploy_topo
+in_ns dut ip link set p3 nomaster
+start_deploy -v
+[[ -n $(xdp_id p1) && -n $(xdp_id p2) ]] || fail "p1/p2 not attached"
+[[ -z $(xdp_id p3) ]] || fail "p3 is no bridge port but got a program"
+
+# wait_for "what" cmd...: up to 5 s for an asynchronous reaction
+wait_for() {
+	local what=$1; shift
+	for _ in $(seq 50); do "$@" && { echo "ok: $what"; return 0; }; sleep 0.1; done
+	fail "$what (waited 5 s)"
+}
+has_prog() { [[ -n $(xdp_id "$1") ]]; }
+no_prog() { [[ -z $(xdp_id "$1") ]]; }
+
+in_ns dut ip link set p3 master br0
+wait_for "a port added to br0 is attached" has_prog p3
+check "h1 -> h3 through the new port" in_ns h1 ping -c 2 -i 0.2 -W 1 -q 10.0.0.3
+
+in_ns dut ip link set p2 nomaster
+wait_for "a port removed from br0 is detached" no_prog p2
+in_ns dut ip link set p2 master br0
+wait_for "and attached again when it comes back" has_prog p2
+
+id0=$(xdp_id p1)
+in_ns dut bridge link set dev p1 isolated on
+wait_for "isolated port: pipeline replaced" grep -q "pipeline replaced atomically" "$DEPLOY_TMP/deploy.out"
+id1=$(xdp_id p1)
+[[ -n $id1 && $id1 != "$id0" ]] || fail "p1 program id $id0 -> '$id1': no new pipeline"
+check "h1 (isolated) -> h2 still bridged" in_ns h1 ping -c 2 -i 0.2 -W 1 -q 10.0.0.2
+in_ns dut bridge link set dev p1 isolated off
+
+in_ns dut ip link del br0
+wait_for "deleted bridge: every program released" bash -c "[[ -z \$(ip -n $TNA_NS-dut -j link show | grep -o '\"xdp\"') ]]"
+kill -0 "$DEPLOY_PID" || fail "the controller died with the bridge"
+in_ns dut ip link add br0 type bridge
+for p in p1 p2 p3; do in_ns dut ip link set $p master br0; done
+in_ns dut ip link set br0 up
+wait_for "a bridge created later is accelerated" bash -c "[[ -n \$(ip -n $TNA_NS-dut -j link show p1 | grep -o '\"xdp\"') ]]"
+for _ in $(seq 50); do in_ns dut bridge link show | grep -c 'state forwarding' | grep -qx 3 && break; sleep 0.1; done
+check "h1 -> h2 on the new bridge" in_ns h1 ping -c 2 -i 0.2 -W 1 -q 10.0.0.2
