@@ -104,6 +104,12 @@ for m in json.load(sys.stdin)["map_ids"]:
 	bpftool map dump id "$map" | grep -c '"key"'
 }
 
+# br_netfilter on (the kernel default) leaves bridges to Linux: off.
+no_br_nf() {
+	ip netns exec "$1" sysctl -qw net.bridge.bridge-nf-call-iptables=0 \
+		net.bridge.bridge-nf-call-ip6tables=0 net.bridge.bridge-nf-call-arptables=0 2>/dev/null
+}
+
 # A bridge BR with ports P0..P(n-1) in DUT, peers in namespace H (GRO on).
 # One ip -batch per namespace: fast for many ports.
 mk_ports() {	# dut h br prefix n
@@ -117,6 +123,7 @@ mk_ports() {	# dut h br prefix n
 		done
 		echo "link set $br up"
 	} | ip -n "$d" -batch - || err "cannot build $br"
+	no_br_nf "$d"
 	for ((k = 0; k < n; k++)); do echo "link set $pfx$k up"; done | ip -n "$h" -batch - ||
 		err "cannot set the peers of $br up"
 }
@@ -168,6 +175,7 @@ part_keepalive() {
 	ns kg >/dev/null; ns kd >/dev/null; ns ks >/dev/null
 	# ageing 10 s -> keep-alive every 2.5 s
 	ip -n "$D" link add br0 type bridge ageing_time 1000
+	no_br_nf "$D"
 	veth kg g0 kd a0; veth ks s0 kd b0
 	for p in a0 b0; do ip netns exec "$D" ethtool -K $p gro on >/dev/null; ip -n "$D" link set $p master br0; done
 	ip netns exec "$S" ethtool -K s0 gro on >/dev/null

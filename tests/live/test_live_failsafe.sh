@@ -8,6 +8,7 @@ source "$TNA_ROOT/tests/datapath/lib.sh"
 source "$TNA_ROOT/tests/live/lib.sh"
 
 bridge_topo
+no_br_nf
 in_ns h1 ping -c 2 -i 0.2 -W 1 10.0.0.2 >/dev/null || fail "plain bridge does not forward"
 
 start_ctl

@@ -8,6 +8,7 @@ source "$TNA_ROOT/tests/datapath/lib.sh"
 source "$TNA_ROOT/tests/live/lib.sh"
 
 bridge_topo
+no_br_nf
 start_ctl TNA_FAULT_LOAD=1 --
 grep -q 'ready: 0 of 1 bridge(s) accelerated' "$LIVE_DIR/ctl.out" ||
 	fail "ready line does not say 0 of 1: $(cat "$LIVE_DIR/ctl.out")"

@@ -10,6 +10,7 @@ source "$TNA_ROOT/tests/datapath/lib.sh"
 source "$TNA_ROOT/tests/live/lib.sh"
 
 bridge_topo
+no_br_nf
 # A tiny event buffer: the burst below overflows it (ENOBUFS).
 start_ctl TNA_WATCH_RCVBUF=4096 -- -q
 
