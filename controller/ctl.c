@@ -192,6 +192,7 @@ static void on_event(void *ctx, enum tna_obj obj, enum tna_op op, const void *it
 	case TNA_OBJ_LINK:
 		port_now(c, op, item);
 		c->dirty = true;
+		note_event(c, obj, op, item);
 		return;
 	case TNA_OBJ_RESYNC:
 		c->resync = true;
