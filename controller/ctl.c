@@ -53,6 +53,12 @@ struct br_state {
 	uint64_t next_ka_ns;
 	bool present;
 	char error[160];		/* why the fast path could not load */
+	/* The pipeline swapped out last, kept loaded (sharing the maps) so
+	 * that a change undone later (isolated on/off) swaps back at once. */
+	struct tna_dp *spare;
+	uint64_t spare_fpms;
+	bool spare_br_nf;
+	uint8_t spare_mac[6];
 	bool no_xmit;		/* some port cannot be a native redirect egress yet */
 };
 
@@ -497,6 +503,8 @@ static int sync_ports(struct tna_ctl *c, struct br_state *b,
 
 static void teardown(struct tna_ctl *c, struct br_state *b)
 {
+	tna_dp__destroy(b->spare);	/* shares the maps of b->dp */
+	b->spare = NULL;
 	if (!b->dp)
 		return;
 	tna_dp__destroy(b->dp);	/* detaches every port */
@@ -624,9 +632,18 @@ static void redeploy(struct tna_ctl *c, struct br_state *b)
 		 * (e.g. it was built without the port-flags module): Linux
 		 * takes every frame until the new one is loaded and swapped. */
 		uint64_t t_load = now_ns();
+		bool spare = b->spare && b->spare_fpms == np.fpms &&
+			     b->spare_br_nf == np.br_netfilter &&
+			     !memcmp(b->spare_mac, np.mac, 6);
 
-		hold_ports(c, b);
-		ndp = load_plan(&np, np.fpms, np.br_netfilter, b->dp, c->o.force);
+		if (spare) {
+			ndp = b->spare;	/* loaded and verified before */
+			b->spare = NULL;
+			tna_dp__sync_slots(ndp, b->dp);
+		} else {
+			hold_ports(c, b);
+			ndp = load_plan(&np, np.fpms, np.br_netfilter, b->dp, c->o.force);
+		}
 		t_load = now_ns() - t_load;
 		if (!ndp) {
 			snprintf(b->error, sizeof(b->error), "new pipeline failed to load: %s",
@@ -648,13 +665,20 @@ static void redeploy(struct tna_ctl *c, struct br_state *b)
 			deploy_fresh(c, b);
 			return;
 		}
-		tna_dp__destroy(b->dp);
+		/* Keep the old one (now without links) for a swap back. */
+		tna_dp__destroy(b->spare);
+		b->spare = b->dp;
+		b->spare_fpms = b->plan.fpms;
+		b->spare_br_nf = b->plan.br_netfilter;
+		memcpy(b->spare_mac, b->plan.mac, 6);
 		b->dp = ndp;
 		b->mirror.sink = ndp;
 		np.xlated_insns = tna_dp__xlated_insns(ndp);
 		c->redeploys++;
-		logf_(c, TNA_CTL_INFO, "%s: pipeline replaced atomically (%s; loaded and verified in %.1f ms)",
-		      np.name, np.br_netfilter ? "br_netfilter" : "modules changed", t_load / 1e6);
+		logf_(c, TNA_CTL_INFO, "%s: pipeline replaced atomically (%s; %s in %.1f ms)",
+		      np.name, np.br_netfilter ? "br_netfilter" : "modules changed",
+		      spare ? "kept loaded, slots synced" : "loaded and verified",
+		      t_load / 1e6);
 	} else {
 		np.xlated_insns = b->plan.xlated_insns;
 	}

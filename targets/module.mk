@@ -9,3 +9,4 @@ LIB_SRCS += targets/reasons.c targets/load.c targets/attach.c targets/tables.c \
 PROGS += tna-stat tna-dp-test
 tna-stat_SRCS := tools/tna-stat.c
 tna-dp-test_SRCS := tools/tna-dp-test.c
+LIB_SRCS += targets/share.c
