@@ -631,17 +631,20 @@ static void redeploy(struct tna_ctl *c, struct br_state *b)
 		/* The old pipeline may not implement the new configuration
 		 * (e.g. it was built without the port-flags module): Linux
 		 * takes every frame until the new one is loaded and swapped. */
-		uint64_t t_load = now_ns();
+		uint64_t t_load = now_ns(), t_swap;
 		bool spare = b->spare && b->spare_fpms == np.fpms &&
 			     b->spare_br_nf == np.br_netfilter &&
 			     !memcmp(b->spare_mac, np.mac, 6);
 
+		/* Held also for a kept pipeline: the swap itself is one
+		 * bpf_link update per port, milliseconds each, during which
+		 * ports run different pipelines. */
+		hold_ports(c, b);
 		if (spare) {
 			ndp = b->spare;	/* loaded and verified before */
 			b->spare = NULL;
 			tna_dp__sync_slots(ndp, b->dp);
 		} else {
-			hold_ports(c, b);
 			ndp = load_plan(&np, np.fpms, np.br_netfilter, b->dp, c->o.force);
 		}
 		t_load = now_ns() - t_load;
@@ -654,7 +657,9 @@ static void redeploy(struct tna_ctl *c, struct br_state *b)
 			b->plan = np;
 			return;
 		}
+		t_swap = now_ns();
 		ret = tna_dp__replace(b->dp, ndp);
+		t_swap = now_ns() - t_swap;
 		if (ret) {
 			logf_(c, TNA_CTL_ERROR, "%s: atomic replace failed (%s): redeploying",
 			      np.name, strerror(-ret));
@@ -675,10 +680,10 @@ static void redeploy(struct tna_ctl *c, struct br_state *b)
 		b->mirror.sink = ndp;
 		np.xlated_insns = tna_dp__xlated_insns(ndp);
 		c->redeploys++;
-		logf_(c, TNA_CTL_INFO, "%s: pipeline replaced atomically (%s; %s in %.1f ms)",
+		logf_(c, TNA_CTL_INFO, "%s: pipeline replaced atomically (%s; %s in %.1f ms, link updates %.1f ms)",
 		      np.name, np.br_netfilter ? "br_netfilter" : "modules changed",
 		      spare ? "kept loaded, slots synced" : "loaded and verified",
-		      t_load / 1e6);
+		      t_load / 1e6, t_swap / 1e6);
 	} else {
 		np.xlated_insns = b->plan.xlated_insns;
 	}
