@@ -26,7 +26,9 @@ static const struct fpm_need needs[] = {
 	{ TNA_FPM_VLAN, 20, 0, 1 << XDP_PASS, false, 0, 0, 0, 0, 0 },
 	{ TNA_FPM_PORT_STATE, 15, 0, 1 << XDP_PASS, false, 0, 0, 0, 0, 0 },
 	{ TNA_FPM_PORT_FLAGS, 20, 0, 1 << XDP_PASS, false, 0, 0, 0, 0, 0 },
-	{ TNA_FPM_FDB_SRC, 40, H(BPF_FUNC_map_lookup_elem), 1 << XDP_PASS, true,
+	/* map_delete: a moved source is forgotten at once (fdb_src.h) */
+	{ TNA_FPM_FDB_SRC, 50, H(BPF_FUNC_map_lookup_elem) | H(BPF_FUNC_map_delete_elem),
+	  1 << XDP_PASS, true,
 	  "tna_fdb", BPF_MAP_TYPE_HASH, sizeof(struct tna_fdb_key),
 	  sizeof(struct tna_fdb_val), TNA_FDB_MAX },
 	{ TNA_FPM_FDB_DST, 40, H(BPF_FUNC_map_lookup_elem), 1 << XDP_PASS, false,

@@ -24,15 +24,30 @@ trap '$TNA_BIN/tna-stat --json > "\$1"; kill -TERM \$pid; wait \$pid; exit 0' TE
 wait \$pid
 EOF
 
+run_eq() {	# script name
+	/usr/bin/python3 "$EQ/equiv.py" --prefix "$TNA_NS-eq" \
+		--recipe "$TNA_ROOT/tests/deploy/bridge3-nf0.topo" --script "$1" \
+		--dut-cmd "bash $out/dut.sh $out/$2.stat.json" \
+		--dut-ready-line 'tna-deploy: ready' --out "$out/$2" \
+		--json-out "$out/$2.json" > "$out/$2.txt"
+}
+
 for script in "$EQ/scripts/corners.traffic" "$TNA_ROOT/tests/deploy/bridge-tna.traffic"; do
 	name=$(basename "$script" .traffic)
-	/usr/bin/python3 "$EQ/equiv.py" --prefix "$TNA_NS-eq" \
-		--recipe "$TNA_ROOT/tests/deploy/bridge3-nf0.topo" --script "$script" \
-		--dut-cmd "bash $out/dut.sh $out/$name.stat.json" \
-		--dut-ready-line 'tna-deploy: ready' --out "$out/$name" \
-		--json-out "$out/$name.json" > "$out/$name.txt"
+	run_eq "$script" "$name"
 	rc=$?
 	cat "$out/$name.txt"
+	# Known flake under load (seen once in ~10 runs, native, corners'
+	# mac-move step): a frame that moves a MAC on one port and the next
+	# frame to that MAC on another port are handled by two veth NAPI
+	# contexts, and their order can differ between the runs.  One rerun;
+	# a real difference shows up again with the same seeded frames.
+	if [[ $rc -eq 1 ]]; then
+		echo "NOTE: $name differed; rerunning once (cross-port ordering, see the comment)"
+		run_eq "$script" "$name"
+		rc=$?
+		cat "$out/$name.txt"
+	fi
 	if [[ $rc -ne 0 ]]; then
 		for f in "$out/$name"/*.log; do [[ -f $f ]] && { echo "== $f"; tail -30 "$f"; }; done
 		fail "$name: TNA $MODE is not equivalent to Linux (exit $rc)"

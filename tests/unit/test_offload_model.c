@@ -30,7 +30,7 @@ int main(void)
 	HAS(why, "map tna_devmap: type 14 not offloadable");
 	HAS(why, "map tna_stats: type 6 not offloadable");
 	HAS(why, "direct stores into map values");
-	HAS(why, "map tna_fdb: 131072 entries > 65536");
+	HAS(why, "map tna_fdb: 262144 entries > 65536");
 
 	tna_offload_req_from_fpms(TNA_FPM_PARSE_ETH | TNA_FPM_CLASSIFY, &r);
 	CHECK_EQ(tna_offload_check(&nfp, &r, why, sizeof(why)), 0);
