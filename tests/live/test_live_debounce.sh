@@ -21,11 +21,13 @@ n0=$(applied_count)
 wait_applied "$n0" || fail "the burst was not applied"
 sleep 0.5	# anything still pending would be applied by now
 n1=$(applied_count)
-(( n1 - n0 == 1 )) || fail "$((n1 - n0)) replans for one burst: $(grep 'applied .* event' "$LIVE_DIR/ctl.out" | tail -3)"
-line=$(grep 'applied .* event' "$LIVE_DIR/ctl.out" | tail -1)
-echo "ok: one replan for the burst: $line"
+# The first replan after the batch must cover all of its changes (the
+# kernel may add events of its own later: linkwatch delays operstate
+# changes by up to 1 s; those are a burst of their own).
+line=$(grep 'applied .* event' "$LIVE_DIR/ctl.out" | sed -n "$((n0 + 1))p")
 [[ $line =~ applied\ ([0-9]+)\ event ]] && (( BASH_REMATCH[1] >= 10 )) ||
 	fail "the replan did not cover the burst's events: $line"
+echo "ok: one replan for the burst ($((n1 - n0)) in all): $line"
 v3=$(ifindex v3)
 check "v3 still attached after the burst" [ "$(status "$v3 in br(\"br0\")[\"attached_ifindexes\"]")" = True ]
 in_ns h1 ping -c 3 -i 0.1 -W 1 10.0.0.3 >/dev/null || fail "h1 cannot reach h3 after the burst"
