@@ -43,6 +43,10 @@ static const char *const fpm_names[TNA_PFPM__MAX] = {
 	[TNA_PFPM_PORT_FLAGS] = "port_flags",
 	[TNA_PFPM_FORWARD] = "forward",
 	[TNA_PFPM_STATS] = "stats",
+	[TNA_PFPM_FLOW_CACHE] = "flow_cache",
+	[TNA_PFPM_BRNF_IPV4] = "brnf_ipv4",
+	[TNA_PFPM_BRNF_IPV6] = "brnf_ipv6",
+	[TNA_PFPM_BRNF_ARP] = "brnf_arp",
 };
 
 /* Rough verified-instruction cost per module, for the budget check before
@@ -53,7 +57,9 @@ static const uint32_t fpm_est_insns[TNA_PFPM__MAX] = {
 	[TNA_PFPM_VLAN] = 32,       [TNA_PFPM_PORT_STATE] = 32,
 	[TNA_PFPM_FDB_SRC] = 48,    [TNA_PFPM_FDB_DST] = 48,
 	[TNA_PFPM_PORT_FLAGS] = 32, [TNA_PFPM_FORWARD] = 24,
-	[TNA_PFPM_STATS] = 32,
+	[TNA_PFPM_STATS] = 32,      [TNA_PFPM_FLOW_CACHE] = 48,
+	[TNA_PFPM_BRNF_IPV4] = 64,  [TNA_PFPM_BRNF_IPV6] = 40,
+	[TNA_PFPM_BRNF_ARP] = 8,
 };
 
 /* Modules that need a redirect or plain map-value stores: never offloaded. */
@@ -194,7 +200,7 @@ static bool sees_netfilter(const struct tna_plan_bridge_in *in,
 	}
 	for (f = TNA_NF_IPV4; f <= TNA_NF_IPV6; f++) {
 		if (in->nf_call[f] <= 0 || o->dp_validates_ip)
-			continue;
+			continue;	/* with it: the brnf modules below */
 		snprintf(why, len,
 			 "br_netfilter: bridge calls %s, which validates and trims IP headers even without rules; "
 			 "the fast path does not (set net.bridge.bridge-nf-call-%s=0 to accelerate)",
@@ -339,8 +345,16 @@ int tna_plan_bridge(const struct tna_plan_bridge_in *in,
 			      1ull << TNA_PFPM_FDB_SRC |
 			      1ull << TNA_PFPM_FDB_DST |
 			      1ull << TNA_PFPM_FORWARD;
+		plan->fpms |= 1ull << TNA_PFPM_FLOW_CACHE;
 		if (flags)
 			plan->fpms |= 1ull << TNA_PFPM_PORT_FLAGS;
+		/* br_netfilter on without rules: its IP checks in the fast path */
+		if (in->nf_call[TNA_NF_IPV4] > 0)
+			plan->fpms |= 1ull << TNA_PFPM_BRNF_IPV4;
+		if (in->nf_call[TNA_NF_IPV6] > 0)
+			plan->fpms |= 1ull << TNA_PFPM_BRNF_IPV6;
+		if (in->nf_call[TNA_NF_ARP] > 0)
+			plan->fpms |= 1ull << TNA_PFPM_BRNF_ARP;
 	}
 	if (any_offload) {
 		uint64_t pre = 1ull << TNA_PFPM_PARSE_ETH |

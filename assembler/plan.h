@@ -17,7 +17,8 @@
 /* What the user asked for: a target or "auto" (TNA_TARGET_NONE here). */
 #define TNA_PLAN_AUTO TNA_TARGET_NONE
 
-/* Fast-path modules, in pipeline order.  Names match bpf/fpm/. */
+/* Fast-path modules (bit numbers of bpf/tna_kern_user.h TNA_FPM_*).
+ * Names match bpf/fpm/. */
 enum tna_plan_fpm {
 	TNA_PFPM_PARSE_ETH,
 	TNA_PFPM_CLASSIFY,	/* link-local, bcast/mcast, local MACs -> PASS */
@@ -28,6 +29,10 @@ enum tna_plan_fpm {
 	TNA_PFPM_PORT_FLAGS,
 	TNA_PFPM_FORWARD,
 	TNA_PFPM_STATS,
+	TNA_PFPM_FLOW_CACHE,	/* per-CPU cache of FDB answers */
+	TNA_PFPM_BRNF_IPV4,	/* br_netfilter's IPv4 checks, no rules */
+	TNA_PFPM_BRNF_IPV6,	/* same for IPv6 */
+	TNA_PFPM_BRNF_ARP,	/* same for ARP */
 	TNA_PFPM__MAX
 };
 const char *tna_plan_fpm_name(enum tna_plan_fpm f);

@@ -9,11 +9,20 @@
 #include "bpf/fpm/port_state.h"
 #include "bpf/fpm/port_flags.h"
 #include "bpf/fpm/vlan.h"
+#include "bpf/fpm/brnf.h"
 #include "bpf/fpm/fdb_src.h"
 #include "bpf/fpm/fdb_dst.h"
 #include "bpf/fpm/flow_cache.h"
+#include "bpf/fpm/src_guard.h"
 #include "bpf/fpm/forward.h"
 #include "bpf/fpm/stats.h"
+/* >>> router (issue 8) */
+#include "bpf/fpm/rif.h"
+#include "bpf/fpm/parse_ip.h"
+#include "bpf/fpm/l3_classify.h"
+#include "bpf/fpm/fib.h"
+#include "bpf/fpm/route_fwd.h"
+/* <<< router */
 
 #define STEP(call) do { reason = (call); if (reason != TNA_GO) goto pass; } while (0)
 
@@ -21,6 +30,7 @@ SEC("xdp")
 int tna_bridge(struct xdp_md *ctx)
 {
 	struct tna_pkt p = { .ctx = ctx };
+	struct tna_l3 r;	/* router (issue 8) */
 	int reason;
 
 	STEP(fpm_ingress_port(&p));
@@ -29,10 +39,18 @@ int tna_bridge(struct xdp_md *ctx)
 		goto pass;
 	}
 	STEP(fpm_parse_eth(&p));
+	/* >>> router (issue 8): frames to a routing port's MAC are routed */
+	reason = fpm_l3_ingress(&p, &r);
+	if (reason == TNA_GO)
+		goto route;
+	if (reason != TNA_NOT_ROUTED)
+		goto pass;
+	/* <<< router */
 	STEP(fpm_classify(&p));
 	STEP(fpm_port_state(&p));
 	STEP(fpm_port_flags_in(&p));
 	STEP(fpm_vlan_in(&p));
+	STEP(fpm_brnf(&p));
 	fpm_clock(&p);
 	if (!fpm_flow_hit(&p)) {
 		STEP(fpm_fdb_src(&p));
@@ -45,8 +63,40 @@ int tna_bridge(struct xdp_md *ctx)
 	STEP(fpm_forward(&p));
 	stats_forwarded(&p);
 	return XDP_REDIRECT;
+	/* >>> router (issue 8): the bridge's ingress rules hold for frames it
+	 * would deliver up to be routed; then IP, FIB, egress, rewrite. */
+route:
+	if (r.rif->flags & TNA_RIF_F_BRPORT) {
+		STEP(fpm_port_state(&p));
+		STEP(fpm_port_flags_in(&p));
+		if (fpm_on(TNA_FPM_VLAN)) {
+			reason = TNA_REASON_ROUTE_VLAN;
+			goto pass;
+		}
+		fpm_clock(&p);		/* the keep-alive stamp of fdb_src */
+		STEP(fpm_fdb_src(&p));
+	}
+	if (fpm_is_ip4(&p)) {
+		STEP(fpm_parse_ip4(&p, &r));
+		STEP(fpm_l3_classify4(&p, &r));
+		STEP(fpm_fib4(&p, &r));
+		STEP(fpm_route_egress(&p, &r));
+		STEP(fpm_route_fwd4(&p, &r));
+	} else if (fpm_is_ip6(&p)) {
+		STEP(fpm_parse_ip6(&p, &r));
+		STEP(fpm_l3_classify6(&p, &r));
+		STEP(fpm_fib6(&p, &r));
+		STEP(fpm_route_egress(&p, &r));
+		STEP(fpm_route_fwd6(&p, &r));
+	} else {
+		reason = TNA_REASON_L3_OTHER;
+		goto pass;
+	}
+	stats_forwarded(&p);
+	return XDP_REDIRECT;
+	/* <<< router */
 pass:
-	fpm_fdb_src_on_pass(&p, reason);
+	fpm_src_guard(&p, reason);
 	stats_passed(&p, reason);
 	return XDP_PASS;
 }

@@ -19,12 +19,19 @@
 #define TNA_FPM_FORWARD		(1ULL << 7)	/* redirect through the devmap */
 #define TNA_FPM_STATS		(1ULL << 8)	/* per-CPU per-port counters */
 #define TNA_FPM_FLOW_CACHE	(1ULL << 9)	/* per-CPU cache of FDB answers per (src, dst, port) */
+#define TNA_FPM_BRNF_IPV4	(1ULL << 10)	/* br_netfilter calls iptables, no rules: validate + trim IPv4 */
+#define TNA_FPM_BRNF_IPV6	(1ULL << 11)	/* same for ip6tables and IPv6 */
+#define TNA_FPM_BRNF_ARP	(1ULL << 12)	/* same for arptables: ARP shorter than its header */
 #define TNA_FPM_BRIDGE		(TNA_FPM_PARSE_ETH | TNA_FPM_CLASSIFY |	\
 				 TNA_FPM_PORT_STATE | TNA_FPM_FDB_SRC |	\
 				 TNA_FPM_FDB_DST | TNA_FPM_PORT_FLAGS |	\
 				 TNA_FPM_FORWARD | TNA_FPM_STATS |	\
 				 TNA_FPM_FLOW_CACHE)
-#define TNA_FPM_ALL		(TNA_FPM_BRIDGE | TNA_FPM_VLAN)
+/* >>> router (issue 8): IP parse + routing modules, see bpf/tna_router_kern_user.h */
+#include "bpf/tna_router_kern_user.h"
+/* <<< router */
+#define TNA_FPM_ALL		(TNA_FPM_BRIDGE | TNA_FPM_VLAN | TNA_FPM_ROUTER | \
+				 TNA_FPM_BRNF_IPV4 | TNA_FPM_BRNF_IPV6 | TNA_FPM_BRNF_ARP)
 
 /* Why a frame went to Linux (XDP_PASS).  The one list: the enum below and
  * the name table in targets/reasons.c are generated from it. */
@@ -47,10 +54,13 @@
 	X(PORT_LOCKED,		"port_locked")				\
 	X(PORT_SLOWPATH,	"port_slowpath")			\
 	X(BR_NETFILTER,		"br_netfilter")				\
+	X(BRNF_INVALID,		"brnf_invalid")				\
+	X(BRNF_IP_OPTIONS,	"brnf_ip_options")			\
 	X(EGRESS_NO_XMIT,	"egress_no_xmit")			\
 	X(REDIRECT_FAILED,	"redirect_failed")			\
 	X(NOT_A_PORT,		"not_a_port")				\
-	X(FPM_OFF,		"fpm_off")
+	X(FPM_OFF,		"fpm_off")				\
+	TNA_ROUTER_REASONS(X)	/* router (issue 8) */
 
 #define TNA_REASON_ENUM_(id, name) TNA_REASON_##id,
 enum tna_reason {
@@ -91,6 +101,7 @@ struct tna_port {
 	__u16 pvid;		/* VLAN FPM only; 0 = none */
 	__u16 pad;
 };
+#define TNA_STP_LEARNING	2
 #define TNA_STP_FORWARDING	3
 
 /* FDB mirror, filled by the controller from netlink. */

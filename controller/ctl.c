@@ -38,7 +38,11 @@ _Static_assert((1ull << TNA_PFPM_PARSE_ETH) == TNA_FPM_PARSE_ETH &&
 	       (1ull << TNA_PFPM_FDB_DST) == TNA_FPM_FDB_DST &&
 	       (1ull << TNA_PFPM_PORT_FLAGS) == TNA_FPM_PORT_FLAGS &&
 	       (1ull << TNA_PFPM_FORWARD) == TNA_FPM_FORWARD &&
-	       (1ull << TNA_PFPM_STATS) == TNA_FPM_STATS,
+	       (1ull << TNA_PFPM_STATS) == TNA_FPM_STATS &&
+	       (1ull << TNA_PFPM_FLOW_CACHE) == TNA_FPM_FLOW_CACHE &&
+	       (1ull << TNA_PFPM_BRNF_IPV4) == TNA_FPM_BRNF_IPV4 &&
+	       (1ull << TNA_PFPM_BRNF_IPV6) == TNA_FPM_BRNF_IPV6 &&
+	       (1ull << TNA_PFPM_BRNF_ARP) == TNA_FPM_BRNF_ARP,
 	       "assembler and bpf/ disagree on FPM numbers");
 
 #define MAX_ATTACHED 256
@@ -283,6 +287,7 @@ static int plan_one(struct tna_ctl *c, int ifindex, struct tna_bridge_plan *p)
 	struct tna_plan_opts po = {
 		.sz = sizeof(po), .target = c->o.target, .force = c->o.force,
 		.sys = &c->sys,
+		.dp_validates_ip = true,	/* bpf/fpm/brnf.h */
 	};
 	int ret = tna_plan_input_build(c->m, c->devs, c->ndevs, ifindex, &in);
 

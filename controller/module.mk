@@ -4,3 +4,6 @@ LIB_SRCS += controller/fdb_keepalive.c controller/fdb_mirror.c controller/lock.c
 	controller/debounce.c
 PROGS += tna-deploy
 tna-deploy_SRCS := tools/tna-deploy.c
+# >>> router (issue 8)
+LIB_SRCS += controller/router_apply.c
+# <<< router

@@ -54,7 +54,7 @@ echo; echo "== tna-deploy --dry-run with bridge-nf-call-iptables=0"
 # One 64 B UDP flow h1 -> h2 with live frames; the sink counts what arrives.
 measure() {
 	local json=$DEMO_TMP/sink.json
-	in_ns h2 "$BIN/tna-sink" -i eth0 -d 2 -w 0.5 --json >"$json" 2>/dev/null &
+	ip netns exec "$TNA_NS-h2" "$BIN/tna-sink" -i eth0 -d 2 -w 0.5 --json >"$json" 2>/dev/null &
 	local spid=$!
 	sleep 1
 	in_ns h1 "$BIN/tna-gen" -i eth0 -d 4 --dst-macs 1 >/dev/null 2>&1 || true
@@ -67,7 +67,9 @@ linux=$(measure)
 echo "Linux bridge (nf-call 0): $linux Mpps received"
 
 echo; echo "== tna-deploy --target auto (the controller, in the background)"
-in_ns dut "$BIN/tna-deploy" --target auto >"$DEMO_TMP/deploy.log" 2>&1 &
+# ip netns exec execs the tool, so $! is tna-deploy itself (a shell function
+# in the background would be a subshell, and the signal would miss it).
+ip netns exec "$TNA_NS-dut" "$BIN/tna-deploy" --target auto >"$DEMO_TMP/deploy.log" 2>&1 &
 dpid=$!
 on_exit "kill -9 $dpid"
 for _ in $(seq 100); do grep -q '^tna-deploy: ready' "$DEMO_TMP/deploy.log" && break; sleep 0.1; done

@@ -52,6 +52,12 @@ struct tna_dp *tna_dp__load(const struct tna_dp_opts *opts)
 	dp->skel->rodata->tna_fpms = opts->fpms ? opts->fpms : TNA_FPM_BRIDGE;
 	memcpy((void *)dp->skel->rodata->tna_bridge_mac, opts->bridge_mac, 6);
 	dp->skel->rodata->tna_br_netfilter = opts->br_netfilter;
+	/* >>> router (issue 8) */
+	if (opts->sz >= offsetof(struct tna_dp_opts, nf_routed) + sizeof(opts->nf_routed)) {
+		dp->skel->rodata->tna_fib_direct4 = opts->fib_direct4;
+		dp->skel->rodata->tna_nf_routed = opts->nf_routed;
+	}
+	/* <<< router */
 
 	share = opts->share_maps_with;
 	if (share) {
@@ -59,7 +65,8 @@ struct tna_dp *tna_dp__load(const struct tna_dp_opts *opts)
 		    (err = reuse(dp->skel->maps.tna_fdb, share->fdb_fd)) ||
 		    (err = reuse(dp->skel->maps.tna_devmap, share->devmap_fd)) ||
 		    (err = reuse(dp->skel->maps.tna_stats, share->stats_fd)) ||
-		    (err = reuse(dp->skel->maps.tna_clock, share->clock_fd)))
+		    (err = reuse(dp->skel->maps.tna_clock, share->clock_fd)) ||
+		    (err = reuse(dp->skel->maps.tna_rif, share->rif_fd)))	/* router */
 			goto err;
 		memcpy(dp->slot_ifindex, share->slot_ifindex, sizeof(dp->slot_ifindex));
 	}
@@ -80,6 +87,7 @@ struct tna_dp *tna_dp__load(const struct tna_dp_opts *opts)
 		goto err;
 	}
 	tna_dp__tick(dp);
+	dp->rif_fd = bpf_map__fd(dp->skel->maps.tna_rif);	/* router */
 	return dp;
 err:
 	tna_dp__destroy(dp);

@@ -10,3 +10,10 @@ PROGS += tna-stat tna-dp-test
 tna-stat_SRCS := tools/tna-stat.c
 tna-dp-test_SRCS := tools/tna-dp-test.c
 LIB_SRCS += targets/share.c
+
+
+# >>> router (issue 8): routing-interface table, and its test instrument
+LIB_SRCS += targets/router.c
+PROGS += tna-rt-test
+tna-rt-test_SRCS := tools/tna-rt-test.c
+# <<< router

@@ -57,6 +57,10 @@ struct {
 	__type(value, struct tna_stats_val);
 } tna_stats SEC(".maps");
 
+#ifndef READ_ONCE
+#define READ_ONCE(x) (*(const volatile typeof(x) *)&(x))
+#endif
+
 /* One entry, mmapped by user space: keep-alive tick and table generation. */
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
@@ -83,6 +87,8 @@ struct tna_pkt {
 	__u32 in_ifindex;
 	__u32 out_ifindex;		/* from the FDB (or the flow cache) */
 	__u16 vlan;			/* FDB vlan: 0, or the pvid with the VLAN FPM */
+	__u32 gen;			/* tna_clock as read once, before the lookups */
+	__u64 tick;
 };
 
 #endif /* TNA_FPM_COMMON_H */

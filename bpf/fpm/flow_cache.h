@@ -9,13 +9,20 @@
 #define TNA_FPM_FLOW_CACHE_H
 #include "bpf/fpm/common.h"
 
-/* The tick and generation, for fdb_src and the cache. */
+/* The tick and generation, for fdb_src and the cache.  Read once, before
+ * the FDB lookups: an entry filled from lookups that raced with a table
+ * change then carries the old generation and is never used. */
 static __always_inline void fpm_clock(struct tna_pkt *p)
 {
 	__u32 zero = 0;
 
-	if (fpm_on(TNA_FPM_FDB_SRC | TNA_FPM_FLOW_CACHE))
-		p->clk = bpf_map_lookup_elem(&tna_clock, &zero);
+	if (!fpm_on(TNA_FPM_FDB_SRC | TNA_FPM_FLOW_CACHE))
+		return;
+	p->clk = bpf_map_lookup_elem(&tna_clock, &zero);
+	if (p->clk) {
+		p->gen = READ_ONCE(p->clk->gen);
+		p->tick = READ_ONCE(p->clk->now);
+	}
 }
 
 static __always_inline __u32 *mac_words(struct tna_pkt *p)
@@ -37,8 +44,8 @@ static __always_inline bool fpm_flow_hit(struct tna_pkt *p)
 	f = bpf_map_lookup_elem(&tna_flows, &h);
 	p->flow = f;
 	if (!f || f->w[0] != w[0] || f->w[1] != w[1] || f->w[2] != w[2] ||
-	    f->in_ifindex != p->in_ifindex || f->gen != p->clk->gen ||
-	    f->tick != p->clk->now)
+	    f->in_ifindex != p->in_ifindex || f->gen != p->gen ||
+	    f->tick != p->tick)
 		return false;
 	p->out_ifindex = f->out_ifindex;
 	return true;
@@ -57,8 +64,8 @@ static __always_inline void fpm_flow_fill(struct tna_pkt *p)
 	f->w[2] = w[2];
 	f->in_ifindex = p->in_ifindex;
 	f->out_ifindex = p->out_ifindex;
-	f->gen = p->clk->gen;
-	f->tick = p->clk->now;
+	f->gen = p->gen;
+	f->tick = p->tick;
 }
 
 #endif /* TNA_FPM_FLOW_CACHE_H */

@@ -1,7 +1,7 @@
 #!/bin/bash
 # tna-deploy --dry-run and its errors on a real 3-port bridge: the planner's
-# decisions seen from the command line (br_netfilter with the default
-# sysctls, with an iptables rule, acceleration without them; xlated counts
+# decisions seen from the command line (br_netfilter's checks as modules
+# with the default sysctls, pass-through with an iptables rule; xlated counts
 # of the deployment below the all-modules build; explicit targets honoured
 # or refused; a foreign XDP program leaves its port out) and the one-line
 # errors with their exit codes.  Nothing is attached by a dry run.
@@ -15,18 +15,19 @@ NF_CALL=1 deploy_topo
 plan_json() { "${D[@]}" --dry-run --json "$@" > "$DEPLOY_TMP/plan.json" || return 1; }
 jq_() { /usr/bin/python3 -c "import json,sys; b=json.load(open('$DEPLOY_TMP/plan.json'))[0]; $1"; }
 
-# 1. Kernel defaults (bridge-nf-call-iptables=1): pass-through, reason.
+# 1. Kernel defaults (bridge-nf-call-iptables=1), no rule: accelerated,
+#    with br_netfilter's IP checks in the pipeline (brnf modules).
 check "dry run (nf-call on)" plan_json
-jq_ 'assert b["deployed"] and b["br_netfilter"], b; assert "bridge-nf-call-iptables" in b["reason"], b["reason"]; assert "forward" not in b["fpms"], b["fpms"]' ||
-	fail "default sysctls must keep the bridge with Linux (br_netfilter)"
-echo "ok: br_netfilter with the default sysctls: $(jq_ 'print(b["reason"])')"
+jq_ 'assert b["deployed"] and not b["br_netfilter"], b; assert "forward" in b["fpms"] and "brnf_ipv4" in b["fpms"] and "brnf_ipv6" in b["fpms"], b["fpms"]' ||
+	fail "default sysctls without rules: accelerate with the brnf modules"
+echo "ok: default sysctls, no rule: $(jq_ 'print(" > ".join(b["fpms"]))')"
 
 # 2. Sysctls off: accelerated, generic (peers without GRO), minimal pipeline.
 in_ns dut sysctl -qw net.bridge.bridge-nf-call-iptables=0 net.bridge.bridge-nf-call-ip6tables=0 net.bridge.bridge-nf-call-arptables=0
 check "dry run (nf-call off)" plan_json
 jq_ '
 assert b["deployed"] and not b["br_netfilter"] and b["target"] == "generic", b
-assert b["fpms"] == ["parse_eth","classify","port_state","fdb_src","fdb_dst","forward","stats"], b["fpms"]
+assert b["fpms"] == ["parse_eth","classify","port_state","fdb_src","fdb_dst","forward","stats","flow_cache"], b["fpms"]
 bd = b["budget"]
 assert 0 < bd["xlated_insns"] < bd["xlated_insns_all_modules"], bd
 assert bd["ok"], bd

@@ -93,7 +93,7 @@ int main(void)
 	CHECK(p.ok && !p.refused, "plain bridge deploys: %s", p.reason);
 	CHECK_EQ(p.target, TNA_TARGET_NATIVE);
 	CHECK_EQ(p.fpms, F(PARSE_ETH) | F(CLASSIFY) | F(PORT_STATE) | F(FDB_SRC) |
-			 F(FDB_DST) | F(FORWARD) | F(STATS));
+			 F(FDB_DST) | F(FORWARD) | F(STATS) | F(FLOW_CACHE));
 	CHECK_EQ(p.prestage_fpms, 0);
 	CHECK(p.ports[2].accelerated && p.ports[2].target == TNA_TARGET_NATIVE,
 	      "port p2 native");
@@ -198,6 +198,8 @@ int main(void)
 		CHECK_EQ(tna_plan_bridge(&br, &o, &p), 0);
 		CHECK(p.ok && !p.br_netfilter && (p.fpms & F(FORWARD)),
 		      "no rules and a validating fast path: accelerate");
+		CHECK((p.fpms & F(BRNF_IPV4)) && !(p.fpms & F(BRNF_IPV6)),
+		      "with br_netfilter's IPv4 checks only");
 		tna_plan_bridge_free(&p);
 	}
 	br.nf_rules[TNA_NF_IPV4] = -1;
@@ -269,7 +271,7 @@ int main(void)
 	CHECK(json_object_object_get_ex(j, "ports", &v) &&
 	      json_object_array_length(v) == 3, "json ports");
 	CHECK(json_object_object_get_ex(j, "fpms", &v) &&
-	      json_object_array_length(v) == 7, "json fpms");
+	      json_object_array_length(v) == 8, "json fpms");
 	json_object_put(j);
 	tna_plan_bridge_free(&p);
 

@@ -1,0 +1,128 @@
+/* The router plan: see assembler/router_plan.h. */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include "assembler/router_plan.h"
+#include "bpf/tna_kern_user.h"
+
+static bool candidate_kind(const char *kind)
+{
+	return !kind[0] || !strcmp(kind, "veth");
+}
+
+/* The ports of bridge B (routed through B's MAC), after B in the plan. */
+static void add_ports(const struct tna_router_in *in, const struct tna_router_if_in *b,
+		      struct tna_router_plan *p)
+{
+	for (int i = 0; i < in->n_ifs && p->n_ifs < TNA_RPLAN_MAX_IFS; i++) {
+		const struct tna_router_if_in *f = &in->ifs[i];
+		struct tna_router_if_plan *o;
+
+		if (!f->is_port || f->master != b->ifindex)
+			continue;
+		o = &p->ifs[p->n_ifs++];
+		o->ifindex = f->ifindex;
+		snprintf(o->name, sizeof(o->name), "%s", f->name);
+		o->brport = true;
+		o->l3_ifindex = b->ifindex;
+		memcpy(o->mac, b->mac, 6);
+		o->rif_flags = TNA_RIF_F_ROUTE | TNA_RIF_F_BRPORT |
+			       (b->rp_filter ? TNA_RIF_F_RP_FILTER : 0);
+		snprintf(o->reason, sizeof(o->reason), "port of %s: frames to %s's MAC are routed",
+			 b->name, b->name);
+	}
+}
+
+int tna_router_plan(const struct tna_router_in *in, struct tna_router_plan *p)
+{
+	int cand4 = 0, cand6 = 0;
+
+	if (!in || !p || in->n_ifs < 0 || in->n_ifs > TNA_RPLAN_MAX_IFS)
+		return -EINVAL;
+	memset(p, 0, sizeof(*p));
+	for (int i = 0; i < in->n_ifs; i++) {
+		const struct tna_router_if_in *f = &in->ifs[i];
+
+		if (f->loopback || !f->up || f->is_port)
+			continue;
+		if (!f->is_bridge && !candidate_kind(f->kind))
+			continue;
+		cand4 += f->n_addr4 > 0;
+		cand6 += f->n_addr6 > 0;
+	}
+	p->v4 = in->ip_forward == 1 && (cand4 >= 2 || (cand4 && in->gw_route4));
+	p->v6 = in->ip6_forwarding == 1 && (cand6 >= 2 || (cand6 && in->gw_route6));
+	p->rules_default = in->rules4_default && in->rules6_default;
+	p->fib_direct4 = false;
+	if (!p->v4 && !p->v6) {
+		snprintf(p->reason, sizeof(p->reason), "nothing to route: %s",
+			 in->ip_forward != 1 && in->ip6_forwarding != 1 ?
+			 "forwarding is off (net.ipv4.ip_forward, net.ipv6.conf.all.forwarding)" :
+			 "fewer than two interfaces with addresses of a forwarding family");
+		return 0;
+	}
+	p->nf_routed = (p->v4 && in->nf4 ? TNA_NF_ROUTED_V4 : 0) |
+		       (p->v6 && in->nf6 ? TNA_NF_ROUTED_V6 : 0);
+	p->fpms = TNA_FPM_PARSE_ETH | TNA_FPM_STATS | TNA_FPM_ROUTE |
+		  (p->v4 ? TNA_FPM_IPV4 : 0) | (p->v6 ? TNA_FPM_IPV6 : 0);
+
+	for (int i = 0; i < in->n_ifs; i++) {
+		const struct tna_router_if_in *f = &in->ifs[i];
+		struct tna_router_if_plan *o;
+		bool has = (p->v4 && f->n_addr4) || (p->v6 && f->n_addr6);
+
+		if (f->loopback || f->is_port || !has)
+			continue;
+		if (p->n_ifs >= TNA_RPLAN_MAX_IFS)
+			break;
+		o = &p->ifs[p->n_ifs++];
+		o->ifindex = f->ifindex;
+		o->l3_ifindex = f->ifindex;
+		memcpy(o->mac, f->mac, 6);
+		snprintf(o->name, sizeof(o->name), "%s", f->name);
+		if (f->is_bridge) {
+			o->bridge = true;
+			o->rif_flags = TNA_RIF_F_BRIDGE;
+			add_ports(in, f, p);
+			snprintf(o->reason, sizeof(o->reason),
+				 "bridge with an address: composed with its bridge plan");
+		} else if (!candidate_kind(f->kind)) {
+			snprintf(o->reason, sizeof(o->reason),
+				 "%s device: routes out of it stay on Linux (egress_no_xmit)", f->kind);
+		} else if (!f->up) {
+			snprintf(o->reason, sizeof(o->reason), "down");
+		} else if (f->tc_filters) {
+			snprintf(o->reason, sizeof(o->reason), "tc filters would be bypassed: not accelerated");
+		} else if (f->foreign_prog_id) {
+			snprintf(o->reason, sizeof(o->reason), "XDP program %u attached: not ours",
+				 f->foreign_prog_id);
+		} else {
+			o->routed = true;
+			o->rif_flags = TNA_RIF_F_ROUTE | (f->rp_filter ? TNA_RIF_F_RP_FILTER : 0);
+			snprintf(o->reason, sizeof(o->reason), "%s", f->rp_filter ?
+				 "routed port; rp_filter on: its routed traffic stays on Linux" :
+				 "routed port");
+		}
+	}
+	p->ok = true;
+	snprintf(p->reason, sizeof(p->reason), "route %s%s%s%s%s", p->v4 ? "IPv4" : "",
+		 p->v4 && p->v6 ? "+" : "", p->v6 ? "IPv6" : "",
+		 p->nf_routed ? "; netfilter sees routed traffic, it stays on Linux: " : "",
+		 p->nf_routed ? in->nf_why : "");
+	return 0;
+}
+
+void tna_router_plan_print(const struct tna_router_plan *p, FILE *f)
+{
+	fprintf(f, "router: %s\n", p->reason);
+	if (!p->ok)
+		return;
+	fprintf(f, "  nf_routed %s, fib lookups %s, rules %s\n",
+		p->nf_routed == (TNA_NF_ROUTED_V4 | TNA_NF_ROUTED_V6) ? "IPv4+IPv6" :
+		p->nf_routed == TNA_NF_ROUTED_V4 ? "IPv4" :
+		p->nf_routed == TNA_NF_ROUTED_V6 ? "IPv6" : "no",
+		p->fib_direct4 ? "DIRECT" : "through the rules",
+		p->rules_default ? "default" : "custom");
+	for (int i = 0; i < p->n_ifs; i++)
+		fprintf(f, "  %-15s %s\n", p->ifs[i].name, p->ifs[i].reason);
+}

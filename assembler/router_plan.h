@@ -1,0 +1,95 @@
+/* The router's plan (issue 8): whether to route in the fast path, which
+ * families, which interfaces, and the rodata switches of the router
+ * modules.  Like assembler/plan.h it works on a plain input struct (unit
+ * tests use fixtures); tna_router_in_from_model() fills it from the
+ * introspection model.  No I/O in the planner; nothing prints.
+ *
+ * Decisions:
+ *  - a family is routed only when forwarding is on for it and there is
+ *    something to route: two or more candidate interfaces with a global
+ *    address of that family, or a route with a gateway;
+ *  - netfilter: a rule (or drop policy) at prerouting, forward or
+ *    postrouting of that family (ip/ip6/inet tables, nft or legacy), or at
+ *    a netdev hook, or an unreadable ruleset => nf_routed for that family:
+ *    its routed traffic stays on Linux with reason "netfilter";
+ *  - candidates are physical and veth devices with an address of a routed
+ *    family, no tc filters (XDP would bypass them) and no foreign XDP
+ *    program; a bridge with an address is composed with the bridge plan
+ *    (its rif entries are listed, the ports come from the bridge plan);
+ *  - rp_filter on an interface (max of all and the device) => that
+ *    interface's routed traffic goes to Linux (reason rp_filter);
+ *  - DIRECT lookups are never chosen (fib_direct4 stays false): with the
+ *    default rules the kernel's own fib_lookup already skips the rules
+ *    engine, and once rules were added the local table is split off main
+ *    for good, where DIRECT would miss the box's own addresses
+ *    (tests/unit/test_router_reasons.c shows both). rules_default is
+ *    reported. */
+#ifndef TNA_ASSEMBLER_ROUTER_PLAN_H
+#define TNA_ASSEMBLER_ROUTER_PLAN_H
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+struct tna_model;
+
+#define TNA_RPLAN_MAX_IFS 256
+
+struct tna_router_if_in {
+	int ifindex;
+	char name[16];
+	char kind[16];		/* "" physical, "veth", "bridge", ... */
+	bool up;
+	bool is_bridge, is_port;
+	int master;		/* the bridge of a port, 0 when none */
+	bool loopback;
+	uint8_t mac[6];
+	int n_addr4, n_addr6;	/* global (universe-scope) addresses */
+	bool rp_filter;		/* max(all, dev) != 0 */
+	bool tc_filters;
+	uint32_t foreign_prog_id;
+};
+
+struct tna_router_in {
+	int8_t ip_forward, ip6_forwarding;	/* -1 unknown */
+	bool gw_route4, gw_route6;		/* a route with a gateway exists */
+	bool rules4_default, rules6_default;
+	/* netfilter sees routed traffic, per family; -1 unknown (counts as yes) */
+	int8_t nf4, nf6;
+	char nf_why[96];			/* first hook that decided, for the reason */
+	int n_ifs;
+	struct tna_router_if_in ifs[TNA_RPLAN_MAX_IFS];
+};
+
+struct tna_router_if_plan {
+	int ifindex;
+	char name[16];
+	bool routed;		/* a plain routed port: attach, in the devmap, rif */
+	bool bridge;		/* a bridge with an address: rif {B, its mac, BRIDGE} */
+	bool brport;		/* a port of such a bridge (attached by the bridge
+				 * plan): rif {bridge, bridge mac, ROUTE|BRPORT} */
+	int l3_ifindex;		/* rif: the device Linux routes from */
+	uint8_t mac[6];		/* rif: frames to this MAC are routed */
+	uint8_t rif_flags;	/* TNA_RIF_F_* for tna_dp__rif_set */
+	char reason[96];	/* why routed or not */
+};
+
+struct tna_router_plan {
+	bool ok;		/* something to route in the fast path */
+	bool v4, v6;		/* families routed (TNA_FPM_IPV4 / IPV6) */
+	uint8_t nf_routed;	/* tna_dp_opts.nf_routed: TNA_NF_ROUTED_V4/V6 */
+	bool fib_direct4;	/* tna_dp_opts.fib_direct4 (always false, see above) */
+	bool rules_default;
+	uint64_t fpms;		/* TNA_FPM_* to OR into the pipeline */
+	char reason[256];
+	int n_ifs;
+	struct tna_router_if_plan ifs[TNA_RPLAN_MAX_IFS];
+};
+
+int tna_router_plan(const struct tna_router_in *in, struct tna_router_plan *plan);
+/* Fill IN from a dumped model (rp_filter from /proc/sys of the current
+ * netns: the model does not hold it).  0 or -errno. */
+int tna_router_in_from_model(const struct tna_model *m, struct tna_router_in *in);
+void tna_router_plan_print(const struct tna_router_plan *plan, FILE *f);
+
+#endif

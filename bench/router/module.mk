@@ -1,0 +1,5 @@
+# bench/router: the router's limit (bare bpf_fib_lookup + redirect) for the
+# router rows of `make bench` (configs in bench/configs/*router*, *fib*).
+BPF_SRCS += bench/router/bench_fib.bpf.c
+PROGS += tna-bench-fib
+tna-bench-fib_SRCS := bench/router/tna-bench-fib.c

@@ -1,0 +1,109 @@
+/* brnf: what br_netfilter does to bridged IP even when no rule exists.
+ *
+ * With bridge-nf-call-iptables (or -ip6tables) on, every bridged IPv4/IPv6
+ * frame goes through br_validate_ipv4/6 (net/bridge/br_netfilter_*.c), which
+ * drops a bad header (version, IHL, checksum, length beyond the frame) and
+ * trims link-layer padding past the IP length before forwarding.  The
+ * planner enables this module only when the calls are on and no rule can see
+ * bridged traffic (with rules, the whole bridge is left to Linux).  Valid
+ * frames are forwarded trimmed like Linux would; anything Linux would drop,
+ * or that needs more than these checks (IPv4 options, IPv6 hop-by-hop or
+ * jumbo), goes to Linux. */
+#ifndef TNA_FPM_BRNF_H
+#define TNA_FPM_BRNF_H
+#include "bpf/fpm/common.h"
+
+#ifndef ETH_P_IP
+#define ETH_P_IP	0x0800
+#define ETH_P_IPV6	0x86DD
+#endif
+
+/* Trim the frame to the IP datagram, as pskb_trim_rcsum() does. */
+static __always_inline int brnf_trim(struct tna_pkt *p, __u32 ip_len)
+{
+	void *data = (void *)(long)p->ctx->data;
+	void *data_end = (void *)(long)p->ctx->data_end;
+	__u32 have = data_end - data - sizeof(struct ethhdr);
+
+	if (have == ip_len)
+		return TNA_GO;
+	/* adjust_tail invalidates packet pointers: forget, then reload */
+	p->eth = NULL;
+	if (bpf_xdp_adjust_tail(p->ctx, -(int)(have - ip_len)))
+		return TNA_REASON_BRNF_INVALID;
+	data = (void *)(long)p->ctx->data;
+	data_end = (void *)(long)p->ctx->data_end;
+	if (data + sizeof(struct ethhdr) > data_end)
+		return TNA_REASON_BRNF_INVALID;
+	p->eth = data;
+	return TNA_GO;
+}
+
+static __always_inline int brnf_ipv4(struct tna_pkt *p)
+{
+	void *data_end = (void *)(long)p->ctx->data_end;
+	struct iphdr *ip = (void *)(p->eth + 1);
+	__u32 sum = 0, len, have;
+	__u16 *w = (__u16 *)ip;
+
+	if ((void *)(ip + 1) > data_end)
+		return TNA_REASON_BRNF_INVALID;
+	if (ip->version != 4 || ip->ihl < 5)
+		return TNA_REASON_BRNF_INVALID;
+	if (ip->ihl != 5)
+		return TNA_REASON_BRNF_IP_OPTIONS;
+#pragma unroll
+	for (int i = 0; i < 10; i++)
+		sum += w[i];
+	sum = (sum & 0xffff) + (sum >> 16);
+	sum = (sum & 0xffff) + (sum >> 16);
+	if (sum != 0xffff)
+		return TNA_REASON_BRNF_INVALID;		/* bad header checksum */
+	len = bpf_ntohs(ip->tot_len);
+	have = data_end - (void *)ip;
+	if (len > have || len < 20)
+		return TNA_REASON_BRNF_INVALID;
+	return brnf_trim(p, len);
+}
+
+static __always_inline int brnf_ipv6(struct tna_pkt *p)
+{
+	void *data_end = (void *)(long)p->ctx->data_end;
+	struct ipv6hdr *ip6 = (void *)(p->eth + 1);
+	__u32 len, have;
+
+	if ((void *)(ip6 + 1) > data_end)
+		return TNA_REASON_BRNF_INVALID;
+	if (ip6->version != 6)
+		return TNA_REASON_BRNF_INVALID;
+	/* jumbograms and hop-by-hop options get Linux's full parser */
+	if (!ip6->payload_len || ip6->nexthdr == 0)
+		return TNA_REASON_BRNF_IP_OPTIONS;
+	len = bpf_ntohs(ip6->payload_len) + sizeof(*ip6);
+	have = data_end - (void *)ip6;
+	if (len > have)
+		return TNA_REASON_BRNF_INVALID;
+	return brnf_trim(p, len);
+}
+
+static __always_inline int fpm_brnf(struct tna_pkt *p)
+{
+	__u16 proto;
+
+	if (!fpm_on(TNA_FPM_BRNF_IPV4 | TNA_FPM_BRNF_IPV6 | TNA_FPM_BRNF_ARP))
+		return TNA_GO;
+	proto = bpf_ntohs(p->eth->h_proto);
+	/* bridge-nf-call-arptables: br_nf_forward_arp drops an ARP frame
+	 * shorter than struct arphdr (8 bytes); longer ones meet the
+	 * arptables FORWARD hook, which without rules accepts. */
+	if (fpm_on(TNA_FPM_BRNF_ARP) && proto == 0x0806 &&
+	    (void *)(p->eth + 1) + 8 > (void *)(long)p->ctx->data_end)
+		return TNA_REASON_BRNF_INVALID;
+	if (fpm_on(TNA_FPM_BRNF_IPV4) && proto == ETH_P_IP)
+		return brnf_ipv4(p);
+	if (fpm_on(TNA_FPM_BRNF_IPV6) && proto == ETH_P_IPV6)
+		return brnf_ipv6(p);
+	return TNA_GO;
+}
+
+#endif /* TNA_FPM_BRNF_H */

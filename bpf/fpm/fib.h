@@ -1,0 +1,89 @@
+/* fib: the kernel's own FIB and neighbour tables through bpf_fib_lookup,
+ * as if the packet were received on the layer-3 device (the bridge for a
+ * bridge port).  Every result but SUCCESS goes to Linux with a reason
+ * named after it: Linux sends the ICMP error, resolves the neighbour,
+ * fragments, or drops as the route says.
+ *
+ * DIRECT (main table only, rules skipped) is used only for IPv4 and only
+ * when the planner saw the default policy rules: IPv4 keeps local routes
+ * in the main table while no rule was added, IPv6 keeps them in the local
+ * table, so an IPv6 DIRECT lookup would miss the box's own addresses. */
+#ifndef TNA_FPM_FIB_H
+#define TNA_FPM_FIB_H
+#include "bpf/fpm/rif.h"
+
+#ifndef AF_INET
+#define AF_INET		2
+#define AF_INET6	10
+#endif
+
+const volatile bool tna_fib_direct4 = false;
+
+static __always_inline int fib_reason(long rc)
+{
+	switch (rc) {
+	case BPF_FIB_LKUP_RET_SUCCESS:		return TNA_GO;
+	case BPF_FIB_LKUP_RET_BLACKHOLE:	return TNA_REASON_FIB_BLACKHOLE;
+	case BPF_FIB_LKUP_RET_UNREACHABLE:	return TNA_REASON_FIB_UNREACHABLE;
+	case BPF_FIB_LKUP_RET_PROHIBIT:		return TNA_REASON_FIB_PROHIBIT;
+	case BPF_FIB_LKUP_RET_NOT_FWDED:	return TNA_REASON_FIB_NOT_FWDED;
+	case BPF_FIB_LKUP_RET_FWD_DISABLED:	return TNA_REASON_FIB_FWD_DISABLED;
+	case BPF_FIB_LKUP_RET_UNSUPP_LWT:	return TNA_REASON_FIB_UNSUPP_LWT;
+	case BPF_FIB_LKUP_RET_NO_NEIGH:		return TNA_REASON_FIB_NO_NEIGH;
+	case BPF_FIB_LKUP_RET_FRAG_NEEDED:	return TNA_REASON_FIB_FRAG_NEEDED;
+	case BPF_FIB_LKUP_RET_NO_SRC_ADDR:	return TNA_REASON_FIB_NO_SRC_ADDR;
+	default:				return TNA_REASON_FIB_OTHER;
+	}
+}
+
+/* TCP/UDP ports for rules and multipath hashing (not fragments: l3_classify
+ * sent those to Linux). */
+static __always_inline void fib_ports(struct tna_pkt *p, struct bpf_fib_lookup *f,
+				      void *l4)
+{
+	void *data_end = (void *)(long)p->ctx->data_end;
+	__be16 *ports = l4;
+
+	if ((f->l4_protocol == 6 || f->l4_protocol == 17) &&
+	    (void *)(ports + 2) <= data_end) {
+		f->sport = ports[0];
+		f->dport = ports[1];
+	}
+}
+
+static __always_inline int fpm_fib4(struct tna_pkt *p, struct tna_l3 *r)
+{
+	struct bpf_fib_lookup *f = &r->fib;
+	struct iphdr *iph = r->iph;
+
+	__builtin_memset(f, 0, sizeof(*f));
+	f->ifindex = r->rif->l3_ifindex;
+	f->family = AF_INET;
+	f->tos = iph->tos;
+	f->l4_protocol = iph->protocol;
+	f->tot_len = bpf_ntohs(iph->tot_len);
+	f->ipv4_src = iph->saddr;
+	f->ipv4_dst = iph->daddr;
+	fib_ports(p, f, iph + 1);
+	return fib_reason(bpf_fib_lookup(p->ctx, f, sizeof(*f),
+					 tna_fib_direct4 ? BPF_FIB_LOOKUP_DIRECT : 0));
+}
+
+static __always_inline int fpm_fib6(struct tna_pkt *p, struct tna_l3 *r)
+{
+	struct bpf_fib_lookup *f = &r->fib;
+	struct ipv6hdr *ip6h = r->iph;
+
+	__builtin_memset(f, 0, sizeof(*f));
+	f->ifindex = r->rif->l3_ifindex;
+	f->family = AF_INET6;
+	f->flowinfo = *(__be32 *)ip6h & bpf_htonl(0x0fffffff);
+	f->l4_protocol = ip6h->nexthdr;
+	f->tot_len = sizeof(*ip6h) + bpf_ntohs(ip6h->payload_len);
+	__builtin_memcpy(f->ipv6_src, &ip6h->saddr, 16);
+	__builtin_memcpy(f->ipv6_dst, &ip6h->daddr, 16);
+	fib_ports(p, f, ip6h + 1);
+	return fib_reason(bpf_fib_lookup(p->ctx, f, sizeof(*f), 0));
+}
+
+#endif /* TNA_FPM_FIB_H */

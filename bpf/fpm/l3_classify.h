@@ -1,0 +1,99 @@
+/* l3_classify: what only Linux does right goes to Linux.  The checks
+ * follow ip_rcv_core/ip_route_input_slow/ip_forward and
+ * ip6_rcv_core/ip6_forward: a header Linux would drop (bad version,
+ * length or checksum), options and hop-by-hop headers (router alert,
+ * ...), fragments, martian addresses, and TTL/hop limit <= 1 (ICMP time
+ * exceeded).  Nothing here changes the packet: what goes to Linux is
+ * what arrived. */
+#ifndef TNA_FPM_L3_CLASSIFY_H
+#define TNA_FPM_L3_CLASSIFY_H
+#include "bpf/fpm/rif.h"
+
+#define IP_MF		0x2000
+#define IP_OFFSET	0x1fff
+
+static __always_inline __u16 csum_fold32(__u32 s)
+{
+	s = (s & 0xffff) + (s >> 16);
+	s = (s & 0xffff) + (s >> 16);
+	return s;
+}
+
+/* 0/8, 127/8, multicast, reserved and limited broadcast (>= 224/4) */
+static __always_inline bool ip4_martian(__be32 a)
+{
+	__u8 b = bpf_ntohl(a) >> 24;
+
+	return b == 0 || b == 127 || b >= 224;
+}
+
+/* ::, ::1, v4-mapped, multicast, link-local: never forwarded as is */
+static __always_inline bool ip6_special(const struct in6_addr *a)
+{
+	__u32 w0 = bpf_ntohl(a->in6_u.u6_addr32[0]);
+
+	if ((w0 >> 24) == 0xff || (w0 & 0xffc00000) == 0xfe800000)
+		return true;
+	if (w0 == 0 && a->in6_u.u6_addr32[1] == 0 &&
+	    (a->in6_u.u6_addr32[2] == 0 || a->in6_u.u6_addr32[2] == bpf_htonl(0xffff)))
+		return true;	/* ::/96 (::, ::1, compat) and ::ffff:0:0/96 */
+	return false;
+}
+
+/* The IP length must fit in the frame (else Linux drops it). */
+static __always_inline int l3_len_ok(struct tna_pkt *p, __u32 l3len)
+{
+	void *data = (void *)(long)p->ctx->data;
+	void *data_end = (void *)(long)p->ctx->data_end;
+
+	return l3len <= data_end - data - sizeof(struct ethhdr) ? TNA_GO
+								: TNA_REASON_IP_MALFORMED;
+}
+
+static __always_inline int fpm_l3_classify4(struct tna_pkt *p, struct tna_l3 *r)
+{
+	struct iphdr *iph = r->iph;
+	__u32 *w = r->iph;
+	__u64 sum;
+	__u16 len;
+
+	if (iph->version != 4 || iph->ihl < 5)
+		return TNA_REASON_IP_MALFORMED;
+	if (iph->ihl > 5)
+		return TNA_REASON_IP_OPTIONS;
+	/* ones' complement sum of the header in five 32-bit loads */
+	sum = (__u64)w[0] + w[1] + w[2] + w[3] + w[4];
+	sum = (sum & 0xffffffff) + (sum >> 32);
+	sum = (sum & 0xffffffff) + (sum >> 32);
+	if (csum_fold32(sum) != 0xffff)
+		return TNA_REASON_IP_MALFORMED;
+	len = bpf_ntohs(iph->tot_len);
+	if (len < sizeof(*iph))
+		return TNA_REASON_IP_MALFORMED;
+	if (iph->frag_off & bpf_htons(IP_MF | IP_OFFSET))
+		return TNA_REASON_IP_FRAGMENT;
+	if (ip4_martian(iph->saddr) || ip4_martian(iph->daddr))
+		return TNA_REASON_IP_SPECIAL_ADDR;
+	if (iph->ttl <= 1)
+		return TNA_REASON_TTL_EXCEEDED;
+	return l3_len_ok(p, len);
+}
+
+static __always_inline int fpm_l3_classify6(struct tna_pkt *p, struct tna_l3 *r)
+{
+	struct ipv6hdr *ip6h = r->iph;
+
+	if (ip6h->version != 6)
+		return TNA_REASON_IP_MALFORMED;
+	if (ip6h->nexthdr == 0)			/* hop-by-hop options */
+		return TNA_REASON_IP_OPTIONS;
+	if (ip6h->nexthdr == 44)		/* fragment header */
+		return TNA_REASON_IP_FRAGMENT;
+	if (ip6_special(&ip6h->saddr) || ip6_special(&ip6h->daddr))
+		return TNA_REASON_IP_SPECIAL_ADDR;
+	if (ip6h->hop_limit <= 1)
+		return TNA_REASON_TTL_EXCEEDED;
+	return l3_len_ok(p, sizeof(*ip6h) + bpf_ntohs(ip6h->payload_len));
+}
+
+#endif /* TNA_FPM_L3_CLASSIFY_H */

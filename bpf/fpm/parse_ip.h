@@ -1,0 +1,45 @@
+/* parse_ip: the IPv4 or IPv6 header after Ethernet.  Each family is only
+ * in the program when the planner enabled it (TNA_FPM_IPV4/IPV6): a
+ * family that is not routed here goes to Linux as l3_other, like ARP.
+ * The entry program dispatches on the ethertype once and runs the whole
+ * chain of one family (the verifier then never mixes the two). */
+#ifndef TNA_FPM_PARSE_IP_H
+#define TNA_FPM_PARSE_IP_H
+#include "bpf/fpm/rif.h"
+
+static __always_inline bool fpm_is_ip4(struct tna_pkt *p)
+{
+	return fpm_on(TNA_FPM_IPV4) && p->eth->h_proto == bpf_htons(ETH_P_IP);
+}
+
+static __always_inline bool fpm_is_ip6(struct tna_pkt *p)
+{
+	return fpm_on(TNA_FPM_IPV6) && p->eth->h_proto == bpf_htons(ETH_P_IPV6);
+}
+
+static __always_inline int parse_l3(struct tna_pkt *p, struct tna_l3 *r, const __u32 hdrlen)
+{
+	void *data_end = (void *)(long)p->ctx->data_end;
+	void *l3 = p->eth + 1;
+
+	if (l3 + hdrlen > data_end)
+		return TNA_REASON_IP_MALFORMED;
+	r->iph = l3;
+	return TNA_GO;
+}
+
+static __always_inline int fpm_parse_ip4(struct tna_pkt *p, struct tna_l3 *r)
+{
+	if (tna_nf_routed & TNA_NF_ROUTED_V4)
+		return TNA_REASON_NETFILTER;
+	return parse_l3(p, r, sizeof(struct iphdr));
+}
+
+static __always_inline int fpm_parse_ip6(struct tna_pkt *p, struct tna_l3 *r)
+{
+	if (tna_nf_routed & TNA_NF_ROUTED_V6)
+		return TNA_REASON_NETFILTER;
+	return parse_l3(p, r, sizeof(struct ipv6hdr));
+}
+
+#endif /* TNA_FPM_PARSE_IP_H */

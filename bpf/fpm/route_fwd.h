@@ -1,0 +1,116 @@
+/* route_fwd: send the routed packet out.  The egress the FIB chose must be
+ * a port of this pipeline (in the devmap) that can transmit XDP frames;
+ * a route out of the bridge finds its port through the FDB mirror with the
+ * neighbour's MAC, as br_dev_xmit would.  Anything else (a device we do
+ * not drive, a bridge port not known or not forwarding) goes to Linux.
+ * Out of the ingress device Linux would also send an ICMP redirect: that
+ * goes to Linux too. */
+#ifndef TNA_FPM_ROUTE_FWD_H
+#define TNA_FPM_ROUTE_FWD_H
+#include "bpf/fpm/rif.h"
+#include "bpf/fpm/fdb.h"
+
+static __always_inline int fpm_route_egress(struct tna_pkt *p, struct tna_l3 *r)
+{
+	__u32 egress = r->fib.ifindex, port = egress;
+	struct tna_rif *erif;
+
+	if (egress == r->rif->l3_ifindex)
+		return TNA_REASON_ROUTE_SAME_IFACE;
+	/* only a pipeline with the bridge modules can route into a bridge */
+	erif = fpm_on(TNA_FPM_FDB_DST) ? bpf_map_lookup_elem(&tna_rif, &egress) : NULL;
+	if (erif && (erif->flags & TNA_RIF_F_BRIDGE)) {
+		struct tna_fdb_val *d;
+
+		if (fpm_on(TNA_FPM_VLAN))	/* which VLAN the bridge tags: Linux */
+			return TNA_REASON_ROUTE_VLAN;
+		d = fdb_lookup(r->fib.dmac, 0);
+		if (!d || (d->flags & TNA_FDB_F_LOCAL))
+			return TNA_REASON_BR_EGRESS_UNKNOWN;
+		port = d->ifindex;
+	}
+	p->out = bpf_map_lookup_elem(&tna_ports, &port);
+	if (!p->out || !p->out->idx || (p->out->flags & TNA_PORT_F_NO_XMIT))
+		return TNA_REASON_EGRESS_NO_XMIT;
+	if (port != egress && p->out->stp_state != TNA_STP_FORWARDING)
+		return TNA_REASON_EGRESS_NOT_FORWARDING;
+	if (p->out->flags & TNA_PORT_F_SLOWPATH)
+		return TNA_REASON_PORT_SLOWPATH;
+	return TNA_GO;
+}
+
+/* ip_decrease_ttl(): RFC 1624 incremental update of the header checksum */
+static __always_inline void ip4_decrease_ttl(struct iphdr *iph)
+{
+	__u32 check = iph->check;
+
+	check += bpf_htons(0x0100);
+	iph->check = (__u16)(check + (check >= 0xffff));
+	iph->ttl--;
+}
+
+/* Drop link-layer padding beyond the IP length (L3LEN bytes after
+ * Ethernet) as ip_rcv does, so the frame that leaves is the one Linux
+ * would send; then re-derive the packet pointers. */
+static __always_inline int route_trim(struct tna_pkt *p, struct tna_l3 *r, __u32 l3len,
+				      const __u32 hdrlen)
+{
+	void *data = (void *)(long)p->ctx->data;
+	void *data_end = (void *)(long)p->ctx->data_end;
+	__u32 have = data_end - data - sizeof(struct ethhdr);
+
+	if (l3len < have) {
+		p->eth = NULL;	/* adjust_tail invalidates packet pointers */
+		if (bpf_xdp_adjust_tail(p->ctx, -(int)(have - l3len)))
+			return TNA_REASON_IP_MALFORMED;
+		data = (void *)(long)p->ctx->data;
+		data_end = (void *)(long)p->ctx->data_end;
+		p->eth = data;
+		r->iph = data + sizeof(struct ethhdr);
+		if (r->iph + hdrlen > data_end)
+			return TNA_REASON_IP_MALFORMED;
+	}
+	return TNA_GO;
+}
+
+/* redirect first: on failure the packet is still untouched */
+static __always_inline int route_redirect(struct tna_pkt *p, struct tna_l3 *r)
+{
+	if (bpf_redirect_map(&tna_devmap, p->out->idx, XDP_PASS) != XDP_REDIRECT)
+		return TNA_REASON_REDIRECT_FAILED;
+	return TNA_GO;
+}
+
+static __always_inline void route_l2(struct tna_pkt *p, struct tna_l3 *r)
+{
+	__builtin_memcpy(p->eth->h_dest, r->fib.dmac, 6);
+	__builtin_memcpy(p->eth->h_source, r->fib.smac, 6);
+}
+
+static __always_inline int fpm_route_fwd4(struct tna_pkt *p, struct tna_l3 *r)
+{
+	__u32 len = bpf_ntohs(((struct iphdr *)r->iph)->tot_len);
+	int reason;
+
+	if ((reason = route_redirect(p, r)) != TNA_GO ||
+	    (reason = route_trim(p, r, len, sizeof(struct iphdr))) != TNA_GO)
+		return reason;
+	ip4_decrease_ttl(r->iph);
+	route_l2(p, r);
+	return TNA_GO;
+}
+
+static __always_inline int fpm_route_fwd6(struct tna_pkt *p, struct tna_l3 *r)
+{
+	__u32 len = sizeof(struct ipv6hdr) + bpf_ntohs(((struct ipv6hdr *)r->iph)->payload_len);
+	int reason;
+
+	if ((reason = route_redirect(p, r)) != TNA_GO ||
+	    (reason = route_trim(p, r, len, sizeof(struct ipv6hdr))) != TNA_GO)
+		return reason;
+	((struct ipv6hdr *)r->iph)->hop_limit--;
+	route_l2(p, r);
+	return TNA_GO;
+}
+
+#endif /* TNA_FPM_ROUTE_FWD_H */

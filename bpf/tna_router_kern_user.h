@@ -1,0 +1,62 @@
+/* The router's part of bpf/tna_kern_user.h (issue 8): its modules, its
+ * slow-path reasons and the routing-interface table, shared by bpf/ and
+ * targets/.  Included from bpf/tna_kern_user.h; not on its own. */
+#ifndef TNA_ROUTER_KERN_USER_H
+#define TNA_ROUTER_KERN_USER_H
+
+#define TNA_FPM_IPV4		(1ULL << 16)	/* parse + classify + route IPv4 */
+#define TNA_FPM_IPV6		(1ULL << 17)	/* parse + classify + route IPv6 */
+#define TNA_FPM_ROUTE		(1ULL << 18)	/* bpf_fib_lookup, TTL, L2 rewrite, redirect */
+#define TNA_FPM_ROUTER		(TNA_FPM_PARSE_ETH | TNA_FPM_IPV4 | TNA_FPM_IPV6 | \
+				 TNA_FPM_ROUTE | TNA_FPM_STATS)
+
+/* Router slow-path reasons; the fib_* ones are named after the
+ * BPF_FIB_LKUP_RET_* result that sent the packet to Linux. */
+#define TNA_ROUTER_REASONS(X)						\
+	X(NOT_FOR_US,		"not_for_us")				\
+	X(L3_OTHER,		"l3_other")				\
+	X(IP_MALFORMED,		"ip_malformed")				\
+	X(IP_OPTIONS,		"ip_options")				\
+	X(IP_FRAGMENT,		"ip_fragment")				\
+	X(IP_SPECIAL_ADDR,	"ip_special_addr")			\
+	X(TTL_EXCEEDED,		"ttl_exceeded")				\
+	X(NETFILTER,		"netfilter")				\
+	X(RP_FILTER,		"rp_filter")				\
+	X(ROUTE_VLAN,		"route_vlan")				\
+	X(FIB_BLACKHOLE,	"fib_blackhole")			\
+	X(FIB_UNREACHABLE,	"fib_unreachable")			\
+	X(FIB_PROHIBIT,		"fib_prohibit")				\
+	X(FIB_NOT_FWDED,	"fib_not_fwded")			\
+	X(FIB_FWD_DISABLED,	"fib_fwd_disabled")			\
+	X(FIB_UNSUPP_LWT,	"fib_unsupp_lwt")			\
+	X(FIB_NO_NEIGH,		"fib_no_neigh")				\
+	X(FIB_FRAG_NEEDED,	"fib_frag_needed")			\
+	X(FIB_NO_SRC_ADDR,	"fib_no_src_addr")			\
+	X(FIB_OTHER,		"fib_other")				\
+	X(ROUTE_SAME_IFACE,	"route_same_iface")			\
+	X(BR_EGRESS_UNKNOWN,	"br_egress_unknown")
+
+/* tna_rif[ifindex]: a port that routes.  For a bridge port, l3_ifindex is
+ * the bridge and mac the bridge's MAC (the frame is routed as if received
+ * on the bridge); for a plain interface, itself and its own MAC.  An entry
+ * for the bridge itself (TNA_RIF_F_BRIDGE) makes routes out of the bridge
+ * resolve their port through the FDB mirror. */
+#define TNA_RIF_F_ROUTE		0x01	/* frames to MAC on this port are routed */
+#define TNA_RIF_F_BRPORT	0x02	/* a bridge port: bridge ingress checks first */
+#define TNA_RIF_F_BRIDGE	0x04	/* l3 device is a bridge: egress via FDB */
+#define TNA_RIF_F_RP_FILTER	0x08	/* rp_filter on the l3 device: all to Linux */
+struct tna_rif {
+	__u32 l3_ifindex;
+	__u8 mac[6];
+	__u8 flags;		/* TNA_RIF_F_* */
+	__u8 pad;
+};
+
+/* tna_nf_routed (rodata) / tna_dp_opts.nf_routed: netfilter may see the
+ * routed traffic of that family, which then stays on Linux */
+#define TNA_NF_ROUTED_V4	0x01
+#define TNA_NF_ROUTED_V6	0x02
+
+#define TNA_MAP_RIF		"tna_rif"
+
+#endif /* TNA_ROUTER_KERN_USER_H */

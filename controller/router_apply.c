@@ -1,0 +1,38 @@
+/* The router plan applied to a pipeline: see controller/router_apply.h. */
+#include <errno.h>
+#include <string.h>
+#include "controller/router_apply.h"
+
+int tna_router_plan_apply(struct tna_dp *dp, const struct tna_router_plan *plan,
+			  int *attach, int max, int *n_attach)
+{
+	int err;
+
+	if (!dp || !plan || (max && !attach))
+		return -EINVAL;
+	if (n_attach)
+		*n_attach = 0;
+	if (!plan->ok)
+		return 0;
+	for (int i = 0; i < plan->n_ifs; i++) {
+		const struct tna_router_if_plan *f = &plan->ifs[i];
+		struct tna_rif_cfg rif = { .l3_ifindex = f->l3_ifindex, .flags = f->rif_flags };
+
+		memcpy(rif.mac, f->mac, 6);
+		if (f->routed) {
+			if (n_attach && *n_attach >= max)
+				return -ENOSPC;
+			err = tna_dp__router_port_add(dp, f->ifindex, f->mac,
+						      f->rif_flags & TNA_RIF_F_RP_FILTER);
+			if (err)
+				return err;
+			if (n_attach)
+				attach[(*n_attach)++] = f->ifindex;
+		} else if (f->bridge || f->brport) {
+			err = tna_dp__rif_set(dp, f->ifindex, &rif);
+			if (err)
+				return err;
+		}
+	}
+	return 0;
+}

@@ -1,0 +1,35 @@
+/* The router side of a loaded pipeline (issue 8): which ports route, as
+ * what layer-3 device.  Load the pipeline with fpms including
+ * TNA_FPM_IPV4 and/or TNA_FPM_IPV6 and TNA_FPM_ROUTE, add every port with
+ * tna_dp__port_set() (that also fills the devmap: a routed packet can only
+ * leave through a port of the pipeline), then describe each with
+ * tna_dp__rif_set():
+ *
+ *   plain interface X:  rif(X)      = { X, mac of X, ROUTE }
+ *   bridge port P of B: rif(P)      = { B, mac of B, ROUTE | BRPORT }
+ *   the bridge B:       rif(B)      = { B, mac of B, BRIDGE }  (egress via FDB)
+ *
+ * plus TNA_RIF_F_RP_FILTER on an ingress whose rp_filter is on.
+ * (controller/router_apply.h does all of this from a router plan.)
+ * tna_dp__port_del() leaves the rif entry: call tna_dp__rif_del() too.
+ * Returns 0 or a negative errno; prints nothing. */
+#ifndef TNA_TARGETS_ROUTER_H
+#define TNA_TARGETS_ROUTER_H
+#include "targets/datapath.h"
+
+struct tna_rif_cfg {
+	int l3_ifindex;			/* the device Linux routes from: X or its bridge */
+	uint8_t mac[6];			/* frames to this MAC are routed */
+	uint8_t flags;			/* TNA_RIF_F_* */
+};
+
+/* -ERANGE: an ifindex >= TNA_MAX_IFINDEX or <= 0. */
+int tna_dp__rif_set(struct tna_dp *dp, int ifindex, const struct tna_rif_cfg *cfg);
+int tna_dp__rif_del(struct tna_dp *dp, int ifindex);
+int tna_dp__rif_get(const struct tna_dp *dp, int ifindex, struct tna_rif_cfg *cfg);
+
+/* A plain routed interface: port (forwarding, no bridge flags) + rif. */
+int tna_dp__router_port_add(struct tna_dp *dp, int ifindex, const uint8_t mac[6],
+			    bool rp_filter);
+
+#endif

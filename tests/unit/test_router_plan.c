@@ -1,0 +1,128 @@
+/* The router planner on fixtures: families need forwarding and something
+ * to route; netfilter at prerouting/forward/postrouting (or unknown) keeps
+ * routed traffic on Linux; which interfaces are routed and why not. */
+#include <string.h>
+#include "assembler/router_plan.h"
+#include "bpf/tna_kern_user.h"
+#include "tests/lib/tna_test.h"
+
+static struct tna_router_in in;
+static struct tna_router_plan p;
+
+static void add_if(int ifx, const char *name, const char *kind, int a4, int a6)
+{
+	struct tna_router_if_in *f = &in.ifs[in.n_ifs++];
+
+	memset(f, 0, sizeof(*f));
+	f->ifindex = ifx;
+	strcpy(f->name, name);
+	strcpy(f->kind, kind);
+	f->up = true;
+	f->n_addr4 = a4;
+	f->n_addr6 = a6;
+}
+
+static void base(void)
+{
+	memset(&in, 0, sizeof(in));
+	in.ip_forward = 1;
+	in.ip6_forwarding = 1;
+	in.rules4_default = in.rules6_default = true;
+	add_if(1, "lo", "", 1, 1);
+	in.ifs[0].loopback = true;
+	add_if(2, "r1", "veth", 1, 1);
+	add_if(3, "r2", "", 1, 1);
+}
+
+static const struct tna_router_if_plan *pif(const char *name)
+{
+	for (int i = 0; i < p.n_ifs; i++)
+		if (!strcmp(p.ifs[i].name, name))
+			return &p.ifs[i];
+	return NULL;
+}
+
+int main(void)
+{
+	const struct tna_router_if_plan *f;
+
+	base();
+	CHECK_EQ(tna_router_plan(&in, &p), 0);
+	CHECK(p.ok && p.v4 && p.v6 && !p.nf_routed && !p.fib_direct4, "%s", p.reason);
+	CHECK_EQ(p.fpms, TNA_FPM_PARSE_ETH | TNA_FPM_STATS | TNA_FPM_ROUTE | TNA_FPM_IPV4 | TNA_FPM_IPV6);
+	CHECK_EQ(p.n_ifs, 2);
+	f = pif("r1");
+	CHECK(f && f->routed && f->rif_flags == TNA_RIF_F_ROUTE, "r1 routed");
+	CHECK(!pif("lo"), "lo is never routed");
+
+	base();
+	in.ip_forward = 0;
+	in.ip6_forwarding = 0;
+	CHECK_EQ(tna_router_plan(&in, &p), 0);
+	CHECK(!p.ok && strstr(p.reason, "forwarding is off"), "%s", p.reason);
+
+	base();
+	in.ip6_forwarding = 0;
+	CHECK_EQ(tna_router_plan(&in, &p), 0);
+	CHECK(p.ok && p.v4 && !p.v6 && !(p.fpms & TNA_FPM_IPV6), "only IPv4: %s", p.reason);
+
+	base();
+	in.ifs[2].n_addr4 = 0;			/* one IPv4 interface, no gateway */
+	in.ip6_forwarding = 0;
+	CHECK_EQ(tna_router_plan(&in, &p), 0);
+	CHECK(!p.ok && strstr(p.reason, "fewer than two"), "%s", p.reason);
+	in.gw_route4 = true;			/* ... but a route via a gateway */
+	CHECK_EQ(tna_router_plan(&in, &p), 0);
+	CHECK(p.ok && p.v4, "one interface + gateway route: %s", p.reason);
+
+	base();
+	in.nf4 = 1;
+	strcpy(in.nf_why, "nftables family 1 hook forward has rules");
+	CHECK_EQ(tna_router_plan(&in, &p), 0);
+	CHECK(p.ok && p.nf_routed == TNA_NF_ROUTED_V4 && strstr(p.reason, "netfilter") &&
+	      strstr(p.reason, "forward"), "%s", p.reason);
+	base();
+	in.nf6 = -1;				/* unknown counts as "sees" */
+	CHECK_EQ(tna_router_plan(&in, &p), 0);
+	CHECK(p.nf_routed == TNA_NF_ROUTED_V6, "unknown netfilter must keep routed traffic on Linux");
+	in.ip6_forwarding = 0;			/* ... unless that family is not routed */
+	CHECK_EQ(tna_router_plan(&in, &p), 0);
+	CHECK(!p.nf_routed, "IPv6 netfilter does not matter without IPv6 routing");
+
+	base();
+	in.ifs[1].rp_filter = true;
+	in.ifs[2].tc_filters = true;
+	add_if(4, "r3", "veth", 1, 0);
+	in.ifs[3].foreign_prog_id = 42;
+	add_if(5, "gre1", "gre", 1, 0);
+	add_if(6, "br0", "bridge", 1, 1);
+	in.ifs[5].is_bridge = true;
+	in.ifs[5].mac[5] = 0xb0;
+	add_if(7, "b1", "veth", 0, 0);
+	in.ifs[6].is_port = true;
+	in.ifs[6].master = 6;
+	add_if(8, "c1", "veth", 0, 0);		/* a port of another bridge */
+	in.ifs[7].is_port = true;
+	in.ifs[7].master = 99;
+	CHECK_EQ(tna_router_plan(&in, &p), 0);
+	f = pif("r1");
+	CHECK(f && f->routed && (f->rif_flags & TNA_RIF_F_RP_FILTER) && strstr(f->reason, "rp_filter"),
+	      "r1 rp_filter");
+	f = pif("r2");
+	CHECK(f && !f->routed && strstr(f->reason, "tc filters"), "r2 tc");
+	f = pif("r3");
+	CHECK(f && !f->routed && strstr(f->reason, "42"), "r3 foreign");
+	f = pif("gre1");
+	CHECK(f && !f->routed && strstr(f->reason, "egress_no_xmit"), "gre1");
+	f = pif("br0");
+	CHECK(f && !f->routed && f->bridge && f->rif_flags == TNA_RIF_F_BRIDGE, "br0 composed");
+	f = pif("b1");
+	CHECK(f && f->brport && !f->routed && f->l3_ifindex == 6 && f->mac[5] == 0xb0 &&
+	      f->rif_flags == (TNA_RIF_F_ROUTE | TNA_RIF_F_BRPORT),
+	      "b1: a port of br0 routes through br0's MAC (attached by the bridge plan)");
+	CHECK(!pif("c1"), "a port of a bridge without an address is not the router's");
+
+	in.n_ifs = TNA_RPLAN_MAX_IFS + 1;
+	CHECK_EQ(tna_router_plan(&in, &p), -22);
+	return tna_test_exit();
+}
