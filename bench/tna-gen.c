@@ -48,6 +48,7 @@ struct opts {
 	char *src_ip, *dst_ip, *pcap;
 	unsigned long long count;
 	double duration, interval;
+	double rate;			/* frames/s in total, 0 = as fast as possible */
 	int learn_k, learn_p;
 };
 
@@ -93,6 +94,8 @@ static void usage(FILE *f)
 "  -b, --batch N            frames per kernel batch, 1..256 (64)\n"
 "  -t, --threads N          sending threads, pinned to CPUs 0..N-1 (1)\n"
 "      --cpus LIST          pin threads to these CPUs (e.g. 0,1); sets -t\n"
+"      --rate PPS           pace to PPS frames/s in total (batches of -b;\n"
+"                           default: as fast as possible)\n"
 "      --interval S         print the rate every S seconds (0 = only at end)\n"
 "      --learn K/P          source MACs = destination MACs j with j%%P == K\n"
 "                           (pre-learning for a bridge), dst = 02:5e:0:0:0:0\n"
@@ -160,7 +163,7 @@ static void parse_cpus(struct opts *o, char *list)
 static void parse_opts(struct opts *o, int argc, char **argv)
 {
 	enum { O_SRC_MACS = 256, O_DST_MACS, O_DST_MAC, O_FLOWS, O_SRC_IP,
-	       O_DST_IP, O_CPUS, O_INTERVAL, O_LEARN, O_PCAP };
+	       O_DST_IP, O_CPUS, O_INTERVAL, O_LEARN, O_PCAP, O_RATE };
 	static const struct option lo[] = {
 		{ "interface", 1, 0, 'i' }, { "size", 1, 0, 's' },
 		{ "src-macs", 1, 0, O_SRC_MACS }, { "dst-macs", 1, 0, O_DST_MACS },
@@ -169,7 +172,7 @@ static void parse_opts(struct opts *o, int argc, char **argv)
 		{ "ipv6", 0, 0, '6' }, { "count", 1, 0, 'n' },
 		{ "duration", 1, 0, 'd' }, { "batch", 1, 0, 'b' },
 		{ "threads", 1, 0, 't' }, { "cpus", 1, 0, O_CPUS },
-		{ "interval", 1, 0, O_INTERVAL }, { "learn", 1, 0, O_LEARN },
+		{ "interval", 1, 0, O_INTERVAL }, { "learn", 1, 0, O_LEARN }, { "rate", 1, 0, O_RATE },
 		{ "pcap", 1, 0, O_PCAP }, { "json", 0, 0, 'j' },
 		{ "help", 0, 0, 'h' }, { 0 }
 	};
@@ -202,6 +205,7 @@ static void parse_opts(struct opts *o, int argc, char **argv)
 		case 't': o->threads = num(optarg, 1, MAX_THREADS, "--threads"); break;
 		case O_CPUS: cpus = optarg; break;
 		case O_INTERVAL: o->interval = seconds(optarg, "--interval"); break;
+		case O_RATE: o->rate = num(optarg, 1, 100000000, "--rate"); break;
 		case O_LEARN:
 			if (sscanf(optarg, "%d/%d%n", &k, &p, &c) != 2 || optarg[c] ||
 			    p < 1 || p > MAX_IFS || k < 0 || k >= p)
@@ -283,8 +287,30 @@ static void *worker_run(void *arg)
 		w->err_where = -1;
 		goto out;
 	}
+	double t_start = now(), per_thread = o->rate / o->threads;
+	unsigned long long done_frames = 0;
+
 	while (!stop && (!w->quota || left)) {
 		tr.repeat = w->quota && left < RUN_MAX ? left : RUN_MAX;
+		if (o->rate > 0) {
+			/* Paced: send what is owed by now (one BPF_PROG_RUN costs
+			 * too much to send batch by batch), at least a batch;
+			 * sleep until a batch is owed. */
+			double owed = (now() - t_start) * per_thread - done_frames;
+
+			if (owed < o->batch) {
+				double d = (o->batch - owed) / per_thread;
+				struct timespec ts = { (time_t)d, (long)((d - (time_t)d) * 1e9) };
+
+				nanosleep(&ts, NULL);
+				if (stop)
+					break;
+				owed = o->batch;
+			}
+			if ((double)tr.repeat > owed)
+				tr.repeat = (unsigned int)owed;
+			done_frames += tr.repeat;
+		}
 		err = bpf_prog_test_run_opts(w->prog_fd, &tr);
 		if (err == -EINTR && stop)
 			break;		/* stopped by the main thread */

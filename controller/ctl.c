@@ -25,6 +25,7 @@
 #include "assembler/input.h"
 #include "common/nl.h"
 #include "controller/ctl.h"
+#include "controller/debounce.h"
 #include "controller/fdb_mirror.h"
 #include "targets/datapath.h"
 
@@ -55,6 +56,13 @@ struct br_state {
 	int n_attached;
 	uint64_t next_ka_ns;
 	bool present;
+	char error[160];		/* why the fast path could not load */
+	/* The pipeline swapped out last, kept loaded (sharing the maps) so
+	 * that a change undone later (isolated on/off) swaps back at once. */
+	struct tna_dp *spare;
+	uint64_t spare_fpms;
+	bool spare_br_nf;
+	uint8_t spare_mac[6];
 	bool no_xmit;		/* some port cannot be a native redirect egress yet */
 };
 
@@ -70,6 +78,10 @@ struct tna_ctl {
 	int nbr;
 	bool dirty, resync;
 	unsigned long redeploys;
+	struct tna_debounce db;		/* pending configuration burst */
+	char first_event[64];		/* first event of that burst */
+	unsigned int fdb_batch;		/* FDB events in this read */
+	unsigned long applied;		/* bursts applied */
 };
 
 static uint64_t now_ns(void)
@@ -113,6 +125,31 @@ static const char *fmt_mac(const uint8_t *m, char *buf)
 
 /* --- model events ---------------------------------------------------- */
 
+/* Wall-clock time for log lines that benchmarks match with their own
+ * timestamps (bench/reconfig.sh). */
+static double now_real(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* A configuration event: start or extend the pending burst. */
+static void note_event(struct tna_ctl *c, enum tna_obj obj, enum tna_op op,
+		       const void *item)
+{
+	if (!tna_debounce_pending(&c->db)) {
+		if (obj == TNA_OBJ_LINK && item)
+			snprintf(c->first_event, sizeof(c->first_event), "link %s %s",
+				 ((const struct tna_link *)item)->name, tna_op_name(op));
+		else
+			snprintf(c->first_event, sizeof(c->first_event), "%s %s",
+				 tna_obj_name(obj), tna_op_name(op));
+	}
+	tna_debounce_event(&c->db, now_ns());
+}
+
 static void port_cfg(const struct tna_link *l, struct tna_port_cfg *cfg);
 static bool is_attached(const struct br_state *b, int ifx);
 
@@ -153,6 +190,7 @@ static void on_event(void *ctx, enum tna_obj obj, enum tna_op op, const void *it
 		b = br_find(c, f->master);
 		if (!b || !b->dp)
 			return;
+		c->fdb_batch++;
 		if (tna_fdb_mirror_apply(&b->mirror, op, f))
 			logf_(c, TNA_CTL_ERROR, "%s: fdb mirror %s %s failed",
 			      b->plan.name, tna_op_name(op), fmt_mac(f->mac, mac));
@@ -164,6 +202,7 @@ static void on_event(void *ctx, enum tna_obj obj, enum tna_op op, const void *it
 	case TNA_OBJ_LINK:
 		port_now(c, op, item);
 		c->dirty = true;
+		note_event(c, obj, op, item);
 		return;
 	case TNA_OBJ_RESYNC:
 		c->resync = true;
@@ -171,6 +210,7 @@ static void on_event(void *ctx, enum tna_obj obj, enum tna_op op, const void *it
 	case TNA_OBJ_SYSCTL:
 	case TNA_OBJ_NETFILTER:
 		c->dirty = true;
+		note_event(c, obj, op, item);
 		return;
 	default:
 		return;
@@ -195,9 +235,14 @@ struct tna_ctl *tna_ctl_new(const struct tna_ctl_opts *opts)
 		goto err;
 	/* Learning bursts (100k MACs) must not overflow into resyncs. */
 	tna_watch_set_rcvbuf(c->w, 32 << 20);
+	/* Test switch: a tiny event buffer forces ENOBUFS (full resync). */
+	if (getenv("TNA_WATCH_RCVBUF"))
+		tna_watch_set_rcvbuf(c->w, atoi(getenv("TNA_WATCH_RCVBUF")));
 	c->nl = tna_nl_open(NETLINK_ROUTE);
 	if (!c->nl)
 		goto err;
+	tna_debounce_init(&c->db, c->o.debounce_quiet_ms ? c->o.debounce_quiet_ms : 5,
+			  c->o.debounce_max_ms ? c->o.debounce_max_ms : 20);
 	e = tna_caps_probe_system(&c->sys);
 	if (e < 0) {
 		errno = -e;
@@ -271,6 +316,12 @@ static struct tna_dp *load_plan(const struct tna_bridge_plan *p, uint64_t fpms,
 	};
 
 	memcpy(o.bridge_mac, p->mac, 6);
+	/* Test switch: make every load fail as a verifier reject would, to
+	 * test that the bridge then stays on plain Linux with the reason. */
+	if (getenv("TNA_FAULT_LOAD")) {
+		errno = EACCES;
+		return NULL;
+	}
 	return tna_dp__load(&o);
 }
 
@@ -405,6 +456,7 @@ static int sync_ports(struct tna_ctl *c, struct br_state *b,
 	struct tna_port_cfg cfg;
 	int i, ret, err = 0;
 
+	b->error[0] = 0;	/* a foreign program is reported while it stays */
 	for (i = b->n_attached - 1; i >= 0; i--)
 		if (!in_plan(p, b->attached[i]))
 			detach_port(c, b, i);
@@ -430,6 +482,10 @@ static int sync_ports(struct tna_ctl *c, struct br_state *b,
 			char name[16] = "";
 
 			tna_dp__foreign(pp->ifindex, &id, name);
+			/* Not fought: reported in --status until it goes. */
+			snprintf(b->error, sizeof(b->error),
+				 "port %s has a foreign XDP program (id %u \"%s\"): left alone",
+				 pp->name, id, name);
 			logf_(c, TNA_CTL_ERROR,
 			      "%s: port %s has a foreign XDP program (id %u \"%s\"): not replaced without --force",
 			      p->name, pp->name, id, name);
@@ -452,6 +508,8 @@ static int sync_ports(struct tna_ctl *c, struct br_state *b,
 
 static void teardown(struct tna_ctl *c, struct br_state *b)
 {
+	tna_dp__destroy(b->spare);	/* shares the maps of b->dp */
+	b->spare = NULL;
 	if (!b->dp)
 		return;
 	tna_dp__destroy(b->dp);	/* detaches every port */
@@ -468,10 +526,12 @@ static int deploy_fresh(struct tna_ctl *c, struct br_state *b)
 			  c->o.force);
 	if (!b->dp) {
 		ret = -errno;
-		logf_(c, TNA_CTL_ERROR, "%s: cannot load the %s pipeline: %s",
-		      b->plan.name, tna_target_name(b->plan.target), strerror(-ret));
+		snprintf(b->error, sizeof(b->error), "cannot load the %s pipeline: %s",
+			 tna_target_name(b->plan.target), strerror(-ret));
+		logf_(c, TNA_CTL_ERROR, "%s: %s: plain Linux", b->plan.name, b->error);
 		return ret;
 	}
+	b->error[0] = 0;
 	b->plan.xlated_insns = tna_dp__xlated_insns(b->dp);
 	tna_plan_budget_check(&b->plan);
 	if (b->plan.prestage_fpms)	/* say so rather than pretend */
@@ -514,6 +574,35 @@ int tna_ctl_deploy(struct tna_ctl *c)
 	return err;
 }
 
+int tna_ctl_n_running(const struct tna_ctl *c)
+{
+	int i, n = 0;
+
+	for (i = 0; i < c->nbr; i++)
+		n += c->br[i].dp != NULL;
+	return n;
+}
+
+/* Every attached port of B to the slow path (its state seen as not
+ * forwarding: the fast path passes each frame to Linux), at once. */
+static void hold_ports(struct tna_ctl *c, struct br_state *b)
+{
+	struct tna_port_cfg cfg;
+	int i;
+
+	if (!(b->plan.fpms & TNA_FPM_PORT_STATE))
+		return;
+	for (i = 0; i < b->n_attached; i++) {
+		if (tna_dp__port_get(b->dp, b->attached[i], &cfg))
+			continue;
+		cfg.stp_state = 4;	/* BR_STATE_BLOCKING */
+		cfg.flags &= ~TNA_PORT_F_NO_XMIT;	/* port_set derives it */
+		tna_dp__port_set(b->dp, b->attached[i], &cfg);
+	}
+	logf_(c, TNA_CTL_INFO, "%s: ports held on Linux at %.6f while the new pipeline loads",
+	      b->plan.name, now_real());
+}
+
 /* Replan bridge B after a change and apply the difference. */
 static void redeploy(struct tna_ctl *c, struct br_state *b)
 {
@@ -544,14 +633,38 @@ static void redeploy(struct tna_ctl *c, struct br_state *b)
 		return;
 	}
 	if (np.fpms != b->plan.fpms || np.br_netfilter != b->plan.br_netfilter) {
-		ndp = load_plan(&np, np.fpms, np.br_netfilter, b->dp, c->o.force);
+		/* The old pipeline may not implement the new configuration
+		 * (e.g. it was built without the port-flags module): Linux
+		 * takes every frame until the new one is loaded and swapped. */
+		uint64_t t_load = now_ns(), t_swap;
+		bool spare = b->spare && b->spare_fpms == np.fpms &&
+			     b->spare_br_nf == np.br_netfilter &&
+			     !memcmp(b->spare_mac, np.mac, 6);
+
+		/* Held also for a kept pipeline: the swap itself is one
+		 * bpf_link update per port, milliseconds each, during which
+		 * ports run different pipelines. */
+		hold_ports(c, b);
+		if (spare) {
+			ndp = b->spare;	/* loaded and verified before */
+			b->spare = NULL;
+			tna_dp__sync_slots(ndp, b->dp);
+		} else {
+			ndp = load_plan(&np, np.fpms, np.br_netfilter, b->dp, c->o.force);
+		}
+		t_load = now_ns() - t_load;
 		if (!ndp) {
-			logf_(c, TNA_CTL_ERROR, "%s: new pipeline failed to load (%s): keeping the old one",
-			      np.name, strerror(errno));
-			tna_plan_bridge_free(&np);
+			snprintf(b->error, sizeof(b->error), "new pipeline failed to load: %s",
+				 strerror(errno));
+			logf_(c, TNA_CTL_ERROR, "%s: %s: plain Linux", np.name, b->error);
+			teardown(c, b);
+			tna_plan_bridge_free(&b->plan);
+			b->plan = np;
 			return;
 		}
+		t_swap = now_ns();
 		ret = tna_dp__replace(b->dp, ndp);
+		t_swap = now_ns() - t_swap;
 		if (ret) {
 			logf_(c, TNA_CTL_ERROR, "%s: atomic replace failed (%s): redeploying",
 			      np.name, strerror(-ret));
@@ -562,13 +675,20 @@ static void redeploy(struct tna_ctl *c, struct br_state *b)
 			deploy_fresh(c, b);
 			return;
 		}
-		tna_dp__destroy(b->dp);
+		/* Keep the old one (now without links) for a swap back. */
+		tna_dp__destroy(b->spare);
+		b->spare = b->dp;
+		b->spare_fpms = b->plan.fpms;
+		b->spare_br_nf = b->plan.br_netfilter;
+		memcpy(b->spare_mac, b->plan.mac, 6);
 		b->dp = ndp;
 		b->mirror.sink = ndp;
 		np.xlated_insns = tna_dp__xlated_insns(ndp);
 		c->redeploys++;
-		logf_(c, TNA_CTL_INFO, "%s: pipeline replaced atomically (%s)",
-		      np.name, np.br_netfilter ? "br_netfilter" : "modules changed");
+		logf_(c, TNA_CTL_INFO, "%s: pipeline replaced atomically (%s; %s in %.1f ms, link updates %.1f ms)",
+		      np.name, np.br_netfilter ? "br_netfilter" : "modules changed",
+		      spare ? "kept loaded, slots synced" : "loaded and verified",
+		      t_load / 1e6, t_swap / 1e6);
 	} else {
 		np.xlated_insns = b->plan.xlated_insns;
 	}
@@ -599,6 +719,8 @@ struct json_object *tna_ctl_status_json(const struct tna_ctl *c)
 
 	json_object_object_add(top, "pid", json_object_new_int(getpid()));
 	json_object_object_add(top, "redeploys", json_object_new_int64(c->redeploys));
+	json_object_object_add(top, "bursts_applied", json_object_new_int64(c->applied));
+	json_object_object_add(top, "resyncs", json_object_new_int64(tna_watch_resyncs(c->w)));
 	for (i = 0; i < c->nbr; i++) {
 		const struct br_state *b = &c->br[i];
 		struct json_object *o, *att, *fdb;
@@ -607,6 +729,8 @@ struct json_object *tna_ctl_status_json(const struct tna_ctl *c)
 			continue;
 		o = tna_plan_to_json(&b->plan);
 		json_object_object_add(o, "running", json_object_new_boolean(b->dp != NULL));
+		if (b->error[0])
+			json_object_object_add(o, "error", json_object_new_string(b->error));
 		att = json_object_new_array();
 		for (k = 0; k < b->n_attached; k++)
 			json_object_array_add(att, json_object_new_int(b->attached[k]));
@@ -651,9 +775,12 @@ static void replan_all(struct tna_ctl *c)
 {
 	int i;
 
+	uint64_t t0 = now_ns();
+
 	c->dirty = false;
 	if (reprobe(c))
 		logf_(c, TNA_CTL_ERROR, "capabilities probe failed: keeping the last one");
+	logf_(c, TNA_CTL_VERBOSE, "capabilities probe: %.1f ms", (now_ns() - t0) / 1e6);
 	/* New bridges, vanished ones. */
 	{
 		struct collect k = { .c = c };
@@ -689,6 +816,25 @@ static void replan_all(struct tna_ctl *c)
 	}
 	c->resync = false;
 	write_state(c);
+}
+
+/* Replan and redeploy once for the whole burst; the log line says which
+ * event started it and when the new datapath was in place. */
+static void apply_burst(struct tna_ctl *c)
+{
+	unsigned int n = c->db.events;
+	uint64_t first = c->db.first_ns;
+	unsigned long before = c->redeploys;
+	bool resync = c->resync;
+
+	replan_all(c);
+	c->applied++;
+	logf_(c, TNA_CTL_INFO,
+	      "applied %u event(s) (first: %s%s) at %.6f, %.1f ms after the first: %s",
+	      n, n ? c->first_event : "none", resync ? ", full resync" : "",
+	      now_real(), first ? (now_ns() - first) / 1e6 : 0.0,
+	      c->redeploys != before ? "datapath redeployed" : "port table updated");
+	tna_debounce_reset(&c->db);
 }
 
 /* Native: a port that could not transmit redirected frames (its veth
@@ -734,14 +880,16 @@ static int keepalive(struct tna_ctl *c, uint64_t now)
 				next_ms = 1000;
 		}
 		if (now >= b->next_ka_ns) {
+			uint64_t t0 = now_ns();
+
 			n = tna_fdb_keepalive_round(&b->mirror, b->dp, c->nl, now,
 						    b->plan.ageing_time_cs * 10000000ull);
 			if (n < 0)
 				logf_(c, TNA_CTL_ERROR, "%s: keep-alive: %s",
 				      b->plan.name, strerror(-n));
 			else if (n)
-				logf_(c, TNA_CTL_VERBOSE, "%s: keep-alive refreshed %d",
-				      b->plan.name, n);
+				logf_(c, TNA_CTL_VERBOSE, "%s: keep-alive refreshed %d in %.1f ms",
+				      b->plan.name, n, (now_ns() - t0) / 1e6);
 			b->next_ka_ns = now + b->plan.keepalive_ms * 1000000ull;
 		}
 		ms = (int)((b->next_ka_ns - now) / 1000000ull) + 1;
@@ -758,7 +906,12 @@ int tna_ctl_run(struct tna_ctl *c, int sigfd)
 
 	write_state(c);
 	for (;;) {
+		int dt;
+
 		timeout = keepalive(c, now_ns());
+		dt = tna_debounce_timeout_ms(&c->db, now_ns());
+		if (dt >= 0 && (timeout < 0 || dt < timeout))
+			timeout = dt;
 		pfd[0] = (struct pollfd){ .fd = tna_watch_fd(c->w), .events = POLLIN };
 		pfd[1] = (struct pollfd){ .fd = sigfd, .events = POLLIN };
 		ret = poll(pfd, sigfd >= 0 ? 2 : 1, timeout);
@@ -772,12 +925,17 @@ int tna_ctl_run(struct tna_ctl *c, int sigfd)
 			return 0;
 		}
 		if (pfd[0].revents & POLLIN) {
+			c->fdb_batch = 0;
 			ret = tna_watch_process(c->w);
 			if (ret < 0 && ret != -EAGAIN)
 				logf_(c, TNA_CTL_ERROR, "netlink events: %s", strerror(-ret));
+			if (c->fdb_batch)
+				logf_(c, TNA_CTL_VERBOSE, "fdb: applied %u change(s) at %.6f",
+				      c->fdb_batch, now_real());
 		}
-		if (c->dirty || c->resync)
-			replan_all(c);
+		if ((c->dirty || c->resync) &&
+		    (!tna_debounce_pending(&c->db) || tna_debounce_due(&c->db, now_ns())))
+			apply_burst(c);
 	}
 }
 

@@ -10,7 +10,7 @@
 
 #include "assembler/plan.h"
 
-#define TNA_CTL_MAX_BRIDGES 32
+#define TNA_CTL_MAX_BRIDGES 64
 
 enum tna_ctl_log { TNA_CTL_INFO, TNA_CTL_VERBOSE, TNA_CTL_ERROR };
 
@@ -24,6 +24,10 @@ struct tna_ctl_opts {
 	void *log_ctx;
 	bool verbose;			/* TNA_CTL_VERBOSE messages wanted */
 	const char *state_path;		/* JSON status file, NULL = none */
+	/* Debouncing of configuration events (controller/debounce.h): apply
+	 * a burst once no event came for quiet_ms, at most max_ms after its
+	 * first event.  0 = defaults (5 and 20 ms). */
+	unsigned int debounce_quiet_ms, debounce_max_ms;
 };
 
 struct tna_ctl;
@@ -44,6 +48,9 @@ const struct tna_bridge_plan *tna_ctl_plan_get(const struct tna_ctl *c, int i);
  * when a bridge that could be deployed failed (message logged); refused
  * plans give -EINVAL. */
 int tna_ctl_deploy(struct tna_ctl *c);
+
+/* Bridges whose fast path is attached now. */
+int tna_ctl_n_running(const struct tna_ctl *c);
 
 /* Event loop until *STOP becomes non-zero or SIGFD (a signalfd, -1 for
  * none) is readable: model events, FDB mirror, keep-alive, redeploys. */

@@ -61,6 +61,11 @@ int tna_dp__foreign(int ifindex, uint32_t *prog_id, char name[16]);
  * for the same target.  On error the ports done so far stay on NEW_DP. */
 int tna_dp__replace(struct tna_dp *old_dp, struct tna_dp *new_dp);
 
+/* DST (loaded with share_maps_with = SRC or one sharing its maps) takes
+ * SRC's port slot allocation: call before swapping a pipeline that was
+ * kept loaded back in (tna_dp__replace(SRC, DST)). */
+int tna_dp__sync_slots(struct tna_dp *dst, const struct tna_dp *src);
+
 struct tna_port_cfg {
 	uint8_t stp_state;		/* BR_STATE_*, 3 = forwarding */
 	uint8_t flags;			/* TNA_PORT_F_* (isolated, locked, learning, flood, hairpin...) */

@@ -9,6 +9,8 @@ LIB_SRCS += targets/reasons.c targets/load.c targets/attach.c targets/tables.c \
 PROGS += tna-stat tna-dp-test
 tna-stat_SRCS := tools/tna-stat.c
 tna-dp-test_SRCS := tools/tna-dp-test.c
+LIB_SRCS += targets/share.c
+
 
 # >>> router (issue 8): routing-interface table, and its test instrument
 LIB_SRCS += targets/router.c

@@ -1,0 +1,250 @@
+#!/bin/bash
+# bench/reconfig.sh: reconfigurations under load (issue 7).  Paced traffic
+# from tna-gen crosses a bridge to tna-sink while N configuration changes
+# hit the bridge: flaps of an unrelated port, an unrelated port added and
+# removed, STP port state toggles, isolated on/off (a new pipeline swapped
+# in atomically), whole-bridge FDB flushes.  The same sequence runs twice,
+# on plain Linux (the control) and with tna-deploy, and the script reports
+# the frames each lost, the frames TNA lost that Linux delivered, and the
+# event -> new datapath latency (p50/p99) from the controller's log.
+# See bench/README.md "Reconfiguration benchmark".
+set -uo pipefail
+cd "$(dirname "$0")/.."
+BUILD=${BUILD:-build}
+TNA_ROOT=$PWD
+TNA_BIN=$TNA_ROOT/$BUILD/bin
+PY=/usr/bin/python3
+
+usage() {
+	cat <<'USAGE'
+usage: bench/reconfig.sh [options]
+  --changes N      reconfigurations per run (100)
+  --rate PPS       paced offered load, frames/s (20000)
+  --interval S     time between two changes, seconds (0.15)
+  --target T       tna-deploy --target (generic; native, auto)
+  --runs LIST      linux,tna (default) or one of them
+  --json FILE      write the results as JSON to FILE
+  -h, --help
+Exit: 0 measured (targets met or not: see the verdict lines);
+      1 a run failed; 2 bad usage or not root.
+USAGE
+}
+die() { echo "reconfig: $*" >&2; exit 2; }
+CHANGES=100 RATE=20000 INTERVAL=0.15 TARGET=generic RUNS=linux,tna JSON=
+while [[ $# -gt 0 ]]; do
+	case $1 in
+	--changes) CHANGES=${2:-}; shift ;;
+	--rate) RATE=${2:-}; shift ;;
+	--interval) INTERVAL=${2:-}; shift ;;
+	--target) TARGET=${2:-}; shift ;;
+	--runs) RUNS=${2:-}; shift ;;
+	--json) JSON=${2:-}; shift ;;
+	-h|--help) usage; exit 0 ;;
+	*) usage >&2; die "unknown option '$1'" ;;
+	esac
+	[[ $# -gt 0 ]] || die "option needs a value"
+	shift
+done
+[[ $CHANGES =~ ^[0-9]+$ ]] && ((CHANGES >= 1 && CHANGES <= 10000)) || die "bad --changes '$CHANGES'"
+[[ $RATE =~ ^[0-9]+$ ]] && ((RATE >= 100)) || die "bad --rate '$RATE' (>= 100)"
+[[ $INTERVAL =~ ^[0-9]*\.?[0-9]+$ ]] || die "bad --interval '$INTERVAL'"
+[[ $TARGET =~ ^(generic|native|auto)$ ]] || die "bad --target '$TARGET' (generic, native, auto)"
+[[ $RUNS =~ ^(linux|tna)(,(linux|tna))*$ ]] || die "bad --runs '$RUNS'"
+for t in tna-gen tna-sink tna-deploy; do
+	[[ -x $TNA_BIN/$t ]] || die "$TNA_BIN/$t is missing: run make first"
+done
+[[ $(id -u) -eq 0 ]] || die "needs root (network namespaces, XDP)"
+
+TNA_NS=tnar$$
+source tests/lib/netns.sh
+WORK=$(mktemp -d /tmp/tna-reconfig.XXXXXX)
+on_exit "kill \$(cat '$WORK/pids' 2>/dev/null) 2>/dev/null"
+on_exit "rm -rf /tmp/tna-reconfig.last; cp -r '$WORK' /tmp/tna-reconfig.last; rm -rf '$WORK'"
+trap 'exit 130' INT TERM
+GEN=$TNA_NS-gen DUT=$TNA_NS-dut SINK=$TNA_NS-sink X=$TNA_NS-x
+err() { echo "reconfig: $*" >&2; exit 1; }
+
+# gen g0,g1 -> DUT a0,a1 -> br0 -> b0,b1 -> sink s0,s1; unrelated ports
+# c0 (a member) and c1 (added and removed) with peers in namespace x.
+# GRO on every DUT port and on the x peers: veths then receive frames
+# sent by XDP, and can be native redirect egresses.
+for n in gen dut sink x; do ns "$n" >/dev/null; done
+ip -n "$DUT" link add br0 type bridge || err "cannot create br0"
+# br_netfilter on (the kernel default) leaves the bridge to Linux: off, in
+# both runs (per-namespace sysctls)
+ip netns exec "$DUT" sysctl -qw net.bridge.bridge-nf-call-iptables=0 \
+	net.bridge.bridge-nf-call-ip6tables=0 net.bridge.bridge-nf-call-arptables=0 2>/dev/null
+for k in 0 1; do
+	veth gen "g$k" dut "a$k"; veth sink "s$k" dut "b$k"; veth x "x$k" dut "c$k"
+	ip netns exec "$X" ethtool -K "x$k" gro on >/dev/null
+done
+for p in a0 a1 b0 b1 c0 c1; do ip netns exec "$DUT" ethtool -K $p gro on >/dev/null; done
+for p in a0 a1 b0 b1 c0; do ip -n "$DUT" link set $p master br0; done
+ip -n "$DUT" link set br0 up
+sleep 0.5
+
+# Destination MAC 02:de:..:j is learned behind b(j%2) (frames from the
+# sink side); input port aK sends source 02:5e:..:K to destination K.
+prelearn() {
+	local k
+	for k in 0 1; do
+		ip netns exec "$SINK" "$TNA_BIN/tna-gen" -i "s$k" --learn "$k/2" \
+			--dst-macs 2 -n 2 -b 2 >/dev/null 2>&1 || return 1
+	done
+}
+
+# The change sequence, cycled; each line: kind (link|fdb) and command.
+# An even number of each toggle: the bridge ends as it started.
+CHANGES_LIST=(
+	"link:ip -n $DUT link set c0 down"
+	"link:ip -n $DUT link set c0 up"
+	"link:ip -n $DUT link set c1 master br0"
+	"link:bridge -n $DUT link set dev c0 state 0"
+	"link:bridge -n $DUT link set dev c0 state 3"
+	"link:ip -n $DUT link set c1 nomaster"
+	"link:bridge -n $DUT link set dev c0 isolated on"
+	"link:bridge -n $DUT link set dev c0 isolated off"
+	"fdb:ip -n $DUT link set br0 type bridge fdb_flush"
+	"link:bridge -n $DUT link set dev c0 learning off"
+	"link:bridge -n $DUT link set dev c0 learning on"
+	"link:ip -n $DUT link set c0 down"
+	"link:ip -n $DUT link set c0 up"
+	"link:bridge -n $DUT link set dev c0 state 0"
+	"link:bridge -n $DUT link set dev c0 state 3"
+	"fdb:ip -n $DUT link set br0 type bridge fdb_flush"
+)
+
+# measure MODE: one run; writes $WORK/MODE.{gen,sink,changes,ctl}
+measure() {
+	local mode=$1 i c kind cmd ts pid_ctl= pid_gen pid_sink
+	: >"$WORK/$mode.changes"
+	if [[ $mode == tna ]]; then
+		ip netns exec "$DUT" "$TNA_BIN/tna-deploy" --target "$TARGET" -v \
+			>"$WORK/tna.ctl" 2>&1 &
+		pid_ctl=$!; echo $pid_ctl >>"$WORK/pids"
+		for _ in $(seq 100); do
+			grep -q 'tna-deploy: ready: 1 of' "$WORK/tna.ctl" && break
+			kill -0 $pid_ctl 2>/dev/null || break
+			sleep 0.1
+		done
+		grep -q 'tna-deploy: ready: 1 of' "$WORK/tna.ctl" ||
+			err "tna-deploy did not deploy br0: $(tail -3 "$WORK/tna.ctl")"
+	fi
+	prelearn || err "pre-learning failed"
+	ip netns exec "$SINK" "$TNA_BIN/tna-sink" -i s0,s1 -c 2 -w 0 -d 0 -T 30 -j \
+		>"$WORK/$mode.sink" 2>"$WORK/$mode.sinkerr" &
+	pid_sink=$!; echo $pid_sink >>"$WORK/pids"
+	for _ in $(seq 100); do grep -q attached "$WORK/$mode.sinkerr" && break; sleep 0.05; done
+	ip netns exec "$GEN" "$TNA_BIN/tna-gen" -i g0,g1 --src-macs 2 --dst-macs 2 \
+		--rate "$RATE" -b 16 -d 3600 -j >"$WORK/$mode.gen" 2>"$WORK/$mode.generr" &
+	pid_gen=$!; echo $pid_gen >>"$WORK/pids"
+	sleep 1
+	for ((i = 0; i < CHANGES; i++)); do
+		c=${CHANGES_LIST[i % ${#CHANGES_LIST[@]}]}
+		kind=${c%%:*} cmd=${c#*:}
+		ts=$(date +%s.%N)
+		$cmd || err "change $i failed: $cmd"
+		# after a flush the destinations are unknown (Linux floods):
+		# learn them again as the hosts' next frames would
+		[[ $cmd == *fdb_flush ]] && { prelearn || err "re-learning failed"; }
+		echo "$i $kind $ts $cmd" >>"$WORK/$mode.changes"
+		sleep "$INTERVAL"
+	done
+	sleep 1
+	kill -INT $pid_gen; wait $pid_gen || err "tna-gen: $(tail -1 "$WORK/$mode.generr")"
+	sleep 0.5	# frames in flight
+	kill -TERM $pid_sink; wait $pid_sink || err "tna-sink: $(grep -v attached "$WORK/$mode.sinkerr" | tail -1)"
+	if [[ -n $pid_ctl ]]; then
+		ip netns exec "$DUT" "$TNA_BIN/tna-deploy" --status --json >"$WORK/tna.status"
+		kill -TERM $pid_ctl; wait $pid_ctl || err "tna-deploy exited $?"
+		for p in a0 a1 b0 b1 c0 c1; do
+			ip -n "$DUT" link show $p | grep -q 'prog/xdp' && err "XDP left on $p"
+		done
+	fi
+	return 0
+}
+
+IFS=, read -ra MODES <<<"$RUNS"
+for m in "${MODES[@]}"; do
+	echo "reconfig: $m run: $CHANGES changes every ${INTERVAL}s under ${RATE} frames/s" >&2
+	measure "$m"
+done
+
+$PY - "$WORK" "$RUNS" "$CHANGES" "$RATE" "$TARGET" "${JSON:-}" <<'PY'
+import json, re, sys
+work, runs, changes, rate, target, out = sys.argv[1:7]
+res = {"changes": int(changes), "rate_pps": int(rate), "target": target, "runs": {}}
+for mode in runs.split(","):
+    g = json.load(open(f"{work}/{mode}.gen"))
+    s = json.load(open(f"{work}/{mode}.sink"))
+    sent, recv, wrong = g["sent"], s["received"], s.get("misdelivered", 0)
+    right = recv - wrong
+    r = {"sent": sent, "delivered": right, "lost": sent - right, "wrong_port_copies": wrong}
+    if mode == "tna":
+        log = open(f"{work}/tna.ctl").read().splitlines()
+        ev = []
+        for l in log:
+            m = re.search(r"applied \d+ event\(s\) .* at (\d+\.\d+)", l)
+            if m:
+                ev.append(("link", float(m.group(1))))
+            m = re.search(r"fdb: applied \d+ change\(s\) at (\d+\.\d+)", l)
+            if m:
+                ev.append(("fdb", float(m.group(1))))
+            m = re.search(r"ports held on Linux at (\d+\.\d+)", l)
+            if m:
+                ev.append(("hold", float(m.group(1))))
+        ch = [l.split(" ", 3) for l in open(f"{work}/tna.changes").read().splitlines()]
+        lat, safe, missing, per = [], [], [], {}
+        for k, (i, kind, ts, cmd) in enumerate(ch):
+            t0 = float(ts)
+            t1 = float(ch[k + 1][2]) if k + 1 < len(ch) else 1e12
+            hit = [t for (kd, t) in ev if kd == kind and t0 <= t < t1]
+            hold = [t for (kd, t) in ev if kd == "hold" and t0 <= t < t1]
+            if hit:
+                lat.append((hit[0] - t0) * 1000)
+                safe.append((min([hit[0]] + hold) - t0) * 1000)
+                per.setdefault(re.sub(r"^(ip|bridge) -n \S+ ", "", cmd), []).append((hit[0] - t0) * 1000)
+            else:
+                missing.append(cmd)
+        lat.sort(); safe.sort()
+        pctl = lambda a, p: a[min(len(a) - 1, int(round(p / 100 * (len(a) - 1))))] if a else None
+        pct = lambda p: pctl(lat, p)
+        st = json.load(open(f"{work}/tna.status"))
+        r.update({"latency_ms": {"n": len(lat), "p50": pct(50), "p99": pct(99),
+                                 "max": lat[-1] if lat else None},
+                  "latency_to_linux_safe_ms": {"n": len(safe), "p50": pctl(safe, 50),
+                                 "p99": pctl(safe, 99), "max": safe[-1] if safe else None},
+                  "changes_without_event": missing,
+                  "latency_ms_by_change": {k: {"n": len(v), "max": max(v), "mean": sum(v) / len(v)}
+                                           for k, v in per.items()},
+                  "redeploys": st.get("redeploys"), "bursts_applied": st.get("bursts_applied")})
+    res["runs"][mode] = r
+R = res["runs"]
+print(f"reconfigurations: {changes}, offered load {rate} frames/s, target {target}")
+print(f"{'run':6} {'sent':>9} {'delivered':>10} {'lost':>6} {'wrong-port copies':>18}")
+for mode, r in R.items():
+    print(f"{mode:6} {r['sent']:9} {r['delivered']:10} {r['lost']:6} {r['wrong_port_copies']:18}")
+if "tna" in R:
+    t = R["tna"]; l = t["latency_ms"]
+    if "linux" in R:
+        excess = t["lost"] - R["linux"]["lost"]
+        res["tna_lost_beyond_linux"] = max(0, excess)
+        print(f"frames TNA lost that Linux delivered: {max(0, excess)} (target 0): "
+              + ("TARGET MET" if excess <= 0 else "TARGET MISSED"))
+    if l["n"]:
+        print(f"event -> new datapath: p50 {l['p50']:.1f} ms, p99 {l['p99']:.1f} ms, "
+              f"max {l['max']:.1f} ms over {l['n']} changes (target p99 < 50 ms): "
+              + ("TARGET MET" if l["p99"] < 50 else "TARGET MISSED"))
+    ls = t["latency_to_linux_safe_ms"]
+    if ls["n"]:
+        print(f"event -> datapath equivalent to Linux (new pipeline, or every port held on "
+              f"Linux while it loads): p50 {ls['p50']:.1f} ms, p99 {ls['p99']:.1f} ms, max {ls['max']:.1f} ms")
+    print("event -> new datapath by change (mean, max):")
+    for k, v in t["latency_ms_by_change"].items():
+        print(f"  {k:42} n {v['n']:3}  mean {v['mean']:6.1f} ms  max {v['max']:6.1f} ms")
+    print(f"controller: {t['bursts_applied']} bursts applied, {t['redeploys']} atomic pipeline swaps")
+    if t["changes_without_event"]:
+        print(f"changes with no controller event: {len(t['changes_without_event'])}")
+if out:
+    json.dump(res, open(out, "w"), indent=1)
+PY

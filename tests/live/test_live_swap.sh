@@ -1,0 +1,61 @@
+#!/bin/bash
+# Atomic pipeline swaps under traffic: a port becoming isolated needs the
+# port_flags module (a new pipeline, loaded while Linux holds the ports,
+# then swapped in); undoing it swaps the kept pipeline back at once, after
+# a port was added in between (the kept pipeline must take over the new
+# port slots).  No ping may be lost, and the fast path must forward to the
+# new port afterwards.
+source "$TNA_ROOT/tests/lib/netns.sh"
+need_root
+source "$TNA_ROOT/tests/datapath/lib.sh"
+source "$TNA_ROOT/tests/live/lib.sh"
+
+bridge_topo
+no_br_nf
+start_ctl
+in_ns h1 ping -c 2 -i 0.1 -W 1 10.0.0.2 >/dev/null || fail "no forwarding"
+
+in_ns h1 ping -i 0.02 -w 6 10.0.0.2 >"$LIVE_DIR/ping" 2>&1 &
+ping_pid=$!
+sleep 0.5
+n=$(applied_count)
+in_ns br bridge link set dev v3 isolated on
+wait_applied "$n" || fail "isolated on not applied"
+grep -q 'ports held on Linux' "$LIVE_DIR/ctl.out" || fail "ports not held while loading"
+grep -q 'pipeline replaced atomically (modules changed; loaded and verified' "$LIVE_DIR/ctl.out" ||
+	fail "no swap to a pipeline with port_flags: $(tail -3 "$LIVE_DIR/ctl.out")"
+check "port_flags in the pipeline" [ "$(status '"port_flags" in br("br0")["fpms"]')" = True ]
+echo "ok: isolated on: new pipeline loaded, then swapped"
+
+# a port added between the two swaps
+ns h4 >/dev/null
+veth br v4 h4 eth0
+in_ns h4 ip addr add 10.0.0.4/24 dev eth0
+in_ns h4 ip link set eth0 address 02:00:00:00:00:04
+n=$(applied_count)
+in_ns br ip link set v4 master br0
+wait_for '[[ -n $(xdp_id v4) ]]' 50 || fail "v4 not attached"
+
+n=$(applied_count)
+in_ns br bridge link set dev v3 isolated off
+wait_applied "$n" || fail "isolated off not applied"
+grep -q 'kept loaded, slots synced' "$LIVE_DIR/ctl.out" ||
+	fail "swap back did not reuse the kept pipeline: $(tail -3 "$LIVE_DIR/ctl.out")"
+check "port_flags gone from the pipeline" [ "$(status '"port_flags" in br("br0")["fpms"]')" = False ]
+echo "ok: isolated off: the kept pipeline swapped back at once"
+
+wait $ping_pid
+read -r tx rx < <(awk '/transmitted/ {print $1, $4}' "$LIVE_DIR/ping")
+echo "pings across the swaps: $tx sent, $rx received"
+(( tx > 100 && tx == rx )) || fail "pings lost across the swaps ($tx sent, $rx received)"
+
+# The new port, added while the other pipeline ran, is forwarded to by the
+# pipeline swapped back (its slot is known to it).
+in_ns h1 ping -c 3 -i 0.1 -W 1 10.0.0.4 >/dev/null || fail "h1 cannot reach h4"
+f0=$(tna_counter br v1 forwarded); g0=$(tna_counter br v4 forwarded)
+in_ns h1 ping -c 20 -i 0.02 -W 1 -q 10.0.0.4 >/dev/null || fail "h1 -> h4 pings lost"
+f1=$(tna_counter br v1 forwarded); g1=$(tna_counter br v4 forwarded)
+(( f1 - f0 >= 20 && g1 - g0 >= 20 )) ||
+	fail "fast path did not forward h1 <-> h4 (v1 +$((f1 - f0)), v4 +$((g1 - g0)))"
+echo "ok: fast path forwards to and from the port added between the swaps"
+kill -TERM "$CTL_PID"; wait "$CTL_PID" || fail "tna-deploy exit status $?"
