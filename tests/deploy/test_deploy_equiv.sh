@@ -34,10 +34,12 @@ run_eq() {	# script name [recipe]
 }
 
 # corners and ours with br_netfilter off; corners again on the harness's
-# own recipe, where br_netfilter is on (kernel default, no rules): the fast
+# own recipe, and its 10k random mix (malformed IP and ARP included), where
+# br_netfilter is on (kernel default, no rules): the fast
 # path then checks and trims IP headers as br_netfilter does (brnf modules).
 for run in corners:"$EQ/scripts/corners.traffic" bridge-tna:"$TNA_ROOT/tests/deploy/bridge-tna.traffic" \
-	   corners-brnf:"$EQ/scripts/corners.traffic":"$EQ/recipes/bridge3.topo"; do
+	   corners-brnf:"$EQ/scripts/corners.traffic":"$EQ/recipes/bridge3.topo" \
+	   mix10k-brnf:"$EQ/scripts/mix10k.traffic":"$EQ/recipes/bridge3.topo"; do
 	IFS=: read -r name script recipe <<<"$run"
 	run_eq "$script" "$name" $recipe
 	rc=$?
