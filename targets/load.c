@@ -147,6 +147,11 @@ int tna_dp__prog_fd(const struct tna_dp *dp)
 	return dp && dp->skel ? dp->prog_fd : -EINVAL;
 }
 
+int tna_dp__root_fd(const struct tna_dp *dp)
+{
+	return dp && dp->root ? dp->root->prog_fd : -EINVAL;
+}
+
 void tna_dp__destroy(struct tna_dp *dp)
 {
 	if (!dp)
