@@ -151,5 +151,8 @@ struct tna_stats_val {
 #define TNA_PROG_NAME		"tna_bridge"
 #define TNA_MAP_STATS		"tna_stats"
 #define TNA_MAP_PORTS		"tna_ports"
+/* The root program on a port and its prog array (targets/tna_root.bpf.c). */
+#define TNA_ROOT_NAME		"tna_root"
+#define TNA_MAP_SLOTS		"tna_slots"
 
 #endif /* TNA_KERN_USER_H */

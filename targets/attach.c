@@ -25,6 +25,28 @@ static struct tna_dp_link *link_free(struct tna_dp *dp)
 	return NULL;
 }
 
+static int nlinks(const struct tna_dp *dp)
+{
+	int n = 0;
+
+	for (int i = 0; i < TNA_MAX_PORTS; i++)
+		n += dp && dp->links[i].fd >= 0;
+	return n;
+}
+
+/* Make DP the pipeline its root runs.  Refused while another dp of the
+ * family serves ports: one root runs one pipeline on all of them. */
+static int make_current(struct tna_dp *dp)
+{
+	const struct tna_dp *cur = dp->root->current;
+
+	if (cur == dp)
+		return 0;
+	if (nlinks(cur))
+		return -EBUSY;
+	return tna_root_set(dp);
+}
+
 static uint32_t attached_id(int ifindex, uint32_t *mode_flags)
 {
 	LIBBPF_OPTS(bpf_xdp_query_opts, q);
@@ -86,6 +108,9 @@ int tna_dp__attach(struct tna_dp *dp, int ifindex)
 	l = link_free(dp);
 	if (!l)
 		return -ENOSPC;
+	err = make_current(dp);
+	if (err)
+		return err;
 	id = attached_id(ifindex, &mode);
 	if (id) {
 		if (!dp->force)
@@ -94,7 +119,7 @@ int tna_dp__attach(struct tna_dp *dp, int ifindex)
 		if (err)
 			return err;
 	}
-	fd = bpf_link_create(dp->prog_fd, ifindex, BPF_XDP, &lo);
+	fd = bpf_link_create(dp->root->prog_fd, ifindex, BPF_XDP, &lo);
 	if (fd < 0)
 		return -errno;
 	l->ifindex = ifindex;
@@ -116,23 +141,47 @@ int tna_dp__detach(struct tna_dp *dp, int ifindex)
 	return err;
 }
 
+/* Same family: one update of the root's slot swaps every port at once.
+ * Another family (maps not shared): one link update per port to NEW_DP's
+ * root. */
 int tna_dp__replace(struct tna_dp *old_dp, struct tna_dp *new_dp)
 {
 	struct tna_dp_link *o, *n;
+	int err, free_slots = TNA_MAX_PORTS - nlinks(new_dp);
 
 	if (old_dp->be != new_dp->be)
 		return -EINVAL;
+	if (old_dp == new_dp)
+		return 0;
+	/* Check everything first: the slot update is all or nothing. */
 	for (int i = 0; i < TNA_MAX_PORTS; i++) {
 		o = &old_dp->links[i];
 		if (o->fd < 0)
 			continue;
 		if (link_of(new_dp, o->ifindex))
 			return -EALREADY;
-		n = link_free(new_dp);
-		if (!n)
+		if (free_slots-- <= 0)
 			return -ENOSPC;
-		if (bpf_link_update(o->fd, new_dp->prog_fd, NULL))
+	}
+	if (!nlinks(old_dp))
+		return 0;
+	if (old_dp->root == new_dp->root) {
+		err = tna_root_set(new_dp);
+		if (err)
+			return err;
+	} else {
+		err = make_current(new_dp);
+		if (err)
+			return err;
+	}
+	for (int i = 0; i < TNA_MAX_PORTS; i++) {
+		o = &old_dp->links[i];
+		if (o->fd < 0)
+			continue;
+		if (old_dp->root != new_dp->root &&
+		    bpf_link_update(o->fd, new_dp->root->prog_fd, NULL))
 			return -errno;
+		n = link_free(new_dp);
 		*n = *o;
 		o->fd = -1;
 	}

@@ -45,7 +45,10 @@ struct tna_dp;
  * targets/offload/offload.h); others from the kernel. */
 struct tna_dp *tna_dp__load(const struct tna_dp_opts *opts);
 
-/* Attach to IFINDEX with a bpf_link in the dp's mode.  -EEXIST when a
+/* Attach to IFINDEX with a bpf_link in the dp's mode (the link runs the
+ * family's root program; attaching makes DP the pipeline in its slot).
+ * -EBUSY when another pipeline of the family is attached to ports (one
+ * family runs one pipeline: use tna_dp__replace).  -EEXIST when a
  * foreign XDP program is there and !force (tna_dp__foreign() says which),
  * -EALREADY when this dp is already attached there.  With force, a foreign
  * program attached through netlink is detached first; one held by another
@@ -56,9 +59,13 @@ int tna_dp__detach(struct tna_dp *dp, int ifindex);
 /* After -EEXIST from attach: id and name of the program in the way. */
 int tna_dp__foreign(int ifindex, uint32_t *prog_id, char name[16]);
 
-/* Swap NEW_DP in on every port OLD_DP is attached to, one atomic link
- * update per port; the links then belong to NEW_DP.  Both must be loaded
- * for the same target.  On error the ports done so far stay on NEW_DP. */
+/* Swap NEW_DP in on every port OLD_DP is attached to; the links then
+ * belong to NEW_DP.  Both must be loaded for the same target.  Ports run
+ * a root program that tail-calls slot 0 of a prog array shared by the
+ * pipelines of one map family (share_maps_with): when NEW_DP is of OLD_DP's
+ * family this is one map update, atomic for all ports at once, all or
+ * nothing.  Otherwise one link update per port to NEW_DP's root; on error
+ * the ports done so far stay on NEW_DP. */
 int tna_dp__replace(struct tna_dp *old_dp, struct tna_dp *new_dp);
 
 /* DST (loaded with share_maps_with = SRC or one sharing its maps) takes
@@ -105,6 +112,9 @@ uint32_t tna_dp__xlated_insns(const struct tna_dp *dp);
 /* JIT image size in bytes (0 when not jitted). */
 uint32_t tna_dp__jited_bytes(const struct tna_dp *dp);
 int tna_dp__prog_fd(const struct tna_dp *dp);
+/* The root program the ports run (tail-calls the family's current
+ * pipeline, XDP_PASS when there is none): for BPF_PROG_TEST_RUN. */
+int tna_dp__root_fd(const struct tna_dp *dp);
 
 /* Detaches every port it attached, frees everything. NULL is fine. */
 void tna_dp__destroy(struct tna_dp *dp);

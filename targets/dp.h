@@ -5,6 +5,16 @@
 #include "targets/backend.h"
 
 struct tna_bridge;
+struct tna_root;		/* skeleton of targets/tna_root.bpf.c */
+
+/* Root program + prog array of a map family (targets/root.c). */
+struct tna_dp_root {
+	struct tna_root *skel;
+	int prog_fd;			/* what the port links run */
+	int slots_fd;			/* prog array: slot 0 = current pipeline */
+	const struct tna_dp *current;	/* whose pipeline is in slot 0 */
+	int refs;
+};
 
 struct tna_dp_link {
 	int ifindex;
@@ -22,7 +32,15 @@ struct tna_dp {
 	/* port slots: slot_ifindex[idx] = ifindex, 0 = free; slot 0 unused */
 	int slot_ifindex[TNA_MAX_PORTS];
 	struct tna_dp_link links[TNA_MAX_PORTS];
+	struct tna_dp_root *root;	/* shared with the dps of the same maps */
 };
+
+int tna_root_new(struct tna_dp *dp);
+void tna_root_share(struct tna_dp *dp, struct tna_dp_root *r);
+/* Put DP's pipeline in slot 0: one map update, all ports at once. */
+int tna_root_set(struct tna_dp *dp);
+/* Drop DP's reference; empties slot 0 if it held DP's pipeline. */
+void tna_root_put(struct tna_dp *dp);
 
 /* After every change of the port table or the FDB mirror: flow-cache
  * entries filled before are no longer used. */

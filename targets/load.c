@@ -88,6 +88,17 @@ struct tna_dp *tna_dp__load(const struct tna_dp_opts *opts)
 	}
 	tna_dp__tick(dp);
 	dp->rif_fd = bpf_map__fd(dp->skel->maps.tna_rif);	/* router */
+	/* Ports run the family's root program; a new family starts with
+	 * this pipeline in its slot, a shared one keeps the current. */
+	if (share && share->root) {
+		tna_root_share(dp, share->root);
+	} else {
+		err = tna_root_new(dp);
+		if (!err)
+			err = tna_root_set(dp);
+		if (err)
+			goto err;
+	}
 	return dp;
 err:
 	tna_dp__destroy(dp);
@@ -136,6 +147,11 @@ int tna_dp__prog_fd(const struct tna_dp *dp)
 	return dp && dp->skel ? dp->prog_fd : -EINVAL;
 }
 
+int tna_dp__root_fd(const struct tna_dp *dp)
+{
+	return dp && dp->root ? dp->root->prog_fd : -EINVAL;
+}
+
 void tna_dp__destroy(struct tna_dp *dp)
 {
 	if (!dp)
@@ -143,6 +159,7 @@ void tna_dp__destroy(struct tna_dp *dp)
 	for (int i = 0; i < TNA_MAX_PORTS; i++)
 		if (dp->links[i].fd >= 0)
 			tna_dp__detach(dp, dp->links[i].ifindex);
+	tna_root_put(dp);
 	if (dp->clk)
 		munmap(dp->clk, sizeof(*dp->clk));
 	tna_bridge__destroy(dp->skel);

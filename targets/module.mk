@@ -11,6 +11,10 @@ tna-stat_SRCS := tools/tna-stat.c
 tna-dp-test_SRCS := tools/tna-dp-test.c
 LIB_SRCS += targets/share.c
 
+# Root program attached to ports: tail-calls the current pipeline.
+BPF_SRCS += targets/tna_root.bpf.c
+LIB_SRCS += targets/root.c
+
 
 # >>> router (issue 8): routing-interface table, and its test instrument
 LIB_SRCS += targets/router.c

@@ -28,6 +28,27 @@ static int find_map(const __u32 *ids, __u32 n, const char *name)
 	return -ENOENT;
 }
 
+static void follow_slot(const __u32 *ids, __u32 n, struct tna_if_stats *out)
+{
+	struct bpf_prog_info info = {};
+	__u32 len = sizeof(info), key = 0, id;
+	int slots_fd = find_map(ids, n, TNA_MAP_SLOTS), fd;
+
+	if (slots_fd < 0)
+		return;
+	/* From user space a prog array's value is the program id. */
+	if (!bpf_map_lookup_elem(slots_fd, &key, &id)) {
+		fd = bpf_prog_get_fd_by_id(id);
+		if (fd >= 0 && !bpf_obj_get_info_by_fd(fd, &info, &len)) {
+			out->prog_id = id;
+			snprintf(out->prog_name, sizeof(out->prog_name), "%s", info.name);
+		}
+		if (fd >= 0)
+			close(fd);
+	}
+	close(slots_fd);
+}
+
 static int sum_slot(int stats_fd, __u32 idx, struct tna_if_stats *out)
 {
 	int ncpu = libbpf_num_possible_cpus();
@@ -90,12 +111,16 @@ int tna_stats_read(int ifindex, struct tna_if_stats *out)
 		goto out;
 	}
 	snprintf(out->prog_name, sizeof(out->prog_name), "%s", info.name);
-	if (strcmp(info.name, TNA_PROG_NAME)) {
+	if (info.nr_map_ids > 64)
+		info.nr_map_ids = 64;
+	if (!strcmp(info.name, TNA_ROOT_NAME)) {
+		/* The root has the family's maps bound; report the pipeline
+		 * it runs (slot 0), if any. */
+		follow_slot(ids, info.nr_map_ids, out);
+	} else if (strcmp(info.name, TNA_PROG_NAME)) {
 		err = -ENOMSG;
 		goto out;
 	}
-	if (info.nr_map_ids > 64)
-		info.nr_map_ids = 64;
 	stats_fd = find_map(ids, info.nr_map_ids, TNA_MAP_STATS);
 	ports_fd = find_map(ids, info.nr_map_ids, TNA_MAP_PORTS);
 	if (stats_fd < 0 || ports_fd < 0) {

@@ -51,6 +51,10 @@ xdp_id() { in_ns br ip -j link show "$1" | /usr/bin/python3 -c '
 import json,sys; l=json.load(sys.stdin)[0]; x=l.get("xdp",{})
 print(x.get("prog",{}).get("id","") or next((a["prog"]["id"] for a in x.get("attached",[]) if "prog" in a),""))'; }
 
+# id of the pipeline the root program on $1 runs (slot 0), from tna-stat
+pipeline_id() { in_ns br "$TNA_BIN/tna-stat" -i "$1" --json | /usr/bin/python3 -c '
+import json,sys; print(json.load(sys.stdin)["interfaces"][0].get("prog_id",""))'; }
+
 # counter of interface $2 in namespace $1 from tna-stat --json: $3 = forwarded | passed.REASON
 tna_counter() { in_ns "$1" "$TNA_BIN/tna-stat" -i "$2" --json | /usr/bin/python3 -c '
 import json,sys; d=json.load(sys.stdin); k=sys.argv[1]

@@ -91,8 +91,11 @@ out=$(in_ns h1 "$TNA_BIN/tna-stat" -i eth0 2>&1); rc=$?
 [[ $rc -eq 1 && $out == *"no TNA program attached"* ]] || fail "tna-stat on eth0: rc $rc '$out'"
 
 # SIGHUP: tna-dp-test loads a new pipeline sharing the maps and swaps it
-# in with one link update per port; traffic and counters carry on
-old=$(xdp_id v1)
+# in with one update of the root's prog-array slot; traffic and counters
+# carry on, the ports keep their root program
+root=$(xdp_id v1)
+old=$(pipeline_id v1)
+[[ -n $old && $old != "$root" ]] || fail "tna-stat gives pipeline '$old' on v1 (root $root)"
 in_ns h1 ping -c 300 -i 0.005 -W1 -q 10.0.0.2 > "$TMPDIR_DP/ping.out" 2>&1 & ping_pid=$!
 sleep 0.5
 kill -HUP "$DP_PID"
@@ -101,9 +104,10 @@ grep "^replaced" "$TMPDIR_DP/dp.out" || fail "no redeploy on SIGHUP"
 wait $ping_pid
 grep -q " 0% packet loss" "$TMPDIR_DP/ping.out" || fail "frames lost across the replace: $(grep loss "$TMPDIR_DP/ping.out")"
 echo "ok: no frame lost while the pipeline was replaced under traffic"
-new=$(xdp_id v1)
-[[ -n $new && $new != "$old" ]] || fail "program on v1 still $old after replace"
-for p in v2 v3; do [[ $(xdp_id $p) == "$new" ]] || fail "$p not on the new program $new"; done
+new=$(pipeline_id v1)
+[[ -n $new && $new != "$old" ]] || fail "pipeline on v1 still $old after replace"
+for p in v1 v2 v3; do [[ $(xdp_id $p) == "$root" ]] || fail "$p: root program changed ($(xdp_id $p), was $root)"; done
+for p in v2 v3; do [[ $(pipeline_id $p) == "$new" ]] || fail "$p not on the new pipeline $new"; done
 check "ping after replace" in_ns h1 ping -c 20 -i 0.01 -W1 -q 10.0.0.2 >/dev/null
 h1=$(tna_counter br v1 forwarded)
 (( h1 - g1 >= 20 )) || fail "counters did not carry over the replace (+$((h1 - g1)))"

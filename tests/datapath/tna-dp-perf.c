@@ -130,7 +130,7 @@ int main(int argc, char **argv)
 	bpf_map_update_elem(bpf_map__fd(ref->maps.ref_slot), &k, &v, BPF_ANY);
 	fds[BARE] = bpf_program__fd(ref->progs.ref_redirect);
 	fds[TNA] = tna_dp__prog_fd(full);
-	fds[TNA_SLOT] = bpf_program__fd(ref->progs.ref_root);
+	fds[TNA_SLOT] = tna_dp__root_fd(full);	/* what ports run: root + tail call */
 	fds[TNA_NOSTATS] = tna_dp__prog_fd(nostats);
 	fds[TNA_NOCACHE] = tna_dp__prog_fd(nocache);
 	fds[LINUX] = bpf_program__fd(ref->progs.ref_pass);	/* IN must be a bridge port */

@@ -56,6 +56,10 @@ xdp_id() { in_ns dut ip -j link show "$1" | /usr/bin/python3 -c '
 import json,sys; l=json.load(sys.stdin)[0]; x=l.get("xdp",{})
 print(x.get("prog",{}).get("id","") or next((a["prog"]["id"] for a in x.get("attached",[]) if "prog" in a),""))'; }
 
+# id of the pipeline the root program on a port runs (prog-array slot 0)
+pipeline_id() { in_ns dut "$TNA_BIN/tna-stat" -i "$1" --json | /usr/bin/python3 -c '
+import json,sys; print(json.load(sys.stdin)["interfaces"][0].get("prog_id",""))'; }
+
 # tna-stat field of a port: forwarded | passed_total | mode
 stat_of() { in_ns dut "$TNA_BIN/tna-stat" -i "$1" --json | /usr/bin/python3 -c '
 import json,sys; print(json.load(sys.stdin)["interfaces"][0][sys.argv[1]])' "$2"; }

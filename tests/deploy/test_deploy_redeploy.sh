@@ -33,11 +33,13 @@ wait_for "a port removed from br0 is detached" no_prog p2
 in_ns dut ip link set p2 master br0
 wait_for "and attached again when it comes back" has_prog p2
 
-id0=$(xdp_id p1)
+root0=$(xdp_id p1)
+id0=$(pipeline_id p1)
 in_ns dut bridge link set dev p1 isolated on
 wait_for "isolated port: pipeline replaced" grep -q "pipeline replaced atomically" "$DEPLOY_TMP/deploy.out"
-id1=$(xdp_id p1)
-[[ -n $id1 && $id1 != "$id0" ]] || fail "p1 program id $id0 -> '$id1': no new pipeline"
+id1=$(pipeline_id p1)
+[[ -n $id1 && $id1 != "$id0" ]] || fail "p1 pipeline id $id0 -> '$id1': no new pipeline"
+[[ $(xdp_id p1) == "$root0" ]] || fail "p1 root program $root0 -> $(xdp_id p1): the swap should be a slot update"
 check "h1 (isolated) -> h2 still bridged" in_ns h1 ping -c 2 -i 0.2 -W 1 -q 10.0.0.2
 in_ns dut bridge link set dev p1 isolated off
 
