@@ -209,6 +209,7 @@ static void on_event(void *ctx, enum tna_obj obj, enum tna_op op, const void *it
 	case TNA_OBJ_RESYNC:
 		c->resync = true;
 		/* fall through */
+	case TNA_OBJ_ADDR:	/* what the router routes, a bridge with an address */
 	case TNA_OBJ_SYSCTL:
 	case TNA_OBJ_NETFILTER:
 		c->dirty = true;

@@ -9,8 +9,9 @@
 #  - tna-deploy routes h1 <-> h2 in XDP, both families: tna-stat counters
 #    grow by >= the pings, Linux's forwarding counters do not grow;
 #  - --status (human and JSON) lists the routed ports and their reasons;
-#  - a sysctl change (forwarding off) is followed: the router is removed
-#    and Linux forwards; back on: XDP again;
+#  - a sysctl change (forwarding off) and address changes (r2 loses its
+#    addresses: nothing to route) are followed: the router is removed;
+#    back: XDP routes again;
 #  - bridge with an address: h1 -> h3 is routed by XDP into the bridge
 #    (r1 forwarded grows, Linux forwarding does not), h3's replies to the
 #    bridge MAC routed by XDP on b3, h3 <-> h4 bridged by XDP;
@@ -114,6 +115,12 @@ in_ns r sysctl -qw net.ipv4.ip_forward=0 net.ipv6.conf.all.forwarding=0
 wait_for no_xdp r1 || fail "router still attached with forwarding off"
 in_ns r sysctl -qw net.ipv4.ip_forward=1 net.ipv6.conf.all.forwarding=1
 wait_for has_xdp r1 || fail "router not back"
+# r2 loses its addresses: one interface left, nothing to route; back: routed
+in_ns r ip addr flush dev r2 scope global
+wait_for no_xdp r1 || fail "router still attached with nothing to route"
+in_ns r ip addr add 10.2.0.1/24 dev r2
+in_ns r ip addr add 2001:db8:2::1/64 dev r2 nodad
+wait_for has_xdp r2 || fail "router not back after the addresses returned"
 check "v4 after the redeploy" in_ns h1 ping -c3 -i0.05 -W1 -q 10.2.0.2 >/dev/null
 f0=$(rt_counter r1 forwarded)
 check "v4 again" in_ns h1 ping -c20 -i0.005 -W1 -q 10.2.0.2 >/dev/null
