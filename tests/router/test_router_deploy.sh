@@ -47,6 +47,9 @@ wait_for() {	# wait_for CMD... : up to 5 s
 }
 
 router_topo
+# native: a veth takes redirected frames while its peer has XDP or GRO on
+gro_on() { [[ $MODE == native ]] || return 0; for h in "$@"; do in_ns $h ethtool -K eth0 gro on >/dev/null || fail "GRO on $h"; done; }
+gro_on h1 h2
 
 # forwarding off: no router
 in_ns r sysctl -qw net.ipv4.ip_forward=0 net.ipv6.conf.all.forwarding=0
@@ -97,6 +100,7 @@ for fam in 4 6; do
 	(( f1 - f0 >= 100 && g1 - g0 >= 100 )) || fail "v$fam: XDP routed r1 +$((f1 - f0)) r2 +$((g1 - g0))"
 	(( l1 - l0 == 0 )) || fail "v$fam: Linux forwarded $((l1 - l0))"
 done
+for p in r1 r2; do [[ $(rt_counter $p mode) == "$MODE" ]] || fail "$p runs $(rt_counter $p mode), not $MODE"; done
 echo "ok: tna-deploy routes v4 and v6 in XDP, Linux forwards none"
 
 st=$("${D[@]}" --status) || fail "--status"
@@ -131,6 +135,7 @@ echo "ok: forwarding off/on followed (router removed, then back: +$((f1 - f0)))"
 
 # a bridge with an address: one pipeline for br0 and the router
 bridge_ip_topo
+gro_on h3 h4
 out=$("${D[@]}" --dry-run) || fail "dry-run with br0: $out"
 echo "$out"
 grep -q "^  pipeline: one, shared with bridge br0" <<<"$out" || fail "dry-run: not composed with br0"
@@ -166,6 +171,7 @@ g0=$(rt_counter b3 forwarded)
 check "h3 -> h4 bridged" in_ns h3 ping -c50 -i0.005 -W1 -q 10.3.0.4 >/dev/null
 g1=$(rt_counter b3 forwarded)
 (( g1 - g0 >= 50 )) || fail "h3 -> h4 not bridged by XDP (+$((g1 - g0)))"
+for p in r1 b3; do [[ $(rt_counter $p mode) == "$MODE" ]] || fail "$p runs $(rt_counter $p mode), not $MODE"; done
 st=$("${D[@]}" --status)
 grep -q "pipeline br0" <<<"$st" || fail "--status: router not in br0's pipeline: $st"
 stop_dep || fail "tna-deploy exit status"
