@@ -208,8 +208,10 @@ int tna_rt_start(struct tna_rt_state *rt, struct tna_dp *host, int host_bridge,
 		}
 		rt->attached[rt->n_attached++] = added[i];
 	}
-	if (!rt->n_attached && n && !host_bridge) {
-		err = first;
+	if (!rt->n_attached && !host_bridge) {	/* an own pipeline with no port */
+		err = first ? first : -ENODEV;
+		if (!first)
+			snprintf(rt->error, sizeof(rt->error), "no routed port to attach");
 		goto fail;
 	}
 	return first;
