@@ -84,6 +84,7 @@ struct tna_ctl {
 	unsigned int fdb_batch;		/* FDB events in this read */
 	unsigned long applied;		/* bursts applied */
 	struct tna_rt_state *rt;	/* the router (controller/router_deploy.h) */
+	uint64_t rt_rpf_next_ns;	/* next look at rp_filter */
 };
 
 static uint64_t now_ns(void)
@@ -990,11 +991,24 @@ static bool recheck_xmit(struct tna_ctl *c, struct br_state *b)
 
 static int keepalive(struct tna_ctl *c, uint64_t now)
 {
-	int i, n, next_ms = -1;
+	int i, n, ms, next_ms = -1;
 
 	/* Routed ports whose veth peer had neither XDP nor GRO: again. */
 	if (c->rt->host && tna_rt_recheck_xmit(c->rt))
 		next_ms = 1000;
+	/* rp_filter has no event the model follows: look every second. */
+	if (c->rt->plan.ok) {
+		if (now >= c->rt_rpf_next_ns) {
+			c->rt_rpf_next_ns = now + 1000000000ull;
+			if (tna_rt_rp_filter_changed(c->rt)) {
+				c->dirty = true;
+				note_event(c, TNA_OBJ_SYSCTL, TNA_OP_CHANGE, NULL);
+			}
+		}
+		ms = (int)((c->rt_rpf_next_ns - now) / 1000000ull) + 1;
+		if (next_ms < 0 || ms < next_ms)
+			next_ms = ms;
+	}
 	for (i = 0; i < c->nbr; i++) {
 		struct br_state *b = &c->br[i];
 		int ms;

@@ -67,6 +67,11 @@ static inline void tna_rt_host_replaced(struct tna_rt_state *rt, struct tna_dp *
  * frames.  True when some still cannot. */
 bool tna_rt_recheck_xmit(struct tna_rt_state *rt);
 
+/* rp_filter of a routed interface (or of a routed bridge) is no longer
+ * what the plan saw.  Netconf events for rp_filter change nothing in the
+ * introspection model, so the controller looks every second. */
+bool tna_rt_rp_filter_changed(const struct tna_rt_state *rt);
+
 /* Load the own pipeline and an all-modules build (never attached) for
  * the xlated counts of --dry-run. */
 int tna_rt_measure(struct tna_rt_state *rt, enum tna_target target);

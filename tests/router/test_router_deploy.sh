@@ -9,6 +9,10 @@
 #  - tna-deploy routes h1 <-> h2 in XDP, both families: tna-stat counters
 #    grow by >= the pings, Linux's forwarding counters do not grow;
 #  - --status (human and JSON) lists the routed ports and their reasons;
+#  - an nft forward rule added while running is never bypassed (the rule
+#    counts every packet, XDP routes none, reason netfilter), and once it
+#    is gone XDP routes again; rp_filter on r1 sends r1's routed traffic
+#    to Linux while r2's stays fast;
 #  - a sysctl change (forwarding off) and address changes (r2 loses its
 #    addresses: nothing to route) are followed: the router is removed;
 #    back: XDP routes again;
@@ -39,6 +43,7 @@ start_dep() {
 	fail "tna-deploy did not become ready"
 }
 stop_dep() { kill -TERM "$DEP_PID"; wait "$DEP_PID"; }
+test_gt() { (( $("$1") > $2 )); }
 has_xdp() { [[ -n $(xdp_id "$1") ]]; }
 no_xdp() { [[ -z $(xdp_id "$1") ]]; }
 wait_for() {	# wait_for CMD... : up to 5 s
@@ -113,6 +118,42 @@ assert r["running"] and len(r["attached_ifindexes"])==2, r' || fail "--status --
 "$TNA_BIN/tna-stat" --netns "$TNA_NS-r" 2>/dev/null | grep -q "r1" ||
 	in_ns r "$TNA_BIN/tna-stat" | grep -q "r1" || fail "tna-stat does not show r1"
 echo "ok: --status and tna-stat show the routed ports"
+
+# an nft forward rule appears while running: never bypassed (replanned,
+# that traffic goes to Linux as "netfilter", the rule sees every packet);
+# removed: XDP again
+changes() { grep -c "router: deployed" "$RT_TMP/dep.out"; }	# logged once attached
+n=$(changes)
+in_ns r nft add table inet tnafw || fail "nft table"
+in_ns r nft add chain inet tnafw fw '{ type filter hook forward priority 0; }' || fail "nft chain"
+in_ns r nft add rule inet tnafw fw meta l4proto '{ icmp, ipv6-icmp }' counter || fail "nft rule"
+wait_for test_gt changes "$n" || fail "no replan after the nft forward rule"
+nft_pkts() { in_ns r nft list chain inet tnafw fw | awk '/counter/ { for (i=1;i<=NF;i++) if ($i=="packets") print $(i+1) }'; }
+n0=$(nft_pkts); r0=$(rt_counter r1 passed.netfilter); f0=$(rt_counter r1 forwarded)
+check "v4 with an nft forward rule" in_ns h1 ping -c20 -i0.01 -W1 -q 10.2.0.2 >/dev/null
+n1=$(nft_pkts); r1c=$(rt_counter r1 passed.netfilter); f1=$(rt_counter r1 forwarded)
+echo "nft rule +$((n1 - n0)), netfilter reason +$((r1c - r0)), XDP forwarded +$((f1 - f0))"
+(( n1 - n0 == 40 && r1c - r0 >= 20 && f1 == f0 )) || fail "nft forward rule bypassed or not seen"
+"${D[@]}" --status | grep -q "netfilter sees routed traffic" || fail "--status: no netfilter reason"
+n=$(changes)
+in_ns r nft delete table inet tnafw
+wait_for test_gt changes "$n" || fail "no replan after the rule went"
+f0=$(rt_counter r1 forwarded)
+check "v4 after the rule went" in_ns h1 ping -c20 -i0.01 -W1 -q 10.2.0.2 >/dev/null
+f1=$(rt_counter r1 forwarded)
+(( f1 - f0 >= 20 )) || fail "XDP not back after the rule went (+$((f1 - f0)))"
+echo "ok: nft forward rule added while running: all 40 packets seen by it, none by XDP; removed: XDP again"
+
+# rp_filter on r1 while running: r1's routed traffic to Linux, r2's fast
+n=$(changes)
+in_ns r sysctl -qw net.ipv4.conf.r1.rp_filter=1
+wait_for test_gt changes "$n" || fail "no replan after rp_filter"
+p0=$(rt_counter r1 passed.rp_filter); g0=$(rt_counter r2 forwarded)
+check "v4 with rp_filter on r1" in_ns h1 ping -c10 -i0.01 -W1 -q 10.2.0.2 >/dev/null
+p1=$(rt_counter r1 passed.rp_filter); g1=$(rt_counter r2 forwarded)
+(( p1 - p0 >= 10 && g1 - g0 >= 10 )) || fail "rp_filter: r1 passed +$((p1 - p0)), r2 forwarded +$((g1 - g0))"
+in_ns r sysctl -qw net.ipv4.conf.r1.rp_filter=0
+echo "ok: rp_filter on r1 while running: r1 -> Linux (+$((p1 - p0))), r2 fast (+$((g1 - g0)))"
 
 # forwarding off while running: Linux alone (it forwards nothing then)
 in_ns r sysctl -qw net.ipv4.ip_forward=0 net.ipv6.conf.all.forwarding=0
