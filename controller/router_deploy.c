@@ -34,6 +34,8 @@ void tna_rt_fpm_names(uint64_t fpms, char *buf, size_t len)
 /* What matters for the deployed pipeline and its tables. */
 static bool plan_same(const struct tna_router_plan *a, const struct tna_router_plan *b)
 {
+	if (!a->ok && !b->ok)
+		return true;	/* nothing deployed either way */
 	if (a->ok != b->ok || a->fpms != b->fpms || a->nf_routed != b->nf_routed ||
 	    a->fib_direct4 != b->fib_direct4 || a->n_ifs != b->n_ifs)
 		return false;
