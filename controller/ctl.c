@@ -27,6 +27,7 @@
 #include "controller/ctl.h"
 #include "controller/debounce.h"
 #include "controller/fdb_mirror.h"
+#include "controller/router_deploy.h"
 #include "targets/datapath.h"
 
 /* The planner's module numbers are the fast path's bits. */
@@ -82,6 +83,8 @@ struct tna_ctl {
 	char first_event[64];		/* first event of that burst */
 	unsigned int fdb_batch;		/* FDB events in this read */
 	unsigned long applied;		/* bursts applied */
+	struct tna_rt_state *rt;	/* the router (controller/router_deploy.h) */
+	uint64_t rt_rpf_next_ns;	/* next look at rp_filter */
 };
 
 static uint64_t now_ns(void)
@@ -207,6 +210,7 @@ static void on_event(void *ctx, enum tna_obj obj, enum tna_op op, const void *it
 	case TNA_OBJ_RESYNC:
 		c->resync = true;
 		/* fall through */
+	case TNA_OBJ_ADDR:	/* what the router routes, a bridge with an address */
 	case TNA_OBJ_SYSCTL:
 	case TNA_OBJ_NETFILTER:
 		c->dirty = true;
@@ -227,6 +231,12 @@ struct tna_ctl *tna_ctl_new(const struct tna_ctl_opts *opts)
 	if (!c)
 		return NULL;
 	c->o = *opts;
+	c->rt = calloc(1, sizeof(*c->rt));
+	if (!c->rt)
+		goto err;
+	c->rt->disabled = opts->no_router;
+	c->rt->target = opts->target;
+	c->rt->force = opts->force;
 	c->m = tna_model_new();
 	if (!c->m)
 		goto err;
@@ -306,7 +316,8 @@ static int reprobe(struct tna_ctl *c)
 	return tna_caps_probe_all(&c->devs, &c->ndevs);
 }
 
-static struct tna_dp *load_plan(const struct tna_bridge_plan *p, uint64_t fpms,
+static struct tna_dp *load_plan(const struct tna_rt_state *rt,
+				const struct tna_bridge_plan *p, uint64_t fpms,
 				bool br_nf, const struct tna_dp *share, bool force)
 {
 	struct tna_dp_opts o = {
@@ -316,6 +327,10 @@ static struct tna_dp *load_plan(const struct tna_bridge_plan *p, uint64_t fpms,
 	};
 
 	memcpy(o.bridge_mac, p->mac, 6);
+	/* The bridge with an address: its pipeline routes too (one parser,
+	 * one devmap shared by bridged and routed ports). */
+	if (rt && fpms != TNA_FPM_ALL && tna_rt_host_bridge(rt) == p->ifindex)
+		tna_rt_dp_opts(rt, &o);
 	/* Test switch: make every load fail as a verifier reject would, to
 	 * test that the bridge then stays on plain Linux with the reason. */
 	if (getenv("TNA_FAULT_LOAD")) {
@@ -330,12 +345,12 @@ static int measure(struct tna_ctl *c, struct tna_bridge_plan *p)
 {
 	struct tna_dp *dp, *all;
 
-	dp = load_plan(p, p->fpms, p->br_netfilter, NULL, false);
+	dp = load_plan(c->rt, p, p->fpms, p->br_netfilter, NULL, false);
 	if (!dp)
 		return -errno;
 	p->xlated_insns = tna_dp__xlated_insns(dp);
 	tna_dp__destroy(dp);
-	all = load_plan(p, TNA_FPM_ALL, false, NULL, false);
+	all = load_plan(c->rt, p, TNA_FPM_ALL, false, NULL, false);
 	if (!all)
 		return -errno;
 	p->xlated_insns_all = tna_dp__xlated_insns(all);
@@ -351,6 +366,10 @@ int tna_ctl_plan(struct tna_ctl *c, bool load)
 
 	ret = reprobe(c);
 	if (ret)
+		return ret;
+	/* The router first: a bridge it is composed with loads its modules. */
+	ret = tna_rt_replan(c->rt, c->m, c->devs, c->ndevs);
+	if (ret < 0)
 		return ret;
 	tna_model_for_each_link(c->m, collect_bridge, &k);
 	for (i = 0; i < c->o.n_bridges; i++) {
@@ -386,6 +405,18 @@ int tna_ctl_plan(struct tna_ctl *c, bool load)
 			if (ret) {
 				logf_(c, TNA_CTL_ERROR, "%s: cannot load the pipeline: %s",
 				      b->plan.name, strerror(-ret));
+				return ret;
+			}
+		}
+	}
+	if (load && c->rt->plan.ok) {
+		struct br_state *hb = br_find(c, tna_rt_host_bridge(c->rt));
+
+		if (!hb || !hb->plan.ok) {
+			ret = tna_rt_measure(c->rt, c->o.target);
+			if (ret) {
+				logf_(c, TNA_CTL_ERROR, "router: cannot load the pipeline: %s",
+				      strerror(-ret));
 				return ret;
 			}
 		}
@@ -508,10 +539,16 @@ static int sync_ports(struct tna_ctl *c, struct br_state *b,
 
 static void teardown(struct tna_ctl *c, struct br_state *b)
 {
+	if (!b)
+		return;
 	tna_dp__destroy(b->spare);	/* shares the maps of b->dp */
 	b->spare = NULL;
 	if (!b->dp)
 		return;
+	if (c->rt->host == b->dp && c->rt->host_bridge) {
+		tna_rt_stop(c->rt, true);
+		logf_(c, TNA_CTL_VERBOSE, "router: stopped with the pipeline of %s", b->plan.name);
+	}
 	tna_dp__destroy(b->dp);	/* detaches every port */
 	b->dp = NULL;
 	b->n_attached = 0;
@@ -522,7 +559,7 @@ static int deploy_fresh(struct tna_ctl *c, struct br_state *b)
 {
 	int ret;
 
-	b->dp = load_plan(&b->plan, b->plan.fpms, b->plan.br_netfilter, NULL,
+	b->dp = load_plan(c->rt, &b->plan, b->plan.fpms, b->plan.br_netfilter, NULL,
 			  c->o.force);
 	if (!b->dp) {
 		ret = -errno;
@@ -553,6 +590,69 @@ static int deploy_fresh(struct tna_ctl *c, struct br_state *b)
 	return ret;
 }
 
+/* The router where the plan wants it: in the pipeline of the bridge it is
+ * composed with when that one runs, else in its own pipeline. */
+static int rt_sync(struct tna_ctl *c)
+{
+	struct tna_rt_state *rt = c->rt;
+	struct br_state *hb = br_find(c, tna_rt_host_bridge(rt));
+	struct tna_dp *want = hb && hb->dp ? hb->dp : NULL;
+	int ret;
+
+	if (!rt->plan.ok) {
+		if (rt->host) {
+			tna_rt_stop(rt, false);
+			logf_(c, TNA_CTL_INFO, "router: back to plain Linux: %s", rt->plan.reason);
+		}
+		return 0;
+	}
+	if (rt->host && (want ? rt->host == want : rt->own != NULL))
+		return 0;
+	if (rt->host)
+		tna_rt_stop(rt, false);
+	ret = tna_rt_start(rt, want, want ? hb->ifindex : 0, c->o.target);
+	if (ret)
+		logf_(c, TNA_CTL_ERROR, "router: %s%s", rt->error,
+		      rt->host ? "" : ": routed traffic stays on plain Linux");
+	if (rt->host) {
+		c->redeploys++;
+		logf_(c, TNA_CTL_INFO, "router: deployed (%s), %d routed port(s) attached, pipeline %s",
+		      rt->plan.reason, rt->n_attached, want ? hb->plan.name : "own");
+	}
+	return ret;
+}
+
+int tna_ctl_router_running(const struct tna_ctl *c)
+{
+	return c->rt->host != NULL;
+}
+
+static const char *rt_host_name(const struct tna_ctl *c, uint64_t *fpms)
+{
+	struct br_state *hb = br_find((struct tna_ctl *)c, tna_rt_host_bridge(c->rt));
+
+	if (!hb || !hb->plan.ok || (c->rt->host && c->rt->host != hb->dp))
+		return NULL;
+	*fpms = hb->plan.fpms | c->rt->plan.fpms;
+	return hb->plan.name;
+}
+
+void tna_ctl_router_print(const struct tna_ctl *c, FILE *f)
+{
+	uint64_t fpms = 0;
+	const char *h = rt_host_name(c, &fpms);
+
+	tna_rt_print(c->rt, h, fpms, f);
+}
+
+struct json_object *tna_ctl_router_json(const struct tna_ctl *c)
+{
+	uint64_t fpms = 0;
+	const char *h = rt_host_name(c, &fpms);
+
+	return tna_rt_to_json(c->rt, h, fpms);
+}
+
 int tna_ctl_deploy(struct tna_ctl *c)
 {
 	int i, ret, err = 0;
@@ -571,7 +671,8 @@ int tna_ctl_deploy(struct tna_ctl *c)
 		if (ret)
 			err = err ? err : ret;
 	}
-	return err;
+	ret = rt_sync(c);
+	return err ? err : ret;
 }
 
 int tna_ctl_n_running(const struct tna_ctl *c)
@@ -650,7 +751,7 @@ static void redeploy(struct tna_ctl *c, struct br_state *b)
 			b->spare = NULL;
 			tna_dp__sync_slots(ndp, b->dp);
 		} else {
-			ndp = load_plan(&np, np.fpms, np.br_netfilter, b->dp, c->o.force);
+			ndp = load_plan(c->rt, &np, np.fpms, np.br_netfilter, b->dp, c->o.force);
 		}
 		t_load = now_ns() - t_load;
 		if (!ndp) {
@@ -681,6 +782,8 @@ static void redeploy(struct tna_ctl *c, struct br_state *b)
 		b->spare_fpms = b->plan.fpms;
 		b->spare_br_nf = b->plan.br_netfilter;
 		memcpy(b->spare_mac, b->plan.mac, 6);
+		if (c->rt->host == b->dp)
+			tna_rt_host_replaced(c->rt, ndp);
 		b->dp = ndp;
 		b->mirror.sink = ndp;
 		np.xlated_insns = tna_dp__xlated_insns(ndp);
@@ -746,6 +849,7 @@ struct json_object *tna_ctl_status_json(const struct tna_ctl *c)
 		json_object_array_add(arr, o);
 	}
 	json_object_object_add(top, "bridges", arr);
+	json_object_object_add(top, "router", tna_ctl_router_json(c));
 	return top;
 }
 
@@ -773,7 +877,7 @@ static void write_state(struct tna_ctl *c)
 
 static void replan_all(struct tna_ctl *c)
 {
-	int i;
+	int i, ret;
 
 	uint64_t t0 = now_ns();
 
@@ -801,6 +905,26 @@ static void replan_all(struct tna_ctl *c)
 				b->present = true;
 		}
 	}
+	/* The router first: when its plan changes, the pipeline that hosts
+	 * it (and the one that will) is reloaded from scratch below, with the
+	 * new modules (Linux routes meanwhile, which is safe). */
+	ret = tna_rt_replan(c->rt, c->m, c->devs, c->ndevs);
+	if (ret < 0) {
+		logf_(c, TNA_CTL_ERROR, "router: planning failed (%s): plain Linux", strerror(-ret));
+		if (c->rt->host_bridge)
+			teardown(c, br_find(c, c->rt->host_bridge));
+		tna_rt_stop(c->rt, false);
+		c->rt->plan.ok = false;
+	} else if (ret > 0) {
+		struct br_state *nb = br_find(c, tna_rt_host_bridge(c->rt));
+
+		logf_(c, TNA_CTL_INFO, "router: plan changed: %s", c->rt->plan.reason);
+		if (c->rt->host_bridge)
+			teardown(c, br_find(c, c->rt->host_bridge));
+		tna_rt_stop(c->rt, false);
+		if (nb)
+			teardown(c, nb);
+	}
 	for (i = 0; i < c->nbr; i++) {
 		struct br_state *b = &c->br[i];
 
@@ -814,6 +938,7 @@ static void replan_all(struct tna_ctl *c)
 		 * a moment. */
 		redeploy(c, b);
 	}
+	rt_sync(c);
 	c->resync = false;
 	write_state(c);
 }
@@ -866,8 +991,24 @@ static bool recheck_xmit(struct tna_ctl *c, struct br_state *b)
 
 static int keepalive(struct tna_ctl *c, uint64_t now)
 {
-	int i, n, next_ms = -1;
+	int i, n, ms, next_ms = -1;
 
+	/* Routed ports whose veth peer had neither XDP nor GRO: again. */
+	if (c->rt->host && tna_rt_recheck_xmit(c->rt))
+		next_ms = 1000;
+	/* rp_filter has no event the model follows: look every second. */
+	if (c->rt->plan.ok) {
+		if (now >= c->rt_rpf_next_ns) {
+			c->rt_rpf_next_ns = now + 1000000000ull;
+			if (tna_rt_rp_filter_changed(c->rt)) {
+				c->dirty = true;
+				note_event(c, TNA_OBJ_SYSCTL, TNA_OP_CHANGE, NULL);
+			}
+		}
+		ms = (int)((c->rt_rpf_next_ns - now) / 1000000ull) + 1;
+		if (next_ms < 0 || ms < next_ms)
+			next_ms = ms;
+	}
 	for (i = 0; i < c->nbr; i++) {
 		struct br_state *b = &c->br[i];
 		int ms;
@@ -949,6 +1090,9 @@ void tna_ctl_free(struct tna_ctl *c)
 		teardown(c, &c->br[i]);
 		tna_plan_bridge_free(&c->br[i].plan);
 	}
+	if (c->rt)
+		tna_rt_stop(c->rt, false);
+	free(c->rt);
 	if (c->o.state_path)
 		unlink(c->o.state_path);
 	tna_watch_close(c->w);

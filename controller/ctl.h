@@ -7,6 +7,7 @@
 #include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 
 #include "assembler/plan.h"
 
@@ -28,6 +29,9 @@ struct tna_ctl_opts {
 	 * a burst once no event came for quiet_ms, at most max_ms after its
 	 * first event.  0 = defaults (5 and 20 ms). */
 	unsigned int debounce_quiet_ms, debounce_max_ms;
+	/* Do not deploy the router (controller/router_deploy.h) even when
+	 * forwarding is on and there is something to route. */
+	bool no_router;
 };
 
 struct tna_ctl;
@@ -55,6 +59,13 @@ int tna_ctl_n_running(const struct tna_ctl *c);
 /* Event loop until *STOP becomes non-zero or SIGFD (a signalfd, -1 for
  * none) is readable: model events, FDB mirror, keep-alive, redeploys. */
 int tna_ctl_run(struct tna_ctl *c, int sigfd);
+
+/* The router: planned with the bridges by tna_ctl_plan(), deployed by
+ * tna_ctl_deploy() in its own pipeline or in the one of the bridge it is
+ * composed with.  Print/JSON of its plan and where it runs. */
+int tna_ctl_router_running(const struct tna_ctl *c);
+void tna_ctl_router_print(const struct tna_ctl *c, FILE *f);
+struct json_object *tna_ctl_router_json(const struct tna_ctl *c);
 
 /* Detach everything and free (restores what TNA changed). */
 void tna_ctl_free(struct tna_ctl *c);

@@ -5,5 +5,5 @@ LIB_SRCS += controller/fdb_keepalive.c controller/fdb_mirror.c controller/lock.c
 PROGS += tna-deploy
 tna-deploy_SRCS := tools/tna-deploy.c
 # >>> router (issue 8)
-LIB_SRCS += controller/router_apply.c
+LIB_SRCS += controller/router_apply.c controller/router_deploy.c
 # <<< router

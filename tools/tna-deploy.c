@@ -23,13 +23,15 @@
 
 static const char usage[] =
 "Usage: tna-deploy [--target auto|generic|native|offload] [-i BRIDGE]...\n"
-"                  [--dry-run] [--json] [--force] [--netns NAME]\n"
+"                  [--dry-run] [--json] [--force] [--no-router] [--netns NAME]\n"
 "                  [-v | -q | --log-level error|info|verbose]\n"
 "       tna-deploy --status [--json] [--netns NAME]\n"
 "       tna-deploy --detach [--netns NAME]\n"
 "\n"
-"Accelerate the Linux bridges of a network namespace with XDP and keep\n"
-"the fast path coherent with Linux until stopped (SIGINT/SIGTERM detach).\n"
+"Accelerate the Linux bridges of a network namespace with XDP, and route\n"
+"in XDP when forwarding is on and there is something to route (a bridge\n"
+"with an address routes in the same pipeline), and keep the fast path\n"
+"coherent with Linux until stopped (SIGINT/SIGTERM detach).\n"
 "\n"
 "  -t, --target T     auto (default: offload > native > generic per port,\n"
 "                     from the capabilities probe), or one target: honoured\n"
@@ -39,6 +41,7 @@ static const char usage[] =
 "                     deployment and of an all-modules build) and exit\n"
 "  -j, --json         JSON output (plan, status)\n"
 "  -f, --force        replace foreign XDP programs on bridge ports\n"
+"      --no-router    never deploy the router (bridges only)\n"
 "      --netns NAME   work inside network namespace NAME (/var/run/netns/NAME\n"
 "                     or a path)\n"
 "  -s, --status       what the running controller deployed, and why\n"
@@ -110,12 +113,24 @@ static int enter_netns(const char *name)
 static void print_plans(struct tna_ctl *c, bool as_json)
 {
 	int i, n = tna_ctl_n_plans(c);
+	struct json_object *r;
 
 	if (as_json) {
 		struct json_object *a = json_object_new_array();
 
 		for (i = 0; i < n; i++)
 			json_object_array_add(a, tna_plan_to_json(tna_ctl_plan_get(c, i)));
+		/* the router, when there is something to route: one more
+		 * element, {"router": {...}} */
+		r = tna_ctl_router_json(c);
+		if (json_object_get_boolean(json_object_object_get(r, "ok"))) {
+			struct json_object *e = json_object_new_object();
+
+			json_object_object_add(e, "router", r);
+			json_object_array_add(a, e);
+		} else {
+			json_object_put(r);
+		}
 		printf("%s\n", json_object_to_json_string_ext(a, JSON_C_TO_STRING_PRETTY));
 		json_object_put(a);
 	} else {
@@ -123,6 +138,7 @@ static void print_plans(struct tna_ctl *c, bool as_json)
 			tna_plan_print(tna_ctl_plan_get(c, i), stdout);
 		if (!n)
 			printf("no bridge in this network namespace\n");
+		tna_ctl_router_print(c, stdout);
 	}
 	fflush(stdout);
 }
@@ -191,6 +207,29 @@ static int do_status(const char *lock, const char *state)
 			       json_object_get_string(json_object_object_get(p, "reason")));
 		}
 	}
+	if (json_object_object_get_ex(j, "router", &v)) {
+		struct json_object *ifs, *run;
+
+		json_object_object_get_ex(v, "running", &run);
+		printf("router: %s (%s)", json_object_get_boolean(run) ? "running" : "plain Linux",
+		       json_object_get_string(json_object_object_get(v, "reason")));
+		if (json_object_get_boolean(run))
+			printf(", pipeline %s", json_object_get_string(json_object_object_get(v, "pipeline")));
+		printf("\n");
+		if (json_object_object_get_ex(v, "error", &run))
+			printf("  error: %s\n", json_object_get_string(run));
+		if (json_object_object_get_ex(v, "modules", &run) && json_object_array_length(run))
+			printf("  modules: %s\n", json_object_to_json_string(run));
+		if (json_object_object_get_ex(v, "interfaces", &ifs))
+			for (k = 0; k < (int)json_object_array_length(ifs); k++) {
+				struct json_object *p = json_object_array_get_idx(ifs, k);
+
+				printf("  %-11s %-15s %s\n",
+				       json_object_get_string(json_object_object_get(p, "role")),
+				       json_object_get_string(json_object_object_get(p, "name")),
+				       json_object_get_string(json_object_object_get(p, "reason")));
+			}
+	}
 	json_object_put(j);
 	return 0;
 }
@@ -231,6 +270,7 @@ int main(int argc, char **argv)
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "log-level", required_argument, NULL, 'L' },
 		{ "debounce", required_argument, NULL, 'D' },
+		{ "no-router", no_argument, NULL, 'R' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
 	};
@@ -263,6 +303,7 @@ int main(int argc, char **argv)
 		case 'n': dry = true; break;
 		case 'j': json_out = true; break;
 		case 'f': o.force = true; break;
+		case 'R': o.no_router = true; break;
 		case 'N': netns = optarg; break;
 		case 's': status = true; break;
 		case 'd': detach = true; break;
@@ -372,8 +413,8 @@ int main(int argc, char **argv)
 	n_dep = tna_ctl_n_running(c);
 	/* The line tests and the equivalence harness wait for. */
 	fprintf(json_out ? stderr : stdout,
-		"tna-deploy: ready: %d of %d bridge(s) accelerated, watching for changes\n",
-		n_dep, tna_ctl_n_plans(c));
+		"tna-deploy: ready: %d of %d bridge(s) accelerated, router %s, watching for changes\n",
+		n_dep, tna_ctl_n_plans(c), tna_ctl_router_running(c) ? "on" : "off");
 	fflush(NULL);
 	ret = tna_ctl_run(c, sigfd);
 	tna_ctl_free(c);

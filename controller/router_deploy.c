@@ -1,0 +1,381 @@
+/* The router side of tna-deploy: see controller/router_deploy.h. */
+#include <errno.h>
+#include <string.h>
+#include <net/if.h>
+#include <json-c/json.h>
+
+#include "controller/router_apply.h"
+#include "controller/router_deploy.h"
+#include "capabilities/caps.h"
+#include "introspect/model.h"
+#include "targets/router.h"
+
+static const struct { uint64_t fpm; const char *name; } fpm_names[] = {
+	{ TNA_FPM_PARSE_ETH, "parse_eth" }, { TNA_FPM_CLASSIFY, "classify" },
+	{ TNA_FPM_VLAN, "vlan" }, { TNA_FPM_PORT_STATE, "port_state" },
+	{ TNA_FPM_FDB_SRC, "fdb_src" }, { TNA_FPM_FDB_DST, "fdb_dst" },
+	{ TNA_FPM_FLOW_CACHE, "flow_cache" }, { TNA_FPM_PORT_FLAGS, "port_flags" },
+	{ TNA_FPM_FORWARD, "forward" }, { TNA_FPM_STATS, "stats" },
+	{ TNA_FPM_BRNF_IPV4, "brnf_ipv4" }, { TNA_FPM_BRNF_IPV6, "brnf_ipv6" },
+	{ TNA_FPM_BRNF_ARP, "brnf_arp" },
+	{ TNA_FPM_IPV4, "ipv4" }, { TNA_FPM_IPV6, "ipv6" }, { TNA_FPM_ROUTE, "route" },
+};
+
+void tna_rt_fpm_names(uint64_t fpms, char *buf, size_t len)
+{
+	size_t n = 0;
+
+	buf[0] = 0;
+	for (unsigned i = 0; i < sizeof(fpm_names) / sizeof(fpm_names[0]); i++)
+		if ((fpms & fpm_names[i].fpm) && n < len)
+			n += snprintf(buf + n, len - n, "%s%s", n ? " " : "", fpm_names[i].name);
+}
+
+/* What matters for the deployed pipeline and its tables. */
+static bool plan_same(const struct tna_router_plan *a, const struct tna_router_plan *b)
+{
+	if (!a->ok && !b->ok)
+		return true;	/* nothing deployed either way */
+	if (a->ok != b->ok || a->fpms != b->fpms || a->nf_routed != b->nf_routed ||
+	    a->fib_direct4 != b->fib_direct4 || a->n_ifs != b->n_ifs)
+		return false;
+	for (int i = 0; i < a->n_ifs; i++) {
+		const struct tna_router_if_plan *x = &a->ifs[i], *y = &b->ifs[i];
+
+		if (x->ifindex != y->ifindex || x->routed != y->routed ||
+		    x->bridge != y->bridge || x->brport != y->brport ||
+		    x->l3_ifindex != y->l3_ifindex || x->rif_flags != y->rif_flags ||
+		    memcmp(x->mac, y->mac, 6))
+			return false;
+	}
+	return true;
+}
+
+/* The program on IN's interface is ours (by its name, as the bridge
+ * planner tells them apart): not foreign. */
+static void clear_ours(struct tna_router_in *in, const struct tna_caps_dev *devs, int ndevs)
+{
+	static const size_t plen = sizeof(TNA_PROG_NAME_PREFIX) - 1;
+
+	for (int i = 0; i < in->n_ifs; i++) {
+		struct tna_router_if_in *f = &in->ifs[i];
+
+		if (!f->foreign_prog_id)
+			continue;
+		for (int k = 0; k < ndevs; k++) {
+			const struct tna_caps_dev *d = &devs[k];
+
+			if (d->ifindex != f->ifindex)
+				continue;
+			if ((!d->prog_id_skb || !strncmp(d->prog_name_skb, TNA_PROG_NAME_PREFIX, plen)) &&
+			    (!d->prog_id_drv || !strncmp(d->prog_name_drv, TNA_PROG_NAME_PREFIX, plen)) &&
+			    (!d->prog_id_hw || !strncmp(d->prog_name_hw, TNA_PROG_NAME_PREFIX, plen)))
+				f->foreign_prog_id = 0;
+		}
+	}
+}
+
+int tna_rt_replan(struct tna_rt_state *rt, const struct tna_model *m,
+		  const struct tna_caps_dev *devs, int ndevs)
+{
+	static struct tna_router_in in;		/* large; one controller per process */
+	static struct tna_router_plan np;
+	int err;
+
+	if (rt->disabled) {
+		memset(&np, 0, sizeof(np));
+		snprintf(np.reason, sizeof(np.reason), "not deployed: --no-router");
+	} else {
+		err = tna_router_in_from_model(m, &in);
+		if (!err) {
+			clear_ours(&in, devs, ndevs);
+			err = tna_router_plan(&in, &np);
+		}
+		if (err)
+			return err;
+	}
+	if (plan_same(&np, &rt->plan)) {
+		rt->plan = np;	/* reasons may differ */
+		return 0;
+	}
+	rt->plan = np;
+	return 1;
+}
+
+int tna_rt_host_bridge(const struct tna_rt_state *rt)
+{
+	if (!rt->plan.ok)
+		return 0;
+	for (int i = 0; i < rt->plan.n_ifs; i++)
+		if (rt->plan.ifs[i].bridge)
+			return rt->plan.ifs[i].ifindex;
+	return 0;
+}
+
+void tna_rt_dp_opts(const struct tna_rt_state *rt, struct tna_dp_opts *o)
+{
+	if (!rt->plan.ok)
+		return;
+	o->fpms |= rt->plan.fpms;
+	o->nf_routed = rt->plan.nf_routed;
+	o->fib_direct4 = rt->plan.fib_direct4;
+}
+
+static struct tna_dp *load_own(const struct tna_rt_state *rt, enum tna_target t,
+			       uint64_t fpms, bool force)
+{
+	struct tna_dp_opts o = { .sz = sizeof(o), .target = t, .force = force };
+
+	tna_rt_dp_opts(rt, &o);
+	o.fpms = fpms ? fpms : o.fpms | TNA_FPM_PARSE_ETH | TNA_FPM_STATS;
+	return tna_dp__load(&o);
+}
+
+static enum tna_target own_target(const struct tna_rt_state *rt, enum tna_target t)
+{
+	if (t == TNA_PLAN_AUTO)
+		t = rt->target;
+	/* auto: native (veth, virtio and real NICs here); offload cannot
+	 * redirect, so the router never goes there */
+	return t == TNA_TARGET_GENERIC ? TNA_TARGET_GENERIC : TNA_TARGET_NATIVE;
+}
+
+int tna_rt_measure(struct tna_rt_state *rt, enum tna_target target)
+{
+	struct tna_dp *dp, *all;
+
+	if (!rt->plan.ok)
+		return 0;
+	dp = load_own(rt, own_target(rt, target), 0, false);
+	if (!dp)
+		return -errno;
+	rt->xlated = tna_dp__xlated_insns(dp);
+	tna_dp__destroy(dp);
+	all = load_own(rt, own_target(rt, target), TNA_FPM_ALL, false);
+	if (!all)
+		return -errno;
+	rt->xlated_all = tna_dp__xlated_insns(all);
+	tna_dp__destroy(all);
+	return 0;
+}
+
+int tna_rt_start(struct tna_rt_state *rt, struct tna_dp *host, int host_bridge,
+		 enum tna_target target)
+{
+	int added[TNA_RT_MAX_ATTACHED], n = 0, err, first = 0;
+	char name[IF_NAMESIZE];
+
+	rt->error[0] = 0;
+	rt->n_attached = 0;
+	if (!rt->plan.ok)
+		return 0;
+	if (!host) {
+		rt->own = load_own(rt, own_target(rt, target), 0, rt->force);
+		if (!rt->own) {
+			err = -errno;
+			snprintf(rt->error, sizeof(rt->error), "cannot load the router pipeline: %s",
+				 strerror(-err));
+			return err;
+		}
+		rt->xlated = tna_dp__xlated_insns(rt->own);
+		host = rt->own;
+		host_bridge = 0;
+	}
+	rt->host = host;
+	rt->host_bridge = host_bridge;
+	err = tna_router_plan_apply(host, &rt->plan, added, TNA_RT_MAX_ATTACHED, &n);
+	if (err) {
+		snprintf(rt->error, sizeof(rt->error), "router tables: %s", strerror(-err));
+		goto fail;
+	}
+	for (int i = 0; i < n; i++) {
+		err = tna_dp__attach(host, added[i]);
+		if (err == -EEXIST) {
+			uint32_t id = 0;
+			char pn[16] = "";
+
+			tna_dp__foreign(added[i], &id, pn);
+			snprintf(rt->error, sizeof(rt->error),
+				 "%s has a foreign XDP program (id %u \"%s\"): left alone",
+				 if_indextoname(added[i], name) ?: "?", id, pn);
+		} else if (err) {
+			snprintf(rt->error, sizeof(rt->error), "attach to %s: %s",
+				 if_indextoname(added[i], name) ?: "?", strerror(-err));
+		}
+		if (err) {
+			tna_dp__port_del(host, added[i]);
+			tna_dp__rif_del(host, added[i]);
+			first = first ? first : err;
+			continue;
+		}
+		rt->attached[rt->n_attached++] = added[i];
+	}
+	if (!rt->n_attached && !host_bridge) {	/* an own pipeline with no port */
+		err = first ? first : -ENODEV;
+		if (!first)
+			snprintf(rt->error, sizeof(rt->error), "no routed port to attach");
+		goto fail;
+	}
+	return first;
+fail:
+	tna_rt_stop(rt, false);
+	return err;
+}
+
+void tna_rt_stop(struct tna_rt_state *rt, bool host_gone)
+{
+	if (rt->own) {
+		tna_dp__destroy(rt->own);	/* detaches its ports */
+	} else if (rt->host && !host_gone) {
+		for (int i = 0; i < rt->n_attached; i++) {
+			tna_dp__detach(rt->host, rt->attached[i]);
+			tna_dp__port_del(rt->host, rt->attached[i]);
+			tna_dp__rif_del(rt->host, rt->attached[i]);
+		}
+		/* the bridge and its ports stay bridged: only their rifs go */
+		for (int i = 0; i < rt->plan.n_ifs; i++)
+			if (rt->plan.ifs[i].bridge || rt->plan.ifs[i].brport)
+				tna_dp__rif_del(rt->host, rt->plan.ifs[i].ifindex);
+	}
+	rt->own = NULL;
+	rt->host = NULL;
+	rt->host_bridge = 0;
+	rt->n_attached = 0;
+}
+
+bool tna_rt_recheck_xmit(struct tna_rt_state *rt)
+{
+	struct tna_port_cfg cfg;
+	bool left = false;
+
+	for (int i = 0; i < rt->n_attached; i++) {
+		if (!rt->host || tna_dp__port_get(rt->host, rt->attached[i], &cfg) ||
+		    !(cfg.flags & TNA_PORT_F_NO_XMIT))
+			continue;
+		cfg.flags &= ~TNA_PORT_F_NO_XMIT;	/* port_set derives it again */
+		if (tna_dp__port_set(rt->host, rt->attached[i], &cfg) ||
+		    tna_dp__port_get(rt->host, rt->attached[i], &cfg) ||
+		    (cfg.flags & TNA_PORT_F_NO_XMIT))
+			left = true;
+	}
+	return left;
+}
+
+static int read_flag(const char *dev)
+{
+	char path[128];
+	FILE *f;
+	int v = 0;
+
+	snprintf(path, sizeof(path), "/proc/sys/net/ipv4/conf/%s/rp_filter", dev);
+	f = fopen(path, "r");
+	if (!f)
+		return 0;
+	if (fscanf(f, "%d", &v) != 1)
+		v = 0;
+	fclose(f);
+	return v;
+}
+
+bool tna_rt_rp_filter_changed(const struct tna_rt_state *rt)
+{
+	const struct tna_router_plan *p = &rt->plan;
+	bool all;
+
+	if (!p->ok)
+		return false;
+	all = read_flag("all") != 0;
+	for (int i = 0; i < p->n_ifs; i++) {
+		const struct tna_router_if_plan *f = &p->ifs[i];
+		const char *l3 = f->name;
+		bool on;
+
+		if (!f->routed && !f->brport)
+			continue;
+		for (int k = 0; f->brport && k < p->n_ifs; k++)
+			if (p->ifs[k].ifindex == f->l3_ifindex)
+				l3 = p->ifs[k].name;
+		on = all || read_flag(l3);
+		if (on != !!(f->rif_flags & TNA_RIF_F_RP_FILTER))
+			return true;
+	}
+	return false;
+}
+
+static const char *if_role(const struct tna_router_if_plan *f)
+{
+	return f->routed ? "routed" : f->bridge ? "bridge" : f->brport ? "bridge-port" : "linux";
+}
+
+void tna_rt_print(const struct tna_rt_state *rt, const char *host_name,
+		  uint64_t host_fpms, FILE *f)
+{
+	char mods[256];
+
+	tna_router_plan_print(&rt->plan, f);
+	if (!rt->plan.ok)
+		return;
+	if (host_name) {
+		tna_rt_fpm_names(host_fpms, mods, sizeof(mods));
+		fprintf(f, "  pipeline: one, shared with bridge %s (one parser, one devmap)\n"
+			   "  modules: %s\n", host_name, mods);
+	} else {
+		tna_rt_fpm_names(rt->plan.fpms | TNA_FPM_PARSE_ETH | TNA_FPM_STATS, mods, sizeof(mods));
+		fprintf(f, "  pipeline: own (no bridge with an address)\n  modules: %s\n", mods);
+		if (rt->xlated_all)
+			fprintf(f, "  xlated instructions: %u (all modules: %u)\n",
+				rt->xlated, rt->xlated_all);
+	}
+	if (rt->error[0])
+		fprintf(f, "  error: %s\n", rt->error);
+}
+
+struct json_object *tna_rt_to_json(const struct tna_rt_state *rt, const char *host_name,
+				   uint64_t host_fpms)
+{
+	struct json_object *o = json_object_new_object(), *ifs, *mods, *att;
+	const struct tna_router_plan *p = &rt->plan;
+	uint64_t fpms = host_name ? host_fpms : p->fpms | TNA_FPM_PARSE_ETH | TNA_FPM_STATS;
+
+	json_object_object_add(o, "ok", json_object_new_boolean(p->ok));
+	json_object_object_add(o, "reason", json_object_new_string(p->reason));
+	json_object_object_add(o, "ipv4", json_object_new_boolean(p->v4));
+	json_object_object_add(o, "ipv6", json_object_new_boolean(p->v6));
+	json_object_object_add(o, "nf_routed_ipv4",
+			       json_object_new_boolean(p->nf_routed & TNA_NF_ROUTED_V4));
+	json_object_object_add(o, "nf_routed_ipv6",
+			       json_object_new_boolean(p->nf_routed & TNA_NF_ROUTED_V6));
+	json_object_object_add(o, "rules_default", json_object_new_boolean(p->rules_default));
+	json_object_object_add(o, "fib_direct4", json_object_new_boolean(p->fib_direct4));
+	json_object_object_add(o, "pipeline", host_name ? json_object_new_string(host_name) :
+			       json_object_new_string("own"));
+	mods = json_object_new_array();
+	if (p->ok)
+		for (unsigned i = 0; i < sizeof(fpm_names) / sizeof(fpm_names[0]); i++)
+			if (fpms & fpm_names[i].fpm)
+				json_object_array_add(mods, json_object_new_string(fpm_names[i].name));
+	json_object_object_add(o, "modules", mods);
+	if (!host_name && rt->xlated_all) {
+		json_object_object_add(o, "xlated_insns", json_object_new_int64(rt->xlated));
+		json_object_object_add(o, "xlated_insns_all", json_object_new_int64(rt->xlated_all));
+	}
+	ifs = json_object_new_array();
+	for (int i = 0; i < p->n_ifs; i++) {
+		struct json_object *x = json_object_new_object();
+
+		json_object_object_add(x, "name", json_object_new_string(p->ifs[i].name));
+		json_object_object_add(x, "ifindex", json_object_new_int(p->ifs[i].ifindex));
+		json_object_object_add(x, "role", json_object_new_string(if_role(&p->ifs[i])));
+		json_object_object_add(x, "reason", json_object_new_string(p->ifs[i].reason));
+		json_object_array_add(ifs, x);
+	}
+	json_object_object_add(o, "interfaces", ifs);
+	att = json_object_new_array();
+	for (int i = 0; i < rt->n_attached; i++)
+		json_object_array_add(att, json_object_new_int(rt->attached[i]));
+	json_object_object_add(o, "attached_ifindexes", att);
+	json_object_object_add(o, "running", json_object_new_boolean(rt->host != NULL));
+	if (rt->error[0])
+		json_object_object_add(o, "error", json_object_new_string(rt->error));
+	return o;
+}

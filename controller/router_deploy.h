@@ -1,0 +1,87 @@
+/* The router side of tna-deploy (issue 8): plan the router from the model,
+ * run it in its own pipeline (plain routed ports) or inside the pipeline
+ * of the bridge it is composed with (a bridge with an address: one parser,
+ * one devmap, bridge and router modules together), and report it.
+ * Used by controller/ctl.c only.  Returns 0 or -errno; prints nothing. */
+#ifndef TNA_CONTROLLER_ROUTER_DEPLOY_H
+#define TNA_CONTROLLER_ROUTER_DEPLOY_H
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "assembler/plan.h"
+#include "assembler/router_plan.h"
+#include "targets/datapath.h"
+
+struct tna_model;
+struct json_object;
+
+#define TNA_RT_MAX_ATTACHED 256
+
+struct tna_rt_state {
+	struct tna_router_plan plan;	/* in effect / last computed */
+	bool disabled;			/* --no-router */
+	enum tna_target target;		/* explicit target, or AUTO */
+	bool force;
+	struct tna_dp *own;		/* own pipeline (no routed bridge hosts it) */
+	struct tna_dp *host;		/* the pipeline it runs in: own or a bridge's */
+	int host_bridge;		/* that bridge's ifindex, 0 = own pipeline */
+	int attached[TNA_RT_MAX_ATTACHED];	/* plain routed ports attached */
+	int n_attached;
+	uint32_t xlated, xlated_all;	/* own pipeline (dry-run: measured) */
+	char error[160];
+};
+
+/* Replan from model M into RT->plan (nothing deployed changes).  Returns
+ * 1 when the new plan differs from the one in effect, 0 when not. */
+struct tna_caps_dev;
+/* DEVS (the capabilities probe, NDEVS of them) tell our programs from
+ * foreign ones: a port running ours stays a candidate. */
+int tna_rt_replan(struct tna_rt_state *rt, const struct tna_model *m,
+		  const struct tna_caps_dev *devs, int ndevs);
+
+/* The bridge that hosts the router: a routed bridge of the plan, 0 none. */
+int tna_rt_host_bridge(const struct tna_rt_state *rt);
+
+/* Add the router's modules and switches to the load options of the
+ * pipeline that hosts it. */
+void tna_rt_dp_opts(const struct tna_rt_state *rt, struct tna_dp_opts *o);
+
+/* Apply the plan to HOST (bridge ifindex HOST_BRIDGE, or 0 and a NULL
+ * HOST for its own pipeline, loaded here for TARGET) and attach the plain
+ * routed ports.  On error what was attached stays (reported in error). */
+int tna_rt_start(struct tna_rt_state *rt, struct tna_dp *host, int host_bridge,
+		 enum tna_target target);
+
+/* Detach the routed ports (and free the own pipeline).  HOST_GONE: the
+ * hosting pipeline was destroyed already (its links went with it). */
+void tna_rt_stop(struct tna_rt_state *rt, bool host_gone);
+
+/* The hosting bridge's pipeline was swapped for NDP (same maps). */
+static inline void tna_rt_host_replaced(struct tna_rt_state *rt, struct tna_dp *ndp)
+{
+	rt->host = ndp;
+}
+
+/* Native: look again at routed ports that could not take redirected
+ * frames.  True when some still cannot. */
+bool tna_rt_recheck_xmit(struct tna_rt_state *rt);
+
+/* rp_filter of a routed interface (or of a routed bridge) is no longer
+ * what the plan saw.  Netconf events for rp_filter change nothing in the
+ * introspection model, so the controller looks every second. */
+bool tna_rt_rp_filter_changed(const struct tna_rt_state *rt);
+
+/* Load the own pipeline and an all-modules build (never attached) for
+ * the xlated counts of --dry-run. */
+int tna_rt_measure(struct tna_rt_state *rt, enum tna_target target);
+
+/* "parse_eth classify ... ipv4 ipv6 route" */
+void tna_rt_fpm_names(uint64_t fpms, char *buf, size_t len);
+
+void tna_rt_print(const struct tna_rt_state *rt, const char *host_name,
+		  uint64_t host_fpms, FILE *f);
+struct json_object *tna_rt_to_json(const struct tna_rt_state *rt, const char *host_name,
+				   uint64_t host_fpms);
+
+#endif
