@@ -733,18 +733,22 @@ static void redeploy(struct tna_ctl *c, struct br_state *b)
 		}
 		return;
 	}
-	if (np.fpms != b->plan.fpms || np.br_netfilter != b->plan.br_netfilter) {
+	if (np.fpms != b->plan.fpms || np.br_netfilter != b->plan.br_netfilter ||
+	    memcmp(np.mac, b->plan.mac, 6)) {
 		/* The old pipeline may not implement the new configuration
-		 * (e.g. it was built without the port-flags module): Linux
-		 * takes every frame until the new one is loaded and swapped. */
+		 * (e.g. it was built without the port-flags module, or for the
+		 * bridge's old MAC, which is rodata): Linux takes every frame
+		 * until the new one is loaded and swapped. */
 		uint64_t t_load = now_ns(), t_swap;
+		const char *why = np.br_netfilter ? "br_netfilter" :
+				  np.fpms != b->plan.fpms ? "modules changed" :
+				  "bridge MAC changed";
 		bool spare = b->spare && b->spare_fpms == np.fpms &&
 			     b->spare_br_nf == np.br_netfilter &&
 			     !memcmp(b->spare_mac, np.mac, 6);
 
-		/* Held also for a kept pipeline: the swap itself is one
-		 * bpf_link update per port, milliseconds each, during which
-		 * ports run different pipelines. */
+		/* Held also for a kept pipeline: its port slots are synced
+		 * before the swap (one prog-array update for all ports). */
 		hold_ports(c, b);
 		if (spare) {
 			ndp = b->spare;	/* loaded and verified before */
@@ -788,8 +792,8 @@ static void redeploy(struct tna_ctl *c, struct br_state *b)
 		b->mirror.sink = ndp;
 		np.xlated_insns = tna_dp__xlated_insns(ndp);
 		c->redeploys++;
-		logf_(c, TNA_CTL_INFO, "%s: pipeline replaced atomically (%s; %s in %.1f ms, link updates %.1f ms)",
-		      np.name, np.br_netfilter ? "br_netfilter" : "modules changed",
+		logf_(c, TNA_CTL_INFO, "%s: pipeline replaced atomically (%s; %s in %.1f ms, swap %.1f ms)",
+		      np.name, why,
 		      spare ? "kept loaded, slots synced" : "loaded and verified",
 		      t_load / 1e6, t_swap / 1e6);
 	} else {
