@@ -36,12 +36,22 @@ wait_for "and attached again when it comes back" has_prog p2
 root0=$(xdp_id p1)
 id0=$(pipeline_id p1)
 in_ns dut bridge link set dev p1 isolated on
-wait_for "isolated port: pipeline replaced" grep -q "pipeline replaced atomically" "$DEPLOY_TMP/deploy.out"
+wait_for "isolated port: pipeline replaced" grep -q "pipeline replaced atomically (modules changed" "$DEPLOY_TMP/deploy.out"
 id1=$(pipeline_id p1)
 [[ -n $id1 && $id1 != "$id0" ]] || fail "p1 pipeline id $id0 -> '$id1': no new pipeline"
 [[ $(xdp_id p1) == "$root0" ]] || fail "p1 root program $root0 -> $(xdp_id p1): the swap should be a slot update"
 check "h1 (isolated) -> h2 still bridged" in_ns h1 ping -c 2 -i 0.2 -W 1 -q 10.0.0.2
 in_ns dut bridge link set dev p1 isolated off
+
+# The bridge's MAC is built into the pipeline (rodata): a new one, a new pipeline.
+id2=$(pipeline_id p1)
+macs() { grep -c "pipeline replaced atomically (bridge MAC changed" "$DEPLOY_TMP/deploy.out"; }
+n=$(macs)	# adding p3 may have changed it already (lowest port MAC)
+in_ns dut ip link set br0 address 02:00:00:00:be:ef
+wait_for "bridge MAC changed: pipeline replaced" bash -c "(( \$(grep -c 'pipeline replaced atomically (bridge MAC changed' $DEPLOY_TMP/deploy.out) > $n ))"
+id3=$(pipeline_id p1)
+[[ -n $id3 && $id3 != "$id2" ]] || fail "p1 pipeline id $id2 -> '$id3' after a bridge MAC change"
+check "h1 -> h2 still bridged after the MAC change" in_ns h1 ping -c 2 -i 0.2 -W 1 -q 10.0.0.2
 
 in_ns dut ip link del br0
 wait_for "deleted bridge: every program released" bash -c "[[ -z \$(ip -n $TNA_NS-dut -j link show | grep -o '\"xdp\"') ]]"
