@@ -15,22 +15,6 @@ static struct tna_router_if_in *if_of(struct tna_router_in *in, int ifindex)
 	return NULL;
 }
 
-static int read_proc_int(const char *dev)
-{
-	char path[128];
-	FILE *f;
-	int v = 0;
-
-	snprintf(path, sizeof(path), "/proc/sys/net/ipv4/conf/%s/rp_filter", dev);
-	f = fopen(path, "r");
-	if (!f)
-		return 0;
-	if (fscanf(f, "%d", &v) != 1)
-		v = 0;
-	fclose(f);
-	return v;
-}
-
 static int link_cb(const struct tna_link *l, void *ctx)
 {
 	struct tna_router_in *in = ctx;
@@ -51,7 +35,7 @@ static int link_cb(const struct tna_link *l, void *ctx)
 	memcpy(f->mac, l->mac, 6);
 	f->tc_filters = l->tc_filters;
 	f->foreign_prog_id = l->xdp_prog_id;	/* the caller clears it for ours */
-	f->rp_filter = read_proc_int("all") || read_proc_int(l->name);
+	f->rp_filter = tna_sysctl_rp_filter("all") > 0 || tna_sysctl_rp_filter(l->name) > 0;
 	return 0;
 }
 

@@ -261,22 +261,6 @@ bool tna_rt_recheck_xmit(struct tna_rt_state *rt)
 	return left;
 }
 
-static int read_flag(const char *dev)
-{
-	char path[128];
-	FILE *f;
-	int v = 0;
-
-	snprintf(path, sizeof(path), "/proc/sys/net/ipv4/conf/%s/rp_filter", dev);
-	f = fopen(path, "r");
-	if (!f)
-		return 0;
-	if (fscanf(f, "%d", &v) != 1)
-		v = 0;
-	fclose(f);
-	return v;
-}
-
 bool tna_rt_rp_filter_changed(const struct tna_rt_state *rt)
 {
 	const struct tna_router_plan *p = &rt->plan;
@@ -284,7 +268,7 @@ bool tna_rt_rp_filter_changed(const struct tna_rt_state *rt)
 
 	if (!p->ok)
 		return false;
-	all = read_flag("all") != 0;
+	all = tna_sysctl_rp_filter("all") > 0;
 	for (int i = 0; i < p->n_ifs; i++) {
 		const struct tna_router_if_plan *f = &p->ifs[i];
 		const char *l3 = f->name;
@@ -295,7 +279,7 @@ bool tna_rt_rp_filter_changed(const struct tna_rt_state *rt)
 		for (int k = 0; f->brport && k < p->n_ifs; k++)
 			if (p->ifs[k].ifindex == f->l3_ifindex)
 				l3 = p->ifs[k].name;
-		on = all || read_flag(l3);
+		on = all || tna_sysctl_rp_filter(l3) > 0;
 		if (on != !!(f->rif_flags & TNA_RIF_F_RP_FILTER))
 			return true;
 	}

@@ -142,6 +142,10 @@ const struct tna_link *tna_model_link_by_name(const struct tna_model *m, const c
 const struct tna_fdb *tna_model_fdb_lookup(const struct tna_model *m, int master,
 					   const uint8_t mac[6], uint16_t vlan);
 const struct tna_sysctls *tna_model_sysctls(const struct tna_model *m);
+/* net.ipv4.conf.DEV.rp_filter of the current netns ("all" for the global
+ * one): 1 on (strict or loose), 0 off, -1 unreadable.  Not in the model:
+ * its netconf event carries no value the model keeps, so callers poll. */
+int tna_sysctl_rp_filter(const char *dev);
 const struct tna_netfilter *tna_model_netfilter(const struct tna_model *m);
 size_t tna_model_count(const struct tna_model *m, int obj /* enum tna_obj */);
 

@@ -39,3 +39,13 @@ void tna_sysctl_read_link(struct tna_link *l)
 	snprintf(path, sizeof(path), "/proc/sys/net/ipv6/conf/%s/forwarding", l->name);
 	l->ip6_forwarding = read_flag(path);
 }
+
+int tna_sysctl_rp_filter(const char *dev)
+{
+	char path[96];
+
+	if (!dev[0] || strchr(dev, '/'))
+		return -1;
+	snprintf(path, sizeof(path), "/proc/sys/net/ipv4/conf/%s/rp_filter", dev);
+	return read_flag(path);
+}

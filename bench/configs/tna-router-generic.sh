@@ -3,12 +3,13 @@
 source "$TNA_ROOT/bench/router/routes.sh"
 CONFIG_DESC="TNA router generic, $BENCH_ROUTES routes"
 CONFIG_MODE=l3
+RT_TARGET=generic
 config_setup() {
 	local p args=() ready=/tmp/tna-bench-rt.$$.ready
 	router_bench_setup || return
 	for p in "${IN_PORTS[@]}" "${OUT_PORTS[@]}"; do args+=(-i "$p"); done
 	rm -f "$ready"
-	ip netns exec "$DUT" "$TNA_BIN/tna-rt-test" --target generic --no-ipv6 --ready "$ready" \
+	ip netns exec "$DUT" "$TNA_BIN/tna-rt-test" --target "$RT_TARGET" --no-ipv6 --ready "$ready" \
 		"${args[@]}" >/dev/null 2>/tmp/tna-bench-rt.$$.err &
 	RT_BENCH_PID=$!
 	for _ in $(seq 100); do

@@ -1,27 +1,4 @@
-# The TNA router fast path (native), tna-rt-test on every DUT port, with
-# BENCH_ROUTES routes in the table (bench/router/routes.sh).
-source "$TNA_ROOT/bench/router/routes.sh"
+# The TNA router fast path (native): tna-router-generic.sh with native XDP.
+source "$(dirname "${BASH_SOURCE[0]}")/tna-router-generic.sh"
 CONFIG_DESC="TNA router native, $BENCH_ROUTES routes"
-CONFIG_MODE=l3
-config_setup() {
-	local p args=() ready=/tmp/tna-bench-rt.$$.ready
-	router_bench_setup || return
-	for p in "${IN_PORTS[@]}" "${OUT_PORTS[@]}"; do args+=(-i "$p"); done
-	rm -f "$ready"
-	ip netns exec "$DUT" "$TNA_BIN/tna-rt-test" --target native --no-ipv6 --ready "$ready" \
-		"${args[@]}" >/dev/null 2>/tmp/tna-bench-rt.$$.err &
-	RT_BENCH_PID=$!
-	for _ in $(seq 100); do
-		[[ -e $ready ]] && { rm -f "$ready"; return 0; }
-		kill -0 "$RT_BENCH_PID" 2>/dev/null || break
-		sleep 0.1
-	done
-	cat /tmp/tna-bench-rt.$$.err >&2
-	return 1
-}
-config_teardown() {
-	[[ -n ${RT_BENCH_PID:-} ]] && { kill "$RT_BENCH_PID"; wait "$RT_BENCH_PID"; } 2>/dev/null
-	RT_BENCH_PID=
-	rm -f /tmp/tna-bench-rt.$$.err
-	router_bench_teardown
-}
+RT_TARGET=native
