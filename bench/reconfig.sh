@@ -9,11 +9,8 @@
 # event -> new datapath latency (p50/p99) from the controller's log.
 # See bench/README.md "Reconfiguration benchmark".
 set -uo pipefail
-cd "$(dirname "$0")/.."
-BUILD=${BUILD:-build}
-TNA_ROOT=$PWD
-TNA_BIN=$TNA_ROOT/$BUILD/bin
-PY=/usr/bin/python3
+source "$(dirname "$0")/lib.sh"
+bench_env
 
 usage() {
 	cat <<'USAGE'
@@ -50,17 +47,8 @@ done
 [[ $INTERVAL =~ ^[0-9]*\.?[0-9]+$ ]] || die "bad --interval '$INTERVAL'"
 [[ $TARGET =~ ^(generic|native|auto)$ ]] || die "bad --target '$TARGET' (generic, native, auto)"
 [[ $RUNS =~ ^(linux|tna)(,(linux|tna))*$ ]] || die "bad --runs '$RUNS'"
-for t in tna-gen tna-sink tna-deploy; do
-	[[ -x $TNA_BIN/$t ]] || die "$TNA_BIN/$t is missing: run make first"
-done
-[[ $(id -u) -eq 0 ]] || die "needs root (network namespaces, XDP)"
-
-TNA_NS=tnar$$
-source tests/lib/netns.sh
-WORK=$(mktemp -d /tmp/tna-reconfig.XXXXXX)
-on_exit "kill \$(cat '$WORK/pids' 2>/dev/null) 2>/dev/null"
-on_exit "rm -rf /tmp/tna-reconfig.last; cp -r '$WORK' /tmp/tna-reconfig.last; rm -rf '$WORK'"
-trap 'exit 130' INT TERM
+BENCH_KEEP=/tmp/tna-reconfig.last
+bench_workspace reconfig tnar tna-gen tna-sink tna-deploy
 GEN=$TNA_NS-gen DUT=$TNA_NS-dut SINK=$TNA_NS-sink X=$TNA_NS-x
 err() { echo "reconfig: $*" >&2; exit 1; }
 

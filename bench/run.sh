@@ -5,11 +5,8 @@
 # and prints one table: median Mpps received, min-max, ratio to the Linux
 # bridge and to the bare-XDP limit of the same run.  See bench/README.md.
 set -uo pipefail
-cd "$(dirname "$0")/.."
-BUILD=${BUILD:-build}
-TNA_ROOT=$PWD
-TNA_BIN=$TNA_ROOT/$BUILD/bin
-PY=/usr/bin/python3
+source "$(dirname "$0")/lib.sh"
+bench_env
 
 usage() {
 	cat <<'USAGE'
@@ -117,19 +114,7 @@ if [[ -n $IPV6 ]]; then	# l3 configurations route IPv4 only
 	[[ ${#list[@]} -gt 0 ]] || die "--ipv6: no l2 configuration left"
 fi
 CONFIG_LIST=("${list[@]}")
-for t in tna-gen tna-sink tna-bench-redirect; do
-	[[ -x $TNA_BIN/$t ]] || die "$TNA_BIN/$t is missing: run make first"
-done
-[[ $(id -u) -eq 0 ]] || die "needs root (network namespaces, XDP)"
-
-TNA_NS=tnab$$
-source tests/lib/netns.sh
-WORK=$(mktemp -d /tmp/tna-bench.XXXXXX)
-# Tools still running when the harness is stopped (each ends by itself
-# within its duration + timeout anyway).
-on_exit "kill \$(cat '$WORK/pids' 2>/dev/null) 2>/dev/null"
-on_exit "rm -rf '$WORK'"
-trap 'exit 130' INT TERM
+bench_workspace bench tnab tna-gen tna-sink tna-bench-redirect
 
 GEN=$TNA_NS-gen DUT=$TNA_NS-dut SINK=$TNA_NS-sink
 IN_MAC=02:00:00:00:00:a0	# every DUT input port has it: the router MAC

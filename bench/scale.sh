@@ -10,11 +10,8 @@
 #   bridges   50 bridges at once: deploy time, RSS, idle CPU
 # Prints one line per figure; --json FILE keeps them.  See bench/README.md.
 set -uo pipefail
-cd "$(dirname "$0")/.."
-BUILD=${BUILD:-build}
-TNA_ROOT=$PWD
-TNA_BIN=$TNA_ROOT/$BUILD/bin
-PY=/usr/bin/python3
+source "$(dirname "$0")/lib.sh"
+bench_env
 
 usage() {
 	cat <<'USAGE'
@@ -47,17 +44,7 @@ done
 [[ $NFDB =~ ^[0-9]+$ ]] && ((NFDB >= 1 && NFDB <= 120000)) || die "bad --fdb '$NFDB' (1..120000)"
 [[ $MACS =~ ^[0-9]+$ ]] && ((MACS >= 2 && MACS <= 120000)) || die "bad --macs '$MACS' (2..120000)"
 [[ $IDLE =~ ^[0-9]+$ ]] && ((IDLE >= 1)) || die "bad --idle '$IDLE'"
-for t in tna-gen tna-deploy; do
-	[[ -x $TNA_BIN/$t ]] || die "$TNA_BIN/$t is missing: run make first"
-done
-[[ $(id -u) -eq 0 ]] || die "needs root (network namespaces, XDP)"
-
-TNA_NS=tnas$$
-source tests/lib/netns.sh
-WORK=$(mktemp -d /tmp/tna-scale.XXXXXX)
-on_exit "kill \$(cat '$WORK/pids' 2>/dev/null) 2>/dev/null"
-on_exit "rm -rf '$WORK'"
-trap 'exit 130' INT TERM
+bench_workspace scale tnas tna-gen tna-deploy
 err() { echo "scale: $*" >&2; exit 1; }
 : >"$WORK/figures"
 fig() {	# name value unit [note]
