@@ -20,33 +20,12 @@
 #include <dirent.h>
 #include <unistd.h>
 #include <net/if.h>
+#include "common/text.h"
 #include "targets/datapath.h"
 
 static volatile sig_atomic_t stop, redeploy;
 static void on_signal(int sig) { stop = 1; }
 static void on_hup(int sig) { redeploy = 1; }
-
-static int read_int(const char *fmt, const char *a, const char *b, int def)
-{
-	char path[300];
-	FILE *f;
-	int v = def;
-
-	snprintf(path, sizeof(path), fmt, a, b);
-	f = fopen(path, "r");
-	if (!f)
-		return def;
-	if (fscanf(f, "%i", &v) != 1)
-		v = def;
-	fclose(f);
-	return v;
-}
-
-static int parse_mac(const char *s, uint8_t m[6])
-{
-	return sscanf(s, "%hhx:%hhx:%hhx:%hhx:%hhx:%hhx", &m[0], &m[1], &m[2],
-		      &m[3], &m[4], &m[5]) == 6 ? 0 : -EINVAL;
-}
 
 static void usage(FILE *o)
 {
@@ -117,7 +96,7 @@ int main(int argc, char **argv)
 	snprintf(path, sizeof(path), "/sys/class/net/%s/address", br);
 	FILE *f = fopen(path, "r");
 	char mac[32] = "";
-	if (!o.bridge_ifindex || !f || !fgets(mac, sizeof(mac), f) || parse_mac(mac, o.bridge_mac)) {
+	if (!o.bridge_ifindex || !f || !fgets(mac, sizeof(mac), f) || tna_mac_parse(mac, o.bridge_mac)) {
 		fprintf(stderr, "tna-dp-test: %s: not a bridge here\n", br);
 		return 1;
 	}
@@ -158,12 +137,12 @@ int main(int argc, char **argv)
 		if (de->d_name[0] == '.')
 			continue;
 		ifx = if_nametoindex(de->d_name);
-		cfg.stp_state = read_int("/sys/class/net/%s/brif/%s/state", br, de->d_name, 0);
-		if (read_int("/sys/class/net/%s/brport/%s", de->d_name, "learning", 1))
+		cfg.stp_state = tna_read_int(0, "/sys/class/net/%s/brif/%s/state", br, de->d_name);
+		if (tna_read_int(1, "/sys/class/net/%s/brport/%s", de->d_name, "learning"))
 			cfg.flags |= TNA_PORT_F_LEARNING;
-		if (read_int("/sys/class/net/%s/brport/%s", de->d_name, "isolated", 0))
+		if (tna_read_int(0, "/sys/class/net/%s/brport/%s", de->d_name, "isolated"))
 			cfg.flags |= TNA_PORT_F_ISOLATED;
-		if (read_int("/sys/class/net/%s/brport/%s", de->d_name, "unicast_flood", 1))
+		if (tna_read_int(1, "/sys/class/net/%s/brport/%s", de->d_name, "unicast_flood"))
 			cfg.flags |= TNA_PORT_F_FLOOD;
 		if (peer_gro && o.target == TNA_TARGET_NATIVE) {
 			err = tna_peer_gro_enable(ifx, &undo[nundo]);
@@ -187,7 +166,7 @@ int main(int argc, char **argv)
 		uint8_t m[6];
 		int ifx = eq ? (int)if_nametoindex(eq + 1) : 0;
 
-		if (!eq || !ifx || parse_mac(fdb[i], m)) {
+		if (!eq || !ifx || tna_mac_parse(fdb[i], m)) {
 			fprintf(stderr, "tna-dp-test: bad --fdb '%s' (MAC=PORT)\n", fdb[i]);
 			goto out;
 		}
@@ -208,7 +187,7 @@ int main(int argc, char **argv)
 			int ifx;
 
 			n++;
-			if (sscanf(line, "%31s %16s", macs, port) != 2 || parse_mac(macs, m) ||
+			if (sscanf(line, "%31s %16s", macs, port) != 2 || tna_mac_parse(macs, m) ||
 			    !(ifx = if_nametoindex(port))) {
 				fprintf(stderr, "tna-dp-test: %s:%d: expected 'MAC PORT'\n", fdb_file, n);
 				fclose(ff);
@@ -224,7 +203,7 @@ int main(int argc, char **argv)
 	for (int i = 0; i < nlocal; i++) {
 		uint8_t m[6];
 
-		if (parse_mac(local[i], m)) {
+		if (tna_mac_parse(local[i], m)) {
 			fprintf(stderr, "tna-dp-test: bad --local '%s'\n", local[i]);
 			goto out;
 		}

@@ -32,6 +32,7 @@
 #include <dirent.h>
 #include <unistd.h>
 #include <net/if.h>
+#include "common/text.h"
 #include "targets/datapath.h"
 #include "targets/router.h"
 #include "targets/stats.h"
@@ -44,28 +45,6 @@
 static volatile sig_atomic_t stop;
 static void on_signal(int sig) { (void)sig; stop = 1; }
 
-static int read_int(const char *fmt, const char *a, const char *b, int def)
-{
-	char path[300];
-	FILE *f;
-	int v = def;
-
-	snprintf(path, sizeof(path), fmt, a, b);
-	f = fopen(path, "r");
-	if (!f)
-		return def;
-	if (fscanf(f, "%i", &v) != 1)
-		v = def;
-	fclose(f);
-	return v;
-}
-
-static int parse_mac(const char *s, uint8_t m[6])
-{
-	return sscanf(s, "%hhx:%hhx:%hhx:%hhx:%hhx:%hhx", &m[0], &m[1], &m[2],
-		      &m[3], &m[4], &m[5]) == 6 ? 0 : -EINVAL;
-}
-
 static int if_mac(const char *name, uint8_t m[6])
 {
 	char path[300], buf[32] = "";
@@ -75,7 +54,7 @@ static int if_mac(const char *name, uint8_t m[6])
 	snprintf(path, sizeof(path), "/sys/class/net/%s/address", name);
 	f = fopen(path, "r");
 	if (f) {
-		if (fgets(buf, sizeof(buf), f) && !parse_mac(buf, m))
+		if (fgets(buf, sizeof(buf), f) && !tna_mac_parse(buf, m))
 			err = 0;
 		fclose(f);
 	}
@@ -85,8 +64,7 @@ static int if_mac(const char *name, uint8_t m[6])
 /* Linux's rp_filter for a device is max(all, dev). */
 static bool rp_filter_on(const char *dev)
 {
-	return read_int("/proc/sys/net/ipv4/conf/%s/rp_filter%s", "all", "", 0) ||
-	       read_int("/proc/sys/net/ipv4/conf/%s/rp_filter%s", dev, "", 0);
+	return tna_sysctl_rp_filter("all") > 0 || tna_sysctl_rp_filter(dev) > 0;
 }
 
 static const struct { uint64_t fpm; const char *name; } fpm_names[] = {
@@ -232,7 +210,7 @@ int main(int argc, char **argv)
 	if (br) {
 		brifx = if_nametoindex(br);
 		if (!brifx || if_mac(br, brmac) ||
-		    read_int("/sys/class/net/%s/bridge/stp_state%s", br, "", -1) < 0) {
+		    tna_read_int(-1, "/sys/class/net/%s/bridge/stp_state", br) < 0) {
 			fprintf(stderr, "tna-rt-test: %s: not a bridge here\n", br);
 			return 1;
 		}
@@ -312,12 +290,12 @@ int main(int argc, char **argv)
 			if (de->d_name[0] == '.')
 				continue;
 			ifx = if_nametoindex(de->d_name);
-			cfg.stp_state = read_int("/sys/class/net/%s/brif/%s/state", br, de->d_name, 0);
-			if (read_int("/sys/class/net/%s/brport/%s", de->d_name, "learning", 1))
+			cfg.stp_state = tna_read_int(0, "/sys/class/net/%s/brif/%s/state", br, de->d_name);
+			if (tna_read_int(1, "/sys/class/net/%s/brport/%s", de->d_name, "learning"))
 				cfg.flags |= TNA_PORT_F_LEARNING;
-			if (read_int("/sys/class/net/%s/brport/%s", de->d_name, "isolated", 0))
+			if (tna_read_int(0, "/sys/class/net/%s/brport/%s", de->d_name, "isolated"))
 				cfg.flags |= TNA_PORT_F_ISOLATED;
-			if (read_int("/sys/class/net/%s/brport/%s", de->d_name, "unicast_flood", 1))
+			if (tna_read_int(1, "/sys/class/net/%s/brport/%s", de->d_name, "unicast_flood"))
 				cfg.flags |= TNA_PORT_F_FLOOD;
 			if (peer_gro && o.target == TNA_TARGET_NATIVE) {
 				err = tna_peer_gro_enable(ifx, &undo[nundo]);
@@ -362,7 +340,7 @@ int main(int argc, char **argv)
 		uint8_t m[6];
 		int ifx = eq ? (int)if_nametoindex(eq + 1) : 0;
 
-		if (!eq || !ifx || parse_mac(fdb[i], m)) {
+		if (!eq || !ifx || tna_mac_parse(fdb[i], m)) {
 			fprintf(stderr, "tna-rt-test: bad --fdb '%s' (MAC=PORT)\n", fdb[i]);
 			goto out;
 		}
@@ -372,7 +350,7 @@ int main(int argc, char **argv)
 	for (int i = 0; i < nlocal; i++) {
 		uint8_t m[6];
 
-		if (parse_mac(local[i], m)) {
+		if (tna_mac_parse(local[i], m)) {
 			fprintf(stderr, "tna-rt-test: bad --local '%s'\n", local[i]);
 			goto out;
 		}
