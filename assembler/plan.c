@@ -261,10 +261,16 @@ int tna_plan_bridge(const struct tna_plan_bridge_in *in,
 			weak_reason = pp->reason;
 		}
 		if (want == TNA_TARGET_OFFLOAD && !off && !plan->refused) {
+			char feat[96];
+
+			/* name what is missing, not the port's other blockers */
 			plan->refused = true;
 			snprintf(plan->reason, sizeof(plan->reason),
-				 "--target offload refused: port %s has no HW offload (%.150s)",
-				 p->name, pp->reason);
+				 "--target offload refused: port %s has no hw-offload "
+				 "(XDP features: %s)", p->name, !p->caps ? "unknown" :
+				 tna_xdp_features_str(p->caps->xdp_features,
+						      p->caps->xdp_features_known,
+						      feat, sizeof(feat)));
 		}
 		flags |= p->isolated || p->locked || p->slowpath;
 	}
