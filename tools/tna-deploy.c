@@ -62,7 +62,10 @@ enum { LOG_ERROR, LOG_INFO, LOG_VERBOSE };	/* least to most detailed */
 
 static int log_level = LOG_INFO;
 static bool json_out, pretty;
+static bool daemon_log;		/* the controller runs: a log, not CLI messages */
 
+/* The controller logs with a level and the time (common/log.h); a dry
+ * run's messages are the tool's one-liners. */
 static void log_cb(void *ctx, enum tna_ctl_log lvl, const char *msg)
 {
 	int l = lvl == TNA_CTL_ERROR ? LOG_ERROR : lvl == TNA_CTL_INFO ? LOG_INFO : LOG_VERBOSE;
@@ -70,8 +73,12 @@ static void log_cb(void *ctx, enum tna_ctl_log lvl, const char *msg)
 	(void)ctx;
 	if (l > log_level)
 		return;
-	tna_log_line(stderr, l == LOG_ERROR ? TNA_LOG_ERR : l == LOG_INFO ? TNA_LOG_INFO : TNA_LOG_DEBUG,
-		     l == LOG_ERROR ? "error" : l == LOG_INFO ? "info" : "verbose", msg);
+	if (!daemon_log)
+		fprintf(stderr, "tna-deploy: %s\n", msg);
+	else
+		tna_log_line(stderr, l == LOG_ERROR ? TNA_LOG_ERR : l == LOG_INFO ? TNA_LOG_INFO :
+			     TNA_LOG_DEBUG, l == LOG_ERROR ? "error" : l == LOG_INFO ? "info" :
+			     "verbose", msg);
 }
 
 /* The lines scripts wait for ("tna-deploy: ready: ..."): on stdout, or
@@ -351,6 +358,7 @@ int main(int argc, char **argv)
 		/* what killed controllers left behind */
 		tna_lock_sweep(lock);
 		o.state_path = state;
+		daemon_log = true;
 		/* Signals through a signalfd, from before anything is
 		 * attached: none is lost while deploying. */
 		ret = stop_open(&stop, netns);
