@@ -78,7 +78,7 @@ void tna_target_limits_default(enum tna_target t, struct tna_target_limits *l)
 	memset(l, 0, sizeof(*l));
 	if (t == TNA_TARGET_OFFLOAD) {
 		/* ⚠ conservative NFP-like defaults; the probe or a fixture
-		 * overrides them (FACTS.md §3: limits come from firmware). */
+		 * overrides them (docs/kernel-facts.md §3: limits come from firmware). */
 		l->max_insns = 2048;
 		l->max_maps = 8;
 		l->redirect = false;

@@ -4,6 +4,5 @@ LIB_SRCS += controller/fdb_keepalive.c controller/fdb_mirror.c controller/lock.c
 	controller/debounce.c
 PROGS += tna-deploy
 tna-deploy_SRCS := tools/tna-deploy.c tools/deploy_status.c
-# >>> router (issue 8)
+# The router
 LIB_SRCS += controller/router_apply.c controller/router_deploy.c
-# <<< router

@@ -16,8 +16,7 @@ BPF_SRCS += targets/tna_root.bpf.c
 LIB_SRCS += targets/root.c
 
 
-# >>> router (issue 8): routing-interface table, and its test instrument
+# The router: routing-interface table, and its test instrument
 LIB_SRCS += targets/router.c
 PROGS += tna-rt-test
 tna-rt-test_SRCS := tools/tna-rt-test.c
-# <<< router
