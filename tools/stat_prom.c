@@ -136,24 +136,63 @@ static void scalar(const struct ctx *c, const char *name, const char *type,
 	fprintf(c->f, " %lld\n", v);
 }
 
-/* One sample per bridge of the status file: KEY of its "fdb_mirror", or
- * its "running" flag when KEY is NULL. */
-static void per_bridge(const struct ctx *c, struct json_object *br, const char *name,
-		       const char *type, const char *help, const char *key)
+/* Metrics of the status file: KEY at its top level (or in its "router"),
+ * or per bridge, KEY of the bridge's "fdb_mirror" ("running": its flag). */
+struct status_metric {
+	const char *name, *type, *help, *key;
+};
+
+static const struct status_metric top_metrics[] = {
+	{ "tna_controller_redeploys_total", "counter",
+	  "Pipelines the controller loaded and swapped in after a configuration change.",
+	  "redeploys" },
+	{ "tna_controller_bursts_applied_total", "counter",
+	  "Bursts of configuration events the controller applied.", "bursts_applied" },
+	{ "tna_controller_resyncs_total", "counter",
+	  "Netlink event overflows the controller recovered from with a full dump.", "resyncs" },
+	{ "tna_controller_errors_total", "counter",
+	  "Errors the controller logged (load, attach, netlink, keep-alive).", "errors" },
+	{ "tna_router_accelerated", "gauge", "Whether the router fast path runs.", "running" },
+};
+
+static const struct status_metric bridge_metrics[] = {
+	{ "tna_bridge_accelerated", "gauge",
+	  "Whether the bridge's fast path runs (0: plain Linux).", "running" },
+	{ "tna_fdb_mirror_updates_total", "counter",
+	  "FDB entries the controller wrote into the fast path's mirror (learned, moved).", "sets" },
+	{ "tna_fdb_mirror_deletes_total", "counter",
+	  "FDB entries the controller removed from the mirror (aged, flushed, deleted).", "dels" },
+	{ "tna_fdb_mirror_errors_total", "counter", "Mirror updates that failed.", "errors" },
+	{ "tna_fdb_keepalive_refreshed_total", "counter",
+	  "Kernel FDB entries the keep-alive refreshed for frames the fast path forwarded.",
+	  "refreshed" },
+	{ "tna_fdb_keepalive_errors_total", "counter",
+	  "Keep-alive refreshes the kernel refused.", "refresh_errors" },
+};
+
+static long long status_value(struct json_object *o, const char *key)
+{
+	struct json_object *v = get(o, key);
+
+	return json_object_is_type(v, json_type_boolean) ? json_object_get_boolean(v)
+							 : json_object_get_int64(v);
+}
+
+static void per_bridge(const struct ctx *c, struct json_object *br,
+		       const struct status_metric *m)
 {
 	int i, n = br ? (int)json_object_array_length(br) : 0;
 
-	family(c->f, name, type, help);
+	family(c->f, m->name, m->type, m->help);
 	for (i = 0; i < n; i++) {
 		struct json_object *b = json_object_array_get_idx(br, i);
-		long long v = key ? json_object_get_int64(get(get(b, "fdb_mirror"), key))
-				  : json_object_get_boolean(get(b, "running"));
 
-		fprintf(c->f, "%s{", name);
+		fprintf(c->f, "%s{", m->name);
 		if (c->netns)
 			label(c->f, "netns", c->netns, true);
 		label(c->f, "bridge", json_object_get_string(get(b, "bridge")), !c->netns);
-		fprintf(c->f, "} %lld\n", v);
+		fprintf(c->f, "} %lld\n", status_value(strcmp(m->key, "running") ?
+							get(b, "fdb_mirror") : b, m->key));
 	}
 }
 
@@ -162,7 +201,8 @@ static void per_bridge(const struct ctx *c, struct json_object *br, const char *
 static void controller(const struct ctx *c)
 {
 	char lock[256], state[256];
-	struct json_object *j = NULL, *br;
+	struct json_object *j = NULL;
+	size_t i;
 	pid_t pid;
 	int held = 0;
 
@@ -174,37 +214,14 @@ static void controller(const struct ctx *c)
 	       "Whether a tna-deploy controller runs in this network namespace.", held);
 	if (!j)
 		return;
-	scalar(c, "tna_controller_redeploys_total", "counter",
-	       "Pipelines the controller loaded and swapped in after a configuration change.",
-	       json_object_get_int64(get(j, "redeploys")));
-	scalar(c, "tna_controller_bursts_applied_total", "counter",
-	       "Bursts of configuration events the controller applied.",
-	       json_object_get_int64(get(j, "bursts_applied")));
-	scalar(c, "tna_controller_resyncs_total", "counter",
-	       "Netlink event overflows the controller recovered from with a full dump.",
-	       json_object_get_int64(get(j, "resyncs")));
-	scalar(c, "tna_controller_errors_total", "counter",
-	       "Errors the controller logged (load, attach, netlink, keep-alive).",
-	       json_object_get_int64(get(j, "errors")));
-	scalar(c, "tna_router_accelerated", "gauge",
-	       "Whether the router fast path runs.",
-	       json_object_get_boolean(get(get(j, "router"), "running")));
-	br = get(j, "bridges");
-	per_bridge(c, br, "tna_bridge_accelerated", "gauge",
-		   "Whether the bridge's fast path runs (0: plain Linux).", NULL);
-	per_bridge(c, br, "tna_fdb_mirror_updates_total", "counter",
-		   "FDB entries the controller wrote into the fast path's mirror (learned, moved).",
-		   "sets");
-	per_bridge(c, br, "tna_fdb_mirror_deletes_total", "counter",
-		   "FDB entries the controller removed from the mirror (aged, flushed, deleted).",
-		   "dels");
-	per_bridge(c, br, "tna_fdb_mirror_errors_total", "counter",
-		   "Mirror updates that failed.", "errors");
-	per_bridge(c, br, "tna_fdb_keepalive_refreshed_total", "counter",
-		   "Kernel FDB entries the keep-alive refreshed for frames the fast path forwarded.",
-		   "refreshed");
-	per_bridge(c, br, "tna_fdb_keepalive_errors_total", "counter",
-		   "Keep-alive refreshes the kernel refused.", "refresh_errors");
+	for (i = 0; i < sizeof(top_metrics) / sizeof(top_metrics[0]); i++) {
+		const struct status_metric *m = &top_metrics[i];
+
+		scalar(c, m->name, m->type, m->help, status_value(strcmp(m->key, "running") ?
+								   j : get(j, "router"), m->key));
+	}
+	for (i = 0; i < sizeof(bridge_metrics) / sizeof(bridge_metrics[0]); i++)
+		per_bridge(c, get(j, "bridges"), &bridge_metrics[i]);
 	json_object_put(j);
 }
 

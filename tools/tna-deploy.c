@@ -48,7 +48,8 @@ static const char usage[] =
 "  -j, --json          JSON output (plan, status); logs stay on stderr\n"
 "  -p, --pretty        indented JSON (implies --json)\n"
 "  -v, --verbose       also log FDB, keep-alive and port events\n"
-"  -q, --quiet         errors only: no plan, no progress lines\n"
+"  -q, --quiet         errors only: no plan, no info log (the ready and\n"
+"                      detached lines stay)\n"
 "      --log-level L   error, info (default) or verbose\n"
 "      --debounce Q[,M]  apply a burst of configuration events once none came\n"
 "                      for Q ms, at most M ms after its first (default 5,20)\n"
@@ -81,16 +82,15 @@ static void log_cb(void *ctx, enum tna_ctl_log lvl, const char *msg)
 			     "verbose", msg);
 }
 
-/* The lines scripts wait for ("tna-deploy: ready: ..."): on stdout, or
- * on stderr when stdout carries JSON; none with -q. */
+/* The two lines scripts wait for ("tna-deploy: ready: ...", "...:
+ * detached: ..."): on stdout, or on stderr when stdout carries JSON; also
+ * with -q, which silences the plan and the info log. */
 __attribute__((format(printf, 1, 2)))
 static void progress(const char *fmt, ...)
 {
 	va_list ap;
 	FILE *f = json_out ? stderr : stdout;
 
-	if (log_level == LOG_ERROR)
-		return;
 	fputs("tna-deploy: ", f);
 	va_start(ap, fmt);
 	vfprintf(f, fmt, ap);

@@ -7,7 +7,7 @@
 #    ("nftables ip forward hook"), --target offload on veths names the
 #    missing hw-offload;
 #  - --json as a controller: stdout is one JSON document from start to
-#    exit (progress lines and logs on stderr); -q: nothing at all;
+#    exit (progress lines and logs on stderr); -q: no plan, no info log;
 #  - logs carry level and wall-clock time, or a journal priority under
 #    systemd (INVOCATION_ID);
 #  - --status in words (no raw JSON), columns aligned for 15-character
@@ -118,12 +118,14 @@ grep -Evq '^<[367]>(error|info|verbose): ' "$DEPLOY_TMP/logs" &&
 	fail "journal lines: $(grep -Ev '^<[367]>' "$DEPLOY_TMP/logs" | head -3)"
 echo "ok: under systemd: $(head -1 "$DEPLOY_TMP/logs")"
 
-# -q: nothing on stdout or stderr while all goes well
+# -q: while all goes well, the ready and detached lines only
 start_json -- -q
+in_ns dut ip link set p3 down; sleep 0.3; in_ns dut ip link set p3 up; sleep 0.3
 stop_json
-[[ ! -s $DEPLOY_TMP/j.out && ! -s $DEPLOY_TMP/j.err ]] ||
-	fail "-q printed: $(cat "$DEPLOY_TMP/j.out" "$DEPLOY_TMP/j.err")"
-echo "ok: -q prints nothing"
+[[ ! -s $DEPLOY_TMP/j.err ]] || fail "-q logged: $(cat "$DEPLOY_TMP/j.err")"
+[[ $(grep -vc '^tna-deploy: \(ready\|detached\): ' "$DEPLOY_TMP/j.out") -eq 0 &&
+   $(wc -l <"$DEPLOY_TMP/j.out") -eq 2 ]] || fail "-q printed: $(cat "$DEPLOY_TMP/j.out")"
+echo "ok: -q prints the ready and detached lines only"
 
 # --status in words, aligned; tna-stat and tna-probe tables aligned
 start_json --
