@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 
 #include "controller/lock.h"
@@ -36,6 +37,17 @@ static pid_t read_pid(int fd)
 	return n > 0 ? (pid_t)atol(buf) : 0;
 }
 
+/* Earlier versions of the controller held an flock() on the same file:
+ * one of those still running is a holder too (a controller takes both). */
+static bool flocked(int fd)
+{
+	if (flock(fd, LOCK_SH | LOCK_NB) == 0) {
+		flock(fd, LOCK_UN);
+		return false;
+	}
+	return errno == EWOULDBLOCK;
+}
+
 /* 1 + the holder's pid when somebody else holds FD's file, 0 when free. */
 static int owner(int fd, pid_t *pid)
 {
@@ -43,8 +55,12 @@ static int owner(int fd, pid_t *pid)
 
 	if (fcntl(fd, F_GETLK, &fl) < 0)
 		return -errno;
-	if (fl.l_type == F_UNLCK)
-		return 0;
+	if (fl.l_type == F_UNLCK) {
+		if (!flocked(fd))
+			return 0;
+		*pid = read_pid(fd);
+		return 1;
+	}
 	/* 0 when the holder lives in a pid namespace we cannot see: then
 	 * the pid it wrote is the best we have. */
 	*pid = fl.l_pid > 0 ? fl.l_pid : read_pid(fd);
@@ -76,10 +92,18 @@ int tna_lock_take(const char *path, pid_t *holder)
 		if (fd < 0)
 			return -errno;
 		if (fcntl(fd, F_SETLK, &fl) == 0) {
-			if (still_linked(fd, path))
+			if (!still_linked(fd, path)) {
+				close(fd);	/* removed under us: take the new file */
+				continue;
+			}
+			if (flock(fd, LOCK_EX | LOCK_NB) == 0)
 				break;
-			close(fd);	/* removed under us: take the new file */
-			continue;
+			/* an earlier version's controller holds it */
+			pid = read_pid(fd);
+			close(fd);
+			if (holder)
+				*holder = pid;
+			return -EBUSY;
 		}
 		e = errno;
 		if (e != EACCES && e != EAGAIN) {
@@ -143,7 +167,8 @@ static int sweep_one(const char *name, const char *keep)
 	fd = open(path, O_RDWR | O_CLOEXEC | O_NOFOLLOW);
 	if (fd < 0)
 		return 0;
-	if (fcntl(fd, F_SETLK, &fl) == 0 && still_linked(fd, path)) {
+	if (fcntl(fd, F_SETLK, &fl) == 0 && still_linked(fd, path) &&
+	    flock(fd, LOCK_EX | LOCK_NB) == 0) {
 		snprintf(state, sizeof(state), "%s/%.*s.json", TNA_RUN_DIR,
 			 (int)(n - strlen(".lock")), name);
 		unlink(state);

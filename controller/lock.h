@@ -6,6 +6,8 @@
  * the process dies, and F_GETLK names the holder's pid atomically with the
  * lock (the pid written into the file comes a moment later; reading it
  * alone could give "pid 0" to a controller started at the same time).
+ * The controller also takes an flock() on it, which is what earlier
+ * versions used: a controller of either version sees the other.
  *
  * /run/tna does not grow: a clean exit removes both files
  * (tna_lock_release); the files a killed controller left are reused by the

@@ -2,7 +2,8 @@
 # The one-controller-per-namespace lock and its files under /run/tna:
 #  - a controller holding the lock is named by its pid, never "pid 0",
 #    also in the moment before it wrote its pid (held here by a process
-#    that writes nothing), and when two start at the same instant;
+#    that writes nothing), and when two start at the same instant; one of
+#    an earlier version (an flock() only) is seen too, and not swept;
 #  - /run/tna does not grow: a clean exit removes the namespace's lock and
 #    status files, a killed controller's files are reused by the next one
 #    of that namespace and removed by the next one of any namespace;
@@ -75,6 +76,27 @@ out=$("$TNA_BIN/tna-deploy" --netns "$TNA_NS-a" --status -j)
 	fail "--status while the lock is held: $out"
 kill $holder; wait $holder 2>/dev/null
 echo "ok: a holder that wrote no pid yet is named: pid $holder"
+
+# 1b. a controller of an earlier version held an flock() on the file: it
+# is seen as running, and another controller's sweep leaves its files
+$PY - "$lockf" "$T/held2" <<'PY' &
+import fcntl, os, sys, time
+fd = os.open(sys.argv[1], os.O_RDWR | os.O_CREAT, 0o644)
+fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)	# what earlier versions took
+os.ftruncate(fd, 0); os.write(fd, b"%d\n" % os.getpid())
+open(sys.argv[2], "w").write(str(os.getpid()))
+time.sleep(30)
+PY
+oldc=$!
+on_exit "kill $oldc"
+for _ in $(seq 50); do [[ -s $T/held2 ]] && break; sleep 0.1; done
+out=$(timeout 5 "$TNA_BIN/tna-deploy" --netns "$TNA_NS-a" -t generic 2>&1); rc=$?
+[[ $rc -eq 1 && $out == "tna-deploy: another controller (pid $oldc) runs"* ]] ||
+	fail "an flock() holder is not seen: rc $rc: $out"
+start b; kill -TERM $PID; wait $PID
+[[ -f $lockf ]] || fail "a sweep removed the lock file of a running earlier-version controller"
+kill $oldc; wait $oldc 2>/dev/null
+echo "ok: a controller holding only an flock() (earlier versions) is seen and its files kept"
 
 # 2. two controllers at the same instant: one runs, the other names it
 for round in 1 2 3 4 5; do
