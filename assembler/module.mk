@@ -1,5 +1,4 @@
 # assembler/: graph + capabilities -> a plan per bridge (targets, FPMs, budget).
 LIB_SRCS += assembler/plan.c assembler/plan_print.c assembler/input.c
-# >>> router (issue 8)
+# The router
 LIB_SRCS += assembler/router_plan.c assembler/router_input.c
-# <<< router

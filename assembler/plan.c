@@ -78,7 +78,7 @@ void tna_target_limits_default(enum tna_target t, struct tna_target_limits *l)
 	memset(l, 0, sizeof(*l));
 	if (t == TNA_TARGET_OFFLOAD) {
 		/* ⚠ conservative NFP-like defaults; the probe or a fixture
-		 * overrides them (FACTS.md §3: limits come from firmware). */
+		 * overrides them (docs/kernel-facts.md §3: limits come from firmware). */
 		l->max_insns = 2048;
 		l->max_maps = 8;
 		l->redirect = false;
@@ -261,10 +261,16 @@ int tna_plan_bridge(const struct tna_plan_bridge_in *in,
 			weak_reason = pp->reason;
 		}
 		if (want == TNA_TARGET_OFFLOAD && !off && !plan->refused) {
+			char feat[96];
+
+			/* name what is missing, not the port's other blockers */
 			plan->refused = true;
 			snprintf(plan->reason, sizeof(plan->reason),
-				 "--target offload refused: port %s has no HW offload (%.150s)",
-				 p->name, pp->reason);
+				 "--target offload refused: port %s has no hw-offload "
+				 "(XDP features: %s)", p->name, !p->caps ? "unknown" :
+				 tna_xdp_features_str(p->caps->xdp_features,
+						      p->caps->xdp_features_known,
+						      feat, sizeof(feat)));
 		}
 		flags |= p->isolated || p->locked || p->slowpath;
 	}

@@ -22,7 +22,7 @@ void tna_plan_print(const struct tna_bridge_plan *p, FILE *f)
 
 	fprintf(f, "bridge %s (ifindex %d): %s\n", p->name, p->ifindex,
 		p->refused ? "REFUSED" : !p->ok ? "not accelerated" :
-		p->br_netfilter ? "deployed, all traffic to Linux" :
+		p->br_netfilter ? "pass-through, all traffic to Linux" :
 		tna_target_name(p->target));
 	fprintf(f, "  reason:    %s\n", p->reason);
 	if (!p->ok && !p->br_netfilter)
@@ -81,7 +81,8 @@ struct json_object *tna_plan_to_json(const struct tna_bridge_plan *p)
 	json_object_object_add(o, "bridge", json_object_new_string(p->name));
 	json_object_object_add(o, "ifindex", json_object_new_int(p->ifindex));
 	json_object_object_add(o, "mac", json_object_new_string(mac));
-	json_object_object_add(o, "deployed", json_object_new_boolean(p->ok));
+	/* "deployed" (attached now) is the caller's to say */
+	json_object_object_add(o, "accelerable", json_object_new_boolean(p->ok));
 	json_object_object_add(o, "refused", json_object_new_boolean(p->refused));
 	json_object_object_add(o, "target", json_object_new_string(
 		p->ok ? tna_target_name(p->target) : "none"));

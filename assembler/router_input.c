@@ -5,6 +5,7 @@
 #include <net/if.h>
 #include <sys/socket.h>
 #include "assembler/router_plan.h"
+#include "introspect/graph.h"
 #include "introspect/model.h"
 
 static struct tna_router_if_in *if_of(struct tna_router_in *in, int ifindex)
@@ -97,8 +98,6 @@ static int rule_cb(const struct tna_rule *r, void *ctx)
 static int8_t nf_sees(const struct tna_netfilter *nf, int fam, char *why, size_t len)
 {
 	static const char *const src_name[] = { "nftables", "iptables-legacy" };
-	static const char *const hook_name[] = { "prerouting", "input", "forward",
-						 "output", "postrouting", "ingress" };
 	const int fams[] = { fam, 1, 5 };
 	bool ok[2] = { nf->nft_ok, nf->legacy_ok };
 
@@ -114,8 +113,9 @@ static int8_t nf_sees(const struct tna_netfilter *nf, int fam, char *why, size_t
 				if (fams[fi] != 5 && h != 0 && h != 2 && h != 4)
 					continue;
 				if (k->rules || k->drop_policy) {
-					snprintf(why, len, "%s family %d hook %s has %s", src_name[s],
-						 fams[fi], hook_name[h],
+					snprintf(why, len, "%s %s %s hook has %s", src_name[s],
+						 tna_nf_family_name(fams[fi]),
+						 tna_nf_hook_name(fams[fi], h),
 						 k->rules ? "rules" : "a drop policy");
 					return 1;
 				}

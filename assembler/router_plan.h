@@ -1,4 +1,4 @@
-/* The router's plan (issue 8): whether to route in the fast path, which
+/* The router's plan: whether to route in the fast path, which
  * families, which interfaces, and the rodata switches of the router
  * modules.  Like assembler/plan.h it works on a plain input struct (unit
  * tests use fixtures); tna_router_in_from_model() fills it from the

@@ -12,7 +12,7 @@ bench: deps
 	@$(MAKE) --no-print-directory all
 	@BUILD=$(BUILD) bench/run.sh $(ARGS)
 
-# Live controller (issue 7): reconfigurations under load, scale and cost.
+# Live controller: reconfigurations under load, scale and cost.
 EXTRA_HELP += 'make bench-reconfig [ARGS=...]  100 reconfigurations under load: Linux vs TNA lost frames, event->datapath latency'
 EXTRA_HELP += 'make bench-scale [ARGS=...]     controller scale: 100k FDB sync, RSS, idle CPU, keep-alive, 16/64 ports, 50 bridges'
 .PHONY: bench-reconfig bench-scale

@@ -1,5 +1,5 @@
 #!/bin/bash
-# bench/reconfig.sh: reconfigurations under load (issue 7).  Paced traffic
+# bench/reconfig.sh: reconfigurations under load.  Paced traffic
 # from tna-gen crosses a bridge to tna-sink while N configuration changes
 # hit the bridge: flaps of an unrelated port, an unrelated port added and
 # removed, STP port state toggles, isolated on/off (a new pipeline swapped

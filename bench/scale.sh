@@ -1,5 +1,5 @@
 #!/bin/bash
-# bench/scale.sh: scale and cost of the controller (issue 7).
+# bench/scale.sh: scale and cost of the controller.
 #   fdb       time for tna-deploy to sync a bridge with N (100k) FDB
 #             entries (start -> ready: dump, mirror fill, load, attach),
 #             its RSS then, and its CPU over 10 s idle (event driven: ~0)

@@ -16,13 +16,12 @@
 #include "bpf/fpm/src_guard.h"
 #include "bpf/fpm/forward.h"
 #include "bpf/fpm/stats.h"
-/* >>> router (issue 8) */
+/* the router's modules */
 #include "bpf/fpm/rif.h"
 #include "bpf/fpm/parse_ip.h"
 #include "bpf/fpm/l3_classify.h"
 #include "bpf/fpm/fib.h"
 #include "bpf/fpm/route_fwd.h"
-/* <<< router */
 
 #define STEP(call) do { reason = (call); if (reason != TNA_GO) goto pass; } while (0)
 
@@ -30,7 +29,7 @@ SEC("xdp")
 int tna_bridge(struct xdp_md *ctx)
 {
 	struct tna_pkt p = { .ctx = ctx };
-	struct tna_l3 r;	/* router (issue 8) */
+	struct tna_l3 r;	/* the router's */
 	int reason;
 
 	STEP(fpm_ingress_port(&p));
@@ -39,13 +38,12 @@ int tna_bridge(struct xdp_md *ctx)
 		goto pass;
 	}
 	STEP(fpm_parse_eth(&p));
-	/* >>> router (issue 8): frames to a routing port's MAC are routed */
+	/* frames to a routing port's MAC are routed */
 	reason = fpm_l3_ingress(&p, &r);
 	if (reason == TNA_GO)
 		goto route;
 	if (reason != TNA_NOT_ROUTED)
 		goto pass;
-	/* <<< router */
 	STEP(fpm_classify(&p));
 	STEP(fpm_port_state(&p));
 	STEP(fpm_port_flags_in(&p));
@@ -63,7 +61,7 @@ int tna_bridge(struct xdp_md *ctx)
 	STEP(fpm_forward(&p));
 	stats_forwarded(&p);
 	return XDP_REDIRECT;
-	/* >>> router (issue 8): the bridge's ingress rules hold for frames it
+	/* Routing: the bridge's ingress rules hold for frames it
 	 * would deliver up to be routed; then IP, FIB, egress, rewrite. */
 route:
 	if (r.rif->flags & TNA_RIF_F_BRPORT) {
@@ -94,7 +92,6 @@ route:
 	}
 	stats_forwarded(&p);
 	return XDP_REDIRECT;
-	/* <<< router */
 pass:
 	fpm_src_guard(&p, reason);
 	stats_passed(&p, reason);

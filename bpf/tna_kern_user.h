@@ -27,9 +27,8 @@
 				 TNA_FPM_FDB_DST | TNA_FPM_PORT_FLAGS |	\
 				 TNA_FPM_FORWARD | TNA_FPM_STATS |	\
 				 TNA_FPM_FLOW_CACHE)
-/* >>> router (issue 8): IP parse + routing modules, see bpf/tna_router_kern_user.h */
+/* The router: IP parse + routing modules, see bpf/tna_router_kern_user.h */
 #include "bpf/tna_router_kern_user.h"
-/* <<< router */
 #define TNA_FPM_ALL		(TNA_FPM_BRIDGE | TNA_FPM_VLAN | TNA_FPM_ROUTER | \
 				 TNA_FPM_BRNF_IPV4 | TNA_FPM_BRNF_IPV6 | TNA_FPM_BRNF_ARP)
 
@@ -60,7 +59,7 @@
 	X(REDIRECT_FAILED,	"redirect_failed")			\
 	X(NOT_A_PORT,		"not_a_port")				\
 	X(FPM_OFF,		"fpm_off")				\
-	TNA_ROUTER_REASONS(X)	/* router (issue 8) */
+	TNA_ROUTER_REASONS(X)	/* the router's */
 
 #define TNA_REASON_ENUM_(id, name) TNA_REASON_##id,
 enum tna_reason {

@@ -1,4 +1,4 @@
-/* The router's part of bpf/tna_kern_user.h (issue 8): its modules, its
+/* The router's part of bpf/tna_kern_user.h: its modules, its
  * slow-path reasons and the routing-interface table, shared by bpf/ and
  * targets/.  Included from bpf/tna_kern_user.h; not on its own. */
 #ifndef TNA_ROUTER_KERN_USER_H

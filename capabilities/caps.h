@@ -31,6 +31,9 @@ int tna_target_parse(const char *s, enum tna_target *t);
 /* Names of NETDEV_XDP_ACT_* bits: "basic", "redirect", "ndo-xmit",
  * "xsk-zerocopy", "hw-offload", "rx-sg", "ndo-xmit-sg"; NULL for others. */
 const char *tna_xdp_act_name(uint64_t bit);
+/* "basic,redirect,rx-sg" ("?" for unnamed bits), "0" for none, "unknown"
+ * when !KNOWN; returns BUF. */
+char *tna_xdp_features_str(uint64_t flags, bool known, char *buf, size_t len);
 
 /* XDP programs whose name starts with this are TNA's own, all others are
  * foreign (a blocker: we never replace a program we did not load). */

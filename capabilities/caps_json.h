@@ -1,5 +1,5 @@
-/* JSON form of the probe results (json-c); the schema is in README.md,
- * section "tna-probe".  Return NULL and set errno on allocation failure. */
+/* JSON form of the probe results (json-c); the schema is in docs/probe.md,
+ * ("JSON schema").  Return NULL and set errno on allocation failure. */
 #ifndef TNA_CAPABILITIES_CAPS_JSON_H
 #define TNA_CAPABILITIES_CAPS_JSON_H
 #include <json-c/json.h>

@@ -71,7 +71,7 @@ static void probe_xdp_features(struct probe_ctx *c, struct tna_caps_dev *dev)
 
 	if (!c->have_netdev)
 		return;
-	/* Not a dump: NLM_F_ACK ends the read (FACTS.md §1). */
+	/* Not a dump: NLM_F_ACK ends the read (docs/kernel-facts.md §1). */
 	nlh = tna_nl_msg(c->genl, buf, c->netdev_id, NLM_F_ACK);
 	tna_genl_hdr(nlh, TNA_NETDEV_CMD_DEV_GET, TNA_NETDEV_FAMILY_VERSION);
 	mnl_attr_put_u32(nlh, TNA_NETDEV_A_DEV_IFINDEX, (uint32_t)dev->ifindex);
@@ -134,7 +134,7 @@ static void copy_fixed(char *dst, size_t dlen, const char *src, size_t slen)
 	dst[n] = '\0';
 }
 
-/* No ethtool netlink message carries driver and bus info (FACTS.md §2). */
+/* No ethtool netlink message carries driver and bus info (docs/kernel-facts.md §2). */
 static void probe_drvinfo(struct tna_caps_dev *dev)
 {
 	struct ethtool_drvinfo info = { .cmd = ETHTOOL_GDRVINFO };

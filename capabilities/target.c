@@ -1,6 +1,7 @@
 /* Names of targets and of XDP feature bits, in the user's vocabulary
  * (iproute2: generic, native, offload). */
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "capabilities/caps.h"
@@ -46,4 +47,25 @@ const char *tna_xdp_act_name(uint64_t bit)
 	case TNA_NETDEV_XDP_ACT_NDO_XMIT_SG:	return "ndo-xmit-sg";
 	}
 	return NULL;
+}
+
+char *tna_xdp_features_str(uint64_t flags, bool known, char *buf, size_t len)
+{
+	size_t off = 0;
+	uint64_t bit;
+
+	if (!known || !flags) {
+		snprintf(buf, len, "%s", known ? "0" : "unknown");
+		return buf;
+	}
+	buf[0] = '\0';
+	for (bit = 1; bit; bit <<= 1) {
+		const char *n = tna_xdp_act_name(bit);
+
+		if (!(flags & bit) || off >= len)
+			continue;
+		off += (size_t)snprintf(buf + off, len - off, "%s%s", off ? "," : "",
+					n ? n : "?");
+	}
+	return buf;
 }

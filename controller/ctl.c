@@ -79,6 +79,7 @@ struct tna_ctl {
 	int nbr;
 	bool dirty, resync;
 	unsigned long redeploys;
+	unsigned long errors;		/* error lines logged (tna-stat --prometheus) */
 	struct tna_debounce db;		/* pending configuration burst */
 	char first_event[64];		/* first event of that burst */
 	unsigned int fdb_batch;		/* FDB events in this read */
@@ -101,6 +102,8 @@ static void logf_(struct tna_ctl *c, enum tna_ctl_log lvl, const char *fmt, ...)
 	char buf[512];
 	va_list ap;
 
+	if (lvl == TNA_CTL_ERROR)
+		c->errors++;
 	if (!c->o.log || (lvl == TNA_CTL_VERBOSE && !c->o.verbose))
 		return;
 	va_start(ap, fmt);
@@ -828,6 +831,7 @@ struct json_object *tna_ctl_status_json(const struct tna_ctl *c)
 	json_object_object_add(top, "redeploys", json_object_new_int64(c->redeploys));
 	json_object_object_add(top, "bursts_applied", json_object_new_int64(c->applied));
 	json_object_object_add(top, "resyncs", json_object_new_int64(tna_watch_resyncs(c->w)));
+	json_object_object_add(top, "errors", json_object_new_int64(c->errors));
 	for (i = 0; i < c->nbr; i++) {
 		const struct br_state *b = &c->br[i];
 		struct json_object *o, *att, *fdb;
@@ -836,6 +840,7 @@ struct json_object *tna_ctl_status_json(const struct tna_ctl *c)
 			continue;
 		o = tna_plan_to_json(&b->plan);
 		json_object_object_add(o, "running", json_object_new_boolean(b->dp != NULL));
+		json_object_object_add(o, "deployed", json_object_new_boolean(b->dp != NULL));
 		if (b->error[0])
 			json_object_object_add(o, "error", json_object_new_string(b->error));
 		att = json_object_new_array();

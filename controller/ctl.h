@@ -56,8 +56,10 @@ int tna_ctl_deploy(struct tna_ctl *c);
 /* Bridges whose fast path is attached now. */
 int tna_ctl_n_running(const struct tna_ctl *c);
 
-/* Event loop until *STOP becomes non-zero or SIGFD (a signalfd, -1 for
- * none) is readable: model events, FDB mirror, keep-alive, redeploys. */
+/* Event loop (model events, FDB mirror, keep-alive, redeploys) until
+ * SIGFD is readable: a signalfd, or any pollable fd the caller wants to be
+ * woken by (tna-deploy: an epoll fd of its signalfd and netns watch; it
+ * calls again when it decides to go on); -1 for none.  0 then. */
 int tna_ctl_run(struct tna_ctl *c, int sigfd);
 
 /* The router: planned with the bridges by tna_ctl_plan(), deployed by

@@ -1,5 +1,5 @@
 /* Keep kernel bridge FDB entries alive while the XDP fast path forwards
- * their traffic (FACTS.md §4): frames redirected by XDP never reach the
+ * their traffic (docs/kernel-facts.md §4): frames redirected by XDP never reach the
  * bridge, so the kernel would age their entries out.  An RTM_NEWNEIGH with
  * NTF_MASTER|NTF_USE runs br_fdb_update() as if a frame had arrived on the
  * port: `updated` is reset, no notification, the entry stays dynamic. */

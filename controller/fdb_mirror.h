@@ -1,5 +1,5 @@
 /* The FDB mirror of one bridge (stock kernels have no XDP FDB helper,
- * DESIGN.md "Coherence"): the fast path's BPF hash follows the kernel FDB
+ * docs/design.md, "FDB coherence"): the fast path's BPF hash follows the kernel FDB
  * from the introspection model's events, and the keep-alive refreshes in
  * the kernel the entries the fast path used as a source.
  *

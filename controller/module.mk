@@ -3,7 +3,6 @@
 LIB_SRCS += controller/fdb_keepalive.c controller/fdb_mirror.c controller/lock.c controller/ctl.c \
 	controller/debounce.c
 PROGS += tna-deploy
-tna-deploy_SRCS := tools/tna-deploy.c
-# >>> router (issue 8)
+tna-deploy_SRCS := tools/tna-deploy.c tools/deploy_status.c
+# The router
 LIB_SRCS += controller/router_apply.c controller/router_deploy.c
-# <<< router

@@ -1,4 +1,4 @@
-/* The router side of tna-deploy (issue 8): plan the router from the model,
+/* The router side of tna-deploy: plan the router from the model,
  * run it in its own pipeline (plain routed ports) or inside the pipeline
  * of the bridge it is composed with (a bridge with an address: one parser,
  * one devmap, bridge and router modules together), and report it.

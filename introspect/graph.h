@@ -75,6 +75,11 @@ int tna_graph_print_dot(const struct tna_graph *g, FILE *f);
  * the graph, print it as DOT (DOT true) or JSON.  0 or -errno. */
 int tna_graph_print_current(FILE *f, bool dot);
 
+/* Netfilter family and hook names as nft writes them ("ip6", "forward";
+ * netdev hooks are "ingress"/"egress"), for NFPROTO_* and NF_INET_*. */
+const char *tna_nf_family_name(int family);
+const char *tna_nf_hook_name(int family, int hook);
+
 /* internal to introspect/: used by rules.c */
 int tna_graph_add_node(struct tna_graph *g, enum tna_node_kind kind, const char *name, int ifindex);
 int tna_graph_add_edge(struct tna_graph *g, int from, int to, enum tna_edge_kind kind);

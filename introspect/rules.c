@@ -97,6 +97,19 @@ static const char *family_name(int f)
 static const char *const hook_name[] = { "prerouting", "input", "forward", "output",
 					 "postrouting", "ingress" };
 
+/* The names nft uses, for messages elsewhere (graph.h). */
+const char *tna_nf_family_name(int family)
+{
+	return family_name(family);
+}
+
+const char *tna_nf_hook_name(int family, int hook)
+{
+	if (hook < 0 || hook >= TNA_NF_HOOKS)
+		return "?";
+	return family == NFPROTO_NETDEV_ ? (hook ? "egress" : "ingress") : hook_name[hook];
+}
+
 /* The netfilter node of FAMILY/HOOK (N1), made on first use. */
 static int nf_node(struct build *b, int family, int hook)
 {

@@ -58,8 +58,9 @@ $(BUILD)/bpf/%.skel.h: $(BUILD)/bpf/%.bpf.o
 	$(call msg,SKEL,$@)
 	$(Q)$(BPFTOOL) gen skeleton $< name $(subst -,_,$*) > $@.tmp && mv $@.tmp $@
 
-# C objects wait for every skeleton: simple and cheap at this size.
-$(BUILD)/obj/%.o: %.c | $(SKELS)
+# C objects wait for every skeleton and the version header: simple and
+# cheap at this size.
+$(BUILD)/obj/%.o: %.c | $(SKELS) $(VERSION_H)
 	$(call msg,CC,$@)
 	$(Q)mkdir -p $(dir $@)
 	$(Q)$(CC) $(CFLAGS) -c $< -o $@

@@ -9,6 +9,7 @@ PKGS=(
 	libmnl-dev libpci-dev libjson-c-dev
 	iproute2 iputils-ping ethtool pciutils jq util-linux nftables iptables tcpdump
 	python3-scapy graphviz gnuplot-nox
+	scdoc dpkg-dev
 )
 
 missing=()

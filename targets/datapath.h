@@ -32,10 +32,9 @@ struct tna_dp_opts {
 	bool br_netfilter;		/* leave all traffic to Linux: rules may see it */
 	bool force;			/* replace foreign XDP programs */
 	const struct tna_dp *share_maps_with;	/* reuse FDB/port/stats maps on redeploy */
-	/* >>> router (issue 8); set fpms |= TNA_FPM_IPV4/IPV6/ROUTE, see targets/router.h */
+	/* The router: set fpms |= TNA_FPM_IPV4/IPV6/ROUTE, see targets/router.h */
 	bool fib_direct4;		/* IPv4 policy rules are the default ones */
 	uint8_t nf_routed;		/* TNA_NF_ROUTED_V4/V6: netfilter may see that family's routed traffic */
-	/* <<< router */
 };
 
 struct tna_dp;

@@ -28,7 +28,7 @@ struct tna_dp {
 	int prog_fd;
 	int ports_fd, fdb_fd, devmap_fd, stats_fd, clock_fd;
 	struct tna_clock *clk;		/* mmapped tna_clock[0] */
-	int rif_fd;		/* router (issue 8) */
+	int rif_fd;		/* the router's routing-interface table */
 	/* port slots: slot_ifindex[idx] = ifindex, 0 = free; slot 0 unused */
 	int slot_ifindex[TNA_MAX_PORTS];
 	struct tna_dp_link links[TNA_MAX_PORTS];

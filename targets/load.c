@@ -52,12 +52,11 @@ struct tna_dp *tna_dp__load(const struct tna_dp_opts *opts)
 	dp->skel->rodata->tna_fpms = opts->fpms ? opts->fpms : TNA_FPM_BRIDGE;
 	memcpy((void *)dp->skel->rodata->tna_bridge_mac, opts->bridge_mac, 6);
 	dp->skel->rodata->tna_br_netfilter = opts->br_netfilter;
-	/* >>> router (issue 8) */
+	/* the router's options, when the caller's struct has them */
 	if (opts->sz >= offsetof(struct tna_dp_opts, nf_routed) + sizeof(opts->nf_routed)) {
 		dp->skel->rodata->tna_fib_direct4 = opts->fib_direct4;
 		dp->skel->rodata->tna_nf_routed = opts->nf_routed;
 	}
-	/* <<< router */
 
 	share = opts->share_maps_with;
 	if (share) {

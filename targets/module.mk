@@ -7,7 +7,7 @@ LIB_SRCS += targets/reasons.c targets/load.c targets/attach.c targets/tables.c \
 
 # Tools of this part (kept here so tools/module.mk stays free for others).
 PROGS += tna-stat tna-dp-test
-tna-stat_SRCS := tools/tna-stat.c
+tna-stat_SRCS := tools/tna-stat.c tools/stat_prom.c
 tna-dp-test_SRCS := tools/tna-dp-test.c
 LIB_SRCS += targets/share.c
 
@@ -16,8 +16,7 @@ BPF_SRCS += targets/tna_root.bpf.c
 LIB_SRCS += targets/root.c
 
 
-# >>> router (issue 8): routing-interface table, and its test instrument
+# The router: routing-interface table, and its test instrument
 LIB_SRCS += targets/router.c
 PROGS += tna-rt-test
 tna-rt-test_SRCS := tools/tna-rt-test.c
-# <<< router

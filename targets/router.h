@@ -1,4 +1,4 @@
-/* The router side of a loaded pipeline (issue 8): which ports route, as
+/* The router side of a loaded pipeline: which ports route, as
  * what layer-3 device.  Load the pipeline with fpms including
  * TNA_FPM_IPV4 and/or TNA_FPM_IPV6 and TNA_FPM_ROUTE, add every port with
  * tna_dp__port_set() (that also fills the devmap: a routed packet can only

@@ -1,145 +1,152 @@
-/* tna-deploy: plan and run the TNA fast path for the bridges of a network
- * namespace, in the foreground (the controller), or show/stop it.
- * Argument parsing and output only; the work is in assembler/ and
+/* tna-deploy: plan and run the TNA fast path for the bridges and the router
+ * of a network namespace, in the foreground (the controller), or show/stop
+ * it.  Argument parsing and output only; the work is in assembler/ and
  * controller/. */
 #include <errno.h>
-#include <fcntl.h>
 #include <getopt.h>
-#include <sched.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
+#include <sys/epoll.h>
 #include <sys/signalfd.h>
 #include <json-c/json.h>
 
+#include "common/cli.h"
+#include "common/log.h"
+#include "common/netns.h"
 #include "controller/ctl.h"
 #include "controller/lock.h"
+#include "tools/deploy_status.h"
 
 #define MAX_BRIDGES TNA_CTL_MAX_BRIDGES
 
 static const char usage[] =
-"Usage: tna-deploy [--target auto|generic|native|offload] [-i BRIDGE]...\n"
-"                  [--dry-run] [--json] [--force] [--no-router] [--netns NAME]\n"
-"                  [-v | -q | --log-level error|info|verbose]\n"
-"       tna-deploy --status [--json] [--netns NAME]\n"
-"       tna-deploy --detach [--netns NAME]\n"
+"Usage: tna-deploy [-t auto|generic|native|offload] [-i BRIDGE]... [-f] [--no-router]\n"
+"                  [-n NETNS] [-j [-p]] [-v | -q | --log-level LEVEL]\n"
+"                  [--debounce QUIET[,MAX]] [--dry-run]\n"
+"       tna-deploy -s|--status [-n NETNS] [-j [-p]]\n"
+"       tna-deploy -d|--detach [-n NETNS] [-q]\n"
+"       tna-deploy -h|--help | -V|--version\n"
 "\n"
-"Accelerate the Linux bridges of a network namespace with XDP, and route\n"
-"in XDP when forwarding is on and there is something to route (a bridge\n"
-"with an address routes in the same pipeline), and keep the fast path\n"
-"coherent with Linux until stopped (SIGINT/SIGTERM detach).\n"
+"Accelerate the Linux bridges of a network namespace with XDP, and route in\n"
+"XDP when forwarding is on and there is something to route, then keep the\n"
+"fast path coherent with Linux until stopped (SIGINT/SIGTERM detach).\n"
 "\n"
-"  -t, --target T     auto (default: offload > native > generic per port,\n"
-"                     from the capabilities probe), or one target: honoured\n"
-"                     or refused with the reason\n"
-"  -i, --interface BR only this bridge (repeatable; default: every bridge)\n"
-"  -n, --dry-run      print the plan (with xlated instruction counts of this\n"
-"                     deployment and of an all-modules build) and exit\n"
-"  -j, --json         JSON output (plan, status)\n"
-"  -f, --force        replace foreign XDP programs on bridge ports\n"
-"      --no-router    never deploy the router (bridges only)\n"
-"      --netns NAME   work inside network namespace NAME (/var/run/netns/NAME\n"
-"                     or a path)\n"
-"  -s, --status       what the running controller deployed, and why\n"
-"  -d, --detach       stop the running controller (its programs go with it)\n"
-"  -v, --verbose      log FDB mirror, keep-alive and port events\n"
-"                     (= --log-level verbose)\n"
-"  -q, --quiet        log errors only (= --log-level error)\n"
-"      --log-level L  error, info (default) or verbose\n"
-"      --debounce Q[,M]  apply a burst of configuration events once none\n"
-"                     came for Q ms, at most M ms after its first (5,20)\n"
-"  -h, --help         this text\n"
+"  -t, --target T      auto (default: per bridge, the best every port can do),\n"
+"                      or generic, native, offload: honoured or refused\n"
+"  -i, --interface BR  only this bridge (repeatable; default: every bridge)\n"
+"  -f, --force         replace foreign XDP programs on bridge ports\n"
+"      --no-router     never deploy the router (bridges only)\n"
+"  -n, --netns NETNS   work in network namespace NETNS (/var/run/netns/NETNS,\n"
+"                      or a path)\n"
+"      --dry-run       print the plan (with verified instruction counts) and exit\n"
+"  -s, --status        what the running controller deployed, and why\n"
+"  -d, --detach        stop the running controller: plain Linux again\n"
+"  -j, --json          JSON output (plan, status); logs stay on stderr\n"
+"  -p, --pretty        indented JSON (implies --json)\n"
+"  -v, --verbose       also log FDB, keep-alive and port events\n"
+"  -q, --quiet         errors only: no plan, no info log (the ready and\n"
+"                      detached lines stay)\n"
+"      --log-level L   error, info (default) or verbose\n"
+"      --debounce Q[,M]  apply a burst of configuration events once none came\n"
+"                      for Q ms, at most M ms after its first (default 5,20)\n"
+"  -h, --help          this text\n"
+"  -V, --version       the version\n"
 "\n"
-"Exit: 0 ok, 1 error (one line on stderr), 2 bad usage.\n";
+"Exit status: 0 ok, 1 error (one line on stderr), 2 bad usage.\n"
+"See tna-deploy(8).\n";
 
-static bool json_out;
-static enum tna_ctl_log log_level = TNA_CTL_INFO;	/* most detailed shown */
+enum { LOG_ERROR, LOG_INFO, LOG_VERBOSE };	/* least to most detailed */
 
-/* Levels from least to most detailed. */
-static int log_rank(enum tna_ctl_log l)
-{
-	return l == TNA_CTL_ERROR ? 0 : l == TNA_CTL_INFO ? 1 : 2;
-}
+static int log_level = LOG_INFO;
+static bool json_out, pretty;
+static bool daemon_log;		/* the controller runs: a log, not CLI messages */
 
-__attribute__((format(printf, 1, 2)))
-static int die(const char *fmt, ...)
-{
-	va_list ap;
-
-	fputs("tna-deploy: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-	return 1;
-}
-
+/* The controller logs with a level and the time (common/log.h); a dry
+ * run's messages are the tool's one-liners. */
 static void log_cb(void *ctx, enum tna_ctl_log lvl, const char *msg)
 {
-	if (log_rank(lvl) > log_rank(log_level))
+	int l = lvl == TNA_CTL_ERROR ? LOG_ERROR : lvl == TNA_CTL_INFO ? LOG_INFO : LOG_VERBOSE;
+
+	(void)ctx;
+	if (l > log_level)
 		return;
-	/* With --json, stdout carries only JSON: log to stderr. */
-	fprintf(lvl == TNA_CTL_ERROR || json_out ? stderr : stdout,
-		"tna-deploy: %s%s\n", lvl == TNA_CTL_ERROR ? "error: " : "", msg);
-	fflush(NULL);
-}
-
-static int enter_netns(const char *name)
-{
-	char path[256];
-	int fd;
-
-	if (strchr(name, '/'))
-		snprintf(path, sizeof(path), "%s", name);
+	if (!daemon_log)
+		fprintf(stderr, "tna-deploy: %s\n", msg);
 	else
-		snprintf(path, sizeof(path), "/var/run/netns/%s", name);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return die("netns %s: %s", name, strerror(errno));
-	if (setns(fd, CLONE_NEWNET) < 0) {
-		int e = errno;
-
-		close(fd);
-		return die("netns %s: setns: %s", name, strerror(e));
-	}
-	close(fd);
-	return 0;
+		tna_log_line(stderr, l == LOG_ERROR ? TNA_LOG_ERR : l == LOG_INFO ? TNA_LOG_INFO :
+			     TNA_LOG_DEBUG, l == LOG_ERROR ? "error" : l == LOG_INFO ? "info" :
+			     "verbose", msg);
 }
 
-static void print_plans(struct tna_ctl *c, bool as_json)
+/* The two lines scripts wait for ("tna-deploy: ready: ...", "...:
+ * detached: ..."): on stdout, or on stderr when stdout carries JSON; also
+ * with -q, which silences the plan and the info log. */
+__attribute__((format(printf, 1, 2)))
+static void progress(const char *fmt, ...)
+{
+	va_list ap;
+	FILE *f = json_out ? stderr : stdout;
+
+	fputs("tna-deploy: ", f);
+	va_start(ap, fmt);
+	vfprintf(f, fmt, ap);
+	va_end(ap);
+	fputc('\n', f);
+	fflush(f);
+}
+
+/* Bridges and, when there is something to route, {"router": R}: the plan
+ * (--dry-run: nothing is deployed) or, once deployed, what runs. */
+static void print_json(struct tna_ctl *c, bool dry)
+{
+	struct json_object *a = json_object_new_array(), *st = NULL, *r, *b;
+	int i, n = tna_ctl_n_plans(c);
+
+	if (!dry)
+		st = tna_ctl_status_json(c);
+	for (i = 0; i < n; i++) {
+		b = tna_plan_to_json(tna_ctl_plan_get(c, i));
+		if (dry)
+			json_object_object_add(b, "deployed", json_object_new_boolean(false));
+		json_object_array_add(a, b);
+	}
+	if (st) {	/* what runs: the status's bridges */
+		json_object_put(a);
+		json_object_object_get_ex(st, "bridges", &a);
+		json_object_get(a);
+	}
+	r = tna_ctl_router_json(c);
+	if (json_object_get_boolean(json_object_object_get(r, "ok"))) {
+		struct json_object *e = json_object_new_object();
+
+		json_object_object_add(e, "router", r);
+		json_object_array_add(a, e);
+	} else {
+		json_object_put(r);
+	}
+	printf("%s\n", json_object_to_json_string_ext(a, tna_json_flags(pretty)));
+	json_object_put(a);
+	json_object_put(st);
+	fflush(stdout);
+}
+
+static void print_plans(struct tna_ctl *c, bool dry)
 {
 	int i, n = tna_ctl_n_plans(c);
-	struct json_object *r;
 
-	if (as_json) {
-		struct json_object *a = json_object_new_array();
-
-		for (i = 0; i < n; i++)
-			json_object_array_add(a, tna_plan_to_json(tna_ctl_plan_get(c, i)));
-		/* the router, when there is something to route: one more
-		 * element, {"router": {...}} */
-		r = tna_ctl_router_json(c);
-		if (json_object_get_boolean(json_object_object_get(r, "ok"))) {
-			struct json_object *e = json_object_new_object();
-
-			json_object_object_add(e, "router", r);
-			json_object_array_add(a, e);
-		} else {
-			json_object_put(r);
-		}
-		printf("%s\n", json_object_to_json_string_ext(a, JSON_C_TO_STRING_PRETTY));
-		json_object_put(a);
-	} else {
-		for (i = 0; i < n; i++)
-			tna_plan_print(tna_ctl_plan_get(c, i), stdout);
-		if (!n)
-			printf("no bridge in this network namespace\n");
-		tna_ctl_router_print(c, stdout);
-	}
+	if (json_out)
+		return print_json(c, dry);
+	if (log_level == LOG_ERROR)
+		return;
+	for (i = 0; i < n; i++)
+		tna_plan_print(tna_ctl_plan_get(c, i), stdout);
+	if (!n)
+		printf("no bridge in this network namespace\n");
+	tna_ctl_router_print(c, stdout);
 	fflush(stdout);
 }
 
@@ -153,274 +160,267 @@ static int any_refused(struct tna_ctl *c)
 	return 0;
 }
 
-static int do_status(const char *lock, const char *state)
+static int parse_debounce(const char *arg, struct tna_ctl_opts *o)
 {
-	pid_t pid = tna_lock_holder(lock);
-	struct json_object *j = NULL, *br, *v;
-	int i, k;
+	unsigned long long q, m = 0;
+	char buf[64], *comma;
 
-	if (pid < 0)
-		return die("%s: %s", lock, strerror(-pid));
-	if (pid > 0)
-		j = json_object_from_file(state);
-	if (json_out) {
-		struct json_object *o = j ? j : json_object_new_object();
+	snprintf(buf, sizeof(buf), "%s", arg);
+	comma = strchr(buf, ',');
+	if (comma)
+		*comma = '\0';
+	if (tna_parse_uint(buf, 1, 10000, &q) ||
+	    (comma && (tna_parse_uint(comma + 1, 1, 10000, &m) || m < q)))
+		return tna_usage_err("--debounce '%s': expected QUIET[,MAX] in ms, "
+				     "integers from 1 to 10000, MAX >= QUIET", arg);
+	o->debounce_quiet_ms = (unsigned int)q;
+	o->debounce_max_ms = m ? (unsigned int)m : (q > 20 ? (unsigned int)q : 20);
+	return TNA_EXIT_OK;
+}
 
-		json_object_object_add(o, "running", json_object_new_boolean(pid > 0));
-		printf("%s\n", json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY));
-		json_object_put(o);
-		return 0;
+/* What wakes the controller's loop besides the netlink events: signals,
+ * and the loss of our namespace's name (`ip netns del`).  One epoll fd
+ * holds both: tna_ctl_run() returns when it is readable. */
+struct stop {
+	int ep, sigfd;
+	struct tna_netns_watch *ns;
+};
+
+static int stop_open(struct stop *s, const char *netns)
+{
+	struct epoll_event ev = { .events = EPOLLIN };
+	sigset_t sigs;
+
+	sigemptyset(&sigs);
+	sigaddset(&sigs, SIGINT);
+	sigaddset(&sigs, SIGTERM);
+	sigaddset(&sigs, SIGHUP);
+	sigprocmask(SIG_BLOCK, &sigs, NULL);
+	s->sigfd = signalfd(-1, &sigs, SFD_CLOEXEC | SFD_NONBLOCK);
+	s->ep = epoll_create1(EPOLL_CLOEXEC);
+	if (s->sigfd < 0 || s->ep < 0)
+		return -errno;
+	ev.data.fd = s->sigfd;
+	if (epoll_ctl(s->ep, EPOLL_CTL_ADD, s->sigfd, &ev) < 0)
+		return -errno;
+	/* NULL: the namespace has no name to lose (the host's) */
+	s->ns = tna_netns_watch_open(netns);
+	if (s->ns) {
+		ev.data.fd = tna_netns_watch_fd(s->ns);
+		if (epoll_ctl(s->ep, EPOLL_CTL_ADD, ev.data.fd, &ev) < 0)
+			return -errno;
 	}
-	if (!pid) {
-		printf("no controller running in this network namespace: plain Linux\n");
-		return 0;
-	}
-	printf("controller pid %d\n", (int)pid);
-	if (!j || !json_object_object_get_ex(j, "bridges", &br)) {
-		printf("  (no status yet)\n");
-		json_object_put(j);
-		return 0;
-	}
-	for (i = 0; i < (int)json_object_array_length(br); i++) {
-		struct json_object *b = json_object_array_get_idx(br, i), *ports, *run;
-
-		json_object_object_get_ex(b, "running", &run);
-		printf("bridge %s: %s", json_object_get_string(
-			       json_object_object_get(b, "bridge")),
-		       json_object_get_boolean(run) ?
-		       json_object_get_string(json_object_object_get(b, "target")) :
-		       "plain Linux");
-		printf(" (%s)\n", json_object_get_string(json_object_object_get(b, "reason")));
-		if (json_object_object_get_ex(b, "error", &v))
-			printf("  error: %s\n", json_object_get_string(v));
-		if (json_object_object_get_ex(b, "fdb_mirror", &v))
-			printf("  fdb mirror: %s\n", json_object_to_json_string(v));
-		if (!json_object_object_get_ex(b, "ports", &ports))
-			continue;
-		for (k = 0; k < (int)json_object_array_length(ports); k++) {
-			struct json_object *p = json_object_array_get_idx(ports, k);
-
-			printf("  port %-15s %-8s %s\n",
-			       json_object_get_string(json_object_object_get(p, "name")),
-			       json_object_get_boolean(run) ?
-			       json_object_get_string(json_object_object_get(p, "target")) : "linux",
-			       json_object_get_string(json_object_object_get(p, "reason")));
-		}
-	}
-	if (json_object_object_get_ex(j, "router", &v)) {
-		struct json_object *ifs, *run;
-
-		json_object_object_get_ex(v, "running", &run);
-		printf("router: %s (%s)", json_object_get_boolean(run) ? "running" : "plain Linux",
-		       json_object_get_string(json_object_object_get(v, "reason")));
-		if (json_object_get_boolean(run))
-			printf(", pipeline %s", json_object_get_string(json_object_object_get(v, "pipeline")));
-		printf("\n");
-		if (json_object_object_get_ex(v, "error", &run))
-			printf("  error: %s\n", json_object_get_string(run));
-		if (json_object_object_get_ex(v, "modules", &run) && json_object_array_length(run))
-			printf("  modules: %s\n", json_object_to_json_string(run));
-		if (json_object_object_get_ex(v, "interfaces", &ifs))
-			for (k = 0; k < (int)json_object_array_length(ifs); k++) {
-				struct json_object *p = json_object_array_get_idx(ifs, k);
-
-				printf("  %-11s %-15s %s\n",
-				       json_object_get_string(json_object_object_get(p, "role")),
-				       json_object_get_string(json_object_object_get(p, "name")),
-				       json_object_get_string(json_object_object_get(p, "reason")));
-			}
-	}
-	json_object_put(j);
 	return 0;
 }
 
-static int do_detach(const char *lock)
+/* After tna_ctl_run() returned 0: the reason to stop, or NULL to go on
+ * (a change under /var/run/netns that was not ours). */
+static const char *stop_reason(struct stop *s, char *buf, size_t len)
 {
-	pid_t pid = tna_lock_holder(lock);
-	int i;
+	struct signalfd_siginfo si;
 
-	if (pid < 0)
-		return die("%s: %s", lock, strerror(-pid));
-	if (!pid) {
-		printf("tna-deploy: no controller running: nothing to detach\n");
-		return 0;
+	if (read(s->sigfd, &si, sizeof(si)) == sizeof(si)) {
+		snprintf(buf, len, "SIG%s", sigabbrev_np((int)si.ssi_signo));
+		return buf;
 	}
-	if (kill(pid, SIGTERM) < 0)
-		return die("stop pid %d: %s", (int)pid, strerror(errno));
-	for (i = 0; i < 100 && tna_lock_holder(lock) > 0; i++)
-		usleep(100000);
-	if (tna_lock_holder(lock) > 0)
-		return die("controller pid %d did not stop within 10 s", (int)pid);
-	printf("tna-deploy: controller pid %d stopped, its programs are detached\n", (int)pid);
-	return 0;
+	if (s->ns && tna_netns_watch_gone(s->ns)) {
+		snprintf(buf, len, "network namespace %s was deleted (ip netns del)",
+			 tna_netns_watch_path(s->ns));
+		return buf;
+	}
+	return NULL;
+}
+
+static void stop_close(struct stop *s)
+{
+	tna_netns_watch_close(s->ns);
+	if (s->ep >= 0)
+		close(s->ep);
+	if (s->sigfd >= 0)
+		close(s->sigfd);
 }
 
 int main(int argc, char **argv)
 {
+	enum { OPT_DRY = 256, OPT_NO_ROUTER, OPT_LOG_LEVEL, OPT_DEBOUNCE };
 	static const struct option lopts[] = {
 		{ "target", required_argument, NULL, 't' },
 		{ "interface", required_argument, NULL, 'i' },
-		{ "dry-run", no_argument, NULL, 'n' },
+		{ "dry-run", no_argument, NULL, OPT_DRY },
 		{ "json", no_argument, NULL, 'j' },
+		{ "pretty", no_argument, NULL, 'p' },
 		{ "force", no_argument, NULL, 'f' },
-		{ "netns", required_argument, NULL, 'N' },
+		{ "netns", required_argument, NULL, 'n' },
 		{ "status", no_argument, NULL, 's' },
 		{ "detach", no_argument, NULL, 'd' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "quiet", no_argument, NULL, 'q' },
-		{ "log-level", required_argument, NULL, 'L' },
-		{ "debounce", required_argument, NULL, 'D' },
-		{ "no-router", no_argument, NULL, 'R' },
+		{ "log-level", required_argument, NULL, OPT_LOG_LEVEL },
+		{ "debounce", required_argument, NULL, OPT_DEBOUNCE },
+		{ "no-router", no_argument, NULL, OPT_NO_ROUTER },
 		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
 		{ 0 }
 	};
-	const char *bridges[MAX_BRIDGES], *netns = NULL;
-	char lock[256], state[256];
+	const char *bridges[MAX_BRIDGES], *netns = NULL, *why, *controller_opt = NULL;
+	char lock[256], state[256], buf[160];
 	struct tna_ctl_opts o = { .sz = sizeof(o), .target = TNA_PLAN_AUTO,
 				  .bridges = bridges, .log = log_cb };
 	bool dry = false, status = false, detach = false;
+	struct stop stop = { .ep = -1, .sigfd = -1 };
 	struct tna_ctl *c;
-	int opt, ret, lockfd, sigfd, n_dep = 0;
-	sigset_t sigs;
+	int opt, ret, lockfd;
 
-	while ((opt = getopt_long(argc, argv, "t:i:njfsdvqh", lopts, NULL)) != -1) {
+	tna_cli_init("tna-deploy");
+	opterr = 0;
+	while ((opt = getopt_long(argc, argv, ":t:i:jpfn:sdvqhV", lopts, NULL)) != -1) {
 		switch (opt) {
 		case 't':
+			controller_opt = "--target";
 			if (!strcmp(optarg, "auto"))
 				o.target = TNA_PLAN_AUTO;
-			else if (tna_target_parse(optarg, &o.target) || o.target == TNA_TARGET_NONE) {
-				fprintf(stderr, "tna-deploy: --target %s: expected auto, generic, native or offload\n", optarg);
-				return 2;
-			}
+			else if (tna_target_parse(optarg, &o.target) || o.target == TNA_TARGET_NONE)
+				return tna_usage_err("--target '%s': expected auto, generic, native or offload",
+						     optarg);
 			break;
 		case 'i':
-			if (o.n_bridges == MAX_BRIDGES) {
-				fprintf(stderr, "tna-deploy: at most %d -i options\n", MAX_BRIDGES);
-				return 2;
-			}
+			controller_opt = "--interface";
+			if (o.n_bridges == MAX_BRIDGES)
+				return tna_usage_err("at most %d bridges (-i)", MAX_BRIDGES);
 			bridges[o.n_bridges++] = optarg;
 			break;
-		case 'n': dry = true; break;
+		case OPT_DRY: dry = true; break;
+		case 'p': pretty = true; json_out = true; break;	/* -p implies -j */
 		case 'j': json_out = true; break;
-		case 'f': o.force = true; break;
-		case 'R': o.no_router = true; break;
-		case 'N': netns = optarg; break;
+		case 'f': o.force = true; controller_opt = "--force"; break;
+		case OPT_NO_ROUTER: o.no_router = true; controller_opt = "--no-router"; break;
+		case 'n': netns = optarg; break;
 		case 's': status = true; break;
 		case 'd': detach = true; break;
-		case 'v': log_level = TNA_CTL_VERBOSE; o.verbose = true; break;
-		case 'q': log_level = TNA_CTL_ERROR; break;
-		case 'D': {
-			unsigned int q, m = 0;
-			int k = 0;
-
-			if ((sscanf(optarg, "%u%n,%u%n", &q, &k, &m, &k) < 1) || optarg[k] ||
-			    q < 1 || q > 10000 || m > 10000 || (m && m < q)) {
-				fprintf(stderr, "tna-deploy: --debounce %s: expected QUIET[,MAX] in ms (1..10000, MAX >= QUIET)\n", optarg);
-				return 2;
-			}
-			o.debounce_quiet_ms = q;
-			o.debounce_max_ms = m ? m : (q > 20 ? q : 20);
+		case 'v': log_level = LOG_VERBOSE; o.verbose = true; break;
+		case 'q': log_level = LOG_ERROR; o.verbose = false; break;
+		case OPT_DEBOUNCE:
+			controller_opt = "--debounce";
+			if (parse_debounce(optarg, &o))
+				return TNA_EXIT_USAGE;
 			break;
-		}
-		case 'L':
+		case OPT_LOG_LEVEL:
 			if (!strcmp(optarg, "error"))
-				log_level = TNA_CTL_ERROR;
+				log_level = LOG_ERROR, o.verbose = false;
 			else if (!strcmp(optarg, "info"))
-				log_level = TNA_CTL_INFO;
+				log_level = LOG_INFO, o.verbose = false;
 			else if (!strcmp(optarg, "verbose"))
-				log_level = TNA_CTL_VERBOSE, o.verbose = true;
-			else {
-				fprintf(stderr, "tna-deploy: --log-level %s: expected error, info or verbose\n", optarg);
-				return 2;
-			}
+				log_level = LOG_VERBOSE, o.verbose = true;
+			else
+				return tna_usage_err("--log-level '%s': expected error, info or verbose",
+						     optarg);
 			break;
-		case 'h': fputs(usage, stdout); return 0;
-		default: fputs(usage, stderr); return 2;
+		case 'h': fputs(usage, stdout); return TNA_EXIT_OK;
+		case 'V': return tna_print_version();
+		default: return tna_getopt_err(opt, argv);
 		}
 	}
-	if (optind < argc) {
-		fprintf(stderr, "tna-deploy: unexpected argument '%s' (see --help)\n", argv[optind]);
-		return 2;
-	}
-	if (status + detach + dry > 1) {
-		fprintf(stderr, "tna-deploy: --status, --detach and --dry-run exclude each other\n");
-		return 2;
-	}
+	if (optind < argc)
+		return tna_usage_err("unexpected argument '%s'", argv[optind]);
+	if (status + detach + dry > 1)
+		return tna_usage_err("--status, --detach and --dry-run exclude each other");
+	if ((status || detach) && controller_opt)
+		return tna_usage_err("%s is for starting a controller, not with %s", controller_opt,
+				     status ? "--status" : "--detach");
+	if (detach && json_out)
+		return tna_usage_err("--detach has no JSON output");
 	if (geteuid() != 0)
-		return die("needs root (CAP_NET_ADMIN and CAP_BPF)");
-	if (netns && enter_netns(netns))
-		return 1;
+		return tna_err("needs root (CAP_NET_ADMIN and CAP_BPF)");
+	if (netns && (ret = tna_netns_enter(netns)))
+		return tna_err("netns %s: %s", netns,
+			       ret == -ENOENT ? "no such network namespace" : strerror(-ret));
 	ret = tna_lock_paths(lock, sizeof(lock), state, sizeof(state));
 	if (ret)
-		return die("%s: %s", TNA_RUN_DIR, strerror(-ret));
+		return tna_err("%s: %s", TNA_RUN_DIR, strerror(-ret));
 	if (status)
-		return do_status(lock, state);
+		return deploy_status(lock, state, json_out, pretty);
 	if (detach)
-		return do_detach(lock);
+		return deploy_detach(lock, log_level == LOG_ERROR);
 
 	lockfd = -1;
 	if (!dry) {
 		pid_t holder = 0;
 
 		lockfd = tna_lock_take(lock, &holder);
+		if (lockfd == -EBUSY && holder > 0)
+			return tna_err("another controller (pid %d) runs in this network namespace; "
+				       "stop it first (tna-deploy --detach)", (int)holder);
 		if (lockfd == -EBUSY)
-			return die("another controller (pid %d) runs in this network namespace; "
-				   "stop it first (tna-deploy --detach)", (int)holder);
+			return tna_err("another controller runs in this network namespace "
+				       "(its pid is not visible from here)");
 		if (lockfd < 0)
-			return die("%s: %s", lock, strerror(-lockfd));
+			return tna_err("%s: %s", lock, strerror(-lockfd));
+		/* what killed controllers left behind */
+		tna_lock_sweep(lock);
 		o.state_path = state;
+		daemon_log = true;
+		/* Signals through a signalfd, from before anything is
+		 * attached: none is lost while deploying. */
+		ret = stop_open(&stop, netns);
+		if (ret) {
+			tna_lock_release(lockfd, lock, NULL);
+			return tna_err("signalfd: %s", strerror(-ret));
+		}
 	}
-	/* The controller takes signals through a signalfd, from before
-	 * anything is attached: none is lost while deploying. */
-	sigfd = -1;
-	if (!dry) {
-		sigemptyset(&sigs);
-		sigaddset(&sigs, SIGINT);
-		sigaddset(&sigs, SIGTERM);
-		sigaddset(&sigs, SIGHUP);
-		sigprocmask(SIG_BLOCK, &sigs, NULL);
-		sigfd = signalfd(-1, &sigs, SFD_CLOEXEC);
-		if (sigfd < 0)
-			return die("signalfd: %s", strerror(errno));
-	}
+	ret = TNA_EXIT_ERROR;
 	c = tna_ctl_new(&o);
-	if (!c)
-		return die("cannot read the network configuration: %s", strerror(errno));
+	if (!c) {
+		tna_err("cannot read the network configuration: %s", strerror(errno));
+		goto out;
+	}
 	ret = tna_ctl_plan(c, dry);
 	if (ret) {
-		tna_ctl_free(c);
-		return ret == -ENODEV ? 1 : die("planning failed: %s", strerror(-ret));
+		if (ret != -ENODEV)	/* -ENODEV: logged which */
+			tna_err("planning failed: %s", strerror(-ret));
+		ret = TNA_EXIT_ERROR;
+		goto out;
 	}
 	if (dry) {
-		print_plans(c, json_out);
+		print_plans(c, true);
 		ret = any_refused(c);
-		tna_ctl_free(c);
-		return ret;
+		goto out;
 	}
 	if (any_refused(c)) {
 		tna_ctl_deploy(c);	/* logs each refusal with its reason */
-		tna_ctl_free(c);
-		return 1;
+		ret = TNA_EXIT_ERROR;
+		goto out;
 	}
 	/* A bridge whose fast path cannot load or attach stays on plain
 	 * Linux, with the reason in --status; the controller keeps running
 	 * and tries again at the next configuration change. */
-	ret = tna_ctl_deploy(c);
-	if (ret)
+	if (tna_ctl_deploy(c))
 		log_cb(NULL, TNA_CTL_ERROR,
 		       "deployment incomplete: the bridges above stay on plain Linux (see --status)");
-	print_plans(c, json_out);
-	n_dep = tna_ctl_n_running(c);
-	/* The line tests and the equivalence harness wait for. */
-	fprintf(json_out ? stderr : stdout,
-		"tna-deploy: ready: %d of %d bridge(s) accelerated, router %s, watching for changes\n",
-		n_dep, tna_ctl_n_plans(c), tna_ctl_router_running(c) ? "on" : "off");
-	fflush(NULL);
-	ret = tna_ctl_run(c, sigfd);
+	print_plans(c, false);
+	progress("ready: %d of %d bridge(s) accelerated, router %s, watching for changes",
+		 tna_ctl_n_running(c), tna_ctl_n_plans(c), tna_ctl_router_running(c) ? "on" : "off");
+	do {
+		ret = tna_ctl_run(c, stop.ep);
+		why = ret ? NULL : stop_reason(&stop, buf, sizeof(buf));
+	} while (!ret && !why);
+	if (ret) {
+		tna_err("event loop: %s", strerror(-ret));
+		ret = TNA_EXIT_ERROR;
+		goto out;
+	}
+	{
+		char m[200];
+
+		snprintf(m, sizeof(m), "stopping: %s", why);
+		log_cb(NULL, TNA_CTL_INFO, m);
+	}
 	tna_ctl_free(c);
-	close(lockfd);
-	if (ret)
-		return die("event loop: %s", strerror(-ret));
-	printf("tna-deploy: detached: plain Linux\n");
-	return 0;
+	c = NULL;
+	progress("detached: plain Linux (%s)", why);
+	ret = TNA_EXIT_OK;
+out:
+	tna_ctl_free(c);
+	stop_close(&stop);
+	tna_lock_release(lockfd, lock, o.state_path);
+	return ret;
 }

@@ -14,6 +14,7 @@
 #include <arpa/inet.h>
 #include <json-c/json.h>
 
+#include "common/cli.h"
 #include "common/netns.h"
 #include "introspect/graph.h"
 #include "introspect/model.h"
@@ -22,17 +23,27 @@
 static volatile sig_atomic_t stop;
 static void on_signal(int sig) { (void)sig; stop = 1; }
 
-static void usage(FILE *f)
-{
-	fprintf(f,
-		"usage: tna-introspect [--netns NAME] --dump | --graph[=json|dot] | --watch\n"
-		"  --dump            the model (links, bridges, FDB, addresses, routes, rules,\n"
-		"                    neighbours, sysctls, netfilter summary) as JSON\n"
-		"  --graph[=FORMAT]  the service graph as JSON (default) or Graphviz DOT\n"
-		"  --watch           keep the model current and print one line per change\n"
-		"                    until interrupted\n"
-		"  --netns NAME      work in network namespace NAME (/run/netns/NAME)\n");
-}
+static const char usage[] =
+"Usage: tna-introspect [-n NETNS] --dump | --graph[=json|dot] | --watch\n"
+"       tna-introspect -h|--help | -V|--version\n"
+"\n"
+"The network configuration TNA sees, read over netlink, and the service\n"
+"graph built from it.  Changes nothing.\n"
+"\n"
+"  -d, --dump            the model (links, bridges, FDB, addresses, routes,\n"
+"                        rules, neighbours, sysctls, netfilter summary) as JSON\n"
+"  -g, --graph[=FORMAT]  the service graph as JSON (default) or Graphviz DOT\n"
+"  -w, --watch           keep the model current and print one line per change\n"
+"                        until interrupted\n"
+"  -n, --netns NETNS     work in network namespace NETNS (/var/run/netns/NETNS)\n"
+"  -h, --help            this text\n"
+"  -V, --version         the version\n"
+"\n"
+"Exit status: 0 ok, 1 the kernel could not be read, 2 bad usage.\n"
+"See tna-introspect(8).\n";
+
+/* The model the watch keeps: names for the ifindexes in event lines. */
+static struct tna_model *watched;
 
 static void print_event(void *ctx, enum tna_obj obj, enum tna_op op, const void *item)
 {
@@ -41,7 +52,7 @@ static void print_event(void *ctx, enum tna_obj obj, enum tna_op op, const void 
 
 	(void)ctx;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
-	tna_describe(obj, item, d, sizeof(d));
+	tna_describe(watched, obj, item, d, sizeof(d));
 	printf("%ld.%03ld %s %s %s\n", (long)ts.tv_sec, ts.tv_nsec / 1000000,
 	       tna_obj_name(obj), tna_op_name(op), d);
 	fflush(stdout);
@@ -63,6 +74,7 @@ static int watch(void)
 		tna_model_free(m);
 		return ret;
 	}
+	watched = m;
 	w = tna_watch_open(m, print_event, NULL);
 	if (!w) {
 		int e = -errno;
@@ -82,7 +94,7 @@ static int watch(void)
 		/* every second too: bridge sysctls and legacy xtables have no events */
 		r = tna_watch_process(w);
 		if (r) {
-			fprintf(stderr, "tna-introspect: watch: %s\n", strerror(-r));
+			tna_err("watch: %s", strerror(-r));
 			break;
 		}
 	}
@@ -99,60 +111,51 @@ int main(int argc, char **argv)
 		{ "watch", no_argument, NULL, 'w' },
 		{ "netns", required_argument, NULL, 'n' },
 		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
 		{ 0 }
 	};
 	const char *netns = NULL, *format = "json";
 	int mode = 0, c, ret;
 	struct tna_model *m;
 
+	tna_cli_init("tna-introspect");
 	opterr = 0;	/* one line of our own instead */
-	while ((c = getopt_long(argc, argv, "dg::wn:h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":dg::wn:hV", opts, NULL)) != -1) {
 		switch (c) {
-		case 'd': case 'w': mode = c; break;
-		case 'g':
+		case 'd': case 'g': case 'w':
+			if (mode && mode != c)
+				return tna_usage_err("--dump, --graph and --watch exclude each other");
 			mode = c;
-			if (optarg)
+			if (c == 'g' && optarg)
 				format = optarg;
 			break;
 		case 'n': netns = optarg; break;
-		case 'h': usage(stdout); return 0;
-		default:
-			fprintf(stderr, "tna-introspect: unknown option or missing argument '%s' (see --help)\n",
-				argv[optind - 1]);
-			return 2;
+		case 'h': fputs(usage, stdout); return TNA_EXIT_OK;
+		case 'V': return tna_print_version();
+		default: return tna_getopt_err(c, argv);
 		}
 	}
-	if (optind < argc) {
-		fprintf(stderr, "tna-introspect: unexpected argument '%s' (see --help)\n", argv[optind]);
-		return 2;
-	}
-	if (!mode) {
-		fprintf(stderr, "tna-introspect: say what to print: --dump, --graph or --watch (see --help)\n");
-		return 2;
-	}
-	if (mode == 'g' && strcmp(format, "json") && strcmp(format, "dot")) {
-		fprintf(stderr, "tna-introspect: unknown graph format '%s' (json, dot)\n", format);
-		return 2;
-	}
-	if (netns && (ret = tna_netns_enter(netns))) {
-		fprintf(stderr, "tna-introspect: netns %s: %s\n", netns,
-			ret == -ENOENT ? "no such network namespace" : strerror(-ret));
-		return 1;
-	}
+	if (optind < argc)
+		return tna_usage_err("unexpected argument '%s'", argv[optind]);
+	if (!mode)
+		return tna_usage_err("say what to print: --dump, --graph or --watch");
+	if (mode == 'g' && strcmp(format, "json") && strcmp(format, "dot"))
+		return tna_usage_err("--graph: unknown format '%s' (json or dot)", format);
+	if (netns && (ret = tna_netns_enter(netns)))
+		return tna_err("netns %s: %s", netns,
+			       ret == -ENOENT ? "no such network namespace" : strerror(-ret));
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
 	if (mode == 'w') {
 		ret = watch();
-		if (ret)
-			fprintf(stderr, "tna-introspect: watch: %s\n", strerror(-ret));
-		return ret ? 1 : 0;
+		return ret ? tna_err("watch: %s", strerror(-ret)) : TNA_EXIT_OK;
 	}
 
 	m = tna_model_new();
 	if (!m || (ret = tna_model_dump(m))) {
-		fprintf(stderr, "tna-introspect: dump: %s\n", strerror(m ? -ret : errno));
+		ret = m ? -ret : errno;
 		tna_model_free(m);
-		return 1;
+		return tna_err("dump: %s", strerror(ret));
 	}
 	if (mode == 'd') {
 		json_object *o = tna_model_to_json(m);
@@ -165,9 +168,9 @@ int main(int argc, char **argv)
 		struct tna_graph *g = tna_graph_build(m);
 
 		if (!g) {
-			fprintf(stderr, "tna-introspect: graph: %s\n", strerror(errno));
+			ret = errno;
 			tna_model_free(m);
-			return 1;
+			return tna_err("graph: %s", strerror(ret));
 		}
 		ret = !strcmp(format, "dot") ? tna_graph_print_dot(g, stdout)
 					     : tna_graph_print_json(g, stdout);

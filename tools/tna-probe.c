@@ -13,42 +13,34 @@
 
 #include "capabilities/caps.h"
 #include "capabilities/caps_json.h"
+#include "common/cli.h"
 #include "common/netns.h"
 #include "introspect/graph.h"
 
-#define TNA_VERSION "0.1"
 #define MAX_IFACES 64
 
 static const char usage_text[] =
-"Usage: tna-probe [--json] [-i IFNAME]... [--netns NAME] [--graph[=json|dot]]\n"
-"Show what the kernel and each network device can do for XDP, and the best\n"
-"TNA target per device (offload > native > generic) with what blocks it.\n"
+"Usage: tna-probe [-i IFNAME]... [-n NETNS] [-j [-p]]\n"
+"       tna-probe -g|--graph[=json|dot] [-n NETNS]\n"
+"       tna-probe -h|--help | -V|--version\n"
 "\n"
-"  -j, --json           JSON instead of the table (schema: README.md)\n"
-"  -i, --iface IFNAME   only this interface (repeatable)\n"
-"  -n, --netns NAME     probe inside network namespace NAME\n"
-"                       (/var/run/netns/NAME, or a path)\n"
+"Show what the kernel and each network device can do for XDP, and the best\n"
+"TNA target per device (offload > native > generic) with what blocks it;\n"
+"or the service graph of the network configuration.  Changes nothing.\n"
+"\n"
+"  -i, --iface IFNAME   only this interface (repeatable, up to 64)\n"
+"  -n, --netns NETNS    probe inside network namespace NETNS\n"
+"                       (/var/run/netns/NETNS, or a path)\n"
+"  -j, --json           JSON instead of the table\n"
+"  -p, --pretty         indented JSON (implies --json)\n"
 "  -g, --graph[=FMT]    the service graph instead: json (default) or dot\n"
 "  -h, --help           this text\n"
 "  -V, --version        the version\n"
 "\n"
 "Exit status: 0 ok, 1 error (not root, no BTF, unknown interface, missing\n"
-"netns), 2 bad usage.\n";
+"netns), 2 bad usage.  See tna-probe(8).\n";
 
 enum graph_fmt { GRAPH_NONE, GRAPH_DOT, GRAPH_JSON };
-
-static int err_line(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static int err_line(const char *fmt, ...)
-{
-	va_list ap;
-
-	fputs("tna-probe: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-	return 1;
-}
 
 /* The service graph of the current netns (introspect/ builds and prints). */
 static int run_graph(enum graph_fmt fmt)
@@ -56,7 +48,7 @@ static int run_graph(enum graph_fmt fmt)
 	int ret = tna_graph_print_current(stdout, fmt == GRAPH_DOT);
 
 	if (ret)
-		return err_line("--graph: %s", strerror(-ret));
+		return tna_err("--graph: %s", strerror(-ret));
 	return 0;
 }
 
@@ -65,9 +57,9 @@ static int enter_netns(const char *name)
 	int ret = tna_netns_enter(name);
 
 	if (ret == -ENOENT)
-		return err_line("netns %s: no such network namespace", name);
+		return tna_err("netns %s: no such network namespace", name);
 	if (ret)
-		return err_line("netns %s: %s", name, strerror(-ret));
+		return tna_err("netns %s: %s", name, strerror(-ret));
 	return 0;
 }
 
@@ -92,30 +84,6 @@ static void print_sys_table(const struct tna_caps_sys *s)
 	       yesno(s->live_frames), yesno(s->netdev_genl), yesno(s->ethtool_genl));
 }
 
-static void features_str(const struct tna_caps_dev *d, char *buf, size_t len)
-{
-	uint64_t bit;
-	size_t off = 0;
-
-	if (!d->xdp_features_known) {
-		snprintf(buf, len, "unknown");
-		return;
-	}
-	if (!d->xdp_features) {
-		snprintf(buf, len, "0");
-		return;
-	}
-	buf[0] = '\0';
-	for (bit = 1; bit; bit <<= 1) {
-		const char *n = tna_xdp_act_name(bit);
-
-		if (!(d->xdp_features & bit) || off >= len)
-			continue;
-		off += (size_t)snprintf(buf + off, len - off, "%s%s",
-					off ? "," : "", n ? n : "?");
-	}
-}
-
 static void progs_str(const struct tna_caps_dev *d, char *buf, size_t len)
 {
 	size_t off = 0;
@@ -133,22 +101,60 @@ static void progs_str(const struct tna_caps_dev *d, char *buf, size_t len)
 		snprintf(buf, len, "-");
 }
 
-static void print_dev_table(const struct tna_caps_dev *d)
-{
-	char feat[96], progs[48], pci[16];
-	const char *s, *e;
+/* Column widths: at least the header's, else the longest value (feature
+ * lists and 15-character names must not push the next columns). */
+struct cols {
+	int name, kind, master, driver, feat, progs;
+};
 
-	features_str(d, feat, sizeof(feat));
-	progs_str(d, progs, sizeof(progs));
+struct row {
+	char feat[160], progs[64], pci[16];
+};
+
+static void row_of(const struct tna_caps_dev *d, struct row *r)
+{
+	tna_xdp_features_str(d->xdp_features, d->xdp_features_known, r->feat, sizeof(r->feat));
+	progs_str(d, r->progs, sizeof(r->progs));
 	if (d->pci_known)
-		snprintf(pci, sizeof(pci), "%04x:%04x", d->pci_vendor, d->pci_device);
+		snprintf(r->pci, sizeof(r->pci), "%04x:%04x", d->pci_vendor, d->pci_device);
 	else
-		snprintf(pci, sizeof(pci), "-");
-	printf("%4d  %-15s %-9s %-10s %-11s %-10s %-36s %-6s %-10s %s\n",
-	       d->ifindex, d->name, d->kind[0] ? d->kind : "-",
-	       d->master[0] ? d->master : "-", d->driver[0] ? d->driver : "-",
-	       pci, feat, d->hw_tc_offload < 0 ? "?" : d->hw_tc_offload ? "on" : "off",
-	       progs, tna_target_name(d->best));
+		snprintf(r->pci, sizeof(r->pci), "-");
+}
+
+static void widen(int *w, const char *s)
+{
+	if ((int)strlen(s) > *w)
+		*w = (int)strlen(s);
+}
+
+static void measure(const struct tna_caps_dev *devs, int n, struct cols *c)
+{
+	struct row r;
+
+	*c = (struct cols){ 4, 4, 6, 6, 12, 9 };
+	for (int i = 0; i < n; i++) {
+		row_of(&devs[i], &r);
+		widen(&c->name, devs[i].name);
+		widen(&c->kind, devs[i].kind);
+		widen(&c->master, devs[i].master);
+		widen(&c->driver, devs[i].driver);
+		widen(&c->feat, r.feat);
+		widen(&c->progs, r.progs);
+	}
+}
+
+static void print_dev_table(const struct tna_caps_dev *d, const struct cols *c)
+{
+	const char *s, *e;
+	struct row r;
+
+	row_of(d, &r);
+	printf("%4d  %-*s %-*s %-*s %-*s %-9s %-*s %-6s %-*s %s\n",
+	       d->ifindex, c->name, d->name, c->kind, d->kind[0] ? d->kind : "-",
+	       c->master, d->master[0] ? d->master : "-", c->driver,
+	       d->driver[0] ? d->driver : "-", r.pci, c->feat, r.feat,
+	       d->hw_tc_offload < 0 ? "?" : d->hw_tc_offload ? "on" : "off",
+	       c->progs, r.progs, tna_target_name(d->best));
 	printf("      %s%s%s\n", d->reason, d->nfp ? "; Netronome NFP" : "",
 	       d->can_redirect_to ? "; can be a redirect egress" : "");
 	for (s = d->blockers; *s; s = *e ? e + 2 : e) {
@@ -160,24 +166,23 @@ static void print_dev_table(const struct tna_caps_dev *d)
 }
 
 static int output_json(const struct tna_caps_sys *sys, const char *netns,
-		       const struct tna_caps_dev *devs, int n)
+		       const struct tna_caps_dev *devs, int n, bool pretty)
 {
 	struct json_object *top = json_object_new_object();
 	struct json_object *arr = json_object_new_array();
 	int i;
 
 	if (!top || !arr)
-		return err_line("out of memory");
+		return tna_err("out of memory");
 	json_object_object_add(top, "tna_probe_version",
-			       json_object_new_string(TNA_VERSION));
+			       json_object_new_string(tna_version()));
 	json_object_object_add(top, "netns",
 			       netns ? json_object_new_string(netns) : NULL);
 	json_object_object_add(top, "system", tna_caps_sys_to_json(sys));
 	for (i = 0; i < n; i++)
 		json_object_array_add(arr, tna_caps_dev_to_json(&devs[i]));
 	json_object_object_add(top, "devices", arr);
-	puts(json_object_to_json_string_ext(top, JSON_C_TO_STRING_PRETTY |
-					    JSON_C_TO_STRING_NOSLASHESCAPE));
+	puts(json_object_to_json_string_ext(top, tna_json_flags(pretty)));
 	json_object_put(top);
 	return 0;
 }
@@ -186,6 +191,7 @@ int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "json",    no_argument,       NULL, 'j' },
+		{ "pretty",  no_argument,       NULL, 'p' },
 		{ "iface",   required_argument, NULL, 'i' },
 		{ "netns",   required_argument, NULL, 'n' },
 		{ "graph",   optional_argument, NULL, 'g' },
@@ -198,19 +204,23 @@ int main(int argc, char **argv)
 	enum graph_fmt graph = GRAPH_NONE;
 	struct tna_caps_dev *devs = NULL;
 	struct tna_caps_sys sys;
-	bool json = false;
+	bool json = false, pretty = false;
 
+	tna_cli_init("tna-probe");
 	opterr = 0;	/* our own one-line messages */
-	while ((c = getopt_long(argc, argv, ":ji:n:g::hV", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":jpi:n:g::hV", opts, NULL)) != -1) {
 		switch (c) {
+		case 'p':
+			pretty = true;	/* implies -j */
+			/* fall through */
 		case 'j':
 			json = true;
 			break;
 		case 'i':
 			if (n_if == MAX_IFACES)
-				return err_line("at most %d interfaces", MAX_IFACES) + 1;
+				return tna_usage_err("at most %d interfaces (-i)", MAX_IFACES);
 			if (strlen(optarg) >= IF_NAMESIZE)
-				return err_line("%s: interface name too long", optarg) + 1;
+				return tna_usage_err("%s: interface name too long", optarg);
 			ifnames[n_if++] = optarg;
 			break;
 		case 'n':
@@ -222,30 +232,28 @@ int main(int argc, char **argv)
 			else if (!strcmp(optarg, "dot"))
 				graph = GRAPH_DOT;
 			else
-				return err_line("--graph: unknown format '%s' (json or dot)",
-						optarg) + 1;
+				return tna_usage_err("--graph: unknown format '%s' (json or dot)",
+						     optarg);
 			break;
 		case 'h':
 			fputs(usage_text, stdout);
-			return 0;
+			return TNA_EXIT_OK;
 		case 'V':
-			printf("tna-probe %s\n", TNA_VERSION);
-			return 0;
-		case ':':
-			return err_line("option '%s' needs an argument (see --help)",
-					argv[optind - 1]) + 1;
+			return tna_print_version();
 		default:
-			return err_line("unknown option '%s' (see --help)",
-					argv[optind - 1]) + 1;
+			return tna_getopt_err(c, argv);
 		}
 	}
 	if (optind < argc)
-		return err_line("unexpected argument '%s' (see --help)", argv[optind]) + 1;
+		return tna_usage_err("unexpected argument '%s'", argv[optind]);
+	if (graph != GRAPH_NONE && (n_if || json))
+		return tna_usage_err("--graph shows the whole namespace: no %s",
+				     n_if ? "-i" : "--json (--graph=json is JSON)");
 
 	if (geteuid() != 0)
-		return err_line("must be run as root (loads probe programs, reads XDP state)");
+		return tna_err("must be run as root (loads probe programs, reads XDP state)");
 	if (access("/sys/kernel/btf/vmlinux", R_OK) != 0)
-		return err_line("kernel has no BTF (/sys/kernel/btf/vmlinux: %s)",
+		return tna_err("kernel has no BTF (/sys/kernel/btf/vmlinux: %s)",
 				strerror(errno));
 	if (netns && enter_netns(netns))
 		return 1;
@@ -256,7 +264,7 @@ int main(int argc, char **argv)
 	for (i = 0; i < n_if; i++) {
 		ifindex[i] = (int)if_nametoindex(ifnames[i]);
 		if (!ifindex[i])
-			return err_line("%s: no such interface%s%s", ifnames[i],
+			return tna_err("%s: no such interface%s%s", ifnames[i],
 					netns ? " in netns " : "", netns ? netns : "");
 	}
 
@@ -264,32 +272,36 @@ int main(int argc, char **argv)
 	if (n_if) {
 		devs = calloc((size_t)n_if, sizeof(*devs));
 		if (!devs)
-			return err_line("out of memory");
+			return tna_err("out of memory");
 		for (i = 0; i < n_if; i++) {
 			ret = tna_caps_probe_dev(ifindex[i], &devs[i]);
 			if (ret) {
 				free(devs);
-				return err_line("%s: %s", ifnames[i], strerror(-ret));
+				return tna_err("%s: %s", ifnames[i], strerror(-ret));
 			}
 		}
 		n = n_if;
 	} else {
 		ret = tna_caps_probe_all(&devs, &n);
 		if (ret)
-			return err_line("listing interfaces: %s", strerror(-ret));
+			return tna_err("listing interfaces: %s", strerror(-ret));
 	}
 	for (i = 0; i < n; i++)
 		tna_caps_verdict(&sys, &devs[i]);
 
 	if (json) {
-		ret = output_json(&sys, netns, devs, n);
+		ret = output_json(&sys, netns, devs, n, pretty);
 	} else {
+		struct cols cw;
+
+		measure(devs, n, &cw);
 		print_sys_table(&sys);
-		printf("%4s  %-15s %-9s %-10s %-11s %-10s %-36s %-6s %-10s %s\n",
-		       "IFX", "NAME", "KIND", "MASTER", "DRIVER", "PCI",
-		       "XDP-FEATURES", "TC-OFF", "XDP-PROGS", "TARGET");
+		printf("%4s  %-*s %-*s %-*s %-*s %-9s %-*s %-6s %-*s %s\n", "IFX",
+		       cw.name, "NAME", cw.kind, "KIND", cw.master, "MASTER", cw.driver,
+		       "DRIVER", "PCI", cw.feat, "XDP-FEATURES", "TC-OFF", cw.progs,
+		       "XDP-PROGS", "TARGET");
 		for (i = 0; i < n; i++)
-			print_dev_table(&devs[i]);
+			print_dev_table(&devs[i], &cw);
 		ret = 0;
 	}
 	free(devs);

@@ -9,24 +9,18 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
-#include <net/if.h>
 #include <linux/rtnetlink.h>
 #include <json-c/json.h>
+#include "common/cli.h"
 #include "common/netns.h"
 #include "common/nl.h"
 #include "targets/datapath.h"
-#include "targets/stats.h"
+#include "tools/stat.h"
 
 #define MAX_IF 1024
-
-struct iface {
-	int ifindex, master;
-	char name[IF_NAMESIZE];
-	bool is_bridge;
-	bool wanted;
-	int err;			/* of tna_stats_read */
-	struct tna_if_stats st, prev;
-};
+#define MAX_WANT 64
+#define WATCH_MIN_S 0.1
+#define WATCH_MAX_S 86400.0
 
 static struct iface ifs[MAX_IF];
 static int nifs;
@@ -169,23 +163,46 @@ static json_object *to_json(const struct iface *f, double dt)
 	return o;
 }
 
+/* Column widths from the longest name and description shown. */
+static int name_w = 12, what_w = 20;
+
+static void describe(const struct iface *f, char *what, size_t len)
+{
+	if (f->is_bridge)
+		snprintf(what, len, "bridge, %d ports", bridge_ports(f));
+	else
+		snprintf(what, len, "%s, prog %u", f->st.mode, f->st.prog_id);
+}
+
+static void widths(void)
+{
+	char what[48];
+
+	for (int i = 0; i < nifs; i++) {
+		if (!ifs[i].wanted || ifs[i].err)
+			continue;
+		describe(&ifs[i], what, sizeof(what));
+		if ((int)strlen(ifs[i].name) > name_w)
+			name_w = (int)strlen(ifs[i].name);
+		if ((int)strlen(what) > what_w)
+			what_w = (int)strlen(what);
+	}
+}
+
 static void print_human(const struct iface *f, double dt)
 {
 	char what[48];
 	int first = 1;
 
-	if (f->is_bridge)
-		snprintf(what, sizeof(what), "bridge, %d ports", bridge_ports(f));
-	else
-		snprintf(what, sizeof(what), "%s, prog %u", f->st.mode, f->st.prog_id);
+	describe(f, what, sizeof(what));
 	if (dt > 0)
-		printf("%-12s %-20s fwd %10.0f/s  passed %10.0f/s  dropped %8.0f/s\n",
-		       f->name, what, (f->st.forwarded - f->prev.forwarded) / dt,
+		printf("%-*s %-*s fwd %10.0f/s  passed %10.0f/s  dropped %8.0f/s\n",
+		       name_w, f->name, what_w, what, (f->st.forwarded - f->prev.forwarded) / dt,
 		       (f->st.passed_total - f->prev.passed_total) / dt,
 		       (f->st.dropped - f->prev.dropped) / dt);
 	else
-		printf("%-12s %-20s forwarded %llu  passed %llu  dropped %llu\n",
-		       f->name, what, (unsigned long long)f->st.forwarded,
+		printf("%-*s %-*s forwarded %llu  passed %llu  dropped %llu\n",
+		       name_w, f->name, what_w, what, (unsigned long long)f->st.forwarded,
 		       (unsigned long long)f->st.passed_total, (unsigned long long)f->st.dropped);
 	for (int r = 0; r < TNA_REASON_MAX; r++) {
 		uint64_t n = f->st.passed[r] - (dt > 0 ? f->prev.passed[r] : 0);
@@ -200,78 +217,113 @@ static void print_human(const struct iface *f, double dt)
 		putchar('\n');
 }
 
-static void usage(FILE *o)
-{
-	fprintf(o,
-"usage: tna-stat [-i IFNAME]... [--netns NAME] [-w [SECS]] [--json]\n"
+static const char usage[] =
+"Usage: tna-stat [-i IFNAME]... [-n NETNS] [-w [SECS]] [-j [-p]]\n"
+"       tna-stat [-i IFNAME]... [-n NETNS] --prometheus\n"
+"       tna-stat -h|--help | -V|--version\n"
+"\n"
 "Fast-path counters of TNA per interface and per bridge (sum of its ports):\n"
 "forwarded by XDP, passed to Linux by reason, dropped.\n"
-"  -i, --interface IFNAME  only this port or bridge (repeatable); default: all\n"
-"                          interfaces with a TNA program, and their bridges\n"
-"  -n, --netns NAME        look in network namespace NAME (/run/netns/NAME)\n"
-"  -w, --watch [SECS]      print rates every SECS seconds (default 1) until ^C\n"
-"  -j, --json              JSON output (one object per line with -w)\n"
+"\n"
+"  -i, --interface IFNAME  only this port or bridge (repeatable, up to 64);\n"
+"                          default: every interface with a TNA program, and\n"
+"                          their bridges\n"
+"  -n, --netns NETNS       look in network namespace NETNS (/var/run/netns/NETNS)\n"
+"  -w, --watch [SECS]      then print rates every SECS seconds (0.1 to 86400,\n"
+"                          default 1) until interrupted\n"
+"  -j, --json              JSON output (with -w: one object per line)\n"
+"  -p, --pretty            indented JSON (implies --json)\n"
+"      --prometheus        counters and controller health in the Prometheus\n"
+"                          text format (node_exporter textfile collector)\n"
 "  -h, --help              this text\n"
-"Exit: 0 ok, 1 no TNA program on a requested interface or an error, 2 usage.\n");
+"  -V, --version           the version\n"
+"\n"
+"Exit status: 0 ok, 1 error (no TNA program on a requested interface, no\n"
+"permission, missing netns), 2 bad usage.  See tna-stat(8).\n";
+
+/* -w takes an optional argument, also as the next word ("-w 2"): the next
+ * word is its argument unless it is an option; a negative number is not,
+ * so that "-w -1" is a bad interval rather than an unknown option "-1". */
+static const char *watch_arg(int argc, char **argv)
+{
+	const char *n;
+
+	if (optarg || optind >= argc)
+		return optarg;
+	n = argv[optind];
+	if (n[0] != '-' || (n[1] >= '0' && n[1] <= '9') || n[1] == '.')
+		return argv[optind++];
+	return NULL;
+}
+
+static void sleep_s(double s)
+{
+	struct timespec ts = { .tv_sec = (time_t)s,
+			       .tv_nsec = (long)((s - (time_t)s) * 1e9) };
+
+	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
+		;
 }
 
 int main(int argc, char **argv)
 {
+	enum { OPT_PROM = 256 };
 	static const struct option lo[] = {
 		{ "interface", required_argument, 0, 'i' },
 		{ "netns", required_argument, 0, 'n' },
 		{ "watch", optional_argument, 0, 'w' },
 		{ "json", no_argument, 0, 'j' },
+		{ "pretty", no_argument, 0, 'p' },
+		{ "prometheus", no_argument, 0, OPT_PROM },
 		{ "help", no_argument, 0, 'h' },
+		{ "version", no_argument, 0, 'V' },
 		{}
 	};
-	const char *want[64], *netns = NULL;
-	int nwant = 0, c, err, rc = 0;
+	const char *want[MAX_WANT], *netns = NULL, *arg;
+	int nwant = 0, c, err;
 	double interval = 0, dt = 0;
-	bool json = false;
+	bool json = false, pretty = false, prom = false, eperm = false;
 
-	while ((c = getopt_long(argc, argv, "i:n:w::jh", lo, NULL)) != -1) {
+	tna_cli_init("tna-stat");
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":i:n:w::jphV", lo, NULL)) != -1) {
 		switch (c) {
 		case 'i':
-			if (nwant < 64)
-				want[nwant++] = optarg;
+			if (nwant == MAX_WANT)
+				return tna_usage_err("at most %d interfaces (-i)", MAX_WANT);
+			want[nwant++] = optarg;
 			break;
 		case 'n': netns = optarg; break;
 		case 'w':
-			if (!optarg && optind < argc && argv[optind][0] != '-')
-				optarg = argv[optind++];
-			interval = optarg ? strtod(optarg, NULL) : 1;
-			if (interval <= 0) {
-				fprintf(stderr, "tna-stat: bad interval '%s'\n", optarg);
-				return 2;
-			}
+			arg = watch_arg(argc, argv);
+			interval = 1;
+			if (arg && tna_opt_seconds("--watch", arg, WATCH_MIN_S, WATCH_MAX_S, &interval))
+				return TNA_EXIT_USAGE;
 			break;
+		case 'p': pretty = true; json = true; break;	/* -p implies -j */
 		case 'j': json = true; break;
-		case 'h': usage(stdout); return 0;
-		default: usage(stderr); return 2;
+		case OPT_PROM: prom = true; break;
+		case 'h': fputs(usage, stdout); return TNA_EXIT_OK;
+		case 'V': return tna_print_version();
+		default: return tna_getopt_err(c, argv);
 		}
 	}
-	if (optind != argc) {
-		usage(stderr);
-		return 2;
-	}
-	if (netns && (err = tna_netns_enter(netns))) {
-		fprintf(stderr, "tna-stat: netns %s: %s\n", netns, strerror(-err));
-		return 1;
-	}
+	if (optind != argc)
+		return tna_usage_err("unexpected argument '%s'", argv[optind]);
+	if (prom && (json || interval))
+		return tna_usage_err("--prometheus excludes %s", json ? "--json" : "--watch");
+	if (netns && (err = tna_netns_enter(netns)))
+		return tna_err("netns %s: %s", netns,
+			       err == -ENOENT ? "no such network namespace" : strerror(-err));
 	err = list_links();
-	if (err) {
-		fprintf(stderr, "tna-stat: listing interfaces: %s\n", strerror(-err));
-		return 1;
-	}
+	if (err)
+		return tna_err("listing interfaces: %s", strerror(-err));
 	for (int i = 0; i < nwant; i++) {
 		struct iface *f = by_name(want[i]);
 
-		if (!f) {
-			fprintf(stderr, "tna-stat: %s: no such interface%s%s\n", want[i],
-				netns ? " in netns " : "", netns ? netns : "");
-			return 1;
-		}
+		if (!f)
+			return tna_err("%s: no such interface%s%s", want[i],
+				       netns ? " in netns " : "", netns ? netns : "");
 		f->wanted = true;
 	}
 	read_all();
@@ -280,29 +332,39 @@ int main(int argc, char **argv)
 
 		if (nwant && f->wanted && f->err) {
 			if (f->err == -ENOMSG)
-				fprintf(stderr, "tna-stat: %s: XDP program %u (%s) is not TNA's\n",
-					f->name, f->st.prog_id, f->st.prog_name);
-			else if (f->err == -ENOENT)
-				fprintf(stderr, "tna-stat: %s: no TNA program attached%s\n", f->name,
-					f->is_bridge ? " to its ports" : "");
-			else
-				fprintf(stderr, "tna-stat: %s: %s\n", f->name, strerror(-f->err));
-			return 1;
+				return tna_err("%s: XDP program %u (%s) is not TNA's",
+					       f->name, f->st.prog_id, f->st.prog_name);
+			if (f->err == -ENOENT)
+				return tna_err("%s: no TNA program attached%s", f->name,
+					       f->is_bridge ? " to its ports" : "");
+			return tna_err("%s: %s%s", f->name, strerror(-f->err),
+				       f->err == -EPERM ? " (needs root: CAP_SYS_ADMIN)" : "");
 		}
+		/* Not allowed to look at a program: that is not "no TNA
+		 * program" (and it is the same for every interface). */
+		eperm |= f->err == -EPERM || f->err == -EACCES;
 		if (!nwant)
 			f->wanted = !f->err;
 	}
-	if (!nwant) {
+	if (!nwant && eperm)
+		return tna_err("cannot read the XDP programs: %s (needs root: CAP_SYS_ADMIN)",
+			       strerror(EPERM));
+	if (prom) {
+		err = stat_prom_print(stdout, ifs, nifs, netns);
+		return err ? tna_err("writing: %s", strerror(-err)) : TNA_EXIT_OK;
+	}
+	if (!nwant && !json) {
 		bool any = false;
 
 		for (int i = 0; i < nifs; i++)
 			any |= ifs[i].wanted;
-		if (!any && !json) {
+		if (!any) {
 			printf("no TNA program on any interface%s%s\n",
 			       netns ? " of netns " : "", netns ? netns : "");
-			return 0;
+			return TNA_EXIT_OK;
 		}
 	}
+	widths();
 	for (;;) {
 		if (json) {
 			json_object *top = json_object_new_object(), *arr = json_object_new_array();
@@ -314,8 +376,8 @@ int main(int argc, char **argv)
 				if (ifs[i].wanted && !ifs[i].err)
 					json_object_array_add(arr, to_json(&ifs[i], dt));
 			json_object_object_add(top, "interfaces", arr);
-			puts(json_object_to_json_string_ext(top, interval ? JSON_C_TO_STRING_PLAIN
-								  : JSON_C_TO_STRING_PRETTY));
+			/* with -w one object per line, also with -p */
+			puts(json_object_to_json_string_ext(top, tna_json_flags(pretty && !interval)));
 			json_object_put(top);
 		} else {
 			if (dt > 0)
@@ -329,10 +391,10 @@ int main(int argc, char **argv)
 			break;
 		struct timespec t0, t1;
 		clock_gettime(CLOCK_MONOTONIC, &t0);
-		usleep(interval * 1e6);
+		sleep_s(interval);
 		clock_gettime(CLOCK_MONOTONIC, &t1);
 		dt = (t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9;
 		read_all();
 	}
-	return rc;
+	return TNA_EXIT_OK;
 }

@@ -171,7 +171,7 @@ int tna_peer_gro_enable(int ifindex, struct tna_gro_undo *undo)
 	err = tna_nl_talk(nl, nlh, link_cb, &p);
 	if (err)
 		goto out;
-	/* router (issue 8) fix: a peer in another netns may have our ifindex */
+	/* a peer in another netns may have our ifindex */
 	if (!p.ifindex || (p.ifindex == ifindex && p.nsid < 0)) {
 		err = -ENOTSUP;		/* not a veth (no peer) */
 		goto out;

@@ -1,4 +1,4 @@
-/* genl "netdev" constants (Debian 12 has no linux/netdev.h; FACTS.md §1). */
+/* genl "netdev" constants (Debian 12 has no linux/netdev.h; docs/kernel-facts.md §1). */
 #ifndef TNA_TARGETS_NATIVE_XDP_FEATURES_H
 #define TNA_TARGETS_NATIVE_XDP_FEATURES_H
 #define TNA_NETDEV_CMD_DEV_GET		1

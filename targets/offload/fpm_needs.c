@@ -43,24 +43,22 @@ static const struct fpm_need needs[] = {
 	{ TNA_FPM_BRNF_ARP, 8, 0, 1 << XDP_PASS, false, 0, 0, 0, 0, 0 },
 	{ TNA_FPM_STATS, 40, H(BPF_FUNC_map_lookup_elem), 0, true,
 	  "tna_stats", BPF_MAP_TYPE_PERCPU_ARRAY, 4, sizeof(struct tna_stats_val), TNA_MAX_PORTS },
-	/* >>> router (issue 8): parse/classify per family, then the FIB
+	/* The router: parse/classify per family, then the FIB
 	 * lookup, padding trim and redirect (no NIC does those) */
 	{ TNA_FPM_IPV4, 90, 0, 1 << XDP_PASS, false, 0, 0, 0, 0, 0 },
 	{ TNA_FPM_IPV6, 90, 0, 1 << XDP_PASS, false, 0, 0, 0, 0, 0 },
 	{ TNA_FPM_ROUTE, 150, H(BPF_FUNC_map_lookup_elem) | H(BPF_FUNC_redirect_map),
 	  1 << XDP_PASS | 1 << XDP_REDIRECT, false,
 	  "tna_rif", BPF_MAP_TYPE_ARRAY, 4, sizeof(struct tna_rif), TNA_MAX_IFINDEX },
-	/* <<< router */
 };
 
-/* >>> router (issue 8): helpers with ids 64..127 */
+/* The router: helpers with ids 64..127 */
 #define HH(id) (1ULL << ((id) - 64))
 static const struct { uint64_t fpm, helpers; } needs_hi[] = {
 	{ TNA_FPM_ROUTE, HH(BPF_FUNC_fib_lookup) | HH(BPF_FUNC_xdp_adjust_tail) },
 	/* brnf trims padding past the IP length, as br_validate_ipv4/6 do */
 	{ TNA_FPM_BRNF_IPV4 | TNA_FPM_BRNF_IPV6, HH(BPF_FUNC_xdp_adjust_tail) },
 };
-/* <<< router */
 
 void tna_offload_req_from_fpms(uint64_t fpms, struct tna_offload_req *req)
 {

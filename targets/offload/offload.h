@@ -39,7 +39,7 @@ struct tna_offload_req {
 	struct tna_offload_map maps[TNA_OFFLOAD_MAX_MAPS];
 };
 
-/* The NFP model of FACTS.md §3 with typical firmware budgets (a probe of a
+/* The NFP model of docs/kernel-facts.md §3 with typical firmware budgets (a probe of a
  * real card overrides max_* from the firmware's capabilities). */
 void tna_offload_caps_nfp(struct tna_offload_caps *caps);
 

@@ -1,6 +1,6 @@
 #!/bin/bash
 # Incremental updates: each change made with ip/bridge/sysctl is in the
-# watched model within 100 ms of the command's end (the bound of issue 3),
+# watched model within 100 ms of the command's end (the bound the controller relies on),
 # and after each sequence the watched model equals a fresh dump.
 source "$TNA_ROOT/tests/lib/netns.sh"
 need_root

@@ -49,11 +49,12 @@ bridge -n "$B" fdb add 02:00:00:00:00:09 dev v2 master static
 sleep 0.3
 kill $wpid; wait $wpid 2>/dev/null
 check "--watch: new link v2" grep -q ' link add v2 ' "$D/watch.log"
-check "--watch: v2 became a port" grep -q ' link change v2 .* master [1-9]' "$D/watch.log"
-check "--watch: static FDB entry" grep -q ' fdb add 02:00:00:00:00:09 vlan 0 port [0-9]* master [0-9]* static' "$D/watch.log"
+check "--watch: v2 became a port of br0 (names, not ifindexes)" grep -q ' link change v2 .* master br0 ' "$D/watch.log"
+check "--watch: static FDB entry" grep -q ' fdb add 02:00:00:00:00:09 vlan 0 port v2 master br0 static' "$D/watch.log"
 
 # bad input: one line on stderr, non-zero exit, nothing printed on stdout
-for args in "--graph=png" "--bogus" "" "--netns $TNA_NS-nosuch --dump"; do
+for args in "--graph=png" "--bogus" "" "--netns $TNA_NS-nosuch --dump" "--dump --watch" \
+	    "--graph --dump" "--netns"; do
 	"$T" $args >"$D/out" 2>"$D/err"; rc=$?
 	[[ $rc -ne 0 && $(wc -l <"$D/err") -eq 1 && ! -s $D/out ]] ||
 		fail "bad input '$args': rc $rc, stderr: $(cat "$D/err")"

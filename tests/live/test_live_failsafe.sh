@@ -1,5 +1,5 @@
 #!/bin/bash
-# Fail-safe of the controller (issue 7): kill -9 leaves plain Linux that
+# Fail-safe of the controller: kill -9 leaves plain Linux that
 # forwards within 1 s; a restart re-adopts the bridge without losing
 # traffic; a second controller refuses; --status --json tells the truth.
 source "$TNA_ROOT/tests/lib/netns.sh"

@@ -1,5 +1,5 @@
 #!/bin/bash
-# Robustness of the live controller (issue 7): netlink ENOBUFS -> full
+# Robustness of the live controller: netlink ENOBUFS -> full
 # resync (the mirror ends equal to the kernel FDB); a foreign XDP program
 # is not fought and is reported; a port moved to another bridge; a port
 # whose namespace is deleted; the bridge deleted while deployed.  The

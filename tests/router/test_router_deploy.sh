@@ -1,5 +1,5 @@
 #!/bin/bash
-# tna-deploy drives the router (issue 8 + issue 6): on h1 -- r -- h2 (v4
+# tna-deploy drives the router: on h1 -- r -- h2 (v4
 # and v6) and then with a bridge with an address on r (br0: b3, b4 to h3,
 # h4).  Asserts:
 #  - --dry-run (human and --json) shows the router, its modules, and, once

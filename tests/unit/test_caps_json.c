@@ -1,4 +1,4 @@
-/* capabilities/json.c: the --json schema of README.md on fixture devices:
+/* capabilities/json.c: the --json schema of docs/probe.md on fixture devices:
  * types, null for unknown facts, blockers split into an array. */
 #include <errno.h>
 

@@ -130,7 +130,10 @@ int main(void)
 	/* 3. Offload asked on veths: refused (no HW offload). */
 	fixture(3);
 	CHECK_EQ(plan(TNA_TARGET_OFFLOAD, false, &p), 0);
-	CHECK(p.refused && strstr(p.reason, "no HW offload"), "%s", p.reason);
+	CHECK(p.refused && strstr(p.reason, "has no hw-offload (XDP features: basic,"),
+	      "%s", p.reason);
+	CHECK(!strstr(p.reason, "redirect egress"), "names hw-offload, not another blocker: %s",
+	      p.reason);
 	tna_plan_bridge_free(&p);
 
 	/* 4. NFP fixture: two NFP ports -> offload pre-stage (parse,
