@@ -13,3 +13,7 @@ EXTRA_HELP += 'make graph-png   render a sample topology'"'"'s service graph to 
 .PHONY: graph-png
 graph-png: $(BUILD)/bin/tna-introspect
 	@BUILD=$(BUILD) introspect/graph-sample.sh $(BUILD)/graph.png
+
+# The nftables ruleset with its structure (libnftables JSON, json-c).
+LIB_SRCS += introspect/nft_read.c introspect/nft_parse.c
+LDLIBS += -lnftables

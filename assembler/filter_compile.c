@@ -1,0 +1,414 @@
+/* The nftables compiler: see assembler/filter_compile.h.  This file lays
+ * out the program (segments, base chains in priority order, regular
+ * chains) and compiles rules and verdicts; filter_terms.c turns matches
+ * into terms. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include "assembler/filter_priv.h"
+
+#define PRIO_CONNTRACK	(-200)
+#define PRIO_NAT_DST	(-100)
+#define PRIO_NAT_SRC	100
+
+int fc_emit(struct fc *c, const struct tna_flt_insn *in, const char *where)
+{
+	struct tna_flt_prog *p = c->p;
+
+	if (p->n_insns >= TNA_FLT_MAX_INSNS)
+		return -E2BIG;
+	p->insn[p->n_insns] = *in;
+	snprintf(p->insn_where[p->n_insns], sizeof(p->insn_where[0]), "%s", where ? where : "");
+	return p->n_insns++;
+}
+
+int fc_note(struct fc *c, const char *reason, const char *where, bool whole_hook)
+{
+	struct tna_flt_prog *p = c->p;
+	struct tna_flt_note *n;
+
+	for (int i = 0; i < p->n_notes; i++)	/* an inet chain is compiled twice */
+		if (!strcmp(p->notes[i].reason, reason) && !strcmp(p->notes[i].where, where))
+			return 0;
+	if (p->n_notes == c->cap_notes) {
+		int cap = c->cap_notes ? 2 * c->cap_notes : 8;
+
+		n = realloc(p->notes, cap * sizeof(*n));
+		if (!n)
+			return -ENOMEM;
+		p->notes = n;
+		c->cap_notes = cap;
+	}
+	n = &p->notes[p->n_notes++];
+	snprintf(n->reason, sizeof(n->reason), "%s", reason);
+	snprintf(n->where, sizeof(n->where), "%s", where);
+	n->whole_hook = whole_hook;
+	return 0;
+}
+
+/* Regular chains to emit, and the jumps that wait for their address. */
+struct pending {
+	const struct tna_nft_chain *ch;
+	bool raw;
+	int start;		/* -1 until emitted */
+};
+struct fixup { int insn; int pending; };
+struct layout {
+	struct pending *pend;
+	int n_pend, cap_pend;
+	struct fixup *fix;
+	int n_fix, cap_fix;
+};
+
+static int want_chain(struct layout *l, const struct tna_nft_chain *ch, bool raw)
+{
+	for (int i = 0; i < l->n_pend; i++)
+		if (l->pend[i].ch == ch && l->pend[i].raw == raw)
+			return i;
+	if (l->n_pend == l->cap_pend) {
+		int cap = l->cap_pend ? 2 * l->cap_pend : 8;
+		struct pending *n = realloc(l->pend, cap * sizeof(*n));
+
+		if (!n)
+			return -ENOMEM;
+		l->pend = n;
+		l->cap_pend = cap;
+	}
+	l->pend[l->n_pend] = (struct pending){ ch, raw, -1 };
+	return l->n_pend++;
+}
+
+static int add_fixup(struct layout *l, int insn, int pending)
+{
+	if (l->n_fix == l->cap_fix) {
+		int cap = l->cap_fix ? 2 * l->cap_fix : 16;
+		struct fixup *n = realloc(l->fix, cap * sizeof(*n));
+
+		if (!n)
+			return -ENOMEM;
+		l->fix = n;
+		l->cap_fix = cap;
+	}
+	l->fix[l->n_fix++] = (struct fixup){ insn, pending };
+	return 0;
+}
+
+static int punt(struct fc *c, const char *reason, const char *where, bool hook)
+{
+	struct tna_flt_insn in = { .op = TNA_FLT_PUNT,
+				   .aux = hook ? TNA_REASON_NF_HOOK : TNA_REASON_NF_RULE };
+	int r = fc_note(c, reason, where, hook);
+
+	return r ? r : fc_emit(c, &in, where);
+}
+
+/* One rule: its terms, then its verdict; `next` of every term is the
+ * first instruction after the rule. */
+static int rule(struct fc *c, struct layout *l, const struct tna_nft_chain *ch,
+		const struct tna_nft_rule *ru)
+{
+	int start = c->p->n_insns, r = 0;
+	char where[160], why[48];
+
+	snprintf(where, sizeof(where), "%s %.60s %.60s, rule handle %llu", tna_nft_family_name(ch->family),
+		 ch->table, ch->name, (unsigned long long)ru->handle);
+	c->p->n_rules++;
+	for (int e = 0; e < ru->n_exprs && r >= 0; e++) {
+		const struct tna_nft_expr *x = &ru->exprs[e];
+		struct tna_flt_insn in = {};
+
+		switch (x->kind) {
+		case TNA_NFT_X_MATCH:
+			r = fc_match(c, x, where, why, sizeof(why));
+			if (r == 1) {		/* never true here: the rule is dead */
+				c->p->n_insns = start;
+				return 0;
+			}
+			if (r == -EOPNOTSUPP)
+				r = punt(c, why, where, false), e = ru->n_exprs;
+			break;
+		case TNA_NFT_X_VERDICT:
+			switch (x->verdict) {
+			case TNA_NFT_V_ACCEPT: in.op = TNA_FLT_ACCEPT; break;
+			case TNA_NFT_V_DROP: in.op = TNA_FLT_DROP; break;
+			case TNA_NFT_V_CONTINUE: in.op = TNA_FLT_CONTINUE; break;
+			case TNA_NFT_V_RETURN: in.op = TNA_FLT_RETURN; break;
+			case TNA_NFT_V_JUMP: in.op = TNA_FLT_JUMP; break;
+			case TNA_NFT_V_GOTO: in.op = TNA_FLT_GOTO; break;
+			default: return -EINVAL;
+			}
+			if (in.op == TNA_FLT_JUMP || in.op == TNA_FLT_GOTO) {
+				const struct tna_nft_chain *t =
+					tna_nft_chain_find(c->rs, ch->family, ch->table, x->target);
+				int pi;
+
+				if (!t || t->base)
+					return -EINVAL;	/* nft refuses both */
+				pi = want_chain(l, t, c->raw);
+				r = pi < 0 ? pi : fc_emit(c, &in, where);
+				if (r >= 0)
+					r = add_fixup(l, r, pi);
+			} else {
+				r = fc_emit(c, &in, where);
+			}
+			e = ru->n_exprs;	/* nothing runs after a verdict */
+			break;
+		case TNA_NFT_X_NAT:	/* nft allows NAT only in nat chains */
+		case TNA_NFT_X_OTHER:
+			r = punt(c, x->reason, where, false);
+			e = ru->n_exprs;
+			break;
+		}
+	}
+	if (r < 0)
+		return r;
+	for (int i = start; i < c->p->n_insns; i++)
+		c->p->insn[i].next = c->p->n_insns;
+	return 0;
+}
+
+static int chain_body(struct fc *c, struct layout *l, const struct tna_nft_chain *ch)
+{
+	for (int i = 0; i < ch->n_rules; i++) {
+		int r = rule(c, l, ch, &ch->rules[i]);
+
+		if (r)
+			return r;
+	}
+	return 0;
+}
+
+static bool in_family(int chain_family, int fam)
+{
+	return chain_family == TNA_NFT_INET ||
+	       chain_family == (fam == TNA_FLT_V4 ? TNA_NFT_IP : TNA_NFT_IP6);
+}
+
+static int seg_of(const struct tna_nft_chain *ch)
+{
+	if (ch->hook == TNA_NFT_H_PREROUTING)
+		return ch->prio < PRIO_CONNTRACK ? TNA_FLT_PRE_RAW :
+		       ch->prio < PRIO_NAT_DST ? TNA_FLT_PRE : TNA_FLT_PRE_NAT;
+	if (ch->hook == TNA_NFT_H_FORWARD)
+		return TNA_FLT_FWD;
+	return ch->prio < PRIO_NAT_SRC ? TNA_FLT_POST : TNA_FLT_POST_NAT;
+}
+
+/* A filter chain at the priority of conntrack or NAT itself runs before
+ * or after them in registration order, which we cannot see. */
+static bool ambiguous(const struct fc *c, const struct tna_nft_chain *ch, bool nat)
+{
+	if (ch->hook == TNA_NFT_H_PREROUTING)
+		return (c->stateful && ch->prio == PRIO_CONNTRACK) || (nat && ch->prio == PRIO_NAT_DST);
+	return ch->hook == TNA_NFT_H_POSTROUTING && nat && ch->prio == PRIO_NAT_SRC;
+}
+
+static int by_order(const void *a, const void *b)
+{
+	const struct tna_nft_chain *x = *(const struct tna_nft_chain *const *)a;
+	const struct tna_nft_chain *y = *(const struct tna_nft_chain *const *)b;
+	int s;
+
+	if (x->hook != y->hook)
+		return x->hook == TNA_NFT_H_PREROUTING ? -1 : y->hook == TNA_NFT_H_PREROUTING ? 1 :
+		       x->hook == TNA_NFT_H_FORWARD ? -1 : 1;
+	if (x->prio != y->prio)
+		return x->prio < y->prio ? -1 : 1;
+	if (x->family != y->family)
+		return x->family < y->family ? -1 : 1;
+	if ((s = strcmp(x->table, y->table)))
+		return s;
+	return x->handle < y->handle ? -1 : x->handle > y->handle;
+}
+
+static bool path_hook(enum tna_nft_hook h)
+{
+	return h == TNA_NFT_H_PREROUTING || h == TNA_NFT_H_FORWARD || h == TNA_NFT_H_POSTROUTING;
+}
+
+/* One family's program: its base chains by segment, then the regular
+ * chains they reach. */
+static int family(struct fc *c, bool nat)
+{
+	const struct tna_nft_ruleset *rs = c->rs;
+	const struct tna_nft_chain **base;
+	struct layout l = {};
+	bool punt_hook[TNA_FLT_SEGS] = {};
+	int nb = 0, r = 0;
+
+	base = calloc(rs->n_chains ? rs->n_chains : 1, sizeof(*base));
+	if (!base)
+		return -ENOMEM;
+	for (int i = 0; i < rs->n_chains; i++) {
+		const struct tna_nft_chain *ch = &rs->chains[i];
+
+		if (ch->base && ch->type == TNA_NFT_T_FILTER && path_hook(ch->hook) &&
+		    in_family(ch->family, c->fam))
+			base[nb++] = ch;
+	}
+	qsort(base, nb, sizeof(*base), by_order);
+	/* a hook with an ambiguous chain: all of its segments on Linux */
+	for (int i = 0; i < nb; i++)
+		if (ambiguous(c, base[i], nat)) {
+			char where[160];
+			int h = base[i]->hook;
+
+			for (int s = 0; s < TNA_FLT_SEGS; s++)
+				if ((h == TNA_NFT_H_PREROUTING && s <= TNA_FLT_PRE_NAT) ||
+				    (h == TNA_NFT_H_POSTROUTING && s >= TNA_FLT_POST))
+					punt_hook[s] = true;
+			snprintf(where, sizeof(where), "%s %s %s (priority %d, %s)",
+				 tna_nft_family_name(base[i]->family), base[i]->table, base[i]->name,
+				 base[i]->prio, c->fam == TNA_FLT_V4 ? "IPv4" : "IPv6");
+			if ((r = fc_note(c, "priority of conntrack or NAT itself", where, true)))
+				goto out;
+		}
+	for (int s = 0; s < TNA_FLT_SEGS && !r; s++) {
+		struct tna_flt_seg_ref *ref = &c->p->seg[c->fam][s];
+		int prev_policy = -1;
+
+		ref->start = ref->policy = TNA_FLT_END;
+		if (punt_hook[s]) {
+			r = punt(c, "priority of conntrack or NAT itself", "hook", true);
+			if (r >= 0)
+				ref->start = ref->policy = r, r = 0;
+			continue;
+		}
+		for (int i = 0; i < nb && !r; i++) {
+			struct tna_flt_insn pol = { .op = TNA_FLT_POLICY, .arg = TNA_FLT_END,
+						    .aux = TNA_FLT_END };
+			int start = c->p->n_insns, at;
+
+			if (seg_of(base[i]) != s)
+				continue;
+			c->raw = s == TNA_FLT_PRE_RAW && c->stateful;
+			if ((r = chain_body(c, &l, base[i])))
+				break;
+			pol.val[0] = base[i]->policy_drop;
+			at = fc_emit(c, &pol, "");
+			if (at < 0) {
+				r = at;
+				break;
+			}
+			if (prev_policy < 0) {
+				ref->start = start;
+				ref->policy = at;
+			} else {
+				c->p->insn[prev_policy].arg = start;
+				c->p->insn[prev_policy].aux = at;
+			}
+			prev_policy = at;
+		}
+	}
+	/* regular chains, in the order first reached (more may be added) */
+	for (int i = 0; i < l.n_pend && !r; i++) {
+		struct tna_flt_insn ret = { .op = TNA_FLT_RETURN };
+		int at;
+
+		c->raw = l.pend[i].raw;
+		l.pend[i].start = c->p->n_insns;
+		if (!(r = chain_body(c, &l, l.pend[i].ch)))
+			r = (at = fc_emit(c, &ret, "")) < 0 ? at : 0;	/* falling off the end */
+	}
+	for (int i = 0; i < l.n_fix && !r; i++)
+		c->p->insn[l.fix[i].insn].arg = l.pend[l.fix[i].pending].start;
+out:
+	free(l.pend);
+	free(l.fix);
+	free(base);
+	return r;
+}
+
+/* Conntrack runs for forwarded packets when anything in the ip/ip6/inet
+ * tables needs it (ct matches and statements, NAT chains) or the caller
+ * knows it runs.  An expression we do not know may need it too. */
+static bool uses_conntrack(const struct tna_nft_ruleset *rs, bool *nat4, bool *nat6)
+{
+	bool ct = false;
+
+	for (int i = 0; i < rs->n_chains; i++) {
+		const struct tna_nft_chain *ch = &rs->chains[i];
+
+		if (ch->family != TNA_NFT_IP && ch->family != TNA_NFT_IP6 && ch->family != TNA_NFT_INET)
+			continue;
+		if (ch->base && ch->type == TNA_NFT_T_NAT) {
+			*nat4 |= ch->family != TNA_NFT_IP6;
+			*nat6 |= ch->family != TNA_NFT_IP;
+			ct = true;
+		}
+		for (int r = 0; r < ch->n_rules; r++)
+			for (int e = 0; e < ch->rules[r].n_exprs; e++) {
+				const struct tna_nft_expr *x = &ch->rules[r].exprs[e];
+
+				ct |= x->kind == TNA_NFT_X_OTHER || x->kind == TNA_NFT_X_NAT ||
+				      (x->kind == TNA_NFT_X_MATCH &&
+				       x->field >= TNA_NFT_F_CT_STATE && x->field <= TNA_NFT_F_CT_DIRECTION);
+			}
+	}
+	return ct;
+}
+
+static bool uses_names(const struct tna_flt_prog *p)
+{
+	for (int i = 0; i < p->n_insns; i++) {
+		const struct tna_flt_insn *in = &p->insn[i];
+
+		if (in->op >= TNA_FLT_EQ && in->op <= TNA_FLT_NSET &&
+		    (in->off == TNA_FLT_OFF_IIFNAME || in->off == TNA_FLT_OFF_OIFNAME))
+			return true;
+	}
+	return false;
+}
+
+int tna_flt_compile(const struct tna_nft_ruleset *rs, const struct tna_flt_opts *o,
+		    struct tna_flt_prog *p)
+{
+	struct fc c = { .rs = rs, .p = p };
+	bool nat4 = false, nat6 = false;
+	int r = 0;
+
+	if (!rs || !o || !p)
+		return -EINVAL;
+	memset(p, 0, sizeof(*p));
+	p->insn = calloc(TNA_FLT_MAX_INSNS, sizeof(*p->insn));
+	p->insn_where = calloc(TNA_FLT_MAX_INSNS, sizeof(*p->insn_where));
+	c.set_id = malloc((rs->n_sets ? rs->n_sets : 1) * sizeof(int));
+	if (!p->insn || !p->insn_where || !c.set_id) {
+		r = -ENOMEM;
+		goto out;
+	}
+	for (int i = 0; i < rs->n_sets; i++)
+		c.set_id[i] = -1;
+	for (int f = 0; f < 2; f++)
+		for (int s = 0; s < TNA_FLT_SEGS; s++)
+			p->seg[f][s].start = p->seg[f][s].policy = TNA_FLT_END;
+	c.stateful = uses_conntrack(rs, &nat4, &nat6) || o->conntrack_active;
+	p->flags = (c.stateful ? TNA_FLT_F_CT : 0) | (nat4 ? TNA_FLT_F_NAT4 : 0) |
+		   (nat6 ? TNA_FLT_F_NAT6 : 0);
+	if (o->v4) {
+		c.fam = TNA_FLT_V4;
+		r = family(&c, nat4);
+	}
+	if (!r && o->v6) {
+		c.fam = TNA_FLT_V6;	/* an inet set keeps its id: same elements */
+		r = family(&c, nat6);
+	}
+	if (!r && uses_names(p))
+		p->flags |= TNA_FLT_F_NAMES;
+out:
+	free(c.set_id);
+	if (r)
+		tna_flt_prog_free(p);
+	return r;
+}
+
+void tna_flt_prog_free(struct tna_flt_prog *p)
+{
+	if (!p)
+		return;
+	free(p->insn);
+	free(p->insn_where);
+	free(p->lpm);
+	free(p->notes);
+	memset(p, 0, sizeof(*p));
+}
