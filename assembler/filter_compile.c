@@ -28,7 +28,8 @@ int fc_note(struct fc *c, const char *reason, const char *where, bool whole_hook
 	struct tna_flt_note *n;
 
 	for (int i = 0; i < p->n_notes; i++)	/* an inet chain is compiled twice */
-		if (!strcmp(p->notes[i].reason, reason) && !strcmp(p->notes[i].where, where))
+		if (!strncmp(p->notes[i].reason, reason, sizeof(p->notes[i].reason) - 1) &&
+		    !strncmp(p->notes[i].where, where, sizeof(p->notes[i].where) - 1))
 			return 0;
 	if (p->n_notes == c->cap_notes) {
 		int cap = c->cap_notes ? 2 * c->cap_notes : 8;
@@ -113,6 +114,7 @@ static int rule(struct fc *c, struct layout *l, const struct tna_nft_chain *ch,
 	snprintf(where, sizeof(where), "%s %.60s %.60s, rule handle %llu", tna_nft_family_name(ch->family),
 		 ch->table, ch->name, (unsigned long long)ru->handle);
 	c->p->n_rules++;
+	c->rule_l4 = -1;
 	for (int e = 0; e < ru->n_exprs && r >= 0; e++) {
 		const struct tna_nft_expr *x = &ru->exprs[e];
 		struct tna_flt_insn in = {};
@@ -153,7 +155,6 @@ static int rule(struct fc *c, struct layout *l, const struct tna_nft_chain *ch,
 			}
 			e = ru->n_exprs;	/* nothing runs after a verdict */
 			break;
-		case TNA_NFT_X_NAT:	/* nft allows NAT only in nat chains */
 		case TNA_NFT_X_OTHER:
 			r = punt(c, x->reason, where, false);
 			e = ru->n_exprs;
@@ -234,6 +235,7 @@ static int family(struct fc *c, bool nat)
 	const struct tna_nft_chain **base;
 	struct layout l = {};
 	bool punt_hook[TNA_FLT_SEGS] = {};
+	char hook_why[2][200] = {};	/* prerouting, postrouting */
 	int nb = 0, r = 0;
 
 	base = calloc(rs->n_chains ? rs->n_chains : 1, sizeof(*base));
@@ -250,18 +252,18 @@ static int family(struct fc *c, bool nat)
 	/* a hook with an ambiguous chain: all of its segments on Linux */
 	for (int i = 0; i < nb; i++)
 		if (ambiguous(c, base[i], nat)) {
-			char where[160];
 			int h = base[i]->hook;
 
 			for (int s = 0; s < TNA_FLT_SEGS; s++)
 				if ((h == TNA_NFT_H_PREROUTING && s <= TNA_FLT_PRE_NAT) ||
 				    (h == TNA_NFT_H_POSTROUTING && s >= TNA_FLT_POST))
 					punt_hook[s] = true;
-			snprintf(where, sizeof(where), "%s %s %s (priority %d, %s)",
+			snprintf(hook_why[h == TNA_NFT_H_PREROUTING ? 0 : 1], sizeof(hook_why[0]),
+				 "%s %s: %s %.40s %.40s (priority %d)",
+				 c->fam == TNA_FLT_V4 ? "IPv4" : "IPv6",
+				 h == TNA_NFT_H_PREROUTING ? "prerouting" : "postrouting",
 				 tna_nft_family_name(base[i]->family), base[i]->table, base[i]->name,
-				 base[i]->prio, c->fam == TNA_FLT_V4 ? "IPv4" : "IPv6");
-			if ((r = fc_note(c, "priority of conntrack or NAT itself", where, true)))
-				goto out;
+				 base[i]->prio);
 		}
 	for (int s = 0; s < TNA_FLT_SEGS && !r; s++) {
 		struct tna_flt_seg_ref *ref = &c->p->seg[c->fam][s];
@@ -269,7 +271,8 @@ static int family(struct fc *c, bool nat)
 
 		ref->start = ref->policy = TNA_FLT_END;
 		if (punt_hook[s]) {
-			r = punt(c, "priority of conntrack or NAT itself", "hook", true);
+			r = punt(c, "a chain at the priority of conntrack or NAT",
+				 hook_why[s <= TNA_FLT_PRE_NAT ? 0 : 1], true);
 			if (r >= 0)
 				ref->start = ref->policy = r, r = 0;
 			continue;
@@ -312,7 +315,6 @@ static int family(struct fc *c, bool nat)
 	}
 	for (int i = 0; i < l.n_fix && !r; i++)
 		c->p->insn[l.fix[i].insn].arg = l.pend[l.fix[i].pending].start;
-out:
 	free(l.pend);
 	free(l.fix);
 	free(base);
@@ -340,9 +342,8 @@ static bool uses_conntrack(const struct tna_nft_ruleset *rs, bool *nat4, bool *n
 			for (int e = 0; e < ch->rules[r].n_exprs; e++) {
 				const struct tna_nft_expr *x = &ch->rules[r].exprs[e];
 
-				ct |= x->kind == TNA_NFT_X_OTHER || x->kind == TNA_NFT_X_NAT ||
-				      (x->kind == TNA_NFT_X_MATCH &&
-				       x->field >= TNA_NFT_F_CT_STATE && x->field <= TNA_NFT_F_CT_DIRECTION);
+				ct |= x->kind == TNA_NFT_X_OTHER ||
+				      (x->kind == TNA_NFT_X_MATCH && x->load.kind == TNA_NFT_L_CT);
 			}
 	}
 	return ct;

@@ -46,7 +46,7 @@ struct tna_flt_lpm {
 
 /* Something that stays on Linux, for tna-probe --graph and the tools. */
 struct tna_flt_note {
-	char reason[48];		/* "log", "counter", "ct helper set", ... */
+	char reason[64];		/* "log", "counter", "ct helper set", ... */
 	char where[160];		/* "inet fw forward, rule handle 16" */
 	bool whole_hook;
 };

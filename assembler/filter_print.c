@@ -12,29 +12,27 @@ static const char *op_name(int op)
 	return op > 0 && op <= TNA_FLT_POLICY ? n[op] : "?";
 }
 
-static const char *field_at(int off)
+static void field_at(FILE *f, int off)
 {
-	switch (off) {
-	case TNA_FLT_OFF_SADDR: return "saddr";
-	case TNA_FLT_OFF_DADDR: return "daddr";
-	case TNA_FLT_OFF_IIFNAME: return "iifname";
-	case TNA_FLT_OFF_OIFNAME: return "oifname";
-	case TNA_FLT_OFF_IIF: return "iif";
-	case TNA_FLT_OFF_OIF: return "oif";
-	case TNA_FLT_OFF_TH: return "th[0:2]";
-	case TNA_FLT_OFF_TH + 1: return "th[1]";
-	case TNA_FLT_OFF_TH + 2: return "th[2:4]";
-	case TNA_FLT_OFF_L4PROTO: return "l4proto";
-	case TNA_FLT_OFF_TCPFLAGS: return "tcpflags";
-	case TNA_FLT_OFF_NFPROTO: return "nfproto";
-	case TNA_FLT_OFF_CT_DIR: return "ct_dir";
-	case TNA_FLT_OFF_CT_STATE: return "ct_state";
-	case TNA_FLT_OFF_CT_STATUS: return "ct_status";
-	case TNA_FLT_OFF_CT_MARK: return "ct_mark";
-	case TNA_FLT_OFF_CT_STATE_RAW: return "ct_state(raw)";
-	case TNA_FLT_OFF_ZERO: return "mark";
-	default: return "?";
-	}
+	static const struct { int off; const char *name; } m[] = {
+		{ TNA_FLT_OFF_SADDR, "saddr" }, { TNA_FLT_OFF_DADDR, "daddr" },
+		{ TNA_FLT_OFF_IIFNAME, "iifname" }, { TNA_FLT_OFF_OIFNAME, "oifname" },
+		{ TNA_FLT_OFF_IIF, "iif" }, { TNA_FLT_OFF_OIF, "oif" },
+		{ TNA_FLT_OFF_L4PROTO, "l4proto" }, { TNA_FLT_OFF_CT_DIR, "ct_dir" },
+		{ TNA_FLT_OFF_CT_STATE, "ct_state" }, { TNA_FLT_OFF_CT_STATUS, "ct_status" },
+		{ TNA_FLT_OFF_CT_MARK, "ct_mark" }, { TNA_FLT_OFF_CT_STATE_RAW, "ct_state(raw)" },
+		{ TNA_FLT_OFF_ZERO, "mark" }, { TNA_FLT_OFF_TH, "th" },
+	};
+	const char *best = "?";
+	int base = 0;
+
+	for (size_t i = 0; i < sizeof(m) / sizeof(m[0]); i++)
+		if (m[i].off <= off && m[i].off >= base)
+			best = m[i].name, base = m[i].off;
+	if (off == base)
+		fprintf(f, "%s", best);
+	else
+		fprintf(f, "%s+%d", best, off - base);
 }
 
 static void hex(FILE *f, const uint8_t *b, int len)
@@ -61,7 +59,9 @@ void tna_flt_prog_print(const struct tna_flt_prog *p, FILE *f)
 
 		fprintf(f, "  %4d %-8s", i, op_name(in->op));
 		if (in->op >= TNA_FLT_EQ && in->op <= TNA_FLT_NSET) {
-			fprintf(f, " %s/%u ", field_at(in->off), in->len);
+			fputc(' ', f);
+			field_at(f, in->off);
+			fprintf(f, "/%u ", in->len);
 			if (in->op == TNA_FLT_SET || in->op == TNA_FLT_NSET)
 				fprintf(f, "set %u", in->set);
 			else

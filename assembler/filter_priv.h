@@ -12,6 +12,7 @@ struct fc {
 	int fam;		/* TNA_FLT_V4 / TNA_FLT_V6 being compiled */
 	bool raw;		/* a chain before conntrack (prerouting < -200) */
 	bool stateful;
+	int rule_l4;		/* l4proto an earlier term of this rule fixed, -1 */
 };
 
 /* Append one instruction; its index, or -E2BIG. */

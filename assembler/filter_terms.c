@@ -1,10 +1,13 @@
-/* Match expressions into terms of the filter program: the field's place
- * in struct tna_flt_pkt, the implied dependencies, equality and prefixes
- * as masked compares, intervals and order operators as ranges, sets as
- * LPM prefixes.  All values are big-endian byte strings. */
+/* Match expressions into terms of the filter program: where the loaded
+ * bytes live in struct tna_flt_pkt for the family being compiled,
+ * equality and prefixes as masked compares, intervals and orders as
+ * ranges, several intervals and sets as LPM prefixes.  Loads whose value
+ * is a constant of the family (meta nfproto, meta protocol) are decided
+ * here.  All values are big-endian byte strings. */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/netfilter/nf_tables.h>
 #include "assembler/filter_priv.h"
 
 typedef unsigned __int128 u128;
@@ -56,31 +59,81 @@ int tna_flt_prefixes(const uint8_t lo_b[16], const uint8_t hi_b[16], int len,
 	}
 }
 
-/* Where a field lives in struct tna_flt_pkt. */
-static int field_off(enum tna_nft_field f, bool raw, int *off)
+/* Transport bytes a packet surely has: the fast path sends shorter ones
+ * to Linux (bpf/fpm/filter_path.h), so a load within them never fails. */
+static int th_avail(int l4proto)
 {
-	switch (f) {
-	case TNA_NFT_F_IIF: *off = TNA_FLT_OFF_IIF; return 0;
-	case TNA_NFT_F_OIF: *off = TNA_FLT_OFF_OIF; return 0;
-	case TNA_NFT_F_IIFNAME: *off = TNA_FLT_OFF_IIFNAME; return 0;
-	case TNA_NFT_F_OIFNAME: *off = TNA_FLT_OFF_OIFNAME; return 0;
-	case TNA_NFT_F_NFPROTO: *off = TNA_FLT_OFF_NFPROTO; return 0;
-	case TNA_NFT_F_L4PROTO: *off = TNA_FLT_OFF_L4PROTO; return 0;
-	case TNA_NFT_F_META_MARK: *off = TNA_FLT_OFF_ZERO; return 0;
-	case TNA_NFT_F_IP_SADDR: case TNA_NFT_F_IP6_SADDR: *off = TNA_FLT_OFF_SADDR; return 0;
-	case TNA_NFT_F_IP_DADDR: case TNA_NFT_F_IP6_DADDR: *off = TNA_FLT_OFF_DADDR; return 0;
-	case TNA_NFT_F_SPORT: case TNA_NFT_F_ICMP_TYPE: *off = TNA_FLT_OFF_TH; return 0;
-	case TNA_NFT_F_ICMP_CODE: *off = TNA_FLT_OFF_TH + 1; return 0;
-	case TNA_NFT_F_DPORT: *off = TNA_FLT_OFF_TH + 2; return 0;
-	case TNA_NFT_F_TCP_FLAGS: *off = TNA_FLT_OFF_TCPFLAGS; return 0;
-	/* before conntrack a packet has no entry: `ct state` reads as
-	 * invalid, any other ct key makes the rule fail (NFT_BREAK) */
-	case TNA_NFT_F_CT_STATE: *off = raw ? TNA_FLT_OFF_CT_STATE_RAW : TNA_FLT_OFF_CT_STATE; return 0;
-	case TNA_NFT_F_CT_STATUS: *off = TNA_FLT_OFF_CT_STATUS; return raw;
-	case TNA_NFT_F_CT_MARK: *off = TNA_FLT_OFF_CT_MARK; return raw;
-	case TNA_NFT_F_CT_DIRECTION: *off = TNA_FLT_OFF_CT_DIR; return raw;
-	default: return -EOPNOTSUPP;
+	return l4proto == 6 ? 20 : l4proto == 17 || l4proto == 1 || l4proto == 58 ? 8 : 4;
+}
+
+/* Where LEN bytes of load L live in the packet's fields.  1: the load
+ * has a constant value here (*cval); 2: the load itself makes the rule
+ * fail here (a ct key before conntrack); -EOPNOTSUPP. */
+static int locate(struct fc *c, const struct tna_nft_load *l, int *off, uint8_t cval[16])
+{
+	bool v4 = c->fam == TNA_FLT_V4;
+	int o = l->offset, n = l->len;
+
+	memset(cval, 0, 16);
+	switch (l->kind) {
+	case TNA_NFT_L_META:
+		switch (l->key) {
+		case NFT_META_IIF: *off = TNA_FLT_OFF_IIF; return n <= 4 ? 0 : -EOPNOTSUPP;
+		case NFT_META_OIF: *off = TNA_FLT_OFF_OIF; return n <= 4 ? 0 : -EOPNOTSUPP;
+		case NFT_META_IIFNAME: *off = TNA_FLT_OFF_IIFNAME; return 0;
+		case NFT_META_OIFNAME: *off = TNA_FLT_OFF_OIFNAME; return 0;
+		case NFT_META_L4PROTO: *off = TNA_FLT_OFF_L4PROTO; return 0;
+		/* nothing sets a mark on a packet before it reaches XDP, and a
+		 * rule that sets one sends the packet to Linux */
+		case NFT_META_MARK: *off = TNA_FLT_OFF_ZERO; return 0;
+		case NFT_META_NFPROTO: cval[0] = v4 ? 2 : 10; return 1;
+		case NFT_META_PROTOCOL: cval[0] = v4 ? 0x08 : 0x86; cval[1] = v4 ? 0x00 : 0xdd; return 1;
+		}
+		return -EOPNOTSUPP;
+	case TNA_NFT_L_CT:
+		if (l->key == NFT_CT_STATE) {
+			*off = c->raw ? TNA_FLT_OFF_CT_STATE_RAW : TNA_FLT_OFF_CT_STATE;
+			return 0;
+		}
+		if (l->key != NFT_CT_STATUS && l->key != NFT_CT_MARK && l->key != NFT_CT_DIRECTION)
+			return -EOPNOTSUPP;
+		if (c->raw)	/* no entry yet: nft_ct_get_eval breaks */
+			return 2;
+		*off = l->key == NFT_CT_STATUS ? TNA_FLT_OFF_CT_STATUS :
+		       l->key == NFT_CT_MARK ? TNA_FLT_OFF_CT_MARK : TNA_FLT_OFF_CT_DIR;
+		return 0;
+	case TNA_NFT_L_PAYLOAD:
+		if (l->base == TNA_NFT_TH) {
+			if (o + n > th_avail(c->rule_l4))
+				return -EOPNOTSUPP;
+			*off = TNA_FLT_OFF_TH + o;
+			return 0;
+		}
+		if (l->base != TNA_NFT_NH)
+			return -EOPNOTSUPP;
+		if (v4 && o == 9 && n == 1) {
+			*off = TNA_FLT_OFF_L4PROTO;
+			return 0;
+		}
+		if (!v4 && o == 6 && n == 1) {	/* extension headers went to Linux */
+			*off = TNA_FLT_OFF_L4PROTO;
+			return 0;
+		}
+		if (v4 && o >= 12 && o + n <= 16) {
+			*off = TNA_FLT_OFF_SADDR + o - 12;
+			return 0;
+		}
+		if (v4 && o >= 16 && o + n <= 20) {
+			*off = TNA_FLT_OFF_DADDR + o - 16;
+			return 0;
+		}
+		if (!v4 && o >= 8 && o + n <= 40) {	/* saddr, daddr adjacent in both */
+			*off = TNA_FLT_OFF_SADDR + o - 8;
+			return 0;
+		}
+		return -EOPNOTSUPP;
 	}
+	return -EOPNOTSUPP;
 }
 
 static int term(struct fc *c, uint8_t op, int off, int len, const uint8_t *val,
@@ -97,13 +150,6 @@ static int term(struct fc *c, uint8_t op, int off, int len, const uint8_t *val,
 	return fc_emit(c, &in, where) < 0 ? -E2BIG : 0;
 }
 
-static int eq_u8(struct fc *c, int off, int v, const char *where)
-{
-	uint8_t val[16] = { (uint8_t)v }, mask[16] = { 0xff };
-
-	return term(c, TNA_FLT_EQ, off, 1, val, mask, NULL, 0, where);
-}
-
 static int lpm_add(const uint8_t data[16], int bits, void *ctx)
 {
 	struct fc *c = ctx;
@@ -113,7 +159,7 @@ static int lpm_add(const uint8_t data[16], int bits, void *ctx)
 		int cap = c->cap_lpm ? 2 * c->cap_lpm : 64;
 		struct tna_flt_lpm *n;
 
-		if (cap > TNA_FLT_MAX_SET_ELEMS / 2)
+		if (p->n_lpm >= TNA_FLT_MAX_SET_ELEMS / 2)
 			return -E2BIG;
 		n = realloc(p->lpm, cap * sizeof(*n));
 		if (!n)
@@ -128,7 +174,7 @@ static int lpm_add(const uint8_t data[16], int bits, void *ctx)
 	return 0;
 }
 
-/* A new set id holding ELEMS; its id. */
+/* A new set id holding the elements (of LEN bytes): its id. */
 static int new_set(struct fc *c, const struct tna_nft_elem *e, int n, int len, uint32_t *id)
 {
 	for (int i = 0; i < n; i++) {
@@ -141,7 +187,7 @@ static int new_set(struct fc *c, const struct tna_nft_elem *e, int n, int len, u
 	return 0;
 }
 
-/* [lo, hi] is a prefix over LEN bytes: its mask in *pm. */
+/* [lo, hi] is a prefix over LEN bytes: its mask in PM. */
 static bool is_prefix(const struct tna_nft_elem *e, int len, uint8_t pm[16])
 {
 	u128 lo = be_get(e->lo, len), hi = be_get(e->hi, len), host = lo ^ hi;
@@ -152,39 +198,59 @@ static bool is_prefix(const struct tna_nft_elem *e, int len, uint8_t pm[16])
 	return true;
 }
 
-/* The comparison itself, on field offset OFF of LEN bytes. */
-static int compare(struct fc *c, const struct tna_nft_expr *x, int off, int len,
-		   const char *where, char *why, size_t whylen)
+/* The match on a constant C: true or false now. */
+static bool holds(const struct tna_nft_expr *x, const uint8_t cval[16])
 {
-	uint8_t full[16], mask[16], lo[16], hi[16], pm[16];
+	int len = x->load.len;
+	uint8_t v[16];
+	bool in = false;
+	u128 cv, e;
+
+	for (int i = 0; i < 16; i++)
+		v[i] = i < len ? cval[i] & (x->has_mask ? x->mask[i] : 0xff) : 0;
+	cv = be_get(v, len);
+	for (int i = 0; i < x->n_elems; i++)
+		in |= cv >= be_get(x->elems[i].lo, len) && cv <= be_get(x->elems[i].hi, len);
+	e = x->n_elems ? be_get(x->elems[0].lo, len) : 0;
+	switch (x->op) {
+	case TNA_NFT_OP_EQ: return in;
+	case TNA_NFT_OP_NE: return !in;
+	case TNA_NFT_OP_LT: return cv < e;
+	case TNA_NFT_OP_GT: return cv > e;
+	case TNA_NFT_OP_LE: return cv <= e;
+	case TNA_NFT_OP_GE: return cv >= e;
+	}
+	return false;
+}
+
+/* The comparison itself, on field offset OFF of LEN bytes. */
+static int compare(struct fc *c, const struct tna_nft_expr *x, int off, const char *where)
+{
+	int len = x->load.len;
+	uint8_t full[16], mask[16], lo[16] = {}, hi[16] = {}, pm[16];
 	bool ne = x->op == TNA_NFT_OP_NE;
 	u128 v, max = ones(len * 8);
 
 	be_put(full, max, len);
-	memcpy(mask, x->has_mask ? x->mask : full, 16);
-	if (x->set >= 0 || x->n_elems > 1) {
-		const struct tna_nft_set *st = x->set >= 0 ? &c->rs->sets[x->set] : NULL;
+	for (int i = 0; i < 16; i++)
+		mask[i] = x->has_mask ? x->mask[i] & full[i] : full[i];
+	if (x->set >= 0 || x->n_elems != 1) {
 		uint32_t id;
 		int r;
 
-		if (st && st->unsupported[0])
-			return snprintf(why, whylen, "%s", st->unsupported), -EOPNOTSUPP;
-		if (st && st->key_len != len)
-			return snprintf(why, whylen, "set @%s of %s", st->name, st->type), -EOPNOTSUPP;
-		if (st && c->set_id[x->set] >= 0) {
+		if (x->op != TNA_NFT_OP_EQ && x->op != TNA_NFT_OP_NE)
+			return -EINVAL;
+		if (x->set >= 0 && c->set_id[x->set] >= 0) {
 			id = c->set_id[x->set];
 		} else {
-			r = st ? new_set(c, st->elems, st->n_elems, len, &id) :
-				 new_set(c, x->elems, x->n_elems, len, &id);
+			r = new_set(c, x->elems, x->n_elems, len, &id);
 			if (r)
 				return r;
-			if (st)
+			if (x->set >= 0)
 				c->set_id[x->set] = id;
 		}
 		return term(c, ne ? TNA_FLT_NSET : TNA_FLT_SET, off, len, NULL, mask, NULL, id, where);
 	}
-	if (x->n_elems != 1)
-		return snprintf(why, whylen, "empty value"), -EOPNOTSUPP;
 	v = be_get(x->elems[0].lo, len);
 	switch (x->op) {
 	case TNA_NFT_OP_EQ:
@@ -197,11 +263,6 @@ static int compare(struct fc *c, const struct tna_nft_expr *x, int off, int len,
 		}
 		return term(c, ne ? TNA_FLT_NRANGE : TNA_FLT_RANGE, off, len, x->elems[0].lo,
 			    mask, x->elems[0].hi, 0, where);
-	case TNA_NFT_OP_ANY:	/* (field & value) != 0 */
-		for (int i = 0; i < 16; i++)
-			mask[i] &= x->elems[0].lo[i];
-		memset(lo, 0, 16);
-		return term(c, TNA_FLT_NE, off, len, lo, mask, NULL, 0, where);
 	case TNA_NFT_OP_LT:
 		if (!v)
 			return 1;
@@ -222,25 +283,53 @@ static int compare(struct fc *c, const struct tna_nft_expr *x, int off, int len,
 	return term(c, TNA_FLT_RANGE, off, len, lo, mask, hi, 0, where);
 }
 
+/* A later term on th bytes may rely on an earlier `l4proto == N`. */
+static void note_l4(struct fc *c, const struct tna_nft_expr *x, int off)
+{
+	if (off == TNA_FLT_OFF_L4PROTO && x->op == TNA_NFT_OP_EQ && x->n_elems == 1 &&
+	    x->set < 0 && !x->has_mask && x->elems[0].lo[0] == x->elems[0].hi[0])
+		c->rule_l4 = x->elems[0].lo[0];
+}
+
+/* A readable name for a load the fast path does not evaluate. */
+static void why_load(const struct fc *c, const struct tna_nft_load *l, char *why, size_t len)
+{
+	static const char *const ip[] = { "ip version", "ip dscp", "ip length", "ip length",
+		"ip id", "ip id", "ip frag-off", "ip frag-off", "ip ttl", "ip protocol",
+		"ip checksum", "ip checksum" };
+	static const char *const ip6[] = { "ip6 version", "ip6 flowlabel", "ip6 flowlabel",
+		"ip6 flowlabel", "ip6 length", "ip6 length", "ip6 nexthdr", "ip6 hoplimit" };
+
+	if (l->kind == TNA_NFT_L_PAYLOAD && l->base == TNA_NFT_NH && c->fam == TNA_FLT_V4 &&
+	    l->offset < 12)
+		snprintf(why, len, "%s", ip[l->offset]);
+	else if (l->kind == TNA_NFT_L_PAYLOAD && l->base == TNA_NFT_NH && c->fam == TNA_FLT_V6 &&
+		 l->offset < 8)
+		snprintf(why, len, "%s", ip6[l->offset]);
+	else if (l->kind == TNA_NFT_L_PAYLOAD && l->base == TNA_NFT_TH)
+		snprintf(why, len, "transport header bytes %d-%d without their protocol",
+			 l->offset, l->offset + l->len - 1);
+	else
+		tna_nft_load_name(l, why, len);
+}
+
 int fc_match(struct fc *c, const struct tna_nft_expr *x, const char *where,
 	     char *why, size_t whylen)
 {
-	int nfproto = c->fam == TNA_FLT_V4 ? TNA_NFT_IP : TNA_NFT_IP6;
-	int off, len = tna_nft_field_len(x->field), r;
+	uint8_t cval[16];
+	int off = 0, r;
 
-	/* implied dependencies first, as nft evaluates them */
-	if (x->nfproto && x->nfproto != nfproto)
+	r = locate(c, &x->load, &off, cval);
+	if (r == 1)
+		return holds(x, cval) ? 0 : 1;
+	if (r == 2)
 		return 1;
-	if (x->l4proto >= 0 && (r = eq_u8(c, TNA_FLT_OFF_L4PROTO, x->l4proto, where)))
-		return r;
-	r = field_off(x->field, c->raw, &off);
-	if (r < 0)
-		return snprintf(why, whylen, "%s", tna_nft_field_name(x->field)), -EOPNOTSUPP;
-	if (r > 0)
-		return 1;	/* a ct key before conntrack: the rule breaks */
-	if ((x->field == TNA_NFT_F_IP_SADDR || x->field == TNA_NFT_F_IP_DADDR) && c->fam != TNA_FLT_V4)
-		return 1;
-	if ((x->field == TNA_NFT_F_IP6_SADDR || x->field == TNA_NFT_F_IP6_DADDR) && c->fam != TNA_FLT_V6)
-		return 1;
-	return compare(c, x, off, len, where, why, whylen);
+	if (r < 0) {
+		why_load(c, &x->load, why, whylen);
+		return -EOPNOTSUPP;
+	}
+	r = compare(c, x, off, where);
+	if (!r)
+		note_l4(c, x, off);
+	return r;
 }

@@ -101,20 +101,20 @@ struct tna_flt_pkt {
 	__u8 oifname[16];
 	__be32 iif;
 	__be32 oif;		/* 0 before the route is known */
-	__u8 th[4];		/* transport header's first 4 bytes: ports, ICMP type/code */
 	__u8 l4proto;
-	__u8 tcpflags;
-	__u8 nfproto;		/* NFPROTO_IPV4 2, NFPROTO_IPV6 10 */
 	__u8 ct_dir;
+	__u8 nfproto;		/* NFPROTO_IPV4 2, NFPROTO_IPV6 10 (for listings) */
+	__u8 pad1;
 	__be32 ct_state;	/* NF_CT_STATE_BIT: established 2 */
 	__be32 ct_status;
 	__be32 ct_mark;
 	__be32 ct_state_raw;	/* what chains before conntrack see: invalid (1) */
+	__u8 th[20];		/* the transport header's first bytes */
 	__u8 zero[16];		/* meta mark: 0 for a packet arriving */
 	__u8 ether_daddr[6];	/* bridge family */
 	__u8 ether_saddr[6];
 	__be16 ether_type;
-	__u8 pad[18];		/* a term at TNA_FLT_OFF_MAX reads 16 bytes */
+	__u8 pad2[18];		/* a term at TNA_FLT_OFF_MAX reads 16 bytes */
 };
 #define TNA_FLT_OFF_SADDR	0
 #define TNA_FLT_OFF_DADDR	16
@@ -122,20 +122,19 @@ struct tna_flt_pkt {
 #define TNA_FLT_OFF_OIFNAME	48
 #define TNA_FLT_OFF_IIF		64
 #define TNA_FLT_OFF_OIF		68
-#define TNA_FLT_OFF_TH		72
-#define TNA_FLT_OFF_L4PROTO	76
-#define TNA_FLT_OFF_TCPFLAGS	77
-#define TNA_FLT_OFF_NFPROTO	78
-#define TNA_FLT_OFF_CT_DIR	79
-#define TNA_FLT_OFF_CT_STATE	80
-#define TNA_FLT_OFF_CT_STATUS	84
-#define TNA_FLT_OFF_CT_MARK	88
-#define TNA_FLT_OFF_CT_STATE_RAW 92
-#define TNA_FLT_OFF_ZERO	96
-#define TNA_FLT_OFF_ETHER_DADDR	112
-#define TNA_FLT_OFF_ETHER_SADDR	118
-#define TNA_FLT_OFF_ETHER_TYPE	124
-#define TNA_FLT_OFF_MAX		124	/* a term reads 16 bytes from here */
+#define TNA_FLT_OFF_L4PROTO	72
+#define TNA_FLT_OFF_CT_DIR	73
+#define TNA_FLT_OFF_NFPROTO	74
+#define TNA_FLT_OFF_CT_STATE	76
+#define TNA_FLT_OFF_CT_STATUS	80
+#define TNA_FLT_OFF_CT_MARK	84
+#define TNA_FLT_OFF_CT_STATE_RAW 88
+#define TNA_FLT_OFF_TH		92
+#define TNA_FLT_OFF_ZERO	112
+#define TNA_FLT_OFF_ETHER_DADDR	128
+#define TNA_FLT_OFF_ETHER_SADDR	134
+#define TNA_FLT_OFF_ETHER_TYPE	140
+#define TNA_FLT_OFF_MAX		144	/* a term reads 16 bytes from here */
 
 /* Set elements: one LPM trie for every set of both halves; a key is the
  * set id then the masked field, prefixlen counting both. */

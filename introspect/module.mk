@@ -14,6 +14,6 @@ EXTRA_HELP += 'make graph-png   render a sample topology'"'"'s service graph to 
 graph-png: $(BUILD)/bin/tna-introspect
 	@BUILD=$(BUILD) introspect/graph-sample.sh $(BUILD)/graph.png
 
-# The nftables ruleset with its structure (libnftables JSON, json-c).
+# The nftables ruleset with its structure (libnftnl: the kernel's own rules).
 LIB_SRCS += introspect/nft_read.c introspect/nft_parse.c
-LDLIBS += -lnftables
+LDLIBS += -lnftnl

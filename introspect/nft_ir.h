@@ -1,27 +1,30 @@
 /* The nftables ruleset with its structure: tables' base and regular
  * chains (hook, priority, policy), rules as match expressions and a
- * verdict, named sets with their elements.  Read with libnftables in the
- * current network namespace (the JSON of `nft -j -n list ruleset`,
- * libnftables-json(5)) and parsed with json-c.
+ * verdict, named and anonymous sets with their elements.
  *
- * Matches are normalised as they are read: the field (what the left side
- * loads), an optional bitwise mask, the operator, and the right side as
- * big-endian byte strings of the field's length (single values, prefixes
- * and ranges become [lo, hi] intervals).  The implicit dependencies that
- * `nft list` leaves out (`tcp dport` implies `meta l4proto tcp`, `ip
- * saddr` in an inet table implies IPv4) are made explicit fields of the
- * match (l4proto, nfproto), so the compiler sees the whole condition.
+ * Read with libnftnl from the kernel's own netlink dump: every rule is the
+ * register program the kernel runs (loads, bitwise masks, compares,
+ * ranges, set lookups, an immediate verdict), not a listing rebuilt from
+ * it.  (libnftables 1.0.6 lists `tcp sport < 1024 tcp dport > 60000` as
+ * `tcp dport != 1024-60000`: its listing cannot be the source of truth.)
+ * Each compare, range or lookup becomes one match on what its register
+ * holds (a meta or ct key, or a header payload at base/offset/length,
+ * possibly masked), so implicit dependencies (`tcp dport` is `meta
+ * l4proto 6` then a payload compare) are simply more matches.
  *
- * Anything the fast path does not evaluate is kept as an expression of
- * kind TNA_NFT_X_OTHER with a stable reason name ("log", "limit",
- * "counter", "xt", "meta mark set", "ip ttl", ...): the compiler sends
- * whatever reaches it to Linux and reports the name.  Nothing prints;
- * functions return 0 or a negative errno. */
+ * Values are big-endian byte strings of the load's length: keys the
+ * kernel keeps in host order (meta mark, iif, ct state, ...) are converted
+ * where that keeps the meaning (equality, masks, exact sets, or after a
+ * `byteorder hton`); an order on host-order bytes is left to Linux.
+ * Anything the fast path does not evaluate is an expression of kind
+ * TNA_NFT_X_OTHER with a reason name ("log", "counter", "limit", "xt",
+ * "meta mark set", ...): the compiler sends whatever reaches it to Linux.
+ * Functions return 0 or a negative errno; nothing prints. */
 #ifndef TNA_INTROSPECT_NFT_IR_H
 #define TNA_INTROSPECT_NFT_IR_H
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
-#include <stdio.h>
 
 /* NFPROTO_* values */
 #define TNA_NFT_INET	1
@@ -31,44 +34,36 @@
 #define TNA_NFT_BRIDGE	7
 #define TNA_NFT_IP6	10
 
-/* NF_INET_* hook numbers; ingress/egress after them */
+/* NF_INET_* hook numbers; NF_NETDEV_INGRESS/EGRESS are 0/1 in the netdev
+ * family, reported as TNA_NFT_H_INGRESS/EGRESS here */
 enum tna_nft_hook {
+	TNA_NFT_H_NONE = -1,
 	TNA_NFT_H_PREROUTING, TNA_NFT_H_INPUT, TNA_NFT_H_FORWARD,
 	TNA_NFT_H_OUTPUT, TNA_NFT_H_POSTROUTING, TNA_NFT_H_INGRESS,
-	TNA_NFT_H_EGRESS, TNA_NFT_H_NONE = -1,
+	TNA_NFT_H_EGRESS,
 };
 
 enum tna_nft_chain_type { TNA_NFT_T_FILTER, TNA_NFT_T_NAT, TNA_NFT_T_ROUTE };
 
-/* What the left side of a match loads. */
-enum tna_nft_field {
-	TNA_NFT_F_NONE,
-	TNA_NFT_F_IIF, TNA_NFT_F_OIF,			/* ifindex, u32 */
-	TNA_NFT_F_IIFNAME, TNA_NFT_F_OIFNAME,		/* 16 bytes, NUL padded */
-	TNA_NFT_F_NFPROTO, TNA_NFT_F_L4PROTO,		/* u8 */
-	TNA_NFT_F_META_MARK,				/* u32 */
-	TNA_NFT_F_IP_SADDR, TNA_NFT_F_IP_DADDR,		/* 4 bytes */
-	TNA_NFT_F_IP6_SADDR, TNA_NFT_F_IP6_DADDR,	/* 16 bytes */
-	TNA_NFT_F_SPORT, TNA_NFT_F_DPORT,		/* th bytes 0-1, 2-3 */
-	TNA_NFT_F_TCP_FLAGS,				/* u8 */
-	TNA_NFT_F_ICMP_TYPE, TNA_NFT_F_ICMP_CODE,	/* th bytes 0, 1 (icmp, icmpv6) */
-	TNA_NFT_F_CT_STATE, TNA_NFT_F_CT_STATUS,	/* u32 bits */
-	TNA_NFT_F_CT_MARK,				/* u32 */
-	TNA_NFT_F_CT_DIRECTION,				/* u8: 0 original, 1 reply */
-	TNA_NFT_F_MAX
+/* What a register holds. */
+enum tna_nft_load_kind { TNA_NFT_L_META, TNA_NFT_L_CT, TNA_NFT_L_PAYLOAD };
+/* NFT_PAYLOAD_* bases */
+#define TNA_NFT_LL	0
+#define TNA_NFT_NH	1
+#define TNA_NFT_TH	2
+struct tna_nft_load {
+	enum tna_nft_load_kind kind;
+	int key;		/* NFT_META_* / NFT_CT_* */
+	int base, offset;	/* payload */
+	int len;		/* bytes */
 };
-
-/* Field length in bytes. */
-int tna_nft_field_len(enum tna_nft_field f);
-const char *tna_nft_field_name(enum tna_nft_field f);
 
 enum tna_nft_op {
-	TNA_NFT_OP_EQ, TNA_NFT_OP_NE,			/* in / not in the elements */
+	TNA_NFT_OP_EQ, TNA_NFT_OP_NE,			/* in / not in the elements or set */
 	TNA_NFT_OP_LT, TNA_NFT_OP_GT, TNA_NFT_OP_LE, TNA_NFT_OP_GE,
-	TNA_NFT_OP_ANY,		/* "in" on a bitmask: (field & value) != 0 */
 };
 
-/* An interval of field values, big-endian, both ends included. */
+/* An interval of values, big-endian, both ends included. */
 struct tna_nft_elem {
 	uint8_t lo[16], hi[16];
 };
@@ -81,21 +76,18 @@ enum tna_nft_verdict {
 enum tna_nft_expr_kind {
 	TNA_NFT_X_MATCH,	/* a condition the rule needs */
 	TNA_NFT_X_VERDICT,	/* the rule's verdict */
-	TNA_NFT_X_NAT,		/* masquerade, snat, dnat, redirect: only in nat chains */
 	TNA_NFT_X_OTHER,	/* outside the subset: `reason` says what */
 };
 
 #define TNA_NFT_NAME 64
 struct tna_nft_expr {
 	enum tna_nft_expr_kind kind;
-	/* match */
-	enum tna_nft_field field;
-	enum tna_nft_op op;
+	/* match: (load & mask) op elements, or in / not in set */
+	struct tna_nft_load load;
 	bool has_mask;
 	uint8_t mask[16];
-	int l4proto;		/* implied `meta l4proto`, -1 none; -2 tcp or udp (th) */
-	int nfproto;		/* implied `meta nfproto`, 0 none */
-	int set;		/* named set (index into sets), -1 anonymous */
+	enum tna_nft_op op;
+	int set;		/* index into sets, -1 none */
 	int n_elems;
 	struct tna_nft_elem *elems;
 	/* verdict */
@@ -115,7 +107,7 @@ struct tna_nft_chain {
 	int family;
 	char table[TNA_NFT_NAME], name[TNA_NFT_NAME];
 	uint64_t handle;
-	bool base;
+	bool base;		/* registered at a hook (not in a dormant table) */
 	enum tna_nft_chain_type type;
 	enum tna_nft_hook hook;
 	int prio;
@@ -127,32 +119,32 @@ struct tna_nft_chain {
 struct tna_nft_set {
 	int family;
 	char table[TNA_NFT_NAME], name[TNA_NFT_NAME];
-	char type[48];		/* "ipv4_addr", "inet_service", ... */
-	enum tna_nft_field key;	/* TNA_NFT_F_NONE: a key type we do not read */
-	int key_len;
-	bool is_map;
-	/* why a match on it cannot be evaluated from a copy: "" when it can */
-	char unsupported[64];
+	int key_len;		/* bytes */
+	bool interval, host_order;
+	/* why a match on it cannot be evaluated from a copy ("" when it can):
+	 * a map, concatenations, timeouts, updates from the datapath */
+	char unsupported[48];
 	int n_elems;
-	struct tna_nft_elem *elems;
+	struct tna_nft_elem *elems;	/* host-order keys already converted */
 };
 
 struct tna_nft_ruleset {
+	uint32_t genid;		/* ruleset generation the dump is consistent with */
 	int n_chains, n_sets;
 	struct tna_nft_chain *chains;
 	struct tna_nft_set *sets;
 };
 
-/* Parse the JSON of `nft -j -n list ruleset` (numeric symbols: ct states,
- * ICMP types and protocols as numbers; interface names of iif/oif are
- * resolved with if_nametoindex in the current namespace).  -EINVAL on
- * JSON that is not an nftables ruleset (errno-style), -ENOMEM. */
-int tna_nft_parse(const char *json, struct tna_nft_ruleset *rs);
-/* Read the current namespace's ruleset through libnftables and parse it.
- * -EIO when libnftables fails (its message is not kept). */
+/* The raw netlink dump of the current namespace's ruleset (tables,
+ * chains, sets, set elements, rules): malloc'd messages one after the
+ * other, consistent with one generation (re-read when it changed
+ * meanwhile).  Returns 0 or -errno. */
+int tna_nft_dump(void **buf, size_t *len, uint32_t *genid);
+/* Build the IR from such a dump (live or a recorded fixture).  -EINVAL on
+ * messages that are not an nftables dump, -ENOMEM. */
+int tna_nft_parse(const void *buf, size_t len, struct tna_nft_ruleset *rs);
+/* Both. */
 int tna_nft_read(struct tna_nft_ruleset *rs);
-/* The JSON text libnftables gives (malloc'd), for fixtures and tests. */
-char *tna_nft_list_json(void);
 void tna_nft_free(struct tna_nft_ruleset *rs);
 
 const struct tna_nft_chain *tna_nft_chain_find(const struct tna_nft_ruleset *rs, int family,
@@ -161,5 +153,7 @@ int tna_nft_set_find(const struct tna_nft_ruleset *rs, int family, const char *t
 		     const char *name);
 const char *tna_nft_family_name(int family);
 const char *tna_nft_hook_name(enum tna_nft_hook h);
+/* "meta iifname", "ct state", "nh 12/4", ... for reasons and listings. */
+void tna_nft_load_name(const struct tna_nft_load *l, char *buf, size_t len);
 
 #endif

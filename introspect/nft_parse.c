@@ -1,671 +1,806 @@
-/* The JSON of `nft -j -n list ruleset` into the IR of introspect/nft_ir.h.
- * Matches are normalised here (field, mask, operator, big-endian
- * intervals) and their implicit dependencies made explicit; what the fast
- * path does not evaluate becomes TNA_NFT_X_OTHER with the reason name. */
+/* An nftables netlink dump into the IR of introspect/nft_ir.h, through
+ * libnftnl's parsers.  Rules are the kernel's register programs: loads
+ * (meta, ct, payload) into registers, bitwise masks and byte-order
+ * conversions on them, then compares, ranges and set lookups that end the
+ * rule when false, and an immediate verdict.  Each compare, range or
+ * lookup becomes one IR match on what its register holds. */
 #include <errno.h>
-#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <arpa/inet.h>
-#include <net/if.h>
-#include <json-c/json.h>
+#include <linux/netfilter.h>
+#include <linux/netfilter/nfnetlink.h>
+#include <linux/netfilter/nf_tables.h>
+#include <libmnl/libmnl.h>
+#include <libnftnl/table.h>
+#include <libnftnl/chain.h>
+#include <libnftnl/rule.h>
+#include <libnftnl/set.h>
+#include <libnftnl/expr.h>
 #include "introspect/nft_ir.h"
 
-static const struct { enum tna_nft_field f; const char *name; int len; } fields[] = {
-	{ TNA_NFT_F_NONE, "none", 0 },
-	{ TNA_NFT_F_IIF, "meta iif", 4 }, { TNA_NFT_F_OIF, "meta oif", 4 },
-	{ TNA_NFT_F_IIFNAME, "meta iifname", 16 }, { TNA_NFT_F_OIFNAME, "meta oifname", 16 },
-	{ TNA_NFT_F_NFPROTO, "meta nfproto", 1 }, { TNA_NFT_F_L4PROTO, "meta l4proto", 1 },
-	{ TNA_NFT_F_META_MARK, "meta mark", 4 },
-	{ TNA_NFT_F_IP_SADDR, "ip saddr", 4 }, { TNA_NFT_F_IP_DADDR, "ip daddr", 4 },
-	{ TNA_NFT_F_IP6_SADDR, "ip6 saddr", 16 }, { TNA_NFT_F_IP6_DADDR, "ip6 daddr", 16 },
-	{ TNA_NFT_F_SPORT, "th sport", 2 }, { TNA_NFT_F_DPORT, "th dport", 2 },
-	{ TNA_NFT_F_TCP_FLAGS, "tcp flags", 1 },
-	{ TNA_NFT_F_ICMP_TYPE, "icmp type", 1 }, { TNA_NFT_F_ICMP_CODE, "icmp code", 1 },
-	{ TNA_NFT_F_CT_STATE, "ct state", 4 }, { TNA_NFT_F_CT_STATUS, "ct status", 4 },
-	{ TNA_NFT_F_CT_MARK, "ct mark", 4 }, { TNA_NFT_F_CT_DIRECTION, "ct direction", 1 },
+/* ---- registers ---- */
+
+#define SLOTS 24		/* 32-bit registers 8..23; NFT_REG_1..4 alias them */
+
+struct reg {
+	enum { R_NONE, R_VALUE, R_OTHER } st;
+	struct tna_nft_load load;
+	bool host;		/* bytes still in host order */
+	bool has_mask;
+	uint8_t mask[16];	/* big-endian, as the IR keeps it */
+	char what[40];		/* R_OTHER: what loaded it */
 };
 
-int tna_nft_field_len(enum tna_nft_field f)
-{
-	return f > 0 && f < TNA_NFT_F_MAX ? fields[f].len : 0;
-}
-
-const char *tna_nft_field_name(enum tna_nft_field f)
-{
-	return f >= 0 && f < TNA_NFT_F_MAX ? fields[f].name : "?";
-}
-
-static void other(struct tna_nft_expr *x, const char *fmt, ...)
-{
-	va_list ap;
-
-	x->kind = TNA_NFT_X_OTHER;
-	va_start(ap, fmt);
-	vsnprintf(x->reason, sizeof(x->reason), fmt, ap);
-	va_end(ap);
-}
-
-static const char *str_of(json_object *o, const char *key)
-{
-	json_object *v;
-
-	return json_object_object_get_ex(o, key, &v) && json_object_is_type(v, json_type_string) ?
-	       json_object_get_string(v) : NULL;
-}
-
-static void put_be(uint8_t out[16], int len, uint64_t v)
-{
-	memset(out, 0, 16);
-	for (int i = len - 1; i >= 0; i--, v >>= 8)
-		out[i] = v & 0xff;
-}
-
-static bool addr_field(enum tna_nft_field f)
-{
-	return f == TNA_NFT_F_IP_SADDR || f == TNA_NFT_F_IP_DADDR ||
-	       f == TNA_NFT_F_IP6_SADDR || f == TNA_NFT_F_IP6_DADDR;
-}
-
-/* One scalar of field F (number or string) into big-endian bytes.
- * 1: a name with a trailing '*' (prefix of *plen bytes). */
-static int scalar(enum tna_nft_field f, json_object *v, uint8_t out[16], int *plen)
-{
-	int len = tna_nft_field_len(f);
-	const char *s;
-
-	*plen = len;
-	if (json_object_is_type(v, json_type_int)) {
-		int64_t n = json_object_get_int64(v);
-
-		if (n < 0 || (len < 8 && (uint64_t)n >> (8 * len)))
-			return -ERANGE;
-		if (addr_field(f) || f == TNA_NFT_F_IIFNAME || f == TNA_NFT_F_OIFNAME)
-			return -EINVAL;
-		put_be(out, len, n);
-		return 0;
-	}
-	if (!json_object_is_type(v, json_type_string))
-		return -EINVAL;
-	s = json_object_get_string(v);
-	memset(out, 0, 16);
-	if (f == TNA_NFT_F_IP_SADDR || f == TNA_NFT_F_IP_DADDR)
-		return inet_pton(AF_INET, s, out) == 1 ? 0 : -EINVAL;
-	if (f == TNA_NFT_F_IP6_SADDR || f == TNA_NFT_F_IP6_DADDR)
-		return inet_pton(AF_INET6, s, out) == 1 ? 0 : -EINVAL;
-	if (f == TNA_NFT_F_IIFNAME || f == TNA_NFT_F_OIFNAME) {
-		size_t n = strlen(s);
-
-		if (n && s[n - 1] == '*' && (n < 2 || s[n - 2] != '\\')) {
-			if (n - 1 > 15)
-				return -EINVAL;
-			memcpy(out, s, n - 1);
-			*plen = n - 1;
-			return 1;
-		}
-		if (n > 15 || strchr(s, '\\'))
-			return -EINVAL;
-		memcpy(out, s, n);
-		return 0;
-	}
-	if (f == TNA_NFT_F_IIF || f == TNA_NFT_F_OIF) {
-		unsigned int ifx = if_nametoindex(s);
-
-		if (!ifx)
-			return -ENODEV;
-		put_be(out, 4, ifx);
-		return 0;
-	}
-	return -EINVAL;		/* a symbol: we read numeric output only */
-}
-
-/* Bytes of F's length: v | ~mask over the last BITS bits. */
-static void fill_hi(uint8_t hi[16], const uint8_t lo[16], int len, int plen_bits)
-{
-	memcpy(hi, lo, 16);
-	for (int b = plen_bits; b < len * 8; b++)
-		hi[b / 8] |= 0x80 >> (b % 8);
-}
-
-static void clear_host(uint8_t lo[16], int len, int plen_bits)
-{
-	for (int b = plen_bits; b < len * 8; b++)
-		lo[b / 8] &= ~(0x80 >> (b % 8));
-}
-
-/* One element (value, prefix, range, or {"elem": {"val": ...}}). */
-static int element(enum tna_nft_field f, json_object *v, struct tna_nft_elem *e)
-{
-	int len = tna_nft_field_len(f), plen, r;
-	json_object *p, *a, *l;
-
-	if (json_object_is_type(v, json_type_object) && json_object_object_get_ex(v, "elem", &p)) {
-		json_object *val;
-
-		/* per-element timeouts and counters change without events */
-		if (json_object_object_get_ex(p, "timeout", &a) ||
-		    json_object_object_get_ex(p, "expires", &a) ||
-		    json_object_object_get_ex(p, "counter", &a))
-			return -EOPNOTSUPP;
-		if (!json_object_object_get_ex(p, "val", &val))
-			return -EINVAL;
-		return element(f, val, e);
-	}
-	if (json_object_is_type(v, json_type_object) && json_object_object_get_ex(v, "prefix", &p)) {
-		if (!json_object_object_get_ex(p, "addr", &a) || !json_object_object_get_ex(p, "len", &l) ||
-		    (r = scalar(f, a, e->lo, &plen)) != 0)
-			return -EINVAL;
-		plen = json_object_get_int(l);
-		if (plen < 0 || plen > len * 8)
-			return -EINVAL;
-		clear_host(e->lo, len, plen);
-		fill_hi(e->hi, e->lo, len, plen);
-		return 0;
-	}
-	if (json_object_is_type(v, json_type_object) && json_object_object_get_ex(v, "range", &p)) {
-		if (!json_object_is_type(p, json_type_array) || json_object_array_length(p) != 2 ||
-		    scalar(f, json_object_array_get_idx(p, 0), e->lo, &plen) ||
-		    scalar(f, json_object_array_get_idx(p, 1), e->hi, &plen) ||
-		    memcmp(e->lo, e->hi, 16) > 0)
-			return -EINVAL;
-		return 0;
-	}
-	r = scalar(f, v, e->lo, &plen);
-	if (r < 0)
-		return r;
-	fill_hi(e->hi, e->lo, len, plen * 8);	/* plen < len: a name prefix */
-	return 0;
-}
-
-static int elements(enum tna_nft_field f, json_object *arr, struct tna_nft_elem **out, int *n)
-{
-	size_t cnt = json_object_array_length(arr);
-
-	*n = 0;
-	*out = calloc(cnt ? cnt : 1, sizeof(**out));
-	if (!*out)
-		return -ENOMEM;
-	for (size_t i = 0; i < cnt; i++) {
-		int r = element(f, json_object_array_get_idx(arr, i), &(*out)[i]);
-
-		if (r)
-			return r;
-		(*n)++;
-	}
-	return 0;
-}
-
-static bool inetlike(int family)
-{
-	return family != TNA_NFT_IP && family != TNA_NFT_IP6;
-}
-
-/* The name of an expression object: {"fib": {...}} -> "fib". */
-static const char *first_key(json_object *o)
-{
-	struct json_object_iterator it = json_object_iter_begin(o), end = json_object_iter_end(o);
-
-	return json_object_iter_equal(&it, &end) ? "expression" : json_object_iter_peek_name(&it);
-}
-
-/* The left side: which field, with which implied dependencies. */
-static int left_side(json_object *l, int family, struct tna_nft_expr *x)
-{
-	json_object *p;
-	const char *proto, *fld, *key;
-
-	x->l4proto = -1;
-	if (json_object_object_get_ex(l, "&", &p)) {
-		json_object *m;
-		int len, plen;
-
-		if (!json_object_is_type(p, json_type_array) || json_object_array_length(p) != 2)
-			return other(x, "bitwise"), 0;
-		if (left_side(json_object_array_get_idx(p, 0), family, x) || x->kind == TNA_NFT_X_OTHER)
-			return 0;
-		len = tna_nft_field_len(x->field);
-		m = json_object_array_get_idx(p, 1);
-		memset(x->mask, 0, 16);
-		if (json_object_is_type(m, json_type_array)) {
-			for (size_t i = 0; i < json_object_array_length(m); i++) {
-				uint8_t b[16];
-
-				if (scalar(x->field, json_object_array_get_idx(m, i), b, &plen))
-					return other(x, "%s mask", tna_nft_field_name(x->field)), 0;
-				for (int k = 0; k < len; k++)
-					x->mask[k] |= b[k];
-			}
-		} else if (scalar(x->field, m, x->mask, &plen)) {
-			return other(x, "%s mask", tna_nft_field_name(x->field)), 0;
-		}
-		x->has_mask = true;
-		return 0;
-	}
-	if (json_object_object_get_ex(l, "meta", &p)) {
-		static const struct { const char *k; enum tna_nft_field f; } m[] = {
-			{ "iif", TNA_NFT_F_IIF }, { "oif", TNA_NFT_F_OIF },
-			{ "iifname", TNA_NFT_F_IIFNAME }, { "oifname", TNA_NFT_F_OIFNAME },
-			{ "nfproto", TNA_NFT_F_NFPROTO }, { "l4proto", TNA_NFT_F_L4PROTO },
-			{ "mark", TNA_NFT_F_META_MARK },
-		};
-		key = str_of(p, "key");
-		for (size_t i = 0; key && i < sizeof(m) / sizeof(m[0]); i++)
-			if (!strcmp(key, m[i].k))
-				return x->field = m[i].f, 0;
-		return other(x, "meta %s", key ? key : "?"), 0;
-	}
-	if (json_object_object_get_ex(l, "ct", &p)) {
-		static const struct { const char *k; enum tna_nft_field f; } m[] = {
-			{ "state", TNA_NFT_F_CT_STATE }, { "status", TNA_NFT_F_CT_STATUS },
-			{ "mark", TNA_NFT_F_CT_MARK }, { "direction", TNA_NFT_F_CT_DIRECTION },
-		};
-		key = str_of(p, "key");
-		if (key && !str_of(p, "dir") && !str_of(p, "family"))
-			for (size_t i = 0; i < sizeof(m) / sizeof(m[0]); i++)
-				if (!strcmp(key, m[i].k))
-					return x->field = m[i].f, 0;
-		return other(x, "ct %s", key ? key : "?"), 0;
-	}
-	if (!json_object_object_get_ex(l, "payload", &p))
-		return other(x, "%s", first_key(l)), 0;
-	proto = str_of(p, "protocol");
-	fld = str_of(p, "field");
-	if (!proto || !fld)
-		return other(x, "raw payload"), 0;
-	if (!strcmp(proto, "ip") || !strcmp(proto, "ip6")) {
-		bool six = proto[2] == '6';
-
-		if (inetlike(family))
-			x->nfproto = six ? TNA_NFT_IP6 : TNA_NFT_IP;
-		if (!strcmp(fld, "saddr"))
-			x->field = six ? TNA_NFT_F_IP6_SADDR : TNA_NFT_F_IP_SADDR;
-		else if (!strcmp(fld, "daddr"))
-			x->field = six ? TNA_NFT_F_IP6_DADDR : TNA_NFT_F_IP_DADDR;
-		else if (!strcmp(fld, six ? "nexthdr" : "protocol"))
-			x->field = TNA_NFT_F_L4PROTO;	/* the planner keeps extension headers on Linux */
-		else
-			other(x, "%s %s", proto, fld);
-		return 0;
-	}
-	if (!strcmp(proto, "icmp") || !strcmp(proto, "icmpv6")) {
-		bool six = proto[4] == 'v';
-
-		if (inetlike(family))
-			x->nfproto = six ? TNA_NFT_IP6 : TNA_NFT_IP;
-		x->l4proto = six ? 58 : 1;
-		if (!strcmp(fld, "type"))
-			x->field = TNA_NFT_F_ICMP_TYPE;
-		else if (!strcmp(fld, "code"))
-			x->field = TNA_NFT_F_ICMP_CODE;
-		else
-			other(x, "%s %s", proto, fld);
-		return 0;
-	}
-	{
-		static const struct { const char *p; int l4; } l4[] = {
-			{ "tcp", 6 }, { "udp", 17 }, { "udplite", 136 }, { "sctp", 132 },
-			{ "dccp", 33 }, { "th", -1 },
-		};
-		for (size_t i = 0; i < sizeof(l4) / sizeof(l4[0]); i++) {
-			if (strcmp(proto, l4[i].p))
-				continue;
-			x->l4proto = l4[i].l4;
-			if (!strcmp(fld, "sport"))
-				x->field = TNA_NFT_F_SPORT;
-			else if (!strcmp(fld, "dport"))
-				x->field = TNA_NFT_F_DPORT;
-			else if (!strcmp(proto, "tcp") && !strcmp(fld, "flags"))
-				x->field = TNA_NFT_F_TCP_FLAGS;
-			else
-				other(x, "%s %s", proto, fld);
-			return 0;
-		}
-	}
-	return other(x, "%s %s", proto, fld), 0;
-}
-
-struct pctx {
-	struct tna_nft_ruleset *rs;
+struct conv {
+	const struct tna_nft_ruleset *rs;
 	int family;
 	const char *table;
+	struct reg r[SLOTS];
+	struct tna_nft_rule *out;
+	int cap;
 };
 
-static int match(struct pctx *c, json_object *m, struct tna_nft_expr *x)
+static int slot(uint32_t reg)
 {
-	static const struct { const char *s; enum tna_nft_op op; } ops[] = {
-		{ "==", TNA_NFT_OP_EQ }, { "!=", TNA_NFT_OP_NE }, { "<", TNA_NFT_OP_LT },
-		{ ">", TNA_NFT_OP_GT }, { "<=", TNA_NFT_OP_LE }, { ">=", TNA_NFT_OP_GE },
-		{ "in", TNA_NFT_OP_ANY },
-	};
-	json_object *l, *r, *s;
-	const char *op = str_of(m, "op");
-	int found = 0, len, r2;
+	if (reg >= NFT_REG_1 && reg <= NFT_REG_4)
+		return 8 + (reg - NFT_REG_1) * 4;
+	return reg >= 8 && reg < SLOTS ? (int)reg : -1;
+}
 
-	x->kind = TNA_NFT_X_MATCH;
+/* A write of LEN bytes at REG: what overlapped is gone. */
+static struct reg *reg_write(struct conv *c, uint32_t reg, int len)
+{
+	int s = slot(reg), n = (len + 3) / 4;
+
+	if (s < 0 || s + n > SLOTS)
+		return NULL;
+	for (int i = 8; i < SLOTS; i++) {
+		int in = c->r[i].st == R_VALUE ? (c->r[i].load.len + 3) / 4 : 1;
+
+		if (c->r[i].st != R_NONE && i < s + n && s < i + in)
+			c->r[i].st = R_NONE;
+	}
+	memset(&c->r[s], 0, sizeof(c->r[s]));
+	return &c->r[s];
+}
+
+static struct reg *reg_read(struct conv *c, uint32_t reg)
+{
+	int s = slot(reg);
+
+	return s < 0 ? NULL : &c->r[s];
+}
+
+/* Keys the kernel keeps in host byte order. */
+static bool host_order(const struct tna_nft_load *l)
+{
+	if (l->kind == TNA_NFT_L_META)
+		return l->key == NFT_META_MARK || l->key == NFT_META_IIF || l->key == NFT_META_OIF ||
+		       l->key == NFT_META_IIFTYPE || l->key == NFT_META_OIFTYPE || l->key == NFT_META_LEN;
+	if (l->kind == TNA_NFT_L_CT)
+		return l->key == NFT_CT_STATE || l->key == NFT_CT_STATUS || l->key == NFT_CT_MARK;
+	return false;
+}
+
+static int meta_len(int key)
+{
+	switch (key) {
+	case NFT_META_IIFNAME: case NFT_META_OIFNAME: return 16;
+	case NFT_META_NFPROTO: case NFT_META_L4PROTO: return 1;
+	case NFT_META_PROTOCOL: return 2;
+	default: return 4;
+	}
+}
+
+/* Host-order bytes of a 2- or 4-byte value into big-endian. */
+static void to_be(uint8_t *b, int len)
+{
+	if (len == 4) {
+		uint32_t v;
+
+		memcpy(&v, b, 4);
+		v = htonl(v);
+		memcpy(b, &v, 4);
+	} else if (len == 2) {
+		uint16_t v;
+
+		memcpy(&v, b, 2);
+		v = htons(v);
+		memcpy(b, &v, 2);
+	}
+}
+
+/* ---- IR output ---- */
+
+static struct tna_nft_expr *add(struct conv *c)
+{
+	struct tna_nft_rule *r = c->out;
+	struct tna_nft_expr *x;
+
+	if (r->n_exprs == c->cap) {
+		int cap = c->cap ? 2 * c->cap : 8;
+
+		x = realloc(r->exprs, cap * sizeof(*x));
+		if (!x)
+			return NULL;
+		r->exprs = x;
+		c->cap = cap;
+	}
+	x = &r->exprs[r->n_exprs++];
+	memset(x, 0, sizeof(*x));
 	x->set = -1;
-	if (!op || !json_object_object_get_ex(m, "left", &l) ||
-	    !json_object_object_get_ex(m, "right", &r))
-		return other(x, "match"), 0;
-	for (size_t i = 0; i < sizeof(ops) / sizeof(ops[0]); i++)
-		if (!strcmp(op, ops[i].s)) {
-			x->op = ops[i].op;
-			found = 1;
-		}
-	if (!found)
-		return other(x, "operator %s", op), 0;
-	if (!json_object_is_type(l, json_type_object))
-		return other(x, "match"), 0;
-	if (json_object_object_get_ex(l, "concat", &s))
-		return other(x, "concatenation"), 0;
-	r2 = left_side(l, c->family, x);
-	if (r2 || x->kind == TNA_NFT_X_OTHER)
-		return r2;
-	len = tna_nft_field_len(x->field);
-	if (json_object_is_type(r, json_type_string) && json_object_get_string(r)[0] == '@') {
-		if (x->op != TNA_NFT_OP_EQ && x->op != TNA_NFT_OP_NE)
-			return other(x, "set with %s", op), 0;
-		x->set = tna_nft_set_find(c->rs, c->family, c->table, json_object_get_string(r) + 1);
-		if (x->set < 0)
-			return other(x, "unknown set"), 0;
-		return 0;
-	}
-	if (json_object_is_type(r, json_type_object) && json_object_object_get_ex(r, "set", &s)) {
-		if (x->op != TNA_NFT_OP_EQ && x->op != TNA_NFT_OP_NE)
-			return other(x, "set with %s", op), 0;
-		if (!json_object_is_type(s, json_type_array))
-			return other(x, "set"), 0;
-		r2 = elements(x->field, s, &x->elems, &x->n_elems);
-		if (r2 == -ENOMEM)
-			return r2;
-		if (r2)
-			return other(x, "%s set element", tna_nft_field_name(x->field)), 0;
-		return 0;
-	}
+	return x;
+}
+
+/* 1: the rule ends here (nothing after an unsupported expression runs
+ * in the fast path); -ENOMEM. */
+static int other(struct conv *c, const char *fmt, const char *a, const char *b)
+{
+	struct tna_nft_expr *x = add(c);
+
+	if (!x)
+		return -ENOMEM;
+	x->kind = TNA_NFT_X_OTHER;
+	snprintf(x->reason, sizeof(x->reason), fmt, a, b);
+	return 1;
+}
+
+/* The value a compare reads: REG's first LEN bytes. */
+static int operand(struct conv *c, uint32_t reg, int len, struct reg *v, bool order)
+{
+	struct reg *r = reg_read(c, reg);
+	char n[24];
+
+	if (!r || r->st == R_NONE)
+		return other(c, "%s%s", "uninitialised register", "");
+	if (r->st == R_OTHER)
+		return other(c, "%s%s", r->what, "");
+	tna_nft_load_name(&r->load, n, sizeof(n));
+	if (len > r->load.len)
+		return other(c, "concatenation with %s%s", n, "");
+	if (r->host && len != r->load.len)
+		return other(c, "%s, part of it%s", n, "");
+	if (r->host && order)
+		return other(c, "%s, host-order range%s", n, "");
+	*v = *r;
+	v->load.len = len;
+	return 0;
+}
+
+static void data_be(const struct reg *v, uint8_t out[16], const void *d, uint32_t dlen)
+{
+	memset(out, 0, 16);
+	memcpy(out, d, dlen > 16 ? 16 : dlen);
+	if (v->host)
+		to_be(out, v->load.len);
+}
+
+static struct tna_nft_expr *match(struct conv *c, const struct reg *v, enum tna_nft_op op)
+{
+	struct tna_nft_expr *x = add(c);
+
+	if (!x)
+		return NULL;
+	x->kind = TNA_NFT_X_MATCH;
+	x->load = v->load;
+	x->has_mask = v->has_mask;
+	memcpy(x->mask, v->mask, 16);
+	x->op = op;
+	return x;
+}
+
+static int one_elem(struct tna_nft_expr *x, const uint8_t lo[16], const uint8_t hi[16])
+{
 	x->elems = calloc(1, sizeof(*x->elems));
 	if (!x->elems)
 		return -ENOMEM;
+	memcpy(x->elems[0].lo, lo, 16);
+	memcpy(x->elems[0].hi, hi, 16);
 	x->n_elems = 1;
-	if (json_object_is_type(r, json_type_array)) {	/* flags, OR-ed */
-		for (size_t i = 0; i < json_object_array_length(r); i++) {
-			uint8_t b[16];
-			int plen;
-
-			if (scalar(x->field, json_object_array_get_idx(r, i), b, &plen))
-				return other(x, "%s value", tna_nft_field_name(x->field)), 0;
-			for (int k = 0; k < len; k++)
-				x->elems[0].lo[k] |= b[k];
-		}
-		memcpy(x->elems[0].hi, x->elems[0].lo, 16);
-	} else if (element(x->field, r, &x->elems[0])) {
-		return other(x, "%s value", tna_nft_field_name(x->field)), 0;
-	}
-	if (x->op != TNA_NFT_OP_EQ && x->op != TNA_NFT_OP_NE &&
-	    memcmp(x->elems[0].lo, x->elems[0].hi, 16))
-		return other(x, "%s with an interval", op), 0;
 	return 0;
 }
 
-static int expr(struct pctx *c, json_object *e, struct tna_nft_expr *x)
+/* ---- expressions ---- */
+
+static int e_load(struct conv *c, struct nftnl_expr *e, const char *name)
 {
-	static const struct { const char *k; enum tna_nft_verdict v; } verdicts[] = {
-		{ "accept", TNA_NFT_V_ACCEPT }, { "drop", TNA_NFT_V_DROP },
-		{ "continue", TNA_NFT_V_CONTINUE }, { "return", TNA_NFT_V_RETURN },
-		{ "jump", TNA_NFT_V_JUMP }, { "goto", TNA_NFT_V_GOTO },
-	};
-	static const char *const nat[] = { "masquerade", "snat", "dnat", "redirect" };
-	struct json_object_iterator it;
-	const char *k;
-	json_object *v;
+	struct tna_nft_load l = {};
+	uint32_t dreg;
+	struct reg *r;
 
-	memset(x, 0, sizeof(*x));
-	x->set = -1;
-	x->l4proto = -1;
-	if (!json_object_is_type(e, json_type_object) || json_object_object_length(e) != 1)
-		return other(x, "expression"), 0;
-	it = json_object_iter_begin(e);
-	k = json_object_iter_peek_name(&it);
-	v = json_object_iter_peek_value(&it);
-	if (!strcmp(k, "match"))
-		return match(c, v, x);
-	for (size_t i = 0; i < sizeof(verdicts) / sizeof(verdicts[0]); i++) {
-		const char *t;
+	char n[40];
 
-		if (strcmp(k, verdicts[i].k))
-			continue;
-		x->kind = TNA_NFT_X_VERDICT;
-		x->verdict = verdicts[i].v;
-		if (x->verdict == TNA_NFT_V_JUMP || x->verdict == TNA_NFT_V_GOTO) {
-			t = json_object_is_type(v, json_type_object) ? str_of(v, "target") : NULL;
-			if (!t)
-				return other(x, "%s to a verdict map", k), 0;
-			snprintf(x->target, sizeof(x->target), "%s", t);
+	if (!strcmp(name, "meta")) {
+		l.kind = TNA_NFT_L_META;
+		l.key = nftnl_expr_get_u32(e, NFTNL_EXPR_META_KEY);
+		l.len = meta_len(l.key);
+		if (!nftnl_expr_is_set(e, NFTNL_EXPR_META_DREG)) {	/* meta ... set */
+			tna_nft_load_name(&l, n, sizeof(n));
+			return other(c, "%s set%s", n, "");
 		}
-		return 0;
-	}
-	for (size_t i = 0; i < sizeof(nat) / sizeof(nat[0]); i++)
-		if (!strcmp(k, nat[i])) {
-			x->kind = TNA_NFT_X_NAT;
-			snprintf(x->reason, sizeof(x->reason), "%s", k);
-			return 0;
+		dreg = nftnl_expr_get_u32(e, NFTNL_EXPR_META_DREG);
+	} else if (!strcmp(name, "ct")) {
+		l.kind = TNA_NFT_L_CT;
+		l.key = nftnl_expr_get_u32(e, NFTNL_EXPR_CT_KEY);
+		l.len = l.key == NFT_CT_DIRECTION ? 1 : 4;
+		if (!nftnl_expr_is_set(e, NFTNL_EXPR_CT_DREG)) {	/* ct ... set */
+			tna_nft_load_name(&l, n, sizeof(n));
+			return other(c, "%s set%s", n, "");
 		}
-	if (!strcmp(k, "mangle")) {
-		json_object *key, *w;
-		const char *what = "?";
-
-		if (json_object_object_get_ex(v, "key", &key)) {
-			if (json_object_object_get_ex(key, "meta", &w))
-				what = str_of(w, "key");
-			else if (json_object_object_get_ex(key, "ct", &w))
-				what = str_of(w, "key");
-			else if (json_object_object_get_ex(key, "payload", &w))
-				what = str_of(w, "field");
-			return other(x, "%s %s set", json_object_object_get_ex(key, "ct", &w) ? "ct" :
-				     json_object_object_get_ex(key, "meta", &w) ? "meta" : "payload",
-				     what ? what : "?"), 0;
-		}
-		return other(x, "mangle"), 0;
+		dreg = nftnl_expr_get_u32(e, NFTNL_EXPR_CT_DREG);
+		if (nftnl_expr_is_set(e, NFTNL_EXPR_CT_DIR))
+			l.key = -1;	/* per-direction keys (tuples): not read */
+	} else {
+		if (!nftnl_expr_is_set(e, NFTNL_EXPR_PAYLOAD_DREG))
+			return other(c, "payload set%s%s", "", "");
+		l.kind = TNA_NFT_L_PAYLOAD;
+		l.base = nftnl_expr_get_u32(e, NFTNL_EXPR_PAYLOAD_BASE);
+		l.offset = nftnl_expr_get_u32(e, NFTNL_EXPR_PAYLOAD_OFFSET);
+		l.len = nftnl_expr_get_u32(e, NFTNL_EXPR_PAYLOAD_LEN);
+		dreg = nftnl_expr_get_u32(e, NFTNL_EXPR_PAYLOAD_DREG);
 	}
-	return other(x, "%s", k), 0;
-}
-
-static int chain_obj(struct pctx *c, json_object *o)
-{
-	static const char *const hooks[] = { "prerouting", "input", "forward", "output",
-					     "postrouting", "ingress", "egress" };
-	struct tna_nft_ruleset *rs = c->rs;
-	struct tna_nft_chain *ch, *n;
-	const char *s;
-	json_object *v;
-
-	n = realloc(rs->chains, (rs->n_chains + 1) * sizeof(*n));
-	if (!n)
-		return -ENOMEM;
-	rs->chains = n;
-	ch = &rs->chains[rs->n_chains++];
-	memset(ch, 0, sizeof(*ch));
-	ch->family = c->family;
-	ch->hook = TNA_NFT_H_NONE;
-	snprintf(ch->table, sizeof(ch->table), "%s", c->table);
-	snprintf(ch->name, sizeof(ch->name), "%s", (s = str_of(o, "name")) ? s : "");
-	if (json_object_object_get_ex(o, "handle", &v))
-		ch->handle = json_object_get_int64(v);
-	if ((s = str_of(o, "hook"))) {
-		ch->base = true;
-		for (size_t i = 0; i < sizeof(hooks) / sizeof(hooks[0]); i++)
-			if (!strcmp(s, hooks[i]))
-				ch->hook = i;
-		if (json_object_object_get_ex(o, "prio", &v))
-			ch->prio = json_object_get_int(v);
-		s = str_of(o, "type");
-		ch->type = s && !strcmp(s, "nat") ? TNA_NFT_T_NAT :
-			   s && !strcmp(s, "route") ? TNA_NFT_T_ROUTE : TNA_NFT_T_FILTER;
-		s = str_of(o, "policy");
-		ch->policy_drop = s && !strcmp(s, "drop");
-	}
+	r = reg_write(c, dreg, l.len);
+	if (!r || l.len < 1 || l.len > 16)
+		return other(c, "%s load%s", name, "");
+	r->st = R_VALUE;
+	r->load = l;
+	r->host = host_order(&l);
 	return 0;
 }
 
-static void set_type(struct tna_nft_set *st, json_object *type)
+static int e_bitwise(struct conv *c, struct nftnl_expr *e)
 {
-	static const struct { const char *t; enum tna_nft_field f; } m[] = {
-		{ "ipv4_addr", TNA_NFT_F_IP_SADDR }, { "ipv6_addr", TNA_NFT_F_IP6_SADDR },
-		{ "inet_service", TNA_NFT_F_DPORT }, { "inet_proto", TNA_NFT_F_L4PROTO },
-		{ "ifname", TNA_NFT_F_IIFNAME }, { "iface_index", TNA_NFT_F_IIF },
-		{ "mark", TNA_NFT_F_META_MARK }, { "ct_state", TNA_NFT_F_CT_STATE },
-		{ "icmp_type", TNA_NFT_F_ICMP_TYPE }, { "icmpv6_type", TNA_NFT_F_ICMP_TYPE },
-		{ "icmp_code", TNA_NFT_F_ICMP_CODE }, { "tcp_flag", TNA_NFT_F_TCP_FLAGS },
-		{ "nf_proto", TNA_NFT_F_NFPROTO },
-	};
-	const char *t = json_object_is_type(type, json_type_string) ? json_object_get_string(type) : NULL;
-
-	snprintf(st->type, sizeof(st->type), "%s", t ? t : "concatenation");
-	for (size_t i = 0; t && i < sizeof(m) / sizeof(m[0]); i++)
-		if (!strcmp(t, m[i].t))
-			st->key = m[i].f;
-	st->key_len = tna_nft_field_len(st->key);
-	if (!st->key)
-		snprintf(st->unsupported, sizeof(st->unsupported), "set of %s", st->type);
-}
-
-static int set_obj(struct pctx *c, json_object *o, bool is_map)
-{
-	struct tna_nft_ruleset *rs = c->rs;
-	struct tna_nft_set *st, *n;
-	json_object *v;
-	const char *s;
+	uint32_t len = nftnl_expr_get_u32(e, NFTNL_EXPR_BITWISE_LEN), ml = 0, xl = 0;
+	const uint8_t *mask = nftnl_expr_get_data(e, NFTNL_EXPR_BITWISE_MASK, &ml);
+	const uint8_t *xr = nftnl_expr_get_data(e, NFTNL_EXPR_BITWISE_XOR, &xl);
+	struct reg v, *d;
+	uint8_t m[16];
 	int r;
 
+	if (nftnl_expr_is_set(e, NFTNL_EXPR_BITWISE_OP) &&
+	    nftnl_expr_get_u32(e, NFTNL_EXPR_BITWISE_OP) != NFT_BITWISE_BOOL)
+		return other(c, "bitwise shift%s%s", "", "");
+	for (uint32_t i = 0; xr && i < xl; i++)
+		if (xr[i])
+			return other(c, "bitwise xor%s%s", "", "");
+	if (!mask || ml != len || len > 16)
+		return other(c, "bitwise%s%s", "", "");
+	if ((r = operand(c, nftnl_expr_get_u32(e, NFTNL_EXPR_BITWISE_SREG), len, &v, false)))
+		return r;
+	data_be(&v, m, mask, ml);
+	for (int i = 0; i < 16; i++)
+		v.mask[i] = (v.has_mask ? v.mask[i] : 0xff) & m[i];
+	v.has_mask = true;
+	d = reg_write(c, nftnl_expr_get_u32(e, NFTNL_EXPR_BITWISE_DREG), len);
+	if (!d)
+		return other(c, "bitwise%s%s", "", "");
+	*d = v;
+	return 0;
+}
+
+static int e_byteorder(struct conv *c, struct nftnl_expr *e)
+{
+	uint32_t len = nftnl_expr_get_u32(e, NFTNL_EXPR_BYTEORDER_LEN);
+	uint32_t size = nftnl_expr_get_u32(e, NFTNL_EXPR_BYTEORDER_SIZE);
+	struct reg *s = reg_read(c, nftnl_expr_get_u32(e, NFTNL_EXPR_BYTEORDER_SREG)), v, *d;
+
+	/* hton of a host-order key: the register then holds what we keep */
+	if (!s || s->st != R_VALUE || !s->host || s->load.len != (int)len || size != len ||
+	    nftnl_expr_get_u32(e, NFTNL_EXPR_BYTEORDER_OP) != NFT_BYTEORDER_HTON)
+		return other(c, "byteorder%s%s", "", "");
+	v = *s;
+	v.host = false;
+	d = reg_write(c, nftnl_expr_get_u32(e, NFTNL_EXPR_BYTEORDER_DREG), len);
+	if (!d)
+		return other(c, "byteorder%s%s", "", "");
+	*d = v;
+	return 0;
+}
+
+static int e_cmp(struct conv *c, struct nftnl_expr *e)
+{
+	static const enum tna_nft_op ops[] = { [NFT_CMP_EQ] = TNA_NFT_OP_EQ,
+		[NFT_CMP_NEQ] = TNA_NFT_OP_NE, [NFT_CMP_LT] = TNA_NFT_OP_LT,
+		[NFT_CMP_LTE] = TNA_NFT_OP_LE, [NFT_CMP_GT] = TNA_NFT_OP_GT,
+		[NFT_CMP_GTE] = TNA_NFT_OP_GE };
+	uint32_t op = nftnl_expr_get_u32(e, NFTNL_EXPR_CMP_OP), dl = 0;
+	const void *d = nftnl_expr_get_data(e, NFTNL_EXPR_CMP_DATA, &dl);
+	struct tna_nft_expr *x;
+	uint8_t val[16];
+	struct reg v;
+	int r;
+
+	if (op > NFT_CMP_GTE || !d || dl < 1 || dl > 16)
+		return other(c, "cmp%s%s", "", "");
+	r = operand(c, nftnl_expr_get_u32(e, NFTNL_EXPR_CMP_SREG), dl, &v,
+		    op != NFT_CMP_EQ && op != NFT_CMP_NEQ);
+	if (r)
+		return r;
+	data_be(&v, val, d, dl);
+	x = match(c, &v, ops[op]);
+	return !x ? -ENOMEM : one_elem(x, val, val);
+}
+
+static int e_range(struct conv *c, struct nftnl_expr *e)
+{
+	uint32_t op = nftnl_expr_get_u32(e, NFTNL_EXPR_RANGE_OP), fl = 0, tl = 0;
+	const void *from = nftnl_expr_get_data(e, NFTNL_EXPR_RANGE_FROM_DATA, &fl);
+	const void *to = nftnl_expr_get_data(e, NFTNL_EXPR_RANGE_TO_DATA, &tl);
+	struct tna_nft_expr *x;
+	uint8_t lo[16], hi[16];
+	struct reg v;
+	int r;
+
+	if (!from || !to || fl != tl || fl < 1 || fl > 16 || op > NFT_RANGE_NEQ)
+		return other(c, "range%s%s", "", "");
+	if ((r = operand(c, nftnl_expr_get_u32(e, NFTNL_EXPR_RANGE_SREG), fl, &v, true)))
+		return r;
+	data_be(&v, lo, from, fl);
+	data_be(&v, hi, to, tl);
+	if (memcmp(lo, hi, 16) > 0)
+		return other(c, "empty range%s%s", "", "");
+	x = match(c, &v, op == NFT_RANGE_EQ ? TNA_NFT_OP_EQ : TNA_NFT_OP_NE);
+	return !x ? -ENOMEM : one_elem(x, lo, hi);
+}
+
+static int e_lookup(struct conv *c, struct nftnl_expr *e)
+{
+	const char *name = nftnl_expr_get_str(e, NFTNL_EXPR_LOOKUP_SET);
+	int set = name ? tna_nft_set_find(c->rs, c->family, c->table, name) : -1;
+	uint32_t flags = nftnl_expr_is_set(e, NFTNL_EXPR_LOOKUP_FLAGS) ?
+			 nftnl_expr_get_u32(e, NFTNL_EXPR_LOOKUP_FLAGS) : 0;
+	const struct tna_nft_set *st;
+	struct tna_nft_expr *x;
+	struct reg v;
+	int r;
+
+	if (nftnl_expr_is_set(e, NFTNL_EXPR_LOOKUP_DREG))
+		return other(c, "map%s%s", "", "");
+	if (set < 0)
+		return other(c, "lookup in an unknown set%s%s", "", "");
+	st = &c->rs->sets[set];
+	if (st->unsupported[0])
+		return other(c, "%s%s", st->unsupported, "");
+	r = operand(c, nftnl_expr_get_u32(e, NFTNL_EXPR_LOOKUP_SREG), st->key_len, &v, st->interval);
+	if (r)
+		return r;
+	x = match(c, &v, flags & NFT_LOOKUP_F_INV ? TNA_NFT_OP_NE : TNA_NFT_OP_EQ);
+	if (!x)
+		return -ENOMEM;
+	/* host-order exact keys: the IR keeps them big-endian, per match */
+	x->elems = calloc(st->n_elems ? st->n_elems : 1, sizeof(*x->elems));
+	if (!x->elems)
+		return -ENOMEM;
+	x->n_elems = st->n_elems;
+	for (int i = 0; i < st->n_elems; i++) {
+		x->elems[i] = st->elems[i];
+		if (v.host) {
+			to_be(x->elems[i].lo, st->key_len);
+			to_be(x->elems[i].hi, st->key_len);
+		}
+	}
+	x->set = set;
+	return 0;
+}
+
+static int e_immediate(struct conv *c, struct nftnl_expr *e)
+{
+	uint32_t dreg = nftnl_expr_get_u32(e, NFTNL_EXPR_IMM_DREG), dl = 0;
+	struct tna_nft_expr *x;
+	struct reg *r;
+	int v;
+
+	if (dreg != NFT_REG_VERDICT) {	/* data for a statement (NAT, ...) */
+		nftnl_expr_get_data(e, NFTNL_EXPR_IMM_DATA, &dl);
+		r = reg_write(c, dreg, dl ? dl : 4);
+		if (r) {
+			r->st = R_OTHER;
+			snprintf(r->what, sizeof(r->what), "immediate data");
+		}
+		return 0;
+	}
+	v = (int)nftnl_expr_get_u32(e, NFTNL_EXPR_IMM_VERDICT);
+	x = add(c);
+	if (!x)
+		return -ENOMEM;
+	x->kind = TNA_NFT_X_VERDICT;
+	switch (v) {
+	case NF_ACCEPT: x->verdict = TNA_NFT_V_ACCEPT; break;
+	case NF_DROP: x->verdict = TNA_NFT_V_DROP; break;
+	case NFT_CONTINUE: x->verdict = TNA_NFT_V_CONTINUE; break;
+	case NFT_RETURN: x->verdict = TNA_NFT_V_RETURN; break;
+	case NFT_JUMP: x->verdict = TNA_NFT_V_JUMP; break;
+	case NFT_GOTO: x->verdict = TNA_NFT_V_GOTO; break;
+	default:
+		x->kind = TNA_NFT_X_OTHER;
+		snprintf(x->reason, sizeof(x->reason), "verdict %d", v);
+		return 1;
+	}
+	if (x->verdict == TNA_NFT_V_JUMP || x->verdict == TNA_NFT_V_GOTO)
+		snprintf(x->target, sizeof(x->target), "%s",
+			 nftnl_expr_get_str(e, NFTNL_EXPR_IMM_CHAIN) ?: "");
+	return 1;			/* nothing after a verdict */
+}
+
+static int expr_cb(struct nftnl_expr *e, void *data)
+{
+	struct conv *c = data;
+	const char *name = nftnl_expr_get_str(e, NFTNL_EXPR_NAME);
+	int r;
+
+	if (!name)
+		r = other(c, "expression%s%s", "", "");
+	else if (!strcmp(name, "meta") || !strcmp(name, "ct") || !strcmp(name, "payload"))
+		r = e_load(c, e, name);
+	else if (!strcmp(name, "bitwise"))
+		r = e_bitwise(c, e);
+	else if (!strcmp(name, "byteorder"))
+		r = e_byteorder(c, e);
+	else if (!strcmp(name, "cmp"))
+		r = e_cmp(c, e);
+	else if (!strcmp(name, "range"))
+		r = e_range(c, e);
+	else if (!strcmp(name, "lookup"))
+		r = e_lookup(c, e);
+	else if (!strcmp(name, "immediate"))
+		r = e_immediate(c, e);
+	else if (!strcmp(name, "match") || !strcmp(name, "target"))
+		r = other(c, "xt %s %s", name, nftnl_expr_get_str(e, !strcmp(name, "match") ?
+					NFTNL_EXPR_MT_NAME : NFTNL_EXPR_TG_NAME) ?: "");
+	else
+		r = other(c, "%s%s", name, "");	/* counter, log, limit, nat, ... */
+	return r;
+}
+
+/* ---- objects ---- */
+
+static int msg_family(const struct nlmsghdr *nlh)
+{
+	return ((const struct nfgenmsg *)mnl_nlmsg_get_payload(nlh))->nfgen_family;
+}
+
+struct table { int family; char name[TNA_NFT_NAME]; bool dormant; };
+struct parse {
+	struct tna_nft_ruleset *rs;
+	struct table *tables;
+	int n_tables;
+	/* set element keys before intervals are built: per set */
+	struct rawkey { int set; uint8_t key[16]; bool end; } *keys;
+	int n_keys, cap_keys;
+};
+
+static bool dormant(const struct parse *p, int family, const char *table)
+{
+	for (int i = 0; i < p->n_tables; i++)
+		if (p->tables[i].family == family && !strcmp(p->tables[i].name, table))
+			return p->tables[i].dormant;
+	return false;
+}
+
+static int on_table(struct parse *p, const struct nlmsghdr *nlh)
+{
+	struct nftnl_table *t = nftnl_table_alloc();
+	struct table *n;
+	int err = -EINVAL;
+
+	if (!t)
+		return -ENOMEM;
+	if (nftnl_table_nlmsg_parse(nlh, t) < 0)
+		goto out;
+	n = realloc(p->tables, (p->n_tables + 1) * sizeof(*n));
+	err = -ENOMEM;
+	if (!n)
+		goto out;
+	p->tables = n;
+	n = &p->tables[p->n_tables++];
+	n->family = msg_family(nlh);
+	snprintf(n->name, sizeof(n->name), "%s", nftnl_table_get_str(t, NFTNL_TABLE_NAME) ?: "");
+	n->dormant = nftnl_table_is_set(t, NFTNL_TABLE_FLAGS) &&
+		     (nftnl_table_get_u32(t, NFTNL_TABLE_FLAGS) & NFT_TABLE_F_DORMANT);
+	err = 0;
+out:
+	nftnl_table_free(t);
+	return err;
+}
+
+static int on_chain(struct parse *p, const struct nlmsghdr *nlh)
+{
+	struct tna_nft_ruleset *rs = p->rs;
+	struct nftnl_chain *ch = nftnl_chain_alloc();
+	struct tna_nft_chain *o, *n;
+	const char *type;
+	int err = -EINVAL;
+
+	if (!ch)
+		return -ENOMEM;
+	if (nftnl_chain_nlmsg_parse(nlh, ch) < 0)
+		goto out;
+	err = -ENOMEM;
+	n = realloc(rs->chains, (rs->n_chains + 1) * sizeof(*n));
+	if (!n)
+		goto out;
+	rs->chains = n;
+	o = &rs->chains[rs->n_chains++];
+	memset(o, 0, sizeof(*o));
+	o->family = msg_family(nlh);
+	snprintf(o->table, sizeof(o->table), "%s", nftnl_chain_get_str(ch, NFTNL_CHAIN_TABLE) ?: "");
+	snprintf(o->name, sizeof(o->name), "%s", nftnl_chain_get_str(ch, NFTNL_CHAIN_NAME) ?: "");
+	o->handle = nftnl_chain_get_u64(ch, NFTNL_CHAIN_HANDLE);
+	o->hook = TNA_NFT_H_NONE;
+	if (nftnl_chain_is_set(ch, NFTNL_CHAIN_HOOKNUM)) {
+		uint32_t h = nftnl_chain_get_u32(ch, NFTNL_CHAIN_HOOKNUM);
+
+		o->base = true;
+		o->hook = o->family == TNA_NFT_NETDEV ? TNA_NFT_H_INGRESS + (int)h : (int)h;
+		o->prio = (int32_t)nftnl_chain_get_u32(ch, NFTNL_CHAIN_PRIO);
+		type = nftnl_chain_get_str(ch, NFTNL_CHAIN_TYPE);
+		o->type = type && !strcmp(type, "nat") ? TNA_NFT_T_NAT :
+			  type && !strcmp(type, "route") ? TNA_NFT_T_ROUTE : TNA_NFT_T_FILTER;
+		o->policy_drop = nftnl_chain_is_set(ch, NFTNL_CHAIN_POLICY) &&
+				 nftnl_chain_get_u32(ch, NFTNL_CHAIN_POLICY) == NF_DROP;
+	}
+	err = 0;
+out:
+	nftnl_chain_free(ch);
+	return err;
+}
+
+static int on_set(struct parse *p, const struct nlmsghdr *nlh)
+{
+	struct tna_nft_ruleset *rs = p->rs;
+	struct nftnl_set *s = nftnl_set_alloc();
+	struct tna_nft_set *o, *n;
+	uint32_t flags;
+	int err = -EINVAL;
+
+	if (!s)
+		return -ENOMEM;
+	if (nftnl_set_nlmsg_parse(nlh, s) < 0)
+		goto out;
+	err = -ENOMEM;
 	n = realloc(rs->sets, (rs->n_sets + 1) * sizeof(*n));
 	if (!n)
-		return -ENOMEM;
+		goto out;
 	rs->sets = n;
-	st = &rs->sets[rs->n_sets++];
-	memset(st, 0, sizeof(*st));
-	st->family = c->family;
-	st->is_map = is_map;
-	snprintf(st->table, sizeof(st->table), "%s", c->table);
-	snprintf(st->name, sizeof(st->name), "%s", (s = str_of(o, "name")) ? s : "");
-	json_object_object_get_ex(o, "type", &v);
-	set_type(st, v);
-	if (is_map)
-		snprintf(st->unsupported, sizeof(st->unsupported), "map");
-	/* contents that change without a ruleset event */
-	if (json_object_object_get_ex(o, "flags", &v) && json_object_is_type(v, json_type_array))
-		for (size_t i = 0; i < json_object_array_length(v); i++) {
-			s = json_object_get_string(json_object_array_get_idx(v, i));
-			if (s && (!strcmp(s, "timeout") || !strcmp(s, "dynamic")))
-				snprintf(st->unsupported, sizeof(st->unsupported), "set with %s", s);
+	o = &rs->sets[rs->n_sets++];
+	memset(o, 0, sizeof(*o));
+	o->family = msg_family(nlh);
+	snprintf(o->table, sizeof(o->table), "%s", nftnl_set_get_str(s, NFTNL_SET_TABLE) ?: "");
+	snprintf(o->name, sizeof(o->name), "%s", nftnl_set_get_str(s, NFTNL_SET_NAME) ?: "");
+	o->key_len = nftnl_set_get_u32(s, NFTNL_SET_KEY_LEN);
+	flags = nftnl_set_is_set(s, NFTNL_SET_FLAGS) ? nftnl_set_get_u32(s, NFTNL_SET_FLAGS) : 0;
+	o->interval = flags & NFT_SET_INTERVAL;
+	if (flags & (NFT_SET_MAP | NFT_SET_OBJECT))
+		snprintf(o->unsupported, sizeof(o->unsupported), "map");
+	else if (flags & NFT_SET_CONCAT || o->key_len < 1 || o->key_len > 16)
+		snprintf(o->unsupported, sizeof(o->unsupported), "set of concatenations");
+	else if (flags & (NFT_SET_TIMEOUT | NFT_SET_EVAL) || nftnl_set_is_set(s, NFTNL_SET_TIMEOUT))
+		snprintf(o->unsupported, sizeof(o->unsupported), "set updated from the datapath");
+	else if (flags & NFT_SET_EXPR || nftnl_set_is_set(s, NFTNL_SET_EXPR) ||
+		 nftnl_set_is_set(s, NFTNL_SET_EXPRESSIONS))
+		snprintf(o->unsupported, sizeof(o->unsupported), "set with statements");
+	err = 0;
+out:
+	nftnl_set_free(s);
+	return err;
+}
+
+static int on_elems(struct parse *p, const struct nlmsghdr *nlh)
+{
+	struct nftnl_set *s = nftnl_set_alloc();
+	struct nftnl_set_elems_iter *it = NULL;
+	struct nftnl_set_elem *el;
+	struct tna_nft_set *st;
+	int set, err = -EINVAL;
+
+	if (!s)
+		return -ENOMEM;
+	if (nftnl_set_elems_nlmsg_parse(nlh, s) < 0)
+		goto out;
+	set = tna_nft_set_find(p->rs, msg_family(nlh), nftnl_set_get_str(s, NFTNL_SET_TABLE) ?: "",
+			       nftnl_set_get_str(s, NFTNL_SET_NAME) ?: "");
+	err = 0;
+	if (set < 0)
+		goto out;
+	st = &p->rs->sets[set];
+	it = nftnl_set_elems_iter_create(s);
+	err = -ENOMEM;
+	if (!it)
+		goto out;
+	while ((el = nftnl_set_elems_iter_next(it))) {
+		uint32_t kl = 0, fl = 0;
+		const void *k = nftnl_set_elem_get(el, NFTNL_SET_ELEM_KEY, &kl);
+		uint32_t flags = nftnl_set_elem_is_set(el, NFTNL_SET_ELEM_FLAGS) ?
+				 nftnl_set_elem_get_u32(el, NFTNL_SET_ELEM_FLAGS) : 0;
+		struct rawkey *rk;
+
+		(void)fl;
+		if (flags & NFT_SET_ELEM_CATCHALL || !k || (int)kl != st->key_len ||
+		    nftnl_set_elem_is_set(el, NFTNL_SET_ELEM_TIMEOUT) ||
+		    nftnl_set_elem_is_set(el, NFTNL_SET_ELEM_EXPIRATION) ||
+		    nftnl_set_elem_is_set(el, NFTNL_SET_ELEM_EXPR) ||
+		    nftnl_set_elem_is_set(el, NFTNL_SET_ELEM_EXPRESSIONS) ||
+		    nftnl_set_elem_is_set(el, NFTNL_SET_ELEM_KEY_END)) {
+			snprintf(st->unsupported, sizeof(st->unsupported), "set element with state");
+			continue;
 		}
-	if (json_object_object_get_ex(o, "timeout", &v) || json_object_object_get_ex(o, "stmt", &v))
-		snprintf(st->unsupported, sizeof(st->unsupported), "set with timeouts or statements");
-	if (st->unsupported[0] || !json_object_object_get_ex(o, "elem", &v))
-		return 0;
-	if (!json_object_is_type(v, json_type_array))
-		return snprintf(st->unsupported, sizeof(st->unsupported), "set elements"), 0;
-	r = elements(st->key, v, &st->elems, &st->n_elems);
-	if (r == -ENOMEM)
-		return r;
-	if (r)
-		snprintf(st->unsupported, sizeof(st->unsupported), "set element");
+		if (p->n_keys == p->cap_keys) {
+			int cap = p->cap_keys ? 2 * p->cap_keys : 64;
+
+			rk = realloc(p->keys, cap * sizeof(*rk));
+			if (!rk)
+				goto out;
+			p->keys = rk;
+			p->cap_keys = cap;
+		}
+		rk = &p->keys[p->n_keys++];
+		memset(rk, 0, sizeof(*rk));
+		rk->set = set;
+		memcpy(rk->key, k, kl);
+		rk->end = flags & NFT_SET_ELEM_INTERVAL_END;
+	}
+	err = 0;
+out:
+	if (it)
+		nftnl_set_elems_iter_destroy(it);
+	nftnl_set_free(s);
+	return err;
+}
+
+static int key_order(const void *a, const void *b)
+{
+	const struct rawkey *x = a, *y = b;
+	int d = x->set - y->set;
+
+	if (d)
+		return d;
+	d = memcmp(x->key, y->key, 16);
+	if (d)
+		return d;
+	return (int)y->end - (int)x->end;	/* an end before a start at one key */
+}
+
+/* Elements into intervals: an interval set lists starts and (exclusive)
+ * ends; a plain set lists single keys. */
+static int build_sets(struct parse *p)
+{
+	qsort(p->keys, p->n_keys, sizeof(*p->keys), key_order);
+	for (int i = 0; i < p->n_keys;) {
+		struct tna_nft_set *st = &p->rs->sets[p->keys[i].set];
+		int j = i, n = 0, len = st->key_len;
+		const uint8_t *open = NULL;
+
+		while (j < p->n_keys && p->keys[j].set == p->keys[i].set)
+			j++;
+		st->elems = calloc(j - i, sizeof(*st->elems));
+		if (!st->elems)
+			return -ENOMEM;
+		for (int k = i; k < j; k++) {
+			struct rawkey *rk = &p->keys[k];
+
+			if (!st->interval) {
+				memcpy(st->elems[n].lo, rk->key, 16);
+				memcpy(st->elems[n++].hi, rk->key, 16);
+			} else if (!rk->end) {
+				open = rk->key;
+			} else if (open) {
+				uint8_t hi[16];
+				int b = len - 1;
+
+				memcpy(hi, rk->key, 16);	/* end - 1, big-endian */
+				while (b >= 0 && hi[b] == 0)
+					hi[b--] = 0xff;
+				if (b >= 0)
+					hi[b]--;
+				memcpy(st->elems[n].lo, open, 16);
+				memcpy(st->elems[n++].hi, hi, 16);
+				open = NULL;
+			}
+		}
+		if (open) {			/* open to the end of the key space */
+			memcpy(st->elems[n].lo, open, 16);
+			memset(st->elems[n].hi, 0xff, len);
+			n++;
+		}
+		st->n_elems = n;
+		i = j;
+	}
 	return 0;
 }
 
-static int rule_obj(struct pctx *c, json_object *o)
+static int on_rule(struct parse *p, const struct nlmsghdr *nlh)
 {
+	struct tna_nft_ruleset *rs = p->rs;
+	struct nftnl_rule *r = nftnl_rule_alloc();
 	struct tna_nft_chain *ch = NULL;
-	struct tna_nft_rule *r, *n;
-	const char *name = str_of(o, "chain");
-	json_object *v, *ex;
-	size_t cnt;
+	struct tna_nft_rule *o;
+	struct conv c = { .rs = rs };
+	const char *table, *chain;
+	int err = -EINVAL;
 
-	for (int i = 0; name && i < c->rs->n_chains; i++)
-		if (c->rs->chains[i].family == c->family && !strcmp(c->rs->chains[i].table, c->table) &&
-		    !strcmp(c->rs->chains[i].name, name))
-			ch = &c->rs->chains[i];
-	if (!ch || !json_object_object_get_ex(o, "expr", &ex) || !json_object_is_type(ex, json_type_array))
-		return -EINVAL;
-	n = realloc(ch->rules, (ch->n_rules + 1) * sizeof(*n));
-	if (!n)
+	if (!r)
 		return -ENOMEM;
-	ch->rules = n;
-	r = &ch->rules[ch->n_rules++];
-	memset(r, 0, sizeof(*r));
-	if (json_object_object_get_ex(o, "handle", &v))
-		r->handle = json_object_get_int64(v);
-	cnt = json_object_array_length(ex);
-	r->exprs = calloc(cnt ? cnt : 1, sizeof(*r->exprs));
-	if (!r->exprs)
-		return -ENOMEM;
-	for (size_t i = 0; i < cnt; i++) {
-		int e = expr(c, json_object_array_get_idx(ex, i), &r->exprs[i]);
+	if (nftnl_rule_nlmsg_parse(nlh, r) < 0)
+		goto out;
+	c.family = msg_family(nlh);
+	table = nftnl_rule_get_str(r, NFTNL_RULE_TABLE) ?: "";
+	chain = nftnl_rule_get_str(r, NFTNL_RULE_CHAIN) ?: "";
+	c.table = table;
+	ch = (struct tna_nft_chain *)tna_nft_chain_find(rs, c.family, table, chain);
+	err = 0;
+	if (!ch)		/* a chain made after the chain dump: genid catches it */
+		goto out;
+	err = -ENOMEM;
+	o = realloc(ch->rules, (ch->n_rules + 1) * sizeof(*o));
+	if (!o)
+		goto out;
+	ch->rules = o;
+	c.out = o = &ch->rules[ch->n_rules++];
+	memset(o, 0, sizeof(*o));
+	o->handle = nftnl_rule_get_u64(r, NFTNL_RULE_HANDLE);
+	err = 0;
+	{
+		struct nftnl_expr_iter *it = nftnl_expr_iter_create(r);
+		struct nftnl_expr *e;
 
-		r->n_exprs++;
-		if (e)
-			return e;
-	}
-	return 0;
-}
-
-static int family_of(const char *s)
-{
-	static const struct { const char *n; int f; } m[] = {
-		{ "ip", TNA_NFT_IP }, { "ip6", TNA_NFT_IP6 }, { "inet", TNA_NFT_INET },
-		{ "arp", TNA_NFT_ARP }, { "bridge", TNA_NFT_BRIDGE }, { "netdev", TNA_NFT_NETDEV },
-	};
-	for (size_t i = 0; s && i < sizeof(m) / sizeof(m[0]); i++)
-		if (!strcmp(s, m[i].n))
-			return m[i].f;
-	return -1;
-}
-
-/* pass 0: chains and sets; pass 1: rules (they name both) */
-static int objects(struct tna_nft_ruleset *rs, json_object *arr, int pass)
-{
-	for (size_t i = 0; i < json_object_array_length(arr); i++) {
-		json_object *item = json_object_array_get_idx(arr, i), *o;
-		struct pctx c = { .rs = rs };
-		int r = 0;
-
-		if (!json_object_is_type(item, json_type_object))
-			return -EINVAL;
-		if (pass == 0 && json_object_object_get_ex(item, "chain", &o)) {
-			c.family = family_of(str_of(o, "family"));
-			c.table = str_of(o, "table");
-			r = c.family < 0 || !c.table ? -EINVAL : chain_obj(&c, o);
-		} else if (pass == 0 && (json_object_object_get_ex(item, "set", &o) ||
-					 json_object_object_get_ex(item, "map", &o))) {
-			c.family = family_of(str_of(o, "family"));
-			c.table = str_of(o, "table");
-			r = c.family < 0 || !c.table ? -EINVAL :
-			    set_obj(&c, o, json_object_object_get_ex(item, "map", NULL));
-		} else if (pass == 1 && json_object_object_get_ex(item, "rule", &o)) {
-			c.family = family_of(str_of(o, "family"));
-			c.table = str_of(o, "table");
-			r = c.family < 0 || !c.table ? -EINVAL : rule_obj(&c, o);
+		if (!it) {
+			err = -ENOMEM;
+			goto out;
 		}
-		if (r)
-			return r;
+		/* 1 ends the walk: what follows never runs in the fast path */
+		while (!err && (e = nftnl_expr_iter_next(it)))
+			err = expr_cb(e, &c);
+		nftnl_expr_iter_destroy(it);
+		err = err < 0 ? err : 0;
 	}
-	return 0;
+out:
+	nftnl_rule_free(r);
+	return err;
 }
 
-int tna_nft_parse(const char *json, struct tna_nft_ruleset *rs)
+/* Walk the messages of BUF calling FN for those of type CMD. */
+static int each(struct parse *p, const void *buf, size_t len, uint8_t cmd,
+		int (*fn)(struct parse *, const struct nlmsghdr *))
 {
-	json_object *root, *arr;
-	int r = -EINVAL;
+	const struct nlmsghdr *nlh = buf;
+	int left = (int)len;
 
-	if (!json || !rs)
+	for (; mnl_nlmsg_ok(nlh, left); nlh = mnl_nlmsg_next(nlh, &left)) {
+		int err;
+
+		if ((nlh->nlmsg_type >> 8) != NFNL_SUBSYS_NFTABLES || (nlh->nlmsg_type & 0xff) != cmd)
+			continue;
+		if ((err = fn(p, nlh)))
+			return err;
+	}
+	return left ? -EINVAL : 0;
+}
+
+int tna_nft_parse(const void *buf, size_t len, struct tna_nft_ruleset *rs)
+{
+	struct parse p = { .rs = rs };
+	int err;
+
+	if (!buf || !rs)
 		return -EINVAL;
 	memset(rs, 0, sizeof(*rs));
-	root = json_tokener_parse(json);
-	if (root && json_object_object_get_ex(root, "nftables", &arr) &&
-	    json_object_is_type(arr, json_type_array)) {
-		r = objects(rs, arr, 0);
-		if (!r)
-			r = objects(rs, arr, 1);
-	}
-	json_object_put(root);
-	if (r)
+	if ((err = each(&p, buf, len, NFT_MSG_NEWTABLE, on_table)) ||
+	    (err = each(&p, buf, len, NFT_MSG_NEWCHAIN, on_chain)) ||
+	    (err = each(&p, buf, len, NFT_MSG_NEWSET, on_set)) ||
+	    (err = each(&p, buf, len, NFT_MSG_NEWSETELEM, on_elems)) ||
+	    (err = build_sets(&p)) ||
+	    (err = each(&p, buf, len, NFT_MSG_NEWRULE, on_rule)))
+		goto out;
+	/* a dormant table's chains are not registered at any hook */
+	for (int i = 0; i < rs->n_chains; i++)
+		if (rs->chains[i].base && dormant(&p, rs->chains[i].family, rs->chains[i].table))
+			rs->chains[i].base = false;
+out:
+	free(p.tables);
+	free(p.keys);
+	if (err)
 		tna_nft_free(rs);
-	return r;
+	return err;
 }

@@ -39,16 +39,22 @@ static __always_inline int nf_pre(struct tna_pkt *p, struct tna_nf *nf, struct t
 	__u32 need = nf_l4_need(nf->l4proto);
 	__u8 *t = l4;
 
-	if (plen < need || (void *)(t + 4) > data_end)
+	/* what the terms may read (the compiler keeps them within `need`) */
+	if (plen < need)
 		return TNA_REASON_NF_L4;
-	__builtin_memcpy(f->th, t, 4);
-	f->l4proto = nf->l4proto;
-	f->tcpflags = 0;
-	if (nf->l4proto == IPPROTO_TCP) {
-		if ((void *)(t + 14) > data_end)
+	__builtin_memset(f->th, 0, sizeof(f->th));
+	if ((void *)(t + 20) <= data_end) {
+		__builtin_memcpy(f->th, t, 20);
+	} else if ((void *)(t + 8) <= data_end) {
+		__builtin_memcpy(f->th, t, 8);
+		if (need > 8)
 			return TNA_REASON_NF_L4;
-		f->tcpflags = t[13];
+	} else if ((void *)(t + 4) <= data_end && need <= 4) {
+		__builtin_memcpy(f->th, t, 4);
+	} else {
+		return TNA_REASON_NF_L4;
 	}
+	f->l4proto = nf->l4proto;
 	f->ct_state = f->ct_status = f->ct_mark = 0;
 	f->ct_dir = 0;
 	nf->dnat = nf->snat = 0;
