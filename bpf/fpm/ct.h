@@ -143,7 +143,7 @@ static __always_inline int ct_check(struct nf_conn *ct, __u8 dir, struct tna_nf 
 	}
 	if (nf->l4proto == IPPROTO_UDP) {
 		/* Linux sets the stream timeout only after stream_ts */
-		if ((__s32)((__u32)bpf_jiffies64() - (__u32)ct->proto.udp.stream_ts) <= 0)
+		if ((__s64)(bpf_jiffies64() - ct->proto.udp.stream_ts) <= 0)	/* time_after */
 			return TNA_REASON_CT_NOT_ESTABLISHED;
 		*timeout = cfg->udp_stream_ms;
 	} else {
