@@ -322,8 +322,8 @@ static int family(struct fc *c, bool nat)
 }
 
 /* Conntrack runs for forwarded packets when anything in the ip/ip6/inet
- * tables needs it (ct matches and statements, NAT chains) or the caller
- * knows it runs.  An expression we do not know may need it too. */
+ * tables needs it (ct matches and statements, NAT chains, xt matches that
+ * may be conntrack's) or the caller knows it runs. */
 static bool uses_conntrack(const struct tna_nft_ruleset *rs, bool *nat4, bool *nat6)
 {
 	bool ct = false;
@@ -342,7 +342,7 @@ static bool uses_conntrack(const struct tna_nft_ruleset *rs, bool *nat4, bool *n
 			for (int e = 0; e < ch->rules[r].n_exprs; e++) {
 				const struct tna_nft_expr *x = &ch->rules[r].exprs[e];
 
-				ct |= x->kind == TNA_NFT_X_OTHER ||
+				ct |= (x->kind == TNA_NFT_X_OTHER && x->ct) ||
 				      (x->kind == TNA_NFT_X_MATCH && x->load.kind == TNA_NFT_L_CT);
 			}
 	}

@@ -174,7 +174,7 @@ struct tna_ct_cfg {
 	__u32 tcp_established_ms;	/* nf_conntrack_tcp_timeout_established */
 	__u32 tcp_unack_ms;		/* nf_conntrack_tcp_timeout_unacknowledged */
 	__u32 tcp_retrans_ms;		/* nf_conntrack_tcp_timeout_max_retrans */
-	__u8 tcp_max_retrans;		/* nf_conntrack_tcp_max_retrans */
+	__u8 tcp_max_retrans;		/* nf_conntrack_tcp_max_retrans (reported) */
 	__u8 checksum;			/* nf_conntrack_checksum: bad L4 sums are invalid */
 	__u8 tcp_liberal;		/* nf_conntrack_tcp_be_liberal */
 	__u8 pad;

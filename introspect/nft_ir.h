@@ -95,6 +95,7 @@ struct tna_nft_expr {
 	char target[TNA_NFT_NAME];	/* jump/goto */
 	/* other */
 	char reason[48];
+	bool ct;		/* the statement needs conntrack (or may: xt) */
 };
 
 struct tna_nft_rule {

@@ -451,6 +451,15 @@ static int expr_cb(struct nftnl_expr *e, void *data)
 					NFTNL_EXPR_MT_NAME : NFTNL_EXPR_TG_NAME) ?: "");
 	else
 		r = other(c, "%s%s", name, "");	/* counter, log, limit, nat, ... */
+	if (r == 1 && c->out->n_exprs) {
+		/* statements that register conntrack, or may (xt matches) */
+		static const char *const ct[] = { "ct", "notrack", "nat", "masq", "redir",
+			"connlimit", "flow_offload", "synproxy", "objref", "match", "target" };
+		struct tna_nft_expr *x = &c->out->exprs[c->out->n_exprs - 1];
+
+		for (size_t i = 0; name && i < sizeof(ct) / sizeof(ct[0]); i++)
+			x->ct |= x->kind == TNA_NFT_X_OTHER && !strcmp(name, ct[i]);
+	}
 	return r;
 }
 

@@ -10,8 +10,8 @@
  *  - an entry exists (ct_new), confirmed, not dying or offloaded
  *    (ct_other), seen in both directions and assured: Linux has set
  *    SEEN_REPLY and ASSURED and sent their events (ct_not_established);
- *  - no helper, expectation master with seq adjustment or synproxy
- *    (ct_helper), no accounting extension: its packet and byte counters
+ *  - no helper, no master (an expected connection), no sequence
+ *    adjustment (ct_helper), no accounting extension: its packet and byte counters
  *    would miss fast-path packets (ct_acct), no custom or fixed timeout
  *    (ct_timeout);
  *  - UDP: past the 2 s stream mark, so the timeout Linux sets is the
@@ -91,17 +91,19 @@ static __always_inline int ct_l4_valid(struct tna_pkt *p, struct tna_nf *nf, voi
 	return TNA_GO;
 }
 
-/* The timeout tcp_packet would set for an in-window ACK in ESTABLISHED. */
-static __always_inline __u32 ct_tcp_timeout(struct nf_conn *ct, const struct tna_ct_cfg *cfg)
+/* The timeout tcp_packet would set for an in-window ACK in ESTABLISHED,
+ * as far as the entry tells: the packet itself would have become the
+ * last one seen (so not a retransmission, and its window is the last
+ * window); the unacknowledged-data flags are as Linux last left them. */
+static __always_inline __u32 ct_tcp_timeout(struct nf_conn *ct, const struct tna_ct_cfg *cfg,
+					    const struct tna_flt_pkt *f)
 {
 	__u32 t = cfg->tcp_established_ms;
 	__u8 fl = ct->proto.tcp.seen[0].flags | ct->proto.tcp.seen[1].flags;
 
-	if (ct->proto.tcp.retrans >= cfg->tcp_max_retrans && t > cfg->tcp_retrans_ms)
-		return cfg->tcp_retrans_ms;
 	if ((fl & CT_TCP_DATA_UNACK) && t > cfg->tcp_unack_ms)
 		return cfg->tcp_unack_ms;
-	if (ct->proto.tcp.last_win == 0 && t > cfg->tcp_retrans_ms)
+	if (!f->th[14] && !f->th[15] && t > cfg->tcp_retrans_ms)	/* zero window */
 		return cfg->tcp_retrans_ms;
 	return t;
 }
@@ -132,9 +134,15 @@ static __always_inline int ct_check(struct nf_conn *ct, __u8 dir, struct tna_nf 
 		return TNA_REASON_CT_HELPER;
 	if (st & IPS_FIXED_TIMEOUT)
 		return TNA_REASON_CT_TIMEOUT;
+	/* a helper (assigned by a rule: IPS_HELPER, or inherited through an
+	 * expectation: a master) may rewrite or expect; sequence adjustment
+	 * (helpers, synproxy) sets IPS_SEQ_ADJUST.  The seqadj and synproxy
+	 * extensions alone are harmless: ctnetlink adds them to every entry
+	 * it creates. */
+	if (ct->master)
+		return TNA_REASON_CT_HELPER;
 	if (ext) {
-		if (ext->offset[NF_CT_EXT_HELPER] || ext->offset[NF_CT_EXT_SEQADJ] ||
-		    ext->offset[NF_CT_EXT_SYNPROXY])
+		if (ext->offset[NF_CT_EXT_HELPER])
 			return TNA_REASON_CT_HELPER;
 		if (ext->offset[NF_CT_EXT_ACCT])
 			return TNA_REASON_CT_ACCT;
@@ -159,7 +167,7 @@ static __always_inline int ct_check(struct nf_conn *ct, __u8 dir, struct tna_nf 
 		barrier_var(sfl);
 		if (!cfg->tcp_liberal && !(sfl & CT_TCP_BE_LIBERAL))
 			return TNA_REASON_CT_TCP_WINDOW;
-		*timeout = ct_tcp_timeout(ct, cfg);
+		*timeout = ct_tcp_timeout(ct, cfg, f);
 	}
 	nat = st & (IPS_SRC_NAT | IPS_DST_NAT);
 	nf->snat = nf->dnat = 0;
