@@ -160,11 +160,13 @@ int tna_nf_follow_apply(struct tna_nf_follow *f)
 	struct tna_flt_prog p = {};
 	const struct tna_nft_chain *ing;
 	uint64_t t0 = now_ns(), t1, t2;
+	uint32_t genid;
 	int err, rerr;
 
 	r->whole4 = r->whole6 = false;
 	r->why4[0] = r->why6[0] = '\0';
 	rerr = tna_nft_read(&rs);
+	genid = rerr ? 0 : rs.genid;
 	t1 = now_ns();
 	co.conntrack_active = legacy_any(&f->legacy) || conntrack_count() > 0;
 	if (rerr) {
@@ -215,6 +217,7 @@ int tna_nf_follow_apply(struct tna_nf_follow *f)
 	r->compile_ns = t2 - t1;
 	r->load_ns = r->swap_ns - t2;	/* to the switch, not the grace period after it */
 	r->gen = tna_dp__filter_gen(f->dp);
+	r->nft_genid = genid;
 	r->loads++;
 	r->flags = p.flags;
 	r->n_insns = p.n_insns;

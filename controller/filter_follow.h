@@ -31,6 +31,7 @@ struct tna_nf_follow_opts {
 
 struct tna_nf_follow_report {
 	uint32_t gen;			/* program generation in effect */
+	uint32_t nft_genid;		/* the kernel ruleset generation it was compiled from */
 	uint64_t loads;			/* programs loaded since start */
 	bool whole4, whole6;		/* the family goes to Linux as a whole */
 	char why4[160], why6[160];

@@ -141,6 +141,8 @@ struct tna_nft_ruleset {
  * other, consistent with one generation (re-read when it changed
  * meanwhile).  Returns 0 or -errno. */
 int tna_nft_dump(void **buf, size_t *len, uint32_t *genid);
+/* The current ruleset generation (bumped by every committed change). */
+int tna_nft_genid(uint32_t *gen);
 /* Build the IR from such a dump (live or a recorded fixture).  -EINVAL on
  * messages that are not an nftables dump, -ENOMEM. */
 int tna_nft_parse(const void *buf, size_t len, struct tna_nft_ruleset *rs);

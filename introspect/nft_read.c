@@ -125,6 +125,18 @@ static int dump_once(struct tna_nl *nl, struct raw *r)
 	return dump_elems(nl, r, sets_from, sets_to);
 }
 
+int tna_nft_genid(uint32_t *gen)
+{
+	struct tna_nl *nl = tna_nl_open(NETLINK_NETFILTER);
+	int err;
+
+	if (!nl)
+		return -errno;
+	err = genid(nl, gen);
+	tna_nl_close(nl);
+	return err;
+}
+
 int tna_nft_dump(void **buf, size_t *len, uint32_t *gen)
 {
 	struct tna_nl *nl = tna_nl_open(NETLINK_NETFILTER);

@@ -10,4 +10,6 @@ struct tna_nf_follow *rt_filter_start(struct tna_dp *dp, bool v4, bool v6, bool 
 /* Wait up to MS for ruleset or link events and follow them (or, on
  * timeout, the sysctls and legacy tables); prints a report per reload. */
 void rt_filter_wait(struct tna_nf_follow *f, int ms, bool dump);
+/* Remove the generation file (on exit). */
+void rt_filter_stop(void);
 #endif

@@ -416,6 +416,8 @@ fdb_err:
 	fprintf(stderr, "tna-rt-test: fdb: %s\n", strerror(-err));
 out:
 	tna_dp__destroy(dp);
+	if (follow)
+		rt_filter_stop();
 	tna_nf_follow_free(follow);
 	for (int i = 0; i < nundo; i++)
 		tna_peer_gro_undo(&undo[i]);

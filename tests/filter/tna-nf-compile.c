@@ -2,6 +2,7 @@
  *
  *   tna-nf-compile [--from FILE] [--no-ipv4] [--no-ipv6]   print the program
  *   tna-nf-compile --record FILE                           save the raw dump
+ *   tna-nf-compile --genid                                 the ruleset generation
  *
  * Reads the current namespace's ruleset (or a dump recorded with
  * --record), compiles it for the routed path and prints the listing of
@@ -64,6 +65,7 @@ int main(int argc, char **argv)
 	static const struct option lo[] = {
 		{ "from", required_argument, 0, 'f' }, { "record", required_argument, 0, 'r' },
 		{ "no-ipv4", no_argument, 0, '4' }, { "no-ipv6", no_argument, 0, '6' },
+		{ "genid", no_argument, 0, 'g' },
 		{ "help", no_argument, 0, 'h' }, {}
 	};
 	struct tna_flt_opts o = { .v4 = true, .v6 = true };
@@ -76,6 +78,14 @@ int main(int argc, char **argv)
 		switch (c) {
 		case 'f': from = optarg; break;
 		case 'r': return record(optarg);
+		case 'g': {
+			uint32_t g;
+
+			if (tna_nft_genid(&g))
+				return 1;
+			printf("%u\n", g);
+			return 0;
+		}
 		case '4': o.v4 = false; break;
 		case '6': o.v6 = false; break;
 		case 'h':
