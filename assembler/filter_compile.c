@@ -17,6 +17,20 @@ int fc_emit(struct fc *c, const struct tna_flt_insn *in, const char *where)
 
 	if (p->n_insns >= TNA_FLT_MAX_INSNS)
 		return -E2BIG;
+	if (p->n_insns == c->cap_insns) {	/* grow: most programs are small */
+		int cap = c->cap_insns ? 2 * c->cap_insns : 256;
+		struct tna_flt_insn *n = realloc(p->insn, cap * sizeof(*n));
+		char (*w)[160];
+
+		if (!n)
+			return -ENOMEM;
+		p->insn = n;
+		w = realloc(p->insn_where, cap * sizeof(*w));
+		if (!w)
+			return -ENOMEM;
+		p->insn_where = w;
+		c->cap_insns = cap;
+	}
 	p->insn[p->n_insns] = *in;
 	snprintf(p->insn_where[p->n_insns], sizeof(p->insn_where[0]), "%s", where ? where : "");
 	return p->n_insns++;
@@ -371,10 +385,8 @@ int tna_flt_compile(const struct tna_nft_ruleset *rs, const struct tna_flt_opts 
 	if (!rs || !o || !p)
 		return -EINVAL;
 	memset(p, 0, sizeof(*p));
-	p->insn = calloc(TNA_FLT_MAX_INSNS, sizeof(*p->insn));
-	p->insn_where = calloc(TNA_FLT_MAX_INSNS, sizeof(*p->insn_where));
 	c.set_id = malloc((rs->n_sets ? rs->n_sets : 1) * sizeof(int));
-	if (!p->insn || !p->insn_where || !c.set_id) {
+	if (!c.set_id) {
 		r = -ENOMEM;
 		goto out;
 	}

@@ -7,7 +7,7 @@
 struct fc {
 	const struct tna_nft_ruleset *rs;
 	struct tna_flt_prog *p;
-	int cap_lpm, cap_notes;
+	int cap_insns, cap_lpm, cap_notes;
 	int *set_id;		/* rs->sets index -> id in this program, -1 none yet */
 	int fam;		/* TNA_FLT_V4 / TNA_FLT_V6 being compiled */
 	bool raw;		/* a chain before conntrack (prerouting < -200) */

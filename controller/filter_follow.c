@@ -11,6 +11,7 @@
 #include <linux/netfilter/nfnetlink.h>
 #include <linux/netfilter/nf_tables.h>
 #include <linux/rtnetlink.h>
+#include "common/nl.h"
 #include "controller/filter_follow.h"
 #include "introspect/model_priv.h"	/* tna_nf_read_source: legacy tables */
 #include "introspect/nft_ir.h"
@@ -20,6 +21,7 @@ struct tna_nf_follow {
 	struct tna_dp *dp;
 	struct tna_nf_follow_opts o;
 	struct mnl_socket *nft_ev, *link_ev;
+	struct tna_nl *nl;		/* requests: kept open (see tna_nft_read_nl) */
 	struct tna_ct_cfg ct;
 	struct tna_netfilter legacy;	/* summary of the legacy tables */
 	int *named;			/* ifindexes whose name is in the map */
@@ -129,8 +131,15 @@ static void whole_family(struct tna_flt_prog *p, int fam)
 {
 	struct tna_flt_insn punt = { .op = TNA_FLT_PUNT, .aux = TNA_REASON_NF_HOOK };
 
-	if (p->n_insns >= TNA_FLT_MAX_INSNS)
-		p->n_insns = TNA_FLT_MAX_INSNS - 1;	/* only the punt matters then */
+	struct tna_flt_insn *n = realloc(p->insn, (p->n_insns + 1) * sizeof(*n));
+	char (*w)[160] = n ? realloc(p->insn_where, (p->n_insns + 1) * sizeof(*w)) : NULL;
+
+	if (n)
+		p->insn = n;
+	if (w)
+		p->insn_where = w;
+	if (!n || !w || p->n_insns >= TNA_FLT_MAX_INSNS)
+		p->n_insns = 0;		/* out of room: the punt alone is a program */
 	p->insn[p->n_insns] = punt;
 	snprintf(p->insn_where[p->n_insns], sizeof(p->insn_where[0]), "whole family");
 	for (int s = 0; s < TNA_FLT_SEGS; s++)
@@ -165,7 +174,7 @@ int tna_nf_follow_apply(struct tna_nf_follow *f)
 
 	r->whole4 = r->whole6 = false;
 	r->why4[0] = r->why6[0] = '\0';
-	rerr = tna_nft_read(&rs);
+	rerr = tna_nft_read_nl(f->nl, &rs);
 	genid = rerr ? 0 : rs.genid;
 	t1 = now_ns();
 	co.conntrack_active = legacy_any(&f->legacy) || conntrack_count() > 0;
@@ -247,7 +256,8 @@ struct tna_nf_follow *tna_nf_follow_new(struct tna_dp *dp, const struct tna_nf_f
 	/* subscribe before the first read: no change falls in between */
 	f->nft_ev = subscribe(NETLINK_NETFILTER, NFNLGRP_NFTABLES);
 	f->link_ev = subscribe(NETLINK_ROUTE, RTNLGRP_LINK);
-	if (!f->nft_ev || !f->link_ev) {
+	f->nl = tna_nl_open(NETLINK_NETFILTER);
+	if (!f->nft_ev || !f->link_ev || !f->nl) {
 		err = -errno;
 		goto err;
 	}
@@ -353,6 +363,7 @@ void tna_nf_follow_free(struct tna_nf_follow *f)
 		mnl_socket_close(f->nft_ev);
 	if (f->link_ev)
 		mnl_socket_close(f->link_ev);
+	tna_nl_close(f->nl);
 	tna_flt_prog_free(&f->rep.prog);
 	free(f->named);
 	free(f);

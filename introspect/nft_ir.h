@@ -148,6 +148,12 @@ int tna_nft_genid(uint32_t *gen);
 int tna_nft_parse(const void *buf, size_t len, struct tna_nft_ruleset *rs);
 /* Both. */
 int tna_nft_read(struct tna_nft_ruleset *rs);
+/* The same on an open NETLINK_NETFILTER socket (common/nl.h): closing
+ * one waits for the ruleset's pending releases (an RCU grace period after
+ * rules were deleted), so a follower keeps its socket. */
+struct tna_nl;
+int tna_nft_dump_nl(struct tna_nl *nl, void **buf, size_t *len, uint32_t *genid);
+int tna_nft_read_nl(struct tna_nl *nl, struct tna_nft_ruleset *rs);
 void tna_nft_free(struct tna_nft_ruleset *rs);
 
 const struct tna_nft_chain *tna_nft_chain_find(const struct tna_nft_ruleset *rs, int family,

@@ -137,15 +137,12 @@ int tna_nft_genid(uint32_t *gen)
 	return err;
 }
 
-int tna_nft_dump(void **buf, size_t *len, uint32_t *gen)
+int tna_nft_dump_nl(struct tna_nl *nl, void **buf, size_t *len, uint32_t *gen)
 {
-	struct tna_nl *nl = tna_nl_open(NETLINK_NETFILTER);
 	struct raw r = {};
 	uint32_t g0 = 0, g1 = 1;
 	int err = -EAGAIN;
 
-	if (!nl)
-		return -errno;
 	/* a change between the dumps would mix two rulesets: read again */
 	for (int tries = 0; tries < 10 && err == -EAGAIN; tries++) {
 		err = genid(nl, &g0);
@@ -156,7 +153,6 @@ int tna_nft_dump(void **buf, size_t *len, uint32_t *gen)
 		if (!err && g0 != g1)
 			err = -EAGAIN;
 	}
-	tna_nl_close(nl);
 	if (err) {
 		free(r.p);
 		return err;
@@ -168,12 +164,24 @@ int tna_nft_dump(void **buf, size_t *len, uint32_t *gen)
 	return 0;
 }
 
-int tna_nft_read(struct tna_nft_ruleset *rs)
+int tna_nft_dump(void **buf, size_t *len, uint32_t *gen)
+{
+	struct tna_nl *nl = tna_nl_open(NETLINK_NETFILTER);
+	int err;
+
+	if (!nl)
+		return -errno;
+	err = tna_nft_dump_nl(nl, buf, len, gen);
+	tna_nl_close(nl);
+	return err;
+}
+
+int tna_nft_read_nl(struct tna_nl *nl, struct tna_nft_ruleset *rs)
 {
 	void *buf = NULL;
 	size_t len = 0;
 	uint32_t gen = 0;
-	int err = tna_nft_dump(&buf, &len, &gen);
+	int err = nl ? tna_nft_dump_nl(nl, &buf, &len, &gen) : tna_nft_dump(&buf, &len, &gen);
 
 	if (err)
 		return err;
@@ -182,6 +190,11 @@ int tna_nft_read(struct tna_nft_ruleset *rs)
 		rs->genid = gen;
 	free(buf);
 	return err;
+}
+
+int tna_nft_read(struct tna_nft_ruleset *rs)
+{
+	return tna_nft_read_nl(NULL, rs);
 }
 
 void tna_nft_free(struct tna_nft_ruleset *rs)
