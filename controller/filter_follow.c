@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 #include <net/if.h>
 #include <libmnl/libmnl.h>
 #include <linux/netfilter/nfnetlink.h>
@@ -216,6 +217,9 @@ int tna_nf_follow_apply(struct tna_nf_follow *f)
 	if (r->whole6 && f->o.v6)
 		whole_family(&p, TNA_FLT_V6);
 	t2 = now_ns();
+	/* test switch: hold a change back, to show what the window allows */
+	if (r->loads && getenv("TNA_FAULT_FILTER_DELAY_MS"))
+		usleep(atoi(getenv("TNA_FAULT_FILTER_DELAY_MS")) * 1000);
 	err = tna_dp__filter_load(f->dp, &p);
 	if (err) {
 		tna_flt_prog_free(&p);

@@ -13,6 +13,9 @@
  * with rules (XDP runs before them), a program too large for the maps.
  * Legacy tables send no events: ticks re-read them.
  *
+ * TNA_FAULT_FILTER_DELAY_MS (test switch) holds every change after the
+ * first back for that long before it is loaded: the window made visible.
+ *
  * Works in the current network namespace.  Functions return 0 or a
  * negative errno; nothing prints (the report says what happened). */
 #ifndef TNA_CONTROLLER_FILTER_FOLLOW_H
