@@ -71,6 +71,7 @@ struct {
 struct tna_nf {
 	__u32 half;			/* the program half read at the start */
 	__u32 flags;			/* its TNA_FLT_F_* */
+	struct tna_flt_seg_ref seg[TNA_FLT_SEGS];	/* its segments for this family */
 	__u8 fam;			/* TNA_FLT_V4 / V6 */
 	__u8 l4proto;
 	__u8 dnat, snat;		/* conntrack says: rewrite destination / source */
@@ -208,17 +209,14 @@ bad:	/* a program we do not understand: Linux decides */
  * TNA_NF_DROP, or a reason to pass the packet to Linux. */
 static __always_inline int flt_segment(struct tna_nf *nf, int seg)
 {
-	struct flt_scratch *s = flt_scratch();
-	struct tna_flt_ctl *ctl;
-	struct tna_flt_seg_ref ref;
-	__u32 zero = 0;
+	struct tna_flt_seg_ref ref = nf->seg[seg];
+	struct flt_scratch *s;
 
-	ctl = bpf_map_lookup_elem(&tna_flt_ctl, &zero);
-	if (!s || !ctl)
-		return TNA_REASON_NF_BUDGET;
-	ref = nf->half ? ctl->hdr[1].seg[nf->fam & 1][seg] : ctl->hdr[0].seg[nf->fam & 1][seg];
-	if (ref.start == TNA_FLT_END)
+	if (ref.start == TNA_FLT_END)	/* nothing at this point of the path */
 		return TNA_GO;
+	s = flt_scratch();
+	if (!s)
+		return TNA_REASON_NF_BUDGET;
 	s->base = nf->half ? TNA_FLT_MAX_INSNS : 0;
 	s->pc = ref.start;
 	s->end = ref.policy;
@@ -258,7 +256,13 @@ static __always_inline int flt_begin(struct tna_nf *nf, struct tna_flt_pkt *f, _
 	if (!ctl)
 		return TNA_REASON_NF_BUDGET;
 	nf->half = READ_ONCE(ctl->active) & 1;
-	nf->flags = nf->half ? ctl->hdr[1].flags : ctl->hdr[0].flags;
+	if (nf->half) {
+		nf->flags = ctl->hdr[1].flags;
+		__builtin_memcpy(nf->seg, ctl->hdr[1].seg[fam & 1], sizeof(nf->seg));
+	} else {
+		nf->flags = ctl->hdr[0].flags;
+		__builtin_memcpy(nf->seg, ctl->hdr[0].seg[fam & 1], sizeof(nf->seg));
+	}
 	nf->fam = fam;
 	f->nfproto = fam == TNA_FLT_V4 ? 2 : 10;
 	f->iif = bpf_htonl(iif);
