@@ -35,7 +35,7 @@ int tna_bridge(struct xdp_md *ctx)
 {
 	struct tna_pkt p = { .ctx = ctx };
 	struct tna_l3 r;	/* the router's */
-	struct tna_nf nf = {};	/* netfilter along the routed path */
+	struct tna_nf nf;	/* netfilter along the routed path (filled by fpm_nf_pre*) */
 	int reason;
 
 	STEP(fpm_ingress_port(&p));
@@ -84,7 +84,7 @@ route:
 		STEP(fpm_parse_ip4(&p, &r));
 		STEP(fpm_l3_classify4(&p, &r));
 		NF(fpm_nf_pre4(&p, &r, &nf));
-		STEP(nf.dnat ? fpm_nat_fib4(&p, &r, &nf) : fpm_fib4(&p, &r));
+		STEP(nat_dnat(&nf) ? fpm_nat_fib4(&p, &r, &nf) : fpm_fib4(&p, &r));
 		STEP(fpm_route_egress(&p, &r));
 		NF(fpm_nf_post(&p, &r, &nf));
 		STEP(fpm_nat_dst(&p, &r, &nf));
@@ -94,7 +94,7 @@ route:
 		STEP(fpm_parse_ip6(&p, &r));
 		STEP(fpm_l3_classify6(&p, &r));
 		NF(fpm_nf_pre6(&p, &r, &nf));
-		STEP(nf.dnat ? fpm_nat_fib6(&p, &r, &nf) : fpm_fib6(&p, &r));
+		STEP(nat_dnat(&nf) ? fpm_nat_fib6(&p, &r, &nf) : fpm_fib6(&p, &r));
 		STEP(fpm_route_egress(&p, &r));
 		NF(fpm_nf_post(&p, &r, &nf));
 		STEP(fpm_nat_dst(&p, &r, &nf));

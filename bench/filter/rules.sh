@@ -5,6 +5,8 @@
 # would have seen).
 #
 #   FILTER_RULES (100)     rules that never match the bench flow
+#   FILTER_ORDER (first)   `last`: the rules come before the established
+#                          accept, so every packet walks all of them
 #   filter_bench_setup typical|ct
 #     typical: inet forward, policy drop: `ct state established,related
 #              accept` first, `ct state invalid drop`, the FILTER_RULES rules
@@ -15,6 +17,7 @@
 #   filter_tna_start TARGET   tna-rt-test --filter on every port
 source "$TNA_ROOT/bench/router/routes.sh"
 FILTER_RULES=${FILTER_RULES:-100}
+FILTER_ORDER=${FILTER_ORDER:-first}
 
 filter_bench_setup() {
 	local kind=$1 nat=()
@@ -24,10 +27,11 @@ filter_bench_setup() {
 		echo " chain forward {"
 		if [[ $kind == typical ]]; then
 			echo "  type filter hook forward priority filter; policy drop;"
-			echo "  ct state established,related accept"
+			[[ $FILTER_ORDER == last ]] || echo "  ct state established,related accept"
 			echo "  ct state invalid drop"
 			awk -v n="$FILTER_RULES" 'BEGIN { for (i = 0; i < n; i++)
 				printf "  ip saddr 10.100.%d.0/24 udp dport %d accept\n", i % 256, 1000 + i }'
+			[[ $FILTER_ORDER == last ]] && echo "  ct state established,related accept"
 		else
 			echo "  type filter hook forward priority filter; policy accept;"
 			echo "  ct state established accept"

@@ -86,6 +86,7 @@ static __always_inline int fpm_nf_pre4(struct tna_pkt *p, struct tna_l3 *r, stru
 
 	if (!fpm_on(TNA_FPM_FILTER))
 		return TNA_GO;
+	nf->dnat = nf->snat = 0;
 	s = flt_scratch();
 	if (!s)
 		return TNA_REASON_NF_BUDGET;
@@ -118,6 +119,7 @@ static __always_inline int fpm_nf_pre6(struct tna_pkt *p, struct tna_l3 *r, stru
 
 	if (!fpm_on(TNA_FPM_FILTER))
 		return TNA_GO;
+	nf->dnat = nf->snat = 0;
 	s = flt_scratch();
 	if (!s)
 		return TNA_REASON_NF_BUDGET;

@@ -33,6 +33,13 @@ static __always_inline void nat_csum16(__sum16 *check, const __be32 *from, const
 	*check = ~csum_fold16(s);
 }
 
+/* Whether the packet's destination is translated.  The rodata test
+ * first: without the NAT module nf is never written (nor read). */
+static __always_inline bool nat_dnat(const struct tna_nf *nf)
+{
+	return fpm_on(TNA_FPM_NAT) && nf->dnat;
+}
+
 /* The route of the translated packet (Linux routes after DNAT). */
 static __always_inline int fpm_nat_fib4(struct tna_pkt *p, struct tna_l3 *r, struct tna_nf *nf)
 {
@@ -140,7 +147,7 @@ static __always_inline int fpm_nat_dst(struct tna_pkt *p, struct tna_l3 *r, stru
 {
 	int reason;
 
-	if (!nf->dnat)
+	if (!nat_dnat(nf))
 		return TNA_GO;
 	if ((reason = route_redirect(p, r)) != TNA_GO)
 		return reason;
@@ -152,7 +159,7 @@ static __always_inline int fpm_nat_dst(struct tna_pkt *p, struct tna_l3 *r, stru
  * half-written packet, so it is dropped rather than passed. */
 static __always_inline int fpm_nat_src(struct tna_pkt *p, struct tna_l3 *r, struct tna_nf *nf)
 {
-	if (!nf->snat)
+	if (!fpm_on(TNA_FPM_NAT) || !nf->snat)
 		return TNA_GO;
 	return nat_manip(p, r, nf, true) ? TNA_NF_DROP : TNA_GO;
 }
