@@ -11,7 +11,7 @@
 #define PRIO_NAT_DST	(-100)
 #define PRIO_NAT_SRC	100
 
-int fc_emit(struct fc *c, const struct tna_flt_insn *in, const char *where)
+int fc_emit(struct fc *c, const struct tna_flt_insn *in)
 {
 	struct tna_flt_prog *p = c->p;
 
@@ -20,20 +20,50 @@ int fc_emit(struct fc *c, const struct tna_flt_insn *in, const char *where)
 	if (p->n_insns == c->cap_insns) {	/* grow: most programs are small */
 		int cap = c->cap_insns ? 2 * c->cap_insns : 256;
 		struct tna_flt_insn *n = realloc(p->insn, cap * sizeof(*n));
-		char (*w)[160];
+		int *w;
 
 		if (!n)
 			return -ENOMEM;
 		p->insn = n;
-		w = realloc(p->insn_where, cap * sizeof(*w));
+		w = realloc(p->insn_rule, cap * sizeof(*w));
 		if (!w)
 			return -ENOMEM;
-		p->insn_where = w;
+		p->insn_rule = w;
 		c->cap_insns = cap;
 	}
 	p->insn[p->n_insns] = *in;
-	snprintf(p->insn_where[p->n_insns], sizeof(p->insn_where[0]), "%s", where ? where : "");
+	p->insn_rule[p->n_insns] = c->cur_rule;
 	return p->n_insns++;
+}
+
+void tna_flt_rule_where(const struct tna_flt_rule_id *r, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s %.60s %.60s, rule handle %llu", tna_nft_family_name(r->family),
+		 r->table, r->chain, (unsigned long long)r->handle);
+}
+
+/* Remember the rule being compiled (no formatting: most never need it). */
+static int rule_begin(struct fc *c, const struct tna_nft_chain *ch, const struct tna_nft_rule *ru)
+{
+	struct tna_flt_prog *p = c->p;
+	struct tna_flt_rule_id *id;
+
+	if (p->n_rules == c->cap_rules) {
+		int cap = c->cap_rules ? 2 * c->cap_rules : 64;
+
+		id = realloc(p->rules, cap * sizeof(*id));
+		if (!id)
+			return -ENOMEM;
+		p->rules = id;
+		c->cap_rules = cap;
+	}
+	id = &p->rules[p->n_rules];
+	id->family = ch->family;
+	memcpy(id->table, ch->table, sizeof(id->table));
+	memcpy(id->chain, ch->name, sizeof(id->chain));
+	id->handle = ru->handle;
+	c->cur_rule = p->n_rules++;
+	return 0;
 }
 
 int fc_note(struct fc *c, const char *reason, const char *where, bool whole_hook)
@@ -112,9 +142,15 @@ static int punt(struct fc *c, const char *reason, const char *where, bool hook)
 {
 	struct tna_flt_insn in = { .op = TNA_FLT_PUNT,
 				   .aux = hook ? TNA_REASON_NF_HOOK : TNA_REASON_NF_RULE };
-	int r = fc_note(c, reason, where, hook);
+	char buf[160];
+	int r;
 
-	return r ? r : fc_emit(c, &in, where);
+	if (!where) {
+		tna_flt_rule_where(&c->p->rules[c->cur_rule], buf, sizeof(buf));
+		where = buf;
+	}
+	r = fc_note(c, reason, where, hook);
+	return r ? r : fc_emit(c, &in);
 }
 
 /* One rule: its terms, then its verdict; `next` of every term is the
@@ -122,12 +158,11 @@ static int punt(struct fc *c, const char *reason, const char *where, bool hook)
 static int rule(struct fc *c, struct layout *l, const struct tna_nft_chain *ch,
 		const struct tna_nft_rule *ru)
 {
-	int start = c->p->n_insns, r = 0;
-	char where[160], why[48];
+	int start = c->p->n_insns, r;
+	char why[48];
 
-	snprintf(where, sizeof(where), "%s %.60s %.60s, rule handle %llu", tna_nft_family_name(ch->family),
-		 ch->table, ch->name, (unsigned long long)ru->handle);
-	c->p->n_rules++;
+	if ((r = rule_begin(c, ch, ru)))
+		return r;
 	c->rule_l4 = -1;
 	for (int e = 0; e < ru->n_exprs && r >= 0; e++) {
 		const struct tna_nft_expr *x = &ru->exprs[e];
@@ -135,13 +170,13 @@ static int rule(struct fc *c, struct layout *l, const struct tna_nft_chain *ch,
 
 		switch (x->kind) {
 		case TNA_NFT_X_MATCH:
-			r = fc_match(c, x, where, why, sizeof(why));
+			r = fc_match(c, x, why, sizeof(why));
 			if (r == 1) {		/* never true here: the rule is dead */
 				c->p->n_insns = start;
 				return 0;
 			}
 			if (r == -EOPNOTSUPP)
-				r = punt(c, why, where, false), e = ru->n_exprs;
+				r = punt(c, why, NULL, false), e = ru->n_exprs;
 			break;
 		case TNA_NFT_X_VERDICT:
 			switch (x->verdict) {
@@ -161,16 +196,16 @@ static int rule(struct fc *c, struct layout *l, const struct tna_nft_chain *ch,
 				if (!t || t->base)
 					return -EINVAL;	/* nft refuses both */
 				pi = want_chain(l, t, c->raw);
-				r = pi < 0 ? pi : fc_emit(c, &in, where);
+				r = pi < 0 ? pi : fc_emit(c, &in);
 				if (r >= 0)
 					r = add_fixup(l, r, pi);
 			} else {
-				r = fc_emit(c, &in, where);
+				r = fc_emit(c, &in);
 			}
 			e = ru->n_exprs;	/* nothing runs after a verdict */
 			break;
 		case TNA_NFT_X_OTHER:
-			r = punt(c, x->reason, where, false);
+			r = punt(c, x->reason, NULL, false);
 			e = ru->n_exprs;
 			break;
 		}
@@ -285,6 +320,7 @@ static int family(struct fc *c, bool nat)
 
 		ref->start = ref->policy = TNA_FLT_END;
 		if (punt_hook[s]) {
+			c->cur_rule = -1;
 			r = punt(c, "a chain at the priority of conntrack or NAT",
 				 hook_why[s <= TNA_FLT_PRE_NAT ? 0 : 1], true);
 			if (r >= 0)
@@ -302,7 +338,8 @@ static int family(struct fc *c, bool nat)
 			if ((r = chain_body(c, &l, base[i])))
 				break;
 			pol.val[0] = base[i]->policy_drop;
-			at = fc_emit(c, &pol, "");
+			c->cur_rule = -1;
+			at = fc_emit(c, &pol);
 			if (at < 0) {
 				r = at;
 				break;
@@ -324,8 +361,10 @@ static int family(struct fc *c, bool nat)
 
 		c->raw = l.pend[i].raw;
 		l.pend[i].start = c->p->n_insns;
-		if (!(r = chain_body(c, &l, l.pend[i].ch)))
-			r = (at = fc_emit(c, &ret, "")) < 0 ? at : 0;	/* falling off the end */
+		if (!(r = chain_body(c, &l, l.pend[i].ch))) {
+			c->cur_rule = -1;
+			r = (at = fc_emit(c, &ret)) < 0 ? at : 0;	/* falling off the end */
+		}
 	}
 	for (int i = 0; i < l.n_fix && !r; i++)
 		c->p->insn[l.fix[i].insn].arg = l.pend[l.fix[i].pending].start;
@@ -378,7 +417,7 @@ static bool uses_names(const struct tna_flt_prog *p)
 int tna_flt_compile(const struct tna_nft_ruleset *rs, const struct tna_flt_opts *o,
 		    struct tna_flt_prog *p)
 {
-	struct fc c = { .rs = rs, .p = p };
+	struct fc c = { .rs = rs, .p = p, .cur_rule = -1 };
 	bool nat4 = false, nat6 = false;
 	int r = 0;
 
@@ -420,7 +459,8 @@ void tna_flt_prog_free(struct tna_flt_prog *p)
 	if (!p)
 		return;
 	free(p->insn);
-	free(p->insn_where);
+	free(p->insn_rule);
+	free(p->rules);
 	free(p->lpm);
 	free(p->notes);
 	memset(p, 0, sizeof(*p));

@@ -44,6 +44,14 @@ struct tna_flt_lpm {
 	uint8_t data[16];
 };
 
+struct tna_flt_rule_id {
+	int family;
+	char table[64], chain[64];
+	uint64_t handle;
+};
+/* "inet fw forward, rule handle 16" */
+void tna_flt_rule_where(const struct tna_flt_rule_id *r, char *buf, size_t len);
+
 /* Something that stays on Linux, for tna-probe --graph and the tools. */
 struct tna_flt_note {
 	char reason[64];		/* "log", "counter", "ct helper set", ... */
@@ -61,8 +69,9 @@ struct tna_flt_prog {
 	struct tna_flt_note *notes;
 	int n_notes;
 	int n_rules;			/* rules compiled (both families) */
-	/* per instruction: the rule it belongs to, "" for chain ends */
-	char (*insn_where)[160];
+	/* the rules instructions came from (listings, per-rule reports) */
+	struct tna_flt_rule_id *rules;
+	int *insn_rule;			/* per instruction: index into rules, -1 none */
 };
 
 int tna_flt_compile(const struct tna_nft_ruleset *rs, const struct tna_flt_opts *o,

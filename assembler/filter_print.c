@@ -78,8 +78,12 @@ void tna_flt_prog_print(const struct tna_flt_prog *p, FILE *f)
 		} else if (in->op == TNA_FLT_PUNT) {
 			fprintf(f, " %s", in->aux == TNA_REASON_NF_HOOK ? "nf_hook" : "nf_rule");
 		}
-		if (p->insn_where[i][0])
-			fprintf(f, "   # %s", p->insn_where[i]);
+		if (p->insn_rule[i] >= 0 && p->insn_rule[i] < p->n_rules) {
+			char w[160];
+
+			tna_flt_rule_where(&p->rules[p->insn_rule[i]], w, sizeof(w));
+			fprintf(f, "   # %s", w);
+		}
 		fputc('\n', f);
 	}
 	for (int i = 0; i < p->n_notes; i++)

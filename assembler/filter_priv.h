@@ -13,16 +13,17 @@ struct fc {
 	bool raw;		/* a chain before conntrack (prerouting < -200) */
 	bool stateful;
 	int rule_l4;		/* l4proto an earlier term of this rule fixed, -1 */
+	int cur_rule;		/* index into p->rules of the rule being compiled, -1 */
+	int cap_rules;
 };
 
-/* Append one instruction; its index, or -E2BIG. */
-int fc_emit(struct fc *c, const struct tna_flt_insn *in, const char *where);
+/* Append one instruction (of rule c->cur_rule); its index, or -E2BIG. */
+int fc_emit(struct fc *c, const struct tna_flt_insn *in);
 int fc_note(struct fc *c, const char *reason, const char *where, bool whole_hook);
 
 /* The terms of one match expression, appended.  1: the match can never
  * be true here (the rule is dead from this point); 0: terms emitted
  * (maybe none); -EOPNOTSUPP with *why set: evaluate it on Linux. */
-int fc_match(struct fc *c, const struct tna_nft_expr *x, const char *where,
-	     char *why, size_t whylen);
+int fc_match(struct fc *c, const struct tna_nft_expr *x, char *why, size_t whylen);
 
 #endif

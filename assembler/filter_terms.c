@@ -137,7 +137,7 @@ static int locate(struct fc *c, const struct tna_nft_load *l, int *off, uint8_t 
 }
 
 static int term(struct fc *c, uint8_t op, int off, int len, const uint8_t *val,
-		const uint8_t *mask, const uint8_t *hi, uint32_t set, const char *where)
+		const uint8_t *mask, const uint8_t *hi, uint32_t set)
 {
 	struct tna_flt_insn in = { .op = op, .off = off, .len = len, .set = set };
 
@@ -147,7 +147,7 @@ static int term(struct fc *c, uint8_t op, int off, int len, const uint8_t *val,
 		memcpy(in.mask, mask, 16);
 	if (hi)
 		memcpy(in.hi, hi, 16);
-	return fc_emit(c, &in, where) < 0 ? -E2BIG : 0;
+	return fc_emit(c, &in) < 0 ? -E2BIG : 0;
 }
 
 static int lpm_add(const uint8_t data[16], int bits, void *ctx)
@@ -224,7 +224,7 @@ static bool holds(const struct tna_nft_expr *x, const uint8_t cval[16])
 }
 
 /* The comparison itself, on field offset OFF of LEN bytes. */
-static int compare(struct fc *c, const struct tna_nft_expr *x, int off, const char *where)
+static int compare(struct fc *c, const struct tna_nft_expr *x, int off)
 {
 	int len = x->load.len;
 	uint8_t full[16], mask[16], lo[16] = {}, hi[16] = {}, pm[16];
@@ -249,7 +249,7 @@ static int compare(struct fc *c, const struct tna_nft_expr *x, int off, const ch
 			if (x->set >= 0)
 				c->set_id[x->set] = id;
 		}
-		return term(c, ne ? TNA_FLT_NSET : TNA_FLT_SET, off, len, NULL, mask, NULL, id, where);
+		return term(c, ne ? TNA_FLT_NSET : TNA_FLT_SET, off, len, NULL, mask, NULL, id);
 	}
 	v = be_get(x->elems[0].lo, len);
 	switch (x->op) {
@@ -259,10 +259,10 @@ static int compare(struct fc *c, const struct tna_nft_expr *x, int off, const ch
 			for (int i = 0; i < 16; i++)
 				mask[i] &= pm[i];
 			return term(c, ne ? TNA_FLT_NE : TNA_FLT_EQ, off, len, x->elems[0].lo,
-				    mask, NULL, 0, where);
+				    mask, NULL, 0);
 		}
 		return term(c, ne ? TNA_FLT_NRANGE : TNA_FLT_RANGE, off, len, x->elems[0].lo,
-			    mask, x->elems[0].hi, 0, where);
+			    mask, x->elems[0].hi, 0);
 	case TNA_NFT_OP_LT:
 		if (!v)
 			return 1;
@@ -280,7 +280,7 @@ static int compare(struct fc *c, const struct tna_nft_expr *x, int off, const ch
 		be_put(lo, v, len), be_put(hi, max, len);
 		break;
 	}
-	return term(c, TNA_FLT_RANGE, off, len, lo, mask, hi, 0, where);
+	return term(c, TNA_FLT_RANGE, off, len, lo, mask, hi, 0);
 }
 
 /* A later term on th bytes may rely on an earlier `l4proto == N`. */
@@ -313,8 +313,7 @@ static void why_load(const struct fc *c, const struct tna_nft_load *l, char *why
 		tna_nft_load_name(l, why, len);
 }
 
-int fc_match(struct fc *c, const struct tna_nft_expr *x, const char *where,
-	     char *why, size_t whylen)
+int fc_match(struct fc *c, const struct tna_nft_expr *x, char *why, size_t whylen)
 {
 	uint8_t cval[16];
 	int off = 0, r;
@@ -328,7 +327,7 @@ int fc_match(struct fc *c, const struct tna_nft_expr *x, const char *where,
 		why_load(c, &x->load, why, whylen);
 		return -EOPNOTSUPP;
 	}
-	r = compare(c, x, off, where);
+	r = compare(c, x, off);
 	if (!r)
 		note_l4(c, x, off);
 	return r;

@@ -133,16 +133,16 @@ static void whole_family(struct tna_flt_prog *p, int fam)
 	struct tna_flt_insn punt = { .op = TNA_FLT_PUNT, .aux = TNA_REASON_NF_HOOK };
 
 	struct tna_flt_insn *n = realloc(p->insn, (p->n_insns + 1) * sizeof(*n));
-	char (*w)[160] = n ? realloc(p->insn_where, (p->n_insns + 1) * sizeof(*w)) : NULL;
+	int *w = n ? realloc(p->insn_rule, (p->n_insns + 1) * sizeof(*w)) : NULL;
 
 	if (n)
 		p->insn = n;
 	if (w)
-		p->insn_where = w;
+		p->insn_rule = w;
 	if (!n || !w || p->n_insns >= TNA_FLT_MAX_INSNS)
 		p->n_insns = 0;		/* out of room: the punt alone is a program */
 	p->insn[p->n_insns] = punt;
-	snprintf(p->insn_where[p->n_insns], sizeof(p->insn_where[0]), "whole family");
+	p->insn_rule[p->n_insns] = -1;
 	for (int s = 0; s < TNA_FLT_SEGS; s++)
 		p->seg[fam][s] = (struct tna_flt_seg_ref){ TNA_FLT_END, TNA_FLT_END };
 	p->seg[fam][TNA_FLT_PRE_RAW] = (struct tna_flt_seg_ref){ p->n_insns, p->n_insns };
