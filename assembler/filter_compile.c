@@ -88,6 +88,8 @@ int fc_note(struct fc *c, const char *reason, const char *where, bool whole_hook
 	snprintf(n->reason, sizeof(n->reason), "%s", reason);
 	snprintf(n->where, sizeof(n->where), "%s", where);
 	n->whole_hook = whole_hook;
+	n->family = c->base_family;
+	n->hook = c->base_hook;
 	return 0;
 }
 
@@ -96,6 +98,7 @@ struct pending {
 	const struct tna_nft_chain *ch;
 	bool raw;
 	int start;		/* -1 until emitted */
+	int family, hook;	/* of the base chain that reached it first */
 };
 struct fixup { int insn; int pending; };
 struct layout {
@@ -119,7 +122,7 @@ static int want_chain(struct layout *l, const struct tna_nft_chain *ch, bool raw
 		l->pend = n;
 		l->cap_pend = cap;
 	}
-	l->pend[l->n_pend] = (struct pending){ ch, raw, -1 };
+	l->pend[l->n_pend] = (struct pending){ ch, raw, -1, 0, 0 };
 	return l->n_pend++;
 }
 
@@ -196,6 +199,10 @@ static int rule(struct fc *c, struct layout *l, const struct tna_nft_chain *ch,
 				if (!t || t->base)
 					return -EINVAL;	/* nft refuses both */
 				pi = want_chain(l, t, c->raw);
+				if (pi >= 0 && l->pend[pi].start < 0 && !l->pend[pi].family) {
+					l->pend[pi].family = c->base_family;
+					l->pend[pi].hook = c->base_hook;
+				}
 				r = pi < 0 ? pi : fc_emit(c, &in);
 				if (r >= 0)
 					r = add_fixup(l, r, pi);
@@ -285,6 +292,7 @@ static int family(struct fc *c, bool nat)
 	struct layout l = {};
 	bool punt_hook[TNA_FLT_SEGS] = {};
 	char hook_why[2][200] = {};	/* prerouting, postrouting */
+	int hook_fam[2] = {};
 	int nb = 0, r = 0;
 
 	base = calloc(rs->n_chains ? rs->n_chains : 1, sizeof(*base));
@@ -307,6 +315,7 @@ static int family(struct fc *c, bool nat)
 				if ((h == TNA_NFT_H_PREROUTING && s <= TNA_FLT_PRE_NAT) ||
 				    (h == TNA_NFT_H_POSTROUTING && s >= TNA_FLT_POST))
 					punt_hook[s] = true;
+			hook_fam[h == TNA_NFT_H_PREROUTING ? 0 : 1] = base[i]->family;
 			snprintf(hook_why[h == TNA_NFT_H_PREROUTING ? 0 : 1], sizeof(hook_why[0]),
 				 "%s %s: %s %.40s %.40s (priority %d)",
 				 c->fam == TNA_FLT_V4 ? "IPv4" : "IPv6",
@@ -321,6 +330,8 @@ static int family(struct fc *c, bool nat)
 		ref->start = ref->policy = TNA_FLT_END;
 		if (punt_hook[s]) {
 			c->cur_rule = -1;
+			c->base_family = hook_fam[s <= TNA_FLT_PRE_NAT ? 0 : 1];
+			c->base_hook = s <= TNA_FLT_PRE_NAT ? TNA_NFT_H_PREROUTING : TNA_NFT_H_POSTROUTING;
 			r = punt(c, "a chain at the priority of conntrack or NAT",
 				 hook_why[s <= TNA_FLT_PRE_NAT ? 0 : 1], true);
 			if (r >= 0)
@@ -335,6 +346,8 @@ static int family(struct fc *c, bool nat)
 			if (seg_of(base[i]) != s)
 				continue;
 			c->raw = s == TNA_FLT_PRE_RAW && c->stateful;
+			c->base_family = base[i]->family;
+			c->base_hook = base[i]->hook;
 			if ((r = chain_body(c, &l, base[i])))
 				break;
 			pol.val[0] = base[i]->policy_drop;
@@ -360,6 +373,8 @@ static int family(struct fc *c, bool nat)
 		int at;
 
 		c->raw = l.pend[i].raw;
+		c->base_family = l.pend[i].family;
+		c->base_hook = l.pend[i].hook;
 		l.pend[i].start = c->p->n_insns;
 		if (!(r = chain_body(c, &l, l.pend[i].ch))) {
 			c->cur_rule = -1;

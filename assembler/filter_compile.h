@@ -57,6 +57,7 @@ struct tna_flt_note {
 	char reason[64];		/* "log", "counter", "ct helper set", ... */
 	char where[160];		/* "inet fw forward, rule handle 16" */
 	bool whole_hook;
+	int family, hook;		/* the base chain it is reached from (NFPROTO_*, NF_INET_*) */
 };
 
 struct tna_flt_prog {

@@ -14,6 +14,7 @@ struct fc {
 	bool stateful;
 	int rule_l4;		/* l4proto an earlier term of this rule fixed, -1 */
 	int cur_rule;		/* index into p->rules of the rule being compiled, -1 */
+	int base_family, base_hook;	/* the base chain the code is reached from */
 	int cap_rules;
 };
 
