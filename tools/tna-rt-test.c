@@ -7,8 +7,12 @@
  *   tna-rt-test [-i IFACE ...] [-b BRIDGE [--fdb MAC=PORT ...] [--local MAC ...]]
  *               [--target generic|native] [--peer-gro] [--force]
  *               [--no-ipv4] [--no-ipv6] [--fib-direct] [--nf-routed]
- *               [--dry-run] [--ready FILE]
+ *               [--filter | --filter-dump] [--dry-run] [--ready FILE]
  *   tna-rt-test --auto [-b BRIDGE ...] [--target ...] [--dry-run] ...
+ *
+ * --filter: the netfilter modules (compiled nftables rules, conntrack,
+ * NAT; tools/rt_filter.c) on the routed path instead of leaving routed
+ * traffic to Linux; the ruleset is followed as the kernel changes it.
  *
  * --auto: plan from the introspection model (assembler/router_plan.h):
  * families, netfilter, the routed interfaces and their rp_filter; the plan
