@@ -166,7 +166,7 @@ static int rule(struct fc *c, struct layout *l, const struct tna_nft_chain *ch,
 
 	if ((r = rule_begin(c, ch, ru)))
 		return r;
-	c->rule_l4 = -1;
+	c->rule_l4 = c->rule_l3 = -1;
 	for (int e = 0; e < ru->n_exprs && r >= 0; e++) {
 		const struct tna_nft_expr *x = &ru->exprs[e];
 		struct tna_flt_insn in = {};
@@ -237,12 +237,17 @@ static int chain_body(struct fc *c, struct layout *l, const struct tna_nft_chain
 
 static bool in_family(int chain_family, int fam)
 {
+	if (fam == TNA_FLT_BR)
+		return chain_family == TNA_NFT_BRIDGE;
 	return chain_family == TNA_NFT_INET ||
 	       chain_family == (fam == TNA_FLT_V4 ? TNA_NFT_IP : TNA_NFT_IP6);
 }
 
 static int seg_of(const struct tna_nft_chain *ch)
 {
+	if (ch->family == TNA_NFT_BRIDGE)	/* no conntrack, no NAT around them */
+		return ch->hook == TNA_NFT_H_PREROUTING ? TNA_FLT_PRE :
+		       ch->hook == TNA_NFT_H_FORWARD ? TNA_FLT_FWD : TNA_FLT_POST;
 	if (ch->hook == TNA_NFT_H_PREROUTING)
 		return ch->prio < PRIO_CONNTRACK ? TNA_FLT_PRE_RAW :
 		       ch->prio < PRIO_NAT_DST ? TNA_FLT_PRE : TNA_FLT_PRE_NAT;
@@ -255,6 +260,8 @@ static int seg_of(const struct tna_nft_chain *ch)
  * or after them in registration order, which we cannot see. */
 static bool ambiguous(const struct fc *c, const struct tna_nft_chain *ch, bool nat)
 {
+	if (c->fam == TNA_FLT_BR)
+		return false;
 	if (ch->hook == TNA_NFT_H_PREROUTING)
 		return (c->stateful && ch->prio == PRIO_CONNTRACK) || (nat && ch->prio == PRIO_NAT_DST);
 	return ch->hook == TNA_NFT_H_POSTROUTING && nat && ch->prio == PRIO_NAT_SRC;
@@ -345,7 +352,7 @@ static int family(struct fc *c, bool nat)
 
 			if (seg_of(base[i]) != s)
 				continue;
-			c->raw = s == TNA_FLT_PRE_RAW && c->stateful;
+			c->raw = s == TNA_FLT_PRE_RAW && c->stateful && c->fam != TNA_FLT_BR;
 			c->base_family = base[i]->family;
 			c->base_hook = base[i]->hook;
 			if ((r = chain_body(c, &l, base[i])))
@@ -417,6 +424,27 @@ static bool uses_conntrack(const struct tna_nft_ruleset *rs, bool *nat4, bool *n
 	return ct;
 }
 
+/* Bridge-family chains that routed packets through a bridge meet:
+ * prerouting and input on the way in, output and postrouting on the way
+ * out (br_dev_xmit).  Not compiled for the routed path: those packets go
+ * to Linux. */
+static uint32_t bridge_flags(const struct tna_nft_ruleset *rs)
+{
+	uint32_t f = 0;
+
+	for (int i = 0; i < rs->n_chains; i++) {
+		const struct tna_nft_chain *ch = &rs->chains[i];
+
+		if (ch->family != TNA_NFT_BRIDGE || !ch->base || (!ch->n_rules && !ch->policy_drop))
+			continue;
+		if (ch->hook == TNA_NFT_H_PREROUTING || ch->hook == TNA_NFT_H_INPUT)
+			f |= TNA_FLT_F_BR_LOCAL;
+		if (ch->hook == TNA_NFT_H_OUTPUT || ch->hook == TNA_NFT_H_POSTROUTING)
+			f |= TNA_FLT_F_BR_OUT;
+	}
+	return f;
+}
+
 static bool uses_names(const struct tna_flt_prog *p)
 {
 	for (int i = 0; i < p->n_insns; i++) {
@@ -446,7 +474,7 @@ int tna_flt_compile(const struct tna_nft_ruleset *rs, const struct tna_flt_opts 
 	}
 	for (int i = 0; i < rs->n_sets; i++)
 		c.set_id[i] = -1;
-	for (int f = 0; f < 2; f++)
+	for (int f = 0; f < TNA_FLT_FAMS; f++)
 		for (int s = 0; s < TNA_FLT_SEGS; s++)
 			p->seg[f][s].start = p->seg[f][s].policy = TNA_FLT_END;
 	c.stateful = uses_conntrack(rs, &nat4, &nat6) || o->conntrack_active;
@@ -460,6 +488,12 @@ int tna_flt_compile(const struct tna_nft_ruleset *rs, const struct tna_flt_opts 
 		c.fam = TNA_FLT_V6;	/* an inet set keeps its id: same elements */
 		r = family(&c, nat6);
 	}
+	if (!r && o->bridge) {
+		c.fam = TNA_FLT_BR;
+		r = family(&c, false);
+	}
+	if (!r)
+		p->flags |= bridge_flags(rs);
 	if (!r && uses_names(p))
 		p->flags |= TNA_FLT_F_NAMES;
 out:

@@ -33,6 +33,7 @@
 
 struct tna_flt_opts {
 	bool v4, v6;			/* families routed in the fast path */
+	bool bridge;			/* frames bridged in the fast path */
 	bool conntrack_active;		/* conntrack runs in this netns even without
 					 * ct rules (entries exist, legacy tables) */
 };
@@ -63,7 +64,7 @@ struct tna_flt_note {
 struct tna_flt_prog {
 	struct tna_flt_insn *insn;
 	int n_insns;
-	struct tna_flt_seg_ref seg[2][TNA_FLT_SEGS];
+	struct tna_flt_seg_ref seg[TNA_FLT_FAMS][TNA_FLT_SEGS];
 	uint32_t flags;			/* TNA_FLT_F_* */
 	struct tna_flt_lpm *lpm;
 	int n_lpm, n_sets;

@@ -22,6 +22,7 @@ static void field_at(FILE *f, int off)
 		{ TNA_FLT_OFF_CT_STATE, "ct_state" }, { TNA_FLT_OFF_CT_STATUS, "ct_status" },
 		{ TNA_FLT_OFF_CT_MARK, "ct_mark" }, { TNA_FLT_OFF_CT_STATE_RAW, "ct_state(raw)" },
 		{ TNA_FLT_OFF_ZERO, "mark" }, { TNA_FLT_OFF_TH, "th" },
+		{ TNA_FLT_OFF_ETHER_DADDR, "ether" }, { TNA_FLT_OFF_ETHER_TYPE, "ether_type" },
 	};
 	const char *best = "?";
 	int base = 0;
@@ -49,10 +50,11 @@ void tna_flt_prog_print(const struct tna_flt_prog *p, FILE *f)
 		p->n_insns, p->n_rules, p->n_sets, p->n_lpm,
 		p->flags & TNA_FLT_F_CT ? " ct" : "", p->flags & TNA_FLT_F_NAT4 ? " nat4" : "",
 		p->flags & TNA_FLT_F_NAT6 ? " nat6" : "", p->flags & TNA_FLT_F_NAMES ? " names" : "");
-	for (int fam = 0; fam < 2; fam++)
+	for (int fam = 0; fam < TNA_FLT_FAMS; fam++)
 		for (int s = 0; s < TNA_FLT_SEGS; s++)
 			if (p->seg[fam][s].start != TNA_FLT_END)
-				fprintf(f, "  %s %-8s starts at %u (policy %u)\n", fam ? "v6" : "v4",
+				fprintf(f, "  %s %-8s starts at %u (policy %u)\n",
+					fam == TNA_FLT_BR ? "br" : fam ? "v6" : "v4",
 					seg[s], p->seg[fam][s].start, p->seg[fam][s].policy);
 	for (int i = 0; i < p->n_insns; i++) {
 		const struct tna_flt_insn *in = &p->insn[i];

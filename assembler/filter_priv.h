@@ -9,10 +9,11 @@ struct fc {
 	struct tna_flt_prog *p;
 	int cap_insns, cap_lpm, cap_notes;
 	int *set_id;		/* rs->sets index -> id in this program, -1 none yet */
-	int fam;		/* TNA_FLT_V4 / TNA_FLT_V6 being compiled */
+	int fam;		/* TNA_FLT_V4 / V6 / BR being compiled */
 	bool raw;		/* a chain before conntrack (prerouting < -200) */
 	bool stateful;
 	int rule_l4;		/* l4proto an earlier term of this rule fixed, -1 */
+	int rule_l3;		/* bridge: ethertype an earlier term fixed, -1 */
 	int cur_rule;		/* index into p->rules of the rule being compiled, -1 */
 	int base_family, base_hook;	/* the base chain the code is reached from */
 	int cap_rules;

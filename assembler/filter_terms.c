@@ -66,15 +66,77 @@ static int th_avail(int l4proto)
 	return l4proto == 6 ? 20 : l4proto == 17 || l4proto == 1 || l4proto == 58 ? 8 : 4;
 }
 
+/* Bridged frames: Ethernet fields for any frame; IP fields only where an
+ * earlier term fixed the ethertype (the kernel reads them only from
+ * validated IP packets, and the fields hold them only then); transport
+ * fields where an earlier term fixed the protocol.  No conntrack here
+ * (no nf_conntrack_bridge): ct keys stay on Linux. */
+static int locate_bridge(struct fc *c, const struct tna_nft_expr *x, int *off,
+			 uint8_t cval[16], bool v4)
+{
+	const struct tna_nft_load *l = &x->load;
+	int o = l->offset, n = l->len;
+	bool ip = c->rule_l3 == 0x0800 || c->rule_l3 == 0x86dd;
+
+	switch (l->kind) {
+	case TNA_NFT_L_META:
+		switch (l->key) {
+		case NFT_META_IIF: *off = TNA_FLT_OFF_IIF; return n <= 4 ? 0 : -EOPNOTSUPP;
+		case NFT_META_OIF: *off = TNA_FLT_OFF_OIF; return n <= 4 ? 0 : -EOPNOTSUPP;
+		case NFT_META_IIFNAME: *off = TNA_FLT_OFF_IIFNAME; return 0;
+		case NFT_META_OIFNAME: *off = TNA_FLT_OFF_OIFNAME; return 0;
+		case NFT_META_MARK: *off = TNA_FLT_OFF_ZERO; return 0;
+		case NFT_META_PROTOCOL: *off = TNA_FLT_OFF_ETHER_TYPE; return 0;	/* untagged only */
+		case NFT_META_NFPROTO: cval[0] = 7; return 1;
+		case NFT_META_L4PROTO:
+			/* it breaks the rule on a non-IP frame, where the field
+			 * holds 0: equal to a protocol is as false as a break */
+			*off = TNA_FLT_OFF_L4PROTO;
+			return ip || (x->op == TNA_NFT_OP_EQ && x->n_elems == 1 && x->set < 0 &&
+				      !x->has_mask && x->elems[0].lo[0] &&
+				      x->elems[0].lo[0] == x->elems[0].hi[0]) ? 0 : -EOPNOTSUPP;
+		}
+		return -EOPNOTSUPP;
+	case TNA_NFT_L_PAYLOAD:
+		if (l->base == TNA_NFT_LL && o + n <= 14) {
+			*off = TNA_FLT_OFF_ETHER_DADDR + o;
+			return 0;
+		}
+		if (l->base == TNA_NFT_TH && c->rule_l4 > 0 && o + n <= th_avail(c->rule_l4)) {
+			*off = TNA_FLT_OFF_TH + o;
+			return 0;
+		}
+		if (l->base != TNA_NFT_NH || !ip)
+			return -EOPNOTSUPP;
+		if ((v4 && o == 9 && n == 1) || (!v4 && o == 6 && n == 1))
+			*off = TNA_FLT_OFF_L4PROTO;
+		else if (v4 && o >= 12 && o + n <= 16)
+			*off = TNA_FLT_OFF_SADDR + o - 12;
+		else if (v4 && o >= 16 && o + n <= 20)
+			*off = TNA_FLT_OFF_DADDR + o - 16;
+		else if (!v4 && o >= 8 && o + n <= 40)
+			*off = TNA_FLT_OFF_SADDR + o - 8;
+		else
+			return -EOPNOTSUPP;
+		return 0;
+	default:
+		return -EOPNOTSUPP;
+	}
+}
+
 /* Where LEN bytes of load L live in the packet's fields.  1: the load
  * has a constant value here (*cval); 2: the load itself makes the rule
  * fail here (a ct key before conntrack); -EOPNOTSUPP. */
-static int locate(struct fc *c, const struct tna_nft_load *l, int *off, uint8_t cval[16])
+static int locate(struct fc *c, const struct tna_nft_expr *x, int *off, uint8_t cval[16])
 {
-	bool v4 = c->fam == TNA_FLT_V4;
+	const struct tna_nft_load *l = &x->load;
+	bool br = c->fam == TNA_FLT_BR;
+	bool v4 = br ? c->rule_l3 == 0x0800 : c->fam == TNA_FLT_V4;
 	int o = l->offset, n = l->len;
 
 	memset(cval, 0, 16);
+	if (br)
+		return locate_bridge(c, x, off, cval, v4);
 	switch (l->kind) {
 	case TNA_NFT_L_META:
 		switch (l->key) {
@@ -283,12 +345,17 @@ static int compare(struct fc *c, const struct tna_nft_expr *x, int off)
 	return term(c, TNA_FLT_RANGE, off, len, lo, mask, hi, 0);
 }
 
-/* A later term on th bytes may rely on an earlier `l4proto == N`. */
+/* A later term on th bytes may rely on an earlier `l4proto == N`, one on
+ * IP fields of a bridged frame on an earlier `ether type == 0x0800`. */
 static void note_l4(struct fc *c, const struct tna_nft_expr *x, int off)
 {
-	if (off == TNA_FLT_OFF_L4PROTO && x->op == TNA_NFT_OP_EQ && x->n_elems == 1 &&
-	    x->set < 0 && !x->has_mask && x->elems[0].lo[0] == x->elems[0].hi[0])
+	bool one = x->op == TNA_NFT_OP_EQ && x->n_elems == 1 && x->set < 0 && !x->has_mask &&
+		   !memcmp(x->elems[0].lo, x->elems[0].hi, 16);
+
+	if (one && off == TNA_FLT_OFF_L4PROTO)
 		c->rule_l4 = x->elems[0].lo[0];
+	if (one && off == TNA_FLT_OFF_ETHER_TYPE && x->load.len == 2)
+		c->rule_l3 = x->elems[0].lo[0] << 8 | x->elems[0].lo[1];
 }
 
 /* A readable name for a load the fast path does not evaluate. */
@@ -318,7 +385,7 @@ int fc_match(struct fc *c, const struct tna_nft_expr *x, char *why, size_t whyle
 	uint8_t cval[16];
 	int off = 0, r;
 
-	r = locate(c, &x->load, &off, cval);
+	r = locate(c, x, &off, cval);
 	if (r == 1)
 		return holds(x, cval) ? 0 : 1;
 	if (r == 2)

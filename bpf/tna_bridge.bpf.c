@@ -55,6 +55,7 @@ int tna_bridge(struct xdp_md *ctx)
 	STEP(fpm_port_flags_in(&p));
 	STEP(fpm_vlan_in(&p));
 	STEP(fpm_brnf(&p));
+	NF(fpm_nf_br_pre(&p, &nf));	/* bridge-family prerouting */
 	fpm_clock(&p);
 	if (!fpm_flow_hit(&p)) {
 		STEP(fpm_fdb_src(&p));
@@ -64,6 +65,7 @@ int tna_bridge(struct xdp_md *ctx)
 	STEP(fpm_egress_state(&p));
 	STEP(fpm_port_flags_out(&p));
 	STEP(fpm_vlan_out(&p));
+	NF(fpm_nf_br_out(&p, &nf));	/* bridge-family forward, postrouting */
 	STEP(fpm_forward(&p));
 	stats_forwarded(&p);
 	return XDP_REDIRECT;

@@ -57,6 +57,9 @@ enum tna_flt_seg {
 };
 #define TNA_FLT_V4	0
 #define TNA_FLT_V6	1
+#define TNA_FLT_BR	2	/* bridged frames: bridge-family tables; prerouting,
+				 * forward and postrouting use TNA_FLT_PRE/FWD/POST */
+#define TNA_FLT_FAMS	3
 
 enum tna_flt_op {
 	TNA_FLT_EQ = 1,		/* (field & mask) == val */
@@ -103,7 +106,7 @@ struct tna_flt_pkt {
 	__be32 oif;		/* 0 before the route is known */
 	__u8 l4proto;
 	__u8 ct_dir;
-	__u8 nfproto;		/* NFPROTO_IPV4 2, NFPROTO_IPV6 10 (for listings) */
+	__u8 nfproto;		/* NFPROTO_IPV4 2, _IPV6 10, _BRIDGE 7 (for listings) */
 	__u8 pad1;
 	__be32 ct_state;	/* NF_CT_STATE_BIT: established 2 */
 	__be32 ct_status;
@@ -152,6 +155,10 @@ struct tna_flt_set_key {
 #define TNA_FLT_F_NAT4		0x02	/* NAT hooks are registered for IPv4 */
 #define TNA_FLT_F_NAT6		0x04
 #define TNA_FLT_F_CT		0x08	/* conntrack is in use: only established flows */
+#define TNA_FLT_F_BR_LOCAL	0x10	/* bridge prerouting/input chains: frames a bridge
+					 * port delivers up to be routed go to Linux */
+#define TNA_FLT_F_BR_OUT	0x20	/* bridge output/postrouting chains: packets routed
+					 * into a bridge go to Linux */
 struct tna_flt_seg_ref {
 	__u16 start;		/* first instruction; TNA_FLT_END: nothing to run */
 	__u16 policy;		/* the first base chain's policy instruction */
@@ -159,7 +166,7 @@ struct tna_flt_seg_ref {
 struct tna_flt_hdr {
 	__u32 gen;		/* program generation, for user space */
 	__u32 flags;		/* TNA_FLT_F_* */
-	struct tna_flt_seg_ref seg[2][TNA_FLT_SEGS];
+	struct tna_flt_seg_ref seg[TNA_FLT_FAMS][TNA_FLT_SEGS];
 };
 struct tna_flt_ctl {
 	__u32 active;		/* 0 or 1 */

@@ -13,6 +13,7 @@
 #include <linux/netfilter/nf_tables.h>
 #include <linux/rtnetlink.h>
 #include "common/nl.h"
+#include "common/text.h"
 #include "controller/filter_follow.h"
 #include "introspect/model_priv.h"	/* tna_nf_read_source: legacy tables */
 #include "introspect/nft_ir.h"
@@ -21,6 +22,7 @@
 struct tna_nf_follow {
 	struct tna_dp *dp;
 	struct tna_nf_follow_opts o;
+	char bridge[16];
 	struct mnl_socket *nft_ev, *link_ev;
 	struct tna_nl *nl;		/* requests: kept open (see tna_nft_read_nl) */
 	struct tna_ct_cfg ct;
@@ -162,6 +164,57 @@ static int conntrack_count(void)
 	return n;
 }
 
+/* A bridged frame meets more than the bridge-family chains when
+ * br_netfilter calls the ip/ip6/arp tables for the bridge and those have
+ * rules where bridged traffic meets them; an unreadable ruleset, legacy
+ * tables or ingress chains count too.  Then all bridged frames go to
+ * Linux (reason nf_hook). */
+static void bridge_whole(struct tna_nf_follow *f, const struct tna_nft_ruleset *rs, int rerr,
+			 struct tna_nf_follow_report *r)
+{
+	static const struct { const char *call; int family; } calls[] = {
+		{ "iptables", TNA_NFT_IP }, { "ip6tables", TNA_NFT_IP6 }, { "arptables", TNA_NFT_ARP },
+	};
+
+	if (rerr || r->whole4 || r->whole6) {
+		r->whole_br = true;
+		snprintf(r->why_br, sizeof(r->why_br), "%s", r->why4[0] ? r->why4 : r->why6);
+		return;
+	}
+	for (size_t i = 0; i < sizeof(calls) / sizeof(calls[0]); i++) {
+		char path[128];
+		bool on;
+
+		snprintf(path, sizeof(path), "/sys/class/net/%s/bridge/nf_call_%s", f->bridge,
+			 calls[i].call);
+		on = tna_read_int(0, "%s", path) > 0 ||
+		     tna_read_int(0, "/proc/sys/net/bridge/bridge-nf-call-%s", calls[i].call) > 0;
+		if (!on)
+			continue;
+		for (int c = 0; c < rs->n_chains; c++) {
+			const struct tna_nft_chain *ch = &rs->chains[c];
+			bool fam = ch->family == calls[i].family ||
+				   (ch->family == TNA_NFT_INET && calls[i].family != TNA_NFT_ARP);
+
+			if (fam && ch->base && (ch->n_rules || ch->policy_drop) &&
+			    ch->hook != TNA_NFT_H_INPUT && ch->hook != TNA_NFT_H_OUTPUT) {
+				r->whole_br = true;
+				snprintf(r->why_br, sizeof(r->why_br),
+					 "br_netfilter calls %s for %s and %s %.40s %.40s has rules",
+					 calls[i].call, f->bridge, tna_nft_family_name(ch->family),
+					 ch->table, ch->name);
+				return;
+			}
+		}
+		if (legacy_any(&f->legacy)) {
+			r->whole_br = true;
+			snprintf(r->why_br, sizeof(r->why_br), "br_netfilter calls %s for %s: legacy tables",
+				 calls[i].call, f->bridge);
+			return;
+		}
+	}
+}
+
 int tna_nf_follow_apply(struct tna_nf_follow *f)
 {
 	struct tna_nf_follow_report *r = &f->rep;
@@ -173,8 +226,9 @@ int tna_nf_follow_apply(struct tna_nf_follow *f)
 	uint32_t genid;
 	int err, rerr;
 
-	r->whole4 = r->whole6 = false;
-	r->why4[0] = r->why6[0] = '\0';
+	r->whole4 = r->whole6 = r->whole_br = false;
+	r->why4[0] = r->why6[0] = r->why_br[0] = '\0';
+	co.bridge = f->bridge[0];
 	rerr = tna_nft_read_nl(f->nl, &rs);
 	genid = rerr ? 0 : rs.genid;
 	t1 = now_ns();
@@ -199,6 +253,8 @@ int tna_nf_follow_apply(struct tna_nf_follow *f)
 		r->whole4 = true, snprintf(r->why4, sizeof(r->why4), "iptables-legacy rules on the forwarding path");
 	if (!r->whole6 && legacy_on_path(&f->legacy, 10))
 		r->whole6 = true, snprintf(r->why6, sizeof(r->why6), "ip6tables-legacy rules on the forwarding path");
+	if (co.bridge)
+		bridge_whole(f, &rs, rerr, r);
 	err = tna_flt_compile(&rs, &co, &p);
 	if (err) {
 		/* too large, or a ruleset nft itself would refuse: all to Linux */
@@ -206,7 +262,9 @@ int tna_nf_follow_apply(struct tna_nf_follow *f)
 
 		snprintf(r->why4, sizeof(r->why4), "the ruleset does not compile: %s", strerror(-err));
 		memcpy(r->why6, r->why4, sizeof(r->why6));
+		memcpy(r->why_br, r->why4, sizeof(r->why_br));
 		r->whole4 = r->whole6 = true;
+		r->whole_br = co.bridge;
 		err = tna_flt_compile(&none, &co, &p);
 	}
 	tna_nft_free(&rs);
@@ -216,6 +274,8 @@ int tna_nf_follow_apply(struct tna_nf_follow *f)
 		whole_family(&p, TNA_FLT_V4);
 	if (r->whole6 && f->o.v6)
 		whole_family(&p, TNA_FLT_V6);
+	if (r->whole_br)
+		whole_family(&p, TNA_FLT_BR);
 	t2 = now_ns();
 	/* test switch: hold a change back, to show what the window allows */
 	if (r->loads && getenv("TNA_FAULT_FILTER_DELAY_MS"))
@@ -257,6 +317,9 @@ struct tna_nf_follow *tna_nf_follow_new(struct tna_dp *dp, const struct tna_nf_f
 	}
 	f->dp = dp;
 	f->o = *o;
+	if (o->bridge)
+		snprintf(f->bridge, sizeof(f->bridge), "%s", o->bridge);
+	f->o.bridge = NULL;
 	/* subscribe before the first read: no change falls in between */
 	f->nft_ev = subscribe(NETLINK_NETFILTER, NFNLGRP_NFTABLES);
 	f->link_ev = subscribe(NETLINK_ROUTE, RTNLGRP_LINK);

@@ -30,14 +30,15 @@ struct tna_nf_follow;
 struct tna_nf_follow_opts {
 	size_t sz;			/* sizeof(struct tna_nf_follow_opts) */
 	bool v4, v6;			/* families the pipeline routes */
+	const char *bridge;		/* the bridge it bridges for, or NULL */
 };
 
 struct tna_nf_follow_report {
 	uint32_t gen;			/* program generation in effect */
 	uint32_t nft_genid;		/* the kernel ruleset generation it was compiled from */
 	uint64_t loads;			/* programs loaded since start */
-	bool whole4, whole6;		/* the family goes to Linux as a whole */
-	char why4[160], why6[160];
+	bool whole4, whole6, whole_br;	/* the family goes to Linux as a whole */
+	char why4[160], why6[160], why_br[160];
 	uint32_t flags;			/* TNA_FLT_F_* of the program */
 	int n_insns, n_rules, n_sets;
 	/* timings of the last load (CLOCK_MONOTONIC) */

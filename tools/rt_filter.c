@@ -61,10 +61,11 @@ static void report(const struct tna_nf_follow *f, bool dump)
 
 	gen_file(r->nft_genid);
 
-	printf("filter: gen %u insns=%d rules=%d sets=%d flags=%s%s%s%s read_us=%llu compile_us=%llu "
+	printf("filter: gen %u insns=%d rules=%d sets=%d flags=%s%s%s%s%s%s read_us=%llu compile_us=%llu "
 	       "load_us=%llu swap_ns=%llu event_ns=%llu\n", r->gen, r->n_insns, r->n_rules, r->n_sets,
 	       r->flags & TNA_FLT_F_CT ? "ct," : "", r->flags & TNA_FLT_F_NAT4 ? "nat4," : "",
 	       r->flags & TNA_FLT_F_NAT6 ? "nat6," : "", r->flags & TNA_FLT_F_NAMES ? "names," : "",
+	       r->flags & TNA_FLT_F_BR_LOCAL ? "br_local," : "", r->flags & TNA_FLT_F_BR_OUT ? "br_out," : "",
 	       (unsigned long long)r->read_ns / 1000, (unsigned long long)r->compile_ns / 1000,
 	       (unsigned long long)r->load_ns / 1000, (unsigned long long)r->swap_ns,
 	       (unsigned long long)r->event_ns);
@@ -72,6 +73,8 @@ static void report(const struct tna_nf_follow *f, bool dump)
 		printf("filter: IPv4 to Linux as a whole: %s\n", r->why4);
 	if (r->whole6)
 		printf("filter: IPv6 to Linux as a whole: %s\n", r->why6);
+	if (r->whole_br)
+		printf("filter: bridged frames to Linux as a whole: %s\n", r->why_br);
 	for (int i = 0; i < r->prog.n_notes; i++)
 		printf("filter: to Linux: %s: %s\n", r->prog.notes[i].where, r->prog.notes[i].reason);
 	if (dump)
@@ -79,9 +82,10 @@ static void report(const struct tna_nf_follow *f, bool dump)
 	fflush(stdout);
 }
 
-struct tna_nf_follow *rt_filter_start(struct tna_dp *dp, bool v4, bool v6, bool dump)
+struct tna_nf_follow *rt_filter_start(struct tna_dp *dp, bool v4, bool v6, const char *bridge,
+				      bool dump)
 {
-	struct tna_nf_follow_opts o = { .sz = sizeof(o), .v4 = v4, .v6 = v6 };
+	struct tna_nf_follow_opts o = { .sz = sizeof(o), .v4 = v4, .v6 = v6, .bridge = bridge };
 	struct tna_nf_follow *f = tna_nf_follow_new(dp, &o);
 	int err;
 

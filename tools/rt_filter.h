@@ -6,7 +6,8 @@
 
 /* Follow the ruleset into DP; prints the first report.  NULL on error
  * (printed). */
-struct tna_nf_follow *rt_filter_start(struct tna_dp *dp, bool v4, bool v6, bool dump);
+struct tna_nf_follow *rt_filter_start(struct tna_dp *dp, bool v4, bool v6, const char *bridge,
+				      bool dump);
 /* Wait up to MS for ruleset or link events and follow them (or, on
  * timeout, the sysctls and legacy tables); prints a report per reload. */
 void rt_filter_wait(struct tna_nf_follow *f, int ms, bool dump);

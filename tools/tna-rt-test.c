@@ -109,6 +109,8 @@ static void print_stats(const int *ports, int n)
 		}
 		printf("stats %s forwarded=%llu passed=%llu", name,
 		       (unsigned long long)st.forwarded, (unsigned long long)st.passed_total);
+		if (st.dropped)		/* by netfilter rules (--filter) */
+			printf(" dropped=%llu", (unsigned long long)st.dropped);
 		for (int r = 0; r < TNA_REASON_MAX; r++)
 			if (st.passed[r])
 				printf(" %s=%llu", tna_reason_name(r), (unsigned long long)st.passed[r]);
@@ -375,7 +377,7 @@ int main(int argc, char **argv)
 			goto fdb_err;
 	}
 	/* the rules are in the pipeline before it sees a packet */
-	if (filter && !(follow = rt_filter_start(dp, v4, v6, filter_dump)))
+	if (filter && !(follow = rt_filter_start(dp, v4, v6, br, filter_dump)))
 		goto out;
 	for (int i = 0; i < nports; i++) {
 		err = tna_dp__attach(dp, ports[i]);

@@ -256,15 +256,20 @@ static __always_inline int flt_begin(struct tna_nf *nf, struct tna_flt_pkt *f, _
 	if (!ctl)
 		return TNA_REASON_NF_BUDGET;
 	nf->half = READ_ONCE(ctl->active) & 1;
-	if (nf->half) {
-		nf->flags = ctl->hdr[1].flags;
-		__builtin_memcpy(nf->seg, ctl->hdr[1].seg[fam & 1], sizeof(nf->seg));
-	} else {
-		nf->flags = ctl->hdr[0].flags;
-		__builtin_memcpy(nf->seg, ctl->hdr[0].seg[fam & 1], sizeof(nf->seg));
+	{
+		struct tna_flt_hdr *h = nf->half ? &ctl->hdr[1] : &ctl->hdr[0];
+
+		nf->flags = h->flags;
+		/* constant indexes only (FAM is one at every call) */
+		if (fam == TNA_FLT_BR)
+			__builtin_memcpy(nf->seg, h->seg[TNA_FLT_BR], sizeof(nf->seg));
+		else if (fam == TNA_FLT_V6)
+			__builtin_memcpy(nf->seg, h->seg[TNA_FLT_V6], sizeof(nf->seg));
+		else
+			__builtin_memcpy(nf->seg, h->seg[TNA_FLT_V4], sizeof(nf->seg));
 	}
 	nf->fam = fam;
-	f->nfproto = fam == TNA_FLT_V4 ? 2 : 10;
+	f->nfproto = fam == TNA_FLT_V4 ? 2 : fam == TNA_FLT_V6 ? 10 : 7;
 	f->iif = bpf_htonl(iif);
 	f->oif = 0;
 	if (nf->flags & TNA_FLT_F_NAMES)
