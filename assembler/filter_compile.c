@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/netfilter/nf_tables.h>
 #include "assembler/filter_priv.h"
 
 #define PRIO_CONNTRACK	(-200)
@@ -156,6 +157,32 @@ static int punt(struct fc *c, const char *reason, const char *where, bool hook)
 	return r ? r : fc_emit(c, &in);
 }
 
+/* A bridged frame: the IPv4/IPv6 ethertype the rule requires anywhere
+ * (nft puts it after `meta l4proto`), or -1.  A frame of another type
+ * never matches such a rule, so its earlier IP terms may be read as if
+ * the type were known: where they would break the rule in the kernel,
+ * here they only lead to the ethertype compare that fails. */
+static int rule_ethertype(const struct tna_nft_rule *ru)
+{
+	for (int e = 0; e < ru->n_exprs; e++) {
+		const struct tna_nft_expr *x = &ru->exprs[e];
+		bool ll = x->load.kind == TNA_NFT_L_PAYLOAD && x->load.base == TNA_NFT_LL &&
+			  x->load.offset == 12;
+		bool meta = x->load.kind == TNA_NFT_L_META && x->load.key == NFT_META_PROTOCOL;
+		int t;
+
+		if (x->kind == TNA_NFT_X_OTHER || x->kind == TNA_NFT_X_VERDICT)
+			break;
+		if (!(ll || meta) || x->load.len != 2 || x->op != TNA_NFT_OP_EQ || x->set >= 0 ||
+		    x->n_elems != 1 || x->has_mask || memcmp(x->elems[0].lo, x->elems[0].hi, 16))
+			continue;
+		t = x->elems[0].lo[0] << 8 | x->elems[0].lo[1];
+		if (t == 0x0800 || t == 0x86dd)
+			return t;
+	}
+	return -1;
+}
+
 /* One rule: its terms, then its verdict; `next` of every term is the
  * first instruction after the rule. */
 static int rule(struct fc *c, struct layout *l, const struct tna_nft_chain *ch,
@@ -167,6 +194,8 @@ static int rule(struct fc *c, struct layout *l, const struct tna_nft_chain *ch,
 	if ((r = rule_begin(c, ch, ru)))
 		return r;
 	c->rule_l4 = c->rule_l3 = -1;
+	if (c->fam == TNA_FLT_BR)
+		c->rule_l3 = rule_ethertype(ru);
 	for (int e = 0; e < ru->n_exprs && r >= 0; e++) {
 		const struct tna_nft_expr *x = &ru->exprs[e];
 		struct tna_flt_insn in = {};

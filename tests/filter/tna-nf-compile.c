@@ -1,6 +1,7 @@
 /* tna-nf-compile: the nftables compiler by hand, for tests and fixtures.
  *
- *   tna-nf-compile [--from FILE] [--no-ipv4] [--no-ipv6]   print the program
+ *   tna-nf-compile [--from FILE] [--no-ipv4] [--no-ipv6] [--no-bridge]
+ *                                                          print the program
  *   tna-nf-compile --record FILE                           save the raw dump
  *   tna-nf-compile --genid                                 the ruleset generation
  *
@@ -65,10 +66,10 @@ int main(int argc, char **argv)
 	static const struct option lo[] = {
 		{ "from", required_argument, 0, 'f' }, { "record", required_argument, 0, 'r' },
 		{ "no-ipv4", no_argument, 0, '4' }, { "no-ipv6", no_argument, 0, '6' },
-		{ "genid", no_argument, 0, 'g' },
+		{ "genid", no_argument, 0, 'g' }, { "no-bridge", no_argument, 0, 'B' },
 		{ "help", no_argument, 0, 'h' }, {}
 	};
-	struct tna_flt_opts o = { .v4 = true, .v6 = true };
+	struct tna_flt_opts o = { .v4 = true, .v6 = true, .bridge = true };
 	struct tna_nft_ruleset rs;
 	struct tna_flt_prog p;
 	const char *from = NULL;
@@ -88,8 +89,10 @@ int main(int argc, char **argv)
 		}
 		case '4': o.v4 = false; break;
 		case '6': o.v6 = false; break;
+		case 'B': o.bridge = false; break;
 		case 'h':
-			printf("usage: tna-nf-compile [--from FILE] [--no-ipv4] [--no-ipv6] | --record FILE\n");
+			printf("usage: tna-nf-compile [--from FILE] [--no-ipv4] [--no-ipv6] [--no-bridge]\n"
+			       "       tna-nf-compile --record FILE | --genid\n");
 			return 0;
 		default:
 			return 2;

@@ -340,6 +340,60 @@ static void unsupported(void)
 	tna_nft_free(&rs);
 }
 
+/* A bridged IPv4 frame: Ethernet fields and validated IP fields. */
+static struct tna_flt_pkt br4(const char *src, const char *dst, int proto, int sport, int dport)
+{
+	struct tna_flt_pkt k = v4(src, dst, proto, sport, dport);
+	static const uint8_t d[6] = { 2, 0xa0, 0, 3, 0, 1 }, s[6] = { 2, 0xa0, 0, 2, 0, 1 };
+
+	memcpy(k.ether_daddr, d, 6);
+	memcpy(k.ether_saddr, s, 6);
+	k.ether_type = htons(0x0800);
+	k.nfproto = 7;
+	k.ct_state = 0;
+	return k;
+}
+
+static void bridge(void)
+{
+	struct tna_flt_opts o = { .v4 = true, .v6 = true, .bridge = true };
+	struct tna_nft_ruleset rs;
+	struct tna_flt_prog p;
+	struct tna_flt_pkt k;
+
+	CHECK(load("bridge", &rs) == 0, "bridge.bin");
+	CHECK(tna_flt_compile(&rs, &o, &p) == 0, "compile bridge");
+	CHECK((p.flags & (TNA_FLT_F_BR_LOCAL | TNA_FLT_F_CT)) == TNA_FLT_F_BR_LOCAL,
+	      "bridge: prerouting/input chains (routed frames on bridge ports go to Linux), no conntrack");
+	CHECK(p.seg[TNA_FLT_V4][TNA_FLT_FWD].start == TNA_FLT_END, "bridge tables stay out of the routed programs");
+	k = br4("10.3.0.1", "10.2.0.1", 17, 1, 2);
+	k.ether_saddr[3] = 1, k.ether_saddr[5] = 2;
+	EXPECT(&p, TNA_FLT_BR, TNA_FLT_PRE, k, DROP, "br: ether saddr in @quiet");
+	k = br4("10.3.0.1", "10.2.0.1", 17, 1, 2);
+	EXPECT(&p, TNA_FLT_BR, TNA_FLT_PRE, k, ACCEPT, "br: other source");
+	EXPECT(&p, TNA_FLT_BR, TNA_FLT_FWD, k, ACCEPT, "br: nothing in forward matches");
+	k = br4("10.3.0.1", "10.1.2.3", 17, 1, 80);
+	EXPECT(&p, TNA_FLT_BR, TNA_FLT_FWD, k, DROP, "br: ip daddr 10.1/16 udp 1-30000");
+	k = br4("10.3.0.1", "10.2.0.1", 6, 1, 80);
+	strcpy((char *)k.iifname, "p3");
+	strcpy((char *)k.oifname, "p1");
+	EXPECT(&p, TNA_FLT_BR, TNA_FLT_FWD, k, DROP, "br: p3 -> p1 tcp");
+	k = br4("10.9.1.1", "10.2.0.1", 17, 1, 40000);
+	EXPECT(&p, TNA_FLT_BR, TNA_FLT_FWD, k, DROP, "br: l4proto != tcp (after ether type ip) and 10.9/16");
+	k = br4("10.2.0.1", "10.2.0.2", 6, 1, 22);
+	k.th[13] = 0x02;
+	EXPECT(&p, TNA_FLT_BR, TNA_FLT_FWD, k, DROP, "br: syn to a low port");
+	k = br4("10.2.0.1", "10.2.0.2", 17, 1, 40000);
+	memset(k.saddr, 0, 32), memset(k.th, 0, 20), k.l4proto = 0;
+	k.ether_type = htons(0x0806);
+	k.ether_daddr[3] = 2, k.ether_daddr[5] = 3;
+	EXPECT(&p, TNA_FLT_BR, TNA_FLT_FWD, k, ACCEPT, "br: arp accepted before the daddr rule");
+	k.ether_type = htons(0x88cc);
+	EXPECT(&p, TNA_FLT_BR, TNA_FLT_FWD, k, DROP, "br: other ethertype to 02:a0:00:02:00:03");
+	tna_flt_prog_free(&p);
+	tna_nft_free(&rs);
+}
+
 static int count_prefix(const uint8_t data[16], int bits, void *ctx)
 {
 	(void)data;
@@ -366,6 +420,7 @@ int main(void)
 	semantics();
 	home();
 	unsupported();
+	bridge();
 	prefixes();
 	return tna_test_exit();
 }
