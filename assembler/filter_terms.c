@@ -66,6 +66,37 @@ static int th_avail(int l4proto)
 	return l4proto == 6 ? 20 : l4proto == 17 || l4proto == 1 || l4proto == 58 ? 8 : 4;
 }
 
+/* Keys both kinds of program read the same way: 0 and *off, or 1. */
+static int meta_common(int key, int n, int *off)
+{
+	switch (key) {
+	case NFT_META_IIF: *off = TNA_FLT_OFF_IIF; return n <= 4 ? 0 : -EOPNOTSUPP;
+	case NFT_META_OIF: *off = TNA_FLT_OFF_OIF; return n <= 4 ? 0 : -EOPNOTSUPP;
+	case NFT_META_IIFNAME: *off = TNA_FLT_OFF_IIFNAME; return 0;
+	case NFT_META_OIFNAME: *off = TNA_FLT_OFF_OIFNAME; return 0;
+	/* nothing sets a mark on a packet before it reaches XDP, and a rule
+	 * that sets one sends the packet to Linux */
+	case NFT_META_MARK: *off = TNA_FLT_OFF_ZERO; return 0;
+	}
+	return 1;
+}
+
+/* An IPv4 or IPv6 header payload: the protocol, the addresses. */
+static int nh_field(bool v4, int o, int n, int *off)
+{
+	if ((v4 && o == 9 && n == 1) || (!v4 && o == 6 && n == 1))	/* no ext. headers */
+		*off = TNA_FLT_OFF_L4PROTO;
+	else if (v4 && o >= 12 && o + n <= 16)
+		*off = TNA_FLT_OFF_SADDR + o - 12;
+	else if (v4 && o >= 16 && o + n <= 20)
+		*off = TNA_FLT_OFF_DADDR + o - 16;
+	else if (!v4 && o >= 8 && o + n <= 40)	/* saddr, daddr adjacent in both */
+		*off = TNA_FLT_OFF_SADDR + o - 8;
+	else
+		return -EOPNOTSUPP;
+	return 0;
+}
+
 /* Bridged frames: Ethernet fields for any frame; IP fields only where an
  * earlier term fixed the ethertype (the kernel reads them only from
  * validated IP packets, and the fields hold them only then); transport
@@ -80,12 +111,9 @@ static int locate_bridge(struct fc *c, const struct tna_nft_expr *x, int *off,
 
 	switch (l->kind) {
 	case TNA_NFT_L_META:
+		if (meta_common(l->key, n, off) != 1)
+			return meta_common(l->key, n, off);
 		switch (l->key) {
-		case NFT_META_IIF: *off = TNA_FLT_OFF_IIF; return n <= 4 ? 0 : -EOPNOTSUPP;
-		case NFT_META_OIF: *off = TNA_FLT_OFF_OIF; return n <= 4 ? 0 : -EOPNOTSUPP;
-		case NFT_META_IIFNAME: *off = TNA_FLT_OFF_IIFNAME; return 0;
-		case NFT_META_OIFNAME: *off = TNA_FLT_OFF_OIFNAME; return 0;
-		case NFT_META_MARK: *off = TNA_FLT_OFF_ZERO; return 0;
 		case NFT_META_PROTOCOL: *off = TNA_FLT_OFF_ETHER_TYPE; return 0;	/* untagged only */
 		case NFT_META_NFPROTO: cval[0] = 7; return 1;
 		case NFT_META_L4PROTO:
@@ -108,17 +136,7 @@ static int locate_bridge(struct fc *c, const struct tna_nft_expr *x, int *off,
 		}
 		if (l->base != TNA_NFT_NH || !ip)
 			return -EOPNOTSUPP;
-		if ((v4 && o == 9 && n == 1) || (!v4 && o == 6 && n == 1))
-			*off = TNA_FLT_OFF_L4PROTO;
-		else if (v4 && o >= 12 && o + n <= 16)
-			*off = TNA_FLT_OFF_SADDR + o - 12;
-		else if (v4 && o >= 16 && o + n <= 20)
-			*off = TNA_FLT_OFF_DADDR + o - 16;
-		else if (!v4 && o >= 8 && o + n <= 40)
-			*off = TNA_FLT_OFF_SADDR + o - 8;
-		else
-			return -EOPNOTSUPP;
-		return 0;
+		return nh_field(v4, o, n, off);
 	default:
 		return -EOPNOTSUPP;
 	}
@@ -139,15 +157,10 @@ static int locate(struct fc *c, const struct tna_nft_expr *x, int *off, uint8_t 
 		return locate_bridge(c, x, off, cval, v4);
 	switch (l->kind) {
 	case TNA_NFT_L_META:
+		if (meta_common(l->key, n, off) != 1)
+			return meta_common(l->key, n, off);
 		switch (l->key) {
-		case NFT_META_IIF: *off = TNA_FLT_OFF_IIF; return n <= 4 ? 0 : -EOPNOTSUPP;
-		case NFT_META_OIF: *off = TNA_FLT_OFF_OIF; return n <= 4 ? 0 : -EOPNOTSUPP;
-		case NFT_META_IIFNAME: *off = TNA_FLT_OFF_IIFNAME; return 0;
-		case NFT_META_OIFNAME: *off = TNA_FLT_OFF_OIFNAME; return 0;
 		case NFT_META_L4PROTO: *off = TNA_FLT_OFF_L4PROTO; return 0;
-		/* nothing sets a mark on a packet before it reaches XDP, and a
-		 * rule that sets one sends the packet to Linux */
-		case NFT_META_MARK: *off = TNA_FLT_OFF_ZERO; return 0;
 		case NFT_META_NFPROTO: cval[0] = v4 ? 2 : 10; return 1;
 		case NFT_META_PROTOCOL: cval[0] = v4 ? 0x08 : 0x86; cval[1] = v4 ? 0x00 : 0xdd; return 1;
 		}
@@ -173,27 +186,7 @@ static int locate(struct fc *c, const struct tna_nft_expr *x, int *off, uint8_t 
 		}
 		if (l->base != TNA_NFT_NH)
 			return -EOPNOTSUPP;
-		if (v4 && o == 9 && n == 1) {
-			*off = TNA_FLT_OFF_L4PROTO;
-			return 0;
-		}
-		if (!v4 && o == 6 && n == 1) {	/* extension headers went to Linux */
-			*off = TNA_FLT_OFF_L4PROTO;
-			return 0;
-		}
-		if (v4 && o >= 12 && o + n <= 16) {
-			*off = TNA_FLT_OFF_SADDR + o - 12;
-			return 0;
-		}
-		if (v4 && o >= 16 && o + n <= 20) {
-			*off = TNA_FLT_OFF_DADDR + o - 16;
-			return 0;
-		}
-		if (!v4 && o >= 8 && o + n <= 40) {	/* saddr, daddr adjacent in both */
-			*off = TNA_FLT_OFF_SADDR + o - 8;
-			return 0;
-		}
-		return -EOPNOTSUPP;
+		return nh_field(v4, o, n, off);
 	}
 	return -EOPNOTSUPP;
 }

@@ -77,6 +77,27 @@ static __always_inline int nf_pre(struct tna_pkt *p, struct tna_nf *nf, struct t
 	return TNA_GO;
 }
 
+/* A routed packet's program and the head of its fields. */
+static __always_inline int nf_routed_begin(struct tna_l3 *r, struct tna_nf *nf, __u8 fam,
+					   struct flt_scratch **sp)
+{
+	struct flt_scratch *s;
+	int reason;
+
+	nf->dnat = nf->snat = 0;
+	s = flt_scratch();
+	if (!s)
+		return TNA_REASON_NF_BUDGET;
+	reason = flt_begin(nf, &s->pkt, fam, r->rif->l3_ifindex);
+	if (reason != TNA_GO)
+		return reason;
+	/* from a bridge port: bridge prerouting/input chains come first */
+	if ((nf->flags & TNA_FLT_F_BR_LOCAL) && (r->rif->flags & TNA_RIF_F_BRPORT))
+		return TNA_REASON_NF_HOOK;
+	*sp = s;
+	return TNA_GO;
+}
+
 static __always_inline int fpm_nf_pre4(struct tna_pkt *p, struct tna_l3 *r, struct tna_nf *nf)
 {
 	struct iphdr *iph = r->iph;
@@ -86,15 +107,9 @@ static __always_inline int fpm_nf_pre4(struct tna_pkt *p, struct tna_l3 *r, stru
 
 	if (!fpm_on(TNA_FPM_FILTER))
 		return TNA_GO;
-	nf->dnat = nf->snat = 0;
-	s = flt_scratch();
-	if (!s)
-		return TNA_REASON_NF_BUDGET;
-	reason = flt_begin(nf, &s->pkt, TNA_FLT_V4, r->rif->l3_ifindex);
+	reason = nf_routed_begin(r, nf, TNA_FLT_V4, &s);
 	if (reason != TNA_GO)
 		return reason;
-	if ((nf->flags & TNA_FLT_F_BR_LOCAL) && (r->rif->flags & TNA_RIF_F_BRPORT))
-		return TNA_REASON_NF_HOOK;	/* bridge prerouting/input chains first */
 	/* l3_classify checked the header: 20 bytes, length within the frame */
 	plen = bpf_ntohs(iph->tot_len) - sizeof(*iph);
 	nf->l4proto = iph->protocol;
@@ -121,15 +136,9 @@ static __always_inline int fpm_nf_pre6(struct tna_pkt *p, struct tna_l3 *r, stru
 
 	if (!fpm_on(TNA_FPM_FILTER))
 		return TNA_GO;
-	nf->dnat = nf->snat = 0;
-	s = flt_scratch();
-	if (!s)
-		return TNA_REASON_NF_BUDGET;
-	reason = flt_begin(nf, &s->pkt, TNA_FLT_V6, r->rif->l3_ifindex);
+	reason = nf_routed_begin(r, nf, TNA_FLT_V6, &s);
 	if (reason != TNA_GO)
 		return reason;
-	if ((nf->flags & TNA_FLT_F_BR_LOCAL) && (r->rif->flags & TNA_RIF_F_BRPORT))
-		return TNA_REASON_NF_HOOK;
 	if (ip6_ext_hdr(ip6h->nexthdr))
 		return TNA_REASON_NF_L4;
 	plen = bpf_ntohs(ip6h->payload_len);

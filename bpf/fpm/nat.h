@@ -43,39 +43,18 @@ static __always_inline bool nat_dnat(const struct tna_nf *nf)
 /* The route of the translated packet (Linux routes after DNAT). */
 static __always_inline int fpm_nat_fib4(struct tna_pkt *p, struct tna_l3 *r, struct tna_nf *nf)
 {
-	struct bpf_fib_lookup *f = &r->fib;
-	struct iphdr *iph = r->iph;
-
-	__builtin_memset(f, 0, sizeof(*f));
-	f->ifindex = r->rif->l3_ifindex;
-	f->family = AF_INET;
-	f->tos = iph->tos;
-	f->l4_protocol = iph->protocol;
-	f->tot_len = bpf_ntohs(iph->tot_len);
-	f->ipv4_src = iph->saddr;
-	f->ipv4_dst = nf->ndaddr[0];
-	fib_ports(p, f, iph + 1);
-	f->dport = nf->ndport;
-	return fib_reason(bpf_fib_lookup(p->ctx, f, sizeof(*f),
-					 tna_fib_direct4 ? BPF_FIB_LOOKUP_DIRECT : 0));
+	fib4_params(p, r);
+	r->fib.ipv4_dst = nf->ndaddr[0];
+	r->fib.dport = nf->ndport;
+	return fib4_lookup(p, r);
 }
 
 static __always_inline int fpm_nat_fib6(struct tna_pkt *p, struct tna_l3 *r, struct tna_nf *nf)
 {
-	struct bpf_fib_lookup *f = &r->fib;
-	struct ipv6hdr *ip6h = r->iph;
-
-	__builtin_memset(f, 0, sizeof(*f));
-	f->ifindex = r->rif->l3_ifindex;
-	f->family = AF_INET6;
-	f->flowinfo = *(__be32 *)ip6h & bpf_htonl(0x0fffffff);
-	f->l4_protocol = ip6h->nexthdr;
-	f->tot_len = sizeof(*ip6h) + bpf_ntohs(ip6h->payload_len);
-	__builtin_memcpy(f->ipv6_src, &ip6h->saddr, 16);
-	__builtin_memcpy(f->ipv6_dst, nf->ndaddr, 16);
-	fib_ports(p, f, ip6h + 1);
-	f->dport = nf->ndport;
-	return fib_reason(bpf_fib_lookup(p->ctx, f, sizeof(*f), 0));
+	fib6_params(p, r);
+	__builtin_memcpy(r->fib.ipv6_dst, nf->ndaddr, 16);
+	r->fib.dport = nf->ndport;
+	return fib6_lookup(p, r);
 }
 
 /* Rewrite one side (SRC or DST) of the packet at r->iph to the target.
