@@ -44,8 +44,10 @@ int tna_root_set(struct tna_dp *dp);
 /* Drop DP's reference; empties slot 0 if it held DP's pipeline. */
 void tna_root_put(struct tna_dp *dp);
 
-/* The filter maps (targets/filter.c): reuse SHARE's before load, take
- * their fds and state after it, release on destroy. */
+/* The filter maps (targets/filter.c): sized for the modules or one
+ * entry, SHARE's reused before load, their fds and state taken after
+ * it, released on destroy. */
+void tna_dp_filter_size(struct tna_dp *dp, bool on);
 int tna_dp_filter_share(struct tna_dp *dp, const struct tna_dp *share);
 int tna_dp_filter_init(struct tna_dp *dp, const struct tna_dp *share);
 void tna_dp_filter_free(struct tna_dp *dp);

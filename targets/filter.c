@@ -19,6 +19,7 @@
 /* Shared by the pipelines of one map family, like the maps. */
 struct tna_dp_filter {
 	int refs;
+	bool small;			/* loaded without TNA_FPM_FILTER: one-entry maps */
 	int insns_fd, ctl_fd, sets_fd, ifnames_fd, ctcfg_fd;
 	struct tna_flt_insn *insns;	/* mmapped, 2 * TNA_FLT_MAX_INSNS */
 	struct tna_flt_ctl *ctl;	/* mmapped */
@@ -29,6 +30,15 @@ struct tna_dp_filter {
 	struct tna_flt_set_key *keys[2];	/* set prefixes written to each half */
 	int n_keys[2];
 };
+
+void tna_dp_filter_size(struct tna_dp *dp, bool on)
+{
+	/* a pipeline without the modules keeps one-entry maps (the program
+	 * table alone is 1 MiB) */
+	bpf_map__set_max_entries(dp->skel->maps.tna_flt_insns, on ? 2 * TNA_FLT_MAX_INSNS : 1);
+	bpf_map__set_max_entries(dp->skel->maps.tna_flt_ifnames, on ? 4096 : 1);
+	bpf_map__set_max_entries(dp->skel->maps.tna_flt_sets, on ? TNA_FLT_MAX_SET_ELEMS : 1);
+}
 
 int tna_dp_filter_share(struct tna_dp *dp, const struct tna_dp *share)
 {
@@ -66,15 +76,18 @@ int tna_dp_filter_init(struct tna_dp *dp, const struct tna_dp *share)
 	if (!f)
 		return -ENOMEM;
 	f->refs = 1;
+	f->small = bpf_map__max_entries(dp->skel->maps.tna_flt_insns) < 2 * TNA_FLT_MAX_INSNS;
 	f->barrier_fd = f->barrier_inner_fd = -1;
 	f->insns_fd = bpf_map__fd(dp->skel->maps.tna_flt_insns);
 	f->ctl_fd = bpf_map__fd(dp->skel->maps.tna_flt_ctl);
 	f->sets_fd = bpf_map__fd(dp->skel->maps.tna_flt_sets);
 	f->ifnames_fd = bpf_map__fd(dp->skel->maps.tna_flt_ifnames);
 	f->ctcfg_fd = bpf_map__fd(dp->skel->maps.tna_ct_cfg);
+	dp->flt = f;
+	if (f->small)		/* no netfilter modules: nothing to load into */
+		return 0;
 	f->insns = map_mmap(f->insns_fd, 2 * TNA_FLT_MAX_INSNS * sizeof(*f->insns));
 	f->ctl = map_mmap(f->ctl_fd, sizeof(*f->ctl));
-	dp->flt = f;
 	if (!f->insns || !f->ctl)
 		return -errno;
 	/* no program yet: every segment of both halves is empty (accept);
@@ -150,6 +163,8 @@ int tna_dp__filter_load(struct tna_dp *dp, const struct tna_flt_prog *p)
 
 	if (!f || !p)
 		return -EINVAL;
+	if (f->small)
+		return -EOPNOTSUPP;	/* loaded without TNA_FPM_FILTER */
 	if (p->n_insns > TNA_FLT_MAX_INSNS || p->n_lpm > TNA_FLT_MAX_SET_ELEMS / 2)
 		return -E2BIG;
 	if (f->dirty && (err = grace_period(f)))

@@ -18,7 +18,8 @@
 
 struct tna_flt_prog;
 
-/* -E2BIG: more instructions or set prefixes than the maps hold. */
+/* -E2BIG: more instructions or set prefixes than the maps hold;
+ * -EOPNOTSUPP: the pipeline was loaded without TNA_FPM_FILTER. */
 int tna_dp__filter_load(struct tna_dp *dp, const struct tna_flt_prog *prog);
 /* Generation of the program in effect (one more per load), 0 before. */
 uint32_t tna_dp__filter_gen(const struct tna_dp *dp);

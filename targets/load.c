@@ -58,6 +58,7 @@ struct tna_dp *tna_dp__load(const struct tna_dp_opts *opts)
 		dp->skel->rodata->tna_nf_routed = opts->nf_routed;
 	}
 
+	tna_dp_filter_size(dp, dp->skel->rodata->tna_fpms & TNA_FPM_FILTER);
 	share = opts->share_maps_with;
 	if (share) {
 		if ((err = reuse(dp->skel->maps.tna_ports, share->ports_fd)) ||
