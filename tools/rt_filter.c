@@ -62,13 +62,13 @@ static void report(const struct tna_nf_follow *f, bool dump)
 	gen_file(r->nft_genid);
 
 	printf("filter: gen %u insns=%d rules=%d sets=%d flags=%s%s%s%s%s%s read_us=%llu compile_us=%llu "
-	       "load_us=%llu swap_ns=%llu event_ns=%llu\n", r->gen, r->n_insns, r->n_rules, r->n_sets,
+	       "load_us=%llu swap_ns=%llu event_ns=%llu nft_genid=%u\n", r->gen, r->n_insns, r->n_rules, r->n_sets,
 	       r->flags & TNA_FLT_F_CT ? "ct," : "", r->flags & TNA_FLT_F_NAT4 ? "nat4," : "",
 	       r->flags & TNA_FLT_F_NAT6 ? "nat6," : "", r->flags & TNA_FLT_F_NAMES ? "names," : "",
 	       r->flags & TNA_FLT_F_BR_LOCAL ? "br_local," : "", r->flags & TNA_FLT_F_BR_OUT ? "br_out," : "",
 	       (unsigned long long)r->read_ns / 1000, (unsigned long long)r->compile_ns / 1000,
 	       (unsigned long long)r->load_ns / 1000, (unsigned long long)r->swap_ns,
-	       (unsigned long long)r->event_ns);
+	       (unsigned long long)r->event_ns, r->nft_genid);
 	if (r->whole4)
 		printf("filter: IPv4 to Linux as a whole: %s\n", r->why4);
 	if (r->whole6)

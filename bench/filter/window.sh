@@ -61,24 +61,33 @@ sleep 0.5
 /usr/bin/python3 - "$out" "$out.nft" "$RULES" "$CHANGES" "$TARGET" "${JSON:-}" <<'PY'
 import json, re, sys
 out, nft, rules, changes, target, jpath = sys.argv[1:7]
-gens = [dict(re.findall(r"(\w+)=(\d+)", l)) for l in open(out) if l.startswith("filter: gen")]
+gens = [dict((k, int(v)) for k, v in re.findall(r"(\w+)=(\d+)", l)) for l in open(out)
+         if l.startswith("filter: gen")]
 t_nft = [int(x) for x in open(nft)]
-later = gens[1:]
-if len(later) != len(t_nft):
-    sys.exit("window.sh: %d changes but %d reloads (coalesced or missing)" % (len(t_nft), len(later)))
-win = sorted(max(0, int(g["swap_ns"]) - t) / 1e3 for g, t in zip(later, t_nft))
+# change i makes ruleset generation gen0 + i + 1; when events arrive
+# together the follower reads once, and the swap to the first generation
+# >= that one is where change i (with the ones after it) is enforced
+gen0, later = gens[0]["nft_genid"], gens[1:]
+win = []
+for i, t in enumerate(t_nft):
+    g = next((g for g in later if g["nft_genid"] >= gen0 + i + 1), None)
+    if g is None:
+        sys.exit("window.sh: change %d (generation %d) never reached the fast path" % (i + 1, gen0 + i + 1))
+    win.append(max(0, g["swap_ns"] - t) / 1e3)
+win.sort()
 def pct(v, p):
     v = sorted(v)
     return v[min(len(v) - 1, int(round(p / 100 * (len(v) - 1))))]
-parts = {k: [int(g[k]) for g in later] for k in ("read_us", "compile_us", "load_us")}
-res = {"rules": int(rules), "changes": len(win), "target": target,
+parts = {k: [g[k] for g in later] for k in ("read_us", "compile_us", "load_us")}
+parts["event_to_swap_us"] = [(g["swap_ns"] - g["event_ns"]) / 1e3 for g in later if g["event_ns"]]
+res = {"rules": int(rules), "changes": len(win), "reloads": len(later), "target": target,
        "window_us": {"p50": pct(win, 50), "p99": pct(win, 99), "max": max(win)}}
 for k, v in parts.items():
     res[k] = {"p50": pct(v, 50), "p99": pct(v, 99), "max": max(v)}
-print("window (nft returned -> fast path switched), %d changes, %d rules + established + masquerade, %s:"
-      % (len(win), int(rules), target))
-for k in ("window_us", "read_us", "compile_us", "load_us"):
-    print("  %-10s p50 %8.0f  p99 %8.0f  max %8.0f" % (k[:-3], res[k]["p50"], res[k]["p99"], res[k]["max"]))
+print("window (nft returned -> fast path switched), %d changes (%d reloads), %d rules + established + masquerade, %s:"
+      % (len(win), len(later), int(rules), target))
+for k in ("window_us", "event_to_swap_us", "read_us", "compile_us", "load_us"):
+    print("  %-13s p50 %8.0f  p99 %8.0f  max %8.0f" % (k[:-3], res[k]["p50"], res[k]["p99"], res[k]["max"]))
 if jpath:
     json.dump(res, open(jpath, "w"), indent=1)
 PY
