@@ -74,6 +74,13 @@ static int cmp_u32(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
+static int fail(const char *what, const char *why, void *mem)
+{
+	fprintf(stderr, "tna-nf-cost: %s: %s\n", what, why);
+	free(mem);
+	return -1;
+}
+
 /* The pipeline with MODULES, RULES (nft -f text, "" none) and the bench
  * flow's entry (NAT'd when NAT); median and p10 ns of RUNS single runs. */
 static int measure(const char *what, uint64_t modules, const char *rules, bool nat, int runs)
@@ -88,15 +95,17 @@ static int measure(const char *what, uint64_t modules, const char *rules, bool n
 
 	sh("nft flush ruleset; conntrack -F >/dev/null 2>&1");
 	if (rules[0] && sh("nft -f - <<'EOF'\n%s\nEOF", rules))
-		return -1;
+		return fail(what, "nft refused the ruleset", d);
 	if (modules & TNA_FPM_CT)
 		sh("conntrack -I -p udp -s 198.18.0.1 -d 198.19.0.1 --sport 9 --dport 9 --timeout 600 "
 		   "--status ASSURED,SEEN_REPLY %s >/dev/null 2>&1", nat ? "--src-nat 10.2.0.1" : "");
 	if_mac("r1", mac1);
 	dp = tna_dp__load(&o);
 	if (!dp || tna_dp__router_port_add(dp, p1, mac1, false) ||
-	    tna_dp__router_port_add(dp, if_nametoindex("r2"), (uint8_t[6]){ 2, 0, 0, 0, 2, 1 }, false))
-		return -1;
+	    tna_dp__router_port_add(dp, if_nametoindex("r2"), (uint8_t[6]){ 2, 0, 0, 0, 2, 1 }, false)) {
+		tna_dp__destroy(dp);
+		return fail(what, "cannot load the pipeline", d);
+	}
 	if (modules & TNA_FPM_FILTER) {
 		struct tna_flt_opts fo = { .v4 = true };
 		struct tna_nft_ruleset rs;
@@ -104,8 +113,10 @@ static int measure(const char *what, uint64_t modules, const char *rules, bool n
 		struct tna_ct_cfg cfg;
 
 		if (tna_ct_cfg_read(&cfg) || tna_dp__ct_cfg_set(dp, &cfg) || tna_nft_read(&rs) ||
-		    tna_flt_compile(&rs, &fo, &p) || tna_dp__filter_load(dp, &p))
-			return -1;
+		    tna_flt_compile(&rs, &fo, &p) || tna_dp__filter_load(dp, &p)) {
+			tna_dp__destroy(dp);
+			return fail(what, "cannot read, compile or load the ruleset", d);
+		}
 		tna_nft_free(&rs);
 		tna_flt_prog_free(&p);
 	}
@@ -137,14 +148,15 @@ static int measure(const char *what, uint64_t modules, const char *rules, bool n
 	       !nat ? "" : memcmp(out + 14 + 12, &nat_src, 4) ? ", NOT translated (!)" : ", source translated");
 	tna_dp__destroy(dp);
 	free(d);
-	return 0;
+	return err || retval != XDP_REDIRECT || (nat && memcmp(out + 14 + 12, &nat_src, 4)) ? -1 : 0;
 }
 
 int main(int argc, char **argv)
 {
 	static const struct option lo[] = { { "runs", required_argument, 0, 'r' },
-					    { "rules", required_argument, 0, 'n' }, {} };
-	int runs = 20000, nrules = 100, c;
+					    { "rules", required_argument, 0, 'n' },
+					    { "help", no_argument, 0, 'h' }, {} };
+	int runs = 20000, nrules = 100, c, err = 0;
 	char *typical, *last, *rules;
 	size_t cap;
 
@@ -153,8 +165,19 @@ int main(int argc, char **argv)
 			runs = atoi(optarg);
 		else if (c == 'n')
 			nrules = atoi(optarg);
-		else
-			return 2;
+		else {
+			fprintf(c == 'h' ? stdout : stderr,
+				"usage: tna-nf-cost [--runs N] [--rules N]\n"
+				"  per-packet cost of the netfilter modules inside the kernel\n"
+				"  (single-shot BPF_PROG_RUN in a private namespace; root)\n"
+				"  --runs N   runs per configuration (20000)\n"
+				"  --rules N  rules of the typical ruleset (100)\n");
+			return c == 'h' ? 0 : 2;
+		}
+	}
+	if (runs < 10 || nrules < 0) {
+		fprintf(stderr, "tna-nf-cost: --runs must be >= 10, --rules >= 0\n");
+		return 2;
 	}
 	if (geteuid() || unshare(CLONE_NEWNET)) {
 		fprintf(stderr, "tna-nf-cost: needs root (a private namespace, BPF_PROG_RUN)\n");
@@ -186,21 +209,21 @@ int main(int argc, char **argv)
 		"table ip nat { chain post { type nat hook postrouting priority srcnat; oifname r2 masquerade\n}\n}",
 		rules);
 	printf("%-44s %6s %6s   %s\n", "configuration (64 B UDP, established flow)", "p50 ns", "p10 ns", "action");
-	measure("router alone", 0, "", false, runs);
-	measure("+ filter, 1 stateless rule", TNA_FPM_FILTER | TNA_FPM_CT | TNA_FPM_NAT,
+	err |= measure("router alone", 0, "", false, runs);
+	err |= measure("+ filter, 1 stateless rule", TNA_FPM_FILTER | TNA_FPM_CT | TNA_FPM_NAT,
 		"table inet fw { chain forward { type filter hook forward priority 0; udp dport 9 accept\n}\n}",
 		false, runs);
 	sh("sysctl -qw net.netfilter.nf_conntrack_checksum=0");
-	measure("+ conntrack lookup (nf_conntrack_checksum=0)", TNA_FPM_FILTER | TNA_FPM_CT | TNA_FPM_NAT,
+	err |= measure("+ conntrack lookup (nf_conntrack_checksum=0)", TNA_FPM_FILTER | TNA_FPM_CT | TNA_FPM_NAT,
 		"table inet fw { chain forward { type filter hook forward priority 0; ct state established accept\n}\n}",
 		false, runs);
 	sh("sysctl -qw net.netfilter.nf_conntrack_checksum=1");
-	measure("+ conntrack lookup and checksum check", TNA_FPM_FILTER | TNA_FPM_CT | TNA_FPM_NAT,
+	err |= measure("+ conntrack lookup and checksum check", TNA_FPM_FILTER | TNA_FPM_CT | TNA_FPM_NAT,
 		"table inet fw { chain forward { type filter hook forward priority 0; ct state established accept\n}\n}",
 		false, runs);
-	measure("typical: established first, rules, masquerade", TNA_FPM_FILTER | TNA_FPM_CT | TNA_FPM_NAT,
+	err |= measure("typical: established first, rules, masquerade", TNA_FPM_FILTER | TNA_FPM_CT | TNA_FPM_NAT,
 		typical, true, runs);
-	measure("the rules walked before established accept", TNA_FPM_FILTER | TNA_FPM_CT | TNA_FPM_NAT,
+	err |= measure("the rules walked before established accept", TNA_FPM_FILTER | TNA_FPM_CT | TNA_FPM_NAT,
 		last, true, runs);
-	return 0;
+	return err ? 1 : 0;
 }
