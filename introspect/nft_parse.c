@@ -157,13 +157,15 @@ static int operand(struct conv *c, uint32_t reg, int len, struct reg *v, bool or
 		return other(c, "%s%s", "uninitialised register", "");
 	if (r->st == R_OTHER)
 		return other(c, "%s%s", r->what, "");
-	tna_nft_load_name(&r->load, n, sizeof(n));
-	if (len > r->load.len)
-		return other(c, "concatenation with %s%s", n, "");
-	if (r->host && len != r->load.len)
-		return other(c, "%s, part of it%s", n, "");
-	if (r->host && order)
+	if (len > r->load.len || (r->host && (len != r->load.len || order))) {
+		/* named only here: the common case never formats it */
+		tna_nft_load_name(&r->load, n, sizeof(n));
+		if (len > r->load.len)
+			return other(c, "concatenation with %s%s", n, "");
+		if (len != r->load.len)
+			return other(c, "%s, part of it%s", n, "");
 		return other(c, "%s, host-order range%s", n, "");
+	}
 	*v = *r;
 	v->load.len = len;
 	return 0;
