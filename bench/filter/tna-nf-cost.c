@@ -22,7 +22,6 @@
 #include <unistd.h>
 #include <net/if.h>
 #include <arpa/inet.h>
-#include <sys/ioctl.h>
 #include <linux/bpf.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
@@ -31,6 +30,9 @@
 #include "targets/filter.h"
 #include "assembler/filter_compile.h"
 #include "introspect/nft_ir.h"
+#include "bench/frame.h"
+
+#define R1_MAC 2, 0, 0, 0, 1, 1
 
 static int sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 static int sh(const char *fmt, ...)
@@ -44,27 +46,6 @@ static int sh(const char *fmt, ...)
 	va_end(ap);
 	r = system(cmd);
 	return WIFEXITED(r) ? WEXITSTATUS(r) : -1;
-}
-
-static void if_mac(const char *n, uint8_t m[6])
-{
-	struct ifreq r = {};
-	int fd = socket(AF_INET, SOCK_DGRAM, 0);
-
-	snprintf(r.ifr_name, sizeof(r.ifr_name), "%s", n);
-	if (fd >= 0 && !ioctl(fd, SIOCGIFHWADDR, &r))
-		memcpy(m, r.ifr_hwaddr.sa_data, 6);
-	if (fd >= 0)
-		close(fd);
-}
-
-static uint32_t sum16(const uint8_t *b, int len, uint32_t s)
-{
-	for (int i = 0; i + 1 < len; i += 2)
-		s += b[i] << 8 | b[i + 1];
-	while (s >> 16)
-		s = (s & 0xffff) + (s >> 16);
-	return s;
 }
 
 static int cmp_u32(const void *a, const void *b)
@@ -87,8 +68,11 @@ static int measure(const char *what, uint64_t modules, const char *rules, bool n
 {
 	struct tna_dp_opts o = { .sz = sizeof(o), .target = TNA_TARGET_GENERIC,
 		.fpms = TNA_FPM_PARSE_ETH | TNA_FPM_STATS | TNA_FPM_ROUTE | TNA_FPM_IPV4 | modules };
-	uint8_t mac1[6], f[60] = {}, *ip = f + 14, *l4 = ip + 20;
-	uint32_t *d = calloc(runs, sizeof(*d)), s, retval = 0, nat_src = htonl(0x0a020001);
+	struct tna_bench_frame_opts fo = { .sz = sizeof(fo), .len = 60, .src_mac = { 2, 0, 0, 0, 1, 2 },
+		.dst_mac = { R1_MAC }, .src_ip = { 198, 18, 0, 1 }, .dst_ip = { 198, 19, 0, 1 },
+		.sport = 9, .dport = 9 };
+	uint8_t f[60];
+	uint32_t *d = calloc(runs, sizeof(*d)), l3s, l4s, retval = 0, nat_src = htonl(0x0a020001);
 	uint8_t out[128];
 	struct tna_dp *dp;
 	int p1 = if_nametoindex("r1"), err = 0;
@@ -99,9 +83,8 @@ static int measure(const char *what, uint64_t modules, const char *rules, bool n
 	if (modules & TNA_FPM_CT)
 		sh("conntrack -I -p udp -s 198.18.0.1 -d 198.19.0.1 --sport 9 --dport 9 --timeout 600 "
 		   "--status ASSURED,SEEN_REPLY %s >/dev/null 2>&1", nat ? "--src-nat 10.2.0.1" : "");
-	if_mac("r1", mac1);
 	dp = tna_dp__load(&o);
-	if (!dp || tna_dp__router_port_add(dp, p1, mac1, false) ||
+	if (!dp || tna_dp__router_port_add(dp, p1, fo.dst_mac, false) ||
 	    tna_dp__router_port_add(dp, if_nametoindex("r2"), (uint8_t[6]){ 2, 0, 0, 0, 2, 1 }, false)) {
 		tna_dp__destroy(dp);
 		return fail(what, "cannot load the pipeline", d);
@@ -120,16 +103,7 @@ static int measure(const char *what, uint64_t modules, const char *rules, bool n
 		tna_nft_free(&rs);
 		tna_flt_prog_free(&p);
 	}
-	memcpy(f, mac1, 6);
-	f[6] = 2, f[12] = 8;
-	ip[0] = 0x45, ip[3] = 46, ip[8] = 64, ip[9] = 17;
-	inet_pton(AF_INET, "198.18.0.1", ip + 12);
-	inet_pton(AF_INET, "198.19.0.1", ip + 16);
-	s = sum16(ip, 20, 0);
-	ip[10] = ~s >> 8, ip[11] = ~s;
-	l4[1] = 9, l4[3] = 9, l4[5] = 26;
-	s = sum16(l4, 26, sum16(ip + 12, 8, 17 + 26));
-	l4[6] = ~s >> 8, l4[7] = ~s;
+	tna_bench_frame_build(&fo, f, &l3s, &l4s);
 	for (int i = 0; i < runs; i++) {
 		struct xdp_md ctx = { .data_end = sizeof(f), .ingress_ifindex = p1 };
 		LIBBPF_OPTS(bpf_test_run_opts, t, .data_in = f, .data_size_in = sizeof(f),
@@ -183,7 +157,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "tna-nf-cost: needs root (a private namespace, BPF_PROG_RUN)\n");
 		return 1;
 	}
-	if (sh("ip link set lo up && ip link add r1 type veth peer name h1 && "
+	if (sh("ip link set lo up && ip link add r1 address 02:00:00:00:01:01 type veth peer name h1 && "
 	       "ip link add r2 type veth peer name h2 && for i in r1 h1 r2 h2; do ip link set $i up; done && "
 	       "sysctl -qw net.ipv4.ip_forward=1 net.ipv4.conf.all.rp_filter=0 "
 	       "net.ipv4.conf.default.rp_filter=0 net.ipv4.conf.r1.rp_filter=0 && "
