@@ -22,14 +22,20 @@
 #include "bpf/fpm/l3_classify.h"
 #include "bpf/fpm/fib.h"
 #include "bpf/fpm/route_fwd.h"
+#include "bpf/fpm/filter_path.h"
+#include "bpf/fpm/nat.h"
 
 #define STEP(call) do { reason = (call); if (reason != TNA_GO) goto pass; } while (0)
+/* a netfilter step may also drop */
+#define NF(call) do { reason = (call); if (reason == TNA_NF_DROP) goto drop;	\
+		      if (reason != TNA_GO) goto pass; } while (0)
 
 SEC("xdp")
 int tna_bridge(struct xdp_md *ctx)
 {
 	struct tna_pkt p = { .ctx = ctx };
 	struct tna_l3 r;	/* the router's */
+	struct tna_nf nf;	/* netfilter along the routed path (filled by fpm_nf_pre*) */
 	int reason;
 
 	STEP(fpm_ingress_port(&p));
@@ -49,6 +55,7 @@ int tna_bridge(struct xdp_md *ctx)
 	STEP(fpm_port_flags_in(&p));
 	STEP(fpm_vlan_in(&p));
 	STEP(fpm_brnf(&p));
+	NF(fpm_nf_br_pre(&p, &nf));	/* bridge-family prerouting */
 	fpm_clock(&p);
 	if (!fpm_flow_hit(&p)) {
 		STEP(fpm_fdb_src(&p));
@@ -58,6 +65,7 @@ int tna_bridge(struct xdp_md *ctx)
 	STEP(fpm_egress_state(&p));
 	STEP(fpm_port_flags_out(&p));
 	STEP(fpm_vlan_out(&p));
+	NF(fpm_nf_br_out(&p, &nf));	/* bridge-family forward, postrouting */
 	STEP(fpm_forward(&p));
 	stats_forwarded(&p);
 	return XDP_REDIRECT;
@@ -77,15 +85,23 @@ route:
 	if (fpm_is_ip4(&p)) {
 		STEP(fpm_parse_ip4(&p, &r));
 		STEP(fpm_l3_classify4(&p, &r));
-		STEP(fpm_fib4(&p, &r));
+		NF(fpm_nf_pre4(&p, &r, &nf));
+		STEP(nat_dnat(&nf) ? fpm_nat_fib4(&p, &r, &nf) : fpm_fib4(&p, &r));
 		STEP(fpm_route_egress(&p, &r));
+		NF(fpm_nf_post(&p, &r, &nf));
+		STEP(fpm_nat_dst(&p, &r, &nf));
 		STEP(fpm_route_fwd4(&p, &r));
+		NF(fpm_nat_src(&p, &r, &nf));
 	} else if (fpm_is_ip6(&p)) {
 		STEP(fpm_parse_ip6(&p, &r));
 		STEP(fpm_l3_classify6(&p, &r));
-		STEP(fpm_fib6(&p, &r));
+		NF(fpm_nf_pre6(&p, &r, &nf));
+		STEP(nat_dnat(&nf) ? fpm_nat_fib6(&p, &r, &nf) : fpm_fib6(&p, &r));
 		STEP(fpm_route_egress(&p, &r));
+		NF(fpm_nf_post(&p, &r, &nf));
+		STEP(fpm_nat_dst(&p, &r, &nf));
 		STEP(fpm_route_fwd6(&p, &r));
+		NF(fpm_nat_src(&p, &r, &nf));
 	} else {
 		reason = TNA_REASON_L3_OTHER;
 		goto pass;
@@ -96,6 +112,9 @@ pass:
 	fpm_src_guard(&p, reason);
 	stats_passed(&p, reason);
 	return XDP_PASS;
+drop:
+	nf_stats_dropped(&p);
+	return XDP_DROP;
 }
 
 char LICENSE[] SEC("license") = "GPL";

@@ -29,6 +29,7 @@
 				 TNA_FPM_FLOW_CACHE)
 /* The router: IP parse + routing modules, see bpf/tna_router_kern_user.h */
 #include "bpf/tna_router_kern_user.h"
+#include "bpf/tna_filter_kern_user.h"	/* netfilter: filter, conntrack, NAT */
 #define TNA_FPM_ALL		(TNA_FPM_BRIDGE | TNA_FPM_VLAN | TNA_FPM_ROUTER | \
 				 TNA_FPM_BRNF_IPV4 | TNA_FPM_BRNF_IPV6 | TNA_FPM_BRNF_ARP)
 
@@ -59,7 +60,8 @@
 	X(REDIRECT_FAILED,	"redirect_failed")			\
 	X(NOT_A_PORT,		"not_a_port")				\
 	X(FPM_OFF,		"fpm_off")				\
-	TNA_ROUTER_REASONS(X)	/* the router's */
+	TNA_ROUTER_REASONS(X)	/* the router's */				\
+	TNA_FILTER_REASONS(X)
 
 #define TNA_REASON_ENUM_(id, name) TNA_REASON_##id,
 enum tna_reason {

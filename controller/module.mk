@@ -6,3 +6,5 @@ PROGS += tna-deploy
 tna-deploy_SRCS := tools/tna-deploy.c tools/deploy_status.c
 # The router
 LIB_SRCS += controller/router_apply.c controller/router_deploy.c
+# The compiled netfilter rules of a pipeline, kept equal to the kernel's.
+LIB_SRCS += controller/filter_follow.c

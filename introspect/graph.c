@@ -181,8 +181,14 @@ int tna_graph_print_json(const struct tna_graph *g, FILE *f)
 		json_object_object_add(x, "name", json_object_new_string(n->name));
 		if (n->ifindex)
 			json_object_object_add(x, "ifindex", json_object_new_int(n->ifindex));
-		if (n->kind == TNA_NODE_NETFILTER)
+		if (n->kind == TNA_NODE_NETFILTER) {
+			json_object *fp = json_object_new_array();
+
 			json_object_object_add(x, "rules", json_object_new_int64(n->nf_rules));
+			for (int k = 0; k < n->n_fp_notes; k++)
+				json_object_array_add(fp, json_object_new_string(n->fp_notes[k]));
+			json_object_object_add(x, "fast_path_to_linux", fp);
+		}
 		json_object_object_add(x, "accelerable", json_object_new_boolean(n->accelerable));
 		for (int r = 0; r < TNA_GRAPH_REASON__COUNT; r++) {
 			json_object *y;
@@ -232,6 +238,9 @@ int tna_graph_print_dot(const struct tna_graph *g, FILE *f)
 			tna_node_kind_name(n->kind), n->name);
 		if (n->kind == TNA_NODE_NETFILTER)
 			fprintf(f, "\\nrules: %u", n->nf_rules);
+		for (int k = 0; k < n->n_fp_notes; k++)	/* reason: rule */
+			fprintf(f, "\\n→ Linux: %.*s", (int)strcspn(n->fp_notes[k], ":"),
+				n->fp_notes[k]);
 		for (int r = 0; r < TNA_GRAPH_REASON__COUNT; r++)
 			if (n->reasons & (1u << r))
 				fprintf(f, "\\n✗ %s", reasons[r].name);

@@ -45,6 +45,10 @@ struct tna_graph_node {
 	/* netfilter nodes: NFPROTO_* family, hook, rules there (all sources) */
 	uint8_t nf_family, nf_hook;
 	uint32_t nf_rules;
+	/* and what the netfilter fast path (tna-rt-test --filter) leaves to
+	 * Linux there: model fp_notes of this family and hook */
+	int n_fp_notes;
+	char fp_notes[8][160];
 };
 
 struct tna_graph_edge {

@@ -13,3 +13,7 @@ EXTRA_HELP += 'make graph-png   render a sample topology'"'"'s service graph to 
 .PHONY: graph-png
 graph-png: $(BUILD)/bin/tna-introspect
 	@BUILD=$(BUILD) introspect/graph-sample.sh $(BUILD)/graph.png
+
+# The nftables ruleset with its structure (libnftnl: the kernel's own rules).
+LIB_SRCS += introspect/nft_read.c introspect/nft_parse.c introspect/nft_notes.c
+LDLIBS += -lnftnl

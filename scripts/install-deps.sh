@@ -6,8 +6,8 @@ set -euo pipefail
 PKGS=(
 	make gcc clang llvm pkg-config
 	bpftool libbpf-dev libelf-dev zlib1g-dev
-	libmnl-dev libpci-dev libjson-c-dev
-	iproute2 iputils-ping ethtool pciutils jq util-linux nftables iptables tcpdump
+	libmnl-dev libpci-dev libjson-c-dev libnftnl-dev
+	iproute2 iputils-ping ethtool pciutils jq util-linux nftables iptables conntrack tcpdump
 	python3-scapy graphviz gnuplot-nox
 	scdoc dpkg-dev
 )

@@ -6,6 +6,7 @@
 
 struct tna_bridge;
 struct tna_root;		/* skeleton of targets/tna_root.bpf.c */
+struct tna_dp_filter;
 
 /* Root program + prog array of a map family (targets/root.c). */
 struct tna_dp_root {
@@ -29,6 +30,7 @@ struct tna_dp {
 	int ports_fd, fdb_fd, devmap_fd, stats_fd, clock_fd;
 	struct tna_clock *clk;		/* mmapped tna_clock[0] */
 	int rif_fd;		/* the router's routing-interface table */
+	struct tna_dp_filter *flt;	/* compiled netfilter rules (targets/filter.c) */
 	/* port slots: slot_ifindex[idx] = ifindex, 0 = free; slot 0 unused */
 	int slot_ifindex[TNA_MAX_PORTS];
 	struct tna_dp_link links[TNA_MAX_PORTS];
@@ -41,6 +43,14 @@ void tna_root_share(struct tna_dp *dp, struct tna_dp_root *r);
 int tna_root_set(struct tna_dp *dp);
 /* Drop DP's reference; empties slot 0 if it held DP's pipeline. */
 void tna_root_put(struct tna_dp *dp);
+
+/* The filter maps (targets/filter.c): sized for the modules or one
+ * entry, SHARE's reused before load, their fds and state taken after
+ * it, released on destroy. */
+void tna_dp_filter_size(struct tna_dp *dp, bool on);
+int tna_dp_filter_share(struct tna_dp *dp, const struct tna_dp *share);
+int tna_dp_filter_init(struct tna_dp *dp, const struct tna_dp *share);
+void tna_dp_filter_free(struct tna_dp *dp);
 
 /* After every change of the port table or the FDB mirror: flow-cache
  * entries filled before are no longer used. */

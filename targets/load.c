@@ -58,6 +58,7 @@ struct tna_dp *tna_dp__load(const struct tna_dp_opts *opts)
 		dp->skel->rodata->tna_nf_routed = opts->nf_routed;
 	}
 
+	tna_dp_filter_size(dp, dp->skel->rodata->tna_fpms & TNA_FPM_FILTER);
 	share = opts->share_maps_with;
 	if (share) {
 		if ((err = reuse(dp->skel->maps.tna_ports, share->ports_fd)) ||
@@ -65,7 +66,8 @@ struct tna_dp *tna_dp__load(const struct tna_dp_opts *opts)
 		    (err = reuse(dp->skel->maps.tna_devmap, share->devmap_fd)) ||
 		    (err = reuse(dp->skel->maps.tna_stats, share->stats_fd)) ||
 		    (err = reuse(dp->skel->maps.tna_clock, share->clock_fd)) ||
-		    (err = reuse(dp->skel->maps.tna_rif, share->rif_fd)))	/* router */
+		    (err = reuse(dp->skel->maps.tna_rif, share->rif_fd)) ||	/* router */
+		    (err = tna_dp_filter_share(dp, share)))
 			goto err;
 		memcpy(dp->slot_ifindex, share->slot_ifindex, sizeof(dp->slot_ifindex));
 	}
@@ -87,6 +89,8 @@ struct tna_dp *tna_dp__load(const struct tna_dp_opts *opts)
 	}
 	tna_dp__tick(dp);
 	dp->rif_fd = bpf_map__fd(dp->skel->maps.tna_rif);	/* router */
+	if ((err = tna_dp_filter_init(dp, share)))
+		goto err;
 	/* Ports run the family's root program; a new family starts with
 	 * this pipeline in its slot, a shared one keeps the current. */
 	if (share && share->root) {
@@ -159,6 +163,7 @@ void tna_dp__destroy(struct tna_dp *dp)
 		if (dp->links[i].fd >= 0)
 			tna_dp__detach(dp, dp->links[i].ifindex);
 	tna_root_put(dp);
+	tna_dp_filter_free(dp);
 	if (dp->clk)
 		munmap(dp->clk, sizeof(*dp->clk));
 	tna_bridge__destroy(dp->skel);

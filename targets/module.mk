@@ -19,4 +19,7 @@ LIB_SRCS += targets/root.c
 # The router: routing-interface table, and its test instrument
 LIB_SRCS += targets/router.c
 PROGS += tna-rt-test
-tna-rt-test_SRCS := tools/tna-rt-test.c
+tna-rt-test_SRCS := tools/tna-rt-test.c tools/rt_filter.c
+
+# The compiled netfilter rules, names and conntrack settings of a pipeline.
+LIB_SRCS += targets/filter.c

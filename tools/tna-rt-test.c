@@ -7,8 +7,12 @@
  *   tna-rt-test [-i IFACE ...] [-b BRIDGE [--fdb MAC=PORT ...] [--local MAC ...]]
  *               [--target generic|native] [--peer-gro] [--force]
  *               [--no-ipv4] [--no-ipv6] [--fib-direct] [--nf-routed]
- *               [--dry-run] [--ready FILE]
+ *               [--filter | --filter-dump] [--dry-run] [--ready FILE]
  *   tna-rt-test --auto [-b BRIDGE ...] [--target ...] [--dry-run] ...
+ *
+ * --filter: the netfilter modules (compiled nftables rules, conntrack,
+ * NAT; tools/rt_filter.c) on the routed path instead of leaving routed
+ * traffic to Linux; the ruleset is followed as the kernel changes it.
  *
  * --auto: plan from the introspection model (assembler/router_plan.h):
  * families, netfilter, the routed interfaces and their rp_filter; the plan
@@ -39,6 +43,7 @@
 #include "assembler/router_plan.h"
 #include "controller/router_apply.h"
 #include "introspect/model.h"
+#include "tools/rt_filter.h"
 
 #define MAX_ARGS 256
 
@@ -74,6 +79,7 @@ static const struct { uint64_t fpm; const char *name; } fpm_names[] = {
 	{ TNA_FPM_FLOW_CACHE, "flow_cache" }, { TNA_FPM_PORT_FLAGS, "port_flags" },
 	{ TNA_FPM_FORWARD, "forward" }, { TNA_FPM_STATS, "stats" },
 	{ TNA_FPM_IPV4, "ipv4" }, { TNA_FPM_IPV6, "ipv6" }, { TNA_FPM_ROUTE, "route" },
+	{ TNA_FPM_FILTER, "filter" }, { TNA_FPM_CT, "ct" }, { TNA_FPM_NAT, "nat" },
 };
 
 static void print_fpms(uint64_t fpms)
@@ -103,6 +109,8 @@ static void print_stats(const int *ports, int n)
 		}
 		printf("stats %s forwarded=%llu passed=%llu", name,
 		       (unsigned long long)st.forwarded, (unsigned long long)st.passed_total);
+		if (st.dropped)		/* by netfilter rules (--filter) */
+			printf(" dropped=%llu", (unsigned long long)st.dropped);
 		for (int r = 0; r < TNA_REASON_MAX; r++)
 			if (st.passed[r])
 				printf(" %s=%llu", tna_reason_name(r), (unsigned long long)st.passed[r]);
@@ -116,6 +124,7 @@ static void usage(FILE *o)
 	fprintf(o, "usage: tna-rt-test [-i IFACE ...] [-b BRIDGE [--fdb MAC=PORT ...] [--local MAC ...]]\n"
 		   "                   [--target generic|native] [--peer-gro] [--force]\n"
 		   "                   [--no-ipv4] [--no-ipv6] [--fib-direct] [--nf-routed]\n"
+		   "                   [--filter | --filter-dump]\n"
 		   "                   [--dry-run] [--ready FILE]\n"
 		   "       tna-rt-test --auto [-b BRIDGE] [--target ...] [--dry-run] ...\n");
 }
@@ -137,6 +146,8 @@ int main(int argc, char **argv)
 		{ "fdb", required_argument, 0, 'F' },
 		{ "local", required_argument, 0, 'L' },
 		{ "auto", no_argument, 0, 'A' },
+		{ "filter", no_argument, 0, 'X' },
+		{ "filter-dump", no_argument, 0, 'Y' },
 		{ "help", no_argument, 0, 'h' },
 		{}
 	};
@@ -146,7 +157,9 @@ int main(int argc, char **argv)
 	int ports[TNA_MAX_PORTS];
 	struct tna_port_cfg pcfg[TNA_MAX_PORTS] = {};
 	struct tna_gro_undo undo[TNA_MAX_PORTS];
-	bool peer_gro = false, dry = false, v4 = true, v6 = true, autoplan = false;
+	bool peer_gro = false, dry = false, v4 = true, v6 = true, autoplan = false, filter = false;
+	bool filter_dump = false;
+	struct tna_nf_follow *follow = NULL;
 	static struct tna_router_plan plan;
 	uint8_t brmac[6] = {};
 	struct tna_dp *dp = NULL;
@@ -177,6 +190,8 @@ int main(int argc, char **argv)
 		case 'F': if (nfdb < MAX_ARGS) fdb[nfdb++] = optarg; break;
 		case 'L': if (nlocal < MAX_ARGS) local[nlocal++] = optarg; break;
 		case 'A': autoplan = true; break;
+		case 'X': filter = true; break;
+		case 'Y': filter = filter_dump = true; break;
 		case 'h': usage(stdout); return 0;
 		default: usage(stderr); return 2;
 		}
@@ -207,6 +222,10 @@ int main(int argc, char **argv)
 	/* the modules: what is configured, nothing else */
 	o.fpms = TNA_FPM_PARSE_ETH | TNA_FPM_STATS | TNA_FPM_ROUTE |
 		 (v4 ? TNA_FPM_IPV4 : 0) | (v6 ? TNA_FPM_IPV6 : 0);
+	if (filter) {
+		o.fpms |= TNA_FPM_FILTER | TNA_FPM_CT | TNA_FPM_NAT;
+		o.nf_routed = 0;
+	}
 	if (br) {
 		brifx = if_nametoindex(br);
 		if (!brifx || if_mac(br, brmac) ||
@@ -357,6 +376,9 @@ int main(int argc, char **argv)
 		if ((err = tna_dp__fdb_set(dp, m, 0, brifx, TNA_FDB_F_LOCAL)))
 			goto fdb_err;
 	}
+	/* the rules are in the pipeline before it sees a packet */
+	if (filter && !(follow = rt_filter_start(dp, v4, v6, br, filter_dump)))
+		goto out;
 	for (int i = 0; i < nports; i++) {
 		err = tna_dp__attach(dp, ports[i]);
 		if (err == -EEXIST) {
@@ -382,7 +404,10 @@ int main(int argc, char **argv)
 	/* A port's NDO_XMIT comes and goes with its veth peer's XDP/GRO: look
 	 * again now and then (the controller follows netdev genl events). */
 	while (!stop) {
-		usleep(500000);
+		if (follow)
+			rt_filter_wait(follow, 500, filter_dump);
+		else
+			usleep(500000);
 		for (int i = 0; i < nports && !stop; i++)
 			tna_dp__port_set(dp, ports[i], &pcfg[i]);
 	}
@@ -397,6 +422,9 @@ fdb_err:
 	fprintf(stderr, "tna-rt-test: fdb: %s\n", strerror(-err));
 out:
 	tna_dp__destroy(dp);
+	if (follow)
+		rt_filter_stop();
+	tna_nf_follow_free(follow);
 	for (int i = 0; i < nundo; i++)
 		tna_peer_gro_undo(&undo[i]);
 	return rc;

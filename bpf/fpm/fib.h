@@ -51,7 +51,9 @@ static __always_inline void fib_ports(struct tna_pkt *p, struct bpf_fib_lookup *
 	}
 }
 
-static __always_inline int fpm_fib4(struct tna_pkt *p, struct tna_l3 *r)
+/* The lookup's parameters from the packet (bpf/fpm/nat.h replaces the
+ * destination of a translated packet before looking up). */
+static __always_inline void fib4_params(struct tna_pkt *p, struct tna_l3 *r)
 {
 	struct bpf_fib_lookup *f = &r->fib;
 	struct iphdr *iph = r->iph;
@@ -65,11 +67,21 @@ static __always_inline int fpm_fib4(struct tna_pkt *p, struct tna_l3 *r)
 	f->ipv4_src = iph->saddr;
 	f->ipv4_dst = iph->daddr;
 	fib_ports(p, f, iph + 1);
-	return fib_reason(bpf_fib_lookup(p->ctx, f, sizeof(*f),
+}
+
+static __always_inline int fib4_lookup(struct tna_pkt *p, struct tna_l3 *r)
+{
+	return fib_reason(bpf_fib_lookup(p->ctx, &r->fib, sizeof(r->fib),
 					 tna_fib_direct4 ? BPF_FIB_LOOKUP_DIRECT : 0));
 }
 
-static __always_inline int fpm_fib6(struct tna_pkt *p, struct tna_l3 *r)
+static __always_inline int fpm_fib4(struct tna_pkt *p, struct tna_l3 *r)
+{
+	fib4_params(p, r);
+	return fib4_lookup(p, r);
+}
+
+static __always_inline void fib6_params(struct tna_pkt *p, struct tna_l3 *r)
 {
 	struct bpf_fib_lookup *f = &r->fib;
 	struct ipv6hdr *ip6h = r->iph;
@@ -83,7 +95,17 @@ static __always_inline int fpm_fib6(struct tna_pkt *p, struct tna_l3 *r)
 	__builtin_memcpy(f->ipv6_src, &ip6h->saddr, 16);
 	__builtin_memcpy(f->ipv6_dst, &ip6h->daddr, 16);
 	fib_ports(p, f, ip6h + 1);
-	return fib_reason(bpf_fib_lookup(p->ctx, f, sizeof(*f), 0));
+}
+
+static __always_inline int fib6_lookup(struct tna_pkt *p, struct tna_l3 *r)
+{
+	return fib_reason(bpf_fib_lookup(p->ctx, &r->fib, sizeof(r->fib), 0));
+}
+
+static __always_inline int fpm_fib6(struct tna_pkt *p, struct tna_l3 *r)
+{
+	fib6_params(p, r);
+	return fib6_lookup(p, r);
 }
 
 #endif /* TNA_FPM_FIB_H */

@@ -50,14 +50,25 @@ static const struct fpm_need needs[] = {
 	{ TNA_FPM_ROUTE, 150, H(BPF_FUNC_map_lookup_elem) | H(BPF_FUNC_redirect_map),
 	  1 << XDP_PASS | 1 << XDP_REDIRECT, false,
 	  "tna_rif", BPF_MAP_TYPE_ARRAY, 4, sizeof(struct tna_rif), TNA_MAX_IFINDEX },
+	/* netfilter, host only: the rule evaluator (bpf_loop below),
+	 * conntrack kfuncs (bpf_jiffies64 below), NAT.  Their bpf_csum_diff
+	 * calls sit in a global subprogram, which the cross-check with the
+	 * compiled entry program does not see: not listed */
+	{ TNA_FPM_FILTER, 1500, H(BPF_FUNC_map_lookup_elem), 1 << XDP_PASS | 1 << XDP_DROP, true,
+	  "tna_flt_insns", BPF_MAP_TYPE_ARRAY, 4, sizeof(struct tna_flt_insn), 2 * TNA_FLT_MAX_INSNS },
+	{ TNA_FPM_CT, 400, H(BPF_FUNC_map_lookup_elem), 1 << XDP_PASS, false,
+	  "tna_ct_cfg", BPF_MAP_TYPE_ARRAY, 4, sizeof(struct tna_ct_cfg), 1 },
+	{ TNA_FPM_NAT, 500, 0, 1 << XDP_PASS, false, 0, 0, 0, 0, 0 },
 };
 
-/* The router: helpers with ids 64..127 */
-#define HH(id) (1ULL << ((id) - 64))
-static const struct { uint64_t fpm, helpers; } needs_hi[] = {
-	{ TNA_FPM_ROUTE, HH(BPF_FUNC_fib_lookup) | HH(BPF_FUNC_xdp_adjust_tail) },
-	/* brnf trims padding past the IP length, as br_validate_ipv4/6 do */
-	{ TNA_FPM_BRNF_IPV4 | TNA_FPM_BRNF_IPV6, HH(BPF_FUNC_xdp_adjust_tail) },
+/* Helpers with ids >= 64 */
+static const struct { uint64_t fpm; int id; } needs_hi[] = {
+	{ TNA_FPM_ROUTE, BPF_FUNC_fib_lookup },
+	/* the router and brnf trim padding past the IP length, as
+	 * br_validate_ipv4/6 do */
+	{ TNA_FPM_ROUTE | TNA_FPM_BRNF_IPV4 | TNA_FPM_BRNF_IPV6, BPF_FUNC_xdp_adjust_tail },
+	{ TNA_FPM_CT, BPF_FUNC_jiffies64 },
+	{ TNA_FPM_FILTER, BPF_FUNC_loop },
 };
 
 void tna_offload_req_from_fpms(uint64_t fpms, struct tna_offload_req *req)
@@ -75,7 +86,7 @@ void tna_offload_req_from_fpms(uint64_t fpms, struct tna_offload_req *req)
 		if (n->map)
 			tna_offload_req_add_map(req, n->map, n->type, n->ksz, n->vsz, n->entries);
 	}
-	for (size_t i = 0; i < sizeof(needs_hi) / sizeof(needs_hi[0]); i++)	/* router */
+	for (size_t i = 0; i < sizeof(needs_hi) / sizeof(needs_hi[0]); i++)
 		if (fpms & needs_hi[i].fpm)
-			req->helpers[1] |= needs_hi[i].helpers;
+			req->helpers[needs_hi[i].id / 64] |= 1ULL << (needs_hi[i].id % 64);
 }

@@ -45,9 +45,10 @@ done
 echo "ok: the man pages document exactly the options of --help"
 
 # 3. reasons
-for r in $(grep -ohE 'X\([A-Z0-9_]+, *"[a-z0-9_]+"\)' bpf/tna_kern_user.h bpf/tna_router_kern_user.h |
-	   sed 's/.*"\(.*\)")/\1/'); do
-	grep -q "\`$r\`" docs/stats.md docs/router.md || fail "reason $r is not explained in docs/stats.md or docs/router.md"
+for r in $(grep -ohE 'X\([A-Z0-9_]+, *"[a-z0-9_]+"\)' bpf/tna_kern_user.h bpf/tna_router_kern_user.h \
+	   bpf/tna_filter_kern_user.h | sed 's/.*"\(.*\)")/\1/'); do
+	grep -q "\`$r\`" docs/stats.md docs/router.md docs/netfilter.md ||
+		fail "reason $r is not explained in docs/stats.md, docs/router.md or docs/netfilter.md"
 done
 echo "ok: every reason is explained"
 

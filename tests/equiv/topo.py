@@ -232,7 +232,29 @@ class Topology:
         st["route"] = routes
         st["link"] = [{"ifname": l["ifname"], "operstate": l.get("operstate"), "master": l.get("master"),
                        "address": l.get("address"), "mtu": l.get("mtu")} for l in self.dut_links()]
+        st.update(self.netfilter_state(j))
         return st
+
+    def netfilter_state(self, j):
+        """Conntrack entries (without their timer and reference count) and
+        the counters of nftables rules: a fast path must leave both as
+        Linux would.  Empty where conntrack or nft are not in use."""
+        ct = []
+        for line in self.sh("dut", "conntrack -L 2>/dev/null", check=False).splitlines():
+            w = line.split()
+            if len(w) > 3 and w[1].isdigit() and w[2].isdigit():
+                ct.append({"entry": " ".join([w[0]] + [x for x in w[3:] if not x.startswith("use=")])})
+        counters = []
+        nft = j("nft -j list ruleset")
+        for o in nft.get("nftables", []) if isinstance(nft, dict) else []:
+            r = o.get("rule")
+            for e in (r or {}).get("expr", []):
+                if isinstance(e, dict) and isinstance(e.get("counter"), dict):
+                    counters.append({"rule": "%s %s %s %s" % (r["family"], r["table"], r["chain"],
+                                                              r["handle"]),
+                                     "packets": e["counter"].get("packets"),
+                                     "bytes": e["counter"].get("bytes")})
+        return {"conntrack": ct, "nft-counters": counters}
 
     def env(self):
         return dict(os.environ, EQUIV_DUT_NS=self.ns["dut"],

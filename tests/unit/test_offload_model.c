@@ -69,7 +69,7 @@ int main(void)
 
 		memset(&p, 0, sizeof(p));
 		tna_offload_req_add_insns(&p, bpf_program__insns(prog), bpf_program__insn_cnt(prog));
-		tna_offload_req_from_fpms(TNA_FPM_ALL, &r);
+		tna_offload_req_from_fpms(TNA_FPM_ALL | TNA_FPM_FILTER | TNA_FPM_CT | TNA_FPM_NAT, &r);
 		CHECK(p.insns > 100, "insns %u", p.insns);
 		CHECK(!p.kfuncs && !p.tail_calls, "no kfunc/tail call");
 		for (int i = 0; i < 4; i++)
