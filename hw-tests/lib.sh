@@ -7,6 +7,7 @@
 #   nsim_dbg ID [PORT] KNOB VAL    write a debugfs knob of device ID (or of its port)
 #   xdp_id NS DEV MODE             id of the XDP program in MODE (generic, driver,
 #                                  offload) on DEV, 0 when none (bpftool net)
+#   jqc WHAT FILTER JSON           check non-empty JSON against a jq filter
 #   tna_objs                       TNA's programs and maps left in the kernel (ids, names)
 
 source "$TNA_ROOT/tests/lib/netns.sh"
@@ -58,6 +59,13 @@ xdp_id() {	# NS DEV MODE (generic|driver|offload): the program id there, 0 when 
 	in_ns "$1" bpftool -j net show dev "$2" | jq -r --arg m "$3" '
 		[(.[0].xdp // [])[] | (.multi_attachments // [{mode, id}])[] |
 		 select(.mode == $m) | .id] | first // 0'
+}
+
+# jqc WHAT FILTER JSON: check that JSON (not empty) satisfies FILTER
+jqc() {
+	[[ -n $3 ]] || fail "$1: no JSON to check"
+	jq -e "$2" <<<"$3" >/dev/null || fail "$1 (jq: $2)"
+	echo "ok: $1"
 }
 
 tna_objs() {

@@ -95,10 +95,7 @@ int tna_stats_read(int ifindex, struct tna_if_stats *out)
 	} else if (q.drv_prog_id) {
 		out->prog_id = q.drv_prog_id;
 		strcpy(out->mode, "native");
-	} else if (q.hw_prog_id) {
-		out->prog_id = q.hw_prog_id;
-		strcpy(out->mode, "offload");
-	} else {
+	} else {	/* a HW-mode program is a NIC stage: targets/offload/nic_stats.c */
 		return -ENOENT;
 	}
 	prog_fd = bpf_prog_get_fd_by_id(out->prog_id);

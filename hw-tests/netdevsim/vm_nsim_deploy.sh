@@ -32,7 +32,7 @@ done
 deploy() {	# [env...] -- args: tna-deploy in dut, waits for ready
 	: >"$TMP/deploy.out"
 	ip netns exec "$TNA_NS-dut" env "$@" >"$TMP/deploy.out" 2>&1 &
-	DEPLOY=$!
+	DEPLOY=$!	# env execs tna-deploy: this is its pid
 	on_exit "kill -9 $DEPLOY"
 	for _ in $(seq 600); do
 		grep -q '^tna-deploy: ready' "$TMP/deploy.out" && { cat "$TMP/deploy.out"; return 0; }
@@ -73,7 +73,7 @@ check "plan: port nsim0 generic+nic" grep -Eq 'port nsim0 +generic\+nic' <<<"$pl
 check "plan: the model says why" grep -q 'nic: NIC stage fits the netdevsim model (drivers/net/netdevsim/bpf.c)' <<<"$plan"
 check "plan: why generic on the host" grep -q 'no native XDP (basic): host stage generic' <<<"$plan"
 json=$(in_ns dut "$TNA_BIN/tna-deploy" --dry-run --json) || fail "dry-run --json"
-check "plan JSON: nic on both ports" jq -e '.[0].nic_ports == 2 and ([.[0].ports[] | select(.nic and .nic_kind == "netdevsim")] | length == 2)' <<<"$json"
+jqc "plan JSON: nic on both ports" '.[0].nic_ports == 2 and ([.[0].ports[] | select(.nic and .nic_kind == "netdevsim")] | length == 2)' "$json"
 
 # 2. Deployed: HW next to generic on each port, bound to the device.
 deploy "$TNA_BIN/tna-deploy" --target auto
@@ -81,14 +81,12 @@ for p in nsim0 nsim1; do
 	hw=$(xdp_id dut $p offload); gen=$(xdp_id dut $p generic)
 	[[ $hw != 0 && $gen != 0 ]] || fail "$p: offload '$hw' generic '$gen'"
 	check "$p: ip link shows xdpoffload" bash -c "ip -n $TNA_NS-dut link show dev $p | grep -q xdpoffload"
-	check "$p: HW program tna_nic bound to $p" bash -c \
-		"ip netns exec $TNA_NS-dut bpftool -j prog show id $hw | jq -e '.name == \"tna_nic\" and .dev.ifname == \"$p\"'"
+	jqc "$p: HW program tna_nic bound to $p" ".name == \"tna_nic\" and .dev.ifname == \"$p\"" \
+		"$(in_ns dut bpftool -j prog show id "$hw")"
 	for m in $(in_ns dut bpftool -j prog show id "$hw" | jq -r '.map_ids[]'); do
-		check "$p: map $m bound to $p" bash -c \
-			"ip netns exec $TNA_NS-dut bpftool -j map show id $m | jq -e '.dev.ifname == \"$p\"'"
+		jqc "$p: map $m bound to $p" ".dev.ifname == \"$p\"" "$(in_ns dut bpftool -j map show id "$m")"
 	done
-	check "$p: host stage is TNA's root" bash -c \
-		"ip netns exec $TNA_NS-dut bpftool -j prog show id $gen | jq -e '.name == \"tna_root\"'"
+	jqc "$p: host stage is TNA's root" '.name == "tna_root"' "$(in_ns dut bpftool -j prog show id "$gen")"
 	check "$p: configured as a forwarding bridge port" [ "$(cfg_state $p)" = "0x03" ]
 done
 grep -q 'nsim0: NIC stage attached in HW mode (netdevsim' "$TMP/deploy.out" ||
@@ -99,13 +97,11 @@ echo "$st"
 check "status: nic attached on nsim0" grep -q 'nic: attached in HW mode; NIC stage fits the netdevsim model' <<<"$st"
 ts=$(in_ns dut "$TNA_BIN/tna-stat") || fail "tna-stat"
 echo "$ts"
-check "tna-stat: host stage and NIC stage of nsim0" bash -c \
-	"grep -A3 '^nsim0 ' <<<'$ts' | grep -q 'nic stage (netdevsim, prog'"
+check "tna-stat: host stage and NIC stage of nsim0" grep -q '^    nic stage (netdevsim, prog' <<<"$ts"
 tj=$(in_ns dut "$TNA_BIN/tna-stat" --json)
-check "tna-stat JSON: the NIC stage of nsim0 is its HW program" jq -e \
-	".interfaces[] | select(.ifname == \"nsim0\") | .mode == \"generic\" and .nic.prog_id == $(xdp_id dut nsim0 offload)" <<<"$tj"
-check "tna-stat JSON: bridge sums the NIC stages" jq -e \
-	'.interfaces[] | select(.ifname == "br0") | .nic != null' <<<"$tj"
+jqc "tna-stat JSON: the NIC stage of nsim0 is its HW program" \
+	".interfaces[] | select(.ifname == \"nsim0\") | .mode == \"generic\" and .nic.prog_id == $(xdp_id dut nsim0 offload)" "$tj"
+jqc "tna-stat JSON: bridge sums the NIC stages" '.interfaces[] | select(.ifname == "br0") | .nic != null' "$tj"
 
 # 3. A port's state reaches the NIC stage at once (learning stays without STP).
 in_ns dut bridge link set dev nsim0 state 2

@@ -61,19 +61,19 @@ host_rx() { in_ns h1 cat /sys/class/net/eth0/statistics/rx_packets 2>/dev/null |
 	    in_ns h1 ip -j -s link show eth0 | jq '.[0].stats64.rx.packets'; }
 
 # 1. Probe: model and fit.
-check "probe: nfp model, NIC stage fits" bash -c \
-	"ip netns exec $TNA_NS-dut $TNA_BIN/tna-probe --json -i $A | jq -e '.devices[0].offload.model == \"nfp\" and .devices[0].offload.nic_stage.fits'"
+jqc "probe: nfp model, NIC stage fits" '.devices[0].offload.model == "nfp" and .devices[0].offload.nic_stage.fits' \
+	"$(in_ns dut "$TNA_BIN/tna-probe" --json -i "$A")"
 # 2. Deploy: NIC stage in HW mode on port 1, bound to it, next to the host stage.
 in_ns dut "$TNA_BIN/tna-deploy" --dry-run | tee "$TMP/plan"
 check "plan: NIC stage on $A" grep -Eq "port $A +[a-z]+\+nic" "$TMP/plan"
 ip netns exec "$TNA_NS-dut" "$TNA_BIN/tna-deploy" >"$TMP/deploy.out" 2>&1 &
-DEPLOY=$!; on_exit "kill -9 $DEPLOY"
+DEPLOY=$!; on_exit "kill -9 $DEPLOY"	# ip netns exec execs: tna-deploy's pid
 for _ in $(seq 300); do grep -q '^tna-deploy: ready' "$TMP/deploy.out" && break; sleep 0.1; done
 cat "$TMP/deploy.out"
 hw=$(xdp_id dut "$A" offload)
 [[ $hw != 0 ]] || fail "no HW program on $A: $(cat "$TMP/deploy.out")"
 check "ip link shows xdpoffload" bash -c "ip -n $TNA_NS-dut link show dev $A | grep -q xdpoffload"
-check "bound to $A" bash -c "ip netns exec $TNA_NS-dut bpftool -j prog show id $hw | jq -e '.dev.ifname == \"$A\"'"
+jqc "bound to $A" ".dev.ifname == \"$A\"" "$(in_ns dut bpftool -j prog show id "$hw")"
 check "host stage beside it" [ "$(xdp_id dut "$A" generic)$(xdp_id dut "$A" driver)" != 00 ]
 # 3. Traffic: exact counts (also the counters' byte order on the device).
 p0=$(nic passed); d0=$(nic drops.invalid_src); h0=$(host_rx)

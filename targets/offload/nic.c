@@ -19,8 +19,11 @@ struct tna_offload {
 	int prog_fd, cfg_fd, cnt_fd;
 	int link_fd;			/* HW-mode bpf_link, -1 when detached */
 	bool swap_halves;		/* counters: see tna_offload_caps */
-	char log[8192];			/* verifier log of a refused load */
 };
+
+/* The verifier log of a refused load, large enough for the whole log:
+ * a truncated one turns the device's errno into -ENOSPC. */
+#define LOG_SIZE (1u << 20)
 
 __attribute__((format(printf, 3, 4)))
 static void whyf(char *why, size_t len, const char *fmt, ...)
@@ -76,7 +79,7 @@ struct tna_offload *tna_offload__load(const struct tna_offload_opts *opts, char 
 {
 	struct tna_offload *off;
 	struct bpf_map *map;
-	char msg[512];
+	char msg[512], *log = NULL;
 	int err = -EINVAL;
 
 	whyf(why, len, "%s", "");
@@ -116,19 +119,23 @@ struct tna_offload *tna_offload__load(const struct tna_offload_opts *opts, char 
 				goto err;
 		}
 	}
-	bpf_program__set_log_buf(off->skel->progs.tna_nic, off->log, sizeof(off->log));
+	log = calloc(1, LOG_SIZE);
+	if (log)
+		bpf_program__set_log_buf(off->skel->progs.tna_nic, log, LOG_SIZE);
 	err = tna_nic__load(off->skel);
 	if (err) {
-		tna_offload_verifier_msg(off->log, msg, sizeof(msg));
+		tna_offload_verifier_msg(log ? log : "", msg, sizeof(msg));
 		whyf(why, len, "the device refused the program: %s%s%s%s", msg,
 		     msg[0] ? " (" : "", strerror(-err), msg[0] ? ")" : "");
 		goto err;
 	}
+	free(log);
 	off->prog_fd = bpf_program__fd(off->skel->progs.tna_nic);
 	off->cfg_fd = bpf_map__fd(off->skel->maps.tna_nic_cfg);
 	off->cnt_fd = bpf_map__fd(off->skel->maps.tna_nic_cnt);
 	return off;
 err:
+	free(log);
 	tna_offload__destroy(off);
 	errno = err < 0 ? -err : EINVAL;
 	return NULL;
