@@ -52,9 +52,10 @@ ports:
 	for (i = 0; i < p->n_ports; i++) {
 		const struct tna_port_plan *pp = &p->ports[i];
 
-		fprintf(f, "  port %-15s %-8s%s %s\n", pp->name,
-			pp->accelerated && p->ok ? tna_target_name(pp->target) : "linux",
-			pp->nic ? "+nic" : "", pp->reason);
+		snprintf(buf, sizeof(buf), "%s%s",
+			 pp->accelerated && p->ok ? tna_target_name(pp->target) : "linux",
+			 pp->nic ? "+nic" : "");
+		fprintf(f, "  port %-15s %-8s %s\n", pp->name, buf, pp->reason);
 		if (pp->nic_reason[0])
 			fprintf(f, "       %-15s nic: %s\n", "", pp->nic_reason);
 	}
