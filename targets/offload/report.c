@@ -84,8 +84,8 @@ void tna_offload_stats_line(const struct tna_offload_stats *s, const struct tna_
 			     s->kind[0] ? s->kind : "offload",
 			     (s->cnt.passed - prev->cnt.passed) / dt, (s->dropped - prev->dropped) / dt);
 	else
-		n = snprintf(buf, len, "nic stage (%s, prog %u): passed %llu (%llu B)  dropped %llu",
-			     s->kind[0] ? s->kind : "offload", s->prog_id,
+		n = snprintf(buf, len, "nic stage (%s%s%.0u): passed %llu (%llu B)  dropped %llu",
+			     s->kind[0] ? s->kind : "offload", s->prog_id ? ", prog " : "", s->prog_id,
 			     (unsigned long long)s->cnt.passed,
 			     (unsigned long long)s->cnt.passed_bytes,
 			     (unsigned long long)s->dropped);
