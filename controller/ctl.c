@@ -1060,6 +1060,7 @@ int tna_ctl_run(struct tna_ctl *c, int sigfd)
 		int dt;
 
 		timeout = keepalive(c, now_ns());
+		tna_nic_tick(&timeout, &c->dirty, &c->o);	/* NIC stages' watchdog */
 		dt = tna_debounce_timeout_ms(&c->db, now_ns());
 		if (dt >= 0 && (timeout < 0 || dt < timeout))
 			timeout = dt;

@@ -2,11 +2,18 @@
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "bpf/tna_nic_kern_user.h"
 #include "controller/nic_sync.h"
 #include "targets/offload/offload.h"
+#include "targets/offload/watchdog.h"
+
+/* How long the loop may stop before the NIC stages are detached: longer
+ * than a legitimate turn (a redeploy, an FDB dump), short against a hang. */
+#define NIC_WATCHDOG_MS 5000
 
 __attribute__((format(printf, 3, 4)))
 static void say(const struct tna_ctl_opts *o, enum tna_ctl_log lvl, const char *fmt, ...)
@@ -59,6 +66,9 @@ void tna_nic_sync(struct tna_dp *dp, struct tna_bridge_plan *p, const struct tna
 			continue;
 		}
 		if (!pp->nic_prog_id) {
+			const char *ms = getenv("TNA_TEST_WATCHDOG_MS");	/* test switch */
+
+			tna_offload_watchdog_start(ms ? (unsigned)atoi(ms) : NIC_WATCHDOG_MS);
 			err = tna_dp__nic_attach(dp, pp->ifindex, &caps, why, sizeof(why));
 			if (err) {
 				pp->nic = false;
@@ -76,4 +86,26 @@ void tna_nic_sync(struct tna_dp *dp, struct tna_bridge_plan *p, const struct tna
 		}
 		tna_nic_port_now(dp, l, false);
 	}
+}
+
+void tna_nic_tick(int *timeout_ms, bool *dirty, const struct tna_ctl_opts *o)
+{
+	static unsigned long seen;
+	const char *hang = getenv("TNA_TEST_HANG_FILE");
+	unsigned long trips;
+	int period;
+
+	while (hang && access(hang, F_OK) == 0)
+		usleep(100000);
+	tna_offload_watchdog_feed();
+	trips = tna_offload_watchdog_trips();
+	if (trips != seen) {
+		seen = trips;
+		*dirty = true;
+		say(o, TNA_CTL_ERROR, "the loop stalled: the watchdog detached the NIC stages "
+		    "(traffic went to the host stage); attaching them again");
+	}
+	period = tna_offload_watchdog_period_ms();
+	if (period >= 0 && (*timeout_ms < 0 || *timeout_ms > period))
+		*timeout_ms = period;
 }

@@ -19,4 +19,11 @@ void tna_nic_sync(struct tna_dp *dp, struct tna_bridge_plan *p, const struct tna
  * until the replan detaches it. */
 void tna_nic_port_now(struct tna_dp *dp, const struct tna_link *l, bool left);
 
+/* Once per turn of the controller's loop: feeds the NIC stages' watchdog
+ * (targets/offload/watchdog.h), lowers *TIMEOUT_MS (poll) to its period
+ * while NIC stages are attached, and sets *DIRTY after it detached them,
+ * so that the replan attaches them again.  Test switch: while the file
+ * named by TNA_TEST_HANG_FILE exists, the loop hangs here. */
+void tna_nic_tick(int *timeout_ms, bool *dirty, const struct tna_ctl_opts *o);
+
 #endif

@@ -133,7 +133,9 @@ int tna_dp__nic_attach(struct tna_dp *dp, int ifindex, const struct tna_offload_
  * STP state (not a state the host stage is held in).  -ENOENT: none. */
 int tna_dp__nic_set(struct tna_dp *dp, int ifindex, uint32_t flags, uint8_t stp_state);
 int tna_dp__nic_detach(struct tna_dp *dp, int ifindex);
-/* Program id of the port's NIC stage, 0 when none is attached. */
+/* Program id of the port's NIC stage, 0 when none is attached (also when
+ * its link was detached behind our back: the next tna_dp__nic_attach
+ * loads it again). */
 uint32_t tna_dp__nic_prog_id(struct tna_dp *dp, int ifindex);
 
 /* Detaches every port it attached, frees everything. NULL is fine. */

@@ -7,7 +7,9 @@
 #   reaches the NIC stage's configuration on the device;
 #   over the model's budget (test limits) and a device that refuses
 #   (netdevsim's debugfs knobs): host stage only, with the reason;
-#   --target offload is honoured; SIGTERM and kill -9 leave nothing.
+#   a hung controller loop gets its NIC stages detached by the watchdog and
+#   re-attached when it resumes; --target offload is honoured; SIGTERM and
+#   kill -9 leave nothing.
 TNA_ROOT=${TNA_ROOT:-$(cd "$(dirname "$0")/../.." && pwd)}
 TNA_BIN=${TNA_BIN:-$TNA_ROOT/build/bin}
 source "$TNA_ROOT/hw-tests/lib.sh"
@@ -141,7 +143,28 @@ kill -TERM $DEPLOY; wait $DEPLOY
 nsim_dbg "$id" bpf_bind_verifier_accept Y
 nothing_left "after a refusal"
 
-# 7. --target offload: honoured (NIC stages + generic host stage).
+# 7. A hung controller loop (test switch): the watchdog detaches the NIC
+#    stages, the host stage stays (its own links); the loop resumes and
+#    attaches them again.
+deploy TNA_TEST_WATCHDOG_MS=1000 TNA_TEST_HANG_FILE="$TMP/hang" "$TNA_BIN/tna-deploy"
+hw0=$(xdp_id dut nsim0 offload)
+[[ $hw0 != 0 ]] || fail "hang: no NIC stage to begin with"
+touch "$TMP/hang"
+for _ in $(seq 60); do [[ $(xdp_id dut nsim0 offload) == 0 ]] && break; sleep 0.1; done
+check "hang: the NIC stage of nsim0 detached" [ "$(xdp_id dut nsim0 offload)" = 0 ]
+check "hang: the NIC stage of nsim1 detached" [ "$(xdp_id dut nsim1 offload)" = 0 ]
+check "hang: the controller is alive" kill -0 $DEPLOY
+check "hang: the host stage stays" [ "$(xdp_id dut nsim0 generic)" != 0 ]
+rm -f "$TMP/hang"
+for _ in $(seq 100); do [[ $(xdp_id dut nsim0 offload) != 0 ]] && break; sleep 0.1; done
+hw1=$(xdp_id dut nsim0 offload)
+check "resumed: a NIC stage again on nsim0 ($hw0 -> $hw1)" [ "$hw1" != 0 -a "$hw1" != "$hw0" ]
+check "resumed: on nsim1 too" [ "$(xdp_id dut nsim1 offload)" != 0 ]
+check "log: the watchdog said so" grep -q 'the loop stalled: the watchdog detached the NIC stages' "$TMP/deploy.out"
+kill -TERM $DEPLOY; wait $DEPLOY
+nothing_left "after the hang"
+
+# 8. --target offload: honoured (NIC stages + generic host stage).
 deploy "$TNA_BIN/tna-deploy" --target offload
 check "offload: HW on nsim1" [ "$(xdp_id dut nsim1 offload)" != 0 ]
 check "offload: host stage on nsim1" [ "$(xdp_id dut nsim1 generic)" != 0 ]

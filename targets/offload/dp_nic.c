@@ -23,6 +23,8 @@ int tna_dp__nic_attach(struct tna_dp *dp, int ifindex, const struct tna_offload_
 
 	if (!l)
 		return -ENOENT;
+	if (l->nic && l->nic->off && !tna_offload__attached(l->nic->off))
+		tna_dp_nic_free(l);	/* its link went (watchdog): again */
 	if (l->nic) {
 		if (l->nic->off)
 			return -EALREADY;
@@ -83,5 +85,6 @@ uint32_t tna_dp__nic_prog_id(struct tna_dp *dp, int ifindex)
 {
 	struct tna_dp_link *l = tna_dp_link_of(dp, ifindex);
 
-	return l && l->nic && l->nic->off ? tna_offload__prog_id(l->nic->off) : 0;
+	return l && l->nic && l->nic->off && tna_offload__attached(l->nic->off) ?
+	       tna_offload__prog_id(l->nic->off) : 0;
 }

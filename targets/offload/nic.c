@@ -11,6 +11,7 @@
 #include <bpf/libbpf.h>
 #include "targets/offload/nic.h"
 #include "targets/offload/nic_why.h"
+#include "targets/offload/watchdog.h"
 #include "bpf/tna_nic.skel.h"
 
 struct tna_offload {
@@ -161,6 +162,7 @@ int tna_offload__attach(struct tna_offload *off, char *why, size_t len)
 		return err;
 	}
 	off->link_fd = fd;
+	tna_offload_watchdog_add(fd);
 	return 0;
 }
 
@@ -170,6 +172,7 @@ int tna_offload__detach(struct tna_offload *off)
 
 	if (!off || off->link_fd < 0)
 		return -ENOENT;
+	tna_offload_watchdog_del(off->link_fd);	/* before the fd number is freed */
 	/* explicitly: the fd may have been duplicated */
 	err = bpf_link_detach(off->link_fd) ? -errno : 0;
 	close(off->link_fd);
@@ -245,7 +248,12 @@ int tna_offload__ifindex(const struct tna_offload *off)
 
 bool tna_offload__attached(const struct tna_offload *off)
 {
-	return off && off->link_fd >= 0;
+	struct bpf_link_info info = {};
+	__u32 len = sizeof(info);
+
+	/* a link the watchdog detached (or whose device went) has no ifindex */
+	return off && off->link_fd >= 0 &&
+	       !bpf_obj_get_info_by_fd(off->link_fd, &info, &len) && info.xdp.ifindex;
 }
 
 void tna_offload__destroy(struct tna_offload *off)

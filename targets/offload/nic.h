@@ -53,6 +53,8 @@ int tna_offload__prog_fd(const struct tna_offload *off);
 uint32_t tna_offload__prog_id(const struct tna_offload *off);
 uint32_t tna_offload__xlated_insns(const struct tna_offload *off);
 int tna_offload__ifindex(const struct tna_offload *off);
+/* Attached, and its link still on the device (not detached by the
+ * watchdog, watchdog.h, or by the device's removal). */
 bool tna_offload__attached(const struct tna_offload *off);
 
 /* Detaches (when attached) and frees.  NULL is fine. */
