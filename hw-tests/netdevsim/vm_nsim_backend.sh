@@ -7,7 +7,8 @@
 # the device, no TNA program or map in the kernel).  Refusals carry the
 # device's words: a counters map over netdevsim's 2 entries, the debugfs
 # knobs that make netdevsim refuse maps, programs and HW attach, and the
-# model refusing a budget (test limits).
+# model refusing a budget (test limits).  The NIC stage in HW mode and a
+# native host stage share the device.
 TNA_ROOT=${TNA_ROOT:-$(cd "$(dirname "$0")/../.." && pwd)}
 TNA_BIN=${TNA_BIN:-$TNA_ROOT/build/bin}
 source "$TNA_ROOT/hw-tests/lib.sh"
@@ -128,7 +129,25 @@ refused "netdevsim refuses to bind programs" "refused: the device refused the pr
 	"$T" attach nsim0
 nsim_dbg "$id" bpf_bind_accept Y
 
-# 6. And after all that, it still loads.
+# 6. HW mode next to a native (driver-mode) host stage on the same device:
+#    netdevsim takes a driver-mode program, though it never runs it.
+in_ns dut ip link add br0 type bridge && in_ns dut ip link set nsim0 master br0 &&
+	in_ns dut ip link set nsim1 master br0 && in_ns dut ip link set br0 up || fail "bridge"
+ip netns exec "$TNA_NS-dut" "$TNA_BIN/tna-dp-test" -b br0 --target native >"$TMP/dp.out" 2>&1 &
+DP=$!; on_exit "kill -9 $DP"
+for _ in $(seq 100); do grep -q '^ready' "$TMP/dp.out" && break; sleep 0.1; done
+grep -q '^ready' "$TMP/dp.out" || { cat "$TMP/dp.out"; fail "tna-dp-test --target native"; }
+hold
+check "native host stage and HW NIC stage on nsim0" \
+	[ "$(xdp_id dut nsim0 driver)" != 0 -a "$(xdp_id dut nsim0 offload)" != 0 ]
+in_ns dut ip link show dev nsim0
+kill -TERM $HOLD; wait $HOLD
+check "the host stage stays when the NIC stage goes" [ "$(xdp_id dut nsim0 driver)" != 0 ]
+kill -TERM $DP; wait $DP
+check "and then nothing on nsim0" [ "$(xdp_id dut nsim0 driver)$(xdp_id dut nsim0 offload)" = 00 ]
+in_ns dut ip link del br0
+
+# 7. And after all that, it still loads.
 out=$(in_ns dut "$T" attach nsim0) || fail "attach after the refusals: $out"
 nothing_left "final attach and exit"
 echo "PASS"
