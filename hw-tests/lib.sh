@@ -7,6 +7,9 @@
 #   nsim_dbg ID [PORT] KNOB VAL    write a debugfs knob of device ID (or of its port)
 #   xdp_id NS DEV MODE             id of the XDP program in MODE (generic, driver,
 #                                  offload) on DEV, 0 when none (bpftool net)
+#   bg NS OUT LINE cmd...          run cmd in namespace NS in the background (BG = its
+#                                  pid, killed on exit), output to OUT; wait until
+#                                  OUT has a line starting with LINE
 #   jqc WHAT FILTER JSON           check non-empty JSON against a jq filter
 #   tna_objs                       TNA's programs and maps left in the kernel (ids, names)
 
@@ -59,6 +62,22 @@ xdp_id() {	# NS DEV MODE (generic|driver|offload): the program id there, 0 when 
 	in_ns "$1" bpftool -j net show dev "$2" | jq -r --arg m "$3" '
 		[(.[0].xdp // [])[] | (.multi_attachments // [{mode, id}])[] |
 		 select(.mode == $m) | .id] | first // 0'
+}
+
+bg() {
+	local ns=$1 out=$2 line=$3; shift 3
+	: >"$out"
+	# ip netns exec execs the command: $! is its own pid, signals reach it
+	ip netns exec "$TNA_NS-$ns" "$@" >"$out" 2>&1 &
+	BG=$!
+	on_exit "kill -9 $BG"
+	for _ in $(seq 600); do
+		grep -q "^$line" "$out" && { cat "$out"; return 0; }
+		kill -0 $BG 2>/dev/null || break
+		sleep 0.1
+	done
+	cat "$out" >&2
+	fail "$1 did not print '$line'"
 }
 
 # jqc WHAT FILTER JSON: check that JSON (not empty) satisfies FILTER

@@ -25,6 +25,10 @@ struct tna_if_stats {
  * the kernel (-EPERM without CAP_BPF/CAP_SYS_ADMIN). */
 int tna_stats_read(int ifindex, struct tna_if_stats *out);
 
+/* An fd of the map named NAME among the map ids IDS (a program's), or
+ * -ENOENT.  The caller closes it. */
+int tna_map_by_name(const __u32 *ids, __u32 n, const char *name);
+
 /* A += B (for per-bridge sums). */
 void tna_stats_add(struct tna_if_stats *a, const struct tna_if_stats *b);
 

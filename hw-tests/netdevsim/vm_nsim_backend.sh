@@ -30,19 +30,9 @@ nothing_left() {	# what: no HW program on nsim0, no TNA NIC-stage object
 	echo "ok: $1: nothing left"
 }
 
-hold() {	# ARGS: tna-nic-test attach nsim0 ARGS --hold in the background
-	: >"$TMP/hold.out"
-	# ip netns exec execs the tool: $! is its pid (signals reach it)
-	ip netns exec "$TNA_NS-dut" "$T" attach nsim0 "$@" --hold >"$TMP/hold.out" 2>&1 &
-	HOLD=$!
-	on_exit "kill -9 $HOLD"
-	for _ in $(seq 300); do
-		grep -q '^ready' "$TMP/hold.out" && { cat "$TMP/hold.out"; return 0; }
-		kill -0 $HOLD 2>/dev/null || break
-		sleep 0.1
-	done
-	cat "$TMP/hold.out" >&2
-	fail "tna-nic-test did not get ready"
+hold() {	# ARGS: tna-nic-test attach nsim0 ARGS --hold; HOLD = its pid
+	bg dut "$TMP/hold.out" ready "$T" attach nsim0 "$@" --hold
+	HOLD=$BG
 }
 
 # 1. Load + HW attach, bound to the device.
@@ -133,10 +123,8 @@ nsim_dbg "$id" bpf_bind_accept Y
 #    netdevsim takes a driver-mode program, though it never runs it.
 in_ns dut ip link add br0 type bridge && in_ns dut ip link set nsim0 master br0 &&
 	in_ns dut ip link set nsim1 master br0 && in_ns dut ip link set br0 up || fail "bridge"
-ip netns exec "$TNA_NS-dut" "$TNA_BIN/tna-dp-test" -b br0 --target native >"$TMP/dp.out" 2>&1 &
-DP=$!; on_exit "kill -9 $DP"
-for _ in $(seq 100); do grep -q '^ready' "$TMP/dp.out" && break; sleep 0.1; done
-grep -q '^ready' "$TMP/dp.out" || { cat "$TMP/dp.out"; fail "tna-dp-test --target native"; }
+bg dut "$TMP/dp.out" ready "$TNA_BIN/tna-dp-test" -b br0 --target native
+DP=$BG
 hold
 check "native host stage and HW NIC stage on nsim0" \
 	[ "$(xdp_id dut nsim0 driver)" != 0 -a "$(xdp_id dut nsim0 offload)" != 0 ]

@@ -31,18 +31,9 @@ for _ in $(seq 50); do
 	sleep 0.1
 done
 
-deploy() {	# [env...] -- args: tna-deploy in dut, waits for ready
-	: >"$TMP/deploy.out"
-	ip netns exec "$TNA_NS-dut" env "$@" >"$TMP/deploy.out" 2>&1 &
-	DEPLOY=$!	# env execs tna-deploy: this is its pid
-	on_exit "kill -9 $DEPLOY"
-	for _ in $(seq 600); do
-		grep -q '^tna-deploy: ready' "$TMP/deploy.out" && { cat "$TMP/deploy.out"; return 0; }
-		kill -0 $DEPLOY 2>/dev/null || break
-		sleep 0.1
-	done
-	cat "$TMP/deploy.out" >&2
-	fail "tna-deploy did not get ready"
+deploy() {	# [VAR=value...] tna-deploy ARGS: in dut, until ready; DEPLOY = its pid
+	bg dut "$TMP/deploy.out" "tna-deploy: ready" env "$@"
+	DEPLOY=$BG
 }
 
 nothing_left() {

@@ -66,10 +66,8 @@ jqc "probe: nfp model, NIC stage fits" '.devices[0].offload.model == "nfp" and .
 # 2. Deploy: NIC stage in HW mode on port 1, bound to it, next to the host stage.
 in_ns dut "$TNA_BIN/tna-deploy" --dry-run | tee "$TMP/plan"
 check "plan: NIC stage on $A" grep -Eq "port $A +[a-z]+\+nic" "$TMP/plan"
-ip netns exec "$TNA_NS-dut" "$TNA_BIN/tna-deploy" >"$TMP/deploy.out" 2>&1 &
-DEPLOY=$!; on_exit "kill -9 $DEPLOY"	# ip netns exec execs: tna-deploy's pid
-for _ in $(seq 300); do grep -q '^tna-deploy: ready' "$TMP/deploy.out" && break; sleep 0.1; done
-cat "$TMP/deploy.out"
+bg dut "$TMP/deploy.out" "tna-deploy: ready" "$TNA_BIN/tna-deploy"
+DEPLOY=$BG
 hw=$(xdp_id dut "$A" offload)
 [[ $hw != 0 ]] || fail "no HW program on $A: $(cat "$TMP/deploy.out")"
 check "ip link shows xdpoffload" bash -c "ip -n $TNA_NS-dut link show dev $A | grep -q xdpoffload"

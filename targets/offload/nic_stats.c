@@ -13,6 +13,7 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include "targets/offload/nic.h"
+#include "targets/stats.h"
 
 static const char *const names[] = {
 #define TNA_NIC_NAME_(id, name) name,
@@ -41,25 +42,6 @@ static void driver_of(int ifindex, char *kind, size_t len)
 			snprintf(kind, len, "%s", di.driver);
 	}
 	close(s);
-}
-
-static int find_map(const __u32 *ids, __u32 n, const char *name)
-{
-	struct bpf_map_info info;
-	__u32 len;
-	int fd;
-
-	for (__u32 i = 0; i < n; i++) {
-		fd = bpf_map_get_fd_by_id(ids[i]);
-		if (fd < 0)
-			continue;
-		memset(&info, 0, sizeof(info));
-		len = sizeof(info);
-		if (!bpf_obj_get_info_by_fd(fd, &info, &len) && !strcmp(info.name, name))
-			return fd;
-		close(fd);
-	}
-	return -ENOENT;
 }
 
 int tna_offload_stats_read(int ifindex, struct tna_offload_stats *out)
@@ -91,7 +73,7 @@ int tna_offload_stats_read(int ifindex, struct tna_offload_stats *out)
 		err = -ENOMSG;
 		goto out;
 	}
-	cnt_fd = find_map(ids, info.nr_map_ids < 8 ? info.nr_map_ids : 8, TNA_NIC_MAP_CNT);
+	cnt_fd = tna_map_by_name(ids, info.nr_map_ids < 8 ? info.nr_map_ids : 8, TNA_NIC_MAP_CNT);
 	if (cnt_fd < 0) {
 		err = -ENOMSG;
 		goto out;
