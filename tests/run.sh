@@ -1,6 +1,8 @@
 #!/bin/bash
-# Run every test: unit binaries ($BUILD/tests/test_*) and netns integration
-# scripts (tests/integration/test_*.sh, tests/*/test_*.sh).  Optional $1 is
+# Run every test: unit binaries ($BUILD/tests/test_*), netns integration
+# scripts (tests/integration/test_*.sh, tests/*/test_*.sh) and the hardware
+# tests that run on this kernel (hw-tests/*/test_*.sh: they skip, saying
+# why, without their device).  Optional $1 is
 # a pattern on the test name.  A test exits 0 = pass, 77 = skip (it prints the
 # reason), anything else = fail.  Ends with the line "N passed, N failed, N skipped".
 set -u
@@ -15,7 +17,7 @@ mkdir -p "$logdir"
 tests=()
 for t in "$BUILD"/tests/test_*; do [[ -x $t ]] && tests+=("$t"); done
 # tests/*/ already covers tests/integration/: list each script once.
-for t in tests/*/test_*.sh; do
+for t in tests/*/test_*.sh hw-tests/*/test_*.sh; do
 	[[ -f $t && $t != tests/unit/* ]] && tests+=("$t")
 done
 
