@@ -1,6 +1,7 @@
 #!/bin/bash
 # The VM tier of `make check` (and all of `make check-vm`): the tests that
-# need the test kernel of kernel/ (tests/vm/vm_*.sh), run inside it under
+# need the test kernel of kernel/ (tests/vm/vm_*.sh, and hw-tests/*/vm_*.sh:
+# netdevsim), run inside it under
 # qemu.  Installs the VM tier's packages when missing, builds the kernel or
 # reuses the cached one (kernel/build.sh), boots it once (kernel/vm-run.sh)
 # and runs every matching test there (tests/vm/guest.sh).  Optional $1 is a
@@ -15,7 +16,7 @@ logdir=$BUILD/test-logs
 mkdir -p "$logdir"
 
 tests=()
-for t in tests/vm/vm_*.sh; do
+for t in tests/vm/vm_*.sh hw-tests/*/vm_*.sh; do
 	name=$(basename "$t" .sh)
 	[[ -n $pattern && $name != *$pattern* ]] && continue
 	tests+=("$t")
