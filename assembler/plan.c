@@ -19,7 +19,9 @@
  *   tc filters on the port               left out: its frames go to Linux
  *   foreign XDP program, no --force      left out, program id named
  *   probe: no target at all              left out, probe's blockers named
- *   probe verdict offload (NFP)          offload pre-stage + native pipeline
+ *   probe verdict offload (NFP,          a NIC stage if the offload model
+ *     netdevsim)                           says it fits (nic_plan.c); the
+ *                                          host stage as below, by features
  *   probe verdict native + NDO_XMIT      native capable
  *   otherwise                            generic only (probe's reason)
  *
@@ -64,10 +66,6 @@ static const uint32_t fpm_est_insns[TNA_PFPM__MAX] = {
 	[TNA_PFPM_BRNF_ARP] = 8,
 };
 
-/* Modules that need a redirect or plain map-value stores: never offloaded. */
-#define FPM_NEEDS_REDIRECT (1ull << TNA_PFPM_FORWARD)
-#define FPM_NEEDS_STORES ((1ull << TNA_PFPM_FDB_SRC))
-
 const char *tna_plan_fpm_name(enum tna_plan_fpm f)
 {
 	return (unsigned)f < TNA_PFPM__MAX ? fpm_names[f] : "?";
@@ -76,15 +74,8 @@ const char *tna_plan_fpm_name(enum tna_plan_fpm f)
 void tna_target_limits_default(enum tna_target t, struct tna_target_limits *l)
 {
 	memset(l, 0, sizeof(*l));
-	if (t == TNA_TARGET_OFFLOAD) {
-		/* ⚠ conservative NFP-like defaults; the probe or a fixture
-		 * overrides them (docs/kernel-facts.md §3: limits come from firmware). */
-		l->max_insns = 2048;
-		l->max_maps = 8;
-		l->redirect = false;
-		l->map_value_stores = false;
-		return;
-	}
+	if (t == TNA_TARGET_NONE || t == TNA_TARGET_OFFLOAD)
+		return;		/* no host stage / the offload model */
 	l->max_insns = 1000000;	/* BPF_COMPLEXITY_LIMIT_INSNS */
 	l->max_maps = 64;	/* MAX_USED_MAPS */
 	l->redirect = true;
@@ -103,7 +94,8 @@ static uint32_t est_insns(uint64_t fpms)
 }
 
 /* What one port can do: sets pp->accelerated/reason, returns the best
- * target of its main pipeline and whether an offload pre-stage fits. */
+ * target of its host stage and whether it is an offloading device (a NIC
+ * stage candidate). */
 static enum tna_target port_capability(const struct tna_plan_port_in *p,
 				       const struct tna_plan_opts *o,
 				       struct tna_port_plan *pp, bool *offload,
@@ -133,11 +125,15 @@ static enum tna_target port_capability(const struct tna_plan_port_in *p,
 	}
 	switch (c->best) {
 	case TNA_TARGET_OFFLOAD:
-		*offload = true;
-		snprintf(pp->reason, sizeof(pp->reason),
-			 "%s: offload pre-stage on the NIC, redirect needs native",
-			 c->reason[0] ? c->reason : "HW offload");
-		return TNA_TARGET_NATIVE;
+		*offload = true;	/* the NIC stage: nic_plan.c */
+		if (!(c->xdp_features & TNA_NETDEV_XDP_ACT_BASIC)) {
+			snprintf(pp->reason, sizeof(pp->reason),
+				 "%.120s, no native XDP (basic): host stage generic",
+				 c->reason[0] ? c->reason : "HW offload");
+			return TNA_TARGET_GENERIC;
+		}
+		/* the host stage as on any native device */
+		__attribute__((fallthrough));
 	case TNA_TARGET_NATIVE:
 		*native_rx = true;
 		if (c->can_redirect_to) {
@@ -252,8 +248,7 @@ int tna_plan_bridge(const struct tna_plan_bridge_in *in,
 		if (nrx && t == TNA_TARGET_GENERIC && !no_xmit)
 			no_xmit = p->name;
 		all_native_rx &= nrx || t >= TNA_TARGET_NATIVE;
-		if (off)
-			pp->prestage = TNA_TARGET_OFFLOAD;
+		pp->nic = off;		/* a candidate until nic_plan.c */
 		any_offload |= off;
 		if (t < common) {
 			common = t;
@@ -316,7 +311,7 @@ int tna_plan_bridge(const struct tna_plan_bridge_in *in,
 		plan->target = TNA_TARGET_NATIVE;
 		if (want == TNA_TARGET_OFFLOAD)
 			snprintf(plan->reason, sizeof(plan->reason),
-				 "--target offload: pre-stage on the NIC, pipeline native");
+				 "--target offload: NIC stage on every port, host stage native");
 		else if (want == TNA_TARGET_NATIVE) {
 			if (!no_xmit)	/* else the reason above stays */
 				snprintf(plan->reason, sizeof(plan->reason), "--target native");
@@ -324,29 +319,23 @@ int tna_plan_bridge(const struct tna_plan_bridge_in *in,
 		else
 			snprintf(plan->reason, sizeof(plan->reason),
 				 "auto: every port is native capable%s",
-				 any_offload ? " (offload pre-stage on the NIC)" : "");
+				 any_offload ? " (NIC stage on offloading devices)" : "");
 	} else {
 		plan->target = TNA_TARGET_GENERIC;
 		snprintf(plan->reason, sizeof(plan->reason),
-			 "auto: generic because port %s: %.180s", weak, weak_reason);
+			 "%s: generic because port %s: %.120s",
+			 want == TNA_TARGET_OFFLOAD ? "--target offload: NIC stage on every port, host stage"
+			 : "auto", weak, weak_reason);
 	}
 	for (i = 0; i < in->n_ports; i++)
 		if (plan->ports[i].accelerated)
 			plan->ports[i].target = plan->target;
-	/* A pre-stage runs only in front of a native pipeline. */
-	if (plan->target != TNA_TARGET_NATIVE) {
-		any_offload = false;
-		for (i = 0; i < in->n_ports; i++)
-			plan->ports[i].prestage = TNA_TARGET_NONE;
-	}
 
 	plan->fpms = 1ull << TNA_PFPM_PARSE_ETH | 1ull << TNA_PFPM_STATS;
 	if (sees_netfilter(in, o, plan->reason, sizeof(plan->reason))) {
-		/* Deployed so tna-stat shows why, but nothing is bypassed. */
+		/* Deployed so tna-stat shows why, but nothing is bypassed
+		 * (the NIC stage drops only before any bridge hook). */
 		plan->br_netfilter = true;
-		any_offload = false;
-		for (i = 0; i < in->n_ports; i++)
-			plan->ports[i].prestage = TNA_TARGET_NONE;
 	} else {
 		plan->fpms |= 1ull << TNA_PFPM_CLASSIFY |
 			      1ull << TNA_PFPM_PORT_STATE |
@@ -364,47 +353,18 @@ int tna_plan_bridge(const struct tna_plan_bridge_in *in,
 		if (in->nf_call[TNA_NF_ARP] > 0)
 			plan->fpms |= 1ull << TNA_PFPM_BRNF_ARP;
 	}
-	if (any_offload) {
-		uint64_t pre = 1ull << TNA_PFPM_PARSE_ETH |
-			       1ull << TNA_PFPM_CLASSIFY | 1ull << TNA_PFPM_STATS;
-		plan->prestage_fpms = pre;
-	}
 	plan->ok = true;
 	plan->est_insns = est_insns(plan->fpms);
 	tna_target_limits_default(plan->target, &plan->limits);
 	tna_plan_budget_check(plan);
-	if (plan->prestage_fpms) {
-		struct tna_target_limits ol;
-		uint64_t bad = plan->prestage_fpms & FPM_NEEDS_REDIRECT;
-
-		if (o->offload_limits)
-			ol = *o->offload_limits;
-		else
-			tna_target_limits_default(TNA_TARGET_OFFLOAD, &ol);
-		if (!ol.map_value_stores)
-			bad |= plan->prestage_fpms & FPM_NEEDS_STORES;
-		if (!ol.redirect)
-			bad |= plan->prestage_fpms & FPM_NEEDS_REDIRECT;
-		if (bad || est_insns(plan->prestage_fpms) > ol.max_insns) {
-			/* Does not fit the NIC: drop the pre-stage, keep native. */
-			plan->prestage_fpms = 0;
-			for (i = 0; i < in->n_ports; i++)
-				if (plan->ports[i].prestage) {
-					plan->ports[i].prestage = TNA_TARGET_NONE;
-					snprintf(plan->ports[i].reason,
-						 sizeof(plan->ports[i].reason),
-						 "offload pre-stage exceeds the NIC budget (%u insns): native only",
-						 ol.max_insns);
-				}
-		}
-	}
+	tna_plan_nic(in, o, plan);
 	return 0;
 
 nothing:
 	plan->ok = false;
 	plan->target = TNA_TARGET_NONE;
 	for (i = 0; i < in->n_ports; i++) {
-		plan->ports[i].prestage = TNA_TARGET_NONE;
+		plan->ports[i].nic = false;
 		if (plan->ports[i].accelerated) {
 			plan->ports[i].accelerated = false;
 			plan->ports[i].target = TNA_TARGET_NONE;

@@ -13,6 +13,7 @@
 #include <stdio.h>
 
 #include "capabilities/caps.h"
+#include "targets/offload/offload.h"
 
 /* What the user asked for: a target or "auto" (TNA_TARGET_NONE here). */
 #define TNA_PLAN_AUTO TNA_TARGET_NONE
@@ -70,8 +71,8 @@ struct tna_plan_bridge_in {
 	struct tna_plan_port_in *ports;
 };
 
-/* A target's limits (budget check).  Offload limits come from the probe or
- * a fixture; generic/native are the kernel's. */
+/* A host-stage target's limits (budget check): the kernel's.  What an
+ * offloading device accepts is the offload model (targets/offload/). */
 struct tna_target_limits {
 	uint32_t max_insns;	/* verified (xlated) instructions */
 	uint32_t max_maps;
@@ -90,8 +91,9 @@ struct tna_plan_opts {
 	 * passes what fails.  Without it, a bridge with call-ip(6)tables on
 	 * must stay with Linux even when no rule exists. */
 	bool dp_validates_ip;
-	/* offload limits from the probe (NULL: the defaults) */
-	const struct tna_target_limits *offload_limits;
+	/* What the NIC stage needs (NULL: the compiled one of this build,
+	 * tna_offload_nic_req()); fixtures put theirs. */
+	const struct tna_offload_req *nic_req;
 };
 
 struct tna_port_plan {
@@ -99,8 +101,14 @@ struct tna_port_plan {
 	char name[16];
 	bool accelerated;	/* in the devmap, a TNA program attached */
 	enum tna_target target;	/* main pipeline */
-	enum tna_target prestage;	/* TNA_TARGET_OFFLOAD or NONE */
 	char reason[192];	/* why this target / why not accelerated */
+	/* The NIC stage on an offloading device, in front of the host stage:
+	 * planned by the offload model (assembler/nic_plan.c); the deploy
+	 * clears it, with the device's message, when the device refuses. */
+	bool nic;
+	uint32_t nic_prog_id;	/* once deployed, 0 when not attached */
+	char nic_kind[16];	/* the model used: "nfp", "netdevsim" */
+	char nic_reason[384];	/* what the model said, or the device */
 };
 
 struct tna_bridge_plan {
@@ -113,7 +121,8 @@ struct tna_bridge_plan {
 	enum tna_target target;	/* common target of the main pipeline */
 	bool br_netfilter;	/* all traffic to Linux: rules could see it */
 	uint64_t fpms;		/* 1 << TNA_PFPM_* */
-	uint64_t prestage_fpms;	/* offload pre-stage modules, 0 if none */
+	int n_nic;		/* ports with a NIC stage planned */
+	uint32_t nic_insns;	/* instructions of the NIC stage's object */
 	uint32_t ageing_time_cs;
 	unsigned int keepalive_ms;
 	struct tna_target_limits limits;
@@ -131,6 +140,12 @@ int tna_plan_bridge(const struct tna_plan_bridge_in *in,
 		    const struct tna_plan_opts *opts,
 		    struct tna_bridge_plan *plan);
 void tna_plan_bridge_free(struct tna_bridge_plan *plan);
+
+/* The NIC stage per port (assembler/nic_plan.c): for each accelerated
+ * port on an offloading device, the device kind's offload model checked
+ * against what the NIC stage needs.  Called by tna_plan_bridge(). */
+void tna_plan_nic(const struct tna_plan_bridge_in *in, const struct tna_plan_opts *o,
+		  struct tna_bridge_plan *plan);
 
 /* Check the counts filled after a load against the limits: sets budget_ok,
  * and explains in reason when it fails. */

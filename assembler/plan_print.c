@@ -28,11 +28,12 @@ void tna_plan_print(const struct tna_bridge_plan *p, FILE *f)
 	if (!p->ok && !p->br_netfilter)
 		goto ports;
 	fpm_list(p->fpms, buf, sizeof(buf));
-	fprintf(f, "  pipeline:  %s\n", buf);
-	if (p->prestage_fpms) {
-		fpm_list(p->prestage_fpms, buf, sizeof(buf));
-		fprintf(f, "  pre-stage: %s (offload, PASS to the native pipeline)\n", buf);
-	}
+	fprintf(f, "  pipeline:  %s (host stage, %s)\n", buf, tna_target_name(p->target));
+	if (p->n_nic)
+		fprintf(f, "  nic stage: on %d port(s), on the NIC (%u insns): drops invalid source MACs, "
+			"pause frames and frames of blocking/listening ports, as Linux would; "
+			"passes the rest to the host stage (a NIC cannot redirect)\n",
+			p->n_nic, p->nic_insns);
 	fprintf(f, "  fdb:       mirror from netlink, keep-alive every %u ms (ageing_time %u.%02u s)\n",
 		p->keepalive_ms, p->ageing_time_cs / 100, p->ageing_time_cs % 100);
 	fprintf(f, "  budget:    ");
@@ -51,9 +52,12 @@ ports:
 	for (i = 0; i < p->n_ports; i++) {
 		const struct tna_port_plan *pp = &p->ports[i];
 
-		fprintf(f, "  port %-15s %-8s%s %s\n", pp->name,
-			pp->accelerated && p->ok ? tna_target_name(pp->target) : "linux",
-			pp->prestage ? "+offload" : "", pp->reason);
+		snprintf(buf, sizeof(buf), "%s%s",
+			 pp->accelerated && p->ok ? tna_target_name(pp->target) : "linux",
+			 pp->nic ? "+nic" : "");
+		fprintf(f, "  port %-15s %-8s %s\n", pp->name, buf, pp->reason);
+		if (pp->nic_reason[0])
+			fprintf(f, "       %-15s nic: %s\n", "", pp->nic_reason);
 	}
 }
 
@@ -89,7 +93,8 @@ struct json_object *tna_plan_to_json(const struct tna_bridge_plan *p)
 	json_object_object_add(o, "reason", json_object_new_string(p->reason));
 	json_object_object_add(o, "br_netfilter", json_object_new_boolean(p->br_netfilter));
 	json_object_object_add(o, "fpms", fpm_array(p->ok ? p->fpms : 0));
-	json_object_object_add(o, "prestage_fpms", fpm_array(p->prestage_fpms));
+	json_object_object_add(o, "nic_ports", json_object_new_int(p->n_nic));
+	json_object_object_add(o, "nic_insns", json_object_new_int64(p->nic_insns));
 	json_object_object_add(o, "ageing_time_cs", json_object_new_int64(p->ageing_time_cs));
 	json_object_object_add(o, "keepalive_ms", json_object_new_int64(p->keepalive_ms));
 
@@ -111,8 +116,11 @@ struct json_object *tna_plan_to_json(const struct tna_bridge_plan *p)
 				       json_object_new_boolean(pp->accelerated && p->ok));
 		json_object_object_add(j, "target", json_object_new_string(
 			pp->accelerated && p->ok ? tna_target_name(pp->target) : "none"));
-		json_object_object_add(j, "prestage", json_object_new_string(
-			tna_target_name(pp->prestage)));
+		json_object_object_add(j, "nic", json_object_new_boolean(pp->nic));
+		json_object_object_add(j, "nic_prog_id", json_object_new_int64(pp->nic_prog_id));
+		json_object_object_add(j, "nic_kind", pp->nic_kind[0] ?
+				       json_object_new_string(pp->nic_kind) : NULL);
+		json_object_object_add(j, "nic_reason", json_object_new_string(pp->nic_reason));
 		json_object_object_add(j, "reason", json_object_new_string(pp->reason));
 		json_object_array_add(ports, j);
 	}

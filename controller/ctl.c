@@ -27,6 +27,7 @@
 #include "controller/ctl.h"
 #include "controller/debounce.h"
 #include "controller/fdb_mirror.h"
+#include "controller/nic_sync.h"
 #include "controller/router_deploy.h"
 #include "targets/datapath.h"
 
@@ -176,9 +177,11 @@ static void port_now(struct tna_ctl *c, enum tna_op op, const struct tna_link *l
 			continue;
 		if (op == TNA_OP_DEL || !l->is_port || l->master != b->ifindex) {
 			tna_dp__port_del(b->dp, l->ifindex);
+			tna_nic_port_now(b->dp, l, true);
 		} else {
 			port_cfg(l, &cfg);
 			tna_dp__port_set(b->dp, l->ifindex, &cfg);
+			tna_nic_port_now(b->dp, l, false);
 		}
 	}
 }
@@ -574,10 +577,6 @@ static int deploy_fresh(struct tna_ctl *c, struct br_state *b)
 	b->error[0] = 0;
 	b->plan.xlated_insns = tna_dp__xlated_insns(b->dp);
 	tna_plan_budget_check(&b->plan);
-	if (b->plan.prestage_fpms)	/* say so rather than pretend */
-		logf_(c, TNA_CTL_INFO,
-		      "%s: the offload pre-stage is planned but not loaded onto the NIC (not implemented yet): native pipeline only",
-		      b->plan.name);
 	tna_fdb_mirror_init(&b->mirror, b->ifindex, b->dp);
 	ret = tna_fdb_mirror_sync(&b->mirror, c->m);
 	if (ret < 0)
@@ -586,6 +585,7 @@ static int deploy_fresh(struct tna_ctl *c, struct br_state *b)
 	b->mirror.last_round_ns = now_ns();
 	b->next_ka_ns = b->mirror.last_round_ns + b->plan.keepalive_ms * 1000000ull;
 	ret = sync_ports(c, b, &b->plan);
+	tna_nic_sync(b->dp, &b->plan, c->m, c->devs, c->ndevs, &c->o);
 	if (!b->n_attached) {
 		teardown(c, b);
 		return ret ? ret : -ENODEV;
@@ -811,6 +811,7 @@ static void redeploy(struct tna_ctl *c, struct br_state *b)
 			b->next_ka_ns = next;
 	}
 	sync_ports(c, b, &np);
+	tna_nic_sync(b->dp, &np, c->m, c->devs, c->ndevs, &c->o);
 	tna_plan_bridge_free(&b->plan);
 	b->plan = np;
 	if (!b->n_attached) {
@@ -1059,6 +1060,7 @@ int tna_ctl_run(struct tna_ctl *c, int sigfd)
 		int dt;
 
 		timeout = keepalive(c, now_ns());
+		tna_nic_tick(&timeout, &c->dirty, &c->o);	/* NIC stages' watchdog */
 		dt = tna_debounce_timeout_ms(&c->db, now_ns());
 		if (dt >= 0 && (timeout < 0 || dt < timeout))
 			timeout = dt;

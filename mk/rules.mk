@@ -21,8 +21,9 @@ tools: $(PROG_BINS)
 help:
 	@echo 'TNA build targets:'
 	@echo '  make            build everything into $(BUILD)/ (V=1 for full commands)'
-	@echo '  make check      install missing Debian packages, build, run all tests'
-	@echo '                  (T=pattern runs only tests whose name matches)'
+	@echo '  make check      install missing Debian packages, build, run all tests:'
+	@echo '                  host tests, then the VM tier (T=pattern runs only'
+	@echo '                  tests whose name matches)'
 	@echo '  make demo       build a namespaced topology and show TNA on it'
 	@echo '  make bench      benchmark table: Linux, TNA and the bare-XDP limit'
 	@echo '  make deps       install missing Debian packages (apt-get, as root)'
@@ -32,10 +33,11 @@ help:
 deps:
 	@scripts/install-deps.sh
 
-# make check: install what is missing, build, run every test (unit + netns).
+# make check: install what is missing, build, run every test: unit + netns
+# on this kernel, then the VM tier in the test kernel (tests/check.sh).
 check: deps
 	@$(MAKE) --no-print-directory all
-	@BUILD=$(BUILD) tests/run.sh $(T)
+	@BUILD=$(BUILD) tests/check.sh $(T)
 
 clean:
 	rm -rf $(BUILD)

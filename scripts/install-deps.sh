@@ -1,6 +1,8 @@
 #!/bin/bash
 # Install the Debian 12 packages TNA needs to build, test, demo and bench.
 # Only what is missing is installed; nothing happens when all are present.
+#   --vm   the packages of the VM tier instead (make check-vm): the test
+#          kernel's source (bookworm-security) and build tools, qemu
 set -euo pipefail
 
 PKGS=(
@@ -11,6 +13,12 @@ PKGS=(
 	python3-scapy graphviz gnuplot-nox
 	scdoc dpkg-dev
 )
+if [[ ${1:-} == --vm ]]; then
+	PKGS=(
+		linux-source-6.12 qemu-system-x86
+		make gcc flex bison bc dwarves patch xz-utils libelf-dev libssl-dev
+	)
+fi
 
 missing=()
 for p in "${PKGS[@]}"; do

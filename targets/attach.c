@@ -9,7 +9,7 @@
 #include <bpf/libbpf.h>
 #include "targets/dp.h"
 
-static struct tna_dp_link *link_of(struct tna_dp *dp, int ifindex)
+struct tna_dp_link *tna_dp_link_of(struct tna_dp *dp, int ifindex)
 {
 	for (int i = 0; i < TNA_MAX_PORTS; i++)
 		if (dp->links[i].fd >= 0 && dp->links[i].ifindex == ifindex)
@@ -103,7 +103,7 @@ int tna_dp__attach(struct tna_dp *dp, int ifindex)
 	uint32_t id, mode = 0;
 	int fd, err;
 
-	if (link_of(dp, ifindex))
+	if (tna_dp_link_of(dp, ifindex))
 		return -EALREADY;
 	l = link_free(dp);
 	if (!l)
@@ -129,11 +129,12 @@ int tna_dp__attach(struct tna_dp *dp, int ifindex)
 
 int tna_dp__detach(struct tna_dp *dp, int ifindex)
 {
-	struct tna_dp_link *l = link_of(dp, ifindex);
+	struct tna_dp_link *l = tna_dp_link_of(dp, ifindex);
 	int err;
 
 	if (!l)
 		return -ENOENT;
+	tna_dp_nic_free(l);	/* the port's NIC stage goes with it */
 	/* detach explicitly: the fd may have been duplicated */
 	err = bpf_link_detach(l->fd) ? -errno : 0;
 	close(l->fd);
@@ -158,7 +159,7 @@ int tna_dp__replace(struct tna_dp *old_dp, struct tna_dp *new_dp)
 		o = &old_dp->links[i];
 		if (o->fd < 0)
 			continue;
-		if (link_of(new_dp, o->ifindex))
+		if (tna_dp_link_of(new_dp, o->ifindex))
 			return -EALREADY;
 		if (free_slots-- <= 0)
 			return -ENOSPC;
@@ -182,8 +183,9 @@ int tna_dp__replace(struct tna_dp *old_dp, struct tna_dp *new_dp)
 		    bpf_link_update(o->fd, new_dp->root->prog_fd, NULL))
 			return -errno;
 		n = link_free(new_dp);
-		*n = *o;
+		*n = *o;	/* with its NIC stage: independent of the pipeline */
 		o->fd = -1;
+		o->nic = NULL;
 	}
 	return 0;
 }

@@ -40,8 +40,9 @@ struct tna_dp_opts {
 struct tna_dp;
 
 /* Load (and verify) a pipeline specialised by OPTS.  Nothing is attached.
- * errno EINVAL: bad opts; EOPNOTSUPP: target offload (see
- * targets/offload/offload.h); others from the kernel. */
+ * errno EINVAL: bad opts; EOPNOTSUPP: target offload (not a host stage:
+ * a NIC stage is added per port, tna_dp__nic_attach); others from the
+ * kernel. */
 struct tna_dp *tna_dp__load(const struct tna_dp_opts *opts);
 
 /* Attach to IFINDEX with a bpf_link in the dp's mode (the link runs the
@@ -114,6 +115,28 @@ int tna_dp__prog_fd(const struct tna_dp *dp);
 /* The root program the ports run (tail-calls the family's current
  * pipeline, XDP_PASS when there is none): for BPF_PROG_TEST_RUN. */
 int tna_dp__root_fd(const struct tna_dp *dp);
+
+/* --- the NIC stage of a port (targets/offload/) ------------------------ */
+
+/* Load the NIC stage (bpf/tna_nic.bpf.c) onto the device of attached
+ * port IFINDEX, checked first against CAPS (the offload model), and attach
+ * it in HW mode next to the host stage.  It passes every frame until
+ * tna_dp__nic_set() configures it, and goes with the port's link (detach,
+ * destroy; replace moves it along).  On refusal (-E2BIG/-EOPNOTSUPP from
+ * the model, the device's errno) WHY has the model's or the device's
+ * message, and the port remembers it: later calls fail at once (-EPERM)
+ * with the same message.  -ENOENT: the port is not attached. */
+struct tna_offload_caps;
+int tna_dp__nic_attach(struct tna_dp *dp, int ifindex, const struct tna_offload_caps *caps,
+		       char *why, size_t len);
+/* What the NIC stage of IFINDEX drops: TNA_NIC_F_*, and the port's real
+ * STP state (not a state the host stage is held in).  -ENOENT: none. */
+int tna_dp__nic_set(struct tna_dp *dp, int ifindex, uint32_t flags, uint8_t stp_state);
+int tna_dp__nic_detach(struct tna_dp *dp, int ifindex);
+/* Program id of the port's NIC stage, 0 when none is attached (also when
+ * its link was detached behind our back: the next tna_dp__nic_attach
+ * loads it again). */
+uint32_t tna_dp__nic_prog_id(struct tna_dp *dp, int ifindex);
 
 /* Detaches every port it attached, frees everything. NULL is fine. */
 void tna_dp__destroy(struct tna_dp *dp);

@@ -17,10 +17,18 @@ struct tna_dp_root {
 	int refs;
 };
 
+struct tna_dp_nic;		/* targets/offload/dp_nic.c */
+
 struct tna_dp_link {
 	int ifindex;
 	int fd;			/* bpf_link; -1 = free */
+	struct tna_dp_nic *nic;	/* the port's NIC stage, NULL: none tried */
 };
+
+/* The link of an attached port, NULL when not attached. */
+struct tna_dp_link *tna_dp_link_of(struct tna_dp *dp, int ifindex);
+/* Detach and free a port's NIC stage (with its link). */
+void tna_dp_nic_free(struct tna_dp_link *l);
 
 struct tna_dp {
 	struct tna_bridge *skel;

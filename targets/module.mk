@@ -3,7 +3,11 @@
 LIB_SRCS += targets/reasons.c targets/load.c targets/attach.c targets/tables.c \
             targets/stats.c targets/generic/generic.c targets/native/native.c \
             targets/native/xdp_features.c targets/native/veth_gro.c \
-            targets/offload/check.c targets/offload/fpm_needs.c
+            targets/offload/check.c targets/offload/caps.c \
+            targets/offload/scan.c targets/offload/nic.c \
+            targets/offload/nic_why.c targets/offload/nic_stats.c \
+            targets/offload/dp_nic.c targets/offload/report.c \
+            targets/offload/watchdog.c
 
 # Tools of this part (kept here so tools/module.mk stays free for others).
 PROGS += tna-stat tna-dp-test

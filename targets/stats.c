@@ -9,7 +9,7 @@
 #include <bpf/libbpf.h>
 #include "targets/stats.h"
 
-static int find_map(const __u32 *ids, __u32 n, const char *name)
+int tna_map_by_name(const __u32 *ids, __u32 n, const char *name)
 {
 	struct bpf_map_info info;
 	__u32 len;
@@ -32,7 +32,7 @@ static void follow_slot(const __u32 *ids, __u32 n, struct tna_if_stats *out)
 {
 	struct bpf_prog_info info = {};
 	__u32 len = sizeof(info), key = 0, id;
-	int slots_fd = find_map(ids, n, TNA_MAP_SLOTS), fd;
+	int slots_fd = tna_map_by_name(ids, n, TNA_MAP_SLOTS), fd;
 
 	if (slots_fd < 0)
 		return;
@@ -95,10 +95,7 @@ int tna_stats_read(int ifindex, struct tna_if_stats *out)
 	} else if (q.drv_prog_id) {
 		out->prog_id = q.drv_prog_id;
 		strcpy(out->mode, "native");
-	} else if (q.hw_prog_id) {
-		out->prog_id = q.hw_prog_id;
-		strcpy(out->mode, "offload");
-	} else {
+	} else {	/* a HW-mode program is a NIC stage: targets/offload/nic_stats.c */
 		return -ENOENT;
 	}
 	prog_fd = bpf_prog_get_fd_by_id(out->prog_id);
@@ -121,8 +118,8 @@ int tna_stats_read(int ifindex, struct tna_if_stats *out)
 		err = -ENOMSG;
 		goto out;
 	}
-	stats_fd = find_map(ids, info.nr_map_ids, TNA_MAP_STATS);
-	ports_fd = find_map(ids, info.nr_map_ids, TNA_MAP_PORTS);
+	stats_fd = tna_map_by_name(ids, info.nr_map_ids, TNA_MAP_STATS);
+	ports_fd = tna_map_by_name(ids, info.nr_map_ids, TNA_MAP_PORTS);
 	if (stats_fd < 0 || ports_fd < 0) {
 		err = -ENOMSG;
 		goto out;

@@ -9,7 +9,7 @@
 struct tna_if_stats {
 	uint32_t prog_id;
 	char prog_name[16];
-	char mode[8];			/* "generic", "native", "offload" */
+	char mode[8];			/* "generic", "native" */
 	int port_idx;			/* stats slot, 0 = "not a port" slot */
 	uint64_t forwarded;		/* redirected by the fast path */
 	uint64_t forwarded_bytes;
@@ -18,10 +18,16 @@ struct tna_if_stats {
 	uint64_t passed[TNA_REASON_MAX];	/* to Linux, by enum tna_reason */
 };
 
-/* 0 on success; -ENOENT: no XDP program on IFINDEX; -ENOMSG: a program is
+/* The host stage's counters (generic or native program; a HW-mode one is
+ * the NIC stage: tna_offload_stats_read).  0 on success; -ENOENT: no
+ * host-stage XDP program on IFINDEX; -ENOMSG: a program is
  * there but it is not TNA's (out->prog_id/prog_name say which); others from
  * the kernel (-EPERM without CAP_BPF/CAP_SYS_ADMIN). */
 int tna_stats_read(int ifindex, struct tna_if_stats *out);
+
+/* An fd of the map named NAME among the map ids IDS (a program's), or
+ * -ENOENT.  The caller closes it. */
+int tna_map_by_name(const __u32 *ids, __u32 n, const char *name);
 
 /* A += B (for per-bridge sums). */
 void tna_stats_add(struct tna_if_stats *a, const struct tna_if_stats *b);

@@ -1,8 +1,12 @@
 #!/bin/bash
-# Run every test: unit binaries ($BUILD/tests/test_*) and netns integration
-# scripts (tests/integration/test_*.sh, tests/*/test_*.sh).  Optional $1 is
+# Run every test: unit binaries ($BUILD/tests/test_*), netns integration
+# scripts (tests/integration/test_*.sh, tests/*/test_*.sh) and the hardware
+# tests that run on this kernel (hw-tests/*/test_*.sh: they skip, saying
+# why, without their device).  Optional $1 is
 # a pattern on the test name.  A test exits 0 = pass, 77 = skip (it prints the
 # reason), anything else = fail.  Ends with the line "N passed, N failed, N skipped".
+# $TNA_TESTS (paths, space separated) replaces the list of tests and
+# $TNA_TEST_TIMEOUT the 600 s limit of a script (the VM tier uses both).
 set -u
 cd "$(dirname "$0")/.."
 BUILD=${BUILD:-build}
@@ -15,9 +19,10 @@ mkdir -p "$logdir"
 tests=()
 for t in "$BUILD"/tests/test_*; do [[ -x $t ]] && tests+=("$t"); done
 # tests/*/ already covers tests/integration/: list each script once.
-for t in tests/*/test_*.sh; do
+for t in tests/*/test_*.sh hw-tests/*/test_*.sh; do
 	[[ -f $t && $t != tests/unit/* ]] && tests+=("$t")
 done
+[[ -n ${TNA_TESTS:-} ]] && read -ra tests <<<"$TNA_TESTS"
 
 for t in "${tests[@]}"; do
 	name=$(basename "$t"); name=${name%.sh}
@@ -25,7 +30,7 @@ for t in "${tests[@]}"; do
 	log=$logdir/$name.log
 	start=$SECONDS
 	if [[ $t == *.sh ]]; then
-		timeout 600 bash "$t" >"$log" 2>&1; rc=$?
+		timeout "${TNA_TEST_TIMEOUT:-600}" bash "$t" >"$log" 2>&1; rc=$?
 	else
 		timeout 300 "$t" >"$log" 2>&1; rc=$?
 	fi

@@ -92,6 +92,11 @@ static void print_bridge(struct json_object *b)
 		printf("  port %-*s %-8s %s\n", w, str(p, "name"),
 		       run && flag(p, "accelerated") ? str(p, "target") : "linux",
 		       str(p, "reason"));
+		/* the NIC stage on an offloading device: attached, or why not */
+		if (json_object_get_string_len(get(p, "nic_reason")))
+			printf("       %-*s nic: %s%s\n", w, "",
+			       run && num(p, "nic_prog_id") ? "attached in HW mode; " : "",
+			       str(p, "nic_reason"));
 	}
 }
 

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <net/if.h>
 #include "targets/stats.h"
+#include "targets/offload/nic.h"
 
 struct iface {
 	int ifindex, master;
@@ -14,6 +15,8 @@ struct iface {
 	bool wanted;
 	int err;			/* of tna_stats_read */
 	struct tna_if_stats st, prev;
+	int nic_err;			/* of tna_offload_stats_read: the NIC stage */
+	struct tna_offload_stats nic, nic_prev;
 };
 
 /* The interfaces' counters and the health of this namespace's controller

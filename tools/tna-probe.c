@@ -16,6 +16,7 @@
 #include "common/cli.h"
 #include "common/netns.h"
 #include "introspect/graph.h"
+#include "targets/offload/report.h"
 
 #define MAX_IFACES 64
 
@@ -146,6 +147,7 @@ static void measure(const struct tna_caps_dev *devs, int n, struct cols *c)
 static void print_dev_table(const struct tna_caps_dev *d, const struct cols *c)
 {
 	const char *s, *e;
+	char offload[768];
 	struct row r;
 
 	row_of(d, &r);
@@ -163,6 +165,10 @@ static void print_dev_table(const struct tna_caps_dev *d, const struct cols *c)
 			e = s + strlen(s);
 		printf("      blocker: %.*s\n", (int)(e - s), s);
 	}
+	/* the offload model used for the device and the NIC stage's fit */
+	if (d->best == TNA_TARGET_OFFLOAD &&
+	    !tna_offload_dev_describe(d, offload, sizeof(offload)))
+		printf("      offload: %s\n", offload);
 }
 
 static int output_json(const struct tna_caps_sys *sys, const char *netns,
@@ -179,8 +185,12 @@ static int output_json(const struct tna_caps_sys *sys, const char *netns,
 	json_object_object_add(top, "netns",
 			       netns ? json_object_new_string(netns) : NULL);
 	json_object_object_add(top, "system", tna_caps_sys_to_json(sys));
-	for (i = 0; i < n; i++)
-		json_object_array_add(arr, tna_caps_dev_to_json(&devs[i]));
+	for (i = 0; i < n; i++) {
+		struct json_object *d = tna_caps_dev_to_json(&devs[i]);
+
+		json_object_object_add(d, "offload", tna_offload_dev_json(&devs[i]));
+		json_object_array_add(arr, d);
+	}
 	json_object_object_add(top, "devices", arr);
 	puts(json_object_to_json_string_ext(top, tna_json_flags(pretty)));
 	json_object_put(top);

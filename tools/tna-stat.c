@@ -15,6 +15,7 @@
 #include "common/netns.h"
 #include "common/nl.h"
 #include "targets/datapath.h"
+#include "targets/offload/report.h"
 #include "tools/stat.h"
 
 #define MAX_IF 1024
@@ -95,8 +96,16 @@ static void read_all(void)
 {
 	for (int i = 0; i < nifs; i++) {
 		ifs[i].prev = ifs[i].st;
-		if (!ifs[i].is_bridge)
-			ifs[i].err = tna_stats_read(ifs[i].ifindex, &ifs[i].st);
+		ifs[i].nic_prev = ifs[i].nic;
+		if (ifs[i].is_bridge)
+			continue;
+		ifs[i].err = tna_stats_read(ifs[i].ifindex, &ifs[i].st);
+		/* the NIC stage in front of it, on an offloading device */
+		ifs[i].nic_err = tna_offload_stats_read(ifs[i].ifindex, &ifs[i].nic);
+		if (ifs[i].err == -ENOENT && !ifs[i].nic_err) {	/* a NIC stage alone */
+			ifs[i].err = 0;
+			snprintf(ifs[i].st.mode, sizeof(ifs[i].st.mode), "none");
+		}
 	}
 	for (int i = 0; i < nifs; i++) {
 		struct iface *b = &ifs[i];
@@ -105,9 +114,16 @@ static void read_all(void)
 		if (!b->is_bridge)
 			continue;
 		memset(&b->st, 0, sizeof(b->st));
+		memset(&b->nic, 0, sizeof(b->nic));
+		b->nic_err = -ENOENT;
 		for (int j = 0; j < nifs; j++)
 			if (ifs[j].master == b->ifindex && !ifs[j].err) {
 				tna_stats_add(&b->st, &ifs[j].st);
+				if (!ifs[j].nic_err) {
+					tna_offload_stats_add(&b->nic, &ifs[j].nic);
+					snprintf(b->nic.kind, sizeof(b->nic.kind), "%s", ifs[j].nic.kind);
+					b->nic_err = 0;
+				}
 				snprintf(b->st.mode, sizeof(b->st.mode), "%s", ifs[j].st.mode);
 				n++;
 			}
@@ -152,6 +168,9 @@ static json_object *to_json(const struct iface *f, double dt)
 	for (int r = 0; r < TNA_REASON_MAX; r++)
 		json_object_object_add(p, tna_reason_name(r), json_object_new_int64(f->st.passed[r]));
 	json_object_object_add(o, "passed", p);
+	/* the NIC stage in front of it (offloading devices), or null */
+	json_object_object_add(o, "nic", f->nic_err ? NULL :
+			       tna_offload_stats_json(&f->nic, &f->nic_prev, dt));
 	if (dt > 0) {
 		json_object_object_add(o, "forwarded_pps", json_object_new_double(
 			(f->st.forwarded - f->prev.forwarded) / dt));
@@ -215,6 +234,12 @@ static void print_human(const struct iface *f, double dt)
 	}
 	if (!first)
 		putchar('\n');
+	if (!f->nic_err) {
+		char line[512];
+
+		tna_offload_stats_line(&f->nic, &f->nic_prev, dt, line, sizeof(line));
+		printf("    %s\n", line);
+	}
 }
 
 static const char usage[] =
@@ -223,7 +248,8 @@ static const char usage[] =
 "       tna-stat -h|--help | -V|--version\n"
 "\n"
 "Fast-path counters of TNA per interface and per bridge (sum of its ports):\n"
-"forwarded by XDP, passed to Linux by reason, dropped.\n"
+"forwarded by XDP, passed to Linux by reason, dropped; on offloading NICs\n"
+"also the NIC stage in front (passed to the host stage, dropped by reason).\n"
 "\n"
 "  -i, --interface IFNAME  only this port or bridge (repeatable, up to 64);\n"
 "                          default: every interface with a TNA program, and\n"

@@ -1,8 +1,14 @@
-/* The offload target as a constraint model: what a NIC (Netronome NFP) can
- * run, filled by a probe or a fixture, and checks of a plan (a set of FPMs)
- * or of a program's instructions against it.  Nothing is loaded on a NIC
- * here (none on this machine); tna_dp__load() refuses TNA_TARGET_OFFLOAD.
- * All functions are pure: no I/O, no printing. */
+/* The offload model: what an offloading NIC can run, per device kind, and
+ * what a compiled program needs, read from its object file.  One model
+ * for the planner (assembler/nic_plan.c decides whether a port gets a NIC
+ * stage) and the loader (targets/offload/nic.c checks again before it
+ * loads), so a NIC stage the planner announces is never refused by the
+ * model; only the device itself can still refuse it (its verifier,
+ * driver or firmware), and then the port runs without one.
+ *
+ * Every number and restriction has its source in
+ * targets/offload/README.md.  Functions return 0 or a negative errno and
+ * never print. */
 #ifndef TNA_TARGETS_OFFLOAD_H
 #define TNA_TARGETS_OFFLOAD_H
 #include <stdbool.h>
@@ -11,60 +17,97 @@
 
 #define TNA_OFFLOAD_MAX_MAPS 16
 
+/* What a device kind accepts.  A zero budget is "not limited by the
+ * model" (the device checks it at load). */
 struct tna_offload_caps {
-	char name[32];			/* where the numbers come from */
-	uint32_t max_insns;		/* verified instructions */
+	char kind[16];			/* "nfp", "netdevsim" */
+	char source[96];		/* where the numbers come from (short) */
+	uint32_t max_insns;		/* BPF instructions */
 	uint32_t max_stack;		/* bytes */
 	uint32_t max_maps;
 	uint32_t max_map_entries;	/* per map */
-	uint32_t max_key_value;		/* key + value bytes */
-	uint64_t helpers[4];		/* bitmap of allowed BPF_FUNC_* ids */
-	uint32_t actions;		/* 1 << XDP_* allowed */
-	uint64_t map_types;		/* 1 << BPF_MAP_TYPE_* allowed */
-	bool tail_calls, kfuncs, bpf2bpf, map_value_stores;
+	uint32_t max_total_entries;	/* summed over the program's maps */
+	uint32_t max_elem;		/* key and value, each rounded up to 8 B */
+	bool all_helpers;		/* else only those in helpers[] */
+	uint64_t helpers[4];		/* bitmap of BPF_FUNC_* ids */
+	uint32_t actions;		/* 1 << XDP_* the device executes */
+	uint64_t map_types;		/* 1 << BPF_MAP_TYPE_* */
+	uint32_t ctx_read, ctx_write;	/* 1 << (offset / 4) of struct xdp_md */
+	bool tail_calls, kfuncs, bpf2bpf;
+	bool map_value_stores;		/* plain stores into map values */
+	bool map_atomics_other;		/* atomics other than add */
+	bool global_data;		/* .rodata/.data/.bss */
+	bool map_flags;			/* map_flags other than 0 */
+	bool runs_programs;		/* false: a simulator (netdevsim) */
+	/* 64-bit counters read from user space have their 32-bit halves
+	 * swapped (NFP: big-endian atomic engine, per-word byte swap). */
+	bool counter_halves_swapped;
 };
 
 struct tna_offload_map {
 	char name[16];
-	uint32_t type, key_size, value_size, max_entries;
+	uint32_t type, key_size, value_size, max_entries, flags;
+	bool internal;			/* global data of the object */
 };
 
-/* What a plan or a program needs. */
+/* What a program needs, from its instructions and map definitions. */
 struct tna_offload_req {
+	char prog[16];
 	uint32_t insns, stack;
 	uint64_t helpers[4];
-	uint32_t actions;
-	bool tail_calls, kfuncs, bpf2bpf, map_value_stores;
+	uint32_t actions;		/* 1 << XDP_*; all when not constant */
+	uint32_t ctx_read, ctx_write;	/* 1 << (offset / 4) */
+	bool tail_calls, kfuncs, bpf2bpf;
+	bool map_value_stores, map_atomics_other, map_atomic_add;
 	int nmaps;
 	struct tna_offload_map maps[TNA_OFFLOAD_MAX_MAPS];
 };
 
-/* The NFP model of docs/kernel-facts.md §3 with typical firmware budgets (a probe of a
- * real card overrides max_* from the firmware's capabilities). */
+/* --- device kinds (caps.c) -------------------------------------------- */
+
+/* An NFP (Agilio CX, nfp driver, BPF firmware) as documented publicly;
+ * the card's own firmware values are checked by its driver at load. */
 void tna_offload_caps_nfp(struct tna_offload_caps *caps);
+/* netdevsim (drivers/net/netdevsim/bpf.c): its real restrictions. */
+void tna_offload_caps_netdevsim(struct tna_offload_caps *caps);
+/* By the device's driver ("nfp", "netdevsim") or NFP PCI id; -ENODEV for
+ * any other device.  TNA_TEST_OFFLOAD_CAPS="max_insns=N,max_map_entries=N,
+ * max_elem=N" in the environment lowers budgets (test switch for the
+ * over-budget path; the source then says so). */
+struct tna_caps_dev;
+int tna_offload_caps_for_dev(const struct tna_caps_dev *dev, struct tna_offload_caps *caps);
+int tna_offload_caps_by_kind(const char *kind, struct tna_offload_caps *caps);
+/* One line: "max 2800 insns, stack 512 B, maps array/hash, ..." */
+void tna_offload_caps_describe(const struct tna_offload_caps *caps, char *buf, size_t len);
 
-/* Needs of the bridge pipeline with modules FPMS (TNA_FPM_*), from a table
- * kept next to the FPMs' code (targets/offload/fpm_needs.c). */
-void tna_offload_req_from_fpms(uint64_t fpms, struct tna_offload_req *req);
+/* --- requirements of compiled programs (scan.c) ----------------------- */
 
-/* Needs read from instructions (helper calls, kfunc, bpf-to-bpf and tail
- * calls, instruction count) and map definitions.  Actions and stack cannot
- * be read before verification: they are left as the caller set them. */
+/* Scan program PROG_NAME of an opened (not loaded) object: instruction
+ * count, helpers, calls, actions, stack depth, context accesses, stores
+ * and atomics through map-value pointers (a dataflow pass over the
+ * instructions), and the object's maps.  -ENOENT: no such program. */
+struct bpf_object;
+int tna_offload_req_from_obj(struct bpf_object *obj, const char *prog_name,
+			     struct tna_offload_req *req);
+/* The same for raw instructions (no maps). */
 struct bpf_insn;
-void tna_offload_req_add_insns(struct tna_offload_req *req, const struct bpf_insn *insns,
-			       size_t n);
-int tna_offload_req_add_map(struct tna_offload_req *req, const char *name, uint32_t type,
-			    uint32_t key_size, uint32_t value_size, uint32_t max_entries);
+void tna_offload_req_scan_insns(struct tna_offload_req *req, const struct bpf_insn *insns,
+				size_t n);
+int tna_offload_req_add_map(struct tna_offload_req *req, const struct tna_offload_map *m);
 
-/* 0 when REQ fits CAPS; else -EOPNOTSUPP (a helper, action, map type or
- * feature is missing) or -E2BIG (a budget is exceeded), with every
- * violation described in WHY ("; "-separated). */
+/* The NIC stage (bpf/tna_nic.bpf.c) as compiled into this build, scanned
+ * once from the embedded object.  Never NULL after the first success;
+ * NULL with errno when the object cannot be opened. */
+const struct tna_offload_req *tna_offload_nic_req(void);
+
+/* --- the check (check.c) ---------------------------------------------- */
+
+/* 0 when REQ fits CAPS; else -EOPNOTSUPP (something the device cannot do)
+ * or -E2BIG (a budget is exceeded), with every violation in WHY
+ * ("; "-separated). */
 int tna_offload_check(const struct tna_offload_caps *caps, const struct tna_offload_req *req,
 		      char *why, size_t len);
-
-/* Split FPMS in what may run on the NIC as a drop/pass pre-stage (returned)
- * and what must stay on the host (*host): a module goes to the NIC only if
- * it and every module before it fit. */
-uint64_t tna_offload_split(const struct tna_offload_caps *caps, uint64_t fpms, uint64_t *host);
+/* A summary of REQ: "102 insns, stack 16 B, 2 maps (array 1x8 B, ...)". */
+void tna_offload_req_describe(const struct tna_offload_req *req, char *buf, size_t len);
 
 #endif /* TNA_TARGETS_OFFLOAD_H */

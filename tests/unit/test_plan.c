@@ -1,6 +1,7 @@
 /* assembler/plan: the planner on fixture bridges and capabilities (no root,
  * no kernel): target choice per port and bridge, explicit targets honoured
- * or refused, NFP -> offload pre-stage + native, br_netfilter, budgets. */
+ * or refused, offloading devices (NFP, netdevsim) -> a NIC stage where the
+ * offload model says the compiled NIC stage fits, br_netfilter, budgets. */
 #include <string.h>
 #include <json-c/json.h>
 #include "assembler/plan.h"
@@ -25,6 +26,8 @@ static struct tna_caps_dev veth_native(const char *name, bool ndo_xmit)
 	return c;
 }
 
+/* An NFP as its driver describes itself: basic, redirect, hw-offload, no
+ * ndo-xmit (nfp_net_common.c), so not a native redirect egress. */
 static struct tna_caps_dev nfp(const char *name)
 {
 	struct tna_caps_dev c = veth_native(name, true);
@@ -32,9 +35,26 @@ static struct tna_caps_dev nfp(const char *name)
 	snprintf(c.kind, sizeof(c.kind), "physical");
 	snprintf(c.driver, sizeof(c.driver), "nfp");
 	c.pci_vendor = 0x19ee, c.pci_device = 0x4000, c.pci_known = c.nfp = true;
-	c.xdp_features = 0x1f;
+	c.xdp_features = 0x13;
+	c.can_redirect_to = false;
 	c.best = TNA_TARGET_OFFLOAD;
-	snprintf(c.reason, sizeof(c.reason), "NFP-4000 with hw-offload");
+	snprintf(c.reason, sizeof(c.reason), "nfp advertises hw-offload (NFP by PCI id)");
+	snprintf(c.blockers, sizeof(c.blockers), "no ndo-xmit: cannot be a native redirect egress");
+	return c;
+}
+
+/* netdevsim: hw-offload only (netdevsim/netdev.c nsim_setup). */
+static struct tna_caps_dev nsim(const char *name)
+{
+	struct tna_caps_dev c = { 0 };
+
+	snprintf(c.name, sizeof(c.name), "%s", name);
+	snprintf(c.kind, sizeof(c.kind), "physical");
+	snprintf(c.driver, sizeof(c.driver), "netdevsim");
+	c.xdp_features_known = true;
+	c.xdp_features = 0x10;
+	c.best = TNA_TARGET_OFFLOAD;
+	snprintf(c.reason, sizeof(c.reason), "netdevsim advertises hw-offload");
 	return c;
 }
 
@@ -84,7 +104,6 @@ int main(void)
 {
 	struct tna_bridge_plan p;
 	struct json_object *j, *v;
-	struct tna_target_limits lim;
 
 	/* 1. Three native-capable veths: auto -> native, the full pipeline
 	 *    without VLAN and port flags (not configured). */
@@ -94,7 +113,8 @@ int main(void)
 	CHECK_EQ(p.target, TNA_TARGET_NATIVE);
 	CHECK_EQ(p.fpms, F(PARSE_ETH) | F(CLASSIFY) | F(PORT_STATE) | F(FDB_SRC) |
 			 F(FDB_DST) | F(FORWARD) | F(STATS) | F(FLOW_CACHE));
-	CHECK_EQ(p.prestage_fpms, 0);
+	CHECK_EQ(p.n_nic, 0);
+	CHECK(!p.ports[0].nic && !p.ports[0].nic_reason[0], "no NIC stage on a veth");
 	CHECK(p.ports[2].accelerated && p.ports[2].target == TNA_TARGET_NATIVE,
 	      "port p2 native");
 	CHECK(p.budget_ok && p.est_insns > 0 && p.est_insns < p.limits.max_insns,
@@ -136,44 +156,95 @@ int main(void)
 	      p.reason);
 	tna_plan_bridge_free(&p);
 
-	/* 4. NFP fixture: two NFP ports -> offload pre-stage (parse,
-	 *    classify, stats; never the redirect) + native pipeline, for auto
-	 *    and for an explicit --target offload. */
+	/* 4. Offloading devices: a NIC stage on each, where the model says
+	 *    the compiled NIC stage fits; the host stage by features (an NFP
+	 *    cannot be a native redirect egress, netdevsim has no native XDP). */
 	fixture(2);
 	caps[0] = nfp("p0");
 	caps[1] = nfp("p1");
 	CHECK_EQ(plan(TNA_PLAN_AUTO, false, &p), 0);
-	CHECK(p.ok && p.target == TNA_TARGET_NATIVE, "NFP: native pipeline");
-	CHECK_EQ(p.prestage_fpms, F(PARSE_ETH) | F(CLASSIFY) | F(STATS));
-	CHECK(!(p.prestage_fpms & F(FORWARD)), "no redirect on the NIC");
-	CHECK_EQ(p.ports[0].prestage, TNA_TARGET_OFFLOAD);
-	CHECK_EQ(p.ports[1].prestage, TNA_TARGET_OFFLOAD);
+	CHECK(p.ok && p.target == TNA_TARGET_GENERIC, "NFP: generic host stage: %s", p.reason);
+	CHECK(strstr(p.reason, "ndo-xmit"), "%s", p.reason);
+	CHECK_EQ(p.n_nic, 2);
+	CHECK(p.ports[0].nic && p.ports[1].nic, "a NIC stage on both");
+	CHECK_STR(p.ports[0].nic_kind, "nfp");
+	CHECK(strstr(p.ports[0].nic_reason, "fits the nfp model"), "%s", p.ports[0].nic_reason);
+	CHECK(p.nic_insns > 0 && p.nic_insns == tna_offload_nic_req()->insns, "insns %u",
+	      p.nic_insns);
+	j = tna_plan_to_json(&p);
+	v = json_object_array_get_idx(json_object_object_get(j, "ports"), 0);
+	CHECK(json_object_get_boolean(json_object_object_get(v, "nic")), "json nic");
+	CHECK_STR(json_object_get_string(json_object_object_get(v, "nic_kind")), "nfp");
+	CHECK_EQ(json_object_get_int(json_object_object_get(j, "nic_ports")), 2);
+	json_object_put(j);
 	tna_plan_bridge_free(&p);
 	CHECK_EQ(plan(TNA_TARGET_OFFLOAD, false, &p), 0);
-	CHECK(p.ok && p.prestage_fpms && p.target == TNA_TARGET_NATIVE,
-	      "--target offload honoured as pre-stage + native: %s", p.reason);
+	CHECK(p.ok && p.n_nic == 2 && p.target == TNA_TARGET_GENERIC,
+	      "--target offload: NIC stages + generic host stage: %s", p.reason);
+	CHECK(strstr(p.reason, "--target offload"), "%s", p.reason);
 	tna_plan_bridge_free(&p);
-	/* A NIC with a tiny budget: the pre-stage is dropped, native stays. */
+	/* an NFP that could be a redirect egress: native host stage */
+	caps[0].xdp_features = caps[1].xdp_features = 0x17;
+	caps[0].can_redirect_to = caps[1].can_redirect_to = true;
+	CHECK_EQ(plan(TNA_PLAN_AUTO, false, &p), 0);
+	CHECK(p.ok && p.target == TNA_TARGET_NATIVE && p.n_nic == 2, "%s", p.reason);
+	tna_plan_bridge_free(&p);
+	/* netdevsim: hw-offload only -> generic host stage, NIC stages */
+	caps[0] = nsim("p0");
+	caps[1] = nsim("p1");
+	CHECK_EQ(plan(TNA_PLAN_AUTO, false, &p), 0);
+	CHECK(p.ok && p.target == TNA_TARGET_GENERIC && p.n_nic == 2, "%s", p.reason);
+	CHECK(strstr(p.ports[0].reason, "no native XDP"), "%s", p.ports[0].reason);
+	CHECK_STR(p.ports[0].nic_kind, "netdevsim");
+	tna_plan_bridge_free(&p);
+	CHECK_EQ(plan(TNA_TARGET_NATIVE, false, &p), 0);
+	CHECK(p.refused, "native refused on netdevsim (no basic): %s", p.reason);
+	tna_plan_bridge_free(&p);
+	/* A NIC stage over the model's budget: none, the model's reason;
+	 * the host stage stays; an explicit --target offload is refused. */
 	{
-		struct tna_plan_opts o = { .sz = sizeof(o), .target = TNA_PLAN_AUTO };
+		struct tna_offload_req big = *tna_offload_nic_req();
+		struct tna_plan_opts o = { .sz = sizeof(o), .target = TNA_PLAN_AUTO,
+					   .nic_req = &big };
 
-		tna_target_limits_default(TNA_TARGET_OFFLOAD, &lim);
-		lim.max_insns = 16;
-		o.offload_limits = &lim;
+		caps[0] = nfp("p0");
+		caps[1] = nsim("p1");
+		big.insns = 5000;
+		big.maps[0].max_entries = 3;
 		CHECK_EQ(tna_plan_bridge(&br, &o, &p), 0);
-		CHECK(p.ok && p.target == TNA_TARGET_NATIVE && !p.prestage_fpms,
-		      "pre-stage over budget dropped");
-		CHECK(strstr(p.ports[0].reason, "budget"), "%s", p.ports[0].reason);
+		CHECK(p.ok && p.target == TNA_TARGET_GENERIC && p.n_nic == 0, "%s", p.reason);
+		CHECK(strstr(p.ports[0].nic_reason, "5000 instructions > 2800"), "%s",
+		      p.ports[0].nic_reason);
+		CHECK(strstr(p.ports[1].nic_reason, "3 entries > 2"), "%s", p.ports[1].nic_reason);
+		tna_plan_bridge_free(&p);
+		o.target = TNA_TARGET_OFFLOAD;
+		CHECK_EQ(tna_plan_bridge(&br, &o, &p), 0);
+		CHECK(p.refused && !p.ok, "offload refused over budget");
+		CHECK(strstr(p.reason, "--target offload refused: port p0") &&
+		      strstr(p.reason, "instructions"), "%s", p.reason);
 		tna_plan_bridge_free(&p);
 	}
-	/* NFP + a generic-only port: generic for all, no pre-stage. */
+	/* A foreign HW-mode program stays, and the port gets no NIC stage. */
+	caps[0] = nsim("p0");
+	caps[1] = nsim("p1");
+	caps[1].prog_id_hw = 77;
+	snprintf(caps[1].prog_name_hw, sizeof(caps[1].prog_name_hw), "fw");
+	CHECK_EQ(plan(TNA_PLAN_AUTO, false, &p), 0);
+	CHECK(p.ok && p.ports[0].nic && !p.ports[1].nic, "foreign HW program");
+	CHECK(strstr(p.ports[1].nic_reason, "'fw' (id 77)"), "%s", p.ports[1].nic_reason);
+	tna_plan_bridge_free(&p);
+	/* NFP + a veth: a NIC stage on the NFP only. */
 	fixture(3);
 	caps[0] = nfp("p0");
+	CHECK_EQ(plan(TNA_PLAN_AUTO, false, &p), 0);
+	CHECK(p.ok && p.n_nic == 1 && p.ports[0].nic && !p.ports[1].nic, "%s", p.reason);
+	tna_plan_bridge_free(&p);
+	/* NFP + a generic-only port: generic for all, the NIC stage stays. */
 	caps[2] = generic_only("p2");
 	CHECK_EQ(plan(TNA_PLAN_AUTO, false, &p), 0);
-	CHECK(p.ok && p.target == TNA_TARGET_GENERIC && !p.prestage_fpms,
-	      "mixed NFP + generic -> generic, no pre-stage");
-	CHECK(strstr(p.reason, "p2"), "%s", p.reason);
+	CHECK(p.ok && p.target == TNA_TARGET_GENERIC && p.n_nic == 1,
+	      "mixed NFP + generic -> generic, NIC stage on the NFP");
+	CHECK(strstr(p.reason, "generic because port p0"), "%s", p.reason);
 	tna_plan_bridge_free(&p);
 
 	/* 5. br_netfilter: nf_call on AND rules -> deployed, all to Linux;

@@ -1,0 +1,20 @@
+# kernel/: the test kernel (build.sh, cached outside the clone), the VM runner
+# (vm-run.sh) and the selftest of the FDB kfunc of patches/.
+BPF_SRCS += kernel/selftest/fdb_kfunc_test.bpf.c
+PROGS += tna-fdb-kfunc
+tna-fdb-kfunc_SRCS := kernel/selftest/tna-fdb-kfunc.c
+$(BUILD)/bpf/fdb_kfunc_test.bpf.o: kernel/fdb_kfunc.h
+
+# The VM tier: tests/vm/vm_*.sh inside the test kernel under qemu.
+.PHONY: check-vm kernel deps-vm
+deps-vm:
+	@scripts/install-deps.sh --vm
+kernel: deps-vm
+	@kernel/build.sh
+check-vm: deps
+	@$(MAKE) --no-print-directory all
+	@BUILD=$(BUILD) tests/vm/run.sh $(T)
+EXTRA_HELP += 'make check-vm    the VM tier alone: build or reuse the test kernel, boot it' \
+	      '                 under qemu, run tests/vm/vm_*.sh inside (T=pattern)' \
+	      'make kernel      build the test kernel or reuse the cached one; prints its path' \
+	      'make deps-vm     install the VM tier packages (linux-source-6.12, qemu, build tools)'
