@@ -9,6 +9,7 @@
 #define TNA_FPM_ROUTE_FWD_H
 #include "bpf/fpm/rif.h"
 #include "bpf/fpm/fdb.h"
+#include "bpf/fpm/csum.h"
 
 static __always_inline int fpm_route_egress(struct tna_pkt *p, struct tna_l3 *r)
 {
@@ -93,7 +94,8 @@ static __always_inline int fpm_route_fwd4(struct tna_pkt *p, struct tna_l3 *r)
 	int reason;
 
 	if ((reason = route_redirect(p, r)) != TNA_GO ||
-	    (reason = route_trim(p, r, len, sizeof(struct iphdr))) != TNA_GO)
+	    (reason = route_trim(p, r, len, sizeof(struct iphdr))) != TNA_GO ||
+	    (reason = fpm_csum(p)) != TNA_GO)	/* L4 only: TTL and MACs are not in it */
 		return reason;
 	ip4_decrease_ttl(r->iph);
 	route_l2(p, r);
@@ -106,7 +108,8 @@ static __always_inline int fpm_route_fwd6(struct tna_pkt *p, struct tna_l3 *r)
 	int reason;
 
 	if ((reason = route_redirect(p, r)) != TNA_GO ||
-	    (reason = route_trim(p, r, len, sizeof(struct ipv6hdr))) != TNA_GO)
+	    (reason = route_trim(p, r, len, sizeof(struct ipv6hdr))) != TNA_GO ||
+	    (reason = fpm_csum(p)) != TNA_GO)
 		return reason;
 	((struct ipv6hdr *)r->iph)->hop_limit--;
 	route_l2(p, r);

@@ -22,6 +22,15 @@ static __always_inline void stats_forwarded(struct tna_pkt *p)
 	}
 }
 
+/* csum: a partial checksum completed in the fast path */
+static __always_inline void stats_csum_completed(struct tna_pkt *p)
+{
+	struct tna_stats_val *s = stats_slot(p);
+
+	if (s)
+		s->csum_completed++;
+}
+
 static __always_inline void stats_passed(struct tna_pkt *p, int reason)
 {
 	struct tna_stats_val *s = stats_slot(p);

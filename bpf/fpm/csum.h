@@ -1,0 +1,241 @@
+/* csum: complete the checksums a native redirect would leave unfinished.
+ *
+ * A local TCP/UDP stack behind a veth whose tx checksumming is on (the
+ * default) sends CHECKSUM_PARTIAL skbs: the L4 checksum field holds only
+ * the pseudo-header sum, and the skb says where the real checksum goes.
+ * Native XDP on the other end turns the skb into an xdp_buff; a redirected
+ * frame loses that state and the receiver sees a wrong checksum.  Generic
+ * XDP keeps the skb, so only native ports whose peer offloads checksums
+ * need this module (TNA_PORT_CSUM_* in the port table, set by targets/).
+ *
+ * There is no per-frame "partial" bit in XDP, so the frame decides: for
+ * TCP and UDP over IPv4 / IPv6 (no extension headers) a checksum field
+ * equal to the folded pseudo-header sum is taken as partial and completed
+ * (the ones-complement sum over the L4 bytes, the field included, then
+ * complemented; UDP 0 becomes 0xffff).  A complete frame whose real
+ * checksum happens to equal its pseudo sum gets the same value back, so
+ * valid frames never change.  What this cannot tell apart: a corrupted
+ * frame whose field equals its pseudo sum is "repaired" where Linux would
+ * have forwarded it broken.  Everything whose checksum state cannot be
+ * known goes to Linux (csum_partial): other ethertypes (VLAN, MPLS, ...),
+ * other L4 protocols (an inner header of a tunnel may be the partial one),
+ * IPv6 extension headers, UDP without a checksum (a tunnel's outer header
+ * over a partial inner one) and UDP whose full checksum does not verify
+ * (a tunnel's outer checksum computed for the inner one completed: local
+ * checksum offload); a complete UDP checksum is verified only when the
+ * datagram is long enough to carry an inner packet (CSUM_INNER_MIN).  ARP, ICMP/ICMPv6 and IP fragments are always
+ * complete (the stack fills them in software) and pass through.
+ *
+ * Called after the redirect was set up and nothing else can send the
+ * frame to Linux: the checksum is written only when the frame leaves by
+ * XDP (a frame handed to Linux must keep its partial field). */
+#ifndef TNA_FPM_CSUM_H
+#define TNA_FPM_CSUM_H
+#include "bpf/fpm/common.h"
+#include "bpf/fpm/stats.h"
+
+#ifndef ETH_P_IP
+#define ETH_P_IP	0x0800
+#define ETH_P_IPV6	0x86DD
+#endif
+#define ETH_P_ARP_	0x0806
+
+#define CSUM_CHUNK	512		/* the most bpf_csum_diff sums at once */
+/* The smallest UDP payload that can carry a packet with a checksum of its
+ * own (an IPv4 header and a UDP header: FOU): shorter datagrams hide no
+ * inner partial checksum, and their complete checksum needs no check. */
+#define CSUM_INNER_MIN	28
+#define CSUM_MAX_CHUNKS	18		/* L4 up to 9216 bytes (jumbo frames) */
+
+/* 16-bit ones-complement fold (not complemented). */
+static __always_inline __u32 csum_fold16(__u64 s)
+{
+	s = (s & 0xffffffff) + (s >> 32);
+	s = (s & 0xffffffff) + (s >> 32);
+	s = (s & 0xffff) + (s >> 16);
+	s = (s & 0xffff) + (s >> 16);
+	return (__u32)((s & 0xffff) + (s >> 16));
+}
+
+/* Sum of LEN bytes at L4 (packet memory), -1 when they are not all there.
+ * Whole 512-byte chunks, then the rest in power-of-two pieces (sizes must
+ * be multiples of 4), then 1-3 bytes.  Every offset is computed from LEN
+ * alone, not accumulated along the way: the verifier then sees one state
+ * after each step instead of one per combination of pieces. */
+static __always_inline __s64 csum_bytes(struct xdp_md *ctx, __u8 *l4, __u32 len)
+{
+	void *data_end = (void *)(long)ctx->data_end;
+	__u32 chunks = len / CSUM_CHUNK, off;
+	__s64 sum = 0;
+	__u8 *q;
+
+	if (len > CSUM_CHUNK * CSUM_MAX_CHUNKS)
+		return -1;
+	for (__u32 i = 0; i < CSUM_MAX_CHUNKS; i++) {
+		if (i >= chunks)
+			break;
+		q = l4 + i * CSUM_CHUNK;
+		if ((void *)(q + CSUM_CHUNK) > data_end)
+			return -1;
+		sum = bpf_csum_diff(0, 0, (__be32 *)q, CSUM_CHUNK, sum);
+	}
+	/* the piece of size N, when there is one, starts at len & ~(2N - 1) */
+#define CSUM_PIECE(n)							\
+	if (len & (n)) {						\
+		q = l4 + ((len & ~(2 * (n) - 1)) & 0x3fff);		\
+		if ((void *)(q + (n)) > data_end)			\
+			return -1;					\
+		sum = bpf_csum_diff(0, 0, (__be32 *)q, (n), sum);	\
+	}
+	CSUM_PIECE(256) CSUM_PIECE(128) CSUM_PIECE(64) CSUM_PIECE(32)
+	CSUM_PIECE(16) CSUM_PIECE(8) CSUM_PIECE(4)
+#undef CSUM_PIECE
+	if (len & 3) {		/* 1..3 bytes, zero-padded as in memory */
+		__u8 t[4] = {};
+
+		off = (len & ~3u) & 0x3fff;
+		q = l4 + off;
+		if ((void *)(q + 1) > data_end)
+			return -1;
+		t[0] = q[0];
+		if ((len & 3) > 1) {
+			if ((void *)(q + 2) > data_end)
+				return -1;
+			t[1] = q[1];
+		}
+		if ((len & 3) > 2) {
+			if ((void *)(q + 3) > data_end)
+				return -1;
+			t[2] = q[2];
+		}
+		sum = bpf_csum_diff(0, 0, (__be32 *)t, 4, sum);
+	}
+	return sum;
+}
+
+/* Where a frame's L4 checksum is and what its pseudo-header sums to. */
+struct csum_l4 {
+	__u8 *l4;
+	__u32 len;		/* L4 bytes (header + payload) */
+	__u32 pseudo;		/* folded pseudo-header sum */
+	__u8 proto;		/* IPPROTO_TCP or IPPROTO_UDP */
+};
+
+/* TNA_GO: nothing to do (always complete); 1: TCP/UDP, L filled in;
+ * a reason: cannot be known, Linux must take it. */
+static __always_inline int csum_find(struct xdp_md *ctx, struct csum_l4 *l)
+{
+	void *data = (void *)(long)ctx->data;
+	void *data_end = (void *)(long)ctx->data_end;
+	struct ethhdr *eth = data;
+	__u64 s;
+
+	if ((void *)(eth + 1) > data_end)
+		return TNA_REASON_MALFORMED;
+	if (eth->h_proto == bpf_htons(ETH_P_IP)) {
+		struct iphdr *ip = (void *)(eth + 1);
+		__u32 ihl, tot;
+
+		/* a stack that leaves a checksum partial builds well-formed
+		 * headers: anything else goes on as it is, as Linux would */
+		if ((void *)(ip + 1) > data_end)
+			return TNA_GO;
+		ihl = (ip->ihl & 0xf) * 4;
+		tot = bpf_ntohs(ip->tot_len);
+		if (ip->version != 4 || ihl < sizeof(*ip) || tot <= ihl)
+			return TNA_GO;
+		if (ip->frag_off & bpf_htons(0x3fff))	/* MF or an offset */
+			return TNA_GO;	/* fragmented after the checksum was filled in */
+		if (ip->protocol == 1)			/* ICMP: filled in software */
+			return TNA_GO;
+		if (ip->protocol != 6 && ip->protocol != 17)
+			return TNA_REASON_CSUM_PARTIAL;
+		l->l4 = (__u8 *)ip + ihl;
+		l->len = tot - ihl;
+		l->proto = ip->protocol;
+		s = (__u64)ip->saddr + ip->daddr + bpf_htons((__u16)l->proto) +
+		    bpf_htons((__u16)l->len);
+	} else if (eth->h_proto == bpf_htons(ETH_P_IPV6)) {
+		struct ipv6hdr *ip6 = (void *)(eth + 1);
+		__u32 *a;
+
+		if ((void *)(ip6 + 1) > data_end || ip6->version != 6)
+			return TNA_GO;
+		if (ip6->nexthdr == 58)			/* ICMPv6 */
+			return TNA_GO;
+		if (ip6->nexthdr != 6 && ip6->nexthdr != 17)
+			return TNA_REASON_CSUM_PARTIAL;	/* extension headers too */
+		l->l4 = (__u8 *)(ip6 + 1);
+		l->len = bpf_ntohs(ip6->payload_len);
+		l->proto = ip6->nexthdr;
+		a = (__u32 *)&ip6->saddr;	/* saddr, daddr: 8 words */
+		s = (__u64)a[0] + a[1] + a[2] + a[3] + a[4] + a[5] + a[6] + a[7] +
+		    bpf_htonl(l->len) + bpf_htonl((__u32)l->proto);
+	} else if (eth->h_proto == bpf_htons(ETH_P_ARP_)) {
+		return TNA_GO;
+	} else {
+		return TNA_REASON_CSUM_PARTIAL;	/* what is inside is unknown */
+	}
+	l->pseudo = csum_fold16(s);
+	return 1;
+}
+
+/* The work, verified once as a function of its own (global: the
+ * verifier checks it with any context, not once per call site and path).
+ * MODE is the ingress port's TNA_PORT_CSUM_*.  Returns 0: leave as it is,
+ * 1: completed, else the reason for Linux. */
+__noinline int tna_csum_l4(struct xdp_md *ctx, __u32 mode)
+{
+	void *data_end;
+	struct csum_l4 l = {};
+	__u16 *field;
+	__u32 c;
+	__s64 sum;
+	int r;
+
+	r = csum_find(ctx, &l);
+	if (r == TNA_GO)
+		return 0;
+	if (r != 1)
+		return r;
+	if (mode != TNA_PORT_CSUM_FIX)		/* asked to leave them to Linux */
+		return TNA_REASON_CSUM_PARTIAL;
+	data_end = (void *)(long)ctx->data_end;
+	field = (__u16 *)(l.l4 + (l.proto == 6 ? 16 : 6));
+	if ((void *)(field + 1) > data_end)
+		return TNA_REASON_CSUM_PARTIAL;
+	if (l.proto == 17 && *field == 0)	/* no checksum: maybe a tunnel's */
+		return TNA_REASON_CSUM_PARTIAL;
+	if (*field != l.pseudo &&
+	    (l.proto == 6 || l.len < 8 + CSUM_INNER_MIN))
+		return 0;			/* complete; Linux would not look either */
+	sum = csum_bytes(ctx, l.l4, l.len);
+	if (sum < 0)
+		return TNA_REASON_CSUM_PARTIAL;
+	if (*field != l.pseudo) {		/* UDP, complete: must verify */
+		if (csum_fold16((__u64)(__u32)sum + l.pseudo) != 0xffff)
+			return TNA_REASON_CSUM_PARTIAL;
+		return 0;
+	}
+	c = ~csum_fold16((__u32)sum) & 0xffff;
+	if (l.proto == 17 && c == 0)
+		c = 0xffff;			/* CSUM_MANGLED_0 */
+	*field = c;
+	return 1;
+}
+
+/* The module: TNA_GO when the frame may leave as it is or was completed,
+ * else the reason for Linux. */
+static __always_inline int fpm_csum(struct tna_pkt *p)
+{
+	int r;
+
+	if (!fpm_on(TNA_FPM_CSUM) || p->in->csum == TNA_PORT_CSUM_COMPLETE)
+		return TNA_GO;
+	r = tna_csum_l4(p->ctx, p->in->csum);
+	if (r == 1)
+		stats_csum_completed(p);
+	return r <= 1 ? TNA_GO : r;
+}
+
+#endif /* TNA_FPM_CSUM_H */
