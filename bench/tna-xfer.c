@@ -255,6 +255,27 @@ out:
 	return NULL;
 }
 
+/* Wait for N streams; their bytes and the span from the first start to
+ * the last end.  The first error, or 0. */
+static int join_all(struct tcp_stream *st, pthread_t *th, int n, uint64_t *bytes,
+		    double *t0, double *t1)
+{
+	int err = 0;
+
+	*bytes = 0;
+	*t0 = *t1 = 0;
+	for (int i = 0; i < n; i++) {
+		pthread_join(th[i], NULL);
+		*bytes += st[i].bytes;
+		if (!*t0 || st[i].t0 < *t0)
+			*t0 = st[i].t0;
+		if (st[i].t1 > *t1)
+			*t1 = st[i].t1;
+		err = err ? err : st[i].err;
+	}
+	return err;
+}
+
 /* --- sockets --------------------------------------------------------- */
 
 static int resolve(const struct opts *o, struct sockaddr_storage *ss, socklen_t *len)
@@ -500,14 +521,10 @@ static int run_tcp_server(const struct opts *o, int lfd)
 		setsockopt(st[i].fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
 		pthread_create(&th[i], NULL, tcp_recv_stream, &st[i]);
 	}
+	if (join_all(st, th, o->streams, &bytes, &t0, &t1))
+		ok = 0;
 	for (int i = 0; i < o->streams; i++) {
-		pthread_join(th[i], NULL);
-		bytes += st[i].bytes;
-		if (!t0 || st[i].t0 < t0)
-			t0 = st[i].t0;
-		if (st[i].t1 > t1)
-			t1 = st[i].t1;
-		if (st[i].err || !st[i].hello_ok)
+		if (!st[i].hello_ok)
 			ok = 0;
 		if (st[i].mismatch_at)
 			bad++;
@@ -566,15 +583,7 @@ static int run_tcp_client(const struct opts *o)
 	}
 	for (int i = 0; i < o->streams; i++)
 		pthread_create(&th[i], NULL, tcp_send_stream, &st[i]);
-	for (int i = 0; i < o->streams; i++) {
-		pthread_join(th[i], NULL);
-		bytes += st[i].bytes;
-		if (!t0 || st[i].t0 < t0)
-			t0 = st[i].t0;
-		if (st[i].t1 > t1)
-			t1 = st[i].t1;
-		err = err ? err : st[i].err;
-	}
+	err = join_all(st, th, o->streams, &bytes, &t0, &t1);
 	if (o->json)
 		printf("{\"proto\":\"tcp\",\"streams\":%d,\"sent\":%llu,\"seconds\":%.6f,"
 		       "\"gbps\":%.3f,\"error\":\"%s\"}\n", o->streams,

@@ -95,17 +95,26 @@ int tna_dp__port_set(struct tna_dp *dp, int ifindex, const struct tna_port_cfg *
 	return 0;
 }
 
-int tna_dp__port_refresh(struct tna_dp *dp, int ifindex)
+/* The entry of port IFINDEX: -ENOENT when it is not a port. */
+static int port_entry(const struct tna_dp *dp, int ifindex, struct tna_port *p)
 {
-	struct tna_port p, n;
 	__u32 key = ifindex;
 
 	if (ifindex <= 0 || ifindex >= TNA_MAX_IFINDEX)
 		return -ERANGE;
-	if (bpf_map_lookup_elem(dp->ports_fd, &key, &p))
+	if (bpf_map_lookup_elem(dp->ports_fd, &key, p))
 		return -errno;
-	if (!p.idx)
-		return -ENOENT;
+	return p->idx ? 0 : -ENOENT;
+}
+
+int tna_dp__port_refresh(struct tna_dp *dp, int ifindex)
+{
+	struct tna_port p, n;
+	__u32 key = ifindex;
+	int err = port_entry(dp, ifindex, &p);
+
+	if (err)
+		return err;
 	n = p;
 	derive(dp, ifindex, &n);
 	if (!memcmp(&n, &p, sizeof(p)))
@@ -119,14 +128,10 @@ int tna_dp__port_refresh(struct tna_dp *dp, int ifindex)
 int tna_dp__port_get(const struct tna_dp *dp, int ifindex, struct tna_port_cfg *cfg)
 {
 	struct tna_port p;
-	__u32 key = ifindex;
+	int err = port_entry(dp, ifindex, &p);
 
-	if (ifindex <= 0 || ifindex >= TNA_MAX_IFINDEX)
-		return -ERANGE;
-	if (bpf_map_lookup_elem(dp->ports_fd, &key, &p))
-		return -errno;
-	if (!p.idx)
-		return -ENOENT;
+	if (err)
+		return err;
 	memset(cfg, 0, sizeof(*cfg));
 	cfg->stp_state = p.stp_state;
 	cfg->flags = p.flags;

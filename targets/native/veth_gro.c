@@ -10,7 +10,6 @@
 #include <sys/socket.h>
 #include <linux/ethtool.h>
 #include <linux/sockios.h>
-#include "common/nl.h"
 #include "targets/datapath.h"
 #include "targets/native/veth_peer.h"
 
@@ -46,35 +45,19 @@ out:
 
 int tna_peer_gro_enable(int ifindex, struct tna_gro_undo *undo)
 {
-	struct tna_nl *nl;
 	bool was_on = false;
-	int peer, nsid, err;
+	int err;
 
 	memset(undo, 0, sizeof(*undo));
-	undo->netns_fd = -1;
-	nl = tna_nl_open(NETLINK_ROUTE);
-	if (!nl)
-		return -errno;
-	err = tna_veth_peer_get(nl, ifindex, &peer, &nsid);
-	if (err)
-		goto out;
-	if (nsid >= 0) {
-		undo->netns_fd = tna_veth_peer_netns(nl, nsid);
-		if (undo->netns_fd < 0) {
-			err = undo->netns_fd;
-			goto out;
-		}
-	}
-	undo->peer_ifindex = peer;
-	err = gro(undo->netns_fd, peer, 1, &was_on);
+	err = tna_veth_peer_open(ifindex, &undo->peer_ifindex, &undo->netns_fd);
+	if (!err)
+		err = gro(undo->netns_fd, undo->peer_ifindex, 1, &was_on);
 	if (!err)
 		undo->changed = !was_on;
-out:
 	if (err && undo->netns_fd >= 0) {
 		close(undo->netns_fd);
 		undo->netns_fd = -1;
 	}
-	tna_nl_close(nl);
 	return err;
 }
 

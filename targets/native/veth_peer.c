@@ -233,28 +233,39 @@ static int features_cb(const struct nlmsghdr *nlh, void *data)
 	return MNL_CB_OK;
 }
 
+int tna_veth_peer_open(int ifindex, int *peer_ifindex, int *netns_fd)
+{
+	struct tna_nl *nl = tna_nl_open(NETLINK_ROUTE);
+	int nsid, err;
+
+	*netns_fd = -1;
+	if (!nl)
+		return -errno;
+	err = tna_veth_peer_get(nl, ifindex, peer_ifindex, &nsid);
+	if (!err && nsid >= 0) {
+		*netns_fd = tna_veth_peer_netns(nl, nsid);
+		if (*netns_fd < 0) {
+			err = *netns_fd;
+			*netns_fd = -1;
+		}
+	}
+	tna_nl_close(nl);
+	return err;
+}
+
 int tna_veth_peer_features(int ifindex, struct tna_veth_peer_features *f)
 {
-	struct tna_nl *nl = tna_nl_open(NETLINK_ROUTE), *genl = NULL;
+	struct tna_nl *genl = NULL;
 	char buf[256];
 	struct nlmsghdr *nlh;
 	struct nlattr *hdr;
-	int peer, nsid, fd = -1, err;
+	int peer, fd, err;
 	uint16_t family;
 
 	memset(f, 0, sizeof(*f));
-	if (!nl)
-		return -errno;
-	err = tna_veth_peer_get(nl, ifindex, &peer, &nsid);
+	err = tna_veth_peer_open(ifindex, &peer, &fd);
 	if (err)
-		goto out;
-	if (nsid >= 0) {
-		fd = tna_veth_peer_netns(nl, nsid);
-		if (fd < 0) {
-			err = fd;
-			goto out;
-		}
-	}
+		return err;
 	genl = nl_open_in(fd, NETLINK_GENERIC);
 	if (!genl) {
 		err = -errno;
@@ -274,6 +285,5 @@ out:
 	tna_nl_close(genl);
 	if (fd >= 0)
 		close(fd);
-	tna_nl_close(nl);
 	return err;
 }

@@ -11,6 +11,9 @@ struct tna_nl;
 int tna_veth_peer_get(struct tna_nl *nl, int ifindex, int *peer_ifindex, int *nsid);
 /* An fd of the namespace with id NSID (close it). */
 int tna_veth_peer_netns(struct tna_nl *nl, int nsid);
+/* Both: the peer's ifindex and an fd of its namespace (-1: ours; close
+ * it). */
+int tna_veth_peer_open(int ifindex, int *peer_ifindex, int *netns_fd);
 /* An AF_INET socket in the netns behind NETNS_FD (-1: the current one). */
 int tna_socket_in(int netns_fd);
 

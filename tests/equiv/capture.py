@@ -51,7 +51,7 @@ def in_netns(name, fn):
         os.close(home)
 
 
-def _sum16(b):
+def sum16(b):
     if len(b) & 1:
         b = b + b"\0"
     return sum(struct.unpack("!%dH" % (len(b) // 2), b))
@@ -74,7 +74,7 @@ def complete_csum(frame):
     off = {6: 16, 17: 6}.get(proto)
     if off is None or end > len(frame) or l4 + off + 2 > end:
         return frame
-    s = _sum16(frame[l4:end])       # the field holds the pseudo-header sum
+    s = sum16(frame[l4:end])       # the field holds the pseudo-header sum
     while s >> 16:
         s = (s & 0xffff) + (s >> 16)
     c = ~s & 0xffff

@@ -27,25 +27,15 @@ import time
 
 from scapy.layers.l2 import Ether
 
-ETH_P_ALL = 0x0003
-SOL_PACKET = 263
-PACKET_AUXDATA = 8
-PACKET_IGNORE_OUTGOING = 23
-SO_RCVBUFFORCE = 33
-TP_STATUS_CSUMNOTREADY = 0x8
-AUX = struct.Struct("=IIIHHHH")
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "equiv"))
+from capture import (AUX, ETH_P_ALL, PACKET_AUXDATA, PACKET_IGNORE_OUTGOING,  # noqa: E402
+                     SO_RCVBUFFORCE, SOL_PACKET, TP_STATUS_CSUMNOTREADY, sum16)
 
 
 def fold(s):
     while s >> 16:
         s = (s & 0xffff) + (s >> 16)
     return s
-
-
-def sum16(b):
-    if len(b) & 1:
-        b = b + b"\0"
-    return sum(struct.unpack("!%dH" % (len(b) // 2), b))
 
 
 def segment(frame):

@@ -16,6 +16,8 @@
 #   rs_tcp C S DST STREAMS BYTES   / rs_udp C S DST COUNT [--gso]
 #       a transfer with tna-xfer; fails unless every byte arrived unchanged
 #   rs_fastpath PORT...     tna-stat of the DUT ports as JSON (one object)
+#   rs_matrix TOPO          the whole test of a topology: plain Linux, then
+#                           every target with every set of host features
 RS_BIN=${TNA_BIN:-build/bin}
 RS_TMP=$(mktemp -d)
 on_exit "rm -rf $RS_TMP"
@@ -281,4 +283,21 @@ for w, ok in want:
     print(("ok: " if ok else "FAIL: ") + w)
 sys.exit(1 if bad else 0)
 ' "$feat" "$target" || fail "$feat, $target: the fast path did not do what it must"
+}
+
+# rs_matrix TOPO: build TOPO, run it on plain Linux, then with tna-deploy
+# generic, native and auto, each with the hosts' veth defaults with GRO on
+# (TSO superpackets, partial checksums), the plain defaults (GRO off) and
+# offloads off (rs_case).
+rs_matrix() {
+	local feat target
+	[[ -x $RS_BIN/tna-xfer && -x $RS_BIN/tna-deploy ]] || skip "build first (make)"
+	rs_topo "$1"
+	rs_case gro linux
+	for feat in gro defaults txoff; do
+		for target in generic native auto; do
+			rs_case "$feat" "$target"
+		done
+	done
+	echo "PASS"
 }
