@@ -115,9 +115,10 @@ static __always_inline __s64 csum_bytes(struct xdp_md *ctx, __u8 *l4, __u32 len)
 
 /* Where a frame's L4 checksum is and what its pseudo-header sums to. */
 struct csum_l4 {
-	__u8 *l4;
+	__u32 off;		/* of the L4 header in the frame */
 	__u32 len;		/* L4 bytes (header + payload) */
 	__u32 pseudo;		/* folded pseudo-header sum */
+	__u16 field;		/* the checksum field as it is */
 	__u8 proto;		/* IPPROTO_TCP or IPPROTO_UDP */
 };
 
@@ -125,9 +126,16 @@ struct csum_l4 {
  * a reason: cannot be known, Linux must take it. */
 static __always_inline int csum_find(struct xdp_md *ctx, struct csum_l4 *l)
 {
-	void *data = (void *)(long)ctx->data;
-	void *data_end = (void *)(long)ctx->data_end;
+	void *data, *data_end;
+
+	/* a compiler barrier: else clang may turn the two ctx loads into
+	 * one from a computed ctx + offset, which the verifier refuses */
+	asm volatile("" : "+r"(ctx));
+	data = (void *)(long)ctx->data;
+	data_end = (void *)(long)ctx->data_end;
 	struct ethhdr *eth = data;
+	__u16 *field;
+	__u8 *l4;
 	__u64 s;
 
 	if ((void *)(eth + 1) > data_end)
@@ -150,7 +158,8 @@ static __always_inline int csum_find(struct xdp_md *ctx, struct csum_l4 *l)
 			return TNA_GO;
 		if (ip->protocol != 6 && ip->protocol != 17)
 			return TNA_REASON_CSUM_PARTIAL;
-		l->l4 = (__u8 *)ip + ihl;
+		l4 = (__u8 *)ip + ihl;
+		l->off = sizeof(*eth) + ihl;
 		l->len = tot - ihl;
 		l->proto = ip->protocol;
 		s = (__u64)ip->saddr + ip->daddr + bpf_htons((__u16)l->proto) +
@@ -165,7 +174,8 @@ static __always_inline int csum_find(struct xdp_md *ctx, struct csum_l4 *l)
 			return TNA_GO;
 		if (ip6->nexthdr != 6 && ip6->nexthdr != 17)
 			return TNA_REASON_CSUM_PARTIAL;	/* extension headers too */
-		l->l4 = (__u8 *)(ip6 + 1);
+		l4 = (__u8 *)(ip6 + 1);
+		l->off = sizeof(*eth) + sizeof(*ip6);
 		l->len = bpf_ntohs(ip6->payload_len);
 		l->proto = ip6->nexthdr;
 		a = (__u32 *)&ip6->saddr;	/* saddr, daddr: 8 words */
@@ -176,63 +186,67 @@ static __always_inline int csum_find(struct xdp_md *ctx, struct csum_l4 *l)
 	} else {
 		return TNA_REASON_CSUM_PARTIAL;	/* what is inside is unknown */
 	}
+	field = (__u16 *)(l4 + (l->proto == 6 ? 16 : 6));
+	if ((void *)(field + 1) > data_end)
+		return TNA_REASON_CSUM_PARTIAL;
+	l->field = *field;
 	l->pseudo = csum_fold16(s);
 	return 1;
 }
 
-/* The work, verified once as a function of its own (global: the
- * verifier checks it with any context, not once per call site and path).
- * MODE is the ingress port's TNA_PORT_CSUM_*.  Returns 0: leave as it is,
- * 1: completed, else the reason for Linux. */
-__noinline int tna_csum_l4(struct xdp_md *ctx, __u32 mode)
+/* The sum, verified once as a function of its own (global: the verifier
+ * checks it with any context, not once per call site and path).  The L4
+ * segment is LEN bytes at offset OFF of the frame, PSEUDO its folded
+ * pseudo-header sum, PROTO TCP or UDP.  A field equal to PSEUDO is
+ * completed (returns 1); else, for UDP, the checksum must verify
+ * (returns 0).  A reason for Linux otherwise. */
+__noinline int tna_csum_sum(struct xdp_md *ctx, __u32 off, __u32 len, __u32 pseudo,
+			    __u32 proto)
 {
-	void *data_end;
-	struct csum_l4 l = {};
-	__u16 *field;
+	void *data = (void *)(long)ctx->data;
+	void *data_end = (void *)(long)ctx->data_end;
+	__u8 *l4 = data + (off & 0xff);
+	__u16 *field = (__u16 *)(l4 + (proto == 6 ? 16 : 6));
 	__u32 c;
 	__s64 sum;
-	int r;
 
-	r = csum_find(ctx, &l);
-	if (r == TNA_GO)
-		return 0;
-	if (r != 1)
-		return r;
-	if (mode != TNA_PORT_CSUM_FIX)		/* asked to leave them to Linux */
-		return TNA_REASON_CSUM_PARTIAL;
-	data_end = (void *)(long)ctx->data_end;
-	field = (__u16 *)(l.l4 + (l.proto == 6 ? 16 : 6));
 	if ((void *)(field + 1) > data_end)
 		return TNA_REASON_CSUM_PARTIAL;
-	if (l.proto == 17 && *field == 0)	/* no checksum: maybe a tunnel's */
-		return TNA_REASON_CSUM_PARTIAL;
-	if (*field != l.pseudo &&
-	    (l.proto == 6 || l.len < 8 + CSUM_INNER_MIN))
-		return 0;			/* complete; Linux would not look either */
-	sum = csum_bytes(ctx, l.l4, l.len);
+	sum = csum_bytes(ctx, l4, len);
 	if (sum < 0)
 		return TNA_REASON_CSUM_PARTIAL;
-	if (*field != l.pseudo) {		/* UDP, complete: must verify */
-		if (csum_fold16((__u64)(__u32)sum + l.pseudo) != 0xffff)
+	if (*field != pseudo) {		/* UDP, complete: must verify */
+		if (csum_fold16((__u64)(__u32)sum + pseudo) != 0xffff)
 			return TNA_REASON_CSUM_PARTIAL;
 		return 0;
 	}
 	c = ~csum_fold16((__u32)sum) & 0xffff;
-	if (l.proto == 17 && c == 0)
+	if (proto == 17 && c == 0)
 		c = 0xffff;			/* CSUM_MANGLED_0 */
 	*field = c;
 	return 1;
 }
 
 /* The module: TNA_GO when the frame may leave as it is or was completed,
- * else the reason for Linux. */
+ * else the reason for Linux.  What needs no sum is decided here, inline
+ * (the common complete TCP frame costs a parse and a compare). */
 static __always_inline int fpm_csum(struct tna_pkt *p)
 {
+	struct csum_l4 l = {};
 	int r;
 
 	if (!fpm_on(TNA_FPM_CSUM) || p->in->csum == TNA_PORT_CSUM_COMPLETE)
 		return TNA_GO;
-	r = tna_csum_l4(p->ctx, p->in->csum);
+	r = csum_find(p->ctx, &l);
+	if (r != 1)
+		return r;
+	if (p->in->csum != TNA_PORT_CSUM_FIX)	/* asked to leave them to Linux */
+		return TNA_REASON_CSUM_PARTIAL;
+	if (l.proto == 17 && l.field == 0)	/* no checksum: maybe a tunnel's */
+		return TNA_REASON_CSUM_PARTIAL;
+	if (l.field != l.pseudo && (l.proto == 6 || l.len < 8 + CSUM_INNER_MIN))
+		return TNA_GO;			/* complete; Linux would not look either */
+	r = tna_csum_sum(p->ctx, l.off, l.len, l.pseudo, l.proto);
 	if (r == 1)
 		stats_csum_completed(p);
 	return r <= 1 ? TNA_GO : r;

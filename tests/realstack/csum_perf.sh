@@ -18,7 +18,9 @@ for i in a1 c1 b1; do in_ns p ip link set $i master br0; done
 for i in a0 a1 c0 c1 b0 b1 br0; do in_ns p ip link set $i up; done
 in_ns p ethtool -K c0 tx off >/dev/null
 in_ns p sysctl -qw net.bridge.bridge-nf-call-iptables=0 2>/dev/null
-# the Linux bridge knows the destination (for the frames passed to it)
+# the Linux bridge knows the destination and the sources (frames passed to it)
 in_ns p bridge fdb add 02:00:00:00:00:b0 dev b1 master static
+in_ns p bridge fdb add 02:00:00:00:00:a0 dev a1 master static
+in_ns p bridge fdb add 02:00:00:00:00:c0 dev c1 master static
 sleep 1	# ports to forwarding
 in_ns p "$TNA_BIN/tna-csum-perf" a1 c1 b1 b0 "${1:-1000000}" "${2:-7}"
