@@ -13,6 +13,8 @@
 #    nothing is left), TSO off again: generic again (a peer can change
 #    TSO only while our end has no native XDP: the kernel takes it away);
 #  - GRO on at the hosts: native within 3 s.
+#  Both: an MTU change of a port reaches its port-table entry (tna-stat
+#  "mtu", what egress_mtu compares with) from the link event.
 cd "$(dirname "$0")/../.." || exit 1
 source tests/lib/netns.sh
 need_root
@@ -24,6 +26,15 @@ router_target() { status_json | "$RS_PY" -c 'import json,sys; r=json.load(sys.st
 bridge_target() { status_json | "$RS_PY" -c 'import json,sys; b=json.load(sys.stdin)["bridges"][0]; print(b["target"] if b.get("running") else "not-running")'; }
 port_acc() { status_json | "$RS_PY" -c 'import json,sys; b=json.load(sys.stdin)["bridges"][0]; print([p["accelerated"] for p in b["ports"] if p["name"]==sys.argv[1]][0] and b.get("running", False))' "$1"; }
 fwd() { in_ns dut "$RS_BIN/tna-stat" -i "$1" --json 2>/dev/null | "$RS_PY" -c 'import json,sys; print(json.load(sys.stdin)["interfaces"][0]["forwarded"])' 2>/dev/null || echo 0; }
+mtu() { in_ns dut "$RS_BIN/tna-stat" -i "$1" --json 2>/dev/null | "$RS_PY" -c 'import json,sys; print(json.load(sys.stdin)["interfaces"][0]["mtu"])' 2>/dev/null; }
+mtu_follows() {	# PORT: the port table follows an MTU change (and back)
+	[[ $(mtu "$1") == 1500 ]] || fail "$1: port table MTU $(mtu "$1"), expected 1500"
+	in_ns dut ip link set "$1" mtu 1400
+	wait_for 2 1400 mtu "$1" || fail "$1: MTU 1400 not in the port table after 2 s ($(mtu "$1"))"
+	in_ns dut ip link set "$1" mtu 1500
+	wait_for 2 1500 mtu "$1" || fail "$1: MTU 1500 not back in the port table"
+	echo "ok: $1's MTU change reached its port-table entry"
+}
 mode() { in_ns dut "$RS_BIN/tna-stat" -i "$1" --json 2>/dev/null | "$RS_PY" -c 'import json,sys; print(json.load(sys.stdin)["interfaces"][0]["mode"])' 2>/dev/null; }
 wait_for() {	# wait_for SECONDS WHAT CMD... (CMD's output must be WHAT)
 	local t=$1 want=$2 i
@@ -68,6 +79,7 @@ rs_features gro off
 wait_for 3 generic router_target || fail "GRO off again: router still $(router_target) after 3 s"
 routes_in_xdp p1 10.2.0.1
 echo "ok: GRO off again: generic"
+mtu_follows p2
 rs_undeploy
 for n in "${_tna_ns_list[@]}"; do ip netns del "$n"; done
 _tna_ns_list=()
@@ -89,5 +101,6 @@ rs_features gro on
 wait_for 3 native bridge_target || fail "GRO on at the hosts: bridge still $(bridge_target) after 3 s"
 routes_in_xdp p1 10.0.0.2
 echo "ok: GRO on at the peers: bridge native"
+mtu_follows p2
 rs_undeploy
 echo "PASS"
