@@ -63,10 +63,11 @@ RES=$WORK/tcp.tsv	# topo mode streams run gbps | ERR reason
 # xfer C S DST STREAMS: prints Gbit/s received, or "ERR reason"
 xfer() {
 	local srv=$WORK/srv.json cli=$WORK/cli.out sp
-	ip netns exec "$TNA_NS-$2" "$TNA_BIN/tna-xfer" -s -6 -P "$4" -T 10 -j >"$srv" 2>/dev/null &
+	: >"$srv.err"	# empty before the server starts: rs_listening reads it
+	ip netns exec "$TNA_NS-$2" "$TNA_BIN/tna-xfer" -s -6 -P "$4" -T 10 -j >"$srv" 2>"$srv.err" &
 	sp=$!
 	echo $sp >>"$WORK/pids"
-	sleep 0.2
+	rs_listening "$srv.err" "$sp" || { echo "ERR the receiver did not listen"; return; }
 	ip netns exec "$TNA_NS-$1" timeout $((${DURATION%.*} + 20)) "$TNA_BIN/tna-xfer" \
 		-c "$3" -P "$4" -d "$DURATION" >"$cli" 2>&1
 	local crc=$?

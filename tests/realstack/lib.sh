@@ -132,14 +132,15 @@ rs_xfer() {
 		[[ $prev == -P ]] && sargs+=(-P "$a")
 		prev=$a
 	done
-	ip netns exec "$TNA_NS-$s" "$RS_BIN/tna-xfer" "${sargs[@]}" >"$srv" 2>/dev/null &
+	: >"$srv.err"	# empty before the server starts: rs_listening reads it
+	ip netns exec "$TNA_NS-$s" "$RS_BIN/tna-xfer" "${sargs[@]}" >"$srv" 2>"$srv.err" &
 	local sp=$!
-	sleep 0.2
+	rs_listening "$srv.err" "$sp" || fail "tna-xfer did not listen in $s: $(cat "$srv.err")"
 	in_ns "$c" timeout 60 "$RS_BIN/tna-xfer" "$@" -j >"$cli" 2>&1
 	local crc=$?
 	wait "$sp"
 	local src=$?
-	"$RS_PY" - "$srv" "$cli" "$crc" "$src" "$c -> $s: $*" <<'EOF' || fail "transfer $c -> $s ($*)"
+	"$RS_PY" - "$srv" "$cli" "$crc" "$src" "$c -> $s: $*" <<'EOF'
 import json, sys
 srv_f, cli_f, crc, src, what = sys.argv[1:]
 try:
@@ -158,6 +159,21 @@ else:
           (what, cli["sent_datagrams"], srv["datagrams"], srv["corrupt"], srv["duplicates"]))
 sys.exit(0 if ok else 1)
 EOF
+	if [[ $? -ne 0 ]]; then
+		echo "client: $(cat "$cli")" >&2
+		echo "receiver: $(cat "$srv.err" "$srv" 2>/dev/null | tr '\n' ' ')" >&2
+		fail "transfer $c -> $s ($*)"
+	fi
+}
+
+# rs_listening ERRFILE PID: until tna-xfer -s says it listens (at most 5 s)
+rs_listening() {
+	for _ in $(seq 100); do
+		grep -q listening "$1" 2>/dev/null && return 0
+		kill -0 "$2" 2>/dev/null || return 1
+		sleep 0.05
+	done
+	return 1
 }
 
 rs_tcp() { rs_xfer "$1" "$2" -c "$3" -P "$4" -n "$5"; }
