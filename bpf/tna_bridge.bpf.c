@@ -94,6 +94,7 @@ route:
 		STEP(fpm_route_egress(&p, &r));
 		STEP(fpm_egress_mtu(&p));
 		NF(fpm_nf_post(&p, &r, &nf));
+		STEP(fpm_route_csum(&p, &r));
 		STEP(fpm_nat_dst(&p, &r, &nf));
 		STEP(fpm_route_fwd4(&p, &r));
 		NF(fpm_nat_src(&p, &r, &nf));
@@ -105,6 +106,7 @@ route:
 		STEP(fpm_route_egress(&p, &r));
 		STEP(fpm_egress_mtu(&p));
 		NF(fpm_nf_post(&p, &r, &nf));
+		STEP(fpm_route_csum(&p, &r));
 		STEP(fpm_nat_dst(&p, &r, &nf));
 		STEP(fpm_route_fwd6(&p, &r));
 		NF(fpm_nat_src(&p, &r, &nf));

@@ -33,6 +33,7 @@
 #define TNA_FPM_CSUM_H
 #include "bpf/fpm/common.h"
 #include "bpf/fpm/stats.h"
+#include "bpf/fpm/ct_csum.h"	/* csum_add32, csum_fold16, the pseudo sums, tna_l4_sum */
 
 #ifndef ETH_P_IP
 #define ETH_P_IP	0x0800
@@ -40,78 +41,10 @@
 #endif
 #define ETH_P_ARP_	0x0806
 
-#define CSUM_CHUNK	512		/* the most bpf_csum_diff sums at once */
 /* The smallest UDP payload that can carry a packet with a checksum of its
  * own (an IPv4 header and a UDP header: FOU): shorter datagrams hide no
  * inner partial checksum, and their complete checksum needs no check. */
 #define CSUM_INNER_MIN	28
-#define CSUM_MAX_CHUNKS	18		/* L4 up to 9216 bytes (jumbo frames) */
-
-/* 16-bit ones-complement fold (not complemented). */
-static __always_inline __u32 csum_fold16(__u64 s)
-{
-	s = (s & 0xffffffff) + (s >> 32);
-	s = (s & 0xffffffff) + (s >> 32);
-	s = (s & 0xffff) + (s >> 16);
-	s = (s & 0xffff) + (s >> 16);
-	return (__u32)((s & 0xffff) + (s >> 16));
-}
-
-/* Sum of LEN bytes at L4 (packet memory), -1 when they are not all there.
- * Whole 512-byte chunks, then the rest in power-of-two pieces (sizes must
- * be multiples of 4), then 1-3 bytes.  Every offset is computed from LEN
- * alone, not accumulated along the way: the verifier then sees one state
- * after each step instead of one per combination of pieces. */
-static __always_inline __s64 csum_bytes(struct xdp_md *ctx, __u8 *l4, __u32 len)
-{
-	void *data_end = (void *)(long)ctx->data_end;
-	__u32 chunks = len / CSUM_CHUNK, off;
-	__s64 sum = 0;
-	__u8 *q;
-
-	if (len > CSUM_CHUNK * CSUM_MAX_CHUNKS)
-		return -1;
-	for (__u32 i = 0; i < CSUM_MAX_CHUNKS; i++) {
-		if (i >= chunks)
-			break;
-		q = l4 + i * CSUM_CHUNK;
-		if ((void *)(q + CSUM_CHUNK) > data_end)
-			return -1;
-		sum = bpf_csum_diff(0, 0, (__be32 *)q, CSUM_CHUNK, sum);
-	}
-	/* the piece of size N, when there is one, starts at len & ~(2N - 1) */
-#define CSUM_PIECE(n)							\
-	if (len & (n)) {						\
-		q = l4 + ((len & ~(2 * (n) - 1)) & 0x3fff);		\
-		if ((void *)(q + (n)) > data_end)			\
-			return -1;					\
-		sum = bpf_csum_diff(0, 0, (__be32 *)q, (n), sum);	\
-	}
-	CSUM_PIECE(256) CSUM_PIECE(128) CSUM_PIECE(64) CSUM_PIECE(32)
-	CSUM_PIECE(16) CSUM_PIECE(8) CSUM_PIECE(4)
-#undef CSUM_PIECE
-	if (len & 3) {		/* 1..3 bytes, zero-padded as in memory */
-		__u8 t[4] = {};
-
-		off = (len & ~3u) & 0x3fff;
-		q = l4 + off;
-		if ((void *)(q + 1) > data_end)
-			return -1;
-		t[0] = q[0];
-		if ((len & 3) > 1) {
-			if ((void *)(q + 2) > data_end)
-				return -1;
-			t[1] = q[1];
-		}
-		if ((len & 3) > 2) {
-			if ((void *)(q + 3) > data_end)
-				return -1;
-			t[2] = q[2];
-		}
-		sum = bpf_csum_diff(0, 0, (__be32 *)t, 4, sum);
-	}
-	return sum;
-}
 
 /* Where a frame's L4 checksum is and what its pseudo-header sums to. */
 struct csum_l4 {
@@ -136,7 +69,7 @@ static __always_inline int csum_find(struct xdp_md *ctx, struct csum_l4 *l)
 	struct ethhdr *eth = data;
 	__u16 *field;
 	__u8 *l4;
-	__u64 s;
+	__u32 s;
 
 	if ((void *)(eth + 1) > data_end)
 		return TNA_REASON_MALFORMED;
@@ -162,11 +95,9 @@ static __always_inline int csum_find(struct xdp_md *ctx, struct csum_l4 *l)
 		l->off = sizeof(*eth) + ihl;
 		l->len = tot - ihl;
 		l->proto = ip->protocol;
-		s = (__u64)ip->saddr + ip->daddr + bpf_htons((__u16)l->proto) +
-		    bpf_htons((__u16)l->len);
+		s = ct_pseudo4(ip->saddr, ip->daddr, l->proto, l->len);
 	} else if (eth->h_proto == bpf_htons(ETH_P_IPV6)) {
 		struct ipv6hdr *ip6 = (void *)(eth + 1);
-		__u32 *a;
 
 		if ((void *)(ip6 + 1) > data_end || ip6->version != 6)
 			return TNA_GO;
@@ -178,9 +109,7 @@ static __always_inline int csum_find(struct xdp_md *ctx, struct csum_l4 *l)
 		l->off = sizeof(*eth) + sizeof(*ip6);
 		l->len = bpf_ntohs(ip6->payload_len);
 		l->proto = ip6->nexthdr;
-		a = (__u32 *)&ip6->saddr;	/* saddr, daddr: 8 words */
-		s = (__u64)a[0] + a[1] + a[2] + a[3] + a[4] + a[5] + a[6] + a[7] +
-		    bpf_htonl(l->len) + bpf_htonl((__u32)l->proto);
+		s = ct_pseudo6((__be32 *)&ip6->saddr, (__be32 *)&ip6->daddr, l->proto, l->len);
 	} else if (eth->h_proto == bpf_htons(ETH_P_ARP_)) {
 		return TNA_GO;
 	} else {
@@ -194,33 +123,30 @@ static __always_inline int csum_find(struct xdp_md *ctx, struct csum_l4 *l)
 	return 1;
 }
 
-/* The sum, verified once as a function of its own (global: the verifier
- * checks it with any context, not once per call site and path).  The L4
- * segment is LEN bytes at offset OFF of the frame, PSEUDO its folded
- * pseudo-header sum, PROTO TCP or UDP.  A field equal to PSEUDO is
- * completed (returns 1); else, for UDP, the checksum must verify
- * (returns 0).  A reason for Linux otherwise. */
-__noinline int tna_csum_sum(struct xdp_md *ctx, __u32 off, __u32 len, __u32 pseudo,
-			    __u32 proto)
+/* Complete or verify, as a function of its own (global: verified once,
+ * and clang keeps its ctx loads apart).  The L4 segment is LEN bytes at
+ * offset OFF of the frame, PSEUDO its folded pseudo-header sum, PROTO TCP
+ * or UDP.  A field equal to PSEUDO is completed (returns 1); else, for
+ * UDP, the checksum must verify (returns 0).  A reason for Linux
+ * otherwise. */
+__noinline int tna_csum_complete(struct xdp_md *ctx, __u32 off, __u32 len, __u32 pseudo,
+				 __u32 proto)
 {
 	void *data = (void *)(long)ctx->data;
 	void *data_end = (void *)(long)ctx->data_end;
-	__u8 *l4 = data + (off & 0xff);
-	__u16 *field = (__u16 *)(l4 + (proto == 6 ? 16 : 6));
+	__u16 *field = data + (off & 0xff) + (proto == 6 ? 16 : 6);
 	__u32 c;
-	__s64 sum;
+	int sum;
 
 	if ((void *)(field + 1) > data_end)
 		return TNA_REASON_CSUM_PARTIAL;
-	sum = csum_bytes(ctx, l4, len);
+	if (*field != pseudo)			/* UDP, complete: must verify */
+		return tna_l4_sum(ctx, off, len, pseudo) == 0xffff ? 0 :
+		       TNA_REASON_CSUM_PARTIAL;
+	sum = tna_l4_sum(ctx, off, len, 0);	/* the field holds the pseudo sum */
 	if (sum < 0)
-		return TNA_REASON_CSUM_PARTIAL;
-	if (*field != pseudo) {		/* UDP, complete: must verify */
-		if (csum_fold16((__u64)(__u32)sum + pseudo) != 0xffff)
-			return TNA_REASON_CSUM_PARTIAL;
-		return 0;
-	}
-	c = ~csum_fold16((__u32)sum) & 0xffff;
+		return TNA_REASON_CSUM_PARTIAL;	/* not all in the frame (multi-buffer) */
+	c = ~sum & 0xffff;
 	if (proto == 17 && c == 0)
 		c = 0xffff;			/* CSUM_MANGLED_0 */
 	*field = c;
@@ -246,7 +172,7 @@ static __always_inline int fpm_csum(struct tna_pkt *p)
 		return TNA_REASON_CSUM_PARTIAL;
 	if (l.field != l.pseudo && (l.proto == 6 || l.len < 8 + CSUM_INNER_MIN))
 		return TNA_GO;			/* complete; Linux would not look either */
-	r = tna_csum_sum(p->ctx, l.off, l.len, l.pseudo, l.proto);
+	r = tna_csum_complete(p->ctx, l.off, l.len, l.pseudo, l.proto);
 	if (r == 1)
 		stats_csum_completed(p);
 	return r <= 1 ? TNA_GO : r;

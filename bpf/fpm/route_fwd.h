@@ -82,6 +82,19 @@ static __always_inline int route_redirect(struct tna_pkt *p, struct tna_l3 *r)
 	return TNA_GO;
 }
 
+/* Partial checksums completed once the redirect is certain and before
+ * NAT rewrites addresses and ports: nat.h updates checksums as complete
+ * ones (a partial field needs the opposite update).  The L4 segment only:
+ * TTL and MACs are not in it.  A frame with a partial checksum carries
+ * no padding, so route_trim after it never fails for one that was
+ * written to. */
+static __always_inline int fpm_route_csum(struct tna_pkt *p, struct tna_l3 *r)
+{
+	int reason = route_redirect(p, r);
+
+	return reason != TNA_GO ? reason : fpm_csum(p);
+}
+
 static __always_inline void route_l2(struct tna_pkt *p, struct tna_l3 *r)
 {
 	__builtin_memcpy(p->eth->h_dest, r->fib.dmac, 6);
@@ -94,8 +107,7 @@ static __always_inline int fpm_route_fwd4(struct tna_pkt *p, struct tna_l3 *r)
 	int reason;
 
 	if ((reason = route_redirect(p, r)) != TNA_GO ||
-	    (reason = route_trim(p, r, len, sizeof(struct iphdr))) != TNA_GO ||
-	    (reason = fpm_csum(p)) != TNA_GO)	/* L4 only: TTL and MACs are not in it */
+	    (reason = route_trim(p, r, len, sizeof(struct iphdr))) != TNA_GO)
 		return reason;
 	ip4_decrease_ttl(r->iph);
 	route_l2(p, r);
@@ -108,8 +120,7 @@ static __always_inline int fpm_route_fwd6(struct tna_pkt *p, struct tna_l3 *r)
 	int reason;
 
 	if ((reason = route_redirect(p, r)) != TNA_GO ||
-	    (reason = route_trim(p, r, len, sizeof(struct ipv6hdr))) != TNA_GO ||
-	    (reason = fpm_csum(p)) != TNA_GO)
+	    (reason = route_trim(p, r, len, sizeof(struct ipv6hdr))) != TNA_GO)
 		return reason;
 	((struct ipv6hdr *)r->iph)->hop_limit--;
 	route_l2(p, r);

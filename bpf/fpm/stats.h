@@ -34,9 +34,15 @@ static __always_inline void stats_csum_completed(struct tna_pkt *p)
 static __always_inline void stats_passed(struct tna_pkt *p, int reason)
 {
 	struct tna_stats_val *s = stats_slot(p);
+	__u64 r = (__u32)reason;
 
-	if (s && reason >= 0 && reason < TNA_REASON_MAX)
-		s->passed[reason]++;
+	/* one register for the check and the index: clang may otherwise
+	 * widen the reason twice, check one copy and index with the other,
+	 * which the verifier refuses */
+	barrier_var(r);
+	if (!s || r >= TNA_REASON_MAX)
+		return;
+	s->passed[r]++;
 }
 
 #endif /* TNA_FPM_STATS_H */
