@@ -24,106 +24,16 @@
  * 1 otherwise. */
 #include <errno.h>
 #include <getopt.h>
-#include <netdb.h>
 #include <pthread.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <netinet/tcp.h>
-#include <netinet/udp.h>
 #include <sys/socket.h>
 
-#ifndef UDP_SEGMENT
-#define UDP_SEGMENT 103
-#endif
-
-#define BLOCK		(1u << 20)
-#define MAX_STREAMS	16
-#define MAGIC		0x544e4158u	/* "TNAX" */
-#define UDP_HDR		16		/* our header inside the datagram */
-#define UDP_END		0xffffffffu	/* sequence of an end marker */
-
-struct hello { uint32_t magic, stream; uint64_t seed; };
-struct udp_hdr { uint32_t magic, stream, seq, len; };
-
-struct opts {
-	bool server, udp, v6, json, gso;
-	const char *addr;
-	int port, streams, len;
-	uint64_t bytes, seed;
-	double duration, timeout;
-};
-
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
-/* The pattern of one stream: xorshift64* from the seed. */
-static uint8_t *pattern_new(uint64_t seed, uint32_t stream)
-{
-	uint64_t x = (seed ^ (0x9e3779b97f4a7c15ull * (stream + 1))) | 1;
-	uint64_t *b = malloc(BLOCK);
-
-	if (!b)
-		return NULL;
-	for (unsigned i = 0; i < BLOCK / 8; i++) {
-		x ^= x >> 12;
-		x ^= x << 25;
-		x ^= x >> 27;
-		b[i] = x * 0x2545f4914f6cdd1dull;
-	}
-	return (uint8_t *)b;
-}
-
-/* Byte OFF..OFF+N of the stream into DST. */
-static void pattern_at(const uint8_t *blk, uint64_t off, uint8_t *dst, size_t n)
-{
-	while (n) {
-		uint64_t in = off % BLOCK, no = off / BLOCK;
-		size_t k = BLOCK - in < n ? BLOCK - in : n;
-
-		memcpy(dst, blk + in, k);
-		/* the block number over the first 8 bytes of each block */
-		for (uint64_t i = in; i < 8 && i < in + k; i++)
-			dst[i - in] = (uint8_t)(no >> (8 * i));
-		dst += k;
-		off += k;
-		n -= k;
-	}
-}
-
-/* Offset of the first byte of BUF (N bytes at stream offset OFF) that
- * differs from the pattern, or -1.  Compares in place: no copy. */
-static int64_t pattern_diff(const uint8_t *blk, uint64_t off, const uint8_t *buf, size_t n)
-{
-	size_t done = 0;
-
-	while (done < n) {
-		uint64_t in = (off + done) % BLOCK, no = (off + done) / BLOCK;
-		size_t k = BLOCK - in < n - done ? BLOCK - in : n - done;
-		size_t skip = 0;
-
-		for (uint64_t i = in; i < 8 && i < in + k; i++, skip++)
-			if (buf[done + skip] != (uint8_t)(no >> (8 * i)))
-				return done + skip;
-		if (memcmp(buf + done + skip, blk + in + skip, k - skip))
-			for (size_t i = skip; i < k; i++)
-				if (buf[done + i] != blk[in + i])
-					return done + i;
-		done += k;
-	}
-	return -1;
-}
+#include "bench/xfer.h"
 
 /* --- TCP ------------------------------------------------------------- */
 
@@ -170,12 +80,12 @@ static void *tcp_recv_stream(void *arg)
 	}
 	s->hello_ok = true;
 	s->id = h.stream;
-	blk = pattern_new(h.seed, h.stream);
+	blk = xfer_pattern_new(h.seed, h.stream);
 	if (!blk) {
 		s->err = -ENOMEM;
 		goto out;
 	}
-	s->t0 = now();
+	s->t0 = xfer_now();
 	for (;;) {
 		ssize_t r = read(s->fd, buf, cap);
 
@@ -188,14 +98,14 @@ static void *tcp_recv_stream(void *arg)
 		if (r == 0)
 			break;
 		if (!s->mismatch_at) {
-			int64_t d = pattern_diff(blk, s->bytes, buf, r);
+			int64_t d = xfer_pattern_diff(blk, s->bytes, buf, r);
 
 			if (d >= 0)
 				s->mismatch_at = s->bytes + d + 1;
 		}
 		s->bytes += r;
 	}
-	s->t1 = now();
+	s->t1 = xfer_now();
 out:
 	free(buf);
 	free(blk);
@@ -209,8 +119,8 @@ static void *tcp_send_stream(void *arg)
 	const struct opts *o = s->o;
 	struct hello h = { MAGIC, s->id, o->seed };
 	size_t chunk = 128 * 1024;
-	uint8_t *blk = pattern_new(o->seed, s->id), tmp[4096];
-	double end = o->duration > 0 ? now() + o->duration : 0;
+	uint8_t *blk = xfer_pattern_new(o->seed, s->id), tmp[4096];
+	double end = o->duration > 0 ? xfer_now() + o->duration : 0;
 
 	if (!blk) {
 		s->err = -ENOMEM;
@@ -220,8 +130,8 @@ static void *tcp_send_stream(void *arg)
 		s->err = -errno;
 		goto out;
 	}
-	s->t0 = now();
-	while (end ? now() < end : s->bytes < o->bytes) {
+	s->t0 = xfer_now();
+	while (end ? xfer_now() < end : s->bytes < o->bytes) {
 		uint64_t in = s->bytes % BLOCK;
 		size_t n = chunk < BLOCK - in ? chunk : BLOCK - in;
 		ssize_t w;
@@ -248,7 +158,7 @@ static void *tcp_send_stream(void *arg)
 	/* wait for the receiver's close: every byte was read */
 	while (read(s->fd, tmp, sizeof(tmp)) > 0)
 		;
-	s->t1 = now();
+	s->t1 = xfer_now();
 out:
 	free(blk);
 	close(s->fd);
@@ -276,187 +186,6 @@ static int join_all(struct tcp_stream *st, pthread_t *th, int n, uint64_t *bytes
 	return err;
 }
 
-/* --- sockets --------------------------------------------------------- */
-
-static int resolve(const struct opts *o, struct sockaddr_storage *ss, socklen_t *len)
-{
-	struct addrinfo hints = { .ai_socktype = o->udp ? SOCK_DGRAM : SOCK_STREAM,
-				  .ai_flags = AI_NUMERICHOST }, *ai;
-	char port[8];
-	int e;
-
-	snprintf(port, sizeof(port), "%d", o->port);
-	e = getaddrinfo(o->addr, port, &hints, &ai);
-	if (e) {
-		fprintf(stderr, "tna-xfer: %s: %s\n", o->addr, gai_strerror(e));
-		return -1;
-	}
-	memcpy(ss, ai->ai_addr, ai->ai_addrlen);
-	*len = ai->ai_addrlen;
-	freeaddrinfo(ai);
-	return 0;
-}
-
-static int listen_on(const struct opts *o)
-{
-	int one = 1, fd = socket(o->v6 ? AF_INET6 : AF_INET,
-				 o->udp ? SOCK_DGRAM : SOCK_STREAM, 0);
-	struct sockaddr_in6 a6 = { .sin6_family = AF_INET6, .sin6_port = htons(o->port),
-				   .sin6_addr = IN6ADDR_ANY_INIT };
-	struct sockaddr_in a4 = { .sin_family = AF_INET, .sin_port = htons(o->port) };
-	int rcvbuf = 8 << 20;
-
-	if (fd < 0)
-		return -1;
-	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-	if (o->udp)
-		setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof(rcvbuf));
-	if ((o->v6 ? bind(fd, (void *)&a6, sizeof(a6)) : bind(fd, (void *)&a4, sizeof(a4))) ||
-	    (!o->udp && listen(fd, MAX_STREAMS))) {
-		close(fd);
-		return -1;
-	}
-	return fd;
-}
-
-/* --- UDP ------------------------------------------------------------- */
-
-struct udp_result {
-	uint64_t datagrams, bytes, corrupt, dups, ends;
-	uint64_t max_seq[MAX_STREAMS];
-	uint8_t *seen[MAX_STREAMS];	/* bitmap of sequences, for dups */
-	uint64_t first_bad;		/* sequence + 1 */
-	double t0, t1;
-};
-
-#define UDP_MAX_SEQ	(1u << 26)
-
-static int udp_server(const struct opts *o, int fd, struct udp_result *r)
-{
-	uint8_t *blk[MAX_STREAMS] = { 0 };
-	uint8_t buf[65536], exp[65536];
-	struct timeval tv = { .tv_sec = 0, .tv_usec = 200000 };
-	double deadline = now() + o->timeout, idle_end = 0;
-
-	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
-	for (;;) {
-		ssize_t n = recv(fd, buf, sizeof(buf), 0);
-		struct udp_hdr *h = (void *)buf;
-		double t = now();
-
-		if (n < 0) {
-			if (errno != EAGAIN && errno != EINTR)
-				return -errno;
-			if ((idle_end && t > idle_end) || (!r->datagrams && t > deadline) ||
-			    (r->datagrams && t - r->t1 > 2.0))
-				break;
-			continue;
-		}
-		if (n < UDP_HDR || h->magic != MAGIC || h->stream >= MAX_STREAMS) {
-			r->corrupt++;
-			continue;
-		}
-		if (h->seq == UDP_END) {
-			r->ends++;
-			if (!idle_end)
-				idle_end = t + 0.3;	/* stragglers */
-			continue;
-		}
-		if (!r->datagrams)
-			r->t0 = t;
-		r->t1 = t;
-		r->datagrams++;
-		r->bytes += n;
-		if (!blk[h->stream] && !(blk[h->stream] = pattern_new(o->seed, h->stream)))
-			return -ENOMEM;
-		if (h->len != (uint32_t)n - UDP_HDR || h->seq >= UDP_MAX_SEQ) {
-			r->corrupt++;
-			r->first_bad = r->first_bad ? r->first_bad : h->seq + 1ull;
-			continue;
-		}
-		pattern_at(blk[h->stream], (uint64_t)h->seq * h->len, exp, h->len);
-		if (memcmp(buf + UDP_HDR, exp, h->len)) {
-			r->corrupt++;
-			r->first_bad = r->first_bad ? r->first_bad : h->seq + 1ull;
-			continue;
-		}
-		if (!r->seen[h->stream] && !(r->seen[h->stream] = calloc(UDP_MAX_SEQ / 8, 1)))
-			return -ENOMEM;
-		if (r->seen[h->stream][h->seq / 8] & (1 << (h->seq % 8)))
-			r->dups++;
-		r->seen[h->stream][h->seq / 8] |= 1 << (h->seq % 8);
-		if (h->seq + 1ull > r->max_seq[h->stream])
-			r->max_seq[h->stream] = h->seq + 1ull;
-	}
-	for (int i = 0; i < MAX_STREAMS; i++)
-		free(blk[i]);
-	return 0;
-}
-
-/* One datagram (header + pattern) at BUF. */
-static void udp_fill(uint8_t *buf, const uint8_t *blk, uint32_t stream, uint32_t seq, int len)
-{
-	struct udp_hdr h = { MAGIC, stream, seq, len };
-
-	memcpy(buf, &h, sizeof(h));
-	pattern_at(blk, (uint64_t)seq * len, buf + UDP_HDR, len);
-}
-
-static int udp_client(const struct opts *o, uint64_t *sent_dgrams, uint64_t *sent_bytes,
-		      double *secs)
-{
-	struct sockaddr_storage ss;
-	socklen_t sl;
-	int fd, per = o->gso ? 65000 / (o->len + UDP_HDR) : 1;
-	uint8_t *blk = pattern_new(o->seed, 0), *buf = malloc(65536);
-	uint64_t total = o->bytes / o->len, seq = 0;
-	double t0 = now(), end = o->duration > 0 ? t0 + o->duration : 0;
-
-	if (!blk || !buf || resolve(o, &ss, &sl))
-		return -1;
-	fd = socket(ss.ss_family, SOCK_DGRAM, 0);
-	if (fd < 0 || connect(fd, (void *)&ss, sl))
-		return -1;
-	if (o->gso) {
-		int seg = o->len + UDP_HDR;
-
-		if (setsockopt(fd, SOL_UDP, UDP_SEGMENT, &seg, sizeof(seg))) {
-			perror("tna-xfer: UDP_SEGMENT");
-			return -1;
-		}
-	}
-	while (end ? now() < end : seq < total) {
-		int k = 0;
-
-		for (; k < per && (end || seq + k < total); k++)
-			udp_fill(buf + k * (o->len + UDP_HDR), blk, 0, seq + k, o->len);
-		if (send(fd, buf, k * (o->len + UDP_HDR), 0) < 0) {
-			if (errno == ENOBUFS || errno == EAGAIN || errno == ECONNREFUSED)
-				continue;
-			perror("tna-xfer: send");
-			return -1;
-		}
-		seq += k;
-		*sent_bytes += k * (o->len + UDP_HDR);
-	}
-	*sent_dgrams = seq;
-	*secs = now() - t0;
-	if (o->gso) {
-		int zero = 0;
-
-		setsockopt(fd, SOL_UDP, UDP_SEGMENT, &zero, sizeof(zero));
-	}
-	for (int i = 0; i < 10; i++) {
-		struct udp_hdr h = { MAGIC, 0, UDP_END, 0 };
-
-		send(fd, &h, sizeof(h), 0);
-		usleep(1000);
-	}
-	close(fd);
-	free(blk);
-	free(buf);
-	return 0;
-}
 
 /* --- main ------------------------------------------------------------ */
 
@@ -569,7 +298,7 @@ static int run_tcp_client(const struct opts *o)
 	double t0 = 0, t1 = 0;
 	int err = 0;
 
-	if (resolve(o, &ss, &sl))
+	if (xfer_resolve(o, &ss, &sl))
 		return 1;
 	for (int i = 0; i < o->streams; i++) {
 		st[i].o = o;
@@ -595,41 +324,6 @@ static int run_tcp_client(const struct opts *o)
 		       t1 > t0 ? bytes * 8 / (t1 - t0) / 1e9 : 0.0, o->streams,
 		       err ? ": " : "", err ? strerror(-err) : "");
 	return err ? 1 : 0;
-}
-
-static int run_udp_server(const struct opts *o, int fd)
-{
-	struct udp_result r = { 0 };
-	uint64_t expected = 0, lost;
-	int e = udp_server(o, fd, &r);
-
-	if (e) {
-		fprintf(stderr, "tna-xfer: %s\n", strerror(-e));
-		return 1;
-	}
-	for (int i = 0; i < MAX_STREAMS; i++) {
-		expected += r.max_seq[i];
-		free(r.seen[i]);
-	}
-	lost = expected > r.datagrams - r.dups - r.corrupt ?
-	       expected - (r.datagrams - r.dups - r.corrupt) : 0;
-	if (o->json)
-		printf("{\"proto\":\"udp\",\"datagrams\":%llu,\"bytes\":%llu,\"seconds\":%.6f,"
-		       "\"gbps\":%.3f,\"corrupt\":%llu,\"first_corrupt_seq\":%lld,"
-		       "\"duplicates\":%llu,\"lost\":%llu,\"end_markers\":%llu}\n",
-		       (unsigned long long)r.datagrams, (unsigned long long)r.bytes, r.t1 - r.t0,
-		       r.t1 > r.t0 ? r.bytes * 8 / (r.t1 - r.t0) / 1e9 : 0.0,
-		       (unsigned long long)r.corrupt, (long long)r.first_bad - 1,
-		       (unsigned long long)r.dups, (unsigned long long)lost,
-		       (unsigned long long)r.ends);
-	else
-		printf("received %llu datagrams (%llu bytes) in %.3f s: %.3f Gbit/s; corrupt %llu, "
-		       "duplicated %llu, lost %llu\n",
-		       (unsigned long long)r.datagrams, (unsigned long long)r.bytes, r.t1 - r.t0,
-		       r.t1 > r.t0 ? r.bytes * 8 / (r.t1 - r.t0) / 1e9 : 0.0,
-		       (unsigned long long)r.corrupt, (unsigned long long)r.dups,
-		       (unsigned long long)lost);
-	return r.datagrams && !r.corrupt && !r.dups ? 0 : 1;
 }
 
 int main(int argc, char **argv)
@@ -677,29 +371,15 @@ int main(int argc, char **argv)
 	}
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	if (client) {
-		if (!o.udp)
-			return run_tcp_client(&o);
-		uint64_t dg = 0, by = 0;
-		double secs = 0;
-
-		if (udp_client(&o, &dg, &by, &secs))
-			return 1;
-		if (o.json)
-			printf("{\"proto\":\"udp\",\"sent_datagrams\":%llu,\"sent_bytes\":%llu,"
-			       "\"seconds\":%.6f}\n", (unsigned long long)dg,
-			       (unsigned long long)by, secs);
-		else
-			printf("sent %llu datagrams (%llu bytes) in %.3f s\n",
-			       (unsigned long long)dg, (unsigned long long)by, secs);
-		return 0;
+		return o.udp ? xfer_udp_client(&o) : run_tcp_client(&o);
 	}
-	fd = listen_on(&o);
+	fd = xfer_listen(&o);
 	if (fd < 0) {
 		fprintf(stderr, "tna-xfer: listen on port %d: %s\n", o.port, strerror(errno));
 		return 1;
 	}
 	fprintf(stderr, "tna-xfer: listening\n");
-	ret = o.udp ? run_udp_server(&o, fd) : run_tcp_server(&o, fd);
+	ret = o.udp ? xfer_udp_server(&o, fd) : run_tcp_server(&o, fd);
 	close(fd);
 	return ret;
 }
