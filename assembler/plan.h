@@ -34,9 +34,34 @@ enum tna_plan_fpm {
 	TNA_PFPM_BRNF_IPV4,	/* br_netfilter's IPv4 checks, no rules */
 	TNA_PFPM_BRNF_IPV6,	/* same for IPv6 */
 	TNA_PFPM_BRNF_ARP,	/* same for ARP */
+	TNA_PFPM_CSUM,		/* complete partial checksums (native) */
 	TNA_PFPM__MAX
 };
 const char *tna_plan_fpm_name(enum tna_plan_fpm f);
+
+/* A veth's peer as the auto target sees it (assembler/peers.c reads it;
+ * fixtures fill it by hand).  known: the port is a veth and its peer
+ * could be read; otherwise nothing below is claimed. */
+struct tna_peer {
+	bool known;
+	int ifindex;		/* in the peer's namespace */
+	bool tso;		/* sends TSO superpackets (wanted: also while native
+				 * XDP on our end takes TSO away from it) */
+	bool tx_csum;		/* its TCP/UDP may carry partial checksums */
+	bool gro;		/* GRO on: our end can be a native redirect egress */
+};
+
+/* How a port's received checksums are handled (TNA_PORT_CSUM_* of
+ * bpf/tna_kern_user.h, same numbers). */
+enum tna_plan_csum { TNA_PLAN_CSUM_COMPLETE, TNA_PLAN_CSUM_FIX, TNA_PLAN_CSUM_PASS };
+const char *tna_plan_csum_name(enum tna_plan_csum c);
+
+/* Read the peer of veth IFINDEX (not a veth, or unreadable: !known). */
+void tna_peer_probe(int ifindex, struct tna_peer *p);
+struct tna_plan_bridge_in;
+/* The peers of IN's veth ports (after assembler/input.h filled IN). */
+void tna_plan_input_peers(struct tna_plan_bridge_in *in);
+bool tna_peer_same(const struct tna_peer *a, const struct tna_peer *b);
 
 /* Netfilter families br_netfilter can hand bridged frames to. */
 enum tna_nf_family { TNA_NF_IPV4, TNA_NF_IPV6, TNA_NF_ARP, TNA_NF__MAX };
@@ -51,6 +76,7 @@ struct tna_plan_port_in {
 	bool tc_filters;	/* tc filters on the port would be bypassed */
 	uint32_t foreign_prog_id;	/* a non-TNA XDP program is attached */
 	const struct tna_caps_dev *caps;	/* may be NULL: unknown */
+	struct tna_peer peer;		/* veth peer (assembler/peers.c) */
 };
 
 struct tna_plan_bridge_in {
@@ -101,6 +127,7 @@ struct tna_port_plan {
 	char name[16];
 	bool accelerated;	/* in the devmap, a TNA program attached */
 	enum tna_target target;	/* main pipeline */
+	enum tna_plan_csum csum;	/* its received checksums (native + partial peer: FIX) */
 	char reason[192];	/* why this target / why not accelerated */
 	/* The NIC stage on an offloading device, in front of the host stage:
 	 * planned by the offload model (assembler/nic_plan.c); the deploy
@@ -109,6 +136,10 @@ struct tna_port_plan {
 	uint32_t nic_prog_id;	/* once deployed, 0 when not attached */
 	char nic_kind[16];	/* the model used: "nfp", "netdevsim" */
 	char nic_reason[384];	/* what the model said, or the device */
+	/* What the decision rested on, to notice when it changes (no event
+	 * says so: tna_plan_inputs_changed() looks). */
+	struct tna_peer peer;
+	bool redirect_to;	/* could be a native redirect egress (ndo-xmit) */
 };
 
 struct tna_bridge_plan {
@@ -146,6 +177,11 @@ void tna_plan_bridge_free(struct tna_bridge_plan *plan);
  * against what the NIC stage needs.  Called by tna_plan_bridge(). */
 void tna_plan_nic(const struct tna_plan_bridge_in *in, const struct tna_plan_opts *o,
 		  struct tna_bridge_plan *plan);
+
+/* Auto only: has anything a plan's target choice rested on changed since
+ * (a veth peer's TSO, GRO or tx checksumming; a port's ndo-xmit)?  Looks
+ * now (I/O: ethtool in the peers' namespaces, genl netdev). */
+bool tna_plan_inputs_changed(const struct tna_bridge_plan *plan);
 
 /* Check the counts filled after a load against the limits: sets budget_ok,
  * and explains in reason when it fails. */

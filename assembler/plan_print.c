@@ -55,7 +55,9 @@ ports:
 		snprintf(buf, sizeof(buf), "%s%s",
 			 pp->accelerated && p->ok ? tna_target_name(pp->target) : "linux",
 			 pp->nic ? "+nic" : "");
-		fprintf(f, "  port %-15s %-8s %s\n", pp->name, buf, pp->reason);
+		fprintf(f, "  port %-15s %-8s %s%s%s\n", pp->name, buf, pp->reason,
+			pp->csum ? "; partial checksums from its veth peer: " : "",
+			pp->csum ? tna_plan_csum_name(pp->csum) : "");
 		if (pp->nic_reason[0])
 			fprintf(f, "       %-15s nic: %s\n", "", pp->nic_reason);
 	}
@@ -122,6 +124,18 @@ struct json_object *tna_plan_to_json(const struct tna_bridge_plan *p)
 				       json_object_new_string(pp->nic_kind) : NULL);
 		json_object_object_add(j, "nic_reason", json_object_new_string(pp->nic_reason));
 		json_object_object_add(j, "reason", json_object_new_string(pp->reason));
+		/* complete | completed in XDP | partial ones to Linux */
+		json_object_object_add(j, "checksums", json_object_new_string(
+			tna_plan_csum_name(pp->accelerated && p->ok ? pp->csum : 0)));
+		if (pp->peer.known) {
+			struct json_object *q = json_object_new_object();
+
+			json_object_object_add(q, "tso", json_object_new_boolean(pp->peer.tso));
+			json_object_object_add(q, "tx_checksumming",
+					       json_object_new_boolean(pp->peer.tx_csum));
+			json_object_object_add(q, "gro", json_object_new_boolean(pp->peer.gro));
+			json_object_object_add(j, "veth_peer", q);
+		}
 		json_object_array_add(ports, j);
 	}
 	json_object_object_add(o, "ports", ports);

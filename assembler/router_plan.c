@@ -112,11 +112,98 @@ int tna_router_plan(const struct tna_router_in *in, struct tna_router_plan *p)
 	return 0;
 }
 
+static const struct tna_router_if_in *if_in(const struct tna_router_in *in, int ifindex)
+{
+	for (int i = 0; i < in->n_ifs; i++)
+		if (in->ifs[i].ifindex == ifindex)
+			return &in->ifs[i];
+	return NULL;
+}
+
+void tna_router_plan_target(const struct tna_router_in *in, enum tna_target want,
+			    struct tna_router_plan *p)
+{
+	const struct tna_router_if_in *weak = NULL;
+	const char *tso = NULL;
+	bool bridge = false;
+	int left = 0;
+	size_t n;
+
+	if (!p->ok)
+		return;
+	for (int i = 0; i < p->n_ifs; i++) {
+		struct tna_router_if_plan *o = &p->ifs[i];
+		const struct tna_router_if_in *f = if_in(in, o->ifindex);
+
+		bridge |= o->bridge;
+		if (!f || !o->routed)
+			continue;
+		o->peer = f->peer;
+		o->redirect_to = f->redirect_to;
+		if (want == TNA_PLAN_AUTO && f->peer.known && f->peer.tso) {
+			o->routed = false;
+			o->rif_flags = 0;
+			snprintf(o->reason, sizeof(o->reason),
+				 "auto: no program: its veth peer sends TSO superpackets, bulk TCP is "
+				 "faster through Linux");
+			tso = tso ? tso : o->name;
+			continue;
+		}
+		left++;
+		if (!weak && (f->best < TNA_TARGET_NATIVE || !f->redirect_to))
+			weak = f;
+	}
+	if (want == TNA_PLAN_AUTO) {
+		uint8_t all = (p->v4 ? TNA_NF_ROUTED_V4 : 0) | (p->v6 ? TNA_NF_ROUTED_V6 : 0);
+
+		n = strlen(p->reason);
+		if (p->nf_routed == all) {
+			p->ok = false;
+			snprintf(p->reason + n, sizeof(p->reason) - n,
+				 "; auto: every routed packet would go to Linux, so no program");
+			return;
+		}
+		if (left < 2 && !bridge) {
+			p->ok = false;
+			snprintf(p->reason + n, sizeof(p->reason) - n,
+				 "; auto: %d routed port(s) left for XDP, need 2%s%s%s", left,
+				 tso ? " (" : "", tso ? tso : "",
+				 tso ? " and others: their veth peers send TSO superpackets)" : "");
+			return;
+		}
+	}
+	if (want == TNA_TARGET_GENERIC || want == TNA_TARGET_NATIVE) {
+		p->target = want;
+		snprintf(p->target_reason, sizeof(p->target_reason), "--target %s",
+			 tna_target_name(want));
+	} else if (weak) {
+		p->target = TNA_TARGET_GENERIC;
+		snprintf(p->target_reason, sizeof(p->target_reason),
+			 "auto: generic because %s %s", weak->name,
+			 weak->best < TNA_TARGET_NATIVE ? "has no native XDP" :
+			 "cannot be a native redirect egress (no ndo-xmit: a veth gets it while "
+			 "its peer has an XDP program or GRO on)");
+	} else {
+		p->target = TNA_TARGET_NATIVE;	/* offload cannot redirect */
+		snprintf(p->target_reason, sizeof(p->target_reason),
+			 "auto: every routed port is native capable and a redirect egress");
+	}
+	for (int i = 0; i < p->n_ifs; i++) {
+		struct tna_router_if_plan *o = &p->ifs[i];
+
+		if (o->routed && p->target == TNA_TARGET_NATIVE &&
+		    (!o->peer.known ? !strcmp(if_in(in, o->ifindex)->kind, "veth") : o->peer.tx_csum))
+			o->csum = TNA_PLAN_CSUM_FIX;
+	}
+}
+
 void tna_router_plan_print(const struct tna_router_plan *p, FILE *f)
 {
 	fprintf(f, "router: %s\n", p->reason);
 	if (!p->ok)
 		return;
+	if (p->target)
+		fprintf(f, "  target: %s (%s)\n", tna_target_name(p->target), p->target_reason);
 	fprintf(f, "  nf_routed %s, fib lookups %s, rules %s\n",
 		p->nf_routed == (TNA_NF_ROUTED_V4 | TNA_NF_ROUTED_V6) ? "IPv4+IPv6" :
 		p->nf_routed == TNA_NF_ROUTED_V4 ? "IPv4" :
@@ -124,5 +211,7 @@ void tna_router_plan_print(const struct tna_router_plan *p, FILE *f)
 		p->fib_direct4 ? "DIRECT" : "through the rules",
 		p->rules_default ? "default" : "custom");
 	for (int i = 0; i < p->n_ifs; i++)
-		fprintf(f, "  %-15s %s\n", p->ifs[i].name, p->ifs[i].reason);
+		fprintf(f, "  %-15s %s%s%s\n", p->ifs[i].name, p->ifs[i].reason,
+			p->ifs[i].csum ? "; partial checksums from its veth peer: " : "",
+			p->ifs[i].csum ? tna_plan_csum_name(p->ifs[i].csum) : "");
 }

@@ -31,6 +31,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "assembler/plan.h"	/* struct tna_peer, enum tna_target */
+
 struct tna_model;
 
 #define TNA_RPLAN_MAX_IFS 256
@@ -48,6 +50,11 @@ struct tna_router_if_in {
 	bool rp_filter;		/* max(all, dev) != 0 */
 	bool tc_filters;
 	uint32_t foreign_prog_id;
+	/* For tna_router_plan_target() (the controller fills them from the
+	 * capabilities probe and assembler/peers.c; zero: unknown) */
+	enum tna_target best;	/* probe's verdict */
+	bool redirect_to;	/* ndo-xmit: can be a native redirect egress */
+	struct tna_peer peer;	/* a veth's peer */
 };
 
 struct tna_router_in {
@@ -71,7 +78,10 @@ struct tna_router_if_plan {
 	int l3_ifindex;		/* rif: the device Linux routes from */
 	uint8_t mac[6];		/* rif: frames to this MAC are routed */
 	uint8_t rif_flags;	/* TNA_RIF_F_* for tna_dp__rif_set */
-	char reason[96];	/* why routed or not */
+	char reason[160];	/* why routed or not */
+	enum tna_plan_csum csum;	/* its received checksums (own native pipeline) */
+	struct tna_peer peer;	/* what the auto choice rested on */
+	bool redirect_to;
 };
 
 struct tna_router_plan {
@@ -81,12 +91,30 @@ struct tna_router_plan {
 	bool fib_direct4;	/* tna_dp_opts.fib_direct4 (always false, see above) */
 	bool rules_default;
 	uint64_t fpms;		/* TNA_FPM_* to OR into the pipeline */
+	/* Its own pipeline (no bridge with an address hosts it): attach
+	 * mode and why (tna_router_plan_target()). */
+	enum tna_target target;
+	char target_reason[192];
 	char reason[256];
 	int n_ifs;
 	struct tna_router_if_plan ifs[TNA_RPLAN_MAX_IFS];
 };
 
 int tna_router_plan(const struct tna_router_in *in, struct tna_router_plan *plan);
+/* Then, for tna-deploy: the target of the router's own pipeline, and
+ * what auto leaves to Linux.  WANT is TNA_PLAN_AUTO or a target:
+ *  - generic / native: honoured (native on a port without ndo-xmit:
+ *    frames to it go to Linux, egress_no_xmit, until it has it);
+ *  - auto: a routed veth whose peer sends TSO superpackets gets no
+ *    program (bulk TCP is faster through Linux); every routed family
+ *    seen by netfilter (all would go to Linux) or fewer than two routed
+ *    ports left without a bridge to share: no program at all; then
+ *    native when every routed port is native capable and a redirect
+ *    egress, else generic naming the port.
+ * Partial checksums from a veth peer are completed in XDP when the own
+ * pipeline is native (csum). */
+void tna_router_plan_target(const struct tna_router_in *in, enum tna_target want,
+			    struct tna_router_plan *plan);
 /* Fill IN from a dumped model (rp_filter from /proc/sys of the current
  * netns: the model does not hold it).  0 or -errno. */
 int tna_router_in_from_model(const struct tna_model *m, struct tna_router_in *in);

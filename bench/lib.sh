@@ -7,6 +7,8 @@
 #       namespaces named PREFIX<pid>-* (tests/lib/netns.sh), WORK a fresh
 #       /tmp/tna-NAME.* directory; on exit: the pids listed in $WORK/pids
 #       are killed, $WORK is copied to $BENCH_KEEP when set, then removed.
+#   bench_deploy_start TARGET [READY] / bench_deploy_stop
+#       tna-deploy as a configuration's controller in $DUT
 
 bench_env() {
 	cd "$(dirname "$0")/.." || exit 2
@@ -33,4 +35,28 @@ bench_workspace() {
 		on_exit "rm -rf '$BENCH_KEEP'; cp -r '$WORK' '$BENCH_KEEP'"
 	on_exit "rm -rf '$WORK'"
 	trap 'exit 130' INT TERM
+}
+
+# For configurations (bench/configs/*.sh): tna-deploy --target TARGET as the
+# controller in $DUT, until its ready line matches READY (default: any);
+# TNA_DEPLOY_PID for bench_deploy_stop.  On failure prints the last line.
+bench_deploy_start() {
+	local out=/tmp/tna-bench-deploy.$$.log
+	ip netns exec "$DUT" "$TNA_BIN/tna-deploy" --target "$1" </dev/null >"$out" 2>&1 &
+	TNA_DEPLOY_PID=$!
+	for _ in $(seq 100); do
+		grep -q "^tna-deploy: ready${2:-}" "$out" && { rm -f "$out"; return 0; }
+		kill -0 "$TNA_DEPLOY_PID" 2>/dev/null || break
+		sleep 0.1
+	done
+	tail -1 "$out"; rm -f "$out"
+	return 1
+}
+
+bench_deploy_stop() {
+	if [[ -n ${TNA_DEPLOY_PID:-} ]]; then
+		kill -TERM "$TNA_DEPLOY_PID" 2>/dev/null
+		wait "$TNA_DEPLOY_PID" 2>/dev/null
+		TNA_DEPLOY_PID=
+	fi
 }

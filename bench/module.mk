@@ -1,10 +1,11 @@
 # bench/: load generator, receiver, the bare-XDP limit and the harness.
 LIB_SRCS += bench/frame.c
 BPF_SRCS += bench/bench_gen.bpf.c bench/bench_sink.bpf.c bench/bench_redirect.bpf.c
-PROGS += tna-gen tna-sink tna-bench-redirect
+PROGS += tna-gen tna-sink tna-bench-redirect tna-xfer
 tna-gen_SRCS := bench/tna-gen.c
 tna-sink_SRCS := bench/tna-sink.c
 tna-bench-redirect_SRCS := bench/tna-bench-redirect.c
+tna-xfer_SRCS := bench/tna-xfer.c bench/xfer_common.c bench/xfer_udp.c
 EXTRA_HELP += 'make bench ARGS="--full"   options for bench/run.sh: the whole scaling matrix, --runs N, --json F, ...'
 
 .PHONY: bench

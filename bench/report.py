@@ -2,7 +2,7 @@
 """Turn bench/run.sh's raw results into the table, the JSON and the plot.
 
 usage: report.py RESULTS.tsv JSON_FILE|'' PLOT_FILE|'' CONFIG...
-RESULTS.tsv lines: config macs ports cpus run (mpps_received mpps_sent | ERR reason)
+RESULTS.tsv lines: config macs ports cpus size run (mpps_received mpps_sent | ERR reason)
 Run metadata comes from BENCH_* environment variables.
 """
 import json
@@ -18,12 +18,12 @@ def main():
     res, json_file, plot_file, configs = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4:]
     rows, errors = {}, []
     for line in open(res):
-        cfg, macs, ports, cpus, run, val = line.rstrip("\n").split("\t", 5)
-        key = (int(macs), int(ports), int(cpus))
+        cfg, macs, ports, cpus, size, run, val = line.rstrip("\n").split("\t", 6)
+        key = (int(macs), int(ports), int(cpus), int(size))
         r = rows.setdefault((cfg, key), {"mpps": [], "sent": [], "errors": []})
         if val.startswith("ERR"):
             r["errors"].append(f"run {run}: {val[4:]}")
-            errors.append(f"{cfg} macs={macs} ports={ports} cpus={cpus} run {run}: {val[4:]}")
+            errors.append(f"{cfg} macs={macs} ports={ports} cpus={cpus} size={size} run {run}: {val[4:]}")
         else:
             got, sent = val.split()
             r["mpps"].append(float(got))
@@ -43,7 +43,7 @@ def main():
                 continue
             m = med.get(cfg)
             out.append({
-                "config": cfg, "macs": key[0], "ports": key[1], "cpus": key[2],
+                "config": cfg, "macs": key[0], "ports": key[1], "cpus": key[2], "size": key[3],
                 "mpps": r["mpps"], "sent_mpps": r["sent"],
                 "median": m,
                 "min": min(r["mpps"]) if r["mpps"] else None,
@@ -53,19 +53,19 @@ def main():
                 "errors": r["errors"],
             })
 
-    fmt = "{:<20} {:>6} {:>5} {:>4} {:>9} {:>15} {:>8} {:>7} {:>9}"
+    fmt = "{:<20} {:>6} {:>5} {:>4} {:>5} {:>9} {:>15} {:>8} {:>7} {:>9}"
     print()
-    print(fmt.format("config", "macs", "ports", "cpus", "Mpps", "min-max",
+    print(fmt.format("config", "macs", "ports", "cpus", "size", "Mpps", "min-max",
                      "x bridge", "% limit", "sent Mpps"))
-    print("-" * 92)
+    print("-" * 98)
     last = None
     for o in out:
-        key = (o["macs"], o["ports"], o["cpus"])
+        key = (o["macs"], o["ports"], o["cpus"], o["size"])
         if last is not None and key != last:
             print()
         last = key
         f = lambda v, s: "-" if v is None else s.format(v)
-        print(fmt.format(o["config"], o["macs"], o["ports"], o["cpus"],
+        print(fmt.format(o["config"], o["macs"], o["ports"], o["cpus"], o["size"],
                          f(o["median"], "{:.3f}"),
                          "-" if o["min"] is None else f"{o['min']:.3f}-{o['max']:.3f}",
                          f(o["vs_bridge"], "{:.2f}x"),
@@ -80,8 +80,9 @@ def main():
     if json_file:
         meta = {k[6:].lower(): v for k, v in os.environ.items() if k.startswith("BENCH_")}
         meta["ipv6"] = meta.get("ipv6") == "1"
-        for k in ("ncpu", "runs", "size", "flows", "batch"):
+        for k in ("ncpu", "runs", "flows", "batch"):
             meta[k] = int(meta[k]) if k in meta else None
+        meta["size"] = [int(z) for z in meta["size"].split(",")] if "size" in meta else None
         for k in ("duration", "warmup"):
             meta[k] = float(meta[k]) if k in meta else None
         doc = dict(meta, baseline=BASE, limit=LIMIT, configs=configs, results=out)
@@ -98,12 +99,12 @@ def main():
 
 def plot(out, configs, scales, path):
     """Clustered bars: one cluster per scale, one bar per configuration."""
-    by = {(o["config"], (o["macs"], o["ports"], o["cpus"])): o for o in out}
+    by = {(o["config"], (o["macs"], o["ports"], o["cpus"], o["size"])): o for o in out}
     dat = path + ".dat"
     with open(dat, "w") as fh:
         for key in scales:
             fields = [f'"{key[0]} MACs\\n{key[1]} port{"s" if key[1] > 1 else ""}\\n'
-                      f'{key[2]} CPU{"s" if key[2] > 1 else ""}"']
+                      f'{key[2]} CPU{"s" if key[2] > 1 else ""}\\n{key[3]} B"']
             for cfg in configs:
                 o = by.get((cfg, key))
                 if o and o["median"] is not None:

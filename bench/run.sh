@@ -26,10 +26,14 @@ usage: bench/run.sh [options]
                       (catches flooding; costs the sink a map lookup)
   --config-dir DIR    also take configurations from DIR/NAME.sh
   --flows N           IP flows (source addresses) (1)
-  --size N            frame size on the wire, with FCS (64; 66 with --ipv6)
+  --size LIST         frame sizes on the wire, with FCS (64,1500; 66,1500
+                      with --ipv6)
   --ipv6              IPv6/UDP frames (L2 configurations only; l3 ones
                       are skipped)
   --batch N           generator batch size (64)
+  --tcp TOPOS         then bulk TCP from real stacks (bench/tcp.sh) through
+                      these DUTs: bridge, router, brrouter (bridge,router)
+  --no-tcp            packet rates only
   --json FILE         write the results as JSON to FILE
   --plot FILE.png     draw median Mpps per configuration and scale (gnuplot)
   -h, --help
@@ -40,7 +44,7 @@ USAGE
 
 die() { echo "bench: $*" >&2; exit 2; }
 RUNS=3 DURATION=2 WARMUP=0.5 CONFIGS= MACS=200 PORTS=1 CPUS=1 FLOWS=1
-SIZE= IPV6= CHECK_PORTS= BATCH=64 JSON= PLOT= CONFIG_DIR=
+SIZE= IPV6= CHECK_PORTS= BATCH=64 JSON= PLOT= CONFIG_DIR= TCP=bridge,router
 while [[ $# -gt 0 ]]; do
 	case $1 in
 	--runs) RUNS=${2:-}; shift ;;
@@ -57,6 +61,8 @@ while [[ $# -gt 0 ]]; do
 	--ipv6) IPV6=1 ;;
 	--check-ports) CHECK_PORTS=1 ;;
 	--batch) BATCH=${2:-}; shift ;;
+	--tcp) TCP=${2:-}; shift ;;
+	--no-tcp) TCP= ;;
 	--json) JSON=${2:-}; shift ;;
 	--plot) PLOT=${2:-}; shift ;;
 	-h|--help) usage; exit 0 ;;
@@ -69,8 +75,12 @@ done
 num_list() { [[ $2 =~ ^[0-9]+(,[0-9]+)*$ ]] || die "bad $1 '$2' (comma-separated numbers)"; }
 num_list --runs "$RUNS"; [[ $RUNS == *,* || $RUNS -lt 1 ]] && die "bad --runs '$RUNS'"
 num_list --macs "$MACS"; num_list --ports "$PORTS"; num_list --cpus "$CPUS"
-SIZE=${SIZE:-$([[ -n $IPV6 ]] && echo 66 || echo 64)}
+SIZE=${SIZE:-$([[ -n $IPV6 ]] && echo 66,1500 || echo 64,1500)}
 num_list --flows "$FLOWS"; num_list --size "$SIZE"; num_list --batch "$BATCH"
+IFS=, read -ra SIZES_L <<<"$SIZE"
+for z in "${SIZES_L[@]}"; do ((z >= 64 && z <= 1518)) || die "--size $z: 64..1518"; done
+[[ -z $TCP || $TCP =~ ^(bridge|router|brrouter)(,(bridge|router|brrouter))*$ ]] ||
+	die "bad --tcp '$TCP' (bridge, router, brrouter)"
 [[ $DURATION =~ ^[0-9]*\.?[0-9]+$ ]] || die "bad --duration '$DURATION'"
 [[ $WARMUP =~ ^[0-9]*\.?[0-9]+$ ]] || die "bad --warmup '$WARMUP'"
 IFS=, read -ra MACS_L <<<"$MACS"; IFS=, read -ra PORTS_L <<<"$PORTS"
@@ -138,6 +148,14 @@ testbed_up() {
 		done
 		ip netns exec "$DUT" ethtool -K "a$k" gro on >/dev/null &&
 		ip netns exec "$DUT" ethtool -K "b$k" gro on >/dev/null || return 1
+		# The generator and the sink are XDP programs, not TCP stacks:
+		# their veths send no TSO superpackets, which is what auto
+		# looks at (bench/tcp.sh measures real stacks).  GRO on at their
+		# ends makes every DUT port a native redirect egress from the
+		# start (a veth is one while its peer has GRO or XDP; tna-sink's
+		# XDP, which runs before GRO, comes only with the measurement)
+		ip netns exec "$GEN" ethtool -K "g$k" tso off gro on >/dev/null &&
+		ip netns exec "$SINK" ethtool -K "s$k" tso off gro on >/dev/null || return 1
 		IN_PORTS+=("a$k") OUT_PORTS+=("b$k") GEN_PORTS+=("g$k") SINK_PORTS+=("s$k")
 		SINK_MACS+=("$(ip -n "$SINK" -br link show "s$k" | awk '{print $3}')")
 	done
@@ -176,8 +194,8 @@ prelearn() {
 
 # One measurement: prints "mpps_received mpps_sent" or "ERR reason".
 measure() {
-	local cfg=$1 M=$2 C=$3 out=$WORK/m sink_pid rc why sink_args=()
-	local gen_args=(${IPV6:+-6} -i "$(IFS=,; echo "${GEN_PORTS[*]}")" -s "$SIZE" -b "$BATCH"
+	local cfg=$1 M=$2 C=$3 S=$4 out=$WORK/m sink_pid rc why sink_args=()
+	local gen_args=(${IPV6:+-6} -i "$(IFS=,; echo "${GEN_PORTS[*]}")" -s "$S" -b "$BATCH"
 		--flows "$FLOWS" --src-macs "$M" --cpus "$(seq -s, 0 $((C - 1)))"
 		-d "$(awk "BEGIN { print $WARMUP + $DURATION + 0.5 }")" --json)
 	load_config "$cfg" || { echo "ERR bad configuration file"; return; }
@@ -234,25 +252,27 @@ kernel=$(uname -r)
 cpu_model=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ //')
 start_date=$(date -u +%FT%TZ) loadavg_start=$(cut -d' ' -f1-3 /proc/loadavg)
 echo "bench: $(date -u '+%F %H:%M UTC'), kernel $kernel, $cpu_model, $ncpu CPUs"
-echo "bench: ${RUNS} runs x ${DURATION}s (warm-up ${WARMUP}s), ${SIZE} B IPv${IPV6:+6}${IPV6:-4} frames, $FLOWS flow(s), batch $BATCH"
+echo "bench: ${RUNS} runs x ${DURATION}s (warm-up ${WARMUP}s), ${SIZE} B IPv${IPV6:+6}${IPV6:-4} frames, $FLOWS flow(s), batch $BATCH${TCP:+; then bulk TCP through $TCP}"
 for c in "${CONFIG_LIST[@]}"; do
 	printf 'bench:   %-20s %s\n' "$c" "$(load_config "$c" 2>&1 >/dev/null && echo "$CONFIG_DESC")"
 done
-RES=$WORK/results.tsv	# config macs ports cpus run mpps sent | ERR reason
+RES=$WORK/results.tsv	# config macs ports cpus size run mpps sent | ERR reason
 : >"$RES"
 failed=0
 for P in "${PORTS_L[@]}"; do
 	testbed_up "$P" || { echo "bench: testbed with $P ports failed" >&2; exit 1; }
 	for M in "${MACS_L[@]}"; do
 		for C in "${CPUS_L[@]}"; do
+			for S in "${SIZES_L[@]}"; do
 			for ((r = 1; r <= RUNS; r++)); do
 				for cfg in "${CONFIG_LIST[@]}"; do
-					res=$(measure "$cfg" "$M" "$C")
-					printf '  %-20s macs=%-6s ports=%-2s cpus=%s run %d: %s\n' \
-						"$cfg" "$M" "$P" "$C" "$r" "$res" >&2
-					printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$cfg" "$M" "$P" "$C" "$r" "$res" >>"$RES"
+					res=$(measure "$cfg" "$M" "$C" "$S")
+					printf '  %-20s macs=%-6s ports=%-2s cpus=%s size=%-4s run %d: %s\n' \
+						"$cfg" "$M" "$P" "$C" "$S" "$r" "$res" >&2
+					printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$cfg" "$M" "$P" "$C" "$S" "$r" "$res" >>"$RES"
 					[[ $res == ERR* ]] && failed=1
 				done
+			done
 			done
 		done
 	done
@@ -264,4 +284,7 @@ export BENCH_NCPU=$ncpu BENCH_RUNS=$RUNS BENCH_DURATION=$DURATION
 export BENCH_WARMUP=$WARMUP BENCH_SIZE=$SIZE BENCH_IPV6=${IPV6:-0} BENCH_FLOWS=$FLOWS BENCH_BATCH=$BATCH
 export BENCH_LOADAVG_START=$loadavg_start BENCH_LOADAVG_END=$(cut -d' ' -f1-3 /proc/loadavg)
 "$PY" bench/report.py "$RES" "$JSON" "$PLOT" "${CONFIG_LIST[@]}" || failed=1
+if [[ -n $TCP ]]; then
+	BUILD=$BUILD bench/tcp.sh --topos "$TCP" --runs "$RUNS" ${JSON:+--json "$JSON"} || failed=1
+fi
 exit $failed

@@ -14,7 +14,9 @@
 #include "bpf/fpm/fdb_dst.h"
 #include "bpf/fpm/flow_cache.h"
 #include "bpf/fpm/src_guard.h"
+#include "bpf/fpm/mtu.h"
 #include "bpf/fpm/forward.h"
+#include "bpf/fpm/csum.h"
 #include "bpf/fpm/stats.h"
 /* the router's modules */
 #include "bpf/fpm/rif.h"
@@ -66,7 +68,9 @@ int tna_bridge(struct xdp_md *ctx)
 	STEP(fpm_port_flags_out(&p));
 	STEP(fpm_vlan_out(&p));
 	NF(fpm_nf_br_out(&p, &nf));	/* bridge-family forward, postrouting */
+	STEP(fpm_egress_mtu(&p));
 	STEP(fpm_forward(&p));
+	STEP(fpm_csum(&p));	/* last: writes only to a frame that leaves */
 	stats_forwarded(&p);
 	return XDP_REDIRECT;
 	/* Routing: the bridge's ingress rules hold for frames it
@@ -88,7 +92,9 @@ route:
 		NF(fpm_nf_pre4(&p, &r, &nf));
 		STEP(nat_dnat(&nf) ? fpm_nat_fib4(&p, &r, &nf) : fpm_fib4(&p, &r));
 		STEP(fpm_route_egress(&p, &r));
+		STEP(fpm_egress_mtu(&p));
 		NF(fpm_nf_post(&p, &r, &nf));
+		STEP(fpm_route_csum(&p, &r));
 		STEP(fpm_nat_dst(&p, &r, &nf));
 		STEP(fpm_route_fwd4(&p, &r));
 		NF(fpm_nat_src(&p, &r, &nf));
@@ -98,7 +104,9 @@ route:
 		NF(fpm_nf_pre6(&p, &r, &nf));
 		STEP(nat_dnat(&nf) ? fpm_nat_fib6(&p, &r, &nf) : fpm_fib6(&p, &r));
 		STEP(fpm_route_egress(&p, &r));
+		STEP(fpm_egress_mtu(&p));
 		NF(fpm_nf_post(&p, &r, &nf));
+		STEP(fpm_route_csum(&p, &r));
 		STEP(fpm_nat_dst(&p, &r, &nf));
 		STEP(fpm_route_fwd6(&p, &r));
 		NF(fpm_nat_src(&p, &r, &nf));

@@ -22,6 +22,7 @@
 #define TNA_FPM_BRNF_IPV4	(1ULL << 10)	/* br_netfilter calls iptables, no rules: validate + trim IPv4 */
 #define TNA_FPM_BRNF_IPV6	(1ULL << 11)	/* same for ip6tables and IPv6 */
 #define TNA_FPM_BRNF_ARP	(1ULL << 12)	/* same for arptables: ARP shorter than its header */
+#define TNA_FPM_CSUM		(1ULL << 13)	/* complete partial L4 checksums (native, see fpm/csum.h) */
 #define TNA_FPM_BRIDGE		(TNA_FPM_PARSE_ETH | TNA_FPM_CLASSIFY |	\
 				 TNA_FPM_PORT_STATE | TNA_FPM_FDB_SRC |	\
 				 TNA_FPM_FDB_DST | TNA_FPM_PORT_FLAGS |	\
@@ -31,7 +32,8 @@
 #include "bpf/tna_router_kern_user.h"
 #include "bpf/tna_filter_kern_user.h"	/* netfilter: filter, conntrack, NAT */
 #define TNA_FPM_ALL		(TNA_FPM_BRIDGE | TNA_FPM_VLAN | TNA_FPM_ROUTER | \
-				 TNA_FPM_BRNF_IPV4 | TNA_FPM_BRNF_IPV6 | TNA_FPM_BRNF_ARP)
+				 TNA_FPM_BRNF_IPV4 | TNA_FPM_BRNF_IPV6 | TNA_FPM_BRNF_ARP | \
+				 TNA_FPM_CSUM)
 
 /* Why a frame went to Linux (XDP_PASS).  The one list: the enum below and
  * the name table in targets/reasons.c are generated from it. */
@@ -60,6 +62,8 @@
 	X(REDIRECT_FAILED,	"redirect_failed")			\
 	X(NOT_A_PORT,		"not_a_port")				\
 	X(FPM_OFF,		"fpm_off")				\
+	X(EGRESS_MTU,		"egress_mtu")				\
+	X(CSUM_PARTIAL,		"csum_partial")				\
 	TNA_ROUTER_REASONS(X)	/* the router's */				\
 	TNA_FILTER_REASONS(X)
 
@@ -94,13 +98,30 @@ enum tna_reason {
 #define TNA_PORT_F_NO_XMIT	0x40	/* cannot be a redirect egress (set by targets/) */
 #define TNA_PORT_F_UNTAGGED	0x80	/* VLAN: pvid leaves this port untagged */
 
+/* How a port's received frames carry their L4 checksums (struct
+ * tna_port.csum; bpf/fpm/csum.h).  Only native ports whose veth peer
+ * offloads tx checksums receive partial ones: a native redirect would
+ * lose that state, generic keeps the skb. */
+#define TNA_PORT_CSUM_COMPLETE	0	/* every checksum is filled in */
+#define TNA_PORT_CSUM_FIX	1	/* may be partial: complete them in XDP */
+#define TNA_PORT_CSUM_PASS	2	/* may be partial: TCP/UDP to Linux */
+
+/* A frame may leave a port when it is at most mtu + this long: the bound
+ * of the kernel's own redirect check (xdp_ok_fwd_dev: Ethernet header and
+ * one VLAN tag); longer ones (GSO superpackets in generic mode) go to
+ * Linux, which segments them (egress_mtu). */
+#define TNA_L2_OVERHEAD		18
+
 /* tna_ports[ifindex]: one entry per bridge port (idx 0: not a port). */
 struct tna_port {
 	__u16 idx;		/* stats and devmap slot, 1..TNA_MAX_PORTS-1 */
 	__u8 stp_state;		/* BR_STATE_*: 3 = forwarding */
 	__u8 flags;		/* TNA_PORT_F_* */
 	__u16 pvid;		/* VLAN FPM only; 0 = none */
-	__u16 pad;
+	__u16 mtu;		/* as egress: the device's MTU (0: unknown, nothing leaves) */
+	__u8 csum;		/* as ingress: TNA_PORT_CSUM_* */
+	__u8 csum_pass;		/* user space: PASS asked for where FIX would do */
+	__u8 pad[2];
 };
 #define TNA_STP_LEARNING	2
 #define TNA_STP_FORWARDING	3
@@ -145,6 +166,7 @@ struct tna_stats_val {
 	__u64 forwarded;
 	__u64 forwarded_bytes;
 	__u64 dropped;
+	__u64 csum_completed;	/* partial checksums completed (fpm/csum.h) */
 	__u64 passed[TNA_REASON_MAX];
 };
 

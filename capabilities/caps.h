@@ -109,6 +109,11 @@ int tna_caps_parse_netdev_msg(const struct nlmsghdr *nlh, int *ifindex,
 /* An ethtool FEATURES_GET reply: 1 when feature NAME (e.g. "hw-tc-offload")
  * is active, 0 when not, -EINVAL when malformed. */
 int tna_caps_parse_features_msg(const struct nlmsghdr *nlh, const char *name);
+/* The same for bitset SET of the reply: ETHTOOL_A_FEATURES_ACTIVE, or
+ * ETHTOOL_A_FEATURES_WANTED (what the user asked for, before the driver
+ * had its say: a veth's peer keeps TSO wanted while native XDP on its
+ * other end turns it off). */
+int tna_caps_parse_features_set(const struct nlmsghdr *nlh, int set, const char *name);
 /* An ethtool CHANNELS_GET reply into dev->channels_*. */
 int tna_caps_parse_channels_msg(const struct nlmsghdr *nlh,
 				struct tna_caps_dev *dev);

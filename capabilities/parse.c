@@ -105,13 +105,18 @@ static int bitset_has(const struct nlattr *set, const char *name)
 
 int tna_caps_parse_features_msg(const struct nlmsghdr *nlh, const char *name)
 {
+	return tna_caps_parse_features_set(nlh, ETHTOOL_A_FEATURES_ACTIVE, name);
+}
+
+int tna_caps_parse_features_set(const struct nlmsghdr *nlh, int set, const char *name)
+{
 	const struct nlattr *a;
 	int ret = -EINVAL;
 
 	if (!is_genl(nlh))
 		return -EINVAL;
 	mnl_attr_for_each(a, nlh, GENL_HDRLEN) {
-		if (mnl_attr_get_type(a) != ETHTOOL_A_FEATURES_ACTIVE)
+		if (mnl_attr_get_type(a) != set)
 			continue;
 		if (mnl_attr_validate(a, MNL_TYPE_NESTED) < 0)
 			return -EINVAL;

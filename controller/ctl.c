@@ -28,24 +28,9 @@
 #include "controller/debounce.h"
 #include "controller/fdb_mirror.h"
 #include "controller/nic_sync.h"
+#include "controller/recheck.h"
 #include "controller/router_deploy.h"
 #include "targets/datapath.h"
-
-/* The planner's module numbers are the fast path's bits. */
-_Static_assert((1ull << TNA_PFPM_PARSE_ETH) == TNA_FPM_PARSE_ETH &&
-	       (1ull << TNA_PFPM_CLASSIFY) == TNA_FPM_CLASSIFY &&
-	       (1ull << TNA_PFPM_VLAN) == TNA_FPM_VLAN &&
-	       (1ull << TNA_PFPM_PORT_STATE) == TNA_FPM_PORT_STATE &&
-	       (1ull << TNA_PFPM_FDB_SRC) == TNA_FPM_FDB_SRC &&
-	       (1ull << TNA_PFPM_FDB_DST) == TNA_FPM_FDB_DST &&
-	       (1ull << TNA_PFPM_PORT_FLAGS) == TNA_FPM_PORT_FLAGS &&
-	       (1ull << TNA_PFPM_FORWARD) == TNA_FPM_FORWARD &&
-	       (1ull << TNA_PFPM_STATS) == TNA_FPM_STATS &&
-	       (1ull << TNA_PFPM_FLOW_CACHE) == TNA_FPM_FLOW_CACHE &&
-	       (1ull << TNA_PFPM_BRNF_IPV4) == TNA_FPM_BRNF_IPV4 &&
-	       (1ull << TNA_PFPM_BRNF_IPV6) == TNA_FPM_BRNF_IPV6 &&
-	       (1ull << TNA_PFPM_BRNF_ARP) == TNA_FPM_BRNF_ARP,
-	       "assembler and bpf/ disagree on FPM numbers");
 
 #define MAX_ATTACHED 256
 
@@ -87,6 +72,7 @@ struct tna_ctl {
 	unsigned long applied;		/* bursts applied */
 	struct tna_rt_state *rt;	/* the router (controller/router_deploy.h) */
 	uint64_t rt_rpf_next_ns;	/* next look at rp_filter */
+	uint64_t auto_next_ns;		/* next look at what auto rested on */
 };
 
 static uint64_t now_ns(void)
@@ -210,6 +196,7 @@ static void on_event(void *ctx, enum tna_obj obj, enum tna_op op, const void *it
 		return;
 	case TNA_OBJ_LINK:
 		port_now(c, op, item);
+		tna_rt_link_changed(c->rt, ((const struct tna_link *)item)->ifindex);
 		c->dirty = true;
 		note_event(c, obj, op, item);
 		return;
@@ -309,6 +296,7 @@ static int plan_one(struct tna_ctl *c, int ifindex, struct tna_bridge_plan *p)
 
 	if (ret)
 		return ret;
+	tna_plan_input_peers(&in);
 	ret = tna_plan_bridge(&in, &po, p);
 	tna_plan_input_free(&in);
 	return ret;
@@ -972,40 +960,42 @@ static void apply_burst(struct tna_ctl *c)
 	tna_debounce_reset(&c->db);
 }
 
-/* Native: a port that could not transmit redirected frames (its veth
- * peer had neither XDP nor GRO) is checked again every second: port_set
- * re-reads its XDP features.  No netlink event tells us in this netns. */
-static bool recheck_xmit(struct tna_ctl *c, struct br_state *b)
+/* Auto: what the plans rested on and no event announces (a veth peer's
+ * TSO, GRO, tx checksumming; a port's ndo-xmit), once a second: a change
+ * starts a burst like a link event would. */
+static int recheck_auto(struct tna_ctl *c, uint64_t now)
 {
-	struct tna_port_cfg cfg;
-	bool left = false;
-	int i;
+	const struct tna_bridge_plan *plans[TNA_CTL_MAX_BRIDGES];
+	int n = 0;
 
-	for (i = 0; i < b->n_attached; i++) {
-		const struct tna_link *l = tna_model_link(c->m, b->attached[i]);
-
-		if (!l || tna_dp__port_get(b->dp, b->attached[i], &cfg) ||
-		    !(cfg.flags & TNA_PORT_F_NO_XMIT))
-			continue;
-		port_cfg(l, &cfg);
-		if (tna_dp__port_set(b->dp, b->attached[i], &cfg) == 0 &&
-		    tna_dp__port_get(b->dp, b->attached[i], &cfg) == 0 &&
-		    !(cfg.flags & TNA_PORT_F_NO_XMIT))
-			logf_(c, TNA_CTL_VERBOSE, "%s: %s can now take redirected frames",
-			      b->plan.name, l->name);
-		else
-			left = true;
+	if (c->o.target != TNA_PLAN_AUTO)
+		return -1;
+	if (now >= c->auto_next_ns) {
+		c->auto_next_ns = now + TNA_RECHECK_MS * 1000000ull;
+		for (int i = 0; i < c->nbr; i++)
+			if (c->br[i].present)
+				plans[n++] = &c->br[i].plan;
+		if (tna_recheck_auto(plans, n, c->rt)) {
+			logf_(c, TNA_CTL_INFO, "auto: a veth peer or a port's ndo-xmit changed: replanning");
+			c->dirty = true;
+			note_event(c, TNA_OBJ_LINK, TNA_OP_CHANGE, NULL);
+		}
 	}
-	return left;
+	return (int)((c->auto_next_ns - now) / 1000000ull) + 1;
 }
 
 static int keepalive(struct tna_ctl *c, uint64_t now)
 {
 	int i, n, ms, next_ms = -1;
 
-	/* Routed ports whose veth peer had neither XDP nor GRO: again. */
-	if (c->rt->host && tna_rt_recheck_xmit(c->rt))
-		next_ms = 1000;
+	/* Routed ports: ndo-xmit, checksums of the veth peer, MTU. */
+	if (c->rt->host) {
+		tna_rt_recheck_xmit(c->rt);
+		next_ms = TNA_RECHECK_MS;
+	}
+	ms = recheck_auto(c, now);
+	if (ms >= 0 && (next_ms < 0 || ms < next_ms))
+		next_ms = ms;
 	/* rp_filter has no event the model follows: look every second. */
 	if (c->rt->plan.ok) {
 		if (now >= c->rt_rpf_next_ns) {
@@ -1025,10 +1015,18 @@ static int keepalive(struct tna_ctl *c, uint64_t now)
 
 		if (!b->dp)
 			continue;
+		/* Native: a port whose veth peer has neither XDP nor GRO
+		 * cannot take redirected frames, one whose peer offloads tx
+		 * checksums sends partial ones: port_refresh reads both again */
 		if (b->plan.target == TNA_TARGET_NATIVE) {
-			b->no_xmit = recheck_xmit(c, b);
-			if (b->no_xmit && (next_ms < 0 || next_ms > 1000))
-				next_ms = 1000;
+			int r = tna_recheck_ports(b->dp, b->attached, b->n_attached);
+
+			b->no_xmit = r & TNA_RECHECK_NO_XMIT;
+			if (r & TNA_RECHECK_CHANGED)
+				logf_(c, TNA_CTL_VERBOSE, "%s: port entries follow their devices (ndo-xmit, veth peer checksumming)",
+				      b->plan.name);
+			if (next_ms < 0 || next_ms > TNA_RECHECK_MS)
+				next_ms = TNA_RECHECK_MS;
 		}
 		if (now >= b->next_ka_ns) {
 			uint64_t t0 = now_ns();

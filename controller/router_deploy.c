@@ -7,6 +7,7 @@
 #include "controller/router_apply.h"
 #include "controller/router_deploy.h"
 #include "capabilities/caps.h"
+#include "capabilities/netdev_genl.h"
 #include "introspect/model.h"
 #include "targets/router.h"
 
@@ -37,7 +38,7 @@ static bool plan_same(const struct tna_router_plan *a, const struct tna_router_p
 	if (!a->ok && !b->ok)
 		return true;	/* nothing deployed either way */
 	if (a->ok != b->ok || a->fpms != b->fpms || a->nf_routed != b->nf_routed ||
-	    a->fib_direct4 != b->fib_direct4 || a->n_ifs != b->n_ifs)
+	    a->fib_direct4 != b->fib_direct4 || a->n_ifs != b->n_ifs || a->target != b->target)
 		return false;
 	for (int i = 0; i < a->n_ifs; i++) {
 		const struct tna_router_if_plan *x = &a->ifs[i], *y = &b->ifs[i];
@@ -75,6 +76,24 @@ static void clear_ours(struct tna_router_in *in, const struct tna_caps_dev *devs
 	}
 }
 
+/* What the target choice rests on: the probe's verdict per interface and
+ * the veth peers (assembler/peers.c). */
+static void fill_caps(struct tna_router_in *in, const struct tna_caps_dev *devs, int ndevs)
+{
+	for (int i = 0; i < in->n_ifs; i++) {
+		struct tna_router_if_in *f = &in->ifs[i];
+
+		for (int k = 0; k < ndevs; k++)
+			if (devs[k].ifindex == f->ifindex) {
+				f->best = devs[k].best;
+				f->redirect_to = devs[k].can_redirect_to;
+			}
+		memset(&f->peer, 0, sizeof(f->peer));
+		if (!strcmp(f->kind, "veth") && (f->n_addr4 || f->n_addr6) && !f->is_port)
+			tna_peer_probe(f->ifindex, &f->peer);
+	}
+}
+
 int tna_rt_replan(struct tna_rt_state *rt, const struct tna_model *m,
 		  const struct tna_caps_dev *devs, int ndevs)
 {
@@ -89,8 +108,11 @@ int tna_rt_replan(struct tna_rt_state *rt, const struct tna_model *m,
 		err = tna_router_in_from_model(m, &in);
 		if (!err) {
 			clear_ours(&in, devs, ndevs);
+			fill_caps(&in, devs, ndevs);
 			err = tna_router_plan(&in, &np);
 		}
+		if (!err)
+			tna_router_plan_target(&in, rt->target, &np);
 		if (err)
 			return err;
 	}
@@ -131,13 +153,16 @@ static struct tna_dp *load_own(const struct tna_rt_state *rt, enum tna_target t,
 	return tna_dp__load(&o);
 }
 
+/* The own pipeline's attach mode: the plan's (tna_router_plan_target:
+ * auto goes native only when every routed port can take native
+ * redirects); offload cannot redirect, so the router never goes there. */
 static enum tna_target own_target(const struct tna_rt_state *rt, enum tna_target t)
 {
+	if (rt->plan.target == TNA_TARGET_GENERIC || rt->plan.target == TNA_TARGET_NATIVE)
+		return rt->plan.target;
 	if (t == TNA_PLAN_AUTO)
 		t = rt->target;
-	/* auto: native (veth, virtio and real NICs here); offload cannot
-	 * redirect, so the router never goes there */
-	return t == TNA_TARGET_GENERIC ? TNA_TARGET_GENERIC : TNA_TARGET_NATIVE;
+	return t == TNA_TARGET_NATIVE ? TNA_TARGET_NATIVE : TNA_TARGET_GENERIC;
 }
 
 int tna_rt_measure(struct tna_rt_state *rt, enum tna_target target)
@@ -248,17 +273,41 @@ bool tna_rt_recheck_xmit(struct tna_rt_state *rt)
 	struct tna_port_cfg cfg;
 	bool left = false;
 
-	for (int i = 0; i < rt->n_attached; i++) {
-		if (!rt->host || tna_dp__port_get(rt->host, rt->attached[i], &cfg) ||
-		    !(cfg.flags & TNA_PORT_F_NO_XMIT))
-			continue;
-		cfg.flags &= ~TNA_PORT_F_NO_XMIT;	/* port_set derives it again */
-		if (tna_dp__port_set(rt->host, rt->attached[i], &cfg) ||
-		    tna_dp__port_get(rt->host, rt->attached[i], &cfg) ||
+	for (int i = 0; i < rt->n_attached && rt->host; i++) {
+		tna_dp__port_refresh(rt->host, rt->attached[i]);
+		if (!tna_dp__port_get(rt->host, rt->attached[i], &cfg) &&
 		    (cfg.flags & TNA_PORT_F_NO_XMIT))
 			left = true;
 	}
 	return left;
+}
+
+void tna_rt_link_changed(struct tna_rt_state *rt, int ifindex)
+{
+	for (int i = 0; i < rt->n_attached && rt->host; i++)
+		if (rt->attached[i] == ifindex)
+			tna_dp__port_refresh(rt->host, ifindex);	/* its MTU */
+}
+
+bool tna_rt_inputs_changed(const struct tna_rt_state *rt)
+{
+	const struct tna_router_plan *p = &rt->plan;
+
+	for (int i = 0; i < p->n_ifs; i++) {
+		const struct tna_router_if_plan *f = &p->ifs[i];
+		struct tna_peer now;
+		uint64_t feat = 0;
+
+		if (!f->peer.known)
+			continue;
+		tna_peer_probe(f->ifindex, &now);
+		if (!tna_peer_same(&now, &f->peer))
+			return true;
+		if (tna_xdp_features(f->ifindex, &feat) == 0 &&
+		    !!(feat & TNA_NETDEV_XDP_ACT_NDO_XMIT) != f->redirect_to)
+			return true;
+	}
+	return false;
 }
 
 bool tna_rt_rp_filter_changed(const struct tna_rt_state *rt)
@@ -301,7 +350,7 @@ void tna_rt_print(const struct tna_rt_state *rt, const char *host_name,
 		return;
 	if (host_name) {
 		tna_rt_fpm_names(host_fpms, mods, sizeof(mods));
-		fprintf(f, "  pipeline: one, shared with bridge %s (one parser, one devmap)\n"
+		fprintf(f, "  pipeline: one, shared with bridge %s (one parser, one devmap; its target)\n"
 			   "  modules: %s\n", host_name, mods);
 	} else {
 		tna_rt_fpm_names(rt->plan.fpms | TNA_FPM_PARSE_ETH | TNA_FPM_STATS, mods, sizeof(mods));
@@ -333,6 +382,11 @@ struct json_object *tna_rt_to_json(const struct tna_rt_state *rt, const char *ho
 	json_object_object_add(o, "fib_direct4", json_object_new_boolean(p->fib_direct4));
 	json_object_object_add(o, "pipeline", host_name ? json_object_new_string(host_name) :
 			       json_object_new_string("own"));
+	/* the own pipeline's; with a host bridge, that bridge's target */
+	json_object_object_add(o, "target", json_object_new_string(
+		!p->ok || host_name ? "none" : tna_target_name(p->target)));
+	json_object_object_add(o, "target_reason", json_object_new_string(
+		host_name ? "shared with the bridge's pipeline" : p->target_reason));
 	mods = json_object_new_array();
 	if (p->ok)
 		for (unsigned i = 0; i < sizeof(fpm_names) / sizeof(fpm_names[0]); i++)
@@ -351,6 +405,8 @@ struct json_object *tna_rt_to_json(const struct tna_rt_state *rt, const char *ho
 		json_object_object_add(x, "ifindex", json_object_new_int(p->ifs[i].ifindex));
 		json_object_object_add(x, "role", json_object_new_string(if_role(&p->ifs[i])));
 		json_object_object_add(x, "reason", json_object_new_string(p->ifs[i].reason));
+		json_object_object_add(x, "checksums", json_object_new_string(
+			tna_plan_csum_name(p->ifs[i].csum)));
 		json_object_array_add(ifs, x);
 	}
 	json_object_object_add(o, "interfaces", ifs);

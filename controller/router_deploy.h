@@ -63,9 +63,18 @@ static inline void tna_rt_host_replaced(struct tna_rt_state *rt, struct tna_dp *
 	rt->host = ndp;
 }
 
-/* Native: look again at routed ports that could not take redirected
- * frames.  True when some still cannot. */
+/* Look again at what the routed ports' devices decide and no event here
+ * announces (ndo-xmit, the veth peer's tx checksumming, the MTU):
+ * tna_dp__port_refresh().  True when some port still cannot take native
+ * redirected frames. */
 bool tna_rt_recheck_xmit(struct tna_rt_state *rt);
+
+/* A link event for IFINDEX: refresh its port entry (MTU) at once. */
+void tna_rt_link_changed(struct tna_rt_state *rt, int ifindex);
+
+/* Auto: has anything the plan's target choice rested on changed (a veth
+ * peer's TSO, GRO, tx checksumming, a routed port's ndo-xmit)? */
+bool tna_rt_inputs_changed(const struct tna_rt_state *rt);
 
 /* rp_filter of a routed interface (or of a routed bridge) is no longer
  * what the plan saw.  Netconf events for rp_filter change nothing in the

@@ -11,6 +11,10 @@ struct tna_backend {
 	uint32_t xdp_flags;		/* XDP_FLAGS_SKB_MODE, XDP_FLAGS_DRV_MODE */
 	/* TNA_PORT_F_* this backend adds for IFINDEX (e.g. NO_XMIT) */
 	uint8_t (*port_flags)(int ifindex);
+	/* May frames received on IFINDEX carry partial checksums that this
+	 * target's redirect would lose?  (native: a veth whose peer offloads
+	 * tx checksums; generic keeps the skb and its checksum state) */
+	bool (*port_csum_partial)(int ifindex);
 };
 
 extern const struct tna_backend tna_backend_generic;

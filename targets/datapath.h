@@ -77,16 +77,29 @@ struct tna_port_cfg {
 	uint8_t stp_state;		/* BR_STATE_*, 3 = forwarding */
 	uint8_t flags;			/* TNA_PORT_F_* (isolated, locked, learning, flood, hairpin...) */
 	uint16_t pvid;			/* VLAN FPM only */
+	/* Derived by port_set from the device, read back by port_get: */
+	uint16_t mtu;			/* its MTU now (frames longer go to Linux: egress_mtu) */
+	uint8_t csum;			/* TNA_PORT_CSUM_*: what its received checksums need */
+	/* Asked by the caller: partial checksums on this port go to Linux
+	 * (csum_partial) instead of being completed in XDP. */
+	bool csum_pass;
 };
 /* Add or update a bridge port (also the redirect devmap).  In native mode
  * a port that cannot transmit redirected frames (NDO_XMIT missing, e.g. a
  * veth whose peer has neither XDP nor GRO) gets TNA_PORT_F_NO_XMIT, so
- * frames to it go to Linux; call again after fixing the peer.
+ * frames to it go to Linux; call again after fixing the peer.  Each call
+ * also reads the device's MTU and, native, whether its veth peer offloads
+ * tx checksums (cfg->mtu, cfg->csum are ignored: derived here).
  * -ERANGE: ifindex >= TNA_MAX_IFINDEX; -ENOSPC: TNA_MAX_PORTS ports. */
 int tna_dp__port_set(struct tna_dp *dp, int ifindex, const struct tna_port_cfg *cfg);
 int tna_dp__port_del(struct tna_dp *dp, int ifindex);
-/* The flags in effect for a port (after port_set added NO_XMIT). */
+/* The flags in effect for a port (after port_set added NO_XMIT), its MTU
+ * and checksum handling as port_set found them. */
 int tna_dp__port_get(const struct tna_dp *dp, int ifindex, struct tna_port_cfg *cfg);
+/* Derive NO_XMIT, the MTU and the checksum handling of a port again (they
+ * follow its device and its veth peer, which send no event here).
+ * 1 when something changed, 0 when not, -errno. */
+int tna_dp__port_refresh(struct tna_dp *dp, int ifindex);
 
 /* FDB mirror.  FLAGS are TNA_FDB_F_*.  Updating keeps last_used. */
 int tna_dp__fdb_set(struct tna_dp *dp, const uint8_t mac[6], uint16_t vlan,
@@ -162,5 +175,18 @@ struct tna_gro_undo {
 };
 int tna_peer_gro_enable(int ifindex, struct tna_gro_undo *undo);
 int tna_peer_gro_undo(struct tna_gro_undo *undo);
+
+/* What the peer of veth IFINDEX does (also in another netns), read with
+ * ethtool netlink in the peer's namespace.  -ENOTSUP: not a veth.  No
+ * event tells a change in our namespace: ask again to follow it. */
+struct tna_veth_peer_features {
+	int peer_ifindex;
+	bool tx_csum;		/* TCP/UDP it sends may be CHECKSUM_PARTIAL */
+	bool tso;		/* sends TSO/USO superpackets now */
+	bool tso_wanted;	/* would, but for native XDP on our end (which
+				 * takes it away: veth_fix_features) */
+	bool gro;		/* GRO on: our end can be a native redirect egress */
+};
+int tna_veth_peer_features(int ifindex, struct tna_veth_peer_features *f);
 
 #endif /* TNA_TARGETS_DATAPATH_H */

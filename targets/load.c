@@ -50,6 +50,12 @@ struct tna_dp *tna_dp__load(const struct tna_dp_opts *opts)
 		goto err;
 	}
 	dp->skel->rodata->tna_fpms = opts->fpms ? opts->fpms : TNA_FPM_BRIDGE;
+	/* Native redirects lose the skb's checksum state; which ports
+	 * receive partial checksums changes at run time (the veth peer's
+	 * tx checksumming), so a native pipeline always carries csum: per
+	 * port it costs one load unless that port needs it. */
+	if (opts->target == TNA_TARGET_NATIVE)
+		dp->skel->rodata->tna_fpms |= TNA_FPM_CSUM;
 	memcpy((void *)dp->skel->rodata->tna_bridge_mac, opts->bridge_mac, 6);
 	dp->skel->rodata->tna_br_netfilter = opts->br_netfilter;
 	/* the router's options, when the caller's struct has them */

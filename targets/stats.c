@@ -68,6 +68,7 @@ static int sum_slot(int stats_fd, __u32 idx, struct tna_if_stats *out)
 		out->forwarded += v[c].forwarded;
 		out->forwarded_bytes += v[c].forwarded_bytes;
 		out->dropped += v[c].dropped;
+		out->csum_completed += v[c].csum_completed;
 		for (int r = 0; r < TNA_REASON_MAX; r++) {
 			out->passed[r] += v[c].passed[r];
 			out->passed_total += v[c].passed[r];
@@ -128,6 +129,8 @@ int tna_stats_read(int ifindex, struct tna_if_stats *out)
 	    bpf_map_lookup_elem(ports_fd, &key, &port))
 		port.idx = 0;
 	out->port_idx = port.idx;
+	out->csum = port.idx ? port.csum : 0;
+	out->mtu = port.idx ? port.mtu : 0;
 	err = sum_slot(stats_fd, port.idx, out);
 out:
 	if (stats_fd >= 0)
@@ -143,6 +146,7 @@ void tna_stats_add(struct tna_if_stats *a, const struct tna_if_stats *b)
 	a->forwarded += b->forwarded;
 	a->forwarded_bytes += b->forwarded_bytes;
 	a->dropped += b->dropped;
+	a->csum_completed += b->csum_completed;
 	a->passed_total += b->passed_total;
 	for (int r = 0; r < TNA_REASON_MAX; r++)
 		a->passed[r] += b->passed[r];

@@ -14,6 +14,9 @@ struct tna_if_stats {
 	uint64_t forwarded;		/* redirected by the fast path */
 	uint64_t forwarded_bytes;
 	uint64_t dropped;
+	uint64_t csum_completed;	/* partial checksums completed by the fast path */
+	int csum;			/* the port's TNA_PORT_CSUM_* (ports only) */
+	int mtu;			/* the port's MTU in the port table (ports only) */
 	uint64_t passed_total;
 	uint64_t passed[TNA_REASON_MAX];	/* to Linux, by enum tna_reason */
 };

@@ -2,6 +2,10 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+#include <net/if.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include "targets/dp.h"
@@ -30,6 +34,33 @@ static int zero_stats(struct tna_dp *dp, __u32 idx)
 	return err;
 }
 
+/* The device's MTU; 0 when it cannot be read (then every frame to the
+ * port goes to Linux as egress_mtu). */
+static uint16_t dev_mtu(int ifindex)
+{
+	struct ifreq ifr = { 0 };
+	int s, mtu = 0;
+
+	if (!if_indextoname(ifindex, ifr.ifr_name))
+		return 0;
+	s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (s < 0)
+		return 0;
+	if (!ioctl(s, SIOCGIFMTU, &ifr))
+		mtu = ifr.ifr_mtu;
+	close(s);
+	return mtu > 0xffff ? 0xffff : mtu;
+}
+
+/* What port_set derives from the device for a port entry. */
+static void derive(const struct tna_dp *dp, int ifindex, struct tna_port *p)
+{
+	p->flags = (p->flags & ~TNA_PORT_F_NO_XMIT) | dp->be->port_flags(ifindex);
+	p->mtu = dev_mtu(ifindex);
+	p->csum = !dp->be->port_csum_partial(ifindex) ? TNA_PORT_CSUM_COMPLETE :
+		  p->csum_pass ? TNA_PORT_CSUM_PASS : TNA_PORT_CSUM_FIX;
+}
+
 int tna_dp__port_set(struct tna_dp *dp, int ifindex, const struct tna_port_cfg *cfg)
 {
 	struct tna_port p = {};
@@ -49,8 +80,10 @@ int tna_dp__port_set(struct tna_dp *dp, int ifindex, const struct tna_port_cfg *
 	}
 	p.idx = idx;
 	p.stp_state = cfg->stp_state;
-	p.flags = (cfg->flags & ~TNA_PORT_F_NO_XMIT) | dp->be->port_flags(ifindex);
+	p.flags = cfg->flags;
 	p.pvid = cfg->pvid;
+	p.csum_pass = cfg->csum_pass;
+	derive(dp, ifindex, &p);
 	/* devmap first: once the port is visible its slot can be used */
 	__u32 k = idx;
 	if (bpf_map_update_elem(dp->devmap_fd, &k, &dev, BPF_ANY))
@@ -62,20 +95,50 @@ int tna_dp__port_set(struct tna_dp *dp, int ifindex, const struct tna_port_cfg *
 	return 0;
 }
 
-int tna_dp__port_get(const struct tna_dp *dp, int ifindex, struct tna_port_cfg *cfg)
+/* The entry of port IFINDEX: -ENOENT when it is not a port. */
+static int port_entry(const struct tna_dp *dp, int ifindex, struct tna_port *p)
 {
-	struct tna_port p;
 	__u32 key = ifindex;
 
 	if (ifindex <= 0 || ifindex >= TNA_MAX_IFINDEX)
 		return -ERANGE;
-	if (bpf_map_lookup_elem(dp->ports_fd, &key, &p))
+	if (bpf_map_lookup_elem(dp->ports_fd, &key, p))
 		return -errno;
-	if (!p.idx)
-		return -ENOENT;
+	return p->idx ? 0 : -ENOENT;
+}
+
+int tna_dp__port_refresh(struct tna_dp *dp, int ifindex)
+{
+	struct tna_port p, n;
+	__u32 key = ifindex;
+	int err = port_entry(dp, ifindex, &p);
+
+	if (err)
+		return err;
+	n = p;
+	derive(dp, ifindex, &n);
+	if (!memcmp(&n, &p, sizeof(p)))
+		return 0;
+	if (bpf_map_update_elem(dp->ports_fd, &key, &n, BPF_ANY))
+		return -errno;
+	tna_dp_bump(dp);
+	return 1;
+}
+
+int tna_dp__port_get(const struct tna_dp *dp, int ifindex, struct tna_port_cfg *cfg)
+{
+	struct tna_port p;
+	int err = port_entry(dp, ifindex, &p);
+
+	if (err)
+		return err;
+	memset(cfg, 0, sizeof(*cfg));
 	cfg->stp_state = p.stp_state;
 	cfg->flags = p.flags;
 	cfg->pvid = p.pvid;
+	cfg->mtu = p.mtu;
+	cfg->csum = p.csum;
+	cfg->csum_pass = p.csum_pass;
 	return 0;
 }
 

@@ -88,10 +88,13 @@ static void print_bridge(struct json_object *b)
 		       num(fdb, "refreshed"), num(fdb, "refresh_errors"));
 	for (k = 0; ports && k < (int)json_object_array_length(ports); k++) {
 		struct json_object *p = json_object_array_get_idx(ports, k);
+		const char *cs = str(p, "checksums");
+		bool fix = run && flag(p, "accelerated") && get(p, "checksums") &&
+			   strcmp(cs, "complete");
 
-		printf("  port %-*s %-8s %s\n", w, str(p, "name"),
+		printf("  port %-*s %-8s %s%s%s\n", w, str(p, "name"),
 		       run && flag(p, "accelerated") ? str(p, "target") : "linux",
-		       str(p, "reason"));
+		       str(p, "reason"), fix ? "; partial checksums: " : "", fix ? cs : "");
 		/* the NIC stage on an offloading device: attached, or why not */
 		if (json_object_get_string_len(get(p, "nic_reason")))
 			printf("       %-*s nic: %s%s\n", w, "",
@@ -113,6 +116,9 @@ static void print_router(struct json_object *r)
 	printf("\n");
 	if (get(r, "error"))
 		printf("  error: %s\n", str(r, "error"));
+	/* its own pipeline's target (a shared one has the bridge's) */
+	if (run && get(r, "target") && strcmp(str(r, "target"), "none"))
+		printf("  target: %s (%s)\n", str(r, "target"), str(r, "target_reason"));
 	if (run) {
 		words(get(r, "modules"), " ", mods, sizeof(mods));
 		printf("  modules: %s\n", mods);

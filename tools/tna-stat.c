@@ -164,6 +164,14 @@ static json_object *to_json(const struct iface *f, double dt)
 	json_object_object_add(o, "forwarded", json_object_new_int64(f->st.forwarded));
 	json_object_object_add(o, "forwarded_bytes", json_object_new_int64(f->st.forwarded_bytes));
 	json_object_object_add(o, "dropped", json_object_new_int64(f->st.dropped));
+	json_object_object_add(o, "csum_completed", json_object_new_int64(f->st.csum_completed));
+	if (!f->is_bridge) {
+		/* what its received checksums need: complete | completed in XDP | partial ones to Linux */
+		json_object_object_add(o, "checksums", json_object_new_string(
+			f->st.csum == TNA_PORT_CSUM_FIX ? "completed in XDP" :
+			f->st.csum == TNA_PORT_CSUM_PASS ? "partial ones to Linux" : "complete"));
+		json_object_object_add(o, "mtu", json_object_new_int(f->st.mtu));
+	}
 	json_object_object_add(o, "passed_total", json_object_new_int64(f->st.passed_total));
 	for (int r = 0; r < TNA_REASON_MAX; r++)
 		json_object_object_add(p, tna_reason_name(r), json_object_new_int64(f->st.passed[r]));
@@ -223,6 +231,10 @@ static void print_human(const struct iface *f, double dt)
 		printf("%-*s %-*s forwarded %llu  passed %llu  dropped %llu\n",
 		       name_w, f->name, what_w, what, (unsigned long long)f->st.forwarded,
 		       (unsigned long long)f->st.passed_total, (unsigned long long)f->st.dropped);
+	if (f->st.csum == TNA_PORT_CSUM_FIX || f->st.csum_completed)
+		printf("    partial checksums from the veth peer completed in XDP: %llu\n",
+		       (unsigned long long)(f->st.csum_completed -
+					    (dt > 0 ? f->prev.csum_completed : 0)));
 	for (int r = 0; r < TNA_REASON_MAX; r++) {
 		uint64_t n = f->st.passed[r] - (dt > 0 ? f->prev.passed[r] : 0);
 

@@ -31,25 +31,27 @@ static __always_inline __u16 csum_fold16(__u32 s)
 		if (len - off >= (n)) {						\
 			void *q = l4 + off;					\
 			if (q + (n) > data_end)					\
-				return 0;					\
+				return -1;					\
 			sum = bpf_csum_diff(NULL, 0, q, (n), sum);		\
 			off += (n);						\
 		}								\
 	} while (0)
 
-/* 1 when the ones' complement sum of LEN bytes at L4OFF (the whole IP
- * payload) plus PSEUDO (the pseudo header) folds to 0xffff.  A global
- * function: the verifier checks it once, not once per path into it. */
-__attribute__((noinline)) int tna_ct_l4_csum(struct xdp_md *ctx, __u32 l4off, __u32 len,
-					     __u32 pseudo)
+/* The ones' complement sum of LEN bytes at L4OFF (the whole IP payload)
+ * plus SEED, folded to 16 bits; -1 when the bytes are not all in the
+ * packet.  A global function: the verifier checks it once, not once per
+ * path into it.  Also what bpf/fpm/csum.h completes partial checksums
+ * with. */
+__attribute__((noinline)) int tna_l4_sum(struct xdp_md *ctx, __u32 l4off, __u32 len,
+					 __u32 seed)
 {
 	void *data = (void *)(long)ctx->data, *data_end = (void *)(long)ctx->data_end;
-	__u32 off = 0, sum = pseudo;
+	__u32 off = 0, sum = seed;
 	void *l4;
 	__u8 *t;
 
 	if (!ctx || l4off > 128 || len > CT_CSUM_MAX_BLOCKS * 256)
-		return 0;
+		return -1;
 	barrier_var(l4off);	/* so the mask below is emitted: the verifier keeps it */
 	l4 = data + (l4off & 0xff);
 	for (int i = 0; i < CT_CSUM_MAX_BLOCKS; i++) {
@@ -58,7 +60,7 @@ __attribute__((noinline)) int tna_ct_l4_csum(struct xdp_md *ctx, __u32 l4off, __
 		if (len - off < 256)
 			break;
 		if (q + 256 > data_end)
-			return 0;
+			return -1;
 		sum = bpf_csum_diff(NULL, 0, q, 256, sum);
 		off += 256;
 	}
@@ -73,17 +75,25 @@ __attribute__((noinline)) int tna_ct_l4_csum(struct xdp_md *ctx, __u32 l4off, __
 	t = l4 + off;
 	if (len - off >= 2) {
 		if ((void *)(t + 2) > data_end)
-			return 0;
+			return -1;
 		sum = csum_add32(sum, *(__u16 *)t);
 		t += 2;
 		off += 2;
 	}
 	if (len - off == 1) {
 		if ((void *)(t + 1) > data_end)
-			return 0;
+			return -1;
 		sum = csum_add32(sum, bpf_htons((__u16)*t << 8));
 	}
-	return csum_fold16(sum) == 0xffff;
+	return csum_fold16(sum);
+}
+
+/* 1 when the L4 checksum verifies: the sum with PSEUDO (the pseudo
+ * header) folds to 0xffff. */
+static __always_inline int tna_ct_l4_csum(struct xdp_md *ctx, __u32 l4off, __u32 len,
+					  __u32 pseudo)
+{
+	return tna_l4_sum(ctx, l4off, len, pseudo) == 0xffff;
 }
 
 static __always_inline __u32 ct_pseudo4(__be32 s, __be32 d, __u8 proto, __u32 len)

@@ -9,6 +9,7 @@
 #define TNA_FPM_ROUTE_FWD_H
 #include "bpf/fpm/rif.h"
 #include "bpf/fpm/fdb.h"
+#include "bpf/fpm/csum.h"
 
 static __always_inline int fpm_route_egress(struct tna_pkt *p, struct tna_l3 *r)
 {
@@ -79,6 +80,19 @@ static __always_inline int route_redirect(struct tna_pkt *p, struct tna_l3 *r)
 	if (bpf_redirect_map(&tna_devmap, p->out->idx, XDP_PASS) != XDP_REDIRECT)
 		return TNA_REASON_REDIRECT_FAILED;
 	return TNA_GO;
+}
+
+/* Partial checksums completed once the redirect is certain and before
+ * NAT rewrites addresses and ports: nat.h updates checksums as complete
+ * ones (a partial field needs the opposite update).  The L4 segment only:
+ * TTL and MACs are not in it.  A frame with a partial checksum carries
+ * no padding, so route_trim after it never fails for one that was
+ * written to. */
+static __always_inline int fpm_route_csum(struct tna_pkt *p, struct tna_l3 *r)
+{
+	int reason = route_redirect(p, r);
+
+	return reason != TNA_GO ? reason : fpm_csum(p);
 }
 
 static __always_inline void route_l2(struct tna_pkt *p, struct tna_l3 *r)

@@ -22,12 +22,27 @@ static __always_inline void stats_forwarded(struct tna_pkt *p)
 	}
 }
 
-static __always_inline void stats_passed(struct tna_pkt *p, int reason)
+/* csum: a partial checksum completed in the fast path */
+static __always_inline void stats_csum_completed(struct tna_pkt *p)
 {
 	struct tna_stats_val *s = stats_slot(p);
 
-	if (s && reason >= 0 && reason < TNA_REASON_MAX)
-		s->passed[reason]++;
+	if (s)
+		s->csum_completed++;
+}
+
+static __always_inline void stats_passed(struct tna_pkt *p, int reason)
+{
+	struct tna_stats_val *s = stats_slot(p);
+	__u64 r = (__u32)reason;
+
+	/* one register for the check and the index: clang may otherwise
+	 * widen the reason twice, check one copy and index with the other,
+	 * which the verifier refuses */
+	barrier_var(r);
+	if (!s || r >= TNA_REASON_MAX)
+		return;
+	s->passed[r]++;
 }
 
 #endif /* TNA_FPM_STATS_H */

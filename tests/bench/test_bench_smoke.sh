@@ -18,8 +18,10 @@ configs=linux-bridge,linux-bridge-nf0,linux-forward,xdp-limit
 # harness OUT ARGS...: run bench/run.sh, output to OUT, exit code in $rc;
 # then its namespaces (tnab<its pid>-*) must be gone.
 harness() {
-	local out=$1 pid; shift
-	BUILD=$BUILD bench/run.sh "$@" >"$out" 2>&1 &
+	local out=$1 pid size=64; shift
+	[[ " $* " == *" --ipv6 "* ]] && size=66
+	# one frame size, no bulk TCP part (tests/bench/test_bench_tcp.sh)
+	BUILD=$BUILD bench/run.sh --size $size --no-tcp "$@" >"$out" 2>&1 &
 	pid=$!
 	wait $pid
 	rc=$?

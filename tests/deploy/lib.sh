@@ -21,6 +21,9 @@ deploy_topo() {	# [ageing_time in centiseconds]
 		veth h$i eth0 dut p$i
 		in_ns dut ip link set p$i master br0
 		in_ns h$i ip link set eth0 address 02:00:00:00:00:0$i
+		# the hosts ping and inject frames, no TSO superpackets: with
+		# TSO on, auto would leave their ports to Linux
+		in_ns h$i ethtool -K eth0 tso off >/dev/null
 		in_ns h$i ip addr add 10.0.0.$i/24 dev eth0
 	done
 	in_ns dut ip link set br0 up

@@ -6,7 +6,13 @@ this thread only, then back), bound to the host interface:
   the frames we inject ourselves;
 - PACKET_AUXDATA: the kernel strips a VLAN tag into skb metadata on receive;
   we put it back so the captured bytes are the bytes on the wire;
-- a large receive buffer (SO_RCVBUFFORCE) so nothing is lost while we send.
+- a large receive buffer (SO_RCVBUFFORCE) so nothing is lost while we send;
+- a TCP/UDP checksum the kernel still calls partial (TP_STATUS_CSUMNOTREADY:
+  a host stack's checksum offload, handed on by Linux as it is) is completed
+  in the captured bytes, as a NIC would on a wire: a fast path that cannot
+  keep the skb's checksum state (native XDP) must deliver it completed, and
+  then both runs compare equal; one that delivers the partial field without
+  the state differs (the receiver would drop it).
 """
 import ctypes
 import os
@@ -20,6 +26,7 @@ SOL_PACKET = 263
 PACKET_AUXDATA = 8
 PACKET_IGNORE_OUTGOING = 23
 SO_RCVBUFFORCE = 33
+TP_STATUS_CSUMNOTREADY = 0x8
 TP_STATUS_VLAN_VALID = 0x10
 TP_STATUS_VLAN_TPID_VALID = 0x40
 CLONE_NEWNET = 0x40000000
@@ -42,6 +49,38 @@ def in_netns(name, fn):
             raise SystemExit("equiv: cannot return to the original namespace")
         os.close(fd)
         os.close(home)
+
+
+def sum16(b):
+    if len(b) & 1:
+        b = b + b"\0"
+    return sum(struct.unpack("!%dH" % (len(b) // 2), b))
+
+
+def complete_csum(frame):
+    """FRAME with its partial TCP/UDP checksum (the field holds the
+    pseudo-header sum) completed; other frames unchanged."""
+    if len(frame) < 14:
+        return frame
+    et = struct.unpack_from("!H", frame, 12)[0]
+    if et == 0x0800 and len(frame) >= 34 and frame[14] >> 4 == 4:
+        l4 = 14 + (frame[14] & 0xf) * 4
+        end, proto = 14 + struct.unpack_from("!H", frame, 16)[0], frame[23]
+    elif et == 0x86dd and len(frame) >= 54:
+        l4, proto = 54, frame[20]
+        end = 54 + struct.unpack_from("!H", frame, 18)[0]
+    else:
+        return frame
+    off = {6: 16, 17: 6}.get(proto)
+    if off is None or end > len(frame) or l4 + off + 2 > end:
+        return frame
+    s = sum16(frame[l4:end])       # the field holds the pseudo-header sum
+    while s >> 16:
+        s = (s & 0xffff) + (s >> 16)
+    c = ~s & 0xffff
+    if proto == 17 and c == 0:
+        c = 0xffff
+    return frame[:l4 + off] + struct.pack("!H", c) + frame[l4 + off + 2:]
 
 
 def open_port(ns, ifname):
@@ -93,6 +132,8 @@ class Capture:
             for lvl, typ, cdata in anc:
                 if lvl == SOL_PACKET and typ == PACKET_AUXDATA and len(cdata) >= AUX.size:
                     st, _, _, _, _, tci, tpid = AUX.unpack_from(cdata)
+                    if st & TP_STATUS_CSUMNOTREADY:
+                        data = complete_csum(data)
                     if st & TP_STATUS_VLAN_VALID:
                         if not st & TP_STATUS_VLAN_TPID_VALID:
                             tpid = 0x8100

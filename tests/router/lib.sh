@@ -9,6 +9,9 @@
 #   linux_fwd4/6         packets Linux itself forwarded on r (SNMP counters)
 
 _host() {	# _host NAME IFACE V4 V6 GW4 GW6
+	# the hosts ping and inject frames, they send no TSO superpackets:
+	# with TSO on, tna-deploy's auto would leave their ports to Linux
+	in_ns "$1" ethtool -K "$2" tso off >/dev/null
 	in_ns "$1" ip addr add "$3" dev "$2"
 	in_ns "$1" ip addr add "$4" dev "$2" nodad
 	in_ns "$1" ip route add default via "$5"

@@ -112,7 +112,7 @@ int main(void)
 	CHECK(p.ok && !p.refused, "plain bridge deploys: %s", p.reason);
 	CHECK_EQ(p.target, TNA_TARGET_NATIVE);
 	CHECK_EQ(p.fpms, F(PARSE_ETH) | F(CLASSIFY) | F(PORT_STATE) | F(FDB_SRC) |
-			 F(FDB_DST) | F(FORWARD) | F(STATS) | F(FLOW_CACHE));
+			 F(FDB_DST) | F(FORWARD) | F(STATS) | F(FLOW_CACHE) | F(CSUM));
 	CHECK_EQ(p.n_nic, 0);
 	CHECK(!p.ports[0].nic && !p.ports[0].nic_reason[0], "no NIC stage on a veth");
 	CHECK(p.ports[2].accelerated && p.ports[2].target == TNA_TARGET_NATIVE,
@@ -247,22 +247,27 @@ int main(void)
 	CHECK(strstr(p.reason, "generic because port p0"), "%s", p.reason);
 	tna_plan_bridge_free(&p);
 
-	/* 5. br_netfilter: nf_call on AND rules -> deployed, all to Linux;
-	 *    nf_call on without rules -> accelerated; unknown ruleset counts
-	 *    as rules; nftables bridge chains too. */
+	/* 5. br_netfilter: nf_call on AND rules -> all to Linux: auto
+	 *    deploys nothing (a program would only cost), an explicit target
+	 *    deploys it passing everything; nf_call on without rules ->
+	 *    accelerated; unknown ruleset counts as rules; nftables bridge
+	 *    chains too. */
 	fixture(3);
 	br.nf_call[TNA_NF_IPV4] = 1;
 	br.nf_rules[TNA_NF_IPV4] = 2;
 	CHECK_EQ(plan(TNA_PLAN_AUTO, false, &p), 0);
-	CHECK(p.ok && p.br_netfilter, "br_netfilter decided");
-	CHECK(strstr(p.reason, "br_netfilter") && strstr(p.reason, "iptables"),
-	      "%s", p.reason);
+	CHECK(!p.ok && p.br_netfilter, "br_netfilter decided, auto: no program");
+	CHECK(strstr(p.reason, "br_netfilter") && strstr(p.reason, "iptables") &&
+	      strstr(p.reason, "no program"), "%s", p.reason);
+	tna_plan_bridge_free(&p);
+	CHECK_EQ(plan(TNA_TARGET_GENERIC, false, &p), 0);
+	CHECK(p.ok && p.br_netfilter, "br_netfilter decided, explicit target: deployed");
 	CHECK(!(p.fpms & F(FORWARD)) && (p.fpms & F(STATS)),
 	      "nothing is forwarded past the rules");
 	tna_plan_bridge_free(&p);
 	br.nf_rules[TNA_NF_IPV4] = 0;
 	CHECK_EQ(plan(TNA_PLAN_AUTO, false, &p), 0);
-	CHECK(p.ok && p.br_netfilter && strstr(p.reason, "validates"),
+	CHECK(!p.ok && p.br_netfilter && strstr(p.reason, "validates"),
 	      "no rules, but br_netfilter still validates IP: %s", p.reason);
 	tna_plan_bridge_free(&p);
 	{
@@ -345,8 +350,53 @@ int main(void)
 	CHECK(json_object_object_get_ex(j, "ports", &v) &&
 	      json_object_array_length(v) == 3, "json ports");
 	CHECK(json_object_object_get_ex(j, "fpms", &v) &&
-	      json_object_array_length(v) == 8, "json fpms");
+	      json_object_array_length(v) == 9, "json fpms (native: with csum)");
 	json_object_put(j);
+	tna_plan_bridge_free(&p);
+
+	/* 10. auto and veth peers: a port whose peer sends TSO superpackets
+	 *     gets no program (bulk TCP is faster through Linux); explicit
+	 *     targets take it anyway.  Native ports whose peer offloads tx
+	 *     checksums complete them; generic keeps the skb (nothing to do). */
+	fixture(3);
+	for (int i = 0; i < 3; i++) {
+		snprintf(ports[i].kind, sizeof(ports[i].kind), "veth");
+		ports[i].peer = (struct tna_peer){ .known = true, .tx_csum = true, .gro = true };
+	}
+	ports[0].peer.tso = true;
+	CHECK_EQ(plan(TNA_PLAN_AUTO, false, &p), 0);
+	CHECK(p.ok && p.target == TNA_TARGET_NATIVE && !p.ports[0].accelerated &&
+	      p.ports[1].accelerated && p.ports[2].accelerated, "p0 left to Linux: %s", p.reason);
+	CHECK(strstr(p.ports[0].reason, "TSO") && strstr(p.ports[0].reason, "no program"),
+	      "%s", p.ports[0].reason);
+	CHECK(p.ports[1].csum == TNA_PLAN_CSUM_FIX && (p.fpms & F(CSUM)),
+	      "native + peer tx checksumming: completed in XDP");
+	tna_plan_bridge_free(&p);
+	ports[1].peer.tso = true;
+	CHECK_EQ(plan(TNA_PLAN_AUTO, false, &p), 0);
+	CHECK(!p.ok && strstr(p.reason, "TSO") && strstr(p.reason, "need 2"), "%s", p.reason);
+	tna_plan_bridge_free(&p);
+	CHECK_EQ(plan(TNA_TARGET_GENERIC, false, &p), 0);
+	CHECK(p.ok && p.ports[0].accelerated && p.ports[1].accelerated &&
+	      p.ports[0].csum == TNA_PLAN_CSUM_COMPLETE && !(p.fpms & F(CSUM)),
+	      "explicit generic: every port, no checksum work");
+	tna_plan_bridge_free(&p);
+	ports[0].peer.tso = ports[1].peer.tso = false;
+	ports[2].peer.tx_csum = false;
+	CHECK_EQ(plan(TNA_PLAN_AUTO, false, &p), 0);
+	CHECK(p.ok && p.ports[2].csum == TNA_PLAN_CSUM_COMPLETE &&
+	      p.ports[0].csum == TNA_PLAN_CSUM_FIX, "tx checksumming off: complete ones only");
+	j = tna_plan_to_json(&p);
+	CHECK(json_object_object_get_ex(j, "ports", &v) &&
+	      !strcmp(json_object_get_string(json_object_object_get(
+		      json_object_array_get_idx(v, 0), "checksums")), "completed in XDP"),
+	      "json checksums");
+	json_object_put(j);
+	tna_plan_bridge_free(&p);
+	caps[1] = veth_native("p1", false);	/* its peer has neither XDP nor GRO */
+	CHECK_EQ(plan(TNA_PLAN_AUTO, false, &p), 0);
+	CHECK(p.ok && p.target == TNA_TARGET_GENERIC && p.ports[1].redirect_to == false &&
+	      p.ports[0].csum == TNA_PLAN_CSUM_COMPLETE, "no ndo-xmit: generic, %s", p.reason);
 	tna_plan_bridge_free(&p);
 
 	CHECK_EQ(tna_plan_bridge(NULL, NULL, &p), -22);

@@ -122,6 +122,47 @@ int main(void)
 	      "b1: a port of br0 routes through br0's MAC (attached by the bridge plan)");
 	CHECK(!pif("c1"), "a port of a bridge without an address is not the router's");
 
+	/* The target of the router's own pipeline and what auto leaves to
+	 * Linux (tna_router_plan_target). */
+	base();
+	in.ifs[1].best = in.ifs[2].best = TNA_TARGET_NATIVE;
+	in.ifs[1].redirect_to = in.ifs[2].redirect_to = true;
+	in.ifs[1].peer = (struct tna_peer){ .known = true, .tx_csum = true, .gro = true };
+	CHECK_EQ(tna_router_plan(&in, &p), 0);
+	tna_router_plan_target(&in, TNA_PLAN_AUTO, &p);
+	CHECK(p.ok && p.target == TNA_TARGET_NATIVE, "auto: native, %s", p.target_reason);
+	CHECK(pif("r1")->csum == TNA_PLAN_CSUM_FIX && pif("r2")->csum == TNA_PLAN_CSUM_COMPLETE,
+	      "native: the veth whose peer offloads checksums completes them");
+	in.ifs[2].redirect_to = false;		/* r2's peer: neither XDP nor GRO */
+	CHECK_EQ(tna_router_plan(&in, &p), 0);
+	tna_router_plan_target(&in, TNA_PLAN_AUTO, &p);
+	CHECK(p.ok && p.target == TNA_TARGET_GENERIC && strstr(p.target_reason, "r2") &&
+	      strstr(p.target_reason, "redirect egress"), "auto: generic naming r2: %s",
+	      p.target_reason);
+	CHECK(pif("r1")->csum == TNA_PLAN_CSUM_COMPLETE, "generic keeps the checksum state");
+	CHECK_EQ(tna_router_plan(&in, &p), 0);
+	tna_router_plan_target(&in, TNA_TARGET_NATIVE, &p);
+	CHECK(p.ok && p.target == TNA_TARGET_NATIVE, "--target native honoured");
+	in.ifs[1].peer.tso = true;		/* r1's peer sends TSO superpackets */
+	CHECK_EQ(tna_router_plan(&in, &p), 0);
+	tna_router_plan_target(&in, TNA_PLAN_AUTO, &p);
+	CHECK(!p.ok && strstr(p.reason, "r1") && strstr(p.reason, "TSO"),
+	      "auto: r1 left to Linux, one routed port left: nothing, %s", p.reason);
+	CHECK(!pif("r1")->routed && strstr(pif("r1")->reason, "no program"), "%s", pif("r1")->reason);
+	CHECK_EQ(tna_router_plan(&in, &p), 0);
+	tna_router_plan_target(&in, TNA_TARGET_GENERIC, &p);
+	CHECK(p.ok && pif("r1")->routed && p.target == TNA_TARGET_GENERIC,
+	      "explicit generic routes r1 anyway");
+	in.ifs[1].peer.tso = false;
+	in.nf4 = in.nf6 = 1;			/* netfilter sees every routed family */
+	CHECK_EQ(tna_router_plan(&in, &p), 0);
+	tna_router_plan_target(&in, TNA_PLAN_AUTO, &p);
+	CHECK(!p.ok && strstr(p.reason, "every routed packet would go to Linux"), "%s", p.reason);
+	in.nf6 = 0;				/* IPv6 is still routed in XDP */
+	CHECK_EQ(tna_router_plan(&in, &p), 0);
+	tna_router_plan_target(&in, TNA_PLAN_AUTO, &p);
+	CHECK(p.ok && p.nf_routed == TNA_NF_ROUTED_V4, "one family left: deployed");
+
 	in.n_ifs = TNA_RPLAN_MAX_IFS + 1;
 	CHECK_EQ(tna_router_plan(&in, &p), -22);
 	return tna_test_exit();

@@ -1,0 +1,14 @@
+#!/bin/bash
+# Real TCP and UDP through a bridge that routes (br0 has an address: one
+# pipeline for bridge and router): h1 on br0 routed to h2 behind a routed
+# port, and h3 -> h1 bridged.
+# Plain Linux, then tna-deploy generic, native and auto with each set of
+# host features (tests/realstack/lib.sh: rs_matrix): every transfer must
+# arrive byte for byte, no checksum error may be counted at either host,
+# every captured TCP/UDP checksum must be right, and the fast path must
+# have done its part.
+cd "$(dirname "$0")/../.." || exit 1
+source tests/lib/netns.sh
+need_root
+source tests/realstack/lib.sh
+rs_matrix brrouter
