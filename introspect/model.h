@@ -183,8 +183,14 @@ struct tna_watch;  /* multicast subscription feeding a model */
 struct tna_watch *tna_watch_open(struct tna_model *m, tna_model_cb cb, void *ctx);
 int tna_watch_fd(const struct tna_watch *w);        /* poll() it */
 /* Apply pending events (at most 256 reads per call: poll again while the
- * fd is readable); resync on ENOBUFS; re-read what has no notification. */
-int tna_watch_process(struct tna_watch *w);         /* drain pending events; resync on ENOBUFS */
+ * fd is readable); resync on ENOBUFS; at each tick of the watch's poll
+ * timer (which makes the fd readable too), re-read what has no
+ * notification: global sysctls, legacy xtables, XDP programs. */
+int tna_watch_process(struct tna_watch *w);
+/* Poll interval (default TNA_WATCH_POLL_MS): bounds how late a change
+ * without a notification reaches the model.  0 stops polling. */
+#define TNA_WATCH_POLL_MS 20
+int tna_watch_set_poll_ms(struct tna_watch *w, unsigned int ms);
 void tna_watch_close(struct tna_watch *w);
 /* Receive buffer of the event sockets (SO_RCVBUF); tests make it small to
  * force ENOBUFS. */

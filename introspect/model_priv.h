@@ -59,7 +59,10 @@ int tna_tc_has_filters(struct tna_nl *nl, int ifindex, bool *has);
 /* netfilter.c */
 int tna_nf_read(struct tna_netfilter *nf);
 int tna_nf_read_source(struct tna_netfilter *nf, enum tna_nf_source src);
-/* Re-read what has no notification (bridge sysctls, legacy xtables) and
- * what is pending; emits events for changes. */
-void tna_model_refresh(struct tna_model *m);
+/* poll.c: re-read what has no notification, emitting events for changes:
+ * global sysctls and legacy xtables (every poll tick), the links' XDP
+ * programs, per-link sysctls after a netconf event. */
+void tna_model_poll(struct tna_model *m);
+int tna_model_poll_xdp(struct tna_model *m);
+int tna_model_reread_link_sysctls(struct tna_model *m);
 #endif

@@ -1,0 +1,93 @@
+/* What the kernel changes without a notification, read again on a timer.
+ *
+ * tna_watch_process() calls tna_model_poll() every poll interval (the
+ * watch's own timerfd, TNA_WATCH_POLL_MS by default) whether or not other
+ * events came, so a change of these is in the model at most one interval
+ * later:
+ *   - the global sysctls (ip_forward, ipv6 forwarding, the
+ *     net.bridge.bridge-nf-call-* switches: no netconf event for those);
+ *   - legacy xtables (iptables-legacy & co change tables with sockopts,
+ *     which notify nobody).
+ * The XDP programs of the links (attach/detach notify nobody either) are
+ * read once a second by tna_model_poll_xdp(). */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "introspect/model_priv.h"
+
+void tna_model_poll(struct tna_model *m)
+{
+	struct tna_sysctls sys;
+	struct tna_netfilter nf;	/* compared bytewise: copied with memcpy */
+
+	memcpy(&sys, &m->sys, sizeof(sys));
+	tna_sysctl_read_global(&sys);
+	if (memcmp(&sys, &m->sys, sizeof(sys))) {
+		memcpy(&m->sys, &sys, sizeof(sys));
+		tna_model_emit(m, TNA_OBJ_SYSCTL, TNA_OP_CHANGE, &m->sys);
+	}
+	memcpy(&nf, &m->nf, sizeof(nf));
+	tna_nf_read_source(&nf, TNA_NF_LEGACY);
+	if (memcmp(&nf, &m->nf, sizeof(nf))) {
+		memcpy(&m->nf, &nf, sizeof(nf));
+		tna_model_emit(m, TNA_OBJ_NETFILTER, TNA_OP_CHANGE, &m->nf);
+	}
+}
+
+struct collect { struct tna_link *a; size_t n, max; };
+
+static int collect_link(const void *item, void *p)
+{
+	struct collect *c = p;
+
+	if (c->n < c->max)
+		memcpy(&c->a[c->n++], item, sizeof(struct tna_link));	/* padding too */
+	return 0;
+}
+
+/* Per-link sysctls: a netconf event said one changed. */
+int tna_model_reread_link_sysctls(struct tna_model *m)
+{
+	struct collect c = { .max = m->set[TNA_SET_LINK].count };
+
+	c.a = calloc(c.max ? c.max : 1, sizeof(*c.a));
+	if (!c.a)
+		return -ENOMEM;
+	tna_set_for_each(&m->set[TNA_SET_LINK], collect_link, &c);
+	for (size_t i = 0; i < c.n; i++) {
+		tna_sysctl_read_link(&c.a[i]);
+		tna_model_put(m, TNA_SET_LINK, &c.a[i]);
+	}
+	free(c.a);
+	return 0;
+}
+
+int tna_model_poll_xdp(struct tna_model *m)
+{
+	struct tna_model fresh;
+	struct collect c = { .max = m->set[TNA_SET_LINK].count };
+	int ret;
+
+	tna_model_init(&fresh);
+	fresh.nl = m->nl;	/* borrowed */
+	ret = tna_model_dump_links(&fresh);
+	fresh.nl = NULL;
+	c.a = calloc(c.max ? c.max : 1, sizeof(*c.a));
+	if (!ret && !c.a)
+		ret = -ENOMEM;
+	if (!ret)
+		tna_set_for_each(&m->set[TNA_SET_LINK], collect_link, &c);
+	for (size_t i = 0; !ret && i < c.n; i++) {
+		const struct tna_link *f = tna_set_find(&fresh.set[TNA_SET_LINK], &c.a[i]);
+
+		if (!f || (f->xdp_prog_id == c.a[i].xdp_prog_id && f->xdp_mode == c.a[i].xdp_mode))
+			continue;
+		c.a[i].xdp_prog_id = f->xdp_prog_id;
+		c.a[i].xdp_mode = f->xdp_mode;
+		tna_model_put(m, TNA_SET_LINK, &c.a[i]);
+	}
+	free(c.a);
+	tna_model_fini(&fresh);
+	return ret;
+}
