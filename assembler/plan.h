@@ -101,6 +101,7 @@ struct tna_port_plan {
 	char name[16];
 	bool accelerated;	/* in the devmap, a TNA program attached */
 	enum tna_target target;	/* main pipeline */
+	bool egress_linux;	/* frames to it go to Linux (egress qdisc/filters) */
 	char reason[192];	/* why this target / why not accelerated */
 	/* The NIC stage on an offloading device, in front of the host stage:
 	 * planned by the offload model (assembler/nic_plan.c); the deploy

@@ -16,9 +16,12 @@ static struct tna_router_if_in *if_of(struct tna_router_in *in, int ifindex)
 	return NULL;
 }
 
-static int link_cb(const struct tna_link *l, void *ctx)
+struct link_ctx { struct tna_router_in *in; bool rp_all; };
+
+static int link_cb(const struct tna_link *l, void *p)
 {
-	struct tna_router_in *in = ctx;
+	struct link_ctx *x = p;
+	struct tna_router_in *in = x->in;
 	struct tna_router_if_in *f;
 
 	if (in->n_ifs >= TNA_RPLAN_MAX_IFS)
@@ -36,7 +39,7 @@ static int link_cb(const struct tna_link *l, void *ctx)
 	memcpy(f->mac, l->mac, 6);
 	f->tc_filters = l->tc_filters;
 	f->foreign_prog_id = l->xdp_prog_id;	/* the caller clears it for ours */
-	f->rp_filter = tna_sysctl_rp_filter("all") > 0 || tna_sysctl_rp_filter(l->name) > 0;
+	f->rp_filter = x->rp_all || l->rp_filter > 0;
 	return 0;
 }
 
@@ -136,7 +139,7 @@ int tna_router_in_from_model(const struct tna_model *m, struct tna_router_in *in
 	memset(in, 0, sizeof(*in));
 	in->ip_forward = sc ? sc->ip_forward : -1;
 	in->ip6_forwarding = sc ? sc->ip6_forwarding : -1;
-	tna_model_for_each_link(m, link_cb, in);
+	tna_model_for_each_link(m, link_cb, &(struct link_ctx){ in, sc && sc->rp_filter_all > 0 });
 	tna_model_for_each_addr(m, addr_cb, in);
 	tna_model_for_each_route(m, route_cb, in);
 	tna_model_for_each_rule(m, rule_cb, &rs);

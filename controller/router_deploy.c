@@ -102,6 +102,22 @@ int tna_rt_replan(struct tna_rt_state *rt, const struct tna_model *m,
 	return 1;
 }
 
+bool tna_rt_plan_differs(const struct tna_rt_state *rt, const struct tna_model *m,
+			 const struct tna_caps_dev *devs, int ndevs)
+{
+	static struct tna_router_in in;
+	static struct tna_router_plan np;
+
+	if (rt->disabled)
+		return false;
+	if (tna_router_in_from_model(m, &in))
+		return true;
+	clear_ours(&in, devs, ndevs);
+	if (tna_router_plan(&in, &np))
+		return true;
+	return !plan_same(&np, &rt->plan);
+}
+
 int tna_rt_host_bridge(const struct tna_rt_state *rt)
 {
 	if (!rt->plan.ok)
@@ -259,31 +275,6 @@ bool tna_rt_recheck_xmit(struct tna_rt_state *rt)
 			left = true;
 	}
 	return left;
-}
-
-bool tna_rt_rp_filter_changed(const struct tna_rt_state *rt)
-{
-	const struct tna_router_plan *p = &rt->plan;
-	bool all;
-
-	if (!p->ok)
-		return false;
-	all = tna_sysctl_rp_filter("all") > 0;
-	for (int i = 0; i < p->n_ifs; i++) {
-		const struct tna_router_if_plan *f = &p->ifs[i];
-		const char *l3 = f->name;
-		bool on;
-
-		if (!f->routed && !f->brport)
-			continue;
-		for (int k = 0; f->brport && k < p->n_ifs; k++)
-			if (p->ifs[k].ifindex == f->l3_ifindex)
-				l3 = p->ifs[k].name;
-		on = all || tna_sysctl_rp_filter(l3) > 0;
-		if (on != !!(f->rif_flags & TNA_RIF_F_RP_FILTER))
-			return true;
-	}
-	return false;
 }
 
 static const char *if_role(const struct tna_router_if_plan *f)

@@ -40,6 +40,11 @@ struct tna_caps_dev;
 int tna_rt_replan(struct tna_rt_state *rt, const struct tna_model *m,
 		  const struct tna_caps_dev *devs, int ndevs);
 
+/* Whether a plan made from M now would differ from the one in effect
+ * (nothing changes; controller/restrict.c holds the ports then). */
+bool tna_rt_plan_differs(const struct tna_rt_state *rt, const struct tna_model *m,
+			 const struct tna_caps_dev *devs, int ndevs);
+
 /* The bridge that hosts the router: a routed bridge of the plan, 0 none. */
 int tna_rt_host_bridge(const struct tna_rt_state *rt);
 
@@ -66,11 +71,6 @@ static inline void tna_rt_host_replaced(struct tna_rt_state *rt, struct tna_dp *
 /* Native: look again at routed ports that could not take redirected
  * frames.  True when some still cannot. */
 bool tna_rt_recheck_xmit(struct tna_rt_state *rt);
-
-/* rp_filter of a routed interface (or of a routed bridge) is no longer
- * what the plan saw.  Netconf events for rp_filter change nothing in the
- * introspection model, so the controller looks every second. */
-bool tna_rt_rp_filter_changed(const struct tna_rt_state *rt);
 
 /* Load the own pipeline and an all-modules build (never attached) for
  * the xlated counts of --dry-run. */

@@ -41,10 +41,17 @@ struct tna_link {
 	struct tna_bridge_info br;
 	bool is_port;		/* port of a bridge */
 	struct tna_brport_info port;
-	bool tc_filters;	/* filters on an ingress/clsact qdisc */
+	bool tc_filters;	/* tc sees its ingress: filters on the ingress/clsact
+				 * qdisc (shared blocks too) or tcx ingress programs */
+	bool tc_egress;		/* tc sees its egress: a root qdisc that is not the
+				 * default one, egress filters, tcx egress programs */
 	/* net.ipv4.conf.<name>.forwarding / net.ipv6.conf.<name>.forwarding,
 	 * -1 when unreadable */
 	int8_t ip4_forwarding, ip6_forwarding;
+	/* net.ipv4.conf.<name>.rp_filter (1 strict or loose, 0 off; netconf
+	 * events tell changes) and net.ipv6.conf.<name>.disable_ipv6 (polled:
+	 * no event of its own); -1 when unreadable */
+	int8_t rp_filter, disable_ipv6;
 	int link;		/* IFLA_LINK (veth peer etc.), 0 when none */
 };
 
@@ -106,6 +113,7 @@ struct tna_sysctls {
 	int8_t bridge_nf_call_iptables;	/* net.bridge.bridge-nf-call-* */
 	int8_t bridge_nf_call_ip6tables;
 	int8_t bridge_nf_call_arptables;
+	int8_t rp_filter_all;		/* net.ipv4.conf.all.rp_filter (1 on) */
 };
 
 /* Netfilter: which hooks have rules.  Families are NFPROTO_* (2 ipv4,
@@ -151,8 +159,8 @@ const struct tna_fdb *tna_model_fdb_lookup(const struct tna_model *m, int master
 					   const uint8_t mac[6], uint16_t vlan);
 const struct tna_sysctls *tna_model_sysctls(const struct tna_model *m);
 /* net.ipv4.conf.DEV.rp_filter of the current netns ("all" for the global
- * one): 1 on (strict or loose), 0 off, -1 unreadable.  Not in the model:
- * its netconf event carries no value the model keeps, so callers poll. */
+ * one): 1 on (strict or loose), 0 off, -1 unreadable.  The model keeps it
+ * per link (struct tna_link.rp_filter) and for "all". */
 int tna_sysctl_rp_filter(const char *dev);
 const struct tna_netfilter *tna_model_netfilter(const struct tna_model *m);
 size_t tna_model_count(const struct tna_model *m, int obj /* enum tna_obj */);

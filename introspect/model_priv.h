@@ -54,6 +54,7 @@ int tna_model_dump_links(struct tna_model *m);
 /* sysctl.c */
 void tna_sysctl_read_global(struct tna_sysctls *s);
 void tna_sysctl_read_link(struct tna_link *l);
+int tna_sysctl_disable_ipv6(const char *dev);
 /* tc.c: whether IFINDEX has filters on an ingress or clsact qdisc. */
 int tna_tc_has_filters(struct tna_nl *nl, int ifindex, bool *has);
 /* netfilter.c */

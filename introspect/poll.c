@@ -7,7 +7,10 @@
  *   - the global sysctls (ip_forward, ipv6 forwarding, the
  *     net.bridge.bridge-nf-call-* switches: no netconf event for those);
  *   - legacy xtables (iptables-legacy & co change tables with sockopts,
- *     which notify nobody).
+ *     which notify nobody);
+ *   - net.ipv6.conf.<link>.disable_ipv6 of every link that is not a bridge
+ *     port (turning it on notifies only through the addresses and routes
+ *     it removes, and a link may have none).
  * The XDP programs of the links (attach/detach notify nobody either) are
  * read once a second by tna_model_poll_xdp(). */
 #include <errno.h>
@@ -15,25 +18,6 @@
 #include <string.h>
 
 #include "introspect/model_priv.h"
-
-void tna_model_poll(struct tna_model *m)
-{
-	struct tna_sysctls sys;
-	struct tna_netfilter nf;	/* compared bytewise: copied with memcpy */
-
-	memcpy(&sys, &m->sys, sizeof(sys));
-	tna_sysctl_read_global(&sys);
-	if (memcmp(&sys, &m->sys, sizeof(sys))) {
-		memcpy(&m->sys, &sys, sizeof(sys));
-		tna_model_emit(m, TNA_OBJ_SYSCTL, TNA_OP_CHANGE, &m->sys);
-	}
-	memcpy(&nf, &m->nf, sizeof(nf));
-	tna_nf_read_source(&nf, TNA_NF_LEGACY);
-	if (memcmp(&nf, &m->nf, sizeof(nf))) {
-		memcpy(&m->nf, &nf, sizeof(nf));
-		tna_model_emit(m, TNA_OBJ_NETFILTER, TNA_OP_CHANGE, &m->nf);
-	}
-}
 
 struct collect { struct tna_link *a; size_t n, max; };
 
@@ -46,7 +30,56 @@ static int collect_link(const void *item, void *p)
 	return 0;
 }
 
-/* Per-link sysctls: a netconf event said one changed. */
+static void poll_global(struct tna_model *m)
+{
+	struct tna_sysctls sys;
+
+	memcpy(&sys, &m->sys, sizeof(sys));
+	tna_sysctl_read_global(&sys);
+	if (memcmp(&sys, &m->sys, sizeof(sys))) {
+		memcpy(&m->sys, &sys, sizeof(sys));
+		tna_model_emit(m, TNA_OBJ_SYSCTL, TNA_OP_CHANGE, &m->sys);
+	}
+}
+
+static void poll_links(struct tna_model *m)
+{
+	struct collect c = { .max = m->set[TNA_SET_LINK].count };
+
+	c.a = calloc(c.max ? c.max : 1, sizeof(*c.a));
+	if (!c.a)
+		return;
+	tna_set_for_each(&m->set[TNA_SET_LINK], collect_link, &c);
+	for (size_t i = 0; i < c.n; i++) {
+		struct tna_link *l = &c.a[i];
+		int8_t d;
+
+		if (l->is_port || (l->flags & 0x8 /* IFF_LOOPBACK */))
+			continue;
+		d = (int8_t)tna_sysctl_disable_ipv6(l->name);
+		if (d == l->disable_ipv6)
+			continue;
+		l->disable_ipv6 = d;
+		tna_model_put(m, TNA_SET_LINK, l);
+	}
+	free(c.a);
+}
+
+void tna_model_poll(struct tna_model *m)
+{
+	struct tna_netfilter nf;	/* compared bytewise: copied with memcpy */
+
+	poll_global(m);
+	poll_links(m);
+	memcpy(&nf, &m->nf, sizeof(nf));
+	tna_nf_read_source(&nf, TNA_NF_LEGACY);
+	if (memcmp(&nf, &m->nf, sizeof(nf))) {
+		memcpy(&m->nf, &nf, sizeof(nf));
+		tna_model_emit(m, TNA_OBJ_NETFILTER, TNA_OP_CHANGE, &m->nf);
+	}
+}
+
+/* Per-link sysctls (and "all"): a netconf event said one changed. */
 int tna_model_reread_link_sysctls(struct tna_model *m)
 {
 	struct collect c = { .max = m->set[TNA_SET_LINK].count };
@@ -60,6 +93,7 @@ int tna_model_reread_link_sysctls(struct tna_model *m)
 		tna_model_put(m, TNA_SET_LINK, &c.a[i]);
 	}
 	free(c.a);
+	poll_global(m);
 	return 0;
 }
 

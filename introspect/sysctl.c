@@ -24,6 +24,7 @@ void tna_sysctl_read_global(struct tna_sysctls *s)
 	s->bridge_nf_call_iptables = read_flag("/proc/sys/net/bridge/bridge-nf-call-iptables");
 	s->bridge_nf_call_ip6tables = read_flag("/proc/sys/net/bridge/bridge-nf-call-ip6tables");
 	s->bridge_nf_call_arptables = read_flag("/proc/sys/net/bridge/bridge-nf-call-arptables");
+	s->rp_filter_all = read_flag("/proc/sys/net/ipv4/conf/all/rp_filter");
 }
 
 void tna_sysctl_read_link(struct tna_link *l)
@@ -31,13 +32,25 @@ void tna_sysctl_read_link(struct tna_link *l)
 	char path[96];
 
 	if (!l->name[0] || strchr(l->name, '/')) {
-		l->ip4_forwarding = l->ip6_forwarding = -1;
+		l->ip4_forwarding = l->ip6_forwarding = l->rp_filter = l->disable_ipv6 = -1;
 		return;
 	}
 	snprintf(path, sizeof(path), "/proc/sys/net/ipv4/conf/%s/forwarding", l->name);
 	l->ip4_forwarding = read_flag(path);
 	snprintf(path, sizeof(path), "/proc/sys/net/ipv6/conf/%s/forwarding", l->name);
 	l->ip6_forwarding = read_flag(path);
+	l->rp_filter = tna_sysctl_rp_filter(l->name);
+	l->disable_ipv6 = tna_sysctl_disable_ipv6(l->name);
+}
+
+int tna_sysctl_disable_ipv6(const char *dev)
+{
+	char path[96];
+
+	if (!dev[0] || strchr(dev, '/'))
+		return -1;
+	snprintf(path, sizeof(path), "/proc/sys/net/ipv6/conf/%s/disable_ipv6", dev);
+	return read_flag(path);
 }
 
 int tna_sysctl_rp_filter(const char *dev)

@@ -9,6 +9,7 @@
 #define TNA_FPM_ROUTE_FWD_H
 #include "bpf/fpm/rif.h"
 #include "bpf/fpm/fdb.h"
+#include "bpf/fpm/port_flags.h"
 
 static __always_inline int fpm_route_egress(struct tna_pkt *p, struct tna_l3 *r)
 {
@@ -36,7 +37,7 @@ static __always_inline int fpm_route_egress(struct tna_pkt *p, struct tna_l3 *r)
 		return TNA_REASON_EGRESS_NOT_FORWARDING;
 	if (p->out->flags & TNA_PORT_F_SLOWPATH)
 		return TNA_REASON_PORT_SLOWPATH;
-	return TNA_GO;
+	return fpm_egress_linux(p->out);
 }
 
 /* ip_decrease_ttl(): RFC 1624 incremental update of the header checksum */

@@ -127,6 +127,19 @@ passed_count() { in_ns "$1" "$TNA_BIN/tna-stat" -i "$2" --json | /usr/bin/python
 import json,sys; print(json.load(sys.stdin)["interfaces"][0]["passed"][sys.argv[1]])' "$3"; }
 
 
+# A failing case ends the test, unless KEEP_GOING=1 (to see every case
+# that fails, e.g. on an older build): then tp_done fails at the end.
+TP_FAILED=()
+tp_fail() {
+	[[ ${KEEP_GOING:-0} == 1 ]] || fail "$*"
+	echo "FAIL: $*" >&2
+	TP_FAILED+=("$*")
+}
+tp_done() {
+	[[ ${#TP_FAILED[@]} -eq 0 ]] || { printf 'FAILED: %s\n' "${TP_FAILED[@]}" >&2; exit 1; }
+	echo PASS
+}
+
 # change_case LABEL RUN BOUND_MS NS CMD...
 #   STREAM=(ns iface dmac src dst [send options]), RX=receiving ns, FWD=(ns
 #   port) whose fast-path counter must grow.  A 1000/s stream for 1.6 s; CMD
@@ -155,8 +168,10 @@ change_case() {
 			fail "$label: plain Linux delivered packets sent after the command: not a drop case ($lk)"
 	else
 		(( f1 - f0 >= 200 )) || fail "$label [$MODE]: the fast path forwarded $((f1 - f0)) before the change"
-		(( $(field "$late" recv_after) == 0 )) ||
-			fail "$label [$MODE]: packets sent ${bound} ms or more after the command returned got through ($late)"
+		if (( $(field "$late" recv_after) != 0 )); then
+			tp_fail "$label [$MODE]: packets sent ${bound} ms or more after the command returned got through ($late)"
+			return
+		fi
 		echo "ok: $label [$MODE]: window $(field "$lk" last_ms) ms (bound ${bound} ms), fast path forwarded $((f1 - f0)) before"
 	fi
 }
@@ -170,7 +185,9 @@ static_case() {
 	stream_stop
 	lk=$(leaked 0)
 	echo "$label [$run]: $lk"
-	(( $(field "$lk" recv_after) == 0 )) ||
-		fail "$label [$run $MODE]: $(field "$lk" recv_after) of $(field "$lk" sent_after) arrived; Linux drops them"
+	if (( $(field "$lk" recv_after) != 0 )); then
+		tp_fail "$label [$run $MODE]: $(field "$lk" recv_after) of $(field "$lk" sent_after) arrived; Linux drops them"
+		return
+	fi
 	echo "ok: $label [$run]: none arrived"
 }

@@ -57,4 +57,4 @@ for MODE in $MODES; do
 	bridged tna
 	routed tna
 done
-echo "PASS"
+tp_done
