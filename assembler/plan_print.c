@@ -55,7 +55,9 @@ ports:
 		snprintf(buf, sizeof(buf), "%s%s",
 			 pp->accelerated && p->ok ? tna_target_name(pp->target) : "linux",
 			 pp->nic ? "+nic" : "");
-		fprintf(f, "  port %-15s %-8s %s\n", pp->name, buf, pp->reason);
+		fprintf(f, "  port %-15s %-8s %s%s\n", pp->name, buf, pp->reason,
+			pp->egress_linux && pp->accelerated ?
+			" (tc-egress: frames to it go through Linux)" : "");
 		if (pp->nic_reason[0])
 			fprintf(f, "       %-15s nic: %s\n", "", pp->nic_reason);
 	}
@@ -122,6 +124,7 @@ struct json_object *tna_plan_to_json(const struct tna_bridge_plan *p)
 				       json_object_new_string(pp->nic_kind) : NULL);
 		json_object_object_add(j, "nic_reason", json_object_new_string(pp->nic_reason));
 		json_object_object_add(j, "reason", json_object_new_string(pp->reason));
+		json_object_object_add(j, "egress_linux", json_object_new_boolean(pp->egress_linux));
 		json_object_array_add(ports, j);
 	}
 	json_object_object_add(o, "ports", ports);

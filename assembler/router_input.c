@@ -1,4 +1,6 @@
-/* Fill the router planner's input from the introspection model. */
+/* Fill the router planner's input from the introspection model; why an
+ * interface or a family stays on Linux comes from the service graph
+ * (introspect/rules.c), as tna-probe --graph shows it. */
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
@@ -16,7 +18,24 @@ static struct tna_router_if_in *if_of(struct tna_router_in *in, int ifindex)
 	return NULL;
 }
 
-struct link_ctx { struct tna_router_in *in; bool rp_all; };
+struct link_ctx { struct tna_router_in *in; const struct tna_graph *g; };
+
+/* What the L3 node of link L says (none: the link has no address). */
+static void l3_reasons(const struct tna_graph *g, const struct tna_link *l,
+		       struct tna_router_if_in *f)
+{
+	const struct tna_graph_node *n = tna_graph_find(g, TNA_NODE_L3, l->name);
+
+	if (!n)
+		return;
+	for (int r = 0; r < TNA_GRAPH_REASON__COUNT && !f->graph_reason[0]; r++)
+		if (tna_graph_scope(n, r) == TNA_SCOPE_ALL)
+			snprintf(f->graph_reason, sizeof(f->graph_reason), "%s: %s",
+				 tna_graph_reason_name(r), tna_graph_reason_text(r));
+	f->rp_filter = tna_graph_scope(n, TNA_GRAPH_REASON_RP_FILTER) & TNA_SCOPE_IPV4;
+	f->no_ipv6 = tna_graph_scope(n, TNA_GRAPH_REASON_IPV6_DISABLED) & TNA_SCOPE_IPV6;
+	f->egress_linux = tna_graph_scope(n, TNA_GRAPH_REASON_TC_EGRESS) & TNA_SCOPE_EGRESS;
+}
 
 static int link_cb(const struct tna_link *l, void *p)
 {
@@ -37,9 +56,7 @@ static int link_cb(const struct tna_link *l, void *p)
 	f->is_port = l->is_port;
 	f->master = l->is_port ? l->master : 0;
 	memcpy(f->mac, l->mac, 6);
-	f->tc_filters = l->tc_filters;
-	f->foreign_prog_id = l->xdp_prog_id;	/* the caller clears it for ours */
-	f->rp_filter = x->rp_all || l->rp_filter > 0;
+	l3_reasons(x->g, l, f);
 	return 0;
 }
 
@@ -96,63 +113,53 @@ static int rule_cb(const struct tna_rule *r, void *ctx)
 	return 0;
 }
 
-/* NFPROTO_INET 1, IPV4 2, NETDEV 5, IPV6 10; NF_INET_PRE_ROUTING 0,
- * FORWARD 2, POST_ROUTING 4. */
-static int8_t nf_sees(const struct tna_netfilter *nf, int fam, char *why, size_t len)
+/* The router node's reasons: which families stay on Linux, and why. */
+static void router_reasons(const struct tna_graph *g, struct tna_router_in *in)
 {
-	static const char *const src_name[] = { "nftables", "iptables-legacy" };
-	const int fams[] = { fam, 1, 5 };
-	bool ok[2] = { nf->nft_ok, nf->legacy_ok };
+	static const enum tna_graph_reason nf[] = { TNA_GRAPH_REASON_NF_UNKNOWN,
+						    TNA_GRAPH_REASON_NF_FORWARD };
+	const struct tna_graph_node *n = tna_graph_find(g, TNA_NODE_ROUTER, "router");
+	uint8_t s;
 
-	for (int s = 0; s < 2; s++) {
-		if (!ok[s]) {
-			snprintf(why, len, "%s ruleset unreadable", src_name[s]);
-			return -1;
-		}
-		for (int fi = 0; fi < 3; fi++)
-			for (int h = 0; h < TNA_NF_HOOKS; h++) {
-				const struct tna_nf_hook *k = &nf->hook[s][fams[fi]][h];
-
-				if (fams[fi] != 5 && h != 0 && h != 2 && h != 4)
-					continue;
-				if (k->rules || k->drop_policy) {
-					snprintf(why, len, "%s %s %s hook has %s", src_name[s],
-						 tna_nf_family_name(fams[fi]),
-						 tna_nf_hook_name(fams[fi], h),
-						 k->rules ? "rules" : "a drop policy");
-					return 1;
-				}
-			}
+	if (!n)		/* no router in the graph: nothing routes, nothing to keep */
+		return;
+	for (size_t i = 0; i < sizeof(nf) / sizeof(nf[0]); i++) {
+		s = tna_graph_scope(n, nf[i]);
+		if (!s)
+			continue;
+		in->nf4 |= (s & TNA_SCOPE_IPV4) ? (nf[i] == TNA_GRAPH_REASON_NF_UNKNOWN ? -1 : 1) : 0;
+		in->nf6 |= (s & TNA_SCOPE_IPV6) ? (nf[i] == TNA_GRAPH_REASON_NF_UNKNOWN ? -1 : 1) : 0;
+		if (!in->nf_why[0])
+			snprintf(in->nf_why, sizeof(in->nf_why), "%s: %s",
+				 tna_graph_reason_name(nf[i]), tna_graph_reason_text(nf[i]));
 	}
-	return 0;
+	s = tna_graph_scope(n, TNA_GRAPH_REASON_XFRM);
+	in->xfrm4 = s & TNA_SCOPE_IPV4;
+	in->xfrm6 = s & TNA_SCOPE_IPV6;
 }
 
 int tna_router_in_from_model(const struct tna_model *m, struct tna_router_in *in)
 {
-	const struct tna_sysctls *sc = tna_model_sysctls(m);
-	const struct tna_netfilter *nf = tna_model_netfilter(m);
+	const struct tna_sysctls *sc;
 	struct rules rs = {};
-	char why6[96] = "";
+	struct tna_graph *g;
 
 	if (!m || !in)
 		return -EINVAL;
+	sc = tna_model_sysctls(m);
+	g = tna_graph_build(m);
+	if (!g)
+		return -errno;
 	memset(in, 0, sizeof(*in));
-	in->ip_forward = sc ? sc->ip_forward : -1;
-	in->ip6_forwarding = sc ? sc->ip6_forwarding : -1;
-	tna_model_for_each_link(m, link_cb, &(struct link_ctx){ in, sc && sc->rp_filter_all > 0 });
+	in->ip_forward = sc->ip_forward;
+	in->ip6_forwarding = sc->ip6_forwarding;
+	tna_model_for_each_link(m, link_cb, &(struct link_ctx){ in, g });
 	tna_model_for_each_addr(m, addr_cb, in);
 	tna_model_for_each_route(m, route_cb, in);
 	tna_model_for_each_rule(m, rule_cb, &rs);
 	in->rules4_default = !rs.custom4;
 	in->rules6_default = !rs.custom6;
-	if (nf) {
-		in->nf4 = nf_sees(nf, 2, in->nf_why, sizeof(in->nf_why));
-		in->nf6 = nf_sees(nf, 10, why6, sizeof(why6));
-		if (!in->nf4 && in->nf6)
-			memcpy(in->nf_why, why6, sizeof(why6));
-	} else {
-		in->nf4 = in->nf6 = -1;
-		snprintf(in->nf_why, sizeof(in->nf_why), "netfilter summary missing");
-	}
+	router_reasons(g, in);
+	tna_graph_free(g);
 	return 0;
 }

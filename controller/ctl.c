@@ -131,6 +131,7 @@ static void on_event(void *ctx, enum tna_obj obj, enum tna_op op, const void *it
 	case TNA_OBJ_ADDR:	/* what the router routes, a bridge with an address */
 	case TNA_OBJ_SYSCTL:
 	case TNA_OBJ_NETFILTER:
+	case TNA_OBJ_XFRM:	/* IPsec policies and SAs: the router's families */
 		c->dirty = true;
 		note_event(c, obj, op, item);
 		return;

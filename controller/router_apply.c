@@ -24,6 +24,17 @@ int tna_router_plan_apply(struct tna_dp *dp, const struct tna_router_plan *plan,
 				return -ENOSPC;
 			err = tna_dp__router_port_add(dp, f->ifindex, f->mac,
 						      f->rif_flags & TNA_RIF_F_RP_FILTER);
+			if (!err)	/* the rif as planned (other flags too) */
+				err = tna_dp__rif_set(dp, f->ifindex, &rif);
+			if (!err && f->egress_linux) {
+				struct tna_port_cfg c;
+
+				err = tna_dp__port_get(dp, f->ifindex, &c);
+				c.flags = (uint8_t)((c.flags & ~TNA_PORT_F_NO_XMIT) |
+						    TNA_PORT_F_EGRESS_LINUX);
+				if (!err)
+					err = tna_dp__port_set(dp, f->ifindex, &c);
+			}
 			if (err)
 				return err;
 			if (n_attach)

@@ -37,6 +37,7 @@ static bool plan_same(const struct tna_router_plan *a, const struct tna_router_p
 	if (!a->ok && !b->ok)
 		return true;	/* nothing deployed either way */
 	if (a->ok != b->ok || a->fpms != b->fpms || a->nf_routed != b->nf_routed ||
+	    a->xfrm_routed != b->xfrm_routed ||
 	    a->fib_direct4 != b->fib_direct4 || a->n_ifs != b->n_ifs)
 		return false;
 	for (int i = 0; i < a->n_ifs; i++) {
@@ -45,34 +46,10 @@ static bool plan_same(const struct tna_router_plan *a, const struct tna_router_p
 		if (x->ifindex != y->ifindex || x->routed != y->routed ||
 		    x->bridge != y->bridge || x->brport != y->brport ||
 		    x->l3_ifindex != y->l3_ifindex || x->rif_flags != y->rif_flags ||
-		    memcmp(x->mac, y->mac, 6))
+		    x->egress_linux != y->egress_linux || memcmp(x->mac, y->mac, 6))
 			return false;
 	}
 	return true;
-}
-
-/* The program on IN's interface is ours (by its name, as the bridge
- * planner tells them apart): not foreign. */
-static void clear_ours(struct tna_router_in *in, const struct tna_caps_dev *devs, int ndevs)
-{
-	static const size_t plen = sizeof(TNA_PROG_NAME_PREFIX) - 1;
-
-	for (int i = 0; i < in->n_ifs; i++) {
-		struct tna_router_if_in *f = &in->ifs[i];
-
-		if (!f->foreign_prog_id)
-			continue;
-		for (int k = 0; k < ndevs; k++) {
-			const struct tna_caps_dev *d = &devs[k];
-
-			if (d->ifindex != f->ifindex)
-				continue;
-			if ((!d->prog_id_skb || !strncmp(d->prog_name_skb, TNA_PROG_NAME_PREFIX, plen)) &&
-			    (!d->prog_id_drv || !strncmp(d->prog_name_drv, TNA_PROG_NAME_PREFIX, plen)) &&
-			    (!d->prog_id_hw || !strncmp(d->prog_name_hw, TNA_PROG_NAME_PREFIX, plen)))
-				f->foreign_prog_id = 0;
-		}
-	}
 }
 
 int tna_rt_replan(struct tna_rt_state *rt, const struct tna_model *m,
@@ -87,10 +64,8 @@ int tna_rt_replan(struct tna_rt_state *rt, const struct tna_model *m,
 		snprintf(np.reason, sizeof(np.reason), "not deployed: --no-router");
 	} else {
 		err = tna_router_in_from_model(m, &in);
-		if (!err) {
-			clear_ours(&in, devs, ndevs);
+		if (!err)
 			err = tna_router_plan(&in, &np);
-		}
 		if (err)
 			return err;
 	}
@@ -112,7 +87,6 @@ bool tna_rt_plan_differs(const struct tna_rt_state *rt, const struct tna_model *
 		return false;
 	if (tna_router_in_from_model(m, &in))
 		return true;
-	clear_ours(&in, devs, ndevs);
 	if (tna_router_plan(&in, &np))
 		return true;
 	return !plan_same(&np, &rt->plan);
@@ -134,6 +108,7 @@ void tna_rt_dp_opts(const struct tna_rt_state *rt, struct tna_dp_opts *o)
 		return;
 	o->fpms |= rt->plan.fpms;
 	o->nf_routed = rt->plan.nf_routed;
+	o->xfrm_routed = rt->plan.xfrm_routed;
 	o->fib_direct4 = rt->plan.fib_direct4;
 }
 
@@ -320,6 +295,10 @@ struct json_object *tna_rt_to_json(const struct tna_rt_state *rt, const char *ho
 			       json_object_new_boolean(p->nf_routed & TNA_NF_ROUTED_V4));
 	json_object_object_add(o, "nf_routed_ipv6",
 			       json_object_new_boolean(p->nf_routed & TNA_NF_ROUTED_V6));
+	json_object_object_add(o, "xfrm_routed_ipv4",
+			       json_object_new_boolean(p->xfrm_routed & TNA_NF_ROUTED_V4));
+	json_object_object_add(o, "xfrm_routed_ipv6",
+			       json_object_new_boolean(p->xfrm_routed & TNA_NF_ROUTED_V6));
 	json_object_object_add(o, "rules_default", json_object_new_boolean(p->rules_default));
 	json_object_object_add(o, "fib_direct4", json_object_new_boolean(p->fib_direct4));
 	json_object_object_add(o, "pipeline", host_name ? json_object_new_string(host_name) :

@@ -33,10 +33,10 @@ struct tna_rt_state {
 };
 
 /* Replan from model M into RT->plan (nothing deployed changes).  Returns
- * 1 when the new plan differs from the one in effect, 0 when not. */
+ * 1 when the new plan differs from the one in effect, 0 when not.  (The
+ * graph tells TNA's programs from foreign ones by name; DEVS, the
+ * capabilities probe, are not needed for that any more.) */
 struct tna_caps_dev;
-/* DEVS (the capabilities probe, NDEVS of them) tell our programs from
- * foreign ones: a port running ours stays a candidate. */
 int tna_rt_replan(struct tna_rt_state *rt, const struct tna_model *m,
 		  const struct tna_caps_dev *devs, int ndevs);
 

@@ -60,10 +60,10 @@ static int tc_all(struct tna_model *m)
 		return -ENOMEM;
 	tna_set_for_each(&m->set[TNA_SET_LINK], collect, &c);
 	for (size_t i = 0; i < c.n && !ret; i++) {
-		bool has = false;
+		uint8_t tc = 0;
 
-		ret = tna_tc_has_filters(m->nl, c.a[i].ifindex, &has);
-		c.a[i].tc_filters = has;
+		ret = tna_tc_read(m->nl, c.a[i].ifindex, &tc);
+		tna_link_set_tc(&c.a[i], tc);
 		if (!ret)
 			ret = tna_model_put(m, TNA_SET_LINK, &c.a[i]);
 	}
@@ -106,6 +106,7 @@ int tna_model_dump_into(struct tna_model *m)
 		return ret;
 	tna_sysctl_read_global(&m->sys);
 	tna_nf_read(&m->nf);
+	tna_xfrm_read(&m->xfrm);
 	m->pending = 0;
 	return 0;
 }

@@ -36,15 +36,17 @@ struct tna_link {
 	uint32_t mtu;
 	uint8_t mac[6];
 	uint32_t xdp_prog_id;	/* 0: none (first attached mode's program) */
+	char xdp_prog_name[16];	/* its name ("" when it could not be read) */
 	uint8_t xdp_mode;	/* XDP_ATTACHED_* */
 	bool is_bridge;
 	struct tna_bridge_info br;
 	bool is_port;		/* port of a bridge */
 	struct tna_brport_info port;
-	bool tc_filters;	/* tc sees its ingress: filters on the ingress/clsact
-				 * qdisc (shared blocks too) or tcx ingress programs */
-	bool tc_egress;		/* tc sees its egress: a root qdisc that is not the
-				 * default one, egress filters, tcx egress programs */
+	uint8_t tc;		/* TNA_TC_*: what tc sees of this link (introspect/tc.c) */
+	bool tc_filters;	/* tc sees its ingress: ingress/clsact filters (shared
+				 * blocks too) or tcx ingress programs */
+	bool tc_egress;		/* tc sees its egress: a configured qdisc, clsact
+				 * egress filters or tcx egress programs */
 	/* net.ipv4.conf.<name>.forwarding / net.ipv6.conf.<name>.forwarding,
 	 * -1 when unreadable */
 	int8_t ip4_forwarding, ip6_forwarding;
@@ -54,6 +56,12 @@ struct tna_link {
 	int8_t rp_filter, disable_ipv6;
 	int link;		/* IFLA_LINK (veth peer etc.), 0 when none */
 };
+
+#define TNA_TC_IN_FILTERS	0x01	/* ingress/clsact filters */
+#define TNA_TC_EG_FILTERS	0x02	/* clsact egress filters */
+#define TNA_TC_EG_QDISC		0x04	/* a qdisc with a handle (not the default) */
+#define TNA_TC_TCX_IN		0x08	/* tcx ingress programs (polled) */
+#define TNA_TC_TCX_EG		0x10	/* tcx egress programs (polled) */
 
 enum tna_fdb_type { TNA_FDB_LOCAL, TNA_FDB_STATIC, TNA_FDB_DYNAMIC };
 
@@ -149,6 +157,17 @@ struct tna_netfilter {
 /* Whether device NAME has netdev-family (or inet ingress) rules. */
 bool tna_nf_dev_filtered(const struct tna_netfilter *nf, const char *name);
 
+/* xfrm (IPsec) policies and SAs, counted by selector family ([0] IPv4,
+ * [1] IPv6; a selector without a family counts for both). */
+struct tna_xfrm {
+	bool ok;		/* read; when false, assume they exist */
+	uint32_t policies[2];
+	uint32_t states[2];
+};
+/* Whether some policy or SA may apply to traffic of that family (v6: 0 or
+ * 1), or the table could not be read. */
+bool tna_xfrm_family(const struct tna_xfrm *x, int v6);
+
 struct tna_model;  /* opaque container; accessors below */
 struct tna_model *tna_model_new(void);
 void tna_model_free(struct tna_model *m);
@@ -163,6 +182,7 @@ const struct tna_sysctls *tna_model_sysctls(const struct tna_model *m);
  * per link (struct tna_link.rp_filter) and for "all". */
 int tna_sysctl_rp_filter(const char *dev);
 const struct tna_netfilter *tna_model_netfilter(const struct tna_model *m);
+const struct tna_xfrm *tna_model_xfrm(const struct tna_model *m);
 size_t tna_model_count(const struct tna_model *m, int obj /* enum tna_obj */);
 
 /* iteration: return non-zero from the callback to stop (that value is returned) */
@@ -175,10 +195,10 @@ int tna_model_for_each_neigh(const struct tna_model *m, int (*cb)(const struct t
 
 /* change events for the controller (FDB mirror, redeploy): */
 enum tna_obj { TNA_OBJ_LINK, TNA_OBJ_FDB, TNA_OBJ_ADDR, TNA_OBJ_ROUTE, TNA_OBJ_RULE, TNA_OBJ_NEIGH,
-  TNA_OBJ_SYSCTL, TNA_OBJ_NETFILTER, TNA_OBJ_RESYNC };
+  TNA_OBJ_SYSCTL, TNA_OBJ_NETFILTER, TNA_OBJ_RESYNC, TNA_OBJ_XFRM };
 enum tna_op { TNA_OP_ADD, TNA_OP_CHANGE, TNA_OP_DEL };
 /* ITEM points at the object (struct tna_link, tna_fdb, ...; tna_sysctls,
- * tna_netfilter; NULL for RESYNC).  For DEL it is the last known value.
+ * tna_netfilter, tna_xfrm; NULL for RESYNC).  For DEL it is the last known value.
  * It is valid only during the call. */
 typedef void (*tna_model_cb)(void *ctx, enum tna_obj obj, enum tna_op op, const void *item);
 const char *tna_obj_name(enum tna_obj obj);

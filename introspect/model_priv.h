@@ -14,12 +14,14 @@ enum tna_set_id { TNA_SET_LINK, TNA_SET_FDB, TNA_SET_ADDR, TNA_SET_ROUTE,
 enum {
 	TNA_NEED_ROUTES = 1,	/* link down/gone, v4 address gone: routes flushed silently */
 	TNA_NEED_SYSCTL = 2,	/* netconf event: re-read forwarding */
+	TNA_NEED_TC = 4,	/* a shared block changed: re-read every link's tc */
 };
 
 struct tna_model {
 	struct tna_set set[TNA_SET_N];
 	struct tna_sysctls sys;
 	struct tna_netfilter nf;
+	struct tna_xfrm xfrm;
 	struct tna_nl *nl;	/* requests (dumps, tc queries), opened lazily */
 	tna_model_cb cb;	/* events while a watch feeds the model */
 	void *cb_ctx;
@@ -55,8 +57,13 @@ int tna_model_dump_links(struct tna_model *m);
 void tna_sysctl_read_global(struct tna_sysctls *s);
 void tna_sysctl_read_link(struct tna_link *l);
 int tna_sysctl_disable_ipv6(const char *dev);
-/* tc.c: whether IFINDEX has filters on an ingress or clsact qdisc. */
-int tna_tc_has_filters(struct tna_nl *nl, int ifindex, bool *has);
+/* tc.c: TNA_TC_* of IFINDEX (filters, qdiscs, tcx); the tcx part alone;
+ * set l->tc and the two summaries. */
+int tna_tc_read(struct tna_nl *nl, int ifindex, uint8_t *tc);
+uint8_t tna_tcx_read(int ifindex);
+void tna_link_set_tc(struct tna_link *l, uint8_t tc);
+/* xfrm.c: the policy and SA counts; -errno (and x->ok false) on failure */
+int tna_xfrm_read(struct tna_xfrm *x);
 /* netfilter.c */
 int tna_nf_read(struct tna_netfilter *nf);
 int tna_nf_read_source(struct tna_netfilter *nf, enum tna_nf_source src);
@@ -66,4 +73,7 @@ int tna_nf_read_source(struct tna_netfilter *nf, enum tna_nf_source src);
 void tna_model_poll(struct tna_model *m);
 int tna_model_poll_xdp(struct tna_model *m);
 int tna_model_reread_link_sysctls(struct tna_model *m);
+int tna_model_reread_tc(struct tna_model *m);
+/* NAME of BPF program ID ("" when it cannot be read: gone, no permission). */
+void tna_prog_name(uint32_t id, char name[16]);
 #endif

@@ -134,17 +134,21 @@ static void parse_xdp(const struct nlattr *nest, struct tna_link *l)
 static void refresh_extras(struct tna_model *m, struct tna_link *l,
 			   const struct tna_link *old)
 {
-	bool tc = false;
+	uint8_t tc = 0;
 
 	tna_sysctl_read_link(l);
+	if (old && old->xdp_prog_id == l->xdp_prog_id)
+		memcpy(l->xdp_prog_name, old->xdp_prog_name, sizeof(l->xdp_prog_name));
+	else
+		tna_prog_name(l->xdp_prog_id, l->xdp_prog_name);
 	if (old && !strcmp(old->name, l->name) && old->ifindex == l->ifindex) {
-		l->tc_filters = old->tc_filters;
+		tna_link_set_tc(l, old->tc);
 		return;
 	}
 	/* New (or renamed: cheap anyway) link: ask tc, unless a dump is
 	 * running on that socket (the dump asks afterwards). */
-	if (!m->in_dump && tna_model_nl(m) && !tna_tc_has_filters(m->nl, l->ifindex, &tc))
-		l->tc_filters = tc;
+	if (!m->in_dump && tna_model_nl(m) && !tna_tc_read(m->nl, l->ifindex, &tc))
+		tna_link_set_tc(l, tc);
 }
 
 static int apply_link(struct tna_model *m, const struct nlmsghdr *nlh)
@@ -463,23 +467,48 @@ static int apply_rule(struct tna_model *m, const struct nlmsghdr *nlh)
 
 /* ---- tc: a filter or qdisc changed on a link ---- */
 
+static int tc_reread(struct tna_model *m, int ifindex)
+{
+	const struct tna_link *old = tna_model_link(m, ifindex);
+	struct tna_link l;
+	uint8_t tc = 0;
+
+	if (!old || !tna_model_nl(m) || tna_tc_read(m->nl, old->ifindex, &tc) || tc == old->tc)
+		return 0;
+	memcpy(&l, old, sizeof(l));
+	tna_link_set_tc(&l, tc);
+	return tna_model_put(m, TNA_SET_LINK, &l);
+}
+
+struct ifx_list { int a[1024]; size_t n; };
+
+static int add_ifx(const void *item, void *p)
+{
+	struct ifx_list *x = p;
+
+	if (x->n < sizeof(x->a) / sizeof(x->a[0]))
+		x->a[x->n++] = ((const struct tna_link *)item)->ifindex;
+	return 0;
+}
+
 static int apply_tc(struct tna_model *m, const struct nlmsghdr *nlh)
 {
 	const struct tcmsg *t = mnl_nlmsg_get_payload(nlh);
-	const struct tna_link *old;
-	struct tna_link l;
-	bool has = false;
+	static struct ifx_list all;
 
 	if (nlh->nlmsg_len < mnl_nlmsg_size(sizeof(*t)))
 		return -EBADMSG;
-	old = tna_model_link(m, t->tcm_ifindex);
-	if (!old || !tna_model_nl(m) || tna_tc_has_filters(m->nl, old->ifindex, &has))
-		return 0;
-	if (has == old->tc_filters)
-		return 0;
-	memcpy(&l, old, sizeof(l));
-	l.tc_filters = has;
-	return tna_model_put(m, TNA_SET_LINK, &l);
+	if ((uint32_t)t->tcm_ifindex != TCM_IFINDEX_MAGIC_BLOCK)
+		return tc_reread(m, t->tcm_ifindex);
+	/* A shared block's filter: it names the block, not the devices bound
+	 * to it.  Every link is asked again (a handful of dumps each). */
+	all.n = 0;
+	tna_set_for_each(&m->set[TNA_SET_LINK], add_ifx, &all);
+	if (all.n == sizeof(all.a) / sizeof(all.a[0]))
+		m->pending |= TNA_NEED_TC;	/* more than we listed: all, later */
+	for (size_t i = 0; i < all.n; i++)
+		tc_reread(m, all.a[i]);
+	return 0;
 }
 
 int tna_model_apply(struct tna_model *m, const struct nlmsghdr *nlh)

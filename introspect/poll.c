@@ -10,12 +10,17 @@
  *     which notify nobody);
  *   - net.ipv6.conf.<link>.disable_ipv6 of every link that is not a bridge
  *     port (turning it on notifies only through the addresses and routes
- *     it removes, and a link may have none).
+ *     it removes, and a link may have none);
+ *   - tcx programs of every link (BPF_PROG_QUERY; attaching one notifies
+ *     nobody).
  * The XDP programs of the links (attach/detach notify nobody either) are
  * read once a second by tna_model_poll_xdp(). */
 #include <errno.h>
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
+#include <unistd.h>
+#include <bpf/bpf.h>
 
 #include "introspect/model_priv.h"
 
@@ -52,14 +57,17 @@ static void poll_links(struct tna_model *m)
 	tna_set_for_each(&m->set[TNA_SET_LINK], collect_link, &c);
 	for (size_t i = 0; i < c.n; i++) {
 		struct tna_link *l = &c.a[i];
+		uint8_t tc;
 		int8_t d;
 
-		if (l->is_port || (l->flags & 0x8 /* IFF_LOOPBACK */))
+		if (l->flags & 0x8 /* IFF_LOOPBACK */)
 			continue;
-		d = (int8_t)tna_sysctl_disable_ipv6(l->name);
-		if (d == l->disable_ipv6)
+		tc = (uint8_t)((l->tc & ~(TNA_TC_TCX_IN | TNA_TC_TCX_EG)) | tna_tcx_read(l->ifindex));
+		d = l->is_port ? l->disable_ipv6 : (int8_t)tna_sysctl_disable_ipv6(l->name);
+		if (d == l->disable_ipv6 && tc == l->tc)
 			continue;
 		l->disable_ipv6 = d;
+		tna_link_set_tc(l, tc);
 		tna_model_put(m, TNA_SET_LINK, l);
 	}
 	free(c.a);
@@ -79,6 +87,21 @@ void tna_model_poll(struct tna_model *m)
 	}
 }
 
+void tna_prog_name(uint32_t id, char name[16])
+{
+	struct bpf_prog_info info;
+	__u32 len = sizeof(info);
+	int fd = id ? bpf_prog_get_fd_by_id(id) : -1;
+
+	name[0] = 0;
+	if (fd < 0)
+		return;
+	memset(&info, 0, sizeof(info));
+	if (!bpf_obj_get_info_by_fd(fd, &info, &len))
+		snprintf(name, 16, "%s", info.name);
+	close(fd);
+}
+
 /* Per-link sysctls (and "all"): a netconf event said one changed. */
 int tna_model_reread_link_sysctls(struct tna_model *m)
 {
@@ -95,6 +118,29 @@ int tna_model_reread_link_sysctls(struct tna_model *m)
 	free(c.a);
 	poll_global(m);
 	return 0;
+}
+
+/* tc of every link: a shared block changed and the list was too long. */
+int tna_model_reread_tc(struct tna_model *m)
+{
+	struct collect c = { .max = m->set[TNA_SET_LINK].count };
+	int ret = 0;
+
+	c.a = calloc(c.max ? c.max : 1, sizeof(*c.a));
+	if (!c.a)
+		return -ENOMEM;
+	tna_set_for_each(&m->set[TNA_SET_LINK], collect_link, &c);
+	for (size_t i = 0; i < c.n && !ret; i++) {
+		uint8_t tc = 0;
+
+		ret = tna_tc_read(tna_model_nl(m), c.a[i].ifindex, &tc);
+		if (!ret && tc != c.a[i].tc) {
+			tna_link_set_tc(&c.a[i], tc);
+			tna_model_put(m, TNA_SET_LINK, &c.a[i]);
+		}
+	}
+	free(c.a);
+	return ret;
 }
 
 int tna_model_poll_xdp(struct tna_model *m)
@@ -119,6 +165,7 @@ int tna_model_poll_xdp(struct tna_model *m)
 			continue;
 		c.a[i].xdp_prog_id = f->xdp_prog_id;
 		c.a[i].xdp_mode = f->xdp_mode;
+		tna_prog_name(f->xdp_prog_id, c.a[i].xdp_prog_name);
 		tna_model_put(m, TNA_SET_LINK, &c.a[i]);
 	}
 	free(c.a);

@@ -13,6 +13,7 @@
 #include <sys/timerfd.h>
 #include <linux/netfilter/nfnetlink.h>
 #include <linux/rtnetlink.h>
+#include <linux/xfrm.h>
 
 #include "common/nl.h"
 #include "introspect/model_priv.h"
@@ -23,7 +24,7 @@
 
 struct tna_watch {
 	struct tna_model *m;
-	struct mnl_socket *rt, *nf;
+	struct mnl_socket *rt, *nf, *xfrm;
 	int epfd;
 	int tfd;		/* poll timer (timerfd), in the epoll set */
 	unsigned int resyncs;
@@ -80,6 +81,7 @@ err: {
 struct tna_watch *tna_watch_open(struct tna_model *m, tna_model_cb cb, void *ctx)
 {
 	static const unsigned int nf_groups[] = { NFNLGRP_NFTABLES };
+	static const unsigned int xfrm_groups[] = { XFRMNLGRP_SA, XFRMNLGRP_POLICY };
 	struct tna_watch *w = calloc(1, sizeof(*w));
 	struct epoll_event ev = { .events = EPOLLIN };
 	int ret;
@@ -93,8 +95,10 @@ struct tna_watch *tna_watch_open(struct tna_model *m, tna_model_cb cb, void *ctx
 	w->rt = open_sub(NETLINK_ROUTE, rt_groups, sizeof(rt_groups) / sizeof(rt_groups[0]));
 	if (!w->buf || !w->rt)
 		goto err;
-	/* nftables events are optional: a kernel without nf_tables has none. */
+	/* nftables and xfrm events are optional: a kernel without nf_tables
+	 * or xfrm has none (and nothing of theirs to bypass). */
 	w->nf = open_sub(NETLINK_NETFILTER, nf_groups, 1);
+	w->xfrm = open_sub(NETLINK_XFRM, xfrm_groups, 2);
 	w->epfd = epoll_create1(EPOLL_CLOEXEC);
 	if (w->epfd < 0)
 		goto err;
@@ -104,6 +108,11 @@ struct tna_watch *tna_watch_open(struct tna_model *m, tna_model_cb cb, void *ctx
 	if (w->nf) {
 		ev.data.ptr = w->nf;
 		if (epoll_ctl(w->epfd, EPOLL_CTL_ADD, mnl_socket_get_fd(w->nf), &ev) < 0)
+			goto err;
+	}
+	if (w->xfrm) {
+		ev.data.ptr = w->xfrm;
+		if (epoll_ctl(w->epfd, EPOLL_CTL_ADD, mnl_socket_get_fd(w->xfrm), &ev) < 0)
 			goto err;
 	}
 	/* What changes without a notification is polled on a timer of its
@@ -142,6 +151,8 @@ void tna_watch_close(struct tna_watch *w)
 		mnl_socket_close(w->rt);
 	if (w->nf)
 		mnl_socket_close(w->nf);
+	if (w->xfrm)
+		mnl_socket_close(w->xfrm);
 	if (w->epfd >= 0)
 		close(w->epfd);
 	if (w->tfd >= 0)
@@ -192,6 +203,8 @@ static int resync(struct tna_watch *w)
 	drain(w->rt, w->buf);
 	if (w->nf)
 		drain(w->nf, w->buf);
+	if (w->xfrm)
+		drain(w->xfrm, w->buf);
 	ret = tna_model_dump(w->m);
 	w->resyncs++;
 	tna_model_emit(w->m, TNA_OBJ_RESYNC, TNA_OP_CHANGE, NULL);
@@ -209,7 +222,7 @@ static int64_t ms_since(const struct timespec *t)
 /* Re-read what changes without a notification of its own: what pending
  * events asked for, and, at a tick of the poll timer, what no event
  * tells (introspect/poll.c). */
-static int follow_up(struct tna_watch *w, bool nft_dirty, bool tick)
+static int follow_up(struct tna_watch *w, bool nft_dirty, bool xfrm_dirty, bool tick)
 {
 	struct tna_model *m = w->m;
 	unsigned int pending = m->pending;
@@ -230,12 +243,23 @@ static int follow_up(struct tna_watch *w, bool nft_dirty, bool tick)
 	}
 	if (pending & TNA_NEED_SYSCTL)
 		tna_model_reread_link_sysctls(m);
+	if ((pending & TNA_NEED_TC) && tna_model_reread_tc(m))
+		m->pending |= TNA_NEED_TC;	/* again next call */
 	if (nft_dirty) {
 		memcpy(&nf, &m->nf, sizeof(nf));
 		tna_nf_read_source(&nf, TNA_NF_NFTABLES);
 		if (memcmp(&nf, &m->nf, sizeof(nf))) {
 			memcpy(&m->nf, &nf, sizeof(nf));
 			tna_model_emit(m, TNA_OBJ_NETFILTER, TNA_OP_CHANGE, &m->nf);
+		}
+	}
+	if (xfrm_dirty) {
+		struct tna_xfrm x;
+
+		tna_xfrm_read(&x);
+		if (memcmp(&x, &m->xfrm, sizeof(x))) {
+			memcpy(&m->xfrm, &x, sizeof(x));
+			tna_model_emit(m, TNA_OBJ_XFRM, TNA_OP_CHANGE, &m->xfrm);
 		}
 	}
 	if (!tick)
@@ -254,7 +278,7 @@ int tna_watch_process(struct tna_watch *w)
 	uint64_t ticks = 0;
 	bool tick = read(w->tfd, &ticks, sizeof(ticks)) == sizeof(ticks) && ticks;
 	/* Without an nftables subscription, read the ruleset at each tick. */
-	bool nft_dirty = !w->nf && tick;
+	bool nft_dirty = !w->nf && tick, xfrm_dirty = !w->xfrm && tick;
 	int ret = 0;
 
 	for (int reads = 0; reads < WATCH_MAX_READS; reads++) {
@@ -287,5 +311,14 @@ int tna_watch_process(struct tna_watch *w)
 			break;
 		nft_dirty = true;	/* any nftables change: read the summary again */
 	}
-	return follow_up(w, nft_dirty, tick) ?: ret;
+	for (int reads = 0; w->xfrm && reads < WATCH_MAX_READS; reads++) {
+		ssize_t n = recv(mnl_socket_get_fd(w->xfrm), w->buf, WATCH_BUFSZ, MSG_DONTWAIT);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 && errno != ENOBUFS)
+			break;
+		xfrm_dirty = true;	/* a policy or SA changed: count them again */
+	}
+	return follow_up(w, nft_dirty, xfrm_dirty, tick) ?: ret;
 }

@@ -57,6 +57,9 @@ struct tna_dp *tna_dp__load(const struct tna_dp_opts *opts)
 		dp->skel->rodata->tna_fib_direct4 = opts->fib_direct4;
 		dp->skel->rodata->tna_nf_routed = opts->nf_routed;
 	}
+	if (opts->sz >= offsetof(struct tna_dp_opts, xfrm_routed) + sizeof(opts->xfrm_routed)) {
+		dp->skel->rodata->tna_xfrm_routed = opts->xfrm_routed;
+	}
 
 	tna_dp_filter_size(dp, dp->skel->rodata->tna_fpms & TNA_FPM_FILTER);
 	share = opts->share_maps_with;

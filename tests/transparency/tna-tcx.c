@@ -1,0 +1,72 @@
+/* tna-tcx: attach or detach a tcx program that drops everything, for the
+ * transparency tests (iproute2 6.1 cannot attach tcx programs).  The
+ * program stays attached after the tool exits (BPF_PROG_ATTACH, no link).
+ *
+ *   tna-tcx attach IFACE ingress|egress     prints the program id
+ *   tna-tcx detach IFACE ingress|egress ID */
+#include <errno.h>
+#include <net/if.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/syscall.h>
+#include <bpf/bpf.h>
+#include <linux/bpf.h>
+
+#define TCX_INGRESS 46	/* enum bpf_attach_type BPF_TCX_INGRESS (uapi >= 6.6) */
+#define TCX_EGRESS 47
+
+int main(int argc, char **argv)
+{
+	struct bpf_insn prog[] = {
+		{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_0, .imm = 2 }, /* TC_ACT_SHOT */
+		{ .code = BPF_JMP | BPF_EXIT },
+	};
+	union bpf_attr a;
+	int ifx, type, fd;
+
+	if (argc < 4 || (strcmp(argv[3], "ingress") && strcmp(argv[3], "egress")) ||
+	    (!strcmp(argv[1], "detach") && argc < 5)) {
+		fprintf(stderr, "usage: tna-tcx attach|detach IFACE ingress|egress [ID]\n");
+		return 2;
+	}
+	ifx = (int)if_nametoindex(argv[2]);
+	type = strcmp(argv[3], "ingress") ? TCX_EGRESS : TCX_INGRESS;
+	if (!ifx) {
+		fprintf(stderr, "tna-tcx: %s: no such interface\n", argv[2]);
+		return 1;
+	}
+	if (!strcmp(argv[1], "attach")) {
+		LIBBPF_OPTS(bpf_prog_load_opts, o);
+		struct bpf_prog_info info = { 0 };
+		__u32 len = sizeof(info);
+
+		fd = bpf_prog_load(BPF_PROG_TYPE_SCHED_CLS, "tna_tcx_drop", "GPL", prog, 2, &o);
+		if (fd < 0) {
+			fprintf(stderr, "tna-tcx: load: %s\n", strerror(errno));
+			return 1;
+		}
+		memset(&a, 0, sizeof(a));
+		a.target_fd = (__u32)ifx;	/* target_ifindex */
+		a.attach_bpf_fd = (__u32)fd;
+		a.attach_type = (__u32)type;
+		if (syscall(__NR_bpf, BPF_PROG_ATTACH, &a, sizeof(a))) {
+			fprintf(stderr, "tna-tcx: attach: %s\n", strerror(errno));
+			return 1;
+		}
+		bpf_obj_get_info_by_fd(fd, &info, &len);
+		printf("%u\n", info.id);
+		return 0;
+	}
+	fd = bpf_prog_get_fd_by_id((__u32)atoi(argv[4]));
+	memset(&a, 0, sizeof(a));
+	a.target_fd = (__u32)ifx;
+	a.attach_bpf_fd = (__u32)fd;
+	a.attach_type = (__u32)type;
+	if (fd < 0 || syscall(__NR_bpf, BPF_PROG_DETACH, &a, sizeof(a))) {
+		fprintf(stderr, "tna-tcx: detach: %s\n", strerror(errno));
+		return 1;
+	}
+	return 0;
+}
