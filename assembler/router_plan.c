@@ -83,10 +83,12 @@ int tna_router_plan(const struct tna_router_in *in, struct tna_router_plan *p)
 		o->l3_ifindex = f->ifindex;
 		memcpy(o->mac, f->mac, 6);
 		snprintf(o->name, sizeof(o->name), "%s", f->name);
-		if (f->is_bridge && f->graph_reason[0]) {
+		if (f->is_bridge && (f->graph_reason[0] || f->egress_linux)) {
+			/* tc on the bridge device sees what is routed out of it */
 			snprintf(o->reason, sizeof(o->reason),
 				 "bridge with an address, routing through it stays on Linux: %.140s",
-				 f->graph_reason);
+				 f->graph_reason[0] ? f->graph_reason :
+				 "tc-egress: a qdisc or egress filters on the bridge device");
 		} else if (f->is_bridge) {
 			o->bridge = true;
 			o->rif_flags = TNA_RIF_F_BRIDGE;
