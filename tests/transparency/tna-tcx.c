@@ -3,7 +3,7 @@
  * program stays attached after the tool exits (BPF_PROG_ATTACH, no link).
  *
  *   tna-tcx attach IFACE ingress|egress     prints the program id
- *   tna-tcx detach IFACE ingress|egress ID */
+ *   tna-tcx detach IFACE ingress|egress     detaches every tcx program there */
 #include <errno.h>
 #include <net/if.h>
 #include <stdio.h>
@@ -26,9 +26,8 @@ int main(int argc, char **argv)
 	union bpf_attr a;
 	int ifx, type, fd;
 
-	if (argc < 4 || (strcmp(argv[3], "ingress") && strcmp(argv[3], "egress")) ||
-	    (!strcmp(argv[1], "detach") && argc < 5)) {
-		fprintf(stderr, "usage: tna-tcx attach|detach IFACE ingress|egress [ID]\n");
+	if (argc < 4 || (strcmp(argv[3], "ingress") && strcmp(argv[3], "egress"))) {
+		fprintf(stderr, "usage: tna-tcx attach|detach IFACE ingress|egress\n");
 		return 2;
 	}
 	ifx = (int)if_nametoindex(argv[2]);
@@ -59,14 +58,32 @@ int main(int argc, char **argv)
 		printf("%u\n", info.id);
 		return 0;
 	}
-	fd = bpf_prog_get_fd_by_id((__u32)atoi(argv[4]));
-	memset(&a, 0, sizeof(a));
-	a.target_fd = (__u32)ifx;
-	a.attach_bpf_fd = (__u32)fd;
-	a.attach_type = (__u32)type;
-	if (fd < 0 || syscall(__NR_bpf, BPF_PROG_DETACH, &a, sizeof(a))) {
-		fprintf(stderr, "tna-tcx: detach: %s\n", strerror(errno));
-		return 1;
+	{
+		__u32 ids[64];
+
+		memset(&a, 0, sizeof(a));
+		a.query.target_fd = (__u32)ifx;
+		a.query.attach_type = (__u32)type;
+		a.query.prog_ids = (__u64)(unsigned long)ids;
+		a.query.prog_cnt = 64;
+		if (syscall(__NR_bpf, BPF_PROG_QUERY, &a, sizeof(a))) {
+			fprintf(stderr, "tna-tcx: query: %s\n", strerror(errno));
+			return 1;
+		}
+		for (__u32 i = 0, n = a.query.prog_cnt; i < n && i < 64; i++) {
+			union bpf_attr d;
+
+			fd = bpf_prog_get_fd_by_id(ids[i]);
+			memset(&d, 0, sizeof(d));
+			d.target_fd = (__u32)ifx;
+			d.attach_bpf_fd = (__u32)fd;
+			d.attach_type = (__u32)type;
+			if (fd < 0 || syscall(__NR_bpf, BPF_PROG_DETACH, &d, sizeof(d))) {
+				fprintf(stderr, "tna-tcx: detach %u: %s\n", ids[i], strerror(errno));
+				return 1;
+			}
+			close(fd);
+		}
 	}
 	return 0;
 }
