@@ -318,6 +318,9 @@ static int apply_addr(struct tna_model *m, const struct nlmsghdr *nlh)
 	if (nlh->nlmsg_type == RTM_DELADDR || (x.flags & IFA_F_TENTATIVE)) {
 		if (x.family == AF_INET)
 			m->pending |= TNA_NEED_ROUTES;
+		/* disable_ipv6 shows itself only by removing the addresses */
+		if (x.family == AF_INET6 && nlh->nlmsg_type == RTM_DELADDR)
+			m->pending |= TNA_NEED_SYSCTL;
 		return tna_model_del(m, TNA_SET_ADDR, &x);
 	}
 	return tna_model_put(m, TNA_SET_ADDR, &x);

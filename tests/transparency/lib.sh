@@ -24,8 +24,11 @@
 # Bounds: a restrictive change must stop the fast path within BOUND_MS of
 # the command returning when the kernel sends an event for it, and within
 # POLL_BOUND_MS when the controller has to poll for it (the poll interval
-# plus the same margin).  The margin is for a 2-core machine shared with
-# other work: the figures measured under load are in bench/RESULTS.md.
+# plus the same margin).  The hold takes milliseconds (bench/RESULTS.md);
+# the margin is for a 2-core machine shared with other work, where the
+# controller can be descheduled or busy applying an earlier burst for a few
+# hundred ms.  Without the fix these cases leak for the whole second the
+# stream runs after the command.
 
 source "$(dirname "${BASH_SOURCE[0]}")/../router/lib.sh"
 
@@ -34,7 +37,7 @@ MODE=generic
 TNA_BIN=${TNA_BIN:-$PWD/${BUILD:-build}/bin}
 STAMP=$TNA_BIN/tna-stamp
 TP_DIR=$RT_TMP
-BOUND_MS=${BOUND_MS:-100}
+BOUND_MS=${BOUND_MS:-400}
 POLL_MS=20
 POLL_BOUND_MS=$((POLL_MS + BOUND_MS))
 
@@ -146,15 +149,15 @@ tp_done() {
 #   (in NS) after 0.6 s.  RUN=linux: nothing sent after CMD returned may
 #   arrive (the scenario is one Linux drops).  RUN=tna: the fast path
 #   forwarded the stream before CMD, and nothing sent BOUND_MS or more after
-#   CMD returned arrived.  Prints the window (last_ms: the last packet that
+#   CMD returned arrived.  CHANGE_AFTER (s) moves CMD later in the stream.  Prints the window (last_ms: the last packet that
 #   got through, sent that long after CMD returned).
 change_case() {
 	local label=$1 run=$2 bound=$3 ns=$4; shift 4
 	local f0=0 f1=0 t lk late
 	recv_start "$RX"
 	[[ $run == tna ]] && f0=$(fwd_count "${FWD[@]}")
-	send_start "${STREAM[@]}" -r 1000 -d 1.6
-	sleep 0.6
+	send_start "${STREAM[@]}" -r 1000 -d "$(echo "${CHANGE_AFTER:-0.6} + 1" | bc)"
+	sleep "${CHANGE_AFTER:-0.6}"
 	[[ $run == tna ]] && f1=$(fwd_count "${FWD[@]}")
 	t=$(stamp "$ns" "$@") || fail "$label: command failed: $*"
 	stream_stop
@@ -169,6 +172,7 @@ change_case() {
 	else
 		(( f1 - f0 >= 200 )) || fail "$label [$MODE]: the fast path forwarded $((f1 - f0)) before the change"
 		if (( $(field "$late" recv_after) != 0 )); then
+			echo "command returned at $t; the controller's log:"; tail -15 "$TP_DIR/ctl.out"
 			tp_fail "$label [$MODE]: packets sent ${bound} ms or more after the command returned got through ($late)"
 			return
 		fi
