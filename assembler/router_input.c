@@ -6,6 +6,7 @@
 #include <string.h>
 #include <net/if.h>
 #include <sys/socket.h>
+#include <linux/rtnetlink.h>
 #include "assembler/router_plan.h"
 #include "introspect/graph.h"
 #include "introspect/model.h"
@@ -60,9 +61,29 @@ static int link_cb(const struct tna_link *l, void *p)
 	return 0;
 }
 
+/* A martian IPv4 source, once (127/8 and >= 224/4 are in the fast path). */
+static void martian(struct tna_router_in *in, const uint8_t *addr)
+{
+	uint32_t a;
+
+	memcpy(&a, addr, 4);
+	if (addr[0] == 127 || addr[0] >= 224)
+		return;
+	for (int i = 0; i < in->n_martian4; i++)
+		if (in->martian4[i] == a)
+			return;
+	if (in->n_martian4 == TNA_RPLAN_MAX_MARTIAN)
+		in->src_fib_check = true;	/* too many to list: look each up */
+	else
+		in->martian4[in->n_martian4++] = a;
+}
+
 static int addr_cb(const struct tna_addr *a, void *ctx)
 {
 	struct tna_router_if_in *f = if_of(ctx, a->ifindex);
+
+	if (a->family == AF_INET)	/* fib_validate_source: never a source */
+		martian(ctx, a->addr);
 
 	if (!f || a->scope != 0)	/* RT_SCOPE_UNIVERSE only */
 		return 0;
@@ -77,6 +98,15 @@ static int route_cb(const struct tna_route *r, void *ctx)
 {
 	struct tna_router_in *in = ctx;
 	bool gw = r->nexthops > 1 || r->nhid;
+
+	/* local, broadcast, anycast: sources the kernel's full check drops */
+	if (r->family == AF_INET && (r->type == RTN_LOCAL || r->type == RTN_BROADCAST ||
+				     r->type == RTN_ANYCAST) && r->dst[0] != 127) {
+		if (r->dst_len == 32)
+			martian(in, r->dst);
+		else
+			in->src_fib_check = true;
+	}
 
 	for (int i = 0; i < 16; i++)
 		gw |= r->gateway[i] != 0;

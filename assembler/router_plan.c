@@ -66,6 +66,11 @@ int tna_router_plan(const struct tna_router_in *in, struct tna_router_plan *p)
 		       (p->v6 && in->nf6 ? TNA_NF_ROUTED_V6 : 0);
 	p->xfrm_routed = (p->v4 && in->xfrm4 ? TNA_NF_ROUTED_V4 : 0) |
 			 (p->v6 && in->xfrm6 ? TNA_NF_ROUTED_V6 : 0);
+	if (p->v4) {
+		p->src_fib_check = in->src_fib_check;
+		p->n_martian4 = in->n_martian4;
+		memcpy(p->martian4, in->martian4, sizeof(p->martian4[0]) * (size_t)in->n_martian4);
+	}
 	p->fpms = TNA_FPM_PARSE_ETH | TNA_FPM_STATS | TNA_FPM_ROUTE |
 		  (p->v4 ? TNA_FPM_IPV4 : 0) | (p->v6 ? TNA_FPM_IPV6 : 0);
 
@@ -138,6 +143,9 @@ void tna_router_plan_print(const struct tna_router_plan *p, FILE *f)
 		fam_name(p->nf_routed), fam_name(p->xfrm_routed),
 		p->fib_direct4 ? "DIRECT" : "through the rules",
 		p->rules_default ? "default" : "custom");
+	if (p->v4)
+		fprintf(f, "  martian IPv4 sources: %d listed (own addresses, broadcasts)%s\n",
+			p->n_martian4, p->src_fib_check ? ", every source looked up" : "");
 	for (int i = 0; i < p->n_ifs; i++)
 		fprintf(f, "  %-15s %s\n", p->ifs[i].name, p->ifs[i].reason);
 }

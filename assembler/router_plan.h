@@ -21,6 +21,8 @@
  *    bridge plan (its rif entries are listed, the ports come from the
  *    bridge plan) unless its L3 node is blocked (tc on the bridge device,
  *    nft bridge input/output chains): then routing through it stays on Linux;
+ *  - martian IPv4 sources (the box's own addresses, subnet broadcasts...)
+ *    go to Linux (reason martian_src): the set is in the plan;
  *  - rp-filter on an interface => its routed IPv4 goes to Linux (reason
  *    rp_filter); ipv6-disabled => its IPv6 (reason ipv6_disabled);
  *    tc-egress => routed packets out of it go to Linux (egress_qdisc);
@@ -40,6 +42,7 @@
 struct tna_model;
 
 #define TNA_RPLAN_MAX_IFS 256
+#define TNA_RPLAN_MAX_MARTIAN 1024
 
 struct tna_router_if_in {
 	int ifindex;
@@ -66,6 +69,13 @@ struct tna_router_in {
 	int8_t nf4, nf6;
 	char nf_why[160];			/* the graph's reason, for the plan's */
 	bool xfrm4, xfrm6;			/* IPsec policies or SAs of that family */
+	/* IPv4 sources Linux drops as martians beyond the fixed ranges: the
+	 * box's addresses, local/broadcast/anycast /32 route destinations
+	 * (network order); and whether some such route covers more than one
+	 * address (the fast path then looks every source up). */
+	uint32_t martian4[TNA_RPLAN_MAX_MARTIAN];
+	int n_martian4;
+	bool src_fib_check;
 	int n_ifs;
 	struct tna_router_if_in ifs[TNA_RPLAN_MAX_IFS];
 };
@@ -89,6 +99,9 @@ struct tna_router_plan {
 	bool v4, v6;		/* families routed (TNA_FPM_IPV4 / IPV6) */
 	uint8_t nf_routed;	/* tna_dp_opts.nf_routed: TNA_NF_ROUTED_V4/V6 */
 	uint8_t xfrm_routed;	/* tna_dp_opts.xfrm_routed: the same bits */
+	bool src_fib_check;	/* tna_dp_opts.src_fib_check */
+	uint32_t martian4[TNA_RPLAN_MAX_MARTIAN];	/* tna_dp__src_martian4_set */
+	int n_martian4;
 	bool fib_direct4;	/* tna_dp_opts.fib_direct4 (always false, see above) */
 	bool rules_default;
 	uint64_t fpms;		/* TNA_FPM_* to OR into the pipeline */

@@ -87,6 +87,7 @@ route:
 		STEP(fpm_l3_classify4(&p, &r));
 		NF(fpm_nf_pre4(&p, &r, &nf));
 		STEP(nat_dnat(&nf) ? fpm_nat_fib4(&p, &r, &nf) : fpm_fib4(&p, &r));
+		STEP(fpm_src_fib4(&p, &r));
 		STEP(fpm_route_egress(&p, &r));
 		NF(fpm_nf_post(&p, &r, &nf));
 		STEP(fpm_nat_dst(&p, &r, &nf));

@@ -64,4 +64,10 @@ struct tna_rif {
 
 #define TNA_MAP_RIF		"tna_rif"
 
+/* Martian IPv4 sources (bpf/fpm/l3_classify.h): a set and its filter of
+ * TNA_SRC_BITS_WORDS * 64 bits, bit TNA_SRC_HASH(address). */
+#define TNA_SRC_MARTIAN_MAX	4096
+#define TNA_SRC_BITS_WORDS	1024
+#define TNA_SRC_HASH(a)		((((__u32)(a)) * 2654435761u) >> 16)
+
 #endif /* TNA_ROUTER_KERN_USER_H */

@@ -125,6 +125,12 @@ static void on_event(void *ctx, enum tna_obj obj, enum tna_op op, const void *it
 		c->dirty = true;
 		note_event(c, obj, op, item);
 		return;
+	case TNA_OBJ_ROUTE:	/* local/broadcast/anycast routes: martian sources */
+		if (((const struct tna_route *)item)->type == 1 /* RTN_UNICAST */)
+			return;
+		c->dirty = true;
+		note_event(c, obj, op, item);
+		return;
 	case TNA_OBJ_RESYNC:
 		c->resync = true;
 		/* fall through */

@@ -14,6 +14,9 @@ int tna_router_plan_apply(struct tna_dp *dp, const struct tna_router_plan *plan,
 		*n_attach = 0;
 	if (!plan->ok)
 		return 0;
+	err = tna_dp__src_martian4_set(dp, plan->martian4, plan->n_martian4);
+	if (err)
+		return err;
 	for (int i = 0; i < plan->n_ifs; i++) {
 		const struct tna_router_if_plan *f = &plan->ifs[i];
 		struct tna_rif_cfg rif = { .l3_ifindex = f->l3_ifindex, .flags = f->rif_flags };

@@ -37,7 +37,9 @@ static bool plan_same(const struct tna_router_plan *a, const struct tna_router_p
 	if (!a->ok && !b->ok)
 		return true;	/* nothing deployed either way */
 	if (a->ok != b->ok || a->fpms != b->fpms || a->nf_routed != b->nf_routed ||
-	    a->xfrm_routed != b->xfrm_routed ||
+	    a->xfrm_routed != b->xfrm_routed || a->src_fib_check != b->src_fib_check ||
+	    a->n_martian4 != b->n_martian4 ||
+	    memcmp(a->martian4, b->martian4, sizeof(a->martian4[0]) * (size_t)a->n_martian4) ||
 	    a->fib_direct4 != b->fib_direct4 || a->n_ifs != b->n_ifs)
 		return false;
 	for (int i = 0; i < a->n_ifs; i++) {
@@ -109,6 +111,7 @@ void tna_rt_dp_opts(const struct tna_rt_state *rt, struct tna_dp_opts *o)
 	o->fpms |= rt->plan.fpms;
 	o->nf_routed = rt->plan.nf_routed;
 	o->xfrm_routed = rt->plan.xfrm_routed;
+	o->src_fib_check = rt->plan.src_fib_check;
 	o->fib_direct4 = rt->plan.fib_direct4;
 }
 

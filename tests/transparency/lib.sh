@@ -180,10 +180,15 @@ change_case() {
 	fi
 }
 
+tag() { [[ $1 == tna ]] && echo "tna $MODE" || echo "$1"; }
+
 # static_case LABEL RUN: a 1000/s stream for 1 s must not arrive at all
-# (configuration Linux drops on, present before TNA started).
+# (configuration Linux drops on, present before TNA started).  With
+# PASSED=(ns port reason) and RUN=tna, the fast path must have passed the
+# stream to Linux with that reason (so it was running, and decided).
 static_case() {
-	local label=$1 run=$2 lk
+	local label=$1 run=$2 lk p0=0 p1=0
+	[[ $run == tna && ${#PASSED[@]} -gt 0 ]] && p0=$(passed_count "${PASSED[@]}")
 	recv_start "$RX"
 	send_start "${STREAM[@]}" -r 1000 -d 1
 	stream_stop
@@ -193,5 +198,27 @@ static_case() {
 		tp_fail "$label [$run $MODE]: $(field "$lk" recv_after) of $(field "$lk" sent_after) arrived; Linux drops them"
 		return
 	fi
-	echo "ok: $label [$run]: none arrived"
+	if [[ $run == tna && ${#PASSED[@]} -gt 0 ]]; then
+		p1=$(passed_count "${PASSED[@]}")
+		(( p1 - p0 >= $(field "$lk" sent_after) )) ||
+			{ tp_fail "$label [$MODE]: ${PASSED[2]} +$((p1 - p0)) for $(field "$lk" sent_after) sent"; return; }
+	fi
+	[[ $run == tna && ${#PASSED[@]} -gt 0 ]] && lk=" (${PASSED[2]} +$((p1 - p0)))" || lk=
+	echo "ok: $label [$(tag "$run")]: none arrived$lk"
+}
+
+# delivered_case LABEL RUN: a 1000/s stream for 1 s must arrive whole (a
+# case Linux forwards, if slowly: TNA may pass it to Linux, never lose it).
+delivered_case() {
+	local label=$1 run=$2 lk
+	recv_start "$RX"
+	send_start "${STREAM[@]}" -r 1000 -d 1
+	stream_stop
+	lk=$(leaked 0)
+	echo "$label [$run]: $lk"
+	if (( $(field "$lk" recv_after) != $(field "$lk" sent_after) )); then
+		tp_fail "$label [$run $MODE]: $(field "$lk" recv_after) of $(field "$lk" sent_after) arrived; Linux delivers them all"
+		return
+	fi
+	echo "ok: $label [$(tag "$run")]: all arrived"
 }
