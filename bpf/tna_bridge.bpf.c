@@ -63,6 +63,7 @@ int tna_bridge(struct xdp_md *ctx)
 		fpm_flow_fill(&p);
 	}
 	STEP(fpm_egress_state(&p));
+	STEP(fpm_brnf_mtu(&p));
 	STEP(fpm_port_flags_out(&p));
 	STEP(fpm_vlan_out(&p));
 	NF(fpm_nf_br_out(&p, &nf));	/* bridge-family forward, postrouting */
