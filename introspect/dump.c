@@ -52,9 +52,12 @@ static int collect(const void *item, void *p)
 /* tc filters of every link, asked after the link dump has ended. */
 static int tc_all(struct tna_model *m)
 {
+	static struct tna_tc_qdiscs qd;
 	struct links c = { .max = m->set[TNA_SET_LINK].count };
-	int ret = 0;
+	int ret = tna_tc_qdiscs_read(m->nl, &qd);
 
+	if (ret)
+		return ret;
 	c.a = calloc(c.max ? c.max : 1, sizeof(*c.a));
 	if (!c.a)
 		return -ENOMEM;
@@ -62,7 +65,7 @@ static int tc_all(struct tna_model *m)
 	for (size_t i = 0; i < c.n && !ret; i++) {
 		uint8_t tc = 0;
 
-		ret = tna_tc_read(m->nl, c.a[i].ifindex, &tc);
+		ret = tna_tc_read(m->nl, c.a[i].ifindex, &qd, &tc);
 		tna_link_set_tc(&c.a[i], tc);
 		if (!ret)
 			ret = tna_model_put(m, TNA_SET_LINK, &c.a[i]);

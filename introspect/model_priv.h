@@ -57,9 +57,13 @@ int tna_model_dump_links(struct tna_model *m);
 void tna_sysctl_read_global(struct tna_sysctls *s);
 void tna_sysctl_read_link(struct tna_link *l);
 int tna_sysctl_disable_ipv6(const char *dev);
-/* tc.c: TNA_TC_* of IFINDEX (filters, qdiscs, tcx); the tcx part alone;
- * set l->tc and the two summaries. */
-int tna_tc_read(struct tna_nl *nl, int ifindex, uint8_t *tc);
+/* tc.c: TNA_TC_* of IFINDEX (filters, qdiscs, tcx; QD: the configured
+ * qdiscs of all links read before, NULL to read them now); the tcx part
+ * alone; set l->tc and the two summaries. */
+#define TNA_TC_QDISCS_MAX 1024
+struct tna_tc_qdiscs { int n; bool all; int ifindex[TNA_TC_QDISCS_MAX]; };
+int tna_tc_qdiscs_read(struct tna_nl *nl, struct tna_tc_qdiscs *q);
+int tna_tc_read(struct tna_nl *nl, int ifindex, const struct tna_tc_qdiscs *qd, uint8_t *tc);
 uint8_t tna_tcx_read(int ifindex);
 void tna_link_set_tc(struct tna_link *l, uint8_t tc);
 /* xfrm.c: the policy and SA counts; -errno (and x->ok false) on failure */

@@ -147,7 +147,7 @@ static void refresh_extras(struct tna_model *m, struct tna_link *l,
 	}
 	/* New (or renamed: cheap anyway) link: ask tc, unless a dump is
 	 * running on that socket (the dump asks afterwards). */
-	if (!m->in_dump && tna_model_nl(m) && !tna_tc_read(m->nl, l->ifindex, &tc))
+	if (!m->in_dump && tna_model_nl(m) && !tna_tc_read(m->nl, l->ifindex, NULL, &tc))
 		tna_link_set_tc(l, tc);
 }
 
@@ -470,13 +470,13 @@ static int apply_rule(struct tna_model *m, const struct nlmsghdr *nlh)
 
 /* ---- tc: a filter or qdisc changed on a link ---- */
 
-static int tc_reread(struct tna_model *m, int ifindex)
+static int tc_reread(struct tna_model *m, int ifindex, const struct tna_tc_qdiscs *qd)
 {
 	const struct tna_link *old = tna_model_link(m, ifindex);
 	struct tna_link l;
 	uint8_t tc = 0;
 
-	if (!old || !tna_model_nl(m) || tna_tc_read(m->nl, old->ifindex, &tc) || tc == old->tc)
+	if (!old || !tna_model_nl(m) || tna_tc_read(m->nl, old->ifindex, qd, &tc) || tc == old->tc)
 		return 0;
 	memcpy(&l, old, sizeof(l));
 	tna_link_set_tc(&l, tc);
@@ -498,19 +498,22 @@ static int apply_tc(struct tna_model *m, const struct nlmsghdr *nlh)
 {
 	const struct tcmsg *t = mnl_nlmsg_get_payload(nlh);
 	static struct ifx_list all;
+	static struct tna_tc_qdiscs qd;
 
 	if (nlh->nlmsg_len < mnl_nlmsg_size(sizeof(*t)))
 		return -EBADMSG;
 	if ((uint32_t)t->tcm_ifindex != TCM_IFINDEX_MAGIC_BLOCK)
-		return tc_reread(m, t->tcm_ifindex);
+		return tc_reread(m, t->tcm_ifindex, NULL);
 	/* A shared block's filter: it names the block, not the devices bound
 	 * to it.  Every link is asked again (a handful of dumps each). */
 	all.n = 0;
 	tna_set_for_each(&m->set[TNA_SET_LINK], add_ifx, &all);
 	if (all.n == sizeof(all.a) / sizeof(all.a[0]))
 		m->pending |= TNA_NEED_TC;	/* more than we listed: all, later */
+	if (!tna_model_nl(m) || tna_tc_qdiscs_read(m->nl, &qd))
+		return 0;
 	for (size_t i = 0; i < all.n; i++)
-		tc_reread(m, all.a[i]);
+		tc_reread(m, all.a[i], &qd);
 	return 0;
 }
 

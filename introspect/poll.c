@@ -123,17 +123,22 @@ int tna_model_reread_link_sysctls(struct tna_model *m)
 /* tc of every link: a shared block changed and the list was too long. */
 int tna_model_reread_tc(struct tna_model *m)
 {
+	static struct tna_tc_qdiscs qd;
 	struct collect c = { .max = m->set[TNA_SET_LINK].count };
-	int ret = 0;
+	int ret;
 
+	if (!tna_model_nl(m))
+		return -errno;
+	ret = tna_tc_qdiscs_read(m->nl, &qd);
 	c.a = calloc(c.max ? c.max : 1, sizeof(*c.a));
-	if (!c.a)
-		return -ENOMEM;
-	tna_set_for_each(&m->set[TNA_SET_LINK], collect_link, &c);
+	if (!ret && !c.a)
+		ret = -ENOMEM;
+	if (!ret)
+		tna_set_for_each(&m->set[TNA_SET_LINK], collect_link, &c);
 	for (size_t i = 0; i < c.n && !ret; i++) {
 		uint8_t tc = 0;
 
-		ret = tna_tc_read(tna_model_nl(m), c.a[i].ifindex, &tc);
+		ret = tna_tc_read(m->nl, c.a[i].ifindex, &qd, &tc);
 		if (!ret && tc != c.a[i].tc) {
 			tna_link_set_tc(&c.a[i], tc);
 			tna_model_put(m, TNA_SET_LINK, &c.a[i]);

@@ -58,36 +58,43 @@ static int filters(struct tna_nl *nl, int ifindex, uint32_t parent, bool *has)
 	return 0;
 }
 
-struct qd { int ifindex; bool configured; };
-
 static int qdisc_cb(const struct nlmsghdr *nlh, void *data)
 {
 	const struct tcmsg *t = mnl_nlmsg_get_payload(nlh);
-	struct qd *q = data;
+	struct tna_tc_qdiscs *q = data;
 
 	if (nlh->nlmsg_type != RTM_NEWQDISC || nlh->nlmsg_len < mnl_nlmsg_size(sizeof(*t)) ||
-	    t->tcm_ifindex != q->ifindex)
+	    !t->tcm_handle || t->tcm_parent == TC_H_INGRESS)
 		return MNL_CB_OK;
-	if (t->tcm_handle && t->tcm_parent != TC_H_INGRESS)
-		q->configured = true;
+	if (q->n < TNA_TC_QDISCS_MAX)
+		q->ifindex[q->n++] = t->tcm_ifindex;
+	else
+		q->all = true;
 	return MNL_CB_OK;
 }
 
-static int qdiscs(struct tna_nl *nl, int ifindex, bool *configured)
+/* The kernel dumps the qdiscs of every device (tcm_ifindex does not
+ * filter): one dump serves all links. */
+int tna_tc_qdiscs_read(struct tna_nl *nl, struct tna_tc_qdiscs *q)
 {
 	char buf[128];
 	struct nlmsghdr *nlh = tna_nl_msg(nl, buf, RTM_GETQDISC, NLM_F_DUMP);
 	struct tcmsg *t = mnl_nlmsg_put_extra_header(nlh, sizeof(*t));
-	struct qd q = { ifindex, false };
-	int ret;
 
+	q->n = 0;
+	q->all = false;
 	t->tcm_family = AF_UNSPEC;
-	t->tcm_ifindex = ifindex;	/* older kernels dump every device: filtered above */
-	ret = tna_nl_talk(nl, nlh, qdisc_cb, &q);
-	if (ret && ret != -ENODEV)
-		return ret;
-	*configured = q.configured;
-	return 0;
+	return tna_nl_talk(nl, nlh, qdisc_cb, q);
+}
+
+static bool configured(const struct tna_tc_qdiscs *q, int ifindex)
+{
+	if (q->all)
+		return true;	/* more than we keep: assume one here */
+	for (int i = 0; i < q->n; i++)
+		if (q->ifindex[i] == ifindex)
+			return true;
+	return false;
 }
 
 static bool tcx_attached(int ifindex, int type)
@@ -107,18 +114,22 @@ uint8_t tna_tcx_read(int ifindex)
 	       (tcx_attached(ifindex, TCX_EGRESS) ? TNA_TC_TCX_EG : 0);
 }
 
-int tna_tc_read(struct tna_nl *nl, int ifindex, uint8_t *tc)
+int tna_tc_read(struct tna_nl *nl, int ifindex, const struct tna_tc_qdiscs *qd, uint8_t *tc)
 {
-	bool in = false, eg = false, q = false;
+	static struct tna_tc_qdiscs own;
+	bool in = false, eg = false, q;
 	int ret;
 
 	ret = filters(nl, ifindex, TC_H_MAKE(TC_H_CLSACT, TC_H_MIN_INGRESS), &in);
 	if (!ret)
 		ret = filters(nl, ifindex, TC_H_MAKE(TC_H_CLSACT, TC_H_MIN_EGRESS), &eg);
-	if (!ret)
-		ret = qdiscs(nl, ifindex, &q);
+	if (!ret && !qd) {
+		ret = tna_tc_qdiscs_read(nl, &own);
+		qd = &own;
+	}
 	if (ret)
 		return ret;
+	q = configured(qd, ifindex);
 	*tc = (in ? TNA_TC_IN_FILTERS : 0) | (eg ? TNA_TC_EG_FILTERS : 0) |
 	      (q ? TNA_TC_EG_QDISC : 0) | tna_tcx_read(ifindex);
 	return 0;
