@@ -168,6 +168,8 @@ struct tna_ctl *tna_ctl_new(const struct tna_ctl_opts *opts)
 	c->w = tna_watch_open(c->m, on_event, c);
 	if (!c->w)
 		goto err;
+	if (c->o.poll_ms)
+		tna_watch_set_poll_ms(c->w, c->o.poll_ms);
 	/* Learning bursts (100k MACs) must not overflow into resyncs. */
 	tna_watch_set_rcvbuf(c->w, 32 << 20);
 	/* Test switch: a tiny event buffer forces ENOBUFS (full resync). */
