@@ -314,6 +314,28 @@ const struct tna_fdb *tna_model_fdb_lookup(const struct tna_model *m, int master
 	return tna_set_find(&m->set[TNA_SET_FDB], &probe);
 }
 
+struct links_copy { struct tna_link *a; size_t n, max; };
+
+static int copy_link(const void *item, void *p)
+{
+	struct links_copy *c = p;
+
+	if (c->n < c->max)
+		memcpy(&c->a[c->n++], item, sizeof(struct tna_link));	/* padding too */
+	return 0;
+}
+
+struct tna_link *tna_model_links_copy(const struct tna_model *m, size_t *n)
+{
+	struct links_copy c = { .max = m->set[TNA_SET_LINK].count };
+
+	c.a = calloc(c.max ? c.max : 1, sizeof(*c.a));
+	if (c.a)
+		tna_set_for_each((struct tna_set *)&m->set[TNA_SET_LINK], copy_link, &c);
+	*n = c.n;
+	return c.a;
+}
+
 const struct tna_sysctls *tna_model_sysctls(const struct tna_model *m) { return &m->sys; }
 const struct tna_netfilter *tna_model_netfilter(const struct tna_model *m) { return &m->nf; }
 const struct tna_xfrm *tna_model_xfrm(const struct tna_model *m) { return &m->xfrm; }

@@ -44,6 +44,9 @@ int tna_model_del(struct tna_model *m, enum tna_set_id id, const void *probe);
 void tna_model_merge_set(struct tna_model *m, enum tna_set_id id, struct tna_set *fresh);
 /* Replace everything by FRESH (a complete dump), emitting events. */
 void tna_model_merge(struct tna_model *m, struct tna_model *fresh);
+/* A copy of every link (padding too: items are compared bytewise), for
+ * loops that put changed ones back.  Caller frees; NULL when out of memory. */
+struct tna_link *tna_model_links_copy(const struct tna_model *m, size_t *n);
 /* Drop every object that refers to IFINDEX (the link is gone). */
 void tna_model_purge_ifindex(struct tna_model *m, int ifindex);
 

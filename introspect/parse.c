@@ -470,50 +470,31 @@ static int apply_rule(struct tna_model *m, const struct nlmsghdr *nlh)
 
 /* ---- tc: a filter or qdisc changed on a link ---- */
 
-static int tc_reread(struct tna_model *m, int ifindex, const struct tna_tc_qdiscs *qd)
+static int tc_reread(struct tna_model *m, int ifindex)
 {
 	const struct tna_link *old = tna_model_link(m, ifindex);
 	struct tna_link l;
 	uint8_t tc = 0;
 
-	if (!old || !tna_model_nl(m) || tna_tc_read(m->nl, old->ifindex, qd, &tc) || tc == old->tc)
+	if (!old || !tna_model_nl(m) || tna_tc_read(m->nl, old->ifindex, NULL, &tc) || tc == old->tc)
 		return 0;
 	memcpy(&l, old, sizeof(l));
 	tna_link_set_tc(&l, tc);
 	return tna_model_put(m, TNA_SET_LINK, &l);
 }
 
-struct ifx_list { int a[1024]; size_t n; };
-
-static int add_ifx(const void *item, void *p)
-{
-	struct ifx_list *x = p;
-
-	if (x->n < sizeof(x->a) / sizeof(x->a[0]))
-		x->a[x->n++] = ((const struct tna_link *)item)->ifindex;
-	return 0;
-}
-
 static int apply_tc(struct tna_model *m, const struct nlmsghdr *nlh)
 {
 	const struct tcmsg *t = mnl_nlmsg_get_payload(nlh);
-	static struct ifx_list all;
-	static struct tna_tc_qdiscs qd;
 
 	if (nlh->nlmsg_len < mnl_nlmsg_size(sizeof(*t)))
 		return -EBADMSG;
 	if ((uint32_t)t->tcm_ifindex != TCM_IFINDEX_MAGIC_BLOCK)
-		return tc_reread(m, t->tcm_ifindex, NULL);
+		return tc_reread(m, t->tcm_ifindex);
 	/* A shared block's filter: it names the block, not the devices bound
-	 * to it.  Every link is asked again (a handful of dumps each). */
-	all.n = 0;
-	tna_set_for_each(&m->set[TNA_SET_LINK], add_ifx, &all);
-	if (all.n == sizeof(all.a) / sizeof(all.a[0]))
-		m->pending |= TNA_NEED_TC;	/* more than we listed: all, later */
-	if (!tna_model_nl(m) || tna_tc_qdiscs_read(m->nl, &qd))
-		return 0;
-	for (size_t i = 0; i < all.n; i++)
-		tc_reread(m, all.a[i], &qd);
+	 * to it.  Every link is asked again (after this read of events: not
+	 * on the socket a dump may be using). */
+	m->pending |= TNA_NEED_TC;
 	return 0;
 }
 

@@ -24,17 +24,6 @@
 
 #include "introspect/model_priv.h"
 
-struct collect { struct tna_link *a; size_t n, max; };
-
-static int collect_link(const void *item, void *p)
-{
-	struct collect *c = p;
-
-	if (c->n < c->max)
-		memcpy(&c->a[c->n++], item, sizeof(struct tna_link));	/* padding too */
-	return 0;
-}
-
 static void poll_global(struct tna_model *m)
 {
 	struct tna_sysctls sys;
@@ -49,14 +38,11 @@ static void poll_global(struct tna_model *m)
 
 static void poll_links(struct tna_model *m)
 {
-	struct collect c = { .max = m->set[TNA_SET_LINK].count };
+	size_t n;
+	struct tna_link *a = tna_model_links_copy(m, &n);
 
-	c.a = calloc(c.max ? c.max : 1, sizeof(*c.a));
-	if (!c.a)
-		return;
-	tna_set_for_each(&m->set[TNA_SET_LINK], collect_link, &c);
-	for (size_t i = 0; i < c.n; i++) {
-		struct tna_link *l = &c.a[i];
+	for (size_t i = 0; a && i < n; i++) {
+		struct tna_link *l = &a[i];
 		uint8_t tc;
 		int8_t d;
 
@@ -70,7 +56,7 @@ static void poll_links(struct tna_model *m)
 		tna_link_set_tc(l, tc);
 		tna_model_put(m, TNA_SET_LINK, l);
 	}
-	free(c.a);
+	free(a);
 }
 
 void tna_model_poll(struct tna_model *m)
@@ -105,75 +91,74 @@ void tna_prog_name(uint32_t id, char name[16])
 /* Per-link sysctls (and "all"): a netconf event said one changed. */
 int tna_model_reread_link_sysctls(struct tna_model *m)
 {
-	struct collect c = { .max = m->set[TNA_SET_LINK].count };
+	size_t n;
+	struct tna_link *a = tna_model_links_copy(m, &n);
 
-	c.a = calloc(c.max ? c.max : 1, sizeof(*c.a));
-	if (!c.a)
+	if (!a)
 		return -ENOMEM;
-	tna_set_for_each(&m->set[TNA_SET_LINK], collect_link, &c);
-	for (size_t i = 0; i < c.n; i++) {
-		tna_sysctl_read_link(&c.a[i]);
-		tna_model_put(m, TNA_SET_LINK, &c.a[i]);
+	for (size_t i = 0; i < n; i++) {
+		tna_sysctl_read_link(&a[i]);
+		tna_model_put(m, TNA_SET_LINK, &a[i]);
 	}
-	free(c.a);
+	free(a);
 	poll_global(m);
 	return 0;
 }
 
-/* tc of every link: a shared block changed and the list was too long. */
+/* tc of every link (the dump; a shared block changed): one qdisc dump
+ * for all of them. */
 int tna_model_reread_tc(struct tna_model *m)
 {
 	static struct tna_tc_qdiscs qd;
-	struct collect c = { .max = m->set[TNA_SET_LINK].count };
+	struct tna_link *a;
+	size_t n;
 	int ret;
 
 	if (!tna_model_nl(m))
 		return -errno;
 	ret = tna_tc_qdiscs_read(m->nl, &qd);
-	c.a = calloc(c.max ? c.max : 1, sizeof(*c.a));
-	if (!ret && !c.a)
-		ret = -ENOMEM;
-	if (!ret)
-		tna_set_for_each(&m->set[TNA_SET_LINK], collect_link, &c);
-	for (size_t i = 0; i < c.n && !ret; i++) {
+	if (ret)
+		return ret;
+	a = tna_model_links_copy(m, &n);
+	if (!a)
+		return -ENOMEM;
+	for (size_t i = 0; i < n && !ret; i++) {
 		uint8_t tc = 0;
 
-		ret = tna_tc_read(m->nl, c.a[i].ifindex, &qd, &tc);
-		if (!ret && tc != c.a[i].tc) {
-			tna_link_set_tc(&c.a[i], tc);
-			tna_model_put(m, TNA_SET_LINK, &c.a[i]);
+		ret = tna_tc_read(m->nl, a[i].ifindex, &qd, &tc);
+		if (!ret && tc != a[i].tc) {
+			tna_link_set_tc(&a[i], tc);
+			ret = tna_model_put(m, TNA_SET_LINK, &a[i]);
 		}
 	}
-	free(c.a);
+	free(a);
 	return ret;
 }
 
 int tna_model_poll_xdp(struct tna_model *m)
 {
 	struct tna_model fresh;
-	struct collect c = { .max = m->set[TNA_SET_LINK].count };
+	struct tna_link *a = NULL;
+	size_t n = 0;
 	int ret;
 
 	tna_model_init(&fresh);
 	fresh.nl = m->nl;	/* borrowed */
 	ret = tna_model_dump_links(&fresh);
 	fresh.nl = NULL;
-	c.a = calloc(c.max ? c.max : 1, sizeof(*c.a));
-	if (!ret && !c.a)
+	if (!ret && !(a = tna_model_links_copy(m, &n)))
 		ret = -ENOMEM;
-	if (!ret)
-		tna_set_for_each(&m->set[TNA_SET_LINK], collect_link, &c);
-	for (size_t i = 0; !ret && i < c.n; i++) {
-		const struct tna_link *f = tna_set_find(&fresh.set[TNA_SET_LINK], &c.a[i]);
+	for (size_t i = 0; !ret && i < n; i++) {
+		const struct tna_link *f = tna_set_find(&fresh.set[TNA_SET_LINK], &a[i]);
 
-		if (!f || (f->xdp_prog_id == c.a[i].xdp_prog_id && f->xdp_mode == c.a[i].xdp_mode))
+		if (!f || (f->xdp_prog_id == a[i].xdp_prog_id && f->xdp_mode == a[i].xdp_mode))
 			continue;
-		c.a[i].xdp_prog_id = f->xdp_prog_id;
-		c.a[i].xdp_mode = f->xdp_mode;
-		tna_prog_name(f->xdp_prog_id, c.a[i].xdp_prog_name);
-		tna_model_put(m, TNA_SET_LINK, &c.a[i]);
+		a[i].xdp_prog_id = f->xdp_prog_id;
+		a[i].xdp_mode = f->xdp_mode;
+		tna_prog_name(f->xdp_prog_id, a[i].xdp_prog_name);
+		tna_model_put(m, TNA_SET_LINK, &a[i]);
 	}
-	free(c.a);
+	free(a);
 	tna_model_fini(&fresh);
 	return ret;
 }

@@ -80,38 +80,33 @@ void tna_sysctl_read_global(struct tna_sysctls *s)
 	s->rp_filter_all = v[5];
 }
 
+static int dev_flag(const char *family, const char *dev, const char *name);
+
 void tna_sysctl_read_link(struct tna_link *l)
 {
-	char path[96];
-
-	if (!l->name[0] || strchr(l->name, '/')) {
-		l->ip4_forwarding = l->ip6_forwarding = l->rp_filter = l->disable_ipv6 = -1;
-		return;
-	}
-	snprintf(path, sizeof(path), "/proc/sys/net/ipv4/conf/%s/forwarding", l->name);
-	l->ip4_forwarding = read_flag(path);
-	snprintf(path, sizeof(path), "/proc/sys/net/ipv6/conf/%s/forwarding", l->name);
-	l->ip6_forwarding = read_flag(path);
+	l->ip4_forwarding = (int8_t)dev_flag("ipv4", l->name, "forwarding");
+	l->ip6_forwarding = (int8_t)dev_flag("ipv6", l->name, "forwarding");
 	l->rp_filter = tna_sysctl_rp_filter(l->name);
 	l->disable_ipv6 = tna_sysctl_disable_ipv6(l->name);
 }
 
-int tna_sysctl_disable_ipv6(const char *dev)
+/* net.FAMILY.conf.DEV.NAME: -1 for a name /proc/sys cannot hold */
+static int dev_flag(const char *family, const char *dev, const char *name)
 {
 	char path[96];
 
 	if (!dev[0] || strchr(dev, '/'))
 		return -1;
-	snprintf(path, sizeof(path), "/proc/sys/net/ipv6/conf/%s/disable_ipv6", dev);
+	snprintf(path, sizeof(path), "/proc/sys/net/%s/conf/%s/%s", family, dev, name);
 	return read_flag(path);
+}
+
+int tna_sysctl_disable_ipv6(const char *dev)
+{
+	return dev_flag("ipv6", dev, "disable_ipv6");
 }
 
 int tna_sysctl_rp_filter(const char *dev)
 {
-	char path[96];
-
-	if (!dev[0] || strchr(dev, '/'))
-		return -1;
-	snprintf(path, sizeof(path), "/proc/sys/net/ipv4/conf/%s/rp_filter", dev);
-	return read_flag(path);
+	return dev_flag("ipv4", dev, "rp_filter");
 }

@@ -273,6 +273,24 @@ static int follow_up(struct tna_watch *w, bool nft_dirty, bool xfrm_dirty, bool 
 	return ret;
 }
 
+/* Read what a summary-only subscription queued; whether anything came
+ * (or was lost: either way the summary is read again). */
+static bool drained(struct mnl_socket *s, char *buf)
+{
+	bool any = false;
+
+	for (int reads = 0; reads < WATCH_MAX_READS; reads++) {
+		ssize_t n = recv(mnl_socket_get_fd(s), buf, WATCH_BUFSZ, MSG_DONTWAIT);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 && errno != ENOBUFS)
+			break;
+		any = true;
+	}
+	return any;
+}
+
 int tna_watch_process(struct tna_watch *w)
 {
 	uint64_t ticks = 0;
@@ -302,23 +320,9 @@ int tna_watch_process(struct tna_watch *w)
 		for (; mnl_nlmsg_ok(nlh, len); nlh = mnl_nlmsg_next(nlh, &len))
 			tna_model_apply(w->m, nlh);
 	}
-	for (int reads = 0; w->nf && reads < WATCH_MAX_READS; reads++) {
-		ssize_t n = recv(mnl_socket_get_fd(w->nf), w->buf, WATCH_BUFSZ, MSG_DONTWAIT);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0 && errno != ENOBUFS)
-			break;
-		nft_dirty = true;	/* any nftables change: read the summary again */
-	}
-	for (int reads = 0; w->xfrm && reads < WATCH_MAX_READS; reads++) {
-		ssize_t n = recv(mnl_socket_get_fd(w->xfrm), w->buf, WATCH_BUFSZ, MSG_DONTWAIT);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0 && errno != ENOBUFS)
-			break;
-		xfrm_dirty = true;	/* a policy or SA changed: count them again */
-	}
+	/* any nftables change: read the summary again; a policy or SA
+	 * changed: count them again */
+	nft_dirty |= w->nf && drained(w->nf, w->buf);
+	xfrm_dirty |= w->xfrm && drained(w->xfrm, w->buf);
 	return follow_up(w, nft_dirty, xfrm_dirty, tick) ?: ret;
 }

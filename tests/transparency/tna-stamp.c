@@ -19,6 +19,9 @@
  *       sent_after=N recv_after=N last_ms=X first_ms=X (packets sent at or
  *       after NS [and before --until]; last_ms: send time of the last one
  *       that arrived, relative to NS; -1 when none).
+ *   tna-stamp windows --recv FILE < TIMES
+ *       for each line "T UNTIL" of TIMES (ns): "T recv last_ms", the same
+ *       for packets sent in [T, UNTIL): one long stream, many changes.
  *
  * Records are binary: struct rec (seq, send ns, receive ns; 0 in send files). */
 #include <arpa/inet.h>
@@ -80,7 +83,8 @@ static void usage(void)
 		"       tna-stamp recv -p PORT -o FILE [-d SECS]\n"
 		"       tna-stamp exec -- CMD [ARGS...]\n"
 		"       tna-stamp now\n"
-		"       tna-stamp count --sent FILE --recv FILE --after NS [--until NS]\n");
+		"       tna-stamp count --sent FILE --recv FILE --after NS [--until NS]\n"
+		"       tna-stamp windows --recv FILE < TIMES\n");
 	exit(2);
 }
 
@@ -432,6 +436,41 @@ static int cmd_count(int argc, char **argv)
 	return 0;
 }
 
+static int by_sent(const void *a, const void *b)
+{
+	const struct rec *x = a, *y = b;
+
+	return x->sent_ns < y->sent_ns ? -1 : x->sent_ns > y->sent_ns;
+}
+
+static int cmd_windows(int argc, char **argv)
+{
+	unsigned long long t, until;
+	struct recs r;
+
+	if (argc < 3 || strcmp(argv[1], "--recv"))
+		usage();
+	r = recs_read(argv[2]);
+	qsort(r.r, r.n, sizeof(*r.r), by_sent);
+	while (scanf("%llu %llu", &t, &until) == 2) {
+		size_t lo = 0, hi = r.n, n = 0;
+		double last = -1;
+
+		while (lo < hi) {	/* first record sent at or after t */
+			size_t mid = (lo + hi) / 2;
+
+			if (r.r[mid].sent_ns < t)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		for (size_t i = lo; i < r.n && r.r[i].sent_ns < until; i++, n++)
+			last = (double)(r.r[i].sent_ns - t) / 1e6;
+		printf("%llu %zu %.3f\n", t, n, last);
+	}
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc < 2)
@@ -449,6 +488,8 @@ int main(int argc, char **argv)
 	}
 	if (!strcmp(argv[1], "count"))
 		return cmd_count(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "windows"))
+		return cmd_windows(argc - 1, argv + 1);
 	usage();
 	return 2;
 }
