@@ -63,6 +63,7 @@ err() { echo "restrict: $*" >&2; exit 1; }
 source tests/transparency/lib.sh
 bridge_topo
 router_topo
+gro_on h1 h2	# native: the routed egress needs GRO on its peer
 in_ns br sysctl -qw net.bridge.bridge-nf-call-iptables=0
 in_ns h2 ping -c1 -W1 -q 10.1.0.2 >/dev/null 2>&1
 in_ns h1 ping -c1 -W1 -q 10.2.0.2 >/dev/null || err "routing h1 -> h2"

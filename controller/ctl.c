@@ -415,7 +415,6 @@ static int sync_ports(struct tna_ctl *c, struct br_state *b,
 	int i, ret, err = 0;
 
 	b->error[0] = 0;	/* a foreign program is reported while it stays */
-	b->held = false;	/* every port gets its real state below */
 	for (i = b->n_attached - 1; i >= 0; i--)
 		if (!in_plan(p, b->attached[i]))
 			detach_port(c, b, i);
@@ -426,6 +425,8 @@ static int sync_ports(struct tna_ctl *c, struct br_state *b,
 		if (!pp->accelerated || !l)
 			continue;
 		tna_ctl_port_cfg(l, &cfg);
+		if (b->held)	/* released by tna_ctl_unhold() once up to date */
+			cfg.stp_state = TNA_STP_HELD;
 		ret = tna_dp__port_set(b->dp, pp->ifindex, &cfg);
 		if (ret) {
 			logf_(c, TNA_CTL_ERROR, "%s: port %s: %s", p->name,
@@ -757,7 +758,7 @@ static void replan_all(struct tna_ctl *c)
 		redeploy(c, b);
 	}
 	rt_sync(c);
-	tna_ctl_unhold_router(c);
+	tna_ctl_rehold_router(c);	/* a restarted router stays held too */
 	c->resync = false;
 	tna_ctl_write_state(c);
 }
@@ -779,6 +780,7 @@ static void apply_burst(struct tna_ctl *c)
 	      now_real(), first ? (now_ns() - first) / 1e6 : 0.0,
 	      c->redeploys != before ? "datapath redeployed" : "port table updated");
 	tna_debounce_reset(&c->db);
+	tna_ctl_unhold(c);
 }
 
 /* Native: a port that could not transmit redirected frames (its veth

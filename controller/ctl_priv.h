@@ -112,6 +112,7 @@ void tna_ctl_write_state(struct tna_ctl *c);
 /* restrict.c */
 void tna_ctl_hold(struct tna_ctl *c, struct br_state *b, const char *why);
 void tna_ctl_restrict_check(struct tna_ctl *c);
-void tna_ctl_unhold_router(struct tna_ctl *c);
+void tna_ctl_unhold(struct tna_ctl *c);
+void tna_ctl_rehold_router(struct tna_ctl *c);
 
 #endif

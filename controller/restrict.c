@@ -9,8 +9,9 @@
  * what is deployed; every pipeline whose plan would change in a way that
  * can restrict is held on Linux at once: its ports get the state
  * TNA_STP_HELD, and the fast path passes every frame that enters them
- * (reason config_change) until the rebuild writes the real port states.
- * Only the rebuild is debounced.  A change that leaves every plan as it is
+ * (reason config_change) until the rebuild is done and the events that
+ * came meanwhile are applied: only then are the real port states written
+ * (tna_ctl_unhold).  Only the rebuild is debounced.  A change that leaves every plan as it is
  * (an unrelated link, a port flag the pipeline already checks: port_now()
  * in ctl.c writes those to the port table directly) holds nothing.
  *
@@ -67,9 +68,16 @@ static void hold_router(struct tna_ctl *c, const char *why)
 	logf_(c, TNA_CTL_INFO, "router: ports held on Linux at %.6f %s", now_real(), why);
 }
 
-/* The routed ports back to forwarding once the rebuild is done (bridge
- * ports get their real state from the bridge's replan). */
-void tna_ctl_unhold_router(struct tna_ctl *c)
+/* The router's pipeline was loaded afresh while held: its new ports stay
+ * held until tna_ctl_unhold() too. */
+void tna_ctl_rehold_router(struct tna_ctl *c)
+{
+	if (c->rt_held && c->rt->host)
+		hold_ports(c->rt->host, c->rt->attached, c->rt->n_attached);
+}
+
+/* The routed ports back to forwarding (bridge ports: unhold_bridge). */
+static void unhold_router(struct tna_ctl *c)
 {
 	struct tna_rt_state *rt = c->rt;
 	struct tna_port_cfg cfg;
@@ -85,6 +93,45 @@ void tna_ctl_unhold_router(struct tna_ctl *c)
 		cfg.flags &= ~TNA_PORT_F_NO_XMIT;
 		tna_dp__port_set(rt->host, rt->attached[i], &cfg);
 	}
+}
+
+static void unhold_bridge(struct tna_ctl *c, struct br_state *b)
+{
+	struct tna_port_cfg cfg;
+
+	b->held = false;
+	for (int i = 0; b->dp && i < b->n_attached; i++) {
+		const struct tna_link *l = tna_model_link(c->m, b->attached[i]);
+
+		if (!l)
+			continue;	/* gone: the next replan detaches it */
+		tna_ctl_port_cfg(l, &cfg);
+		tna_dp__port_set(b->dp, b->attached[i], &cfg);
+	}
+}
+
+/* After a rebuild.  Events that came while it ran go first: writing the
+ * real port states from a model that does not know them yet would undo a
+ * change Linux already applies (a second port made isolated while the
+ * first one's rebuild loaded a pipeline).  If they changed the
+ * configuration, everything stays held until their own rebuild. */
+void tna_ctl_unhold(struct tna_ctl *c)
+{
+	bool any = c->rt_held;
+
+	for (int i = 0; i < c->nbr; i++)
+		any |= c->br[i].held;
+	if (!any)
+		return;
+	tna_watch_process(c->w);
+	if (c->restrict_check)
+		tna_ctl_restrict_check(c);
+	if (c->dirty || c->resync)
+		return;
+	for (int i = 0; i < c->nbr; i++)
+		if (c->br[i].held)
+			unhold_bridge(c, &c->br[i]);
+	unhold_router(c);
 }
 
 static const struct tna_port_plan *port_of(const struct tna_bridge_plan *p, int ifx)
