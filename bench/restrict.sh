@@ -62,32 +62,15 @@ err() { echo "restrict: $*" >&2; exit 1; }
 # r (r1, r2 to h1, h2)
 source tests/transparency/lib.sh
 bridge_topo
-router_topo
-gro_on h1 h2	# native: the routed egress needs GRO on its peer
+routed_up
 in_ns br sysctl -qw net.bridge.bridge-nf-call-iptables=0
-in_ns h2 ping -c1 -W1 -q 10.1.0.2 >/dev/null 2>&1
-in_ns h1 ping -c1 -W1 -q 10.2.0.2 >/dev/null || err "routing h1 -> h2"
-MODE=$TARGET
 HOLD_MS=250	# a window longer than HOLD_MS shows as HOLD_MS
 SETTLE=0.6	# after undoing it, for the rebuild (a router restart: 1.2)
 HOLD=$(echo "$HOLD_MS / 1000" | bc -l)
 
-deploy() {	# NS ARGS...: tna-deploy (from --bin when given), waits for ready
-	local ns=$1 out=$WORK/ctl.out; shift
-	: >"$out"
-	ip netns exec "$TNA_NS-$ns" nice -n "$NICE" "${DEPLOY_BIN:-$TNA_BIN}/tna-deploy" \
-		--target "$TARGET" "$@" >"$out" 2>&1 &
-	CTL_PID=$!
-	echo "$CTL_PID" >>"$WORK/pids"
-	for _ in $(seq 100); do
-		grep -q '^tna-deploy: ready' "$out" && return 0
-		kill -0 "$CTL_PID" 2>/dev/null || break
-		sleep 0.1
-	done
-	cat "$out" >&2
-	err "tna-deploy did not become ready"
-}
-undeploy() { kill -TERM "$CTL_PID"; wait "$CTL_PID" 2>/dev/null; }
+MODE=$TARGET
+deploy() { ctl_start "$@"; echo "$CTL_PID" >>"$WORK/pids"; }	# tests/transparency/lib.sh
+undeploy() { ctl_stop; }
 # counters of the deployed build (its stats layout)
 [[ -n $DEPLOY_BIN ]] && fwd_count() { in_ns "$1" "$DEPLOY_BIN/tna-stat" -i "$2" --json |
 	$PY -c 'import json,sys; print(json.load(sys.stdin)["interfaces"][0]["forwarded"])'; }

@@ -7,6 +7,8 @@
 #   bridge_topo           ns br: br0 with ports p1, p2 to hosts a1, a2
 #                         (10.0.0.1/24 2001:db8::1/64, 10.0.0.2 2001:db8::2)
 #   router_topo           tests/router/lib.sh: h1 -- r1 [r] r2 -- h2
+#   routed_up             router_topo with GRO on h1, h2 and both hosts'
+#                         neighbours resolved (IPv4, IPv6): h1 -> h2 routes
 #   recv_start NS         UDP receiver on port 5000 in NS (RECV_PID, $TP_DIR/recv)
 #   send_start NS IF DMAC SRC DST [tna-stamp send options]
 #                         the stream (SEND_PID, $TP_DIR/sent); 1000/s by default
@@ -14,7 +16,8 @@
 #   stamp NS CMD...       runs CMD in NS; prints when it returned (ns, CLOCK_MONOTONIC)
 #   leaked T [UNTIL]      "sent_after=N recv_after=N ... last_ms=X" for packets
 #                         sent at or after T (and before UNTIL)
-#   ctl_start NS [ARGS]   tna-deploy --target $MODE in NS, waits for ready (CTL_PID)
+#   ctl_start NS [ARGS]   tna-deploy --target $MODE in NS, waits for ready (CTL_PID);
+#                         DEPLOY_BIN and NICE: another build, another priority
 #   ctl_stop
 #   fwd_count NS IF       frames the fast path forwarded from IF (tna-stat)
 #
@@ -67,6 +70,16 @@ bridge_topo() {
 	learn
 }
 
+routed_up() {
+	router_topo
+	gro_on h1 h2
+	# r resolves the hosts (nothing else talks on these quiet networks)
+	in_ns h2 ping -c1 -W1 -q 10.1.0.2 >/dev/null 2>&1
+	in_ns h2 ping -6 -c1 -W1 -q 2001:db8:1::2 >/dev/null 2>&1
+	in_ns h1 ping -c1 -W1 -q 10.2.0.2 >/dev/null || fail "routing h1 -> h2"
+	in_ns h1 ping -6 -c1 -W1 -q 2001:db8:2::2 >/dev/null || fail "routing h1 -> h2 (IPv6)"
+}
+
 # The bridge learns both hosts (frames to an unknown MAC are flooded by
 # Linux, never forwarded by the fast path).
 learn() {
@@ -110,8 +123,8 @@ ms() { echo $(( $1 * 1000000 )); }
 ctl_start() {
 	local ns=$1; shift
 	: >"$TP_DIR/ctl.out"
-	ip netns exec "$TNA_NS-$ns" "$TNA_BIN/tna-deploy" --target "$MODE" -v "$@" \
-		>>"$TP_DIR/ctl.out" 2>&1 &
+	ip netns exec "$TNA_NS-$ns" nice -n "${NICE:-0}" "${DEPLOY_BIN:-$TNA_BIN}/tna-deploy" \
+		--target "$MODE" -v "$@" >>"$TP_DIR/ctl.out" 2>&1 &
 	CTL_PID=$!
 	on_exit "kill -9 $CTL_PID"
 	for _ in $(seq 100); do

@@ -14,10 +14,7 @@ source tests/lib/netns.sh
 source tests/transparency/lib.sh
 need_root
 
-router_topo
-gro_on h1 h2
-in_ns h2 ping -c1 -W1 -q 10.1.0.2 >/dev/null 2>&1
-in_ns h1 ping -c1 -W1 -q 10.2.0.2 >/dev/null || fail "routing h1 -> h2"
+routed_up
 R1=$(mac_of r r1)
 RX=h2 FWD=(r r1) PASSED=(r r1 martian_src)
 as() { STREAM=(h1 eth0 "$R1" "$1" 10.2.0.2); }

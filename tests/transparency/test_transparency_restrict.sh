@@ -16,10 +16,7 @@ source tests/transparency/lib.sh
 need_root
 
 bridge_topo
-router_topo
-gro_on h1 h2
-in_ns h2 ping -c1 -W1 -q 10.1.0.2 >/dev/null 2>&1
-in_ns h1 ping -c1 -W1 -q 10.2.0.2 >/dev/null || fail "routing h1 -> h2"
+routed_up
 SLOW=(--debounce 1000,2000)
 
 bridged() {	# RUN

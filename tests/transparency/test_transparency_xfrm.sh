@@ -11,12 +11,7 @@ source tests/lib/netns.sh
 source tests/transparency/lib.sh
 need_root
 
-router_topo
-gro_on h1 h2
-in_ns h2 ping -c1 -W1 -q 10.1.0.2 >/dev/null 2>&1
-in_ns h2 ping -6 -c1 -W1 -q 2001:db8:1::2 >/dev/null 2>&1
-in_ns h1 ping -c1 -W1 -q 10.2.0.2 >/dev/null || fail "routing h1 -> h2"
-in_ns h1 ping -6 -c1 -W1 -q 2001:db8:2::2 >/dev/null || fail "routing h1 -> h2 (IPv6)"
+routed_up
 R1=$(mac_of r r1)
 V4=(h1 eth0 "$R1" 10.1.0.2 10.2.0.2) V6=(h1 eth0 "$R1" 2001:db8:1::2 2001:db8:2::2)
 RX=h2 FWD=(r r1)
