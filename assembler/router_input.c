@@ -144,7 +144,36 @@ static int rule_cb(const struct tna_rule *r, void *ctx)
 }
 
 /* The router node's reasons: which families stay on Linux, and why. */
-static void router_reasons(const struct tna_graph *g, struct tna_router_in *in)
+/* In nft's words, the first hook the graph connects the router to that
+ * holds rules ("nftables ip forward hook has rules"): the decision is the
+ * graph's, this says where to look. */
+static void nf_where(const struct tna_graph *g, const struct tna_graph_node *router,
+		     const struct tna_netfilter *nf, char *why, size_t len)
+{
+	static const char *const src[] = { "nftables", "iptables-legacy" };
+
+	for (size_t e = 0; e < tna_graph_edge_count(g); e++) {
+		const struct tna_graph_edge *x = tna_graph_edge(g, e);
+		const struct tna_graph_node *n = tna_graph_node(g, (size_t)x->to);
+
+		if (x->from != router->id || x->kind != TNA_EDGE_FILTERED_BY)
+			continue;
+		for (int s = 0; s < 2; s++) {
+			const struct tna_nf_hook *h = &nf->hook[s][n->nf_family][n->nf_hook];
+
+			if (!h->rules && !h->drop_policy)
+				continue;
+			snprintf(why, len, "%s %s %s hook has %s", src[s],
+				 tna_nf_family_name(n->nf_family),
+				 tna_nf_hook_name(n->nf_family, n->nf_hook),
+				 h->rules ? "rules" : "a drop policy");
+			return;
+		}
+	}
+}
+
+static void router_reasons(const struct tna_graph *g, const struct tna_netfilter *nfs,
+			   struct tna_router_in *in)
 {
 	static const enum tna_graph_reason nf[] = { TNA_GRAPH_REASON_NF_UNKNOWN,
 						    TNA_GRAPH_REASON_NF_FORWARD };
@@ -159,9 +188,12 @@ static void router_reasons(const struct tna_graph *g, struct tna_router_in *in)
 			continue;
 		in->nf4 |= (s & TNA_SCOPE_IPV4) ? (nf[i] == TNA_GRAPH_REASON_NF_UNKNOWN ? -1 : 1) : 0;
 		in->nf6 |= (s & TNA_SCOPE_IPV6) ? (nf[i] == TNA_GRAPH_REASON_NF_UNKNOWN ? -1 : 1) : 0;
-		if (!in->nf_why[0])
-			snprintf(in->nf_why, sizeof(in->nf_why), "%s: %s",
-				 tna_graph_reason_name(nf[i]), tna_graph_reason_text(nf[i]));
+		if (in->nf_why[0])
+			continue;
+		snprintf(in->nf_why, sizeof(in->nf_why), "%s: %s",
+			 tna_graph_reason_name(nf[i]), tna_graph_reason_text(nf[i]));
+		if (nf[i] == TNA_GRAPH_REASON_NF_FORWARD)
+			nf_where(g, n, nfs, in->nf_why, sizeof(in->nf_why));
 	}
 	s = tna_graph_scope(n, TNA_GRAPH_REASON_XFRM);
 	in->xfrm4 = s & TNA_SCOPE_IPV4;
@@ -189,7 +221,7 @@ int tna_router_in_from_model(const struct tna_model *m, struct tna_router_in *in
 	tna_model_for_each_rule(m, rule_cb, &rs);
 	in->rules4_default = !rs.custom4;
 	in->rules6_default = !rs.custom6;
-	router_reasons(g, in);
+	router_reasons(g, tna_model_netfilter(m), in);
 	tna_graph_free(g);
 	return 0;
 }
