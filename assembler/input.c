@@ -1,66 +1,40 @@
-/* Model + probe -> planner input. */
+/* Model + probe -> planner input.  Why a bridge or a port cannot be
+ * accelerated comes from the service graph (introspect/rules.c): the same
+ * rules tna-probe --graph shows, so the picture and the deployment cannot
+ * disagree.  What is copied from the model besides is configuration the
+ * fast path reproduces (port state and flags, the bridge's MAC, ageing,
+ * which br_netfilter checks run without rules). */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "assembler/input.h"
+#include "introspect/graph.h"
 
-/* NFPROTO_* and hook numbers (linux/netfilter.h), kept local. */
-enum { NFP_INET = 1, NFP_IPV4 = 2, NFP_ARP = 3, NFP_NETDEV = 5,
-       NFP_BRIDGE = 7, NFP_IPV6 = 10 };
-enum { HOOK_PRE = 0, HOOK_FWD = 2, HOOK_POST = 4, ARP_FORWARD = 2 };
-
-static int hook_weight(const struct tna_nf_hook *h)
+/* "name: text" of the first reason of N with all of SCOPE (0: any reason
+ * that takes all its traffic), skipping the reasons in SKIP. */
+static bool graph_why(const struct tna_graph_node *n, uint32_t only, uint32_t skip,
+		      char *buf, size_t len)
 {
-	return (int)h->rules + (h->drop_policy ? 1 : 0);
-}
-
-static int sum_hooks(const struct tna_netfilter *nf, int fam, const int *hooks,
-		     int nh)
-{
-	int s, i, n = 0;
-
-	for (s = 0; s < 2; s++)
-		for (i = 0; i < nh; i++)
-			n += hook_weight(&nf->hook[s][fam][hooks[i]]);
-	return n;
-}
-
-int tna_nf_rules_for_bridged(const struct tna_netfilter *nf,
-			     enum tna_nf_family family)
-{
-	static const int inet_hooks[] = { HOOK_PRE, HOOK_FWD, HOOK_POST };
-	static const int arp_hooks[] = { ARP_FORWARD };
-
-	if (!nf || (!nf->nft_ok && !nf->legacy_ok))
-		return -1;
-	switch (family) {
-	case TNA_NF_IPV4:
-		return sum_hooks(nf, NFP_IPV4, inet_hooks, 3) +
-		       sum_hooks(nf, NFP_INET, inet_hooks, 3);
-	case TNA_NF_IPV6:
-		return sum_hooks(nf, NFP_IPV6, inet_hooks, 3) +
-		       sum_hooks(nf, NFP_INET, inet_hooks, 3);
-	case TNA_NF_ARP:
-		return sum_hooks(nf, NFP_ARP, arp_hooks, 1);
-	default:
-		return -1;
+	buf[0] = 0;
+	if (!n)
+		return false;
+	for (int r = 0; r < TNA_GRAPH_REASON__COUNT; r++) {
+		if (!(n->reasons & (1u << r)) || (skip & (1u << r)) ||
+		    (only && !(only & (1u << r))) || n->scope[r] != TNA_SCOPE_ALL)
+			continue;
+		snprintf(buf, len, "%s: %s", tna_graph_reason_name(r), tna_graph_reason_text(r));
+		return true;
 	}
+	return false;
 }
 
-int tna_nf_bridge_chains(const struct tna_netfilter *nf)
-{
-	static const int br_hooks[] = { HOOK_PRE, HOOK_FWD, HOOK_POST };
-	static const int all_hooks[] = { 0, 1, 2, 3, 4, 5 };
-
-	if (!nf)
-		return 0;
-	return sum_hooks(nf, NFP_BRIDGE, br_hooks, 3) +
-	       sum_hooks(nf, NFP_NETDEV, all_hooks, TNA_NF_HOOKS);
-}
+#define BIT(r) (1u << TNA_GRAPH_REASON_##r)
 
 struct build_ctx {
 	const struct tna_model *m;
+	const struct tna_graph *g;
 	const struct tna_caps_dev *devs;
 	int n;
 	struct tna_plan_bridge_in *in;
@@ -77,26 +51,10 @@ static const struct tna_caps_dev *find_dev(const struct build_ctx *b, int ifinde
 	return NULL;
 }
 
-/* A program that is not ours on the port, by the probe's names. */
-static uint32_t foreign_prog(const struct tna_link *l, const struct tna_caps_dev *c)
-{
-	static const size_t plen = sizeof(TNA_PROG_NAME_PREFIX) - 1;
-
-	if (c) {
-		if (c->prog_id_skb && strncmp(c->prog_name_skb, TNA_PROG_NAME_PREFIX, plen))
-			return c->prog_id_skb;
-		if (c->prog_id_drv && strncmp(c->prog_name_drv, TNA_PROG_NAME_PREFIX, plen))
-			return c->prog_id_drv;
-		if (c->prog_id_hw && strncmp(c->prog_name_hw, TNA_PROG_NAME_PREFIX, plen))
-			return c->prog_id_hw;
-		return 0;
-	}
-	return l->xdp_prog_id;	/* unknown name: assume foreign */
-}
-
 static int add_port(const struct tna_link *l, void *ctx)
 {
 	struct build_ctx *b = ctx;
+	const struct tna_graph_node *gn;
 	struct tna_plan_port_in *p;
 
 	if (!l->is_port || l->master != b->in->ifindex)
@@ -122,9 +80,13 @@ static int add_port(const struct tna_link *l, void *ctx)
 	p->locked = l->port.locked;
 	p->hairpin = l->port.hairpin;
 	p->slowpath = l->port.proxy_arp || l->port.neigh_suppress;
-	p->tc_filters = l->tc_filters;
 	p->caps = find_dev(b, l->ifindex);
-	p->foreign_prog_id = foreign_prog(l, p->caps);
+	gn = tna_graph_find(b->g, TNA_NODE_PORT, l->name);
+	/* its bridge's reasons decide for the bridge as a whole */
+	graph_why(gn, 0, BIT(FOREIGN_XDP) | BIT(BRIDGE), p->graph_reason, sizeof(p->graph_reason));
+	if (gn && tna_graph_scope(gn, TNA_GRAPH_REASON_FOREIGN_XDP))
+		p->foreign_prog_id = l->xdp_prog_id;
+	p->egress_linux = gn && tna_graph_scope(gn, TNA_GRAPH_REASON_TC_EGRESS);
 	return 0;
 }
 
@@ -139,11 +101,7 @@ static int by_ifindex(const void *a, const void *b)
  * only exists, and only matters, while br_netfilter is loaded). */
 static int8_t nf_call(int8_t br_opt, int8_t sysctl)
 {
-	if (br_opt > 0 || sysctl > 0)
-		return 1;
-	if (br_opt < 0 && sysctl < 0)
-		return 0;	/* neither readable: br_netfilter not loaded */
-	return 0;
+	return br_opt > 0 || sysctl > 0;
 }
 
 int tna_plan_input_build(const struct tna_model *m,
@@ -152,29 +110,32 @@ int tna_plan_input_build(const struct tna_model *m,
 {
 	const struct tna_link *br = tna_model_link(m, bridge_ifindex);
 	const struct tna_sysctls *sc = tna_model_sysctls(m);
-	const struct tna_netfilter *nf = tna_model_netfilter(m);
 	struct build_ctx b = { .m = m, .devs = devs, .n = n, .in = in };
-	int8_t s4 = sc ? sc->bridge_nf_call_iptables : -1;
-	int8_t s6 = sc ? sc->bridge_nf_call_ip6tables : -1;
-	int8_t sa = sc ? sc->bridge_nf_call_arptables : -1;
+	const struct tna_graph_node *gn;
+	struct tna_graph *g;
 	int ret;
 
 	memset(in, 0, sizeof(*in));
 	if (!br || !br->is_bridge)
 		return -ENODEV;
+	g = tna_graph_build(m);
+	if (!g)
+		return -errno;
+	b.g = g;
 	in->ifindex = br->ifindex;
 	memcpy(in->name, br->name, sizeof(in->name));
 	memcpy(in->mac, br->mac, 6);
-	in->vlan_filtering = br->br.vlan_filtering;
 	in->ageing_time_cs = br->br.ageing_time;
-	in->nf_call[TNA_NF_IPV4] = nf_call(br->br.nf_call_iptables, s4);
-	in->nf_call[TNA_NF_IPV6] = nf_call(br->br.nf_call_ip6tables, s6);
-	in->nf_call[TNA_NF_ARP] = nf_call(br->br.nf_call_arptables, sa);
-	in->nf_rules[TNA_NF_IPV4] = tna_nf_rules_for_bridged(nf, TNA_NF_IPV4);
-	in->nf_rules[TNA_NF_IPV6] = tna_nf_rules_for_bridged(nf, TNA_NF_IPV6);
-	in->nf_rules[TNA_NF_ARP] = tna_nf_rules_for_bridged(nf, TNA_NF_ARP);
-	in->nft_bridge_chains = tna_nf_bridge_chains(nf);
+	in->nf_call[TNA_NF_IPV4] = nf_call(br->br.nf_call_iptables, sc->bridge_nf_call_iptables);
+	in->nf_call[TNA_NF_IPV6] = nf_call(br->br.nf_call_ip6tables, sc->bridge_nf_call_ip6tables);
+	in->nf_call[TNA_NF_ARP] = nf_call(br->br.nf_call_arptables, sc->bridge_nf_call_arptables);
+	gn = tna_graph_find(g, TNA_NODE_BRIDGE, br->name);
+	graph_why(gn, BIT(NF_BRIDGED) | BIT(NF_UNKNOWN), 0, in->graph_nf_reason,
+		  sizeof(in->graph_nf_reason));
+	graph_why(gn, 0, BIT(NF_BRIDGED) | BIT(NF_UNKNOWN), in->graph_reason,
+		  sizeof(in->graph_reason));
 	ret = tna_model_for_each_link(m, add_port, &b);
+	tna_graph_free(g);
 	if (ret < 0) {
 		tna_plan_input_free(in);
 		return ret;

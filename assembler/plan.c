@@ -4,12 +4,16 @@
  *
  *   bridge level                         result
  *   ---------------------------------    ------------------------------------
- *   graph says not accelerable           nothing deployed, graph's reason
- *   vlan_filtering on                    nothing deployed (not supported yet)
+ *   The reasons come from the service graph (introspect/rules.c, what
+ *   tna-probe --graph shows): input.c copies them, nothing here derives
+ *   them again.
+ *
+ *   graph: bridge not accelerable        nothing deployed, graph's reason
+ *     (vlan-filtering, ...)
  *   < 2 ports that can be accelerated    nothing deployed
- *   nf_call_* on AND rules in that       deployed, every frame PASSes with
- *     family (unknown counts as rules),  reason br_netfilter (Linux must run
- *     or nftables bridge/netdev chains    the rules); nothing bypasses them
+ *   graph: netfilter sees bridged        deployed, every frame PASSes with
+ *     traffic (netfilter-bridged,        reason br_netfilter (Linux must run
+ *     netfilter-unreadable)              the rules); nothing bypasses them
  *   nf_call_* on, no rules               accelerate + brnf_* modules (the
  *                                         checks br_netfilter does anyway)
  *   otherwise                            accelerate
@@ -19,8 +23,12 @@
  *
  *   port level                           result
  *   ---------------------------------    ------------------------------------
- *   tc filters on the port               left out: its frames go to Linux
- *   foreign XDP program, no --force      left out, program id named
+ *   graph: port not accelerable          left out: its frames go to Linux
+ *     (tc-filter, netfilter-ingress,
+ *     port-kind, its bridge's reason)
+ *   graph: foreign-xdp, no --force       left out, program id named
+ *   graph: tc-egress                     accelerated; frames TO it go to
+ *                                         Linux (its qdisc, egress filters)
  *   auto, a veth whose peer sends TSO    left out: bulk TCP is faster through
  *     superpackets                        Linux (generic XDP copies every
  *                                         superpacket before passing it;
@@ -136,10 +144,9 @@ static enum tna_target port_capability(const struct tna_plan_port_in *p,
 
 	*offload = false;
 	*native_rx = false;
-	if (p->tc_filters) {
-		snprintf(pp->reason, sizeof(pp->reason),
-			 "tc filters on %s would be bypassed: its frames go to Linux",
-			 p->name);
+	if (p->graph_reason[0]) {
+		snprintf(pp->reason, sizeof(pp->reason), "%.150s: its frames go to Linux",
+			 p->graph_reason);
 		return TNA_TARGET_NONE;
 	}
 	if (p->foreign_prog_id && !o->force) {
@@ -208,23 +215,8 @@ static bool sees_netfilter(const struct tna_plan_bridge_in *in,
 {
 	int f;
 
-	if (in->nft_bridge_chains > 0) {
-		snprintf(why, len,
-			 "br_netfilter: %d nftables bridge-family chain(s) see bridged frames",
-			 in->nft_bridge_chains);
-		return true;
-	}
-	for (f = 0; f < TNA_NF__MAX; f++) {
-		if (in->nf_call[f] <= 0 || in->nf_rules[f] == 0)
-			continue;
-		if (in->nf_rules[f] < 0)
-			snprintf(why, len,
-				 "br_netfilter: bridge calls %s and its ruleset is unknown",
-				 nf_tool[f]);
-		else
-			snprintf(why, len,
-				 "br_netfilter: bridge calls %s and %d rule(s) could see bridged traffic",
-				 nf_tool[f], in->nf_rules[f]);
+	if (in->graph_nf_reason[0]) {
+		snprintf(why, len, "br_netfilter: %.200s", in->graph_nf_reason);
 		return true;
 	}
 	for (f = TNA_NF_IPV4; f <= TNA_NF_IPV6; f++) {
@@ -285,6 +277,7 @@ int tna_plan_bridge(const struct tna_plan_bridge_in *in,
 			if (!tso)
 				tso = p->name;
 		}
+		pp->egress_linux = p->egress_linux;
 		if (!pp->accelerated)
 			continue;
 		n_acc++;
@@ -314,13 +307,9 @@ int tna_plan_bridge(const struct tna_plan_bridge_in *in,
 	}
 
 	/* Bridge level, first match decides. */
-	if (in->graph_reason) {
-		snprintf(plan->reason, sizeof(plan->reason), "%s", in->graph_reason);
-		goto nothing;
-	}
-	if (in->vlan_filtering) {
-		snprintf(plan->reason, sizeof(plan->reason),
-			 "vlan_filtering is not supported by the fast path yet: Linux bridges it");
+	if (in->graph_reason[0]) {
+		snprintf(plan->reason, sizeof(plan->reason), "%s: Linux bridges it",
+			 in->graph_reason);
 		goto nothing;
 	}
 	if (n_acc < 2) {

@@ -73,8 +73,11 @@ struct tna_plan_port_in {
 	uint8_t stp_state;	/* BR_STATE_* */
 	bool learning, flood, isolated, locked, hairpin;
 	bool slowpath;		/* proxy_arp / neigh_suppress: all its frames to Linux */
-	bool tc_filters;	/* tc filters on the port would be bypassed */
-	uint32_t foreign_prog_id;	/* a non-TNA XDP program is attached */
+	/* From the service graph (introspect/rules.c), which says why: */
+	char graph_reason[160];	/* not accelerable (tc-filter, netfilter-ingress,
+				 * port-kind, ...): left out; "" when it is */
+	uint32_t foreign_prog_id;	/* foreign-xdp: left out unless --force */
+	bool egress_linux;	/* tc-egress: frames to it go to Linux */
 	const struct tna_caps_dev *caps;	/* may be NULL: unknown */
 	struct tna_peer peer;		/* veth peer (assembler/peers.c) */
 };
@@ -83,16 +86,15 @@ struct tna_plan_bridge_in {
 	int ifindex;
 	char name[16];
 	uint8_t mac[6];
-	bool vlan_filtering;
 	uint32_t ageing_time_cs;
 	/* effective call-iptables per family: bridge option OR sysctl
-	 * (only when br_netfilter is loaded); -1 unknown */
+	 * (only when br_netfilter is loaded); -1 unknown.  Chooses the brnf
+	 * modules (br_netfilter's checks without rules). */
 	int8_t nf_call[TNA_NF__MAX];
-	/* rules that could see bridged traffic in that family's tables:
-	 * -1 unknown (counted as "some"), 0 none, >0 some */
-	int nf_rules[TNA_NF__MAX];
-	int nft_bridge_chains;	/* nftables bridge-family base chains / ebtables */
-	const char *graph_reason;	/* graph says not accelerable: why, or NULL */
+	/* From the service graph (introspect/rules.c), "name: text" or "": */
+	char graph_reason[160];		/* not accelerable (vlan-filtering, ...) */
+	char graph_nf_reason[160];	/* netfilter sees its bridged traffic
+					 * (netfilter-bridged/-unreadable) */
 	int n_ports;
 	struct tna_plan_port_in *ports;
 };
@@ -128,6 +130,7 @@ struct tna_port_plan {
 	bool accelerated;	/* in the devmap, a TNA program attached */
 	enum tna_target target;	/* main pipeline */
 	enum tna_plan_csum csum;	/* its received checksums (native + partial peer: FIX) */
+	bool egress_linux;	/* frames to it go to Linux (egress qdisc/filters) */
 	char reason[192];	/* why this target / why not accelerated */
 	/* The NIC stage on an offloading device, in front of the host stage:
 	 * planned by the offload model (assembler/nic_plan.c); the deploy

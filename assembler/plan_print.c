@@ -55,7 +55,9 @@ ports:
 		snprintf(buf, sizeof(buf), "%s%s",
 			 pp->accelerated && p->ok ? tna_target_name(pp->target) : "linux",
 			 pp->nic ? "+nic" : "");
-		fprintf(f, "  port %-15s %-8s %s%s%s\n", pp->name, buf, pp->reason,
+		fprintf(f, "  port %-15s %-8s %s%s%s%s\n", pp->name, buf, pp->reason,
+			pp->egress_linux && pp->accelerated ?
+			" (tc-egress: frames to it go through Linux)" : "",
 			pp->csum ? "; partial checksums from its veth peer: " : "",
 			pp->csum ? tna_plan_csum_name(pp->csum) : "");
 		if (pp->nic_reason[0])
@@ -136,6 +138,7 @@ struct json_object *tna_plan_to_json(const struct tna_bridge_plan *p)
 			json_object_object_add(q, "gro", json_object_new_boolean(pp->peer.gro));
 			json_object_object_add(j, "veth_peer", q);
 		}
+		json_object_object_add(j, "egress_linux", json_object_new_boolean(pp->egress_linux));
 		json_object_array_add(ports, j);
 	}
 	json_object_object_add(o, "ports", ports);

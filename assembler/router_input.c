@@ -1,9 +1,12 @@
-/* Fill the router planner's input from the introspection model. */
+/* Fill the router planner's input from the introspection model; why an
+ * interface or a family stays on Linux comes from the service graph
+ * (introspect/rules.c), as tna-probe --graph shows it. */
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
 #include <net/if.h>
 #include <sys/socket.h>
+#include <linux/rtnetlink.h>
 #include "assembler/router_plan.h"
 #include "introspect/graph.h"
 #include "introspect/model.h"
@@ -16,9 +19,29 @@ static struct tna_router_if_in *if_of(struct tna_router_in *in, int ifindex)
 	return NULL;
 }
 
-static int link_cb(const struct tna_link *l, void *ctx)
+struct link_ctx { struct tna_router_in *in; const struct tna_graph *g; };
+
+/* What the L3 node of link L says (none: the link has no address). */
+static void l3_reasons(const struct tna_graph *g, const struct tna_link *l,
+		       struct tna_router_if_in *f)
 {
-	struct tna_router_in *in = ctx;
+	const struct tna_graph_node *n = tna_graph_find(g, TNA_NODE_L3, l->name);
+
+	if (!n)
+		return;
+	for (int r = 0; r < TNA_GRAPH_REASON__COUNT && !f->graph_reason[0]; r++)
+		if (tna_graph_scope(n, r) == TNA_SCOPE_ALL)
+			snprintf(f->graph_reason, sizeof(f->graph_reason), "%s: %s",
+				 tna_graph_reason_name(r), tna_graph_reason_text(r));
+	f->rp_filter = tna_graph_scope(n, TNA_GRAPH_REASON_RP_FILTER) & TNA_SCOPE_IPV4;
+	f->no_ipv6 = tna_graph_scope(n, TNA_GRAPH_REASON_IPV6_DISABLED) & TNA_SCOPE_IPV6;
+	f->egress_linux = tna_graph_scope(n, TNA_GRAPH_REASON_TC_EGRESS) & TNA_SCOPE_EGRESS;
+}
+
+static int link_cb(const struct tna_link *l, void *p)
+{
+	struct link_ctx *x = p;
+	struct tna_router_in *in = x->in;
 	struct tna_router_if_in *f;
 
 	if (in->n_ifs >= TNA_RPLAN_MAX_IFS)
@@ -34,15 +57,33 @@ static int link_cb(const struct tna_link *l, void *ctx)
 	f->is_port = l->is_port;
 	f->master = l->is_port ? l->master : 0;
 	memcpy(f->mac, l->mac, 6);
-	f->tc_filters = l->tc_filters;
-	f->foreign_prog_id = l->xdp_prog_id;	/* the caller clears it for ours */
-	f->rp_filter = tna_sysctl_rp_filter("all") > 0 || tna_sysctl_rp_filter(l->name) > 0;
+	l3_reasons(x->g, l, f);
 	return 0;
+}
+
+/* A martian IPv4 source, once (127/8 and >= 224/4 are in the fast path). */
+static void martian(struct tna_router_in *in, const uint8_t *addr)
+{
+	uint32_t a;
+
+	memcpy(&a, addr, 4);
+	if (addr[0] == 127 || addr[0] >= 224)
+		return;
+	for (int i = 0; i < in->n_martian4; i++)
+		if (in->martian4[i] == a)
+			return;
+	if (in->n_martian4 == TNA_RPLAN_MAX_MARTIAN)
+		in->src_fib_check = true;	/* too many to list: look each up */
+	else
+		in->martian4[in->n_martian4++] = a;
 }
 
 static int addr_cb(const struct tna_addr *a, void *ctx)
 {
 	struct tna_router_if_in *f = if_of(ctx, a->ifindex);
+
+	if (a->family == AF_INET)	/* fib_validate_source: never a source */
+		martian(ctx, a->addr);
 
 	if (!f || a->scope != 0)	/* RT_SCOPE_UNIVERSE only */
 		return 0;
@@ -57,6 +98,15 @@ static int route_cb(const struct tna_route *r, void *ctx)
 {
 	struct tna_router_in *in = ctx;
 	bool gw = r->nexthops > 1 || r->nhid;
+
+	/* local, broadcast, anycast: sources the kernel's full check drops */
+	if (r->family == AF_INET && (r->type == RTN_LOCAL || r->type == RTN_BROADCAST ||
+				     r->type == RTN_ANYCAST) && r->dst[0] != 127) {
+		if (r->dst_len == 32)
+			martian(in, r->dst);
+		else
+			in->src_fib_check = true;
+	}
 
 	for (int i = 0; i < 16; i++)
 		gw |= r->gateway[i] != 0;
@@ -93,63 +143,85 @@ static int rule_cb(const struct tna_rule *r, void *ctx)
 	return 0;
 }
 
-/* NFPROTO_INET 1, IPV4 2, NETDEV 5, IPV6 10; NF_INET_PRE_ROUTING 0,
- * FORWARD 2, POST_ROUTING 4. */
-static int8_t nf_sees(const struct tna_netfilter *nf, int fam, char *why, size_t len)
+/* The router node's reasons: which families stay on Linux, and why. */
+/* In nft's words, the first hook the graph connects the router to that
+ * holds rules ("nftables ip forward hook has rules"): the decision is the
+ * graph's, this says where to look. */
+static void nf_where(const struct tna_graph *g, const struct tna_graph_node *router,
+		     const struct tna_netfilter *nf, char *why, size_t len)
 {
-	static const char *const src_name[] = { "nftables", "iptables-legacy" };
-	const int fams[] = { fam, 1, 5 };
-	bool ok[2] = { nf->nft_ok, nf->legacy_ok };
+	static const char *const src[] = { "nftables", "iptables-legacy" };
 
-	for (int s = 0; s < 2; s++) {
-		if (!ok[s]) {
-			snprintf(why, len, "%s ruleset unreadable", src_name[s]);
-			return -1;
+	for (size_t e = 0; e < tna_graph_edge_count(g); e++) {
+		const struct tna_graph_edge *x = tna_graph_edge(g, e);
+		const struct tna_graph_node *n = tna_graph_node(g, (size_t)x->to);
+
+		if (x->from != router->id || x->kind != TNA_EDGE_FILTERED_BY)
+			continue;
+		for (int s = 0; s < 2; s++) {
+			const struct tna_nf_hook *h = &nf->hook[s][n->nf_family][n->nf_hook];
+
+			if (!h->rules && !h->drop_policy)
+				continue;
+			snprintf(why, len, "%s %s %s hook has %s", src[s],
+				 tna_nf_family_name(n->nf_family),
+				 tna_nf_hook_name(n->nf_family, n->nf_hook),
+				 h->rules ? "rules" : "a drop policy");
+			return;
 		}
-		for (int fi = 0; fi < 3; fi++)
-			for (int h = 0; h < TNA_NF_HOOKS; h++) {
-				const struct tna_nf_hook *k = &nf->hook[s][fams[fi]][h];
-
-				if (fams[fi] != 5 && h != 0 && h != 2 && h != 4)
-					continue;
-				if (k->rules || k->drop_policy) {
-					snprintf(why, len, "%s %s %s hook has %s", src_name[s],
-						 tna_nf_family_name(fams[fi]),
-						 tna_nf_hook_name(fams[fi], h),
-						 k->rules ? "rules" : "a drop policy");
-					return 1;
-				}
-			}
 	}
-	return 0;
+}
+
+static void router_reasons(const struct tna_graph *g, const struct tna_netfilter *nfs,
+			   struct tna_router_in *in)
+{
+	static const enum tna_graph_reason nf[] = { TNA_GRAPH_REASON_NF_UNKNOWN,
+						    TNA_GRAPH_REASON_NF_FORWARD };
+	const struct tna_graph_node *n = tna_graph_find(g, TNA_NODE_ROUTER, "router");
+	uint8_t s;
+
+	if (!n)		/* no router in the graph: nothing routes, nothing to keep */
+		return;
+	for (size_t i = 0; i < sizeof(nf) / sizeof(nf[0]); i++) {
+		s = tna_graph_scope(n, nf[i]);
+		if (!s)
+			continue;
+		in->nf4 |= (s & TNA_SCOPE_IPV4) ? (nf[i] == TNA_GRAPH_REASON_NF_UNKNOWN ? -1 : 1) : 0;
+		in->nf6 |= (s & TNA_SCOPE_IPV6) ? (nf[i] == TNA_GRAPH_REASON_NF_UNKNOWN ? -1 : 1) : 0;
+		if (in->nf_why[0])
+			continue;
+		snprintf(in->nf_why, sizeof(in->nf_why), "%s: %s",
+			 tna_graph_reason_name(nf[i]), tna_graph_reason_text(nf[i]));
+		if (nf[i] == TNA_GRAPH_REASON_NF_FORWARD)
+			nf_where(g, n, nfs, in->nf_why, sizeof(in->nf_why));
+	}
+	s = tna_graph_scope(n, TNA_GRAPH_REASON_XFRM);
+	in->xfrm4 = s & TNA_SCOPE_IPV4;
+	in->xfrm6 = s & TNA_SCOPE_IPV6;
 }
 
 int tna_router_in_from_model(const struct tna_model *m, struct tna_router_in *in)
 {
-	const struct tna_sysctls *sc = tna_model_sysctls(m);
-	const struct tna_netfilter *nf = tna_model_netfilter(m);
+	const struct tna_sysctls *sc;
 	struct rules rs = {};
-	char why6[96] = "";
+	struct tna_graph *g;
 
 	if (!m || !in)
 		return -EINVAL;
+	sc = tna_model_sysctls(m);
+	g = tna_graph_build(m);
+	if (!g)
+		return -errno;
 	memset(in, 0, sizeof(*in));
-	in->ip_forward = sc ? sc->ip_forward : -1;
-	in->ip6_forwarding = sc ? sc->ip6_forwarding : -1;
-	tna_model_for_each_link(m, link_cb, in);
+	in->ip_forward = sc->ip_forward;
+	in->ip6_forwarding = sc->ip6_forwarding;
+	tna_model_for_each_link(m, link_cb, &(struct link_ctx){ in, g });
 	tna_model_for_each_addr(m, addr_cb, in);
 	tna_model_for_each_route(m, route_cb, in);
 	tna_model_for_each_rule(m, rule_cb, &rs);
 	in->rules4_default = !rs.custom4;
 	in->rules6_default = !rs.custom6;
-	if (nf) {
-		in->nf4 = nf_sees(nf, 2, in->nf_why, sizeof(in->nf_why));
-		in->nf6 = nf_sees(nf, 10, why6, sizeof(why6));
-		if (!in->nf4 && in->nf6)
-			memcpy(in->nf_why, why6, sizeof(why6));
-	} else {
-		in->nf4 = in->nf6 = -1;
-		snprintf(in->nf_why, sizeof(in->nf_why), "netfilter summary missing");
-	}
+	router_reasons(g, tna_model_netfilter(m), in);
+	tna_graph_free(g);
 	return 0;
 }

@@ -27,7 +27,8 @@ static void add_ports(const struct tna_router_in *in, const struct tna_router_if
 		o->l3_ifindex = b->ifindex;
 		memcpy(o->mac, b->mac, 6);
 		o->rif_flags = TNA_RIF_F_ROUTE | TNA_RIF_F_BRPORT |
-			       (b->rp_filter ? TNA_RIF_F_RP_FILTER : 0);
+			       (b->rp_filter ? TNA_RIF_F_RP_FILTER : 0) |
+			       (b->no_ipv6 ? TNA_RIF_F_NO_IPV6 : 0);
 		snprintf(o->reason, sizeof(o->reason), "port of %s: frames to %s's MAC are routed",
 			 b->name, b->name);
 	}
@@ -63,6 +64,13 @@ int tna_router_plan(const struct tna_router_in *in, struct tna_router_plan *p)
 	}
 	p->nf_routed = (p->v4 && in->nf4 ? TNA_NF_ROUTED_V4 : 0) |
 		       (p->v6 && in->nf6 ? TNA_NF_ROUTED_V6 : 0);
+	p->xfrm_routed = (p->v4 && in->xfrm4 ? TNA_NF_ROUTED_V4 : 0) |
+			 (p->v6 && in->xfrm6 ? TNA_NF_ROUTED_V6 : 0);
+	if (p->v4) {
+		p->src_fib_check = in->src_fib_check;
+		p->n_martian4 = in->n_martian4;
+		memcpy(p->martian4, in->martian4, sizeof(p->martian4[0]) * (size_t)in->n_martian4);
+	}
 	p->fpms = TNA_FPM_PARSE_ETH | TNA_FPM_STATS | TNA_FPM_ROUTE |
 		  (p->v4 ? TNA_FPM_IPV4 : 0) | (p->v6 ? TNA_FPM_IPV6 : 0);
 
@@ -80,7 +88,13 @@ int tna_router_plan(const struct tna_router_in *in, struct tna_router_plan *p)
 		o->l3_ifindex = f->ifindex;
 		memcpy(o->mac, f->mac, 6);
 		snprintf(o->name, sizeof(o->name), "%s", f->name);
-		if (f->is_bridge) {
+		if (f->is_bridge && (f->graph_reason[0] || f->egress_linux)) {
+			/* tc on the bridge device sees what is routed out of it */
+			snprintf(o->reason, sizeof(o->reason),
+				 "bridge with an address, routing through it stays on Linux: %.140s",
+				 f->graph_reason[0] ? f->graph_reason :
+				 "tc-egress: a qdisc or egress filters on the bridge device");
+		} else if (f->is_bridge) {
 			o->bridge = true;
 			o->rif_flags = TNA_RIF_F_BRIDGE;
 			add_ports(in, f, p);
@@ -91,24 +105,26 @@ int tna_router_plan(const struct tna_router_in *in, struct tna_router_plan *p)
 				 "%s device: routes out of it stay on Linux (egress_no_xmit)", f->kind);
 		} else if (!f->up) {
 			snprintf(o->reason, sizeof(o->reason), "down");
-		} else if (f->tc_filters) {
-			snprintf(o->reason, sizeof(o->reason), "tc filters would be bypassed: not accelerated");
-		} else if (f->foreign_prog_id) {
-			snprintf(o->reason, sizeof(o->reason), "XDP program %u attached: not ours",
-				 f->foreign_prog_id);
+		} else if (f->graph_reason[0]) {
+			snprintf(o->reason, sizeof(o->reason), "not accelerated: %.160s",
+				 f->graph_reason);
 		} else {
 			o->routed = true;
-			o->rif_flags = TNA_RIF_F_ROUTE | (f->rp_filter ? TNA_RIF_F_RP_FILTER : 0);
-			snprintf(o->reason, sizeof(o->reason), "%s", f->rp_filter ?
-				 "routed port; rp_filter on: its routed traffic stays on Linux" :
-				 "routed port");
+			o->rif_flags = TNA_RIF_F_ROUTE | (f->rp_filter ? TNA_RIF_F_RP_FILTER : 0) |
+				       (f->no_ipv6 ? TNA_RIF_F_NO_IPV6 : 0);
+			o->egress_linux = f->egress_linux;
+			snprintf(o->reason, sizeof(o->reason), "routed port%s%s%s",
+				 f->rp_filter ? "; rp_filter on: its routed IPv4 stays on Linux" : "",
+				 f->no_ipv6 ? "; disable_ipv6: its IPv6 goes to Linux" : "",
+				 f->egress_linux ? "; tc-egress: routed out of it through Linux" : "");
 		}
 	}
 	p->ok = true;
-	snprintf(p->reason, sizeof(p->reason), "route %s%s%s%s%s", p->v4 ? "IPv4" : "",
+	snprintf(p->reason, sizeof(p->reason), "route %s%s%s%s%.150s%s", p->v4 ? "IPv4" : "",
 		 p->v4 && p->v6 ? "+" : "", p->v6 ? "IPv6" : "",
 		 p->nf_routed ? "; netfilter sees routed traffic, it stays on Linux: " : "",
-		 p->nf_routed ? in->nf_why : "");
+		 p->nf_routed ? in->nf_why : "",
+		 p->xfrm_routed ? "; IPsec (xfrm) policies or SAs: that traffic stays on Linux" : "");
 	return 0;
 }
 
@@ -197,6 +213,12 @@ void tna_router_plan_target(const struct tna_router_in *in, enum tna_target want
 	}
 }
 
+static const char *fam_name(uint8_t bits)
+{
+	return bits == (TNA_NF_ROUTED_V4 | TNA_NF_ROUTED_V6) ? "IPv4+IPv6" :
+	       bits == TNA_NF_ROUTED_V4 ? "IPv4" : bits == TNA_NF_ROUTED_V6 ? "IPv6" : "no";
+}
+
 void tna_router_plan_print(const struct tna_router_plan *p, FILE *f)
 {
 	fprintf(f, "router: %s\n", p->reason);
@@ -204,12 +226,13 @@ void tna_router_plan_print(const struct tna_router_plan *p, FILE *f)
 		return;
 	if (p->target)
 		fprintf(f, "  target: %s (%s)\n", tna_target_name(p->target), p->target_reason);
-	fprintf(f, "  nf_routed %s, fib lookups %s, rules %s\n",
-		p->nf_routed == (TNA_NF_ROUTED_V4 | TNA_NF_ROUTED_V6) ? "IPv4+IPv6" :
-		p->nf_routed == TNA_NF_ROUTED_V4 ? "IPv4" :
-		p->nf_routed == TNA_NF_ROUTED_V6 ? "IPv6" : "no",
+	fprintf(f, "  nf_routed %s, xfrm_routed %s, fib lookups %s, rules %s\n",
+		fam_name(p->nf_routed), fam_name(p->xfrm_routed),
 		p->fib_direct4 ? "DIRECT" : "through the rules",
 		p->rules_default ? "default" : "custom");
+	if (p->v4)
+		fprintf(f, "  martian IPv4 sources: %d listed (own addresses, broadcasts)%s\n",
+			p->n_martian4, p->src_fib_check ? ", every source looked up" : "");
 	for (int i = 0; i < p->n_ifs; i++)
 		fprintf(f, "  %-15s %s%s%s\n", p->ifs[i].name, p->ifs[i].reason,
 			p->ifs[i].csum ? "; partial checksums from its veth peer: " : "",

@@ -4,20 +4,28 @@
  * tests use fixtures); tna_router_in_from_model() fills it from the
  * introspection model.  No I/O in the planner; nothing prints.
  *
- * Decisions:
+ * Decisions (the reasons come from the service graph, introspect/rules.c:
+ * router_input.c copies them into the input):
  *  - a family is routed only when forwarding is on for it and there is
  *    something to route: two or more candidate interfaces with a global
  *    address of that family, or a route with a gateway;
- *  - netfilter: a rule (or drop policy) at prerouting, forward or
- *    postrouting of that family (ip/ip6/inet tables, nft or legacy), or at
- *    a netdev hook, or an unreadable ruleset => nf_routed for that family:
- *    its routed traffic stays on Linux with reason "netfilter";
+ *  - netfilter: the router's netfilter-forward (rules or a drop policy at
+ *    prerouting, forward or postrouting of ip/ip6/inet, nft or legacy) or
+ *    netfilter-unreadable => nf_routed for that family: its routed
+ *    traffic stays on Linux with reason "netfilter";
+ *  - xfrm (IPsec policies or SAs of a family) => xfrm_routed for that
+ *    family: its routed traffic stays on Linux with reason "xfrm";
  *  - candidates are physical and veth devices with an address of a routed
- *    family, no tc filters (XDP would bypass them) and no foreign XDP
- *    program; a bridge with an address is composed with the bridge plan
- *    (its rif entries are listed, the ports come from the bridge plan);
- *  - rp_filter on an interface (max of all and the device) => that
- *    interface's routed traffic goes to Linux (reason rp_filter);
+ *    family whose L3 node the graph does not block (tc-filter, foreign-xdp,
+ *    netfilter-ingress); a bridge with an address is composed with the
+ *    bridge plan (its rif entries are listed, the ports come from the
+ *    bridge plan) unless its L3 node is blocked (tc on the bridge device,
+ *    nft bridge input/output chains): then routing through it stays on Linux;
+ *  - martian IPv4 sources (the box's own addresses, subnet broadcasts...)
+ *    go to Linux (reason martian_src): the set is in the plan;
+ *  - rp-filter on an interface => its routed IPv4 goes to Linux (reason
+ *    rp_filter); ipv6-disabled => its IPv6 (reason ipv6_disabled);
+ *    tc-egress => routed packets out of it go to Linux (egress_qdisc);
  *  - DIRECT lookups are never chosen (fib_direct4 stays false): with the
  *    default rules the kernel's own fib_lookup already skips the rules
  *    engine, and once rules were added the local table is split off main
@@ -36,6 +44,7 @@
 struct tna_model;
 
 #define TNA_RPLAN_MAX_IFS 256
+#define TNA_RPLAN_MAX_MARTIAN 1024
 
 struct tna_router_if_in {
 	int ifindex;
@@ -47,9 +56,11 @@ struct tna_router_if_in {
 	bool loopback;
 	uint8_t mac[6];
 	int n_addr4, n_addr6;	/* global (universe-scope) addresses */
-	bool rp_filter;		/* max(all, dev) != 0 */
-	bool tc_filters;
-	uint32_t foreign_prog_id;
+	/* From its L3 node of the service graph: */
+	char graph_reason[160];	/* blocked ("name: text"), "" when not */
+	bool rp_filter;		/* rp-filter (IPv4) */
+	bool no_ipv6;		/* ipv6-disabled */
+	bool egress_linux;	/* tc-egress */
 	/* For tna_router_plan_target() (the controller fills them from the
 	 * capabilities probe and assembler/peers.c; zero: unknown) */
 	enum tna_target best;	/* probe's verdict */
@@ -63,7 +74,15 @@ struct tna_router_in {
 	bool rules4_default, rules6_default;
 	/* netfilter sees routed traffic, per family; -1 unknown (counts as yes) */
 	int8_t nf4, nf6;
-	char nf_why[96];			/* first hook that decided, for the reason */
+	char nf_why[160];			/* the graph's reason, for the plan's */
+	bool xfrm4, xfrm6;			/* IPsec policies or SAs of that family */
+	/* IPv4 sources Linux drops as martians beyond the fixed ranges: the
+	 * box's addresses, local/broadcast/anycast /32 route destinations
+	 * (network order); and whether some such route covers more than one
+	 * address (the fast path then looks every source up). */
+	uint32_t martian4[TNA_RPLAN_MAX_MARTIAN];
+	int n_martian4;
+	bool src_fib_check;
 	int n_ifs;
 	struct tna_router_if_in ifs[TNA_RPLAN_MAX_IFS];
 };
@@ -78,7 +97,8 @@ struct tna_router_if_plan {
 	int l3_ifindex;		/* rif: the device Linux routes from */
 	uint8_t mac[6];		/* rif: frames to this MAC are routed */
 	uint8_t rif_flags;	/* TNA_RIF_F_* for tna_dp__rif_set */
-	char reason[160];	/* why routed or not */
+	bool egress_linux;	/* routed port: packets routed out of it go to Linux */
+	char reason[256];	/* why routed or not */
 	enum tna_plan_csum csum;	/* its received checksums (own native pipeline) */
 	struct tna_peer peer;	/* what the auto choice rested on */
 	bool redirect_to;
@@ -88,6 +108,10 @@ struct tna_router_plan {
 	bool ok;		/* something to route in the fast path */
 	bool v4, v6;		/* families routed (TNA_FPM_IPV4 / IPV6) */
 	uint8_t nf_routed;	/* tna_dp_opts.nf_routed: TNA_NF_ROUTED_V4/V6 */
+	uint8_t xfrm_routed;	/* tna_dp_opts.xfrm_routed: the same bits */
+	bool src_fib_check;	/* tna_dp_opts.src_fib_check */
+	uint32_t martian4[TNA_RPLAN_MAX_MARTIAN];	/* tna_dp__src_martian4_set */
+	int n_martian4;
 	bool fib_direct4;	/* tna_dp_opts.fib_direct4 (always false, see above) */
 	bool rules_default;
 	uint64_t fpms;		/* TNA_FPM_* to OR into the pipeline */
@@ -95,7 +119,7 @@ struct tna_router_plan {
 	 * mode and why (tna_router_plan_target()). */
 	enum tna_target target;
 	char target_reason[192];
-	char reason[256];
+	char reason[384];
 	int n_ifs;
 	struct tna_router_if_plan ifs[TNA_RPLAN_MAX_IFS];
 };

@@ -16,10 +16,14 @@ bench: deps
 # Live controller: reconfigurations under load, scale and cost.
 EXTRA_HELP += 'make bench-reconfig [ARGS=...]  100 reconfigurations under load: Linux vs TNA lost frames, event->datapath latency'
 EXTRA_HELP += 'make bench-scale [ARGS=...]     controller scale: 100k FDB sync, RSS, idle CPU, keep-alive, 16/64 ports, 50 bridges'
-.PHONY: bench-reconfig bench-scale
+EXTRA_HELP += 'make bench-restrict [ARGS=...]  how long the fast path forwards after a restrictive change (p50/p99/max)'
+.PHONY: bench-reconfig bench-scale bench-restrict
 bench-reconfig: deps
 	@$(MAKE) --no-print-directory all
 	@BUILD=$(BUILD) bench/reconfig.sh $(ARGS)
 bench-scale: deps
 	@$(MAKE) --no-print-directory all
 	@BUILD=$(BUILD) bench/scale.sh $(ARGS)
+bench-restrict: deps
+	@$(MAKE) --no-print-directory all
+	@BUILD=$(BUILD) bench/restrict.sh $(ARGS)

@@ -2,7 +2,7 @@
 # bench/scale.sh: scale and cost of the controller.
 #   fdb       time for tna-deploy to sync a bridge with N (100k) FDB
 #             entries (start -> ready: dump, mirror fill, load, attach),
-#             its RSS then, and its CPU over 10 s idle (event driven: ~0)
+#             its RSS then, and its CPU over 10 s idle (event driven, plus the 20 ms poll)
 #   keepalive keep-alive rounds with M (100k) MACs in use by the fast path
 #             (as sources, as Linux counts use) under traffic
 #   ports     16- and 64-port bridges: deploy time, RSS, a port flap's

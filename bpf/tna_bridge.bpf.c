@@ -65,6 +65,7 @@ int tna_bridge(struct xdp_md *ctx)
 		fpm_flow_fill(&p);
 	}
 	STEP(fpm_egress_state(&p));
+	STEP(fpm_brnf_mtu(&p));
 	STEP(fpm_port_flags_out(&p));
 	STEP(fpm_vlan_out(&p));
 	NF(fpm_nf_br_out(&p, &nf));	/* bridge-family forward, postrouting */
@@ -91,6 +92,7 @@ route:
 		STEP(fpm_l3_classify4(&p, &r));
 		NF(fpm_nf_pre4(&p, &r, &nf));
 		STEP(nat_dnat(&nf) ? fpm_nat_fib4(&p, &r, &nf) : fpm_fib4(&p, &r));
+		STEP(fpm_src_fib4(&p, &r));
 		STEP(fpm_route_egress(&p, &r));
 		STEP(fpm_egress_mtu(&p));
 		NF(fpm_nf_post(&p, &r, &nf));

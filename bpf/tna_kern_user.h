@@ -64,6 +64,9 @@
 	X(FPM_OFF,		"fpm_off")				\
 	X(EGRESS_MTU,		"egress_mtu")				\
 	X(CSUM_PARTIAL,		"csum_partial")				\
+	X(CONFIG_CHANGE,	"config_change")			\
+	X(EGRESS_QDISC,		"egress_qdisc")				\
+	X(BRNF_MTU,		"brnf_mtu")				\
 	TNA_ROUTER_REASONS(X)	/* the router's */				\
 	TNA_FILTER_REASONS(X)
 
@@ -88,7 +91,9 @@ enum tna_reason {
 #define TNA_PORT_F_FLOOD	0x02	/* unicast flood (unknown dst goes to Linux anyway) */
 #define TNA_PORT_F_ISOLATED	0x04	/* isolated ports do not talk to each other */
 #define TNA_PORT_F_LOCKED	0x08	/* 802.1X locked port: all to Linux */
-#define TNA_PORT_F_HAIRPIN	0x10	/* informative: same-port dst goes to Linux */
+/* Frames TO this port go to Linux: it has an egress qdisc (shaping) or
+ * egress filters, which a redirect would skip. */
+#define TNA_PORT_F_EGRESS_LINUX	0x10
 /* A port option the fast path does not reproduce: all its traffic, in and
  * out, goes to Linux.  For the controller to set on: neigh_suppress and
  * proxy_arp (Linux answers even unicast ARP/ND requests), a backup_port
@@ -125,6 +130,10 @@ struct tna_port {
 };
 #define TNA_STP_LEARNING	2
 #define TNA_STP_FORWARDING	3
+/* Not a bridge state: the controller holds the port on Linux while a
+ * configuration change that may restrict traffic is applied (every frame
+ * that enters it goes to Linux, reason config_change). */
+#define TNA_STP_HELD		0xff
 
 /* FDB mirror, filled by the controller from netlink. */
 struct tna_fdb_key {

@@ -34,7 +34,11 @@
 	X(FIB_NO_SRC_ADDR,	"fib_no_src_addr")			\
 	X(FIB_OTHER,		"fib_other")				\
 	X(ROUTE_SAME_IFACE,	"route_same_iface")			\
-	X(BR_EGRESS_UNKNOWN,	"br_egress_unknown")
+	X(BR_EGRESS_UNKNOWN,	"br_egress_unknown")			\
+	X(BR_EGRESS_OTHER,	"br_egress_other")			\
+	X(XFRM,			"xfrm")					\
+	X(IPV6_DISABLED,	"ipv6_disabled")			\
+	X(MARTIAN_SRC,		"martian_src")
 
 /* tna_rif[ifindex]: a port that routes.  For a bridge port, l3_ifindex is
  * the bridge and mac the bridge's MAC (the frame is routed as if received
@@ -44,7 +48,8 @@
 #define TNA_RIF_F_ROUTE		0x01	/* frames to MAC on this port are routed */
 #define TNA_RIF_F_BRPORT	0x02	/* a bridge port: bridge ingress checks first */
 #define TNA_RIF_F_BRIDGE	0x04	/* l3 device is a bridge: egress via FDB */
-#define TNA_RIF_F_RP_FILTER	0x08	/* rp_filter on the l3 device: all to Linux */
+#define TNA_RIF_F_RP_FILTER	0x08	/* rp_filter on the l3 device: its IPv4 to Linux */
+#define TNA_RIF_F_NO_IPV6	0x10	/* disable_ipv6 on the l3 device: its IPv6 to Linux */
 struct tna_rif {
 	__u32 l3_ifindex;
 	__u8 mac[6];
@@ -58,5 +63,11 @@ struct tna_rif {
 #define TNA_NF_ROUTED_V6	0x02
 
 #define TNA_MAP_RIF		"tna_rif"
+
+/* Martian IPv4 sources (bpf/fpm/l3_classify.h): a set and its filter of
+ * TNA_SRC_BITS_WORDS * 64 bits, bit TNA_SRC_HASH(address). */
+#define TNA_SRC_MARTIAN_MAX	4096
+#define TNA_SRC_BITS_WORDS	1024
+#define TNA_SRC_HASH(a)		((((__u32)(a)) * 2654435761u) >> 16)
 
 #endif /* TNA_ROUTER_KERN_USER_H */

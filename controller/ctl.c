@@ -24,90 +24,9 @@
 
 #include "assembler/input.h"
 #include "common/nl.h"
-#include "controller/ctl.h"
-#include "controller/debounce.h"
-#include "controller/fdb_mirror.h"
+#include "controller/ctl_priv.h"
 #include "controller/nic_sync.h"
 #include "controller/recheck.h"
-#include "controller/router_deploy.h"
-#include "targets/datapath.h"
-
-#define MAX_ATTACHED 256
-
-struct br_state {
-	int ifindex;
-	struct tna_bridge_plan plan;	/* the plan in effect / last computed */
-	struct tna_dp *dp;		/* NULL: not deployed */
-	struct tna_fdb_mirror mirror;
-	int attached[MAX_ATTACHED];
-	int n_attached;
-	uint64_t next_ka_ns;
-	bool present;
-	char error[160];		/* why the fast path could not load */
-	/* The pipeline swapped out last, kept loaded (sharing the maps) so
-	 * that a change undone later (isolated on/off) swaps back at once. */
-	struct tna_dp *spare;
-	uint64_t spare_fpms;
-	bool spare_br_nf;
-	uint8_t spare_mac[6];
-	bool no_xmit;		/* some port cannot be a native redirect egress yet */
-};
-
-struct tna_ctl {
-	struct tna_ctl_opts o;
-	struct tna_model *m;
-	struct tna_watch *w;
-	struct tna_nl *nl;
-	struct tna_caps_sys sys;
-	struct tna_caps_dev *devs;
-	int ndevs;
-	struct br_state br[TNA_CTL_MAX_BRIDGES];
-	int nbr;
-	bool dirty, resync;
-	unsigned long redeploys;
-	unsigned long errors;		/* error lines logged (tna-stat --prometheus) */
-	struct tna_debounce db;		/* pending configuration burst */
-	char first_event[64];		/* first event of that burst */
-	unsigned int fdb_batch;		/* FDB events in this read */
-	unsigned long applied;		/* bursts applied */
-	struct tna_rt_state *rt;	/* the router (controller/router_deploy.h) */
-	uint64_t rt_rpf_next_ns;	/* next look at rp_filter */
-	uint64_t auto_next_ns;		/* next look at what auto rested on */
-};
-
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + ts.tv_nsec;
-}
-
-__attribute__((format(printf, 3, 4)))
-static void logf_(struct tna_ctl *c, enum tna_ctl_log lvl, const char *fmt, ...)
-{
-	char buf[512];
-	va_list ap;
-
-	if (lvl == TNA_CTL_ERROR)
-		c->errors++;
-	if (!c->o.log || (lvl == TNA_CTL_VERBOSE && !c->o.verbose))
-		return;
-	va_start(ap, fmt);
-	vsnprintf(buf, sizeof(buf), fmt, ap);
-	va_end(ap);
-	c->o.log(c->o.log_ctx, lvl, buf);
-}
-
-static struct br_state *br_find(struct tna_ctl *c, int ifindex)
-{
-	int i;
-
-	for (i = 0; i < c->nbr; i++)
-		if (c->br[i].ifindex == ifindex)
-			return &c->br[i];
-	return NULL;
-}
 
 static const char *fmt_mac(const uint8_t *m, char *buf)
 {
@@ -117,16 +36,6 @@ static const char *fmt_mac(const uint8_t *m, char *buf)
 }
 
 /* --- model events ---------------------------------------------------- */
-
-/* Wall-clock time for log lines that benchmarks match with their own
- * timestamps (bench/reconfig.sh). */
-static double now_real(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
 
 /* A configuration event: start or extend the pending burst. */
 static void note_event(struct tna_ctl *c, enum tna_obj obj, enum tna_op op,
@@ -141,9 +50,9 @@ static void note_event(struct tna_ctl *c, enum tna_obj obj, enum tna_op op,
 				 tna_obj_name(obj), tna_op_name(op));
 	}
 	tna_debounce_event(&c->db, now_ns());
+	c->restrict_check = true;	/* after this read: controller/restrict.c */
 }
 
-static void port_cfg(const struct tna_link *l, struct tna_port_cfg *cfg);
 static bool is_attached(const struct br_state *b, int ifx);
 
 /* A port's STP state, flags or membership changed: the fast path follows
@@ -165,7 +74,9 @@ static void port_now(struct tna_ctl *c, enum tna_op op, const struct tna_link *l
 			tna_dp__port_del(b->dp, l->ifindex);
 			tna_nic_port_now(b->dp, l, true);
 		} else {
-			port_cfg(l, &cfg);
+			tna_ctl_port_cfg(l, &cfg);
+			if (b->held)	/* until the replan: controller/restrict.c */
+				cfg.stp_state = TNA_STP_HELD;
 			tna_dp__port_set(b->dp, l->ifindex, &cfg);
 			tna_nic_port_now(b->dp, l, false);
 		}
@@ -200,12 +111,19 @@ static void on_event(void *ctx, enum tna_obj obj, enum tna_op op, const void *it
 		c->dirty = true;
 		note_event(c, obj, op, item);
 		return;
+	case TNA_OBJ_ROUTE:	/* local/broadcast/anycast routes: martian sources */
+		if (((const struct tna_route *)item)->type == 1 /* RTN_UNICAST */)
+			return;
+		c->dirty = true;
+		note_event(c, obj, op, item);
+		return;
 	case TNA_OBJ_RESYNC:
 		c->resync = true;
 		/* fall through */
 	case TNA_OBJ_ADDR:	/* what the router routes, a bridge with an address */
 	case TNA_OBJ_SYSCTL:
 	case TNA_OBJ_NETFILTER:
+	case TNA_OBJ_XFRM:	/* IPsec policies and SAs: the router's families */
 		c->dirty = true;
 		note_event(c, obj, op, item);
 		return;
@@ -236,6 +154,8 @@ struct tna_ctl *tna_ctl_new(const struct tna_ctl_opts *opts)
 	c->w = tna_watch_open(c->m, on_event, c);
 	if (!c->w)
 		goto err;
+	if (c->o.poll_ms)
+		tna_watch_set_poll_ms(c->w, c->o.poll_ms);
 	/* Learning bursts (100k MACs) must not overflow into resyncs. */
 	tna_watch_set_rcvbuf(c->w, 32 << 20);
 	/* Test switch: a tiny event buffer forces ENOBUFS (full resync). */
@@ -284,7 +204,7 @@ static int collect_bridge(const struct tna_link *l, void *ctx)
 	return 0;
 }
 
-static int plan_one(struct tna_ctl *c, int ifindex, struct tna_bridge_plan *p)
+int tna_ctl_plan_one(struct tna_ctl *c, int ifindex, struct tna_bridge_plan *p)
 {
 	struct tna_plan_bridge_in in;
 	struct tna_plan_opts po = {
@@ -391,7 +311,7 @@ int tna_ctl_plan(struct tna_ctl *c, bool load)
 		if (b->dp)
 			continue;	/* deployed ones are replanned by redeploy() */
 		tna_plan_bridge_free(&b->plan);
-		ret = plan_one(c, b->ifindex, &b->plan);
+		ret = tna_ctl_plan_one(c, b->ifindex, &b->plan);
 		if (ret)
 			return ret;
 		if (load && b->plan.ok) {
@@ -430,7 +350,7 @@ const struct tna_bridge_plan *tna_ctl_plan_get(const struct tna_ctl *c, int i)
 
 /* --- deployment ------------------------------------------------------- */
 
-static void port_cfg(const struct tna_link *l, struct tna_port_cfg *cfg)
+void tna_ctl_port_cfg(const struct tna_link *l, struct tna_port_cfg *cfg)
 {
 	memset(cfg, 0, sizeof(*cfg));
 	cfg->stp_state = l->port.state;
@@ -438,7 +358,7 @@ static void port_cfg(const struct tna_link *l, struct tna_port_cfg *cfg)
 		     (l->port.flood ? TNA_PORT_F_FLOOD : 0) |
 		     (l->port.isolated ? TNA_PORT_F_ISOLATED : 0) |
 		     (l->port.locked ? TNA_PORT_F_LOCKED : 0) |
-		     (l->port.hairpin ? TNA_PORT_F_HAIRPIN : 0) |
+		     (l->tc_egress ? TNA_PORT_F_EGRESS_LINUX : 0) |
 		     /* Linux answers ARP/ND itself on these ports */
 		     (l->port.proxy_arp || l->port.neigh_suppress ?
 		      TNA_PORT_F_SLOWPATH : 0);
@@ -491,7 +411,9 @@ static int sync_ports(struct tna_ctl *c, struct br_state *b,
 
 		if (!pp->accelerated || !l)
 			continue;
-		port_cfg(l, &cfg);
+		tna_ctl_port_cfg(l, &cfg);
+		if (b->held)	/* released by tna_ctl_unhold() once up to date */
+			cfg.stp_state = TNA_STP_HELD;
 		ret = tna_dp__port_set(b->dp, pp->ifindex, &cfg);
 		if (ret) {
 			logf_(c, TNA_CTL_ERROR, "%s: port %s: %s", p->name,
@@ -613,37 +535,6 @@ static int rt_sync(struct tna_ctl *c)
 	return ret;
 }
 
-int tna_ctl_router_running(const struct tna_ctl *c)
-{
-	return c->rt->host != NULL;
-}
-
-static const char *rt_host_name(const struct tna_ctl *c, uint64_t *fpms)
-{
-	struct br_state *hb = br_find((struct tna_ctl *)c, tna_rt_host_bridge(c->rt));
-
-	if (!hb || !hb->plan.ok || (c->rt->host && c->rt->host != hb->dp))
-		return NULL;
-	*fpms = hb->plan.fpms | c->rt->plan.fpms;
-	return hb->plan.name;
-}
-
-void tna_ctl_router_print(const struct tna_ctl *c, FILE *f)
-{
-	uint64_t fpms = 0;
-	const char *h = rt_host_name(c, &fpms);
-
-	tna_rt_print(c->rt, h, fpms, f);
-}
-
-struct json_object *tna_ctl_router_json(const struct tna_ctl *c)
-{
-	uint64_t fpms = 0;
-	const char *h = rt_host_name(c, &fpms);
-
-	return tna_rt_to_json(c->rt, h, fpms);
-}
-
 int tna_ctl_deploy(struct tna_ctl *c)
 {
 	int i, ret, err = 0;
@@ -675,26 +566,6 @@ int tna_ctl_n_running(const struct tna_ctl *c)
 	return n;
 }
 
-/* Every attached port of B to the slow path (its state seen as not
- * forwarding: the fast path passes each frame to Linux), at once. */
-static void hold_ports(struct tna_ctl *c, struct br_state *b)
-{
-	struct tna_port_cfg cfg;
-	int i;
-
-	if (!(b->plan.fpms & TNA_FPM_PORT_STATE))
-		return;
-	for (i = 0; i < b->n_attached; i++) {
-		if (tna_dp__port_get(b->dp, b->attached[i], &cfg))
-			continue;
-		cfg.stp_state = 4;	/* BR_STATE_BLOCKING */
-		cfg.flags &= ~TNA_PORT_F_NO_XMIT;	/* port_set derives it */
-		tna_dp__port_set(b->dp, b->attached[i], &cfg);
-	}
-	logf_(c, TNA_CTL_INFO, "%s: ports held on Linux at %.6f while the new pipeline loads",
-	      b->plan.name, now_real());
-}
-
 /* Replan bridge B after a change and apply the difference. */
 static void redeploy(struct tna_ctl *c, struct br_state *b)
 {
@@ -702,7 +573,7 @@ static void redeploy(struct tna_ctl *c, struct br_state *b)
 	struct tna_dp *ndp;
 	int ret;
 
-	if (plan_one(c, b->ifindex, &np)) {
+	if (tna_ctl_plan_one(c, b->ifindex, &np)) {
 		teardown(c, b);
 		tna_plan_bridge_free(&b->plan);
 		b->present = false;
@@ -740,7 +611,7 @@ static void redeploy(struct tna_ctl *c, struct br_state *b)
 
 		/* Held also for a kept pipeline: its port slots are synced
 		 * before the swap (one prog-array update for all ports). */
-		hold_ports(c, b);
+		tna_ctl_hold(c, b, "while the new pipeline loads");
 		if (spare) {
 			ndp = b->spare;	/* loaded and verified before */
 			b->spare = NULL;
@@ -806,69 +677,6 @@ static void redeploy(struct tna_ctl *c, struct br_state *b)
 		teardown(c, b);
 		logf_(c, TNA_CTL_INFO, "%s: no port left attached: plain Linux", np.name);
 	}
-}
-
-/* --- status ----------------------------------------------------------- */
-
-struct json_object *tna_ctl_status_json(const struct tna_ctl *c)
-{
-	struct json_object *top = json_object_new_object();
-	struct json_object *arr = json_object_new_array();
-	int i, k;
-
-	json_object_object_add(top, "pid", json_object_new_int(getpid()));
-	json_object_object_add(top, "redeploys", json_object_new_int64(c->redeploys));
-	json_object_object_add(top, "bursts_applied", json_object_new_int64(c->applied));
-	json_object_object_add(top, "resyncs", json_object_new_int64(tna_watch_resyncs(c->w)));
-	json_object_object_add(top, "errors", json_object_new_int64(c->errors));
-	for (i = 0; i < c->nbr; i++) {
-		const struct br_state *b = &c->br[i];
-		struct json_object *o, *att, *fdb;
-
-		if (!b->present)
-			continue;
-		o = tna_plan_to_json(&b->plan);
-		json_object_object_add(o, "running", json_object_new_boolean(b->dp != NULL));
-		json_object_object_add(o, "deployed", json_object_new_boolean(b->dp != NULL));
-		if (b->error[0])
-			json_object_object_add(o, "error", json_object_new_string(b->error));
-		att = json_object_new_array();
-		for (k = 0; k < b->n_attached; k++)
-			json_object_array_add(att, json_object_new_int(b->attached[k]));
-		json_object_object_add(o, "attached_ifindexes", att);
-		fdb = json_object_new_object();
-		json_object_object_add(fdb, "sets", json_object_new_int64(b->mirror.sets));
-		json_object_object_add(fdb, "dels", json_object_new_int64(b->mirror.dels));
-		json_object_object_add(fdb, "errors", json_object_new_int64(b->mirror.errors));
-		json_object_object_add(fdb, "refreshed", json_object_new_int64(b->mirror.refreshed));
-		json_object_object_add(fdb, "refresh_errors",
-				       json_object_new_int64(b->mirror.refresh_errors));
-		json_object_object_add(o, "fdb_mirror", fdb);
-		json_object_array_add(arr, o);
-	}
-	json_object_object_add(top, "bridges", arr);
-	json_object_object_add(top, "router", tna_ctl_router_json(c));
-	return top;
-}
-
-static void write_state(struct tna_ctl *c)
-{
-	struct json_object *j;
-	char tmp[512];
-	FILE *f;
-
-	if (!c->o.state_path)
-		return;
-	snprintf(tmp, sizeof(tmp), "%s.tmp", c->o.state_path);
-	f = fopen(tmp, "w");
-	if (!f)
-		return;
-	j = tna_ctl_status_json(c);
-	fputs(json_object_to_json_string_ext(j, JSON_C_TO_STRING_PRETTY), f);
-	fputc('\n', f);
-	json_object_put(j);
-	if (fclose(f) == 0)
-		rename(tmp, c->o.state_path);
 }
 
 /* --- event loop ------------------------------------------------------- */
@@ -937,8 +745,9 @@ static void replan_all(struct tna_ctl *c)
 		redeploy(c, b);
 	}
 	rt_sync(c);
+	tna_ctl_rehold_router(c);	/* a restarted router stays held too */
 	c->resync = false;
-	write_state(c);
+	tna_ctl_write_state(c);
 }
 
 /* Replan and redeploy once for the whole burst; the log line says which
@@ -958,6 +767,7 @@ static void apply_burst(struct tna_ctl *c)
 	      now_real(), first ? (now_ns() - first) / 1e6 : 0.0,
 	      c->redeploys != before ? "datapath redeployed" : "port table updated");
 	tna_debounce_reset(&c->db);
+	tna_ctl_unhold(c);
 }
 
 /* Auto: what the plans rested on and no event announces (a veth peer's
@@ -996,19 +806,6 @@ static int keepalive(struct tna_ctl *c, uint64_t now)
 	ms = recheck_auto(c, now);
 	if (ms >= 0 && (next_ms < 0 || ms < next_ms))
 		next_ms = ms;
-	/* rp_filter has no event the model follows: look every second. */
-	if (c->rt->plan.ok) {
-		if (now >= c->rt_rpf_next_ns) {
-			c->rt_rpf_next_ns = now + 1000000000ull;
-			if (tna_rt_rp_filter_changed(c->rt)) {
-				c->dirty = true;
-				note_event(c, TNA_OBJ_SYSCTL, TNA_OP_CHANGE, NULL);
-			}
-		}
-		ms = (int)((c->rt_rpf_next_ns - now) / 1000000ull) + 1;
-		if (next_ms < 0 || ms < next_ms)
-			next_ms = ms;
-	}
 	for (i = 0; i < c->nbr; i++) {
 		struct br_state *b = &c->br[i];
 		int ms;
@@ -1053,7 +850,7 @@ int tna_ctl_run(struct tna_ctl *c, int sigfd)
 	struct pollfd pfd[2];
 	int timeout, ret;
 
-	write_state(c);
+	tna_ctl_write_state(c);
 	for (;;) {
 		int dt;
 
@@ -1082,6 +879,8 @@ int tna_ctl_run(struct tna_ctl *c, int sigfd)
 			if (c->fdb_batch)
 				logf_(c, TNA_CTL_VERBOSE, "fdb: applied %u change(s) at %.6f",
 				      c->fdb_batch, now_real());
+			if (c->restrict_check)
+				tna_ctl_restrict_check(c);
 		}
 		if ((c->dirty || c->resync) &&
 		    (!tna_debounce_pending(&c->db) || tna_debounce_due(&c->db, now_ns())))

@@ -29,6 +29,9 @@ struct tna_ctl_opts {
 	 * a burst once no event came for quiet_ms, at most max_ms after its
 	 * first event.  0 = defaults (5 and 20 ms). */
 	unsigned int debounce_quiet_ms, debounce_max_ms;
+	/* Interval of the poll of what sends no event (introspect/poll.c):
+	 * bounds how late such a change is seen.  0 = TNA_WATCH_POLL_MS. */
+	unsigned int poll_ms;
 	/* Do not deploy the router (controller/router_deploy.h) even when
 	 * forwarding is on and there is something to route. */
 	bool no_router;

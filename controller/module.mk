@@ -1,7 +1,8 @@
 # controller/: the run-time half of tna-deploy: FDB mirror and keep-alive,
 # the single-controller lock and the event loop.
 LIB_SRCS += controller/fdb_keepalive.c controller/fdb_mirror.c controller/lock.c controller/ctl.c \
-	controller/debounce.c controller/nic_sync.c controller/recheck.c
+	controller/debounce.c controller/nic_sync.c controller/status.c controller/restrict.c \
+	controller/recheck.c
 PROGS += tna-deploy
 tna-deploy_SRCS := tools/tna-deploy.c tools/deploy_status.c
 # The router

@@ -38,6 +38,9 @@ static bool plan_same(const struct tna_router_plan *a, const struct tna_router_p
 	if (!a->ok && !b->ok)
 		return true;	/* nothing deployed either way */
 	if (a->ok != b->ok || a->fpms != b->fpms || a->nf_routed != b->nf_routed ||
+	    a->xfrm_routed != b->xfrm_routed || a->src_fib_check != b->src_fib_check ||
+	    a->n_martian4 != b->n_martian4 ||
+	    memcmp(a->martian4, b->martian4, sizeof(a->martian4[0]) * (size_t)a->n_martian4) ||
 	    a->fib_direct4 != b->fib_direct4 || a->n_ifs != b->n_ifs || a->target != b->target)
 		return false;
 	for (int i = 0; i < a->n_ifs; i++) {
@@ -46,34 +49,10 @@ static bool plan_same(const struct tna_router_plan *a, const struct tna_router_p
 		if (x->ifindex != y->ifindex || x->routed != y->routed ||
 		    x->bridge != y->bridge || x->brport != y->brport ||
 		    x->l3_ifindex != y->l3_ifindex || x->rif_flags != y->rif_flags ||
-		    memcmp(x->mac, y->mac, 6))
+		    x->egress_linux != y->egress_linux || memcmp(x->mac, y->mac, 6))
 			return false;
 	}
 	return true;
-}
-
-/* The program on IN's interface is ours (by its name, as the bridge
- * planner tells them apart): not foreign. */
-static void clear_ours(struct tna_router_in *in, const struct tna_caps_dev *devs, int ndevs)
-{
-	static const size_t plen = sizeof(TNA_PROG_NAME_PREFIX) - 1;
-
-	for (int i = 0; i < in->n_ifs; i++) {
-		struct tna_router_if_in *f = &in->ifs[i];
-
-		if (!f->foreign_prog_id)
-			continue;
-		for (int k = 0; k < ndevs; k++) {
-			const struct tna_caps_dev *d = &devs[k];
-
-			if (d->ifindex != f->ifindex)
-				continue;
-			if ((!d->prog_id_skb || !strncmp(d->prog_name_skb, TNA_PROG_NAME_PREFIX, plen)) &&
-			    (!d->prog_id_drv || !strncmp(d->prog_name_drv, TNA_PROG_NAME_PREFIX, plen)) &&
-			    (!d->prog_id_hw || !strncmp(d->prog_name_hw, TNA_PROG_NAME_PREFIX, plen)))
-				f->foreign_prog_id = 0;
-		}
-	}
 }
 
 /* What the target choice rests on: the probe's verdict per interface and
@@ -107,7 +86,6 @@ int tna_rt_replan(struct tna_rt_state *rt, const struct tna_model *m,
 	} else {
 		err = tna_router_in_from_model(m, &in);
 		if (!err) {
-			clear_ours(&in, devs, ndevs);
 			fill_caps(&in, devs, ndevs);
 			err = tna_router_plan(&in, &np);
 		}
@@ -122,6 +100,21 @@ int tna_rt_replan(struct tna_rt_state *rt, const struct tna_model *m,
 	}
 	rt->plan = np;
 	return 1;
+}
+
+bool tna_rt_plan_differs(const struct tna_rt_state *rt, const struct tna_model *m,
+			 const struct tna_caps_dev *devs, int ndevs)
+{
+	static struct tna_router_in in;
+	static struct tna_router_plan np;
+
+	if (rt->disabled)
+		return false;
+	if (tna_router_in_from_model(m, &in))
+		return true;
+	if (tna_router_plan(&in, &np))
+		return true;
+	return !plan_same(&np, &rt->plan);
 }
 
 int tna_rt_host_bridge(const struct tna_rt_state *rt)
@@ -140,6 +133,8 @@ void tna_rt_dp_opts(const struct tna_rt_state *rt, struct tna_dp_opts *o)
 		return;
 	o->fpms |= rt->plan.fpms;
 	o->nf_routed = rt->plan.nf_routed;
+	o->xfrm_routed = rt->plan.xfrm_routed;
+	o->src_fib_check = rt->plan.src_fib_check;
 	o->fib_direct4 = rt->plan.fib_direct4;
 }
 
@@ -310,31 +305,6 @@ bool tna_rt_inputs_changed(const struct tna_rt_state *rt)
 	return false;
 }
 
-bool tna_rt_rp_filter_changed(const struct tna_rt_state *rt)
-{
-	const struct tna_router_plan *p = &rt->plan;
-	bool all;
-
-	if (!p->ok)
-		return false;
-	all = tna_sysctl_rp_filter("all") > 0;
-	for (int i = 0; i < p->n_ifs; i++) {
-		const struct tna_router_if_plan *f = &p->ifs[i];
-		const char *l3 = f->name;
-		bool on;
-
-		if (!f->routed && !f->brport)
-			continue;
-		for (int k = 0; f->brport && k < p->n_ifs; k++)
-			if (p->ifs[k].ifindex == f->l3_ifindex)
-				l3 = p->ifs[k].name;
-		on = all || tna_sysctl_rp_filter(l3) > 0;
-		if (on != !!(f->rif_flags & TNA_RIF_F_RP_FILTER))
-			return true;
-	}
-	return false;
-}
-
 static const char *if_role(const struct tna_router_if_plan *f)
 {
 	return f->routed ? "routed" : f->bridge ? "bridge" : f->brport ? "bridge-port" : "linux";
@@ -378,6 +348,10 @@ struct json_object *tna_rt_to_json(const struct tna_rt_state *rt, const char *ho
 			       json_object_new_boolean(p->nf_routed & TNA_NF_ROUTED_V4));
 	json_object_object_add(o, "nf_routed_ipv6",
 			       json_object_new_boolean(p->nf_routed & TNA_NF_ROUTED_V6));
+	json_object_object_add(o, "xfrm_routed_ipv4",
+			       json_object_new_boolean(p->xfrm_routed & TNA_NF_ROUTED_V4));
+	json_object_object_add(o, "xfrm_routed_ipv6",
+			       json_object_new_boolean(p->xfrm_routed & TNA_NF_ROUTED_V6));
 	json_object_object_add(o, "rules_default", json_object_new_boolean(p->rules_default));
 	json_object_object_add(o, "fib_direct4", json_object_new_boolean(p->fib_direct4));
 	json_object_object_add(o, "pipeline", host_name ? json_object_new_string(host_name) :

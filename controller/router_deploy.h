@@ -33,12 +33,17 @@ struct tna_rt_state {
 };
 
 /* Replan from model M into RT->plan (nothing deployed changes).  Returns
- * 1 when the new plan differs from the one in effect, 0 when not. */
+ * 1 when the new plan differs from the one in effect, 0 when not.  (The
+ * graph tells TNA's programs from foreign ones by name; DEVS, the
+ * capabilities probe, are not needed for that any more.) */
 struct tna_caps_dev;
-/* DEVS (the capabilities probe, NDEVS of them) tell our programs from
- * foreign ones: a port running ours stays a candidate. */
 int tna_rt_replan(struct tna_rt_state *rt, const struct tna_model *m,
 		  const struct tna_caps_dev *devs, int ndevs);
+
+/* Whether a plan made from M now would differ from the one in effect
+ * (nothing changes; controller/restrict.c holds the ports then). */
+bool tna_rt_plan_differs(const struct tna_rt_state *rt, const struct tna_model *m,
+			 const struct tna_caps_dev *devs, int ndevs);
 
 /* The bridge that hosts the router: a routed bridge of the plan, 0 none. */
 int tna_rt_host_bridge(const struct tna_rt_state *rt);
@@ -75,11 +80,6 @@ void tna_rt_link_changed(struct tna_rt_state *rt, int ifindex);
 /* Auto: has anything the plan's target choice rested on changed (a veth
  * peer's TSO, GRO, tx checksumming, a routed port's ndo-xmit)? */
 bool tna_rt_inputs_changed(const struct tna_rt_state *rt);
-
-/* rp_filter of a routed interface (or of a routed bridge) is no longer
- * what the plan saw.  Netconf events for rp_filter change nothing in the
- * introspection model, so the controller looks every second. */
-bool tna_rt_rp_filter_changed(const struct tna_rt_state *rt);
 
 /* Load the own pipeline and an all-modules build (never attached) for
  * the xlated counts of --dry-run. */

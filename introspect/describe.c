@@ -49,7 +49,9 @@ char *tna_describe(const struct tna_model *m, enum tna_obj obj, const void *item
 		if (l->xdp_prog_id && n > 0 && (size_t)n < len)
 			n += snprintf(buf + n, len - n, " xdp %u", l->xdp_prog_id);
 		if (l->tc_filters && n > 0 && (size_t)n < len)
-			snprintf(buf + n, len - n, " tc-filters");
+			n += snprintf(buf + n, len - n, " tc-filters");
+		if (l->tc_egress && n > 0 && (size_t)n < len)
+			snprintf(buf + n, len - n, " tc-egress");
 		break;
 	}
 	case TNA_OBJ_FDB: {
@@ -97,6 +99,12 @@ char *tna_describe(const struct tna_model *m, enum tna_obj obj, const void *item
 	case TNA_OBJ_NETFILTER:
 		snprintf(buf, len, "ruleset changed");
 		break;
+	case TNA_OBJ_XFRM: {
+		const struct tna_xfrm *x = item;
+		snprintf(buf, len, "policies %u/%u states %u/%u (ipv4/ipv6)%s", x->policies[0],
+			 x->policies[1], x->states[0], x->states[1], x->ok ? "" : " unreadable");
+		break;
+	}
 	default:
 		break;
 	}

@@ -38,39 +38,6 @@ static int dump_one(struct tna_nl *nl, uint16_t type, uint8_t family,
 	return tna_nl_talk(nl, nlh, cb, data);
 }
 
-struct links { struct tna_link *a; size_t n, max; };
-
-static int collect(const void *item, void *p)
-{
-	struct links *c = p;
-
-	if (c->n < c->max)
-		memcpy(&c->a[c->n++], item, sizeof(struct tna_link));	/* padding too */
-	return 0;
-}
-
-/* tc filters of every link, asked after the link dump has ended. */
-static int tc_all(struct tna_model *m)
-{
-	struct links c = { .max = m->set[TNA_SET_LINK].count };
-	int ret = 0;
-
-	c.a = calloc(c.max ? c.max : 1, sizeof(*c.a));
-	if (!c.a)
-		return -ENOMEM;
-	tna_set_for_each(&m->set[TNA_SET_LINK], collect, &c);
-	for (size_t i = 0; i < c.n && !ret; i++) {
-		bool has = false;
-
-		ret = tna_tc_has_filters(m->nl, c.a[i].ifindex, &has);
-		c.a[i].tc_filters = has;
-		if (!ret)
-			ret = tna_model_put(m, TNA_SET_LINK, &c.a[i]);
-	}
-	free(c.a);
-	return ret;
-}
-
 int tna_model_dump_into(struct tna_model *m)
 {
 	static const struct { uint16_t type; uint8_t family; size_t len; } req[] = {
@@ -101,11 +68,12 @@ int tna_model_dump_into(struct tna_model *m)
 	m->in_dump = false;
 	if (ret)
 		return ret;
-	ret = tc_all(m);
+	ret = tna_model_reread_tc(m);	/* tc of every link, after the link dump */
 	if (ret)
 		return ret;
 	tna_sysctl_read_global(&m->sys);
 	tna_nf_read(&m->nf);
+	tna_xfrm_read(&m->xfrm);
 	m->pending = 0;
 	return 0;
 }

@@ -15,9 +15,9 @@ struct tna_graph {
 
 static const struct { const char *name, *text; } reasons[TNA_GRAPH_REASON__COUNT] = {
 	[TNA_GRAPH_REASON_VLAN_FILTERING] = { "vlan-filtering", "vlan_filtering not supported yet" },
-	[TNA_GRAPH_REASON_TC_FILTER] = { "tc-filter", "tc filter on port" },
+	[TNA_GRAPH_REASON_TC_FILTER] = { "tc-filter", "tc sees its ingress (filters or tcx programs): XDP would bypass them" },
 	[TNA_GRAPH_REASON_FOREIGN_XDP] = { "foreign-xdp", "foreign XDP program attached" },
-	[TNA_GRAPH_REASON_PORT_LOCKED] = { "port-locked", "port locked (802.1X)" },
+	[TNA_GRAPH_REASON_PORT_LOCKED] = { "port-locked", "port locked (802.1X): what enters it goes to Linux" },
 	[TNA_GRAPH_REASON_PORT_KIND] = { "port-kind", "port device kind not supported yet" },
 	[TNA_GRAPH_REASON_BRIDGE] = { "bridge-not-accelerable", "its bridge is not accelerable" },
 	[TNA_GRAPH_REASON_NF_BRIDGED] = { "netfilter-bridged", "br_netfilter runs rules on bridged traffic" },
@@ -25,6 +25,11 @@ static const struct { const char *name, *text; } reasons[TNA_GRAPH_REASON__COUNT
 	[TNA_GRAPH_REASON_NF_INGRESS] = { "netfilter-ingress", "nftables ingress/egress chain with rules on this device" },
 	[TNA_GRAPH_REASON_NF_RULES] = { "netfilter-rules", "netfilter rules run in Linux only" },
 	[TNA_GRAPH_REASON_NF_UNKNOWN] = { "netfilter-unreadable", "netfilter ruleset could not be read" },
+	[TNA_GRAPH_REASON_TC_EGRESS] = { "tc-egress", "a qdisc or egress filters (tc, tcx): what is sent out of it goes through Linux" },
+	[TNA_GRAPH_REASON_XFRM] = { "xfrm", "IPsec (xfrm) policies or SAs: routed traffic of that family goes to Linux" },
+	[TNA_GRAPH_REASON_RP_FILTER] = { "rp-filter", "rp_filter on: routed IPv4 it receives goes to Linux" },
+	[TNA_GRAPH_REASON_IPV6_DISABLED] = { "ipv6-disabled", "disable_ipv6 on: IPv6 it receives goes to Linux (which drops it)" },
+	[TNA_GRAPH_REASON_NF_BRIDGE_LOCAL] = { "netfilter-bridge-local", "nftables bridge-family input/output chains see what the bridge delivers up and sends: routing through it stays on Linux" },
 };
 
 const char *tna_graph_reason_name(enum tna_graph_reason r)
@@ -108,12 +113,37 @@ int tna_graph_add_edge(struct tna_graph *g, int from, int to, enum tna_edge_kind
 	return 0;
 }
 
-void tna_graph_block(struct tna_graph *g, int node, enum tna_graph_reason r)
+void tna_graph_limit(struct tna_graph *g, int node, enum tna_graph_reason r, uint8_t scope)
 {
+	struct tna_graph_node *n;
+
 	if (node < 0 || (size_t)node >= g->n)
 		return;
-	g->nodes[node].accelerable = false;
-	g->nodes[node].reasons |= 1u << r;
+	n = &g->nodes[node];
+	if (!(n->reasons & (1u << r)))
+		n->scope[r] = 0;
+	n->reasons |= 1u << r;
+	n->scope[r] |= scope;
+	if ((n->scope[r] & TNA_SCOPE_ALL) == TNA_SCOPE_ALL)
+		n->scope[r] = TNA_SCOPE_ALL;	/* everything: no direction left */
+	if (n->scope[r] == TNA_SCOPE_ALL)
+		n->accelerable = false;
+}
+
+void tna_graph_block(struct tna_graph *g, int node, enum tna_graph_reason r)
+{
+	tna_graph_limit(g, node, r, TNA_SCOPE_ALL);
+}
+
+const char *tna_graph_scope_name(uint8_t scope)
+{
+	switch (scope) {
+	case TNA_SCOPE_IPV4: return "ipv4";
+	case TNA_SCOPE_IPV6: return "ipv6";
+	case TNA_SCOPE_INGRESS: return "ingress";
+	case TNA_SCOPE_EGRESS: return "egress";
+	default: return "all";
+	}
 }
 
 size_t tna_graph_node_count(const struct tna_graph *g) { return g->n; }
@@ -153,7 +183,7 @@ const struct tna_graph_node *tna_graph_find(const struct tna_graph *g,
 const char *tna_graph_node_reason(const struct tna_graph_node *n)
 {
 	for (int r = 0; r < TNA_GRAPH_REASON__COUNT; r++)
-		if (n->reasons & (1u << r))
+		if ((n->reasons & (1u << r)) && n->scope[r] == TNA_SCOPE_ALL)
 			return reasons[r].name;
 	return NULL;
 }
@@ -198,6 +228,9 @@ int tna_graph_print_json(const struct tna_graph *g, FILE *f)
 			y = json_object_new_object();
 			json_object_object_add(y, "name", json_object_new_string(reasons[r].name));
 			json_object_object_add(y, "text", json_object_new_string(reasons[r].text));
+			if (n->scope[r] != TNA_SCOPE_ALL)	/* only part of its traffic */
+				json_object_object_add(y, "scope",
+						       json_object_new_string(tna_graph_scope_name(n->scope[r])));
 			json_object_array_add(rs, y);
 		}
 		json_object_object_add(x, "reasons", rs);
@@ -234,7 +267,7 @@ int tna_graph_print_dot(const struct tna_graph *g, FILE *f)
 
 		node_id(n, id, sizeof(id));
 		fprintf(f, "\t\"%s\" [shape=%s, fillcolor=\"%s\", label=\"%s\\n%s", id,
-			shape[n->kind], n->accelerable ? "#b7e4c7" : "#f4a9a0",
+			shape[n->kind], !n->accelerable ? "#f4a9a0" : n->reasons ? "#fde2a7" : "#b7e4c7",
 			tna_node_kind_name(n->kind), n->name);
 		if (n->kind == TNA_NODE_NETFILTER)
 			fprintf(f, "\\nrules: %u", n->nf_rules);
@@ -242,8 +275,11 @@ int tna_graph_print_dot(const struct tna_graph *g, FILE *f)
 			fprintf(f, "\\n→ Linux: %.*s", (int)strcspn(n->fp_notes[k], ":"),
 				n->fp_notes[k]);
 		for (int r = 0; r < TNA_GRAPH_REASON__COUNT; r++)
-			if (n->reasons & (1u << r))
+			if ((n->reasons & (1u << r)) && n->scope[r] == TNA_SCOPE_ALL)
 				fprintf(f, "\\n✗ %s", reasons[r].name);
+			else if (n->reasons & (1u << r))
+				fprintf(f, "\\n~ %s (%s)", reasons[r].name,
+					tna_graph_scope_name(n->scope[r]));
 		fprintf(f, "\"];\n");
 	}
 	for (size_t i = 0; i < g->ne; i++) {

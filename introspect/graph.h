@@ -30,8 +30,20 @@ enum tna_graph_reason {
 	TNA_GRAPH_REASON_NF_INGRESS,		/* "netfilter-ingress" */
 	TNA_GRAPH_REASON_NF_RULES,		/* "netfilter-rules" */
 	TNA_GRAPH_REASON_NF_UNKNOWN,		/* "netfilter-unreadable" */
+	TNA_GRAPH_REASON_TC_EGRESS,		/* "tc-egress" */
+	TNA_GRAPH_REASON_XFRM,			/* "xfrm" */
+	TNA_GRAPH_REASON_RP_FILTER,		/* "rp-filter" */
+	TNA_GRAPH_REASON_IPV6_DISABLED,		/* "ipv6-disabled" */
+	TNA_GRAPH_REASON_NF_BRIDGE_LOCAL,	/* "netfilter-bridge-local" */
 	TNA_GRAPH_REASON__COUNT
 };
+/* Which of a node's traffic a reason sends to Linux.  A node is
+ * accelerable while none of its reasons takes all of it (IPV4 | IPV6). */
+#define TNA_SCOPE_IPV4		0x01	/* its IPv4 (router, L3) */
+#define TNA_SCOPE_IPV6		0x02	/* its IPv6 */
+#define TNA_SCOPE_ALL		(TNA_SCOPE_IPV4 | TNA_SCOPE_IPV6)
+#define TNA_SCOPE_INGRESS	0x04	/* what it receives (a port: what enters) */
+#define TNA_SCOPE_EGRESS	0x08	/* what is sent out of it */
 const char *tna_graph_reason_name(enum tna_graph_reason r);	/* "tc-filter" */
 const char *tna_graph_reason_text(enum tna_graph_reason r);	/* "tc filter on port" */
 
@@ -40,8 +52,9 @@ struct tna_graph_node {
 	enum tna_node_kind kind;
 	char name[48];			/* link name; "router"; "ip forward" */
 	int ifindex;			/* 0 for router and netfilter nodes */
-	bool accelerable;
+	bool accelerable;		/* no reason takes all its traffic */
 	uint32_t reasons;		/* bit (1 << enum tna_graph_reason) */
+	uint8_t scope[TNA_GRAPH_REASON__COUNT];	/* TNA_SCOPE_* of each reason */
 	/* netfilter nodes: NFPROTO_* family, hook, rules there (all sources) */
 	uint8_t nf_family, nf_hook;
 	uint32_t nf_rules;
@@ -68,8 +81,15 @@ int tna_graph_for_each_node(const struct tna_graph *g,
 			    int (*cb)(const struct tna_graph_node *, void *), void *ctx);
 const struct tna_graph_node *tna_graph_find(const struct tna_graph *g,
 					    enum tna_node_kind kind, const char *name);
-/* First reason's name, NULL when accelerable. */
+/* First reason's name that takes all its traffic, NULL when accelerable. */
 const char *tna_graph_node_reason(const struct tna_graph_node *n);
+/* TNA_SCOPE_* of reason R on N, 0 when N does not have it. */
+static inline uint8_t tna_graph_scope(const struct tna_graph_node *n, enum tna_graph_reason r)
+{
+	return (n->reasons & (1u << r)) ? n->scope[r] : 0;
+}
+/* "all", "ipv4", "ipv6", "ingress", "egress" */
+const char *tna_graph_scope_name(uint8_t scope);
 const char *tna_node_kind_name(enum tna_node_kind k);	/* "bridge", "port", "l3", "router", "netfilter" */
 const char *tna_edge_kind_name(enum tna_edge_kind k);	/* "port-of", "routes-via", "filtered-by" */
 
@@ -88,5 +108,6 @@ const char *tna_nf_hook_name(int family, int hook);
 int tna_graph_add_node(struct tna_graph *g, enum tna_node_kind kind, const char *name, int ifindex);
 int tna_graph_add_edge(struct tna_graph *g, int from, int to, enum tna_edge_kind kind);
 void tna_graph_block(struct tna_graph *g, int node, enum tna_graph_reason r);
+void tna_graph_limit(struct tna_graph *g, int node, enum tna_graph_reason r, uint8_t scope);
 struct tna_graph *tna_graph_new(void);
 #endif

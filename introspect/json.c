@@ -45,7 +45,11 @@ static json_object *link_json(const struct tna_link *l)
 	ADD(o, "mac", mac_str(l->mac));
 	ADD(o, "xdp_prog_id", INT(l->xdp_prog_id));
 	ADD(o, "xdp_mode", INT(l->xdp_mode));
+	ADD(o, "xdp_prog_name", json_object_new_string(l->xdp_prog_name));
 	ADD(o, "tc_filters", BOOL(l->tc_filters));
+	ADD(o, "tc_egress", BOOL(l->tc_egress));
+	ADD(o, "rp_filter", INT(l->rp_filter));
+	ADD(o, "disable_ipv6", INT(l->disable_ipv6));
 	ADD(o, "ip4_forwarding", INT(l->ip4_forwarding));
 	ADD(o, "ip6_forwarding", INT(l->ip6_forwarding));
 	if (l->is_bridge) {
@@ -270,5 +274,16 @@ void *tna_model_to_json(const struct tna_model *m)
 	ADD(s, "bridge_nf_call_arptables", INT(m->sys.bridge_nf_call_arptables));
 	ADD(o, "sysctls", s);
 	ADD(o, "netfilter", nf_json(&m->nf));
+	{
+		json_object *x = json_object_new_object();
+		const struct tna_xfrm *xf = tna_model_xfrm(m);
+
+		ADD(x, "read", BOOL(xf->ok));
+		ADD(x, "policies_ipv4", INT(xf->policies[0]));
+		ADD(x, "policies_ipv6", INT(xf->policies[1]));
+		ADD(x, "states_ipv4", INT(xf->states[0]));
+		ADD(x, "states_ipv6", INT(xf->states[1]));
+		ADD(o, "xfrm", x);
+	}
 	return o;
 }

@@ -142,7 +142,7 @@ struct tna_nl *tna_model_nl(struct tna_model *m)
 const char *tna_obj_name(enum tna_obj obj)
 {
 	static const char *const n[] = { "link", "fdb", "addr", "route", "rule",
-		"neigh", "sysctl", "netfilter", "resync" };
+		"neigh", "sysctl", "netfilter", "resync", "xfrm" };
 
 	return (unsigned)obj < sizeof(n) / sizeof(n[0]) ? n[obj] : "?";
 }
@@ -231,6 +231,10 @@ void tna_model_merge(struct tna_model *m, struct tna_model *fresh)
 		memcpy(&m->nf, &fresh->nf, sizeof(m->nf));	/* padding too */
 		tna_model_emit(m, TNA_OBJ_NETFILTER, TNA_OP_CHANGE, &m->nf);
 	}
+	if (memcmp(&m->xfrm, &fresh->xfrm, sizeof(m->xfrm))) {
+		memcpy(&m->xfrm, &fresh->xfrm, sizeof(m->xfrm));
+		tna_model_emit(m, TNA_OBJ_XFRM, TNA_OP_CHANGE, &m->xfrm);
+	}
 }
 
 struct purge_ctx { struct tna_model *m; int ifindex; enum tna_set_id id; };
@@ -310,8 +314,31 @@ const struct tna_fdb *tna_model_fdb_lookup(const struct tna_model *m, int master
 	return tna_set_find(&m->set[TNA_SET_FDB], &probe);
 }
 
+struct links_copy { struct tna_link *a; size_t n, max; };
+
+static int copy_link(const void *item, void *p)
+{
+	struct links_copy *c = p;
+
+	if (c->n < c->max)
+		memcpy(&c->a[c->n++], item, sizeof(struct tna_link));	/* padding too */
+	return 0;
+}
+
+struct tna_link *tna_model_links_copy(const struct tna_model *m, size_t *n)
+{
+	struct links_copy c = { .max = m->set[TNA_SET_LINK].count };
+
+	c.a = calloc(c.max ? c.max : 1, sizeof(*c.a));
+	if (c.a)
+		tna_set_for_each((struct tna_set *)&m->set[TNA_SET_LINK], copy_link, &c);
+	*n = c.n;
+	return c.a;
+}
+
 const struct tna_sysctls *tna_model_sysctls(const struct tna_model *m) { return &m->sys; }
 const struct tna_netfilter *tna_model_netfilter(const struct tna_model *m) { return &m->nf; }
+const struct tna_xfrm *tna_model_xfrm(const struct tna_model *m) { return &m->xfrm; }
 
 size_t tna_model_count(const struct tna_model *m, int obj)
 {
@@ -363,14 +390,14 @@ static void describe(enum tna_set_id id, const void *item, char *buf, size_t len
 		const struct tna_link *l = item;
 		snprintf(buf, len, "link %d %s master %d port %d state %u flags %#x oper %u "
 			 "mtu %u mac %02x:%02x:%02x:%02x:%02x:%02x br stp %u age %u fd %u vf %u "
-			 "mc %u gfm %#x nf %d/%d/%d xdp %u/%u tc %d fwd %d/%d link %d",
+			 "mc %u gfm %#x nf %d/%d/%d xdp %u/%u tc %#x fwd %d/%d rpf %d noipv6 %d link %d",
 			 l->ifindex, l->name, l->master, l->is_port, l->port.state, l->flags,
 			 l->operstate, l->mtu, l->mac[0], l->mac[1], l->mac[2], l->mac[3],
 			 l->mac[4], l->mac[5], l->br.stp_state, l->br.ageing_time,
 			 l->br.forward_delay, l->br.vlan_filtering, l->br.mcast_snooping,
 			 l->br.group_fwd_mask, l->br.nf_call_iptables, l->br.nf_call_ip6tables,
-			 l->br.nf_call_arptables, l->xdp_prog_id, l->xdp_mode, l->tc_filters,
-			 l->ip4_forwarding, l->ip6_forwarding, l->link);
+			 l->br.nf_call_arptables, l->xdp_prog_id, l->xdp_mode, l->tc,
+			 l->ip4_forwarding, l->ip6_forwarding, l->rp_filter, l->disable_ipv6, l->link);
 		break;
 	}
 	case TNA_SET_FDB: {
@@ -481,7 +508,12 @@ int tna_model_diff(const struct tna_model *a, const struct tna_model *b, char *b
 	if (memcmp(&a->nf, &b->nf, sizeof(a->nf))) {
 		c.count++;
 		if (buf && c.used + 1 < len)
-			snprintf(buf + c.used, len - c.used, "netfilter summary differs\n");
+			c.used += snprintf(buf + c.used, len - c.used, "netfilter summary differs\n");
+	}
+	if (memcmp(&a->xfrm, &b->xfrm, sizeof(a->xfrm))) {
+		c.count++;
+		if (buf && c.used + 1 < len)
+			snprintf(buf + c.used, len - c.used, "xfrm counts differ\n");
 	}
 	return c.count;
 }

@@ -36,17 +36,32 @@ struct tna_link {
 	uint32_t mtu;
 	uint8_t mac[6];
 	uint32_t xdp_prog_id;	/* 0: none (first attached mode's program) */
+	char xdp_prog_name[16];	/* its name ("" when it could not be read) */
 	uint8_t xdp_mode;	/* XDP_ATTACHED_* */
 	bool is_bridge;
 	struct tna_bridge_info br;
 	bool is_port;		/* port of a bridge */
 	struct tna_brport_info port;
-	bool tc_filters;	/* filters on an ingress/clsact qdisc */
+	uint8_t tc;		/* TNA_TC_*: what tc sees of this link (introspect/tc.c) */
+	bool tc_filters;	/* tc sees its ingress: ingress/clsact filters (shared
+				 * blocks too) or tcx ingress programs */
+	bool tc_egress;		/* tc sees its egress: a configured qdisc, clsact
+				 * egress filters or tcx egress programs */
 	/* net.ipv4.conf.<name>.forwarding / net.ipv6.conf.<name>.forwarding,
 	 * -1 when unreadable */
 	int8_t ip4_forwarding, ip6_forwarding;
+	/* net.ipv4.conf.<name>.rp_filter (1 strict or loose, 0 off; netconf
+	 * events tell changes) and net.ipv6.conf.<name>.disable_ipv6 (polled:
+	 * no event of its own); -1 when unreadable */
+	int8_t rp_filter, disable_ipv6;
 	int link;		/* IFLA_LINK (veth peer etc.), 0 when none */
 };
+
+#define TNA_TC_IN_FILTERS	0x01	/* ingress/clsact filters */
+#define TNA_TC_EG_FILTERS	0x02	/* clsact egress filters */
+#define TNA_TC_EG_QDISC		0x04	/* a qdisc with a handle (not the default) */
+#define TNA_TC_TCX_IN		0x08	/* tcx ingress programs (polled) */
+#define TNA_TC_TCX_EG		0x10	/* tcx egress programs (polled) */
 
 enum tna_fdb_type { TNA_FDB_LOCAL, TNA_FDB_STATIC, TNA_FDB_DYNAMIC };
 
@@ -106,6 +121,7 @@ struct tna_sysctls {
 	int8_t bridge_nf_call_iptables;	/* net.bridge.bridge-nf-call-* */
 	int8_t bridge_nf_call_ip6tables;
 	int8_t bridge_nf_call_arptables;
+	int8_t rp_filter_all;		/* net.ipv4.conf.all.rp_filter (1 on) */
 };
 
 /* Netfilter: which hooks have rules.  Families are NFPROTO_* (2 ipv4,
@@ -141,6 +157,17 @@ struct tna_netfilter {
 /* Whether device NAME has netdev-family (or inet ingress) rules. */
 bool tna_nf_dev_filtered(const struct tna_netfilter *nf, const char *name);
 
+/* xfrm (IPsec) policies and SAs, counted by selector family ([0] IPv4,
+ * [1] IPv6; a selector without a family counts for both). */
+struct tna_xfrm {
+	bool ok;		/* read; when false, assume they exist */
+	uint32_t policies[2];
+	uint32_t states[2];
+};
+/* Whether some policy or SA may apply to traffic of that family (v6: 0 or
+ * 1), or the table could not be read. */
+bool tna_xfrm_family(const struct tna_xfrm *x, int v6);
+
 struct tna_model;  /* opaque container; accessors below */
 struct tna_model *tna_model_new(void);
 void tna_model_free(struct tna_model *m);
@@ -151,10 +178,11 @@ const struct tna_fdb *tna_model_fdb_lookup(const struct tna_model *m, int master
 					   const uint8_t mac[6], uint16_t vlan);
 const struct tna_sysctls *tna_model_sysctls(const struct tna_model *m);
 /* net.ipv4.conf.DEV.rp_filter of the current netns ("all" for the global
- * one): 1 on (strict or loose), 0 off, -1 unreadable.  Not in the model:
- * its netconf event carries no value the model keeps, so callers poll. */
+ * one): 1 on (strict or loose), 0 off, -1 unreadable.  The model keeps it
+ * per link (struct tna_link.rp_filter) and for "all". */
 int tna_sysctl_rp_filter(const char *dev);
 const struct tna_netfilter *tna_model_netfilter(const struct tna_model *m);
+const struct tna_xfrm *tna_model_xfrm(const struct tna_model *m);
 size_t tna_model_count(const struct tna_model *m, int obj /* enum tna_obj */);
 
 /* iteration: return non-zero from the callback to stop (that value is returned) */
@@ -167,10 +195,10 @@ int tna_model_for_each_neigh(const struct tna_model *m, int (*cb)(const struct t
 
 /* change events for the controller (FDB mirror, redeploy): */
 enum tna_obj { TNA_OBJ_LINK, TNA_OBJ_FDB, TNA_OBJ_ADDR, TNA_OBJ_ROUTE, TNA_OBJ_RULE, TNA_OBJ_NEIGH,
-  TNA_OBJ_SYSCTL, TNA_OBJ_NETFILTER, TNA_OBJ_RESYNC };
+  TNA_OBJ_SYSCTL, TNA_OBJ_NETFILTER, TNA_OBJ_RESYNC, TNA_OBJ_XFRM };
 enum tna_op { TNA_OP_ADD, TNA_OP_CHANGE, TNA_OP_DEL };
 /* ITEM points at the object (struct tna_link, tna_fdb, ...; tna_sysctls,
- * tna_netfilter; NULL for RESYNC).  For DEL it is the last known value.
+ * tna_netfilter, tna_xfrm; NULL for RESYNC).  For DEL it is the last known value.
  * It is valid only during the call. */
 typedef void (*tna_model_cb)(void *ctx, enum tna_obj obj, enum tna_op op, const void *item);
 const char *tna_obj_name(enum tna_obj obj);
@@ -183,8 +211,14 @@ struct tna_watch;  /* multicast subscription feeding a model */
 struct tna_watch *tna_watch_open(struct tna_model *m, tna_model_cb cb, void *ctx);
 int tna_watch_fd(const struct tna_watch *w);        /* poll() it */
 /* Apply pending events (at most 256 reads per call: poll again while the
- * fd is readable); resync on ENOBUFS; re-read what has no notification. */
-int tna_watch_process(struct tna_watch *w);         /* drain pending events; resync on ENOBUFS */
+ * fd is readable); resync on ENOBUFS; at each tick of the watch's poll
+ * timer (which makes the fd readable too), re-read what has no
+ * notification: global sysctls, legacy xtables, XDP programs. */
+int tna_watch_process(struct tna_watch *w);
+/* Poll interval (default TNA_WATCH_POLL_MS): bounds how late a change
+ * without a notification reaches the model.  0 stops polling. */
+#define TNA_WATCH_POLL_MS 20
+int tna_watch_set_poll_ms(struct tna_watch *w, unsigned int ms);
 void tna_watch_close(struct tna_watch *w);
 /* Receive buffer of the event sockets (SO_RCVBUF); tests make it small to
  * force ENOBUFS. */

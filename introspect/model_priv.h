@@ -14,12 +14,14 @@ enum tna_set_id { TNA_SET_LINK, TNA_SET_FDB, TNA_SET_ADDR, TNA_SET_ROUTE,
 enum {
 	TNA_NEED_ROUTES = 1,	/* link down/gone, v4 address gone: routes flushed silently */
 	TNA_NEED_SYSCTL = 2,	/* netconf event: re-read forwarding */
+	TNA_NEED_TC = 4,	/* a shared block changed: re-read every link's tc */
 };
 
 struct tna_model {
 	struct tna_set set[TNA_SET_N];
 	struct tna_sysctls sys;
 	struct tna_netfilter nf;
+	struct tna_xfrm xfrm;
 	struct tna_nl *nl;	/* requests (dumps, tc queries), opened lazily */
 	tna_model_cb cb;	/* events while a watch feeds the model */
 	void *cb_ctx;
@@ -42,6 +44,9 @@ int tna_model_del(struct tna_model *m, enum tna_set_id id, const void *probe);
 void tna_model_merge_set(struct tna_model *m, enum tna_set_id id, struct tna_set *fresh);
 /* Replace everything by FRESH (a complete dump), emitting events. */
 void tna_model_merge(struct tna_model *m, struct tna_model *fresh);
+/* A copy of every link (padding too: items are compared bytewise), for
+ * loops that put changed ones back.  Caller frees; NULL when out of memory. */
+struct tna_link *tna_model_links_copy(const struct tna_model *m, size_t *n);
 /* Drop every object that refers to IFINDEX (the link is gone). */
 void tna_model_purge_ifindex(struct tna_model *m, int ifindex);
 
@@ -54,12 +59,28 @@ int tna_model_dump_links(struct tna_model *m);
 /* sysctl.c */
 void tna_sysctl_read_global(struct tna_sysctls *s);
 void tna_sysctl_read_link(struct tna_link *l);
-/* tc.c: whether IFINDEX has filters on an ingress or clsact qdisc. */
-int tna_tc_has_filters(struct tna_nl *nl, int ifindex, bool *has);
+int tna_sysctl_disable_ipv6(const char *dev);
+/* tc.c: TNA_TC_* of IFINDEX (filters, qdiscs, tcx; QD: the configured
+ * qdiscs of all links read before, NULL to read them now); the tcx part
+ * alone; set l->tc and the two summaries. */
+#define TNA_TC_QDISCS_MAX 1024
+struct tna_tc_qdiscs { int n; bool all; int ifindex[TNA_TC_QDISCS_MAX]; };
+int tna_tc_qdiscs_read(struct tna_nl *nl, struct tna_tc_qdiscs *q);
+int tna_tc_read(struct tna_nl *nl, int ifindex, const struct tna_tc_qdiscs *qd, uint8_t *tc);
+uint8_t tna_tcx_read(int ifindex);
+void tna_link_set_tc(struct tna_link *l, uint8_t tc);
+/* xfrm.c: the policy and SA counts; -errno (and x->ok false) on failure */
+int tna_xfrm_read(struct tna_xfrm *x);
 /* netfilter.c */
 int tna_nf_read(struct tna_netfilter *nf);
 int tna_nf_read_source(struct tna_netfilter *nf, enum tna_nf_source src);
-/* Re-read what has no notification (bridge sysctls, legacy xtables) and
- * what is pending; emits events for changes. */
-void tna_model_refresh(struct tna_model *m);
+/* poll.c: re-read what has no notification, emitting events for changes:
+ * global sysctls and legacy xtables (every poll tick), the links' XDP
+ * programs, per-link sysctls after a netconf event. */
+void tna_model_poll(struct tna_model *m);
+int tna_model_poll_xdp(struct tna_model *m);
+int tna_model_reread_link_sysctls(struct tna_model *m);
+int tna_model_reread_tc(struct tna_model *m);
+/* NAME of BPF program ID ("" when it cannot be read: gone, no permission). */
+void tna_prog_name(uint32_t id, char name[16]);
 #endif

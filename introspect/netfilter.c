@@ -344,25 +344,27 @@ static int read_legacy_family(const struct xt_family *f, struct tna_netfilter *n
 {
 	FILE *names = fopen(f->names, "re");
 	char name[XT_TABLE_MAXNAMELEN + 2];
-	int fd, ret = 0;
+	int fd = -1, ret = 0;
 
 	if (!names)
 		return errno == ENOENT ? 0 : -errno;	/* not built: no tables */
-	fd = socket(f->domain, SOCK_RAW | SOCK_CLOEXEC, IPPROTO_RAW);
-	if (fd < 0) {
-		ret = -errno;
-		fclose(names);
-		return ret;
-	}
+	/* polled: no socket (the expensive part) while no table exists */
 	while (!ret && fgets(name, sizeof(name), names)) {
 		name[strcspn(name, "\n")] = '\0';
-		if (name[0]) {
-			ret = read_table(f, fd, name, nf);
-			if (ret == -EAGAIN)	/* replaced between the two calls */
-				ret = read_table(f, fd, name, nf);
+		if (!name[0])
+			continue;
+		if (fd < 0)
+			fd = socket(f->domain, SOCK_RAW | SOCK_CLOEXEC, IPPROTO_RAW);
+		if (fd < 0) {
+			ret = -errno;
+			break;
 		}
+		ret = read_table(f, fd, name, nf);
+		if (ret == -EAGAIN)	/* replaced between the two calls */
+			ret = read_table(f, fd, name, nf);
 	}
-	close(fd);
+	if (fd >= 0)
+		close(fd);
 	fclose(names);
 	return ret;
 }

@@ -134,17 +134,21 @@ static void parse_xdp(const struct nlattr *nest, struct tna_link *l)
 static void refresh_extras(struct tna_model *m, struct tna_link *l,
 			   const struct tna_link *old)
 {
-	bool tc = false;
+	uint8_t tc = 0;
 
 	tna_sysctl_read_link(l);
+	if (old && old->xdp_prog_id == l->xdp_prog_id)
+		memcpy(l->xdp_prog_name, old->xdp_prog_name, sizeof(l->xdp_prog_name));
+	else
+		tna_prog_name(l->xdp_prog_id, l->xdp_prog_name);
 	if (old && !strcmp(old->name, l->name) && old->ifindex == l->ifindex) {
-		l->tc_filters = old->tc_filters;
+		tna_link_set_tc(l, old->tc);
 		return;
 	}
 	/* New (or renamed: cheap anyway) link: ask tc, unless a dump is
 	 * running on that socket (the dump asks afterwards). */
-	if (!m->in_dump && tna_model_nl(m) && !tna_tc_has_filters(m->nl, l->ifindex, &tc))
-		l->tc_filters = tc;
+	if (!m->in_dump && tna_model_nl(m) && !tna_tc_read(m->nl, l->ifindex, NULL, &tc))
+		tna_link_set_tc(l, tc);
 }
 
 static int apply_link(struct tna_model *m, const struct nlmsghdr *nlh)
@@ -314,6 +318,9 @@ static int apply_addr(struct tna_model *m, const struct nlmsghdr *nlh)
 	if (nlh->nlmsg_type == RTM_DELADDR || (x.flags & IFA_F_TENTATIVE)) {
 		if (x.family == AF_INET)
 			m->pending |= TNA_NEED_ROUTES;
+		/* disable_ipv6 shows itself only by removing the addresses */
+		if (x.family == AF_INET6 && nlh->nlmsg_type == RTM_DELADDR)
+			m->pending |= TNA_NEED_SYSCTL;
 		return tna_model_del(m, TNA_SET_ADDR, &x);
 	}
 	return tna_model_put(m, TNA_SET_ADDR, &x);
@@ -463,23 +470,32 @@ static int apply_rule(struct tna_model *m, const struct nlmsghdr *nlh)
 
 /* ---- tc: a filter or qdisc changed on a link ---- */
 
+static int tc_reread(struct tna_model *m, int ifindex)
+{
+	const struct tna_link *old = tna_model_link(m, ifindex);
+	struct tna_link l;
+	uint8_t tc = 0;
+
+	if (!old || !tna_model_nl(m) || tna_tc_read(m->nl, old->ifindex, NULL, &tc) || tc == old->tc)
+		return 0;
+	memcpy(&l, old, sizeof(l));
+	tna_link_set_tc(&l, tc);
+	return tna_model_put(m, TNA_SET_LINK, &l);
+}
+
 static int apply_tc(struct tna_model *m, const struct nlmsghdr *nlh)
 {
 	const struct tcmsg *t = mnl_nlmsg_get_payload(nlh);
-	const struct tna_link *old;
-	struct tna_link l;
-	bool has = false;
 
 	if (nlh->nlmsg_len < mnl_nlmsg_size(sizeof(*t)))
 		return -EBADMSG;
-	old = tna_model_link(m, t->tcm_ifindex);
-	if (!old || !tna_model_nl(m) || tna_tc_has_filters(m->nl, old->ifindex, &has))
-		return 0;
-	if (has == old->tc_filters)
-		return 0;
-	memcpy(&l, old, sizeof(l));
-	l.tc_filters = has;
-	return tna_model_put(m, TNA_SET_LINK, &l);
+	if ((uint32_t)t->tcm_ifindex != TCM_IFINDEX_MAGIC_BLOCK)
+		return tc_reread(m, t->tcm_ifindex);
+	/* A shared block's filter: it names the block, not the devices bound
+	 * to it.  Every link is asked again (after this read of events: not
+	 * on the socket a dump may be using). */
+	m->pending |= TNA_NEED_TC;
+	return 0;
 }
 
 int tna_model_apply(struct tna_model *m, const struct nlmsghdr *nlh)

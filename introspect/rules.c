@@ -5,9 +5,13 @@
  *  B1  a link of kind "bridge"                             bridge node
  *  B2  vlan_filtering on that bridge                       bridge blocked: vlan-filtering
  *  P1  a link that is a bridge port                        port node, edge port -> bridge (port-of)
- *  P2  port with tc filters (ingress/clsact)               port blocked: tc-filter
- *  P3  port with an XDP program attached                   port blocked: foreign-xdp
- *  P4  port locked (802.1X: every frame goes to Linux)     port blocked: port-locked
+ *  P2  port (or L3 link) whose ingress tc sees: ingress/  blocked: tc-filter
+ *      clsact filters, shared blocks included, tcx ingress
+ *  P2e port (or L3 link) whose egress tc sees: a qdisc     egress to Linux: tc-egress (scope egress)
+ *      somebody configured, egress filters, tcx egress
+ *  P3  port (or L3 link) with an XDP program that is not   blocked: foreign-xdp
+ *      TNA's (TNA's are named tna*)
+ *  P4  port locked (802.1X: Linux checks every source)     ingress to Linux: port-locked (scope ingress)
  *      (isolated and hairpin ports are handled by the fast path: not blocked)
  *  P5  port kind other than veth or a physical device      port blocked: port-kind
  *  P6  port of a blocked bridge                            port blocked: bridge-not-accelerable
@@ -15,7 +19,12 @@
  *      link (not link-local)
  *  L2  an address on a bridge                              a routing node behind it: edge bridge -> L3
  *                                                          (routes-via)
- *  L3  L3 link with tc filters / XDP program               L3 blocked: tc-filter / foreign-xdp
+ *  L3  L3 link: P2, P2e, P3 and N5 as for ports
+ *  L4  rp_filter on the link (or "all")                    its IPv4 to Linux: rp-filter (scope ipv4)
+ *  L5  disable_ipv6 on the link                            its IPv6 to Linux: ipv6-disabled (scope ipv6)
+ *  L6  a bridge's L3 node and nft bridge-family input or   L3 blocked: netfilter-bridge-local
+ *      output chains with rules (they see what the bridge  (routing through the bridge stays on Linux)
+ *      delivers up to be routed and what it sends out)
  *  R1  forwarding on (ip_forward or ipv6 all.forwarding)   router node, edge router -> L3 of every
  *      and unicast routes outside the local table          route's output link (routes-via)
  *      (IPv6 fe80::/64 ignored)
@@ -25,15 +34,19 @@
  *  N2  a bridge whose br_netfilter calls are on (bridge    edge bridge -> ip/ip6/inet prerouting,
  *      nf_call_ip{,6}tables or global sysctl) and rules    forward, postrouting (filtered-by), or ->
  *      there (arp forward with nf_call_arptables); or      arp forward; bridge blocked:
- *      rules at any nft bridge-family hook                 netfilter-bridged
+ *      rules at nft bridge-family prerouting, forward or   netfilter-bridged
+ *      postrouting
  *  N3  a router and rules at ip/ip6/inet prerouting,       edge router -> hook (filtered-by);
- *      forward or postrouting                              router blocked: netfilter-forward
+ *      forward or postrouting                              netfilter-forward, scope ipv4 (ip),
+ *                                                          ipv6 (ip6) or all (inet)
  *  N4  an L3 interface and rules at input/prerouting       edge L3 -> hook (filtered-by); local traffic
  *                                                          goes to Linux anyway: L3 not blocked
  *  N5  a netdev-family (ingress/egress) or inet ingress    that port or L3 interface blocked:
  *      chain with rules bound to the device                netfilter-ingress (XDP runs before it),
  *                                                          edge -> that hook (filtered-by)
  *  N6  the netfilter ruleset could not be read             bridges and routers blocked: netfilter-unreadable
+ *  X1  a router and xfrm policies or SAs of a family (or   xfrm, scope that family (the fast path
+ *      the xfrm tables could not be read)                  does no IPsec: that family stays on Linux)
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -42,6 +55,7 @@
 #include <linux/netfilter.h>
 #include <linux/rtnetlink.h>
 
+#include "capabilities/caps.h"	/* TNA_PROG_NAME_PREFIX */
 #include "introspect/graph.h"
 
 #define NFPROTO_INET_ 1
@@ -207,11 +221,15 @@ static int add_bridge(const struct tna_link *l, void *p)
 	return 0;
 }
 
+/* P2, P2e, P3, N5 (ports and L3 links alike) */
 static void link_blocks(struct build *b, int id, const struct tna_link *l)
 {
 	if (l->tc_filters)
 		tna_graph_block(b->g, id, TNA_GRAPH_REASON_TC_FILTER);
-	if (l->xdp_prog_id)
+	if (l->tc_egress)
+		tna_graph_limit(b->g, id, TNA_GRAPH_REASON_TC_EGRESS, TNA_SCOPE_EGRESS);
+	if (l->xdp_prog_id && strncmp(l->xdp_prog_name, TNA_PROG_NAME_PREFIX,
+				      sizeof(TNA_PROG_NAME_PREFIX) - 1))
 		tna_graph_block(b->g, id, TNA_GRAPH_REASON_FOREIGN_XDP);
 	ingress_rules(b, id, l);
 }
@@ -235,7 +253,7 @@ static int add_port(const struct tna_link *l, void *p)
 		tna_graph_add_edge(b->g, id, bn->id, TNA_EDGE_PORT_OF);
 	link_blocks(b, id, l);
 	if (l->port.locked)
-		tna_graph_block(b->g, id, TNA_GRAPH_REASON_PORT_LOCKED);
+		tna_graph_limit(b->g, id, TNA_GRAPH_REASON_PORT_LOCKED, TNA_SCOPE_INGRESS);
 	if (l->kind[0] && strcmp(l->kind, "veth"))
 		tna_graph_block(b->g, id, TNA_GRAPH_REASON_PORT_KIND);
 	return 0;
@@ -289,11 +307,12 @@ struct tna_graph *tna_graph_build(const struct tna_model *m)
 	static const int ip6_fams[] = { NFPROTO_IPV6, NFPROTO_INET_ };
 	static const int all_fams[] = { NFPROTO_IPV4, NFPROTO_IPV6, NFPROTO_INET_ };
 	static const int br_fams[] = { NFPROTO_BRIDGE_ };
+	static const int ip_only[] = { NFPROTO_IPV4 }, ip6_only[] = { NFPROTO_IPV6 },
+			 inet_only[] = { NFPROTO_INET_ };
 	static const int arp_fams[] = { NFPROTO_ARP };
 	static const int arp_hooks[] = { 2 /* NF_ARP_FORWARD */ };
 	static const int fwd_hooks[] = { NF_INET_PRE_ROUTING, NF_INET_FORWARD, NF_INET_POST_ROUTING };
-	static const int br_hooks[] = { NF_INET_PRE_ROUTING, NF_INET_LOCAL_IN, NF_INET_FORWARD,
-					NF_INET_LOCAL_OUT, NF_INET_POST_ROUTING };
+	static const int br_local_hooks[] = { NF_INET_LOCAL_IN, NF_INET_LOCAL_OUT };
 	static const int in_hooks[] = { NF_INET_PRE_ROUTING, NF_INET_LOCAL_IN };
 	const struct tna_sysctls *sys = tna_model_sysctls(m);
 	struct build b = { .m = m, .nf = tna_model_netfilter(m), .router = -1 };
@@ -327,7 +346,7 @@ struct tna_graph *tna_graph_build(const struct tna_model *m)
 			hit |= filter_edges(&b, n->id, ip6_fams, 2, fwd_hooks, 3);
 		if (arp)
 			hit |= filter_edges(&b, n->id, arp_fams, 1, arp_hooks, 1);
-		hit |= filter_edges(&b, n->id, br_fams, 1, br_hooks, 5);
+		hit |= filter_edges(&b, n->id, br_fams, 1, fwd_hooks, 3);
 		if (hit)
 			tna_graph_block(b.g, n->id, TNA_GRAPH_REASON_NF_BRIDGED);
 		if (!nf_known)
@@ -354,7 +373,7 @@ struct tna_graph *tna_graph_build(const struct tna_model *m)
 		if (b.l3[ifx] < 0)
 			goto err_nomem;
 	}
-	for (int ifx = 1; ifx <= b.max_ifx; ifx++) {	/* L2, L3, N4 */
+	for (int ifx = 1; ifx <= b.max_ifx; ifx++) {	/* L2..L6, N4 */
 		const struct tna_link *l;
 		const struct tna_graph_node *bn;
 
@@ -362,8 +381,15 @@ struct tna_graph *tna_graph_build(const struct tna_model *m)
 			continue;
 		l = tna_model_link(m, ifx);
 		link_blocks(&b, b.l3[ifx], l);
-		if (l->is_bridge && (bn = tna_graph_find(b.g, TNA_NODE_BRIDGE, l->name)))
+		if (l->rp_filter > 0 || sys->rp_filter_all > 0)
+			tna_graph_limit(b.g, b.l3[ifx], TNA_GRAPH_REASON_RP_FILTER, TNA_SCOPE_IPV4);
+		if (l->disable_ipv6 > 0)
+			tna_graph_limit(b.g, b.l3[ifx], TNA_GRAPH_REASON_IPV6_DISABLED, TNA_SCOPE_IPV6);
+		if (l->is_bridge && (bn = tna_graph_find(b.g, TNA_NODE_BRIDGE, l->name))) {
 			tna_graph_add_edge(b.g, bn->id, b.l3[ifx], TNA_EDGE_ROUTES_VIA);
+			if (filter_edges(&b, b.l3[ifx], br_fams, 1, br_local_hooks, 2))
+				tna_graph_block(b.g, b.l3[ifx], TNA_GRAPH_REASON_NF_BRIDGE_LOCAL);
+		}
 		filter_edges(&b, b.l3[ifx], all_fams, 3, in_hooks, 2);
 	}
 
@@ -375,10 +401,18 @@ struct tna_graph *tna_graph_build(const struct tna_model *m)
 		if (b.router < 0)
 			goto err_nomem;
 		tna_model_for_each_route(m, route_edges, &b);
-		if (filter_edges(&b, b.router, all_fams, 3, fwd_hooks, 3))
+		if (filter_edges(&b, b.router, ip_only, 1, fwd_hooks, 3))
+			tna_graph_limit(b.g, b.router, TNA_GRAPH_REASON_NF_FORWARD, TNA_SCOPE_IPV4);
+		if (filter_edges(&b, b.router, ip6_only, 1, fwd_hooks, 3))
+			tna_graph_limit(b.g, b.router, TNA_GRAPH_REASON_NF_FORWARD, TNA_SCOPE_IPV6);
+		if (filter_edges(&b, b.router, inet_only, 1, fwd_hooks, 3))
 			tna_graph_block(b.g, b.router, TNA_GRAPH_REASON_NF_FORWARD);
 		if (!nf_known)
 			tna_graph_block(b.g, b.router, TNA_GRAPH_REASON_NF_UNKNOWN);
+		if (tna_xfrm_family(tna_model_xfrm(m), 0))	/* X1 */
+			tna_graph_limit(b.g, b.router, TNA_GRAPH_REASON_XFRM, TNA_SCOPE_IPV4);
+		if (tna_xfrm_family(tna_model_xfrm(m), 1))
+			tna_graph_limit(b.g, b.router, TNA_GRAPH_REASON_XFRM, TNA_SCOPE_IPV6);
 	}
 	if (b.err)
 		goto err;

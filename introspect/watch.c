@@ -10,8 +10,10 @@
 #include <unistd.h>
 #include <sys/epoll.h>
 #include <sys/socket.h>
+#include <sys/timerfd.h>
 #include <linux/netfilter/nfnetlink.h>
 #include <linux/rtnetlink.h>
+#include <linux/xfrm.h>
 
 #include "common/nl.h"
 #include "introspect/model_priv.h"
@@ -22,15 +24,16 @@
 
 struct tna_watch {
 	struct tna_model *m;
-	struct mnl_socket *rt, *nf;
+	struct mnl_socket *rt, *nf, *xfrm;
 	int epfd;
+	int tfd;		/* poll timer (timerfd), in the epoll set */
 	unsigned int resyncs;
 	char *buf;
 	struct timespec xdp_checked;
 };
 
 /* Attaching or detaching XDP sends no notification: the XDP state of the
- * links is read again at most this often (ms), from tna_watch_process(). */
+ * links is read again at most this often (ms), at a poll tick. */
 #define XDP_RECHECK_MS 1000
 
 #define WATCH_BUFSZ (64 * 1024)
@@ -78,6 +81,7 @@ err: {
 struct tna_watch *tna_watch_open(struct tna_model *m, tna_model_cb cb, void *ctx)
 {
 	static const unsigned int nf_groups[] = { NFNLGRP_NFTABLES };
+	static const unsigned int xfrm_groups[] = { XFRMNLGRP_SA, XFRMNLGRP_POLICY };
 	struct tna_watch *w = calloc(1, sizeof(*w));
 	struct epoll_event ev = { .events = EPOLLIN };
 	int ret;
@@ -86,12 +90,15 @@ struct tna_watch *tna_watch_open(struct tna_model *m, tna_model_cb cb, void *ctx
 		return NULL;
 	w->m = m;
 	w->epfd = -1;
+	w->tfd = -1;
 	w->buf = malloc(WATCH_BUFSZ);
 	w->rt = open_sub(NETLINK_ROUTE, rt_groups, sizeof(rt_groups) / sizeof(rt_groups[0]));
 	if (!w->buf || !w->rt)
 		goto err;
-	/* nftables events are optional: a kernel without nf_tables has none. */
+	/* nftables and xfrm events are optional: a kernel without nf_tables
+	 * or xfrm has none (and nothing of theirs to bypass). */
 	w->nf = open_sub(NETLINK_NETFILTER, nf_groups, 1);
+	w->xfrm = open_sub(NETLINK_XFRM, xfrm_groups, 2);
 	w->epfd = epoll_create1(EPOLL_CLOEXEC);
 	if (w->epfd < 0)
 		goto err;
@@ -103,6 +110,18 @@ struct tna_watch *tna_watch_open(struct tna_model *m, tna_model_cb cb, void *ctx
 		if (epoll_ctl(w->epfd, EPOLL_CTL_ADD, mnl_socket_get_fd(w->nf), &ev) < 0)
 			goto err;
 	}
+	if (w->xfrm) {
+		ev.data.ptr = w->xfrm;
+		if (epoll_ctl(w->epfd, EPOLL_CTL_ADD, mnl_socket_get_fd(w->xfrm), &ev) < 0)
+			goto err;
+	}
+	/* What changes without a notification is polled on a timer of its
+	 * own: no other event is needed to notice it (introspect/poll.c). */
+	w->tfd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
+	ev.data.ptr = &w->tfd;
+	if (w->tfd < 0 || epoll_ctl(w->epfd, EPOLL_CTL_ADD, w->tfd, &ev) < 0 ||
+	    tna_watch_set_poll_ms(w, TNA_WATCH_POLL_MS))
+		goto err;
 	m->cb = cb;
 	m->cb_ctx = ctx;
 	/* Subscribed first, dumped second: nothing falls between. */
@@ -132,14 +151,28 @@ void tna_watch_close(struct tna_watch *w)
 		mnl_socket_close(w->rt);
 	if (w->nf)
 		mnl_socket_close(w->nf);
+	if (w->xfrm)
+		mnl_socket_close(w->xfrm);
 	if (w->epfd >= 0)
 		close(w->epfd);
+	if (w->tfd >= 0)
+		close(w->tfd);
 	free(w->buf);
 	free(w);
 }
 
 int tna_watch_fd(const struct tna_watch *w) { return w->epfd; }
 unsigned int tna_watch_resyncs(const struct tna_watch *w) { return w->resyncs; }
+
+int tna_watch_set_poll_ms(struct tna_watch *w, unsigned int ms)
+{
+	struct itimerspec it = { 0 };
+
+	it.it_interval.tv_sec = ms / 1000;
+	it.it_interval.tv_nsec = (long)(ms % 1000) * 1000000;
+	it.it_value = it.it_interval;
+	return timerfd_settime(w->tfd, 0, &it, NULL) ? -errno : 0;
+}
 
 int tna_watch_set_rcvbuf(struct tna_watch *w, int bytes)
 {
@@ -170,38 +203,12 @@ static int resync(struct tna_watch *w)
 	drain(w->rt, w->buf);
 	if (w->nf)
 		drain(w->nf, w->buf);
+	if (w->xfrm)
+		drain(w->xfrm, w->buf);
 	ret = tna_model_dump(w->m);
 	w->resyncs++;
 	tna_model_emit(w->m, TNA_OBJ_RESYNC, TNA_OP_CHANGE, NULL);
 	return ret;
-}
-
-struct collect { struct tna_link *a; size_t n, max; };
-
-static int collect_link(const void *item, void *p)
-{
-	struct collect *c = p;
-
-	if (c->n < c->max)
-		memcpy(&c->a[c->n++], item, sizeof(struct tna_link));	/* padding too */
-	return 0;
-}
-
-/* Per-link forwarding sysctls: a netconf event said one changed. */
-static int reread_link_sysctls(struct tna_model *m)
-{
-	struct collect c = { .max = m->set[TNA_SET_LINK].count };
-
-	c.a = calloc(c.max ? c.max : 1, sizeof(*c.a));
-	if (!c.a)
-		return -ENOMEM;
-	tna_set_for_each(&m->set[TNA_SET_LINK], collect_link, &c);
-	for (size_t i = 0; i < c.n; i++) {
-		tna_sysctl_read_link(&c.a[i]);
-		tna_model_put(m, TNA_SET_LINK, &c.a[i]);
-	}
-	free(c.a);
-	return 0;
 }
 
 static int64_t ms_since(const struct timespec *t)
@@ -212,41 +219,13 @@ static int64_t ms_since(const struct timespec *t)
 	return (now.tv_sec - t->tv_sec) * 1000 + (now.tv_nsec - t->tv_nsec) / 1000000;
 }
 
-static int xdp_recheck(struct tna_model *m)
-{
-	struct tna_model fresh;
-	struct collect c = { .max = m->set[TNA_SET_LINK].count };
-	int ret;
-
-	tna_model_init(&fresh);
-	fresh.nl = m->nl;	/* borrowed */
-	ret = tna_model_dump_links(&fresh);
-	fresh.nl = NULL;
-	c.a = calloc(c.max ? c.max : 1, sizeof(*c.a));
-	if (!ret && !c.a)
-		ret = -ENOMEM;
-	if (!ret)
-		tna_set_for_each(&m->set[TNA_SET_LINK], collect_link, &c);
-	for (size_t i = 0; !ret && i < c.n; i++) {
-		const struct tna_link *f = tna_set_find(&fresh.set[TNA_SET_LINK], &c.a[i]);
-
-		if (!f || (f->xdp_prog_id == c.a[i].xdp_prog_id && f->xdp_mode == c.a[i].xdp_mode))
-			continue;
-		c.a[i].xdp_prog_id = f->xdp_prog_id;
-		c.a[i].xdp_mode = f->xdp_mode;
-		tna_model_put(m, TNA_SET_LINK, &c.a[i]);
-	}
-	free(c.a);
-	tna_model_fini(&fresh);
-	return ret;
-}
-
-/* Re-read what changes without a notification of its own. */
-static int follow_up(struct tna_watch *w, bool nft_dirty)
+/* Re-read what changes without a notification of its own: what pending
+ * events asked for, and, at a tick of the poll timer, what no event
+ * tells (introspect/poll.c). */
+static int follow_up(struct tna_watch *w, bool nft_dirty, bool xfrm_dirty, bool tick)
 {
 	struct tna_model *m = w->m;
 	unsigned int pending = m->pending;
-	struct tna_sysctls sys;
 	struct tna_netfilter nf;	/* compared bytewise: copied with memcpy */
 	int ret = 0;
 
@@ -263,36 +242,61 @@ static int follow_up(struct tna_watch *w, bool nft_dirty)
 		tna_set_clear(&fresh);
 	}
 	if (pending & TNA_NEED_SYSCTL)
-		reread_link_sysctls(m);
+		tna_model_reread_link_sysctls(m);
+	if ((pending & TNA_NEED_TC) && tna_model_reread_tc(m))
+		m->pending |= TNA_NEED_TC;	/* again next call */
+	if (nft_dirty) {
+		memcpy(&nf, &m->nf, sizeof(nf));
+		tna_nf_read_source(&nf, TNA_NF_NFTABLES);
+		if (memcmp(&nf, &m->nf, sizeof(nf))) {
+			memcpy(&m->nf, &nf, sizeof(nf));
+			tna_model_emit(m, TNA_OBJ_NETFILTER, TNA_OP_CHANGE, &m->nf);
+		}
+	}
+	if (xfrm_dirty) {
+		struct tna_xfrm x;
+
+		tna_xfrm_read(&x);
+		if (memcmp(&x, &m->xfrm, sizeof(x))) {
+			memcpy(&m->xfrm, &x, sizeof(x));
+			tna_model_emit(m, TNA_OBJ_XFRM, TNA_OP_CHANGE, &m->xfrm);
+		}
+	}
+	if (!tick)
+		return ret;
+	tna_model_poll(m);
 	if (ms_since(&w->xdp_checked) >= XDP_RECHECK_MS) {
 		clock_gettime(CLOCK_MONOTONIC, &w->xdp_checked);
 		if (!ret)
-			ret = xdp_recheck(m);
-	}
-
-	/* No events at all for net.bridge.* sysctls and legacy xtables:
-	 * they are read again on every call. */
-	memcpy(&sys, &m->sys, sizeof(sys));
-	tna_sysctl_read_global(&sys);
-	if (memcmp(&sys, &m->sys, sizeof(sys))) {
-		memcpy(&m->sys, &sys, sizeof(sys));
-		tna_model_emit(m, TNA_OBJ_SYSCTL, TNA_OP_CHANGE, &m->sys);
-	}
-	memcpy(&nf, &m->nf, sizeof(nf));
-	if (nft_dirty)
-		tna_nf_read_source(&nf, TNA_NF_NFTABLES);
-	tna_nf_read_source(&nf, TNA_NF_LEGACY);
-	if (memcmp(&nf, &m->nf, sizeof(nf))) {
-		memcpy(&m->nf, &nf, sizeof(nf));
-		tna_model_emit(m, TNA_OBJ_NETFILTER, TNA_OP_CHANGE, &m->nf);
+			ret = tna_model_poll_xdp(m);
 	}
 	return ret;
 }
 
+/* Read what a summary-only subscription queued; whether anything came
+ * (or was lost: either way the summary is read again). */
+static bool drained(struct mnl_socket *s, char *buf)
+{
+	bool any = false;
+
+	for (int reads = 0; reads < WATCH_MAX_READS; reads++) {
+		ssize_t n = recv(mnl_socket_get_fd(s), buf, WATCH_BUFSZ, MSG_DONTWAIT);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 && errno != ENOBUFS)
+			break;
+		any = true;
+	}
+	return any;
+}
+
 int tna_watch_process(struct tna_watch *w)
 {
-	/* Without an nftables subscription, read the ruleset every time. */
-	bool nft_dirty = !w->nf;
+	uint64_t ticks = 0;
+	bool tick = read(w->tfd, &ticks, sizeof(ticks)) == sizeof(ticks) && ticks;
+	/* Without an nftables subscription, read the ruleset at each tick. */
+	bool nft_dirty = !w->nf && tick, xfrm_dirty = !w->xfrm && tick;
 	int ret = 0;
 
 	for (int reads = 0; reads < WATCH_MAX_READS; reads++) {
@@ -316,14 +320,9 @@ int tna_watch_process(struct tna_watch *w)
 		for (; mnl_nlmsg_ok(nlh, len); nlh = mnl_nlmsg_next(nlh, &len))
 			tna_model_apply(w->m, nlh);
 	}
-	for (int reads = 0; w->nf && reads < WATCH_MAX_READS; reads++) {
-		ssize_t n = recv(mnl_socket_get_fd(w->nf), w->buf, WATCH_BUFSZ, MSG_DONTWAIT);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0 && errno != ENOBUFS)
-			break;
-		nft_dirty = true;	/* any nftables change: read the summary again */
-	}
-	return follow_up(w, nft_dirty) ?: ret;
+	/* any nftables change: read the summary again; a policy or SA
+	 * changed: count them again */
+	nft_dirty |= w->nf && drained(w->nf, w->buf);
+	xfrm_dirty |= w->xfrm && drained(w->xfrm, w->buf);
+	return follow_up(w, nft_dirty, xfrm_dirty, tick) ?: ret;
 }

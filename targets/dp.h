@@ -38,6 +38,7 @@ struct tna_dp {
 	int ports_fd, fdb_fd, devmap_fd, stats_fd, clock_fd;
 	struct tna_clock *clk;		/* mmapped tna_clock[0] */
 	int rif_fd;		/* the router's routing-interface table */
+	int src_bits_fd, src_martian_fd;	/* router: martian IPv4 sources */
 	struct tna_dp_filter *flt;	/* compiled netfilter rules (targets/filter.c) */
 	/* port slots: slot_ifindex[idx] = ifindex, 0 = free; slot 0 unused */
 	int slot_ifindex[TNA_MAX_PORTS];

@@ -1,5 +1,6 @@
 /* The netfilter maps of a loaded pipeline (targets/filter.h). */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -63,6 +64,17 @@ static void *map_mmap(int fd, size_t len)
 	return m == MAP_FAILED ? NULL : m;
 }
 
+static int own_fd(const struct bpf_map *m)
+{
+	return fcntl(bpf_map__fd(m), F_DUPFD_CLOEXEC, 3);
+}
+
+static void close_fd(int fd)
+{
+	if (fd >= 0)
+		close(fd);
+}
+
 int tna_dp_filter_init(struct tna_dp *dp, const struct tna_dp *share)
 {
 	struct tna_dp_filter *f;
@@ -78,12 +90,17 @@ int tna_dp_filter_init(struct tna_dp *dp, const struct tna_dp *share)
 	f->refs = 1;
 	f->small = bpf_map__max_entries(dp->skel->maps.tna_flt_insns) < 2 * TNA_FLT_MAX_INSNS;
 	f->barrier_fd = f->barrier_inner_fd = -1;
-	f->insns_fd = bpf_map__fd(dp->skel->maps.tna_flt_insns);
-	f->ctl_fd = bpf_map__fd(dp->skel->maps.tna_flt_ctl);
-	f->sets_fd = bpf_map__fd(dp->skel->maps.tna_flt_sets);
-	f->ifnames_fd = bpf_map__fd(dp->skel->maps.tna_flt_ifnames);
-	f->ctcfg_fd = bpf_map__fd(dp->skel->maps.tna_ct_cfg);
+	/* Its own copies: the pipeline that created the maps may be
+	 * destroyed (replaced, dropped as a spare) while others share them. */
+	f->insns_fd = own_fd(dp->skel->maps.tna_flt_insns);
+	f->ctl_fd = own_fd(dp->skel->maps.tna_flt_ctl);
+	f->sets_fd = own_fd(dp->skel->maps.tna_flt_sets);
+	f->ifnames_fd = own_fd(dp->skel->maps.tna_flt_ifnames);
+	f->ctcfg_fd = own_fd(dp->skel->maps.tna_ct_cfg);
 	dp->flt = f;
+	if (f->insns_fd < 0 || f->ctl_fd < 0 || f->sets_fd < 0 ||
+	    f->ifnames_fd < 0 || f->ctcfg_fd < 0)
+		return -errno;
 	if (f->small)		/* no netfilter modules: nothing to load into */
 		return 0;
 	f->insns = map_mmap(f->insns_fd, 2 * TNA_FLT_MAX_INSNS * sizeof(*f->insns));
@@ -110,6 +127,11 @@ void tna_dp_filter_free(struct tna_dp *dp)
 		munmap(f->insns, 2 * TNA_FLT_MAX_INSNS * sizeof(*f->insns));
 	if (f->ctl)
 		munmap(f->ctl, sizeof(*f->ctl));
+	close_fd(f->insns_fd);
+	close_fd(f->ctl_fd);
+	close_fd(f->sets_fd);
+	close_fd(f->ifnames_fd);
+	close_fd(f->ctcfg_fd);
 	if (f->barrier_fd >= 0)
 		close(f->barrier_fd);
 	if (f->barrier_inner_fd >= 0)

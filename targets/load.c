@@ -39,6 +39,7 @@ struct tna_dp *tna_dp__load(const struct tna_dp_opts *opts)
 		dp->links[i].fd = -1;
 	dp->prog_fd = dp->ports_fd = dp->fdb_fd = dp->devmap_fd = -1;
 	dp->stats_fd = dp->clock_fd = -1;
+	dp->rif_fd = dp->src_bits_fd = dp->src_martian_fd = -1;
 	dp->be = tna_backend_get(opts->target);
 	if (!dp->be)
 		goto err;
@@ -63,6 +64,10 @@ struct tna_dp *tna_dp__load(const struct tna_dp_opts *opts)
 		dp->skel->rodata->tna_fib_direct4 = opts->fib_direct4;
 		dp->skel->rodata->tna_nf_routed = opts->nf_routed;
 	}
+	if (opts->sz >= offsetof(struct tna_dp_opts, xfrm_routed) + sizeof(opts->xfrm_routed)) {
+		dp->skel->rodata->tna_xfrm_routed = opts->xfrm_routed;
+		dp->skel->rodata->tna_src_fib_check = opts->src_fib_check;
+	}
 
 	tna_dp_filter_size(dp, dp->skel->rodata->tna_fpms & TNA_FPM_FILTER);
 	share = opts->share_maps_with;
@@ -73,6 +78,8 @@ struct tna_dp *tna_dp__load(const struct tna_dp_opts *opts)
 		    (err = reuse(dp->skel->maps.tna_stats, share->stats_fd)) ||
 		    (err = reuse(dp->skel->maps.tna_clock, share->clock_fd)) ||
 		    (err = reuse(dp->skel->maps.tna_rif, share->rif_fd)) ||	/* router */
+		    (err = reuse(dp->skel->maps.tna_src_bits, share->src_bits_fd)) ||
+		    (err = reuse(dp->skel->maps.tna_src_martian, share->src_martian_fd)) ||
 		    (err = tna_dp_filter_share(dp, share)))
 			goto err;
 		memcpy(dp->slot_ifindex, share->slot_ifindex, sizeof(dp->slot_ifindex));
@@ -95,6 +102,8 @@ struct tna_dp *tna_dp__load(const struct tna_dp_opts *opts)
 	}
 	tna_dp__tick(dp);
 	dp->rif_fd = bpf_map__fd(dp->skel->maps.tna_rif);	/* router */
+	dp->src_bits_fd = bpf_map__fd(dp->skel->maps.tna_src_bits);
+	dp->src_martian_fd = bpf_map__fd(dp->skel->maps.tna_src_martian);
 	if ((err = tna_dp_filter_init(dp, share)))
 		goto err;
 	/* Ports run the family's root program; a new family starts with

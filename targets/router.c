@@ -56,6 +56,50 @@ int tna_dp__rif_get(const struct tna_dp *dp, int ifindex, struct tna_rif_cfg *cf
 	return 0;
 }
 
+static bool listed(const uint32_t *a, int n, uint32_t x)
+{
+	for (int i = 0; i < n; i++)
+		if (a[i] == x)
+			return true;
+	return false;
+}
+
+int tna_dp__src_martian4_set(struct tna_dp *dp, const uint32_t *a, int n)
+{
+	static __u64 bits[TNA_SRC_BITS_WORDS];
+	__u32 key, next, *prev = NULL;
+	__u8 one = 1;
+
+	if (!dp || n < 0 || (n && !a))
+		return -EINVAL;
+	if (n > TNA_SRC_MARTIAN_MAX)
+		return -E2BIG;
+	/* gone ones first (a stale bit only costs a hash miss) */
+	while (!bpf_map_get_next_key(dp->src_martian_fd, prev, &next)) {
+		key = next;
+		if (!listed(a, n, key) && !bpf_map_delete_elem(dp->src_martian_fd, &key))
+			continue;	/* deleted: the walk goes on from the same place */
+		prev = &key;
+	}
+	memset(bits, 0, sizeof(bits));
+	for (int i = 0; i < n; i++) {
+		__u32 h = TNA_SRC_HASH(a[i]);
+
+		if (bpf_map_update_elem(dp->src_martian_fd, &a[i], &one, BPF_ANY))
+			return -errno;
+		bits[h >> 6] |= 1ull << (h & 63);
+	}
+	for (__u32 w = 0; w < TNA_SRC_BITS_WORDS; w++) {
+		__u64 old = 0;
+
+		if (!bpf_map_lookup_elem(dp->src_bits_fd, &w, &old) && old == bits[w])
+			continue;
+		if (bpf_map_update_elem(dp->src_bits_fd, &w, &bits[w], BPF_ANY))
+			return -errno;
+	}
+	return 0;
+}
+
 int tna_dp__router_port_add(struct tna_dp *dp, int ifindex, const uint8_t mac[6],
 			    bool rp_filter)
 {

@@ -28,6 +28,12 @@ int tna_dp__rif_set(struct tna_dp *dp, int ifindex, const struct tna_rif_cfg *cf
 int tna_dp__rif_del(struct tna_dp *dp, int ifindex);
 int tna_dp__rif_get(const struct tna_dp *dp, int ifindex, struct tna_rif_cfg *cfg);
 
+/* The martian IPv4 sources (the box's addresses, local/broadcast/anycast
+ * /32 route destinations; network order): the set becomes exactly A[0..N),
+ * added before their filter bits are set, removed before bits are cleared.
+ * -E2BIG beyond TNA_SRC_MARTIAN_MAX. */
+int tna_dp__src_martian4_set(struct tna_dp *dp, const uint32_t *a, int n);
+
 /* A plain routed interface: port (forwarding, no bridge flags) + rif. */
 int tna_dp__router_port_add(struct tna_dp *dp, int ifindex, const uint8_t mac[6],
 			    bool rp_filter);

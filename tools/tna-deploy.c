@@ -53,6 +53,8 @@ static const char usage[] =
 "      --log-level L   error, info (default) or verbose\n"
 "      --debounce Q[,M]  apply a burst of configuration events once none came\n"
 "                      for Q ms, at most M ms after its first (default 5,20)\n"
+"      --poll MS       read what sends no event (bridge-nf-call sysctls, legacy\n"
+"                      iptables, disable_ipv6, tcx) every MS ms (default 20)\n"
 "  -h, --help          this text\n"
 "  -V, --version       the version\n"
 "\n"
@@ -242,7 +244,7 @@ static void stop_close(struct stop *s)
 
 int main(int argc, char **argv)
 {
-	enum { OPT_DRY = 256, OPT_NO_ROUTER, OPT_LOG_LEVEL, OPT_DEBOUNCE };
+	enum { OPT_DRY = 256, OPT_NO_ROUTER, OPT_LOG_LEVEL, OPT_DEBOUNCE, OPT_POLL };
 	static const struct option lopts[] = {
 		{ "target", required_argument, NULL, 't' },
 		{ "interface", required_argument, NULL, 'i' },
@@ -257,6 +259,7 @@ int main(int argc, char **argv)
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "log-level", required_argument, NULL, OPT_LOG_LEVEL },
 		{ "debounce", required_argument, NULL, OPT_DEBOUNCE },
+		{ "poll", required_argument, NULL, OPT_POLL },
 		{ "no-router", no_argument, NULL, OPT_NO_ROUTER },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
@@ -304,6 +307,15 @@ int main(int argc, char **argv)
 			if (parse_debounce(optarg, &o))
 				return TNA_EXIT_USAGE;
 			break;
+		case OPT_POLL: {
+			unsigned long long v;
+
+			controller_opt = "--poll";
+			if (tna_opt_uint("--poll", optarg, 1, 1000, &v))
+				return TNA_EXIT_USAGE;
+			o.poll_ms = (unsigned int)v;
+			break;
+		}
 		case OPT_LOG_LEVEL:
 			if (!strcmp(optarg, "error"))
 				log_level = LOG_ERROR, o.verbose = false;

@@ -106,4 +106,31 @@ static __always_inline int fpm_brnf(struct tna_pkt *p)
 	return TNA_GO;
 }
 
+/* br_nf_dev_queue_xmit: with the calls on, a bridged IPv4/IPv6 datagram
+ * longer than the egress device's MTU is fragmented (IPv4 without DF) or
+ * dropped (DF, IPv6) by br_netfilter, where a redirect would send it whole
+ * (the device takes a few bytes of slack) or lose it: Linux takes it.  The
+ * MTU is the device's own, read by bpf_check_mtu for this packet (a change
+ * needs no event); no device has an MTU below ETH_MIN_MTU (68), so shorter
+ * datagrams skip the helper.  Runs once the egress port is known, after
+ * brnf_ipv4/6 trimmed the frame to the datagram. */
+#define BRNF_MIN_MTU 68
+static __always_inline int fpm_brnf_mtu(struct tna_pkt *p)
+{
+	void *data = (void *)(long)p->ctx->data;
+	void *data_end = (void *)(long)p->ctx->data_end;
+	__u32 len = data_end - data - sizeof(struct ethhdr);
+	__be16 proto;
+
+	if (!fpm_on(TNA_FPM_BRNF_IPV4 | TNA_FPM_BRNF_IPV6) || len <= BRNF_MIN_MTU || !p->eth)
+		return TNA_GO;
+	proto = p->eth->h_proto;
+	if (!(fpm_on(TNA_FPM_BRNF_IPV4) && proto == bpf_htons(ETH_P_IP)) &&
+	    !(fpm_on(TNA_FPM_BRNF_IPV6) && proto == bpf_htons(ETH_P_IPV6)))
+		return TNA_GO;
+	if (bpf_check_mtu(p->ctx, p->out_ifindex, &len, 0, 0) == BPF_MTU_CHK_RET_SUCCESS)
+		return TNA_GO;
+	return TNA_REASON_BRNF_MTU;
+}
+
 #endif /* TNA_FPM_BRNF_H */

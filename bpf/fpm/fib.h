@@ -18,6 +18,11 @@
 #endif
 
 const volatile bool tna_fib_direct4 = false;
+/* Some route of type local, broadcast or anycast covers more than one
+ * address: the source set of l3_classify cannot list them, so every
+ * source is looked up the way fib_validate_source does (planner's
+ * src_fib_check). */
+const volatile bool tna_src_fib_check = false;
 
 static __always_inline int fib_reason(long rc)
 {
@@ -79,6 +84,32 @@ static __always_inline int fpm_fib4(struct tna_pkt *p, struct tna_l3 *r)
 {
 	fib4_params(p, r);
 	return fib4_lookup(p, r);
+}
+
+/* fib_validate_source's full check: the source looked up as a
+ * destination, as if received on the egress the route chose.  A local,
+ * broadcast or other non-unicast answer makes it a martian; no route
+ * (unreachable, prohibit, blackhole) is accepted, as by the kernel
+ * without rp_filter.  Runs after fpm_fib4 (it needs the egress). */
+static __always_inline int fpm_src_fib4(struct tna_pkt *p, struct tna_l3 *r)
+{
+	struct bpf_fib_lookup f;
+	struct iphdr *iph = r->iph;
+	long rc;
+
+	if (!tna_src_fib_check)
+		return TNA_GO;
+	__builtin_memset(&f, 0, sizeof(f));
+	f.ifindex = r->fib.ifindex;
+	f.family = AF_INET;
+	f.tos = iph->tos;
+	f.ipv4_src = iph->daddr;
+	f.ipv4_dst = iph->saddr;
+	rc = bpf_fib_lookup(p->ctx, &f, sizeof(f), BPF_FIB_LOOKUP_SKIP_NEIGH);
+	if (rc == BPF_FIB_LKUP_RET_SUCCESS || rc == BPF_FIB_LKUP_RET_BLACKHOLE ||
+	    rc == BPF_FIB_LKUP_RET_UNREACHABLE || rc == BPF_FIB_LKUP_RET_PROHIBIT)
+		return TNA_GO;
+	return TNA_REASON_MARTIAN_SRC;
 }
 
 static __always_inline void fib6_params(struct tna_pkt *p, struct tna_l3 *r)

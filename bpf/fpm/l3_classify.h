@@ -12,6 +12,37 @@
 #define IP_MF		0x2000
 #define IP_OFFSET	0x1fff
 
+/* Martian IPv4 sources that are not a fixed range: the box's own
+ * addresses (fib_validate_source drops those) and the destinations of
+ * local, broadcast and anycast /32 routes (a subnet's broadcast address:
+ * dropped once the kernel checks sources fully, e.g. after an ip rule was
+ * ever added; it never tells).  The controller fills the set
+ * (tna_dp__src_martian4_set); a filter of one bit per hash value spares
+ * the hash lookup for almost every packet. */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, TNA_SRC_BITS_WORDS);
+	__type(key, __u32);
+	__type(value, __u64);
+} tna_src_bits SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, TNA_SRC_MARTIAN_MAX);
+	__type(key, __u32);		/* IPv4 address, network order */
+	__type(value, __u8);
+} tna_src_martian SEC(".maps");
+
+static __always_inline bool src_martian4(__be32 a)
+{
+	__u32 h = TNA_SRC_HASH(a), w = h >> 6;
+	__u64 *bits = bpf_map_lookup_elem(&tna_src_bits, &w);
+
+	if (!bits || !(*bits & (1ull << (h & 63))))
+		return false;
+	return bpf_map_lookup_elem(&tna_src_martian, &a) != NULL;
+}
+
 static __always_inline __u16 csum_fold32(__u32 s)
 {
 	s = (s & 0xffff) + (s >> 16);
@@ -74,6 +105,8 @@ static __always_inline int fpm_l3_classify4(struct tna_pkt *p, struct tna_l3 *r)
 		return TNA_REASON_IP_FRAGMENT;
 	if (ip4_martian(iph->saddr) || ip4_martian(iph->daddr))
 		return TNA_REASON_IP_SPECIAL_ADDR;
+	if (src_martian4(iph->saddr))
+		return TNA_REASON_MARTIAN_SRC;
 	if (iph->ttl <= 1)
 		return TNA_REASON_TTL_EXCEEDED;
 	return l3_len_ok(p, len);

@@ -32,6 +32,11 @@ static __always_inline int fpm_parse_ip4(struct tna_pkt *p, struct tna_l3 *r)
 {
 	if (tna_nf_routed & TNA_NF_ROUTED_V4)
 		return TNA_REASON_NETFILTER;
+	if (tna_xfrm_routed & TNA_NF_ROUTED_V4)
+		return TNA_REASON_XFRM;
+	/* rp_filter (IPv4 only) is not emulated */
+	if (r->rif->flags & TNA_RIF_F_RP_FILTER)
+		return TNA_REASON_RP_FILTER;
 	return parse_l3(p, r, sizeof(struct iphdr));
 }
 
@@ -39,6 +44,11 @@ static __always_inline int fpm_parse_ip6(struct tna_pkt *p, struct tna_l3 *r)
 {
 	if (tna_nf_routed & TNA_NF_ROUTED_V6)
 		return TNA_REASON_NETFILTER;
+	if (tna_xfrm_routed & TNA_NF_ROUTED_V6)
+		return TNA_REASON_XFRM;
+	/* ip6_rcv drops what arrives on a device with disable_ipv6 */
+	if (r->rif->flags & TNA_RIF_F_NO_IPV6)
+		return TNA_REASON_IPV6_DISABLED;
 	return parse_l3(p, r, sizeof(struct ipv6hdr));
 }
 

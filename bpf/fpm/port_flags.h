@@ -16,10 +16,19 @@ static __always_inline int fpm_port_flags_in(struct tna_pkt *p)
 	return TNA_GO;
 }
 
+/* Frames to this port must meet its qdisc or egress filters: Linux. */
+static __always_inline int fpm_egress_linux(const struct tna_port *out)
+{
+	return (out->flags & TNA_PORT_F_EGRESS_LINUX) ? TNA_REASON_EGRESS_QDISC : TNA_GO;
+}
+
 static __always_inline int fpm_port_flags_out(struct tna_pkt *p)
 {
-	if (p->out->flags & TNA_PORT_F_NO_XMIT)	/* native: frame would be lost */
-		return TNA_REASON_EGRESS_NO_XMIT;
+	if (p->out->flags & (TNA_PORT_F_NO_XMIT | TNA_PORT_F_EGRESS_LINUX)) {
+		if (p->out->flags & TNA_PORT_F_NO_XMIT)	/* native: frame would be lost */
+			return TNA_REASON_EGRESS_NO_XMIT;
+		return fpm_egress_linux(p->out);
+	}
 	if (!fpm_on(TNA_FPM_PORT_FLAGS))
 		return TNA_GO;
 	if (p->in->flags & p->out->flags & TNA_PORT_F_ISOLATED)

@@ -13,6 +13,10 @@ static __always_inline int fpm_ingress_port(struct tna_pkt *p)
 	p->in = bpf_map_lookup_elem(&tna_ports, &ifx);
 	if (!p->in || !p->in->idx)
 		return TNA_REASON_NOT_A_PORT;
+	/* A change that may restrict traffic is being applied: Linux decides
+	 * until the fast path is rebuilt (controller/restrict.c). */
+	if (p->in->stp_state == TNA_STP_HELD)
+		return TNA_REASON_CONFIG_CHANGE;
 	return TNA_GO;
 }
 

@@ -18,6 +18,9 @@
  * postrouting; nft or legacy) could see routed traffic of a family
  * (TNA_NF_ROUTED_V4/V6); parse_ip sends that family to Linux. */
 const volatile __u8 tna_nf_routed = 0;
+/* The same bits for IPsec: xfrm policies or SAs of that family exist, and
+ * the fast path does no IPsec; parse_ip sends that family to Linux. */
+const volatile __u8 tna_xfrm_routed = 0;
 
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
@@ -58,8 +61,6 @@ static __always_inline int fpm_l3_ingress(struct tna_pkt *p, struct tna_l3 *r)
 					       : TNA_REASON_NOT_FOR_US;
 	}
 	r->rif = rif;
-	if (rif->flags & TNA_RIF_F_RP_FILTER)
-		return TNA_REASON_RP_FILTER;
 	return TNA_GO;
 }
 

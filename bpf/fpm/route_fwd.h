@@ -10,6 +10,7 @@
 #include "bpf/fpm/rif.h"
 #include "bpf/fpm/fdb.h"
 #include "bpf/fpm/csum.h"
+#include "bpf/fpm/port_flags.h"
 
 static __always_inline int fpm_route_egress(struct tna_pkt *p, struct tna_l3 *r)
 {
@@ -29,6 +30,12 @@ static __always_inline int fpm_route_egress(struct tna_pkt *p, struct tna_l3 *r)
 		if (!d || (d->flags & TNA_FDB_F_LOCAL))
 			return TNA_REASON_BR_EGRESS_UNKNOWN;
 		port = d->ifindex;
+		/* FDB entries are per bridge: the MAC must be on a port of the
+		 * bridge the route leaves through, not learned on a port of
+		 * another one (one frame with a spoofed source would do it). */
+		erif = bpf_map_lookup_elem(&tna_rif, &port);
+		if (!erif || !(erif->flags & TNA_RIF_F_BRPORT) || erif->l3_ifindex != egress)
+			return TNA_REASON_BR_EGRESS_OTHER;
 	}
 	p->out = bpf_map_lookup_elem(&tna_ports, &port);
 	if (!p->out || !p->out->idx || (p->out->flags & TNA_PORT_F_NO_XMIT))
@@ -37,7 +44,7 @@ static __always_inline int fpm_route_egress(struct tna_pkt *p, struct tna_l3 *r)
 		return TNA_REASON_EGRESS_NOT_FORWARDING;
 	if (p->out->flags & TNA_PORT_F_SLOWPATH)
 		return TNA_REASON_PORT_SLOWPATH;
-	return TNA_GO;
+	return fpm_egress_linux(p->out);
 }
 
 /* ip_decrease_ttl(): RFC 1624 incremental update of the header checksum */

@@ -26,6 +26,11 @@ static __always_inline void fpm_src_guard(struct tna_pkt *p, int reason)
 	    !(p->in->flags & TNA_PORT_F_LEARNING) ||
 	    reason == TNA_REASON_MALFORMED || reason == TNA_REASON_NOT_A_PORT)
 		return;
+	/* A locked port (802.1X) never moves an entry: a source known on
+	 * another port is dropped without roaming (br_handle_frame_finish),
+	 * whatever the frame (broadcasts are passed before port_flags runs). */
+	if (p->in->flags & TNA_PORT_F_LOCKED)
+		return;
 	/* Linux learns in the learning and forwarding states only */
 	if (p->in->stp_state != TNA_STP_FORWARDING && p->in->stp_state != TNA_STP_LEARNING)
 		return;

@@ -15,7 +15,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define TNA_OFFLOAD_MAX_MAPS 16
+#define TNA_OFFLOAD_MAX_MAPS 32	/* room for the bridge object's maps, internal ones too */
 
 /* What a device kind accepts.  A zero budget is "not limited by the
  * model" (the device checks it at load). */

@@ -81,6 +81,7 @@ int main(void)
 	m.sys.ip6_forwarding = 0;
 	m.sys.bridge_nf_call_iptables = 0;
 	m.nf.nft_ok = m.nf.legacy_ok = true;
+	m.xfrm.ok = true;
 	link(&m, 1, "lo", "", 0);
 	L(&m, 1)->flags = 0x8;	/* IFF_LOOPBACK */
 	addr4(&m, 1, 1);

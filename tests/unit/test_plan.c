@@ -247,17 +247,17 @@ int main(void)
 	CHECK(strstr(p.reason, "generic because port p0"), "%s", p.reason);
 	tna_plan_bridge_free(&p);
 
-	/* 5. br_netfilter: nf_call on AND rules -> all to Linux: auto
-	 *    deploys nothing (a program would only cost), an explicit target
-	 *    deploys it passing everything; nf_call on without rules ->
-	 *    accelerated; unknown ruleset counts as rules; nftables bridge
-	 *    chains too. */
+	/* 5. br_netfilter: the graph says rules see bridged traffic -> all
+	 *    to Linux: auto deploys nothing (a program would only cost), an
+	 *    explicit target deploys it passing everything; nf_call on
+	 *    without rules -> br_netfilter's checks (brnf modules). */
 	fixture(3);
 	br.nf_call[TNA_NF_IPV4] = 1;
-	br.nf_rules[TNA_NF_IPV4] = 2;
+	snprintf(br.graph_nf_reason, sizeof(br.graph_nf_reason),
+		 "netfilter-bridged: br_netfilter runs rules on bridged traffic");
 	CHECK_EQ(plan(TNA_PLAN_AUTO, false, &p), 0);
 	CHECK(!p.ok && p.br_netfilter, "br_netfilter decided, auto: no program");
-	CHECK(strstr(p.reason, "br_netfilter") && strstr(p.reason, "iptables") &&
+	CHECK(strstr(p.reason, "br_netfilter") && strstr(p.reason, "netfilter-bridged") &&
 	      strstr(p.reason, "no program"), "%s", p.reason);
 	tna_plan_bridge_free(&p);
 	CHECK_EQ(plan(TNA_TARGET_GENERIC, false, &p), 0);
@@ -265,7 +265,7 @@ int main(void)
 	CHECK(!(p.fpms & F(FORWARD)) && (p.fpms & F(STATS)),
 	      "nothing is forwarded past the rules");
 	tna_plan_bridge_free(&p);
-	br.nf_rules[TNA_NF_IPV4] = 0;
+	br.graph_nf_reason[0] = 0;
 	CHECK_EQ(plan(TNA_PLAN_AUTO, false, &p), 0);
 	CHECK(!p.ok && p.br_netfilter && strstr(p.reason, "validates"),
 	      "no rules, but br_netfilter still validates IP: %s", p.reason);
@@ -281,24 +281,16 @@ int main(void)
 		      "with br_netfilter's IPv4 checks only");
 		tna_plan_bridge_free(&p);
 	}
-	br.nf_rules[TNA_NF_IPV4] = -1;
-	CHECK_EQ(plan(TNA_PLAN_AUTO, false, &p), 0);
-	CHECK(p.br_netfilter, "unknown ruleset is treated as rules");
-	tna_plan_bridge_free(&p);
 	br.nf_call[TNA_NF_IPV4] = 0;
-	br.nf_rules[TNA_NF_IPV4] = 5;	/* rules but the bridge does not call them */
 	CHECK_EQ(plan(TNA_PLAN_AUTO, false, &p), 0);
-	CHECK(!p.br_netfilter, "rules not called by the bridge: accelerate");
-	tna_plan_bridge_free(&p);
-	br.nft_bridge_chains = 1;
-	CHECK_EQ(plan(TNA_PLAN_AUTO, false, &p), 0);
-	CHECK(p.br_netfilter && strstr(p.reason, "bridge-family"), "%s", p.reason);
+	CHECK(!p.br_netfilter && !(p.fpms & F(BRNF_IPV4)), "no calls: plain acceleration");
 	tna_plan_bridge_free(&p);
 
-	/* 6. Ports left out: tc filters, a foreign program (unless --force);
-	 *    fewer than two left -> nothing; port flags add the module. */
+	/* 6. Ports left out: the graph's reason (tc-filter), a foreign program
+	 *    (unless --force); fewer than two left -> nothing; port flags add
+	 *    the module; tc-egress keeps the port with its egress to Linux. */
 	fixture(3);
-	ports[0].tc_filters = true;
+	snprintf(ports[0].graph_reason, sizeof(ports[0].graph_reason), "tc-filter: tc sees it");
 	ports[1].foreign_prog_id = 42;
 	CHECK_EQ(plan(TNA_PLAN_AUTO, false, &p), 0);
 	CHECK(!p.ok && strstr(p.reason, "need 2"), "%s", p.reason);
@@ -319,18 +311,20 @@ int main(void)
 	CHECK_EQ(plan(TNA_PLAN_AUTO, false, &p), 0);
 	CHECK(p.ok && (p.fpms & F(PORT_FLAGS)), "slow-path port -> port_flags module");
 	tna_plan_bridge_free(&p);
-
-	/* 7. VLAN filtering and graph verdicts keep the bridge in Linux. */
 	fixture(3);
-	br.vlan_filtering = true;
+	ports[1].egress_linux = true;
 	CHECK_EQ(plan(TNA_PLAN_AUTO, false, &p), 0);
-	CHECK(!p.ok && !p.refused && strstr(p.reason, "vlan_filtering"), "%s", p.reason);
-	CHECK(!p.ports[0].accelerated, "no port accelerated");
+	CHECK(p.ok && p.ports[1].accelerated && p.ports[1].egress_linux &&
+	      !p.ports[0].egress_linux, "tc-egress: accelerated, egress to Linux");
 	tna_plan_bridge_free(&p);
+
+	/* 7. The graph's verdict (vlan-filtering) keeps the bridge in Linux. */
 	fixture(3);
-	br.graph_reason = "bridge has an IP address: routing not supported yet";
+	snprintf(br.graph_reason, sizeof(br.graph_reason),
+		 "vlan-filtering: vlan_filtering not supported yet");
 	CHECK_EQ(plan(TNA_PLAN_AUTO, false, &p), 0);
-	CHECK(!p.ok && strstr(p.reason, "routing"), "%s", p.reason);
+	CHECK(!p.ok && !p.refused && strstr(p.reason, "vlan-filtering"), "%s", p.reason);
+	CHECK(!p.ports[0].accelerated, "no port accelerated");
 	tna_plan_bridge_free(&p);
 
 	/* 8. Budget after load: an xlated count over the limit fails. */

@@ -91,9 +91,10 @@ int main(void)
 
 	base();
 	in.ifs[1].rp_filter = true;
-	in.ifs[2].tc_filters = true;
+	strcpy(in.ifs[2].graph_reason, "tc-filter: tc sees its ingress");
 	add_if(4, "r3", "veth", 1, 0);
-	in.ifs[3].foreign_prog_id = 42;
+	strcpy(in.ifs[3].graph_reason, "foreign-xdp: foreign XDP program attached");
+	in.ifs[3].no_ipv6 = true;	/* blocked anyway */
 	add_if(5, "gre1", "gre", 1, 0);
 	add_if(6, "br0", "bridge", 1, 1);
 	in.ifs[5].is_bridge = true;
@@ -109,9 +110,9 @@ int main(void)
 	CHECK(f && f->routed && (f->rif_flags & TNA_RIF_F_RP_FILTER) && strstr(f->reason, "rp_filter"),
 	      "r1 rp_filter");
 	f = pif("r2");
-	CHECK(f && !f->routed && strstr(f->reason, "tc filters"), "r2 tc");
+	CHECK(f && !f->routed && strstr(f->reason, "tc-filter"), "r2 tc");
 	f = pif("r3");
-	CHECK(f && !f->routed && strstr(f->reason, "42"), "r3 foreign");
+	CHECK(f && !f->routed && strstr(f->reason, "foreign-xdp"), "r3 foreign");
 	f = pif("gre1");
 	CHECK(f && !f->routed && strstr(f->reason, "egress_no_xmit"), "gre1");
 	f = pif("br0");
@@ -162,6 +163,29 @@ int main(void)
 	CHECK_EQ(tna_router_plan(&in, &p), 0);
 	tna_router_plan_target(&in, TNA_PLAN_AUTO, &p);
 	CHECK(p.ok && p.nf_routed == TNA_NF_ROUTED_V4, "one family left: deployed");
+
+	/* the graph's per-interface and per-family reasons */
+	base();
+	in.ifs[1].no_ipv6 = true;
+	in.ifs[2].egress_linux = true;
+	in.xfrm6 = true;
+	add_if(6, "br0", "bridge", 1, 1);
+	in.ifs[3].is_bridge = true;
+	strcpy(in.ifs[3].graph_reason, "netfilter-bridge-local: bridge input chain");
+	add_if(7, "b1", "veth", 0, 0);
+	in.ifs[4].is_port = true;
+	in.ifs[4].master = 6;
+	CHECK_EQ(tna_router_plan(&in, &p), 0);
+	CHECK(p.ok && p.xfrm_routed == TNA_NF_ROUTED_V6 && !p.nf_routed && strstr(p.reason, "xfrm"),
+	      "xfrm IPv6: %s", p.reason);
+	f = pif("r1");
+	CHECK(f && f->routed && f->rif_flags == (TNA_RIF_F_ROUTE | TNA_RIF_F_NO_IPV6), "r1 ipv6-disabled");
+	f = pif("r2");
+	CHECK(f && f->routed && f->egress_linux, "r2 tc-egress: routed, egress to Linux");
+	f = pif("br0");
+	CHECK(f && !f->bridge && !f->rif_flags && strstr(f->reason, "stays on Linux"),
+	      "br0 blocked: not composed");
+	CHECK(!pif("b1"), "no rif for the ports of a bridge that is not composed");
 
 	in.n_ifs = TNA_RPLAN_MAX_IFS + 1;
 	CHECK_EQ(tna_router_plan(&in, &p), -22);

@@ -499,6 +499,46 @@ int main(void)
 		expect_pass(dp, "routed into the bridge, egress port blocking", p1, f, n,
 			    R(EGRESS_NOT_FORWARDING));
 	}
+	{	/* the MAC is on a port of another bridge (p4 pretends it is) */
+		struct tna_rif_cfg other = { .l3_ifindex = p2, .flags = TNA_RIF_F_ROUTE | TNA_RIF_F_BRPORT };
+		struct tna_port_cfg c = { .stp_state = 3, .flags = TNA_PORT_F_LEARNING };
+
+		memcpy(other.mac, MBR, 6);
+		CHECK_EQ(tna_dp__port_set(dp, p4, &c), 0);
+		CHECK_EQ(tna_dp__rif_set(dp, p4, &other), 0);
+		n = frame4(f, M1, H1, "10.1.0.2", "10.3.0.3", 64, 18, 60);
+		expect_pass(dp, "routed into the bridge, MAC learned on another bridge's port",
+			    p1, f, n, R(BR_EGRESS_OTHER));
+	}
+	{	/* restrictive-change hold, egress qdisc, martian sources */
+		struct tna_port_cfg c;
+		uint32_t a;
+
+		CHECK_EQ(tna_dp__port_get(dp, p1, &c), 0);
+		c.stp_state = TNA_STP_HELD;
+		CHECK_EQ(tna_dp__port_set(dp, p1, &c), 0);
+		n = frame4(f, M1, H1, "10.1.0.2", "10.2.0.2", 64, 18, 60);
+		expect_pass(dp, "ingress held on Linux", p1, f, n, R(CONFIG_CHANGE));
+		c.stp_state = TNA_STP_FORWARDING;
+		CHECK_EQ(tna_dp__port_set(dp, p1, &c), 0);
+		CHECK_EQ(tna_dp__port_get(dp, p2, &c), 0);
+		c.flags |= TNA_PORT_F_EGRESS_LINUX;
+		CHECK_EQ(tna_dp__port_set(dp, p2, &c), 0);
+		expect_pass(dp, "egress with a qdisc", p1, f, n, R(EGRESS_QDISC));
+		c.flags &= ~TNA_PORT_F_EGRESS_LINUX;
+		CHECK_EQ(tna_dp__port_set(dp, p2, &c), 0);
+		inet_pton(AF_INET, "10.2.0.1", &a);
+		CHECK_EQ(tna_dp__src_martian4_set(dp, &a, 1), 0);
+		n = frame4(f, M1, H1, "10.2.0.1", "10.2.0.2", 64, 18, 60);
+		expect_pass(dp, "source: the router's own address", p1, f, n, R(MARTIAN_SRC));
+		n = frame4(f, M1, H1, "10.1.0.2", "10.2.0.2", 64, 18, 60);
+		routed4_want(w, f, n, H2, M2);
+		expect_fwd(dp, "another source is forwarded", p1, f, n, w, n);
+		CHECK_EQ(tna_dp__src_martian4_set(dp, NULL, 0), 0);
+		n = frame4(f, M1, H1, "10.2.0.1", "10.2.0.2", 64, 18, 60);
+		routed4_want(w, f, n, H2, M2);
+		expect_fwd(dp, "set emptied: forwarded again", p1, f, n, w, n);
+	}
 	tna_dp__destroy(dp);
 
 	dp = load(TNA_TARGET_GENERIC, BOTH | TNA_FPM_VLAN, false, 0);

@@ -1,0 +1,164 @@
+/* What the kernel changes without a notification, read again on a timer.
+ *
+ * tna_watch_process() calls tna_model_poll() every poll interval (the
+ * watch's own timerfd, TNA_WATCH_POLL_MS by default) whether or not other
+ * events came, so a change of these is in the model at most one interval
+ * later:
+ *   - the global sysctls (ip_forward, ipv6 forwarding, the
+ *     net.bridge.bridge-nf-call-* switches: no netconf event for those);
+ *   - legacy xtables (iptables-legacy & co change tables with sockopts,
+ *     which notify nobody);
+ *   - net.ipv6.conf.<link>.disable_ipv6 of every link that is not a bridge
+ *     port (turning it on notifies only through the addresses and routes
+ *     it removes, and a link may have none);
+ *   - tcx programs of every link (BPF_PROG_QUERY; attaching one notifies
+ *     nobody).
+ * The XDP programs of the links (attach/detach notify nobody either) are
+ * read once a second by tna_model_poll_xdp(). */
+#include <errno.h>
+#include <stdlib.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+#include <bpf/bpf.h>
+
+#include "introspect/model_priv.h"
+
+static void poll_global(struct tna_model *m)
+{
+	struct tna_sysctls sys;
+
+	memcpy(&sys, &m->sys, sizeof(sys));
+	tna_sysctl_read_global(&sys);
+	if (memcmp(&sys, &m->sys, sizeof(sys))) {
+		memcpy(&m->sys, &sys, sizeof(sys));
+		tna_model_emit(m, TNA_OBJ_SYSCTL, TNA_OP_CHANGE, &m->sys);
+	}
+}
+
+static void poll_links(struct tna_model *m)
+{
+	size_t n;
+	struct tna_link *a = tna_model_links_copy(m, &n);
+
+	for (size_t i = 0; a && i < n; i++) {
+		struct tna_link *l = &a[i];
+		uint8_t tc;
+		int8_t d;
+
+		if (l->flags & 0x8 /* IFF_LOOPBACK */)
+			continue;
+		tc = (uint8_t)((l->tc & ~(TNA_TC_TCX_IN | TNA_TC_TCX_EG)) | tna_tcx_read(l->ifindex));
+		d = l->is_port ? l->disable_ipv6 : (int8_t)tna_sysctl_disable_ipv6(l->name);
+		if (d == l->disable_ipv6 && tc == l->tc)
+			continue;
+		l->disable_ipv6 = d;
+		tna_link_set_tc(l, tc);
+		tna_model_put(m, TNA_SET_LINK, l);
+	}
+	free(a);
+}
+
+void tna_model_poll(struct tna_model *m)
+{
+	struct tna_netfilter nf;	/* compared bytewise: copied with memcpy */
+
+	poll_global(m);
+	poll_links(m);
+	memcpy(&nf, &m->nf, sizeof(nf));
+	tna_nf_read_source(&nf, TNA_NF_LEGACY);
+	if (memcmp(&nf, &m->nf, sizeof(nf))) {
+		memcpy(&m->nf, &nf, sizeof(nf));
+		tna_model_emit(m, TNA_OBJ_NETFILTER, TNA_OP_CHANGE, &m->nf);
+	}
+}
+
+void tna_prog_name(uint32_t id, char name[16])
+{
+	struct bpf_prog_info info;
+	__u32 len = sizeof(info);
+	int fd = id ? bpf_prog_get_fd_by_id(id) : -1;
+
+	name[0] = 0;
+	if (fd < 0)
+		return;
+	memset(&info, 0, sizeof(info));
+	if (!bpf_obj_get_info_by_fd(fd, &info, &len))
+		snprintf(name, 16, "%s", info.name);
+	close(fd);
+}
+
+/* Per-link sysctls (and "all"): a netconf event said one changed. */
+int tna_model_reread_link_sysctls(struct tna_model *m)
+{
+	size_t n;
+	struct tna_link *a = tna_model_links_copy(m, &n);
+
+	if (!a)
+		return -ENOMEM;
+	for (size_t i = 0; i < n; i++) {
+		tna_sysctl_read_link(&a[i]);
+		tna_model_put(m, TNA_SET_LINK, &a[i]);
+	}
+	free(a);
+	poll_global(m);
+	return 0;
+}
+
+/* tc of every link (the dump; a shared block changed): one qdisc dump
+ * for all of them. */
+int tna_model_reread_tc(struct tna_model *m)
+{
+	static struct tna_tc_qdiscs qd;
+	struct tna_link *a;
+	size_t n;
+	int ret;
+
+	if (!tna_model_nl(m))
+		return -errno;
+	ret = tna_tc_qdiscs_read(m->nl, &qd);
+	if (ret)
+		return ret;
+	a = tna_model_links_copy(m, &n);
+	if (!a)
+		return -ENOMEM;
+	for (size_t i = 0; i < n && !ret; i++) {
+		uint8_t tc = 0;
+
+		ret = tna_tc_read(m->nl, a[i].ifindex, &qd, &tc);
+		if (!ret && tc != a[i].tc) {
+			tna_link_set_tc(&a[i], tc);
+			ret = tna_model_put(m, TNA_SET_LINK, &a[i]);
+		}
+	}
+	free(a);
+	return ret;
+}
+
+int tna_model_poll_xdp(struct tna_model *m)
+{
+	struct tna_model fresh;
+	struct tna_link *a = NULL;
+	size_t n = 0;
+	int ret;
+
+	tna_model_init(&fresh);
+	fresh.nl = m->nl;	/* borrowed */
+	ret = tna_model_dump_links(&fresh);
+	fresh.nl = NULL;
+	if (!ret && !(a = tna_model_links_copy(m, &n)))
+		ret = -ENOMEM;
+	for (size_t i = 0; !ret && i < n; i++) {
+		const struct tna_link *f = tna_set_find(&fresh.set[TNA_SET_LINK], &a[i]);
+
+		if (!f || (f->xdp_prog_id == a[i].xdp_prog_id && f->xdp_mode == a[i].xdp_mode))
+			continue;
+		a[i].xdp_prog_id = f->xdp_prog_id;
+		a[i].xdp_mode = f->xdp_mode;
+		tna_prog_name(f->xdp_prog_id, a[i].xdp_prog_name);
+		tna_model_put(m, TNA_SET_LINK, &a[i]);
+	}
+	free(a);
+	tna_model_fini(&fresh);
+	return ret;
+}
