@@ -73,27 +73,37 @@ static void fill_caps(struct tna_router_in *in, const struct tna_caps_dev *devs,
 	}
 }
 
+/* The plan the model asks for now (NP; IN is scratch): 0 or -errno. */
+static int plan_now(const struct tna_rt_state *rt, const struct tna_model *m,
+		    const struct tna_caps_dev *devs, int ndevs,
+		    struct tna_router_in *in, struct tna_router_plan *np)
+{
+	int err;
+
+	if (rt->disabled) {
+		memset(np, 0, sizeof(*np));
+		snprintf(np->reason, sizeof(np->reason), "not deployed: --no-router");
+		return 0;
+	}
+	err = tna_router_in_from_model(m, in);
+	if (err)
+		return err;
+	fill_caps(in, devs, ndevs);
+	err = tna_router_plan(in, np);
+	if (!err)
+		tna_router_plan_target(in, rt->target, np);
+	return err;
+}
+
 int tna_rt_replan(struct tna_rt_state *rt, const struct tna_model *m,
 		  const struct tna_caps_dev *devs, int ndevs)
 {
 	static struct tna_router_in in;		/* large; one controller per process */
 	static struct tna_router_plan np;
-	int err;
+	int err = plan_now(rt, m, devs, ndevs, &in, &np);
 
-	if (rt->disabled) {
-		memset(&np, 0, sizeof(np));
-		snprintf(np.reason, sizeof(np.reason), "not deployed: --no-router");
-	} else {
-		err = tna_router_in_from_model(m, &in);
-		if (!err) {
-			fill_caps(&in, devs, ndevs);
-			err = tna_router_plan(&in, &np);
-		}
-		if (!err)
-			tna_router_plan_target(&in, rt->target, &np);
-		if (err)
-			return err;
-	}
+	if (err)
+		return err;
 	if (plan_same(&np, &rt->plan)) {
 		rt->plan = np;	/* reasons may differ */
 		return 0;
@@ -110,11 +120,7 @@ bool tna_rt_plan_differs(const struct tna_rt_state *rt, const struct tna_model *
 
 	if (rt->disabled)
 		return false;
-	if (tna_router_in_from_model(m, &in))
-		return true;
-	if (tna_router_plan(&in, &np))
-		return true;
-	return !plan_same(&np, &rt->plan);
+	return plan_now(rt, m, devs, ndevs, &in, &np) || !plan_same(&np, &rt->plan);
 }
 
 int tna_rt_host_bridge(const struct tna_rt_state *rt)
