@@ -46,7 +46,7 @@ start_deploy() {
 	: > "$out"
 	ip netns exec "$TNA_NS-dut" "$TNA_BIN/tna-deploy" "$@" >"$out" 2>&1 &
 	DEPLOY_PID=$!
-	on_exit "kill -9 $DEPLOY_PID"
+	on_exit_kill "$DEPLOY_PID"
 	for _ in $(seq 100); do
 		grep -q '^tna-deploy: ready' "$out" && { cat "$out"; return 0; }
 		kill -0 "$DEPLOY_PID" 2>/dev/null || break

@@ -22,7 +22,7 @@ capture_start() {
 		"$ifc" "$pcap" </dev/null >"$pcap.log" 2>&1 &
 	CAP_PID=$!		# ip netns exec execs: the capture's own pid
 	CAP_LOG=$pcap.log
-	on_exit "kill $CAP_PID"
+	on_exit_kill "$CAP_PID" TERM
 	# no time limit that could pass on a loaded machine: it either says
 	# it is capturing or it exits
 	while ! grep -q "^capturing on" "$pcap.log"; do
