@@ -33,7 +33,7 @@ start_dep() {
 	: >"$out"
 	"${D[@]}" --target "$MODE" "$@" >"$out" 2>&1 &
 	DEP_PID=$!
-	on_exit "kill -9 $DEP_PID"
+	on_exit_kill "$DEP_PID"
 	for _ in $(seq 100); do
 		grep -q '^tna-deploy: ready' "$out" && { cat "$out"; return 0; }
 		kill -0 "$DEP_PID" 2>/dev/null || break
@@ -43,6 +43,15 @@ start_dep() {
 	fail "tna-deploy did not become ready"
 }
 stop_dep() { kill -TERM "$DEP_PID"; wait "$DEP_PID"; }
+# dry OUTVAR ARGS...: tna-deploy --dry-run ARGS, stdout into OUTVAR; on a
+# non-zero exit the test fails with the exit status and what it said on
+# stderr (the reason: planning, loading, refusal)
+dry() {
+	local -n _o=$1; shift
+	local rc
+	_o=$("${D[@]}" --dry-run "$@" 2>"$RT_TMP/dry.err"); rc=$?
+	[[ $rc -eq 0 ]] || fail "tna-deploy --dry-run $* exited $rc: $(cat "$RT_TMP/dry.err") | stdout: $_o"
+}
 test_gt() { (( $("$1") > $2 )); }
 has_xdp() { [[ -n $(xdp_id "$1") ]]; }
 no_xdp() { [[ -z $(xdp_id "$1") ]]; }
@@ -81,7 +90,7 @@ grep -q "^  modules: parse_eth stats ipv4 ipv6 route$" <<<"$out" || fail "dry-ru
 grep -q "^  pipeline: own" <<<"$out" || fail "dry-run: own pipeline expected"
 grep -qE "xlated instructions: [1-9][0-9]* \(all modules: [1-9]" <<<"$out" || fail "dry-run: no xlated counts"
 grep -qE "^  r1 +routed port" <<<"$out" || fail "dry-run: r1 not routed"
-json=$("${D[@]}" --dry-run --json) || fail "dry-run --json"
+dry json --json
 /usr/bin/python3 -c '
 import json,sys; a=json.loads(sys.argv[1]); r=[e["router"] for e in a if "router" in e]
 assert len(r)==1, a; r=r[0]
@@ -180,14 +189,14 @@ echo "ok: forwarding off/on followed (router removed, then back: +$((f1 - f0)))"
 # a bridge with an address: one pipeline for br0 and the router
 bridge_ip_topo
 gro_on h3 h4
-out=$("${D[@]}" --dry-run) || fail "dry-run with br0: $out"
+dry out
 echo "$out"
 grep -q "^  pipeline: one, shared with bridge br0" <<<"$out" || fail "dry-run: not composed with br0"
 mods=$(grep "^  modules:" <<<"$out")
 for m in parse_eth fdb_dst forward ipv4 ipv6 route; do
 	[[ $(grep -ow "$m" <<<"$mods" | wc -l) == 1 ]] || fail "module $m not exactly once: $mods"
 done
-json=$("${D[@]}" --dry-run --json) || fail "dry-run --json with br0"
+dry json --json
 /usr/bin/python3 -c '
 import json,sys; a=json.loads(sys.argv[1]); r=[e["router"] for e in a if "router" in e][0]
 assert r["pipeline"]=="br0", r
