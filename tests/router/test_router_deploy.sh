@@ -67,7 +67,7 @@ gro_on h1 h2
 
 # forwarding off: no router
 in_ns r sysctl -qw net.ipv4.ip_forward=0 net.ipv6.conf.all.forwarding=0
-out=$("${D[@]}" --dry-run 2>&1) || fail "dry-run (forwarding off): $out"
+out=$("${D[@]}" --dry-run 2>&1) || fail "dry-run (forwarding off) exited $?: $out"
 [[ $out == *"router: nothing to route: forwarding is off"* ]] || fail "dry-run forwarding off: $out"
 start_dep
 grep -q "router off" "$RT_TMP/dep.out" || fail "ready line should say router off"
@@ -83,7 +83,7 @@ for p in r1 r2; do [[ -z $(xdp_id $p) ]] || fail "XDP left on $p after SIGTERM";
 echo "ok: forwarding on -> router deployed by the running controller; SIGTERM detaches"
 
 # dry-run
-out=$("${D[@]}" --dry-run 2>&1) || fail "dry-run: $out"
+out=$("${D[@]}" --dry-run 2>&1) || fail "dry-run exited $?: $out"
 echo "$out"
 [[ $out == *"router: route IPv4+IPv6"* ]] || fail "dry-run: no router"
 grep -q "^  modules: parse_eth stats ipv4 ipv6 route$" <<<"$out" || fail "dry-run: router modules"
