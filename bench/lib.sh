@@ -6,7 +6,8 @@
 #       needs TOOL... built and root (else the caller's die, exit 2); then
 #       namespaces named PREFIX<pid>-* (tests/lib/netns.sh), WORK a fresh
 #       /tmp/tna-NAME.* directory; on exit: the pids listed in $WORK/pids
-#       are killed, $WORK is copied to $BENCH_KEEP when set, then removed.
+#       that still run in its namespaces are killed, $WORK is copied to
+#       $BENCH_KEEP when set, then removed.
 #   bench_deploy_start TARGET [READY] / bench_deploy_stop
 #       tna-deploy as a configuration's controller in $DUT
 
@@ -29,8 +30,9 @@ bench_workspace() {
 	source "$TNA_ROOT/tests/lib/netns.sh"
 	WORK=$(mktemp -d "/tmp/tna-$name.XXXXXX")
 	# tools still running when the script is stopped (each also ends by
-	# itself within its duration)
-	on_exit "kill \$(cat '$WORK/pids' 2>/dev/null) 2>/dev/null"
+	# itself within its duration); only those still in our namespaces: a
+	# long run's early pids belong to other processes by its end
+	on_exit "tna_kill_ours TERM \$(cat '$WORK/pids' 2>/dev/null)"
 	[[ -n ${BENCH_KEEP:-} ]] &&
 		on_exit "rm -rf '$BENCH_KEEP'; cp -r '$WORK' '$BENCH_KEEP'"
 	on_exit "rm -rf '$WORK'"

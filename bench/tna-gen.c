@@ -7,7 +7,10 @@
  *
  * Each thread makes one long BPF_PROG_RUN call: every call sets up and
  * tears down a page pool, which costs ~25 ms here (RCU grace period), so
- * short calls would measure that instead of the datapath. */
+ * short calls would measure that instead of the datapath.
+ *
+ * TNA_TEST_GEN_START_DELAY_MS (test switch) holds each worker that long
+ * before it starts, as a loaded CPU does. */
 #include <errno.h>
 #include <getopt.h>
 #include <math.h>
@@ -58,7 +61,7 @@ struct worker {
 	const struct opts *o;
 	const uint8_t *frame;
 	unsigned long long quota;	/* 0 = until stopped */
-	atomic_bool done;
+	atomic_bool started, done;
 	int err, err_where;		/* -1: pinning */
 };
 
@@ -287,10 +290,19 @@ static void *worker_run(void *arg)
 		w->err_where = -1;
 		goto out;
 	}
+	/* Test switch: a worker the scheduler starts late (its CPU busy). */
+	const char *delay = getenv("TNA_TEST_GEN_START_DELAY_MS");
+
+	if (delay)
+		usleep(atoi(delay) * 1000);
+	/* The main thread starts the clock once every worker is here, and the
+	 * first BPF_PROG_RUN is made even when stop is already set (it runs a
+	 * batch before it looks at signals): a run always sends. */
+	w->started = true;
 	double t_start = now(), per_thread = o->rate / o->threads;
 	unsigned long long done_frames = 0;
 
-	while (!stop && (!w->quota || left)) {
+	do {
 		tr.repeat = w->quota && left < RUN_MAX ? left : RUN_MAX;
 		if (o->rate > 0) {
 			/* Paced: send what is owed by now (one BPF_PROG_RUN costs
@@ -303,7 +315,7 @@ static void *worker_run(void *arg)
 				struct timespec ts = { (time_t)d, (long)((d - (time_t)d) * 1e9) };
 
 				nanosleep(&ts, NULL);
-				if (stop)
+				if (stop && done_frames)
 					break;
 				owed = o->batch;
 			}
@@ -319,7 +331,7 @@ static void *worker_run(void *arg)
 			break;
 		}
 		left -= w->quota ? tr.repeat : 0;
-	}
+	} while (!stop && (!w->quota || left));
 out:
 	w->done = true;
 	return NULL;
@@ -479,6 +491,16 @@ int main(int argc, char **argv)
 			break;
 		}
 	}
+
+	/* The duration counts from when every worker is about to send, not
+	 * from their creation: on a loaded machine a thread pinned to a busy
+	 * CPU can start a second late, and would find its time over. */
+	for (bool all = false; !all && !stop; usleep(1000)) {
+		all = true;
+		for (unsigned i = 0; i < o.threads; i++)
+			all &= w[i].started || w[i].done;
+	}
+	t0 = now();
 
 	/* Main thread: stop at the deadline, report intervals. */
 	last_t = t0;

@@ -6,7 +6,8 @@
 # port its destination MAC belongs to (no flooding), the table and JSON name
 # every configuration; a configuration that delivers nothing, or delivers to
 # the wrong port, is reported as an error with a reason.
-# Also checks the generator's frames (after its XDP rewrite) with scapy.
+# Also checks the generator's frames (after its XDP rewrite) with scapy,
+# and that a generator thread the scheduler starts late still sends.
 # No timing asserts.
 source "$TNA_ROOT/tests/lib/netns.sh"
 need_root
@@ -54,6 +55,15 @@ for name, l3, n_src, n_dst, n_flows, size in (("v4", IP, 3, 5, 7, 96), ("v6", IP
     assert len({p.dst for p in pk}) == n_dst, name
     assert len({p[l3].src for p in pk}) == n_flows, name
 PY
+
+# 1b. A worker that starts late (its CPU busy; test switch: 1.5 s, five
+# times the duration) still sends, for the whole duration from its start.
+ns gen >/dev/null
+veth gen g0 gen g1
+out=$(TNA_TEST_GEN_START_DELAY_MS=1500 in_ns gen "$TNA_BIN/tna-gen" -i g0 -d 0.3 --json) ||
+	fail "tna-gen with a late worker: $out"
+check "a late worker sends for the whole duration" /usr/bin/python3 -c '
+import json, sys; g = json.loads(sys.argv[1]); assert g["sent"] > 0 and g["seconds"] >= 0.3, g' "$out"
 
 # 2. The harness on a tiny matrix.
 harness "$tmp/out" --runs 1 --duration 1 --warmup 0.2 --macs 8 --ports 1,2 --check-ports \

@@ -4,6 +4,8 @@
 # IPv6 is off everywhere so the hosts' own chatter (ND, MLD) does not
 # refresh the FDB behind the keep-alive's back.
 
+source "$(dirname "${BASH_SOURCE[0]}")/../lib/capture.sh"
+
 deploy_topo() {	# [ageing_time in centiseconds]
 	local age=${1:-30000} i
 	ns dut >/dev/null; ns h1 >/dev/null; ns h2 >/dev/null; ns h3 >/dev/null
@@ -44,7 +46,7 @@ start_deploy() {
 	: > "$out"
 	ip netns exec "$TNA_NS-dut" "$TNA_BIN/tna-deploy" "$@" >"$out" 2>&1 &
 	DEPLOY_PID=$!
-	on_exit "kill -9 $DEPLOY_PID"
+	on_exit_kill "$DEPLOY_PID"
 	for _ in $(seq 100); do
 		grep -q '^tna-deploy: ready' "$out" && { cat "$out"; return 0; }
 		kill -0 "$DEPLOY_PID" 2>/dev/null || break
@@ -69,19 +71,16 @@ import json,sys; print(json.load(sys.stdin)["interfaces"][0][sys.argv[1]])' "$2"
 
 # ICMP frames the DUT's stack received on port $1 while running cmd...:
 # packet taps run after XDP, so frames the fast path redirected are not
-# seen, frames passed to Linux are.
+# seen, frames passed to Linux are.  The capture is bound before cmd runs
+# and read to its end after (tests/lib/capture.sh): every frame cmd caused
+# on the port before it returned is counted (ping returns after the
+# replies, so its requests have crossed p1).
 linux_rx_icmp() {
 	local port=$1 pcap=$DEPLOY_TMP/$1.pcap; shift
-	# ip netns exec execs tcpdump: $! is tcpdump itself; -Z root: it may
-	# write into our private temp dir; no inherited stdout, or $(...) waits.
-	ip netns exec "$TNA_NS-dut" tcpdump -Z root -Q in -i "$port" -nn -p -U -w "$pcap" icmp \
-		</dev/null >/dev/null 2>&1 &
-	local tpid=$!
-	sleep 1.5	# tcpdump needs a moment to attach
+	capture_start --in dut "$port" "$pcap"
 	"$@" >/dev/null
-	sleep 0.5
-	kill "$tpid"; wait "$tpid" 2>/dev/null
-	tcpdump -r "$pcap" -nn 2>/dev/null | wc -l
+	capture_stop
+	capture_count "$pcap" icmp
 }
 
 # Is MAC in the kernel FDB of br0 (dynamic entry on a port)?

@@ -8,12 +8,32 @@
 #   in_ns NS cmd...            ip netns exec "$TNA_NS-NS" cmd...
 #   fail "msg" / skip "msg"    end the test
 #   check "what" cmd...        run cmd; fail with "what" when it fails
+#   on_exit_kill PID [SIG]     at exit, signal PID (KILL) if it is still ours
+#   tna_kill_ours SIG PID...   signal those PIDs that run in our namespaces
 
 TNA_NS=${TNA_NS:-tna$$}
 _tna_ns_list=()
 _tna_cleanup_hooks=()
 
 on_exit() { _tna_cleanup_hooks+=("$*"); }
+
+# A pid recorded a while ago may name another process by now: pid_max is
+# 32768 and this shared machine goes through it in minutes, so a plain
+# `kill $pid` at exit can hit another test's tool (a silent death there).
+# Ours are the processes in our namespaces ($TNA_NS-*): every tool a test
+# starts runs in one (ip netns exec, or --netns).
+tna_kill_ours() {
+	local sig=$1 p n net ours=(); shift
+	for n in /run/netns/"$TNA_NS"-*; do
+		[[ -e $n ]] && ours+=("net:[$(stat -L -c %i "$n")]")
+	done
+	for p in "$@"; do
+		net=$(readlink "/proc/$p/ns/net" 2>/dev/null) || continue
+		[[ " ${ours[*]} " == *" $net "* ]] && kill -s "$sig" "$p"
+	done
+	return 0
+}
+on_exit_kill() { on_exit "tna_kill_ours ${2:-KILL} $1"; }
 
 _tna_cleanup() {
 	local rc=$? h n

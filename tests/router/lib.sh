@@ -69,7 +69,7 @@ start_rt() {
 	ip netns exec "$TNA_NS-r" "$TNA_BIN/tna-rt-test" --ready "$ready" "$@" \
 		>"$RT_TMP/rt.out" 2>&1 &
 	RT_PID=$!
-	on_exit "kill -9 $RT_PID"
+	on_exit_kill "$RT_PID"
 	for _ in $(seq 100); do
 		[[ -e $ready ]] && { cat "$RT_TMP/rt.out"; return 0; }
 		kill -0 "$RT_PID" 2>/dev/null || break

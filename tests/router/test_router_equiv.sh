@@ -4,7 +4,9 @@
 # fragments, bad checksums, DF packets over the MTU, a route change, a
 # neighbour flush) must leave the DUT exactly as with plain Linux, on
 # router3.topo (3 plain ports) and router_bridge.topo (a plain port and a
-# bridge with an address); and IPv6 on router6.topo with the seeded script
+# bridge with an address; ICMP redirects off there, as the kernel limits
+# them by timing), ICMP redirects on the same topology with paced frames
+# (redirect.traffic: 6 must leave in both runs); and IPv6 on router6.topo with the seeded script
 # of gen_routed6.py (hop limit 0/1, hop-by-hop, fragments, no route,
 # blackhole, too big, multicast, to the DUT, a route change).  And the fast
 # path must have done the work: the DUT's counters show >= 1000 frames
@@ -39,9 +41,29 @@ run() {	# run NAME RECIPE SCRIPT PORTS-ARGS MIN-PORTS...
 	echo "ok: $name ($MODE): equivalent to Linux, XDP forwarded on $*"
 }
 
+# redirects_sent DIR N LABEL...: each run's pcaps (DIR/LABEL-h*.pcap)
+# hold exactly N ICMP redirects, so the redirect step tested something
+redirects_sent() {
+	local dir=$1 want=$2 label n f; shift 2
+	for label in "$@"; do
+		n=0
+		for f in "$dir/$label"-h*.pcap; do
+			n=$((n + $(tcpdump -r "$f" -nn 'icmp[0] == 5' 2>/dev/null | wc -l)))
+		done
+		[[ $n -eq $want ]] || fail "$label: $n ICMP redirects left the DUT, want $want"
+	done
+	echo "ok: $want ICMP redirects in each run"
+}
+
 run router3 "$EQ/recipes/router3.topo" "$EQ/scripts/routed.traffic" "-i p1 -i p2 -i p3" p1 p2 p3
 run router_bridge "$TNA_ROOT/tests/router/router_bridge.topo" \
 	"$TNA_ROOT/tests/router/routed_bridge.traffic" "-i p1" p1 p2
+# ICMP redirects (off in router_bridge.topo: the kernel limits them by
+# timing), paced so that all 6 leave in both runs; the fast path must pass
+# h2's frames, routed back out br0, for Linux to send them.
+run redirect "$TNA_ROOT/tests/router/router_bridge.topo" \
+	"$TNA_ROOT/tests/router/redirect.traffic" "-i p1"
+redirects_sent "$out/redirect" 6 linux tna
 # IPv6: a seeded script from tests/router/gen_routed6.py (literal frames)
 /usr/bin/python3 "$TNA_ROOT/tests/router/gen_routed6.py" 1 1500 >"$out/routed6.traffic" ||
 	fail "cannot generate the IPv6 traffic"

@@ -13,6 +13,7 @@
 cd "$(dirname "$0")/../.." || exit 1
 source tests/lib/netns.sh
 source tests/transparency/lib.sh
+source tests/lib/capture.sh
 need_root
 command -v tcpdump >/dev/null || skip "tcpdump not installed"
 
@@ -28,14 +29,10 @@ v6() { STREAM=(a1 eth0 "$A2" 2001:db8::1 2001:db8::2 -s "$1"); }
 # longer than p2's MTU + Ethernet header (no datagram forwarded whole)
 whole() {
 	local run=$1 label=$2 big
-	# ip netns exec execs tcpdump: $! is tcpdump's pid, so the kill below
-	# ends it (and it flushes the file) before the file is read
-	ip netns exec "$TNA_NS-a2" tcpdump -i eth0 -nn -w "$TP_DIR/a2.pcap" udp 2>/dev/null &
-	local tp=$!
-	sleep 0.5
+	capture_start a2 eth0 "$TP_DIR/a2.pcap"
 	delivered_case "$label" "$run"
-	sleep 0.2; kill "$tp"; wait "$tp" 2>/dev/null
-	big=$(tcpdump -r "$TP_DIR/a2.pcap" -nn 'greater 1415' 2>/dev/null | wc -l)
+	capture_stop
+	big=$(capture_count "$TP_DIR/a2.pcap" udp and greater 1415)
 	(( big == 0 )) || { tcpdump -r "$TP_DIR/a2.pcap" -nn -e -v 'greater 1415' 2>/dev/null | head -4
 		tp_fail "$label [$(tag "$run")]: $big frames longer than p2's MTU reached a2"; return; }
 	echo "ok: $label [$(tag "$run")]: no frame over the MTU"
