@@ -83,33 +83,46 @@ static void port_now(struct tna_ctl *c, enum tna_op op, const struct tna_link *l
 	}
 }
 
-static void on_event(void *ctx, enum tna_obj obj, enum tna_op op, const void *item)
+/* One FDB or link event, when the controller acts on it (at once, or
+ * late with the test latency switch). */
+static void handle_event(struct tna_ctl *c, enum tna_obj obj, enum tna_op op,
+			 const void *item)
 {
-	struct tna_ctl *c = ctx;
 	const struct tna_fdb *f;
 	struct br_state *b;
 	char mac[18];
 
-	switch (obj) {
-	case TNA_OBJ_FDB:
-		f = item;
-		b = br_find(c, f->master);
-		if (!b || !b->dp)
-			return;
-		c->fdb_batch++;
-		if (tna_fdb_mirror_apply(&b->mirror, op, f))
-			logf_(c, TNA_CTL_ERROR, "%s: fdb mirror %s %s failed",
-			      b->plan.name, tna_op_name(op), fmt_mac(f->mac, mac));
-		else
-			logf_(c, TNA_CTL_VERBOSE, "%s: fdb %s %s port %d vlan %u",
-			      b->plan.name, tna_op_name(op), fmt_mac(f->mac, mac),
-			      f->port, f->vlan);
-		return;
-	case TNA_OBJ_LINK:
+	if (obj == TNA_OBJ_LINK) {
 		port_now(c, op, item);
 		tna_rt_link_changed(c->rt, ((const struct tna_link *)item)->ifindex);
 		c->dirty = true;
 		note_event(c, obj, op, item);
+		return;
+	}
+	f = item;
+	b = br_find(c, f->master);
+	if (!b || !b->dp)
+		return;
+	c->fdb_batch++;
+	if (tna_fdb_mirror_apply(&b->mirror, op, f))
+		logf_(c, TNA_CTL_ERROR, "%s: fdb mirror %s %s failed",
+		      b->plan.name, tna_op_name(op), fmt_mac(f->mac, mac));
+	else
+		logf_(c, TNA_CTL_VERBOSE, "%s: fdb %s %s port %d vlan %u",
+		      b->plan.name, tna_op_name(op), fmt_mac(f->mac, mac),
+		      f->port, f->vlan);
+}
+
+static void on_event(void *ctx, enum tna_obj obj, enum tna_op op, const void *item)
+{
+	struct tna_ctl *c = ctx;
+
+	switch (obj) {
+	case TNA_OBJ_FDB:
+	case TNA_OBJ_LINK:
+		if (tna_evq_on(&c->evq) && !tna_evq_push(&c->evq, now_ns(), obj, op, item))
+			return;
+		handle_event(c, obj, op, item);
 		return;
 	case TNA_OBJ_ROUTE:	/* local/broadcast/anycast routes: martian sources */
 		if (((const struct tna_route *)item)->type == 1 /* RTN_UNICAST */)
@@ -142,6 +155,7 @@ struct tna_ctl *tna_ctl_new(const struct tna_ctl_opts *opts)
 	if (!c)
 		return NULL;
 	c->o = *opts;
+	tna_evq_init(&c->evq);
 	c->rt = calloc(1, sizeof(*c->rt));
 	if (!c->rt)
 		goto err;
@@ -859,6 +873,9 @@ int tna_ctl_run(struct tna_ctl *c, int sigfd)
 		dt = tna_debounce_timeout_ms(&c->db, now_ns());
 		if (dt >= 0 && (timeout < 0 || dt < timeout))
 			timeout = dt;
+		dt = tna_evq_timeout_ms(&c->evq, now_ns());
+		if (dt >= 0 && (timeout < 0 || dt < timeout))
+			timeout = dt;
 		pfd[0] = (struct pollfd){ .fd = tna_watch_fd(c->w), .events = POLLIN };
 		pfd[1] = (struct pollfd){ .fd = sigfd, .events = POLLIN };
 		ret = poll(pfd, sigfd >= 0 ? 2 : 1, timeout);
@@ -871,17 +888,23 @@ int tna_ctl_run(struct tna_ctl *c, int sigfd)
 				logf_(c, TNA_CTL_VERBOSE, "signal %u: detaching", si.ssi_signo);
 			return 0;
 		}
+		c->fdb_batch = 0;
 		if (pfd[0].revents & POLLIN) {
-			c->fdb_batch = 0;
 			ret = tna_watch_process(c->w);
 			if (ret < 0 && ret != -EAGAIN)
 				logf_(c, TNA_CTL_ERROR, "netlink events: %s", strerror(-ret));
-			if (c->fdb_batch)
-				logf_(c, TNA_CTL_VERBOSE, "fdb: applied %u change(s) at %.6f",
-				      c->fdb_batch, now_real());
-			if (c->restrict_check)
-				tna_ctl_restrict_check(c);
 		}
+		{
+			struct tna_evq_item it;
+
+			while (tna_evq_pop_due(&c->evq, now_ns(), &it))
+				handle_event(c, it.obj, it.op, &it.u);
+		}
+		if (c->fdb_batch)
+			logf_(c, TNA_CTL_VERBOSE, "fdb: applied %u change(s) at %.6f",
+			      c->fdb_batch, now_real());
+		if (c->restrict_check)
+			tna_ctl_restrict_check(c);
 		if ((c->dirty || c->resync) &&
 		    (!tna_debounce_pending(&c->db) || tna_debounce_due(&c->db, now_ns())))
 			apply_burst(c);
@@ -904,6 +927,7 @@ void tna_ctl_free(struct tna_ctl *c)
 	if (c->o.state_path)
 		unlink(c->o.state_path);
 	tna_watch_close(c->w);
+	tna_evq_free(&c->evq);
 	tna_model_free(c->m);
 	tna_nl_close(c->nl);
 	free(c->devs);

@@ -10,6 +10,7 @@
 
 #include "controller/ctl.h"
 #include "controller/debounce.h"
+#include "controller/event_delay.h"
 #include "controller/fdb_mirror.h"
 #include "controller/router_deploy.h"
 #include "introspect/model.h"
@@ -58,6 +59,7 @@ struct tna_ctl {
 	bool rt_held;			/* the router's own ports are held on Linux */
 	uint64_t auto_next_ns;		/* next look at what auto rested on */
 	bool restrict_check;		/* a configuration event: may it restrict? */
+	struct tna_evq evq;		/* test-only event latency (TNA_EVENT_DELAY_MS) */
 };
 
 static inline uint64_t now_ns(void)
