@@ -21,8 +21,8 @@ void tna_evq_free(struct tna_evq *q)
 	q->n = q->cap = q->head = q->links = 0;
 }
 
-int tna_evq_push(struct tna_evq *q, uint64_t now, enum tna_obj obj, enum tna_op op,
-		 const void *item)
+int tna_evq_push(struct tna_evq *q, uint64_t now, enum tna_evq_kind kind, enum tna_op op,
+		 int ifindex, const void *item)
 {
 	struct tna_evq_item *it;
 
@@ -42,12 +42,19 @@ int tna_evq_push(struct tna_evq *q, uint64_t now, enum tna_obj obj, enum tna_op 
 	it = &q->a[(q->head + q->n) % q->cap];
 	memset(it, 0, sizeof(*it));
 	it->due_ns = now + q->delay_ns;
-	it->obj = obj;
+	it->kind = kind;
 	it->op = op;
-	if (obj == TNA_OBJ_LINK) {
+	it->ifindex = ifindex;
+	switch (kind) {
+	case TNA_EVQ_LINK:
 		memcpy(&it->u.link, item, sizeof(it->u.link));
 		q->links++;
-	} else {
+		break;
+	case TNA_EVQ_PORT:
+		memcpy(&it->u.port, item, sizeof(it->u.port));
+		q->links++;
+		break;
+	default:
 		memcpy(&it->u.fdb, item, sizeof(it->u.fdb));
 	}
 	q->n++;
@@ -61,7 +68,7 @@ bool tna_evq_pop_due(struct tna_evq *q, uint64_t now, struct tna_evq_item *out)
 	*out = q->a[q->head];
 	q->head = (q->head + 1) % q->cap;
 	q->n--;
-	if (out->obj == TNA_OBJ_LINK)
+	if (out->kind != TNA_EVQ_FDB)
 		q->links--;
 	return true;
 }

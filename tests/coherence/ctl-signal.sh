@@ -1,9 +1,13 @@
 #!/bin/bash
 # ctl-signal.sh SIG: send SIG (STOP, CONT, ...) to the tna-deploy controller
-# of the current network namespace, found through its lock file.  No
-# controller (plain Linux, run A of the equivalence harness): nothing, exit 0.
-ino=$(stat -L -c %i /proc/self/ns/net) || exit 1
-pid=$(cat "/run/tna/deploy-$ino.lock" 2>/dev/null) || exit 0
-[[ -n $pid && $(cat "/proc/$pid/comm" 2>/dev/null) == tna-deploy &&
-   $(readlink "/proc/$pid/ns/net") == $(readlink /proc/self/ns/net) ]] || exit 0
-kill -"$1" "$pid"
+# of the current network namespace (the process named tna-deploy whose
+# network namespace is this one).  No controller (plain Linux, run A of the
+# equivalence harness): nothing, exit 0.
+self=$(readlink /proc/self/ns/net) || exit 1
+for d in /proc/[0-9]*; do
+	[[ $(cat "$d/comm" 2>/dev/null) == tna-deploy &&
+	   $(readlink "$d/ns/net" 2>/dev/null) == "$self" ]] || continue
+	grep -q -- --sync "$d/cmdline" 2>/dev/null && continue
+	kill -"$1" "${d#/proc/}"
+done
+exit 0

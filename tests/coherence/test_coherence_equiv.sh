@@ -10,6 +10,7 @@
 # these scripts provoke happen every time.  MODE=native for native.
 cd "$(dirname "$0")/../.." || exit 1
 source tests/lib/netns.sh
+source tests/lib/tna_equiv.sh
 need_root
 [[ -x /usr/bin/python3 ]] && /usr/bin/python3 -c 'import scapy' 2>/dev/null ||
 	skip "needs /usr/bin/python3 with python3-scapy"
@@ -19,13 +20,7 @@ EQ=$TNA_ROOT/tests/equiv
 out=$(mktemp -d)
 on_exit "rm -rf $out"
 
-# tna-deploy with the latency switch; on SIGTERM its counters (tna-stat)
-# are saved to $1 before it detaches.
-cat > "$out/dut.sh" <<EOS
-TNA_EVENT_DELAY_MS=$DELAY setsid $TNA_BIN/tna-deploy --target $MODE -v & pid=\$!
-trap '$TNA_BIN/tna-stat --json > "\$1"; kill -CONT \$pid; kill -TERM \$pid; wait \$pid; exit 0' TERM
-wait \$pid
-EOS
+tna_dut_script "$out/dut.sh" "$MODE" TNA_EVENT_DELAY_MS="$DELAY"
 
 for name in stale-replay hidden-move port-state-stopped; do
 	/usr/bin/python3 "$EQ/equiv.py" --prefix "$TNA_NS-eq" \
@@ -41,16 +36,8 @@ for name in stale-replay hidden-move port-state-stopped; do
 		fail "$name: TNA $MODE (events ${DELAY} ms late) is not equivalent to Linux (exit $rc)"
 	fi
 	# not vacuous: the fast path forwarded part of the traffic itself
-	/usr/bin/python3 - "$out/$name.stat.json" "$MODE" <<'PY' || fail "$name: the fast path did not forward in run B"
-import json, sys
-s = json.load(open(sys.argv[1]))
-ports = [i for i in s["interfaces"] if i.get("kind") == "port"]
-assert ports and all(i["mode"] == sys.argv[2] for i in ports), ports
-fwd = sum(i["forwarded"] for i in ports)
-print("run B: fast path forwarded %d frames, passed %d to Linux" %
-      (fwd, sum(i["passed_total"] for i in ports)))
-assert fwd >= 4, fwd
-PY
+	tna_fast_path_did "$out/$name.stat.json" "$MODE" 4 ||
+		fail "$name: the fast path did not forward in run B"
 	echo "ok: $name: TNA $MODE with events ${DELAY} ms late equivalent to plain Linux"
 done
 [[ $(ip netns list | grep -c "^$TNA_NS-eq") -eq 0 ]] || fail "namespaces left behind"
