@@ -463,6 +463,7 @@ int tna_ctl_deploy(struct tna_ctl *c)
 {
 	int i, ret, err = 0;
 
+	tna_ctl_own_start(c, false);
 	for (i = 0; i < c->nbr; i++) {
 		struct br_state *b = &c->br[i];
 
@@ -478,6 +479,7 @@ int tna_ctl_deploy(struct tna_ctl *c)
 			err = err ? err : ret;
 	}
 	ret = tna_ctl_rt_sync(c);
+	tna_ctl_own_start(c, true);
 	return err ? err : ret;
 }
 

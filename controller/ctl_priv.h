@@ -194,5 +194,7 @@ const struct tna_link *tna_ctl_link_seen(const struct tna_ctl *c, int ifindex);
 void tna_ctl_link_seen_set(struct tna_ctl *c, enum tna_op op, const struct tna_link *l);
 void tna_ctl_note_own(struct tna_ctl *c, const struct tna_dp *dp);
 bool tna_ctl_own_prog(struct tna_ctl *c, uint32_t id);
+/* Called before (DEPLOYED false) and after the first deployment. */
+void tna_ctl_own_start(struct tna_ctl *c, bool deployed);
 
 #endif

@@ -120,6 +120,8 @@ static bool own_xdp_only(struct tna_ctl *c, enum tna_op op, const struct tna_lin
 	memcpy(&b, l, sizeof(b));
 	a.xdp_prog_id = b.xdp_prog_id = 0;
 	a.xdp_mode = b.xdp_mode = 0;
+	memset(a.xdp_prog_name, 0, sizeof(a.xdp_prog_name));
+	memset(b.xdp_prog_name, 0, sizeof(b.xdp_prog_name));
 	return !memcmp(&a, &b, sizeof(a)) && old->xdp_prog_id != l->xdp_prog_id &&
 	       tna_ctl_own_prog(c, old->xdp_prog_id) && tna_ctl_own_prog(c, l->xdp_prog_id);
 }

@@ -60,3 +60,23 @@ bool tna_ctl_own_prog(struct tna_ctl *c, uint32_t id)
 			return true;
 	return false;
 }
+
+static int seen_one(const struct tna_link *l, void *ctx)
+{
+	tna_ctl_link_seen_set(ctx, TNA_OP_ADD, l);
+	return 0;
+}
+
+/* Before the first deployment: every link as it is without our programs,
+ * and (after it) the ids of the programs it attached, so that the events
+ * of our own first attach are told apart too. */
+void tna_ctl_own_start(struct tna_ctl *c, bool deployed)
+{
+	if (!deployed) {
+		tna_model_for_each_link(c->m, seen_one, c);
+		return;
+	}
+	for (int i = 0; i < c->nbr; i++)
+		tna_ctl_note_own(c, c->br[i].dp);
+	tna_ctl_note_own(c, c->rt->host);
+}
