@@ -24,7 +24,7 @@ tna_dut_script "$out/dut.sh" "$MODE" TNA_EVENT_DELAY_MS="$DELAY"
 
 for name in stale-replay hidden-move port-state-stopped; do
 	/usr/bin/python3 "$EQ/equiv.py" --prefix "$TNA_NS-eq" \
-		--recipe "$TNA_ROOT/tests/deploy/bridge3-nf0.topo" \
+		--recipe "$TNA_ROOT/tests/coherence/bridge3.topo" \
 		--script "$TNA_ROOT/tests/coherence/$name.traffic" \
 		--dut-cmd "bash $out/dut.sh $out/$name.stat.json" \
 		--dut-ready-line 'tna-deploy: ready' --out "$out/$name" \

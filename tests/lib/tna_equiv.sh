@@ -27,8 +27,13 @@ s = json.load(open(sys.argv[1]))
 ports = [i for i in s["interfaces"] if i.get("kind") == "port"]
 assert ports and all(i["mode"] == sys.argv[2] for i in ports), ports
 fwd = sum(i["forwarded"] for i in ports)
-print("run B: fast path forwarded %d frames, passed %d to Linux" %
-      (fwd, sum(i["passed_total"] for i in ports)))
+why = {}
+for i in ports:
+    for r, n in (i.get("passed") or {}).items():
+        why[r] = why.get(r, 0) + n
+print("run B: fast path forwarded %d frames, passed %d to Linux (%s)" %
+      (fwd, sum(i["passed_total"] for i in ports),
+       ", ".join("%s %d" % (r, n) for r, n in sorted(why.items()) if n) or "-"))
 assert fwd >= int(sys.argv[3]), fwd
 PY
 }
