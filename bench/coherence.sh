@@ -110,7 +110,7 @@ rpid=$!
 kill $fpid $rpid 2>/dev/null; wait $fpid $rpid 2>/dev/null
 ctl=$(head -1 "$WORK/pids")
 kill -TERM "$ctl"; wait "$ctl" 2>/dev/null
-l=$(grep 'tna-deploy: loop:' "$WORK/ctl.log" | tail -1)
+l=$(grep -E 'tna-deploy: (info: )?loop: [0-9]+ turns' "$WORK/ctl.log" | tail -1)
 [[ -n $l ]] || err "no loop line in the controller's log"
 fig "deadman: trips over the run" "$(sed 's/.*dead-man trips \([0-9]*\).*/\1/' <<<"$l")" "" "a trip sends everything to Linux"
 fig "deadman: longest gap between heartbeats" "$(sed 's/.*heartbeats \([0-9.]*\) ms.*/\1/' <<<"$l")" ms "trust goes after 400 ms"

@@ -76,7 +76,7 @@ stop_ctl() { kill -TERM "$CTL"; wait "$CTL" || err "tna-deploy exited $?"; }
 # between the loop's heartbeats (trust goes after 400 ms).
 loop_figs() {	# LOG PART (after stop_ctl)
 	local l
-	l=$(grep 'tna-deploy: loop:' "$1" | tail -1)
+	l=$(grep -E 'tna-deploy: (info: )?loop: [0-9]+ turns' "$1" | tail -1)
 	[[ -n $l ]] || err "no loop line in $1"
 	fig "$2: dead-man trips" "$(sed 's/.*dead-man trips \([0-9]*\).*/\1/' <<<"$l")" "" "must be 0"
 	fig "$2: longest gap between heartbeats" "$(sed 's/.*heartbeats \([0-9.]*\) ms.*/\1/' <<<"$l")" ms \
