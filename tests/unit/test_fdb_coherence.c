@@ -4,7 +4,8 @@
  * and a hand-made model.  Each case is one of the windows the protocol
  * closes: a late event writing an old port (stale replay), a frame
  * absorbed on a stale entry's port (hidden move), a bump between the
- * controller's read and write, cached flows, and a silent controller. */
+ * controller's read and write, cached flows, locked and held ports, and a
+ * silent controller. */
 #include <time.h>
 #include <linux/neighbour.h>
 #include "tests/lib/fastpath.h"
@@ -198,7 +199,23 @@ int main(void)
 	c = pend(dp, N);
 	EXPECT(dp, "N on a port without learning", p1, BCAST, N, XDP_PASS, R(BCAST_MCAST));
 	CHECK_EQ(pend(dp, N), c);
+	/* a locked port (802.1X): Linux never moves an entry from it */
+	fwd.flags = TNA_PORT_F_LEARNING | TNA_PORT_F_LOCKED;
+	CHECK_EQ(tna_dp__port_set(dp, p1, &fwd), 0);
+	c = pend(dp, N);
+	EXPECT(dp, "N on a locked port", p1, BCAST, N, XDP_PASS, R(BCAST_MCAST));
+	CHECK_EQ(pend(dp, N), c);
+	/* a held port (restrictive change being applied): its real state is
+	 * not in the table, Linux may learn there */
 	fwd.flags = TNA_PORT_F_LEARNING;
+	fwd.stp_state = TNA_STP_HELD;
+	CHECK_EQ(tna_dp__port_set(dp, p1, &fwd), 0);
+	c = pend(dp, N);
+	EXPECT(dp, "N on a held port", p1, A, N, XDP_PASS, R(CONFIG_CHANGE));
+	CHECK_EQ(pend(dp, N), c + 1);
+	EXPECT(dp, "to N after it was seen on a held port", p3, N, C, XDP_PASS,
+	       R(FDB_UNCONFIRMED));
+	fwd.stp_state = 3;
 	CHECK_EQ(tna_dp__port_set(dp, p1, &fwd), 0);
 
 	/* Dead-man switch: armed, no heartbeat for the limit: every frame to
