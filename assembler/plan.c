@@ -249,6 +249,7 @@ int tna_plan_bridge(const struct tna_plan_bridge_in *in,
 	memcpy(plan->mac, in->mac, 6);
 	plan->ageing_time_cs = in->ageing_time_cs;
 	plan->keepalive_ms = tna_fdb_keepalive_interval_ms(in->ageing_time_cs);
+	plan->fdb_kfunc = o->sys && o->sys->kfunc_fdb_lookup;
 	plan->n_ports = in->n_ports;
 	plan->ports = calloc(in->n_ports ? in->n_ports : 1, sizeof(*plan->ports));
 	if (!plan->ports)

@@ -159,6 +159,10 @@ struct tna_bridge_plan {
 	uint32_t nic_insns;	/* instructions of the NIC stage's object */
 	uint32_t ageing_time_cs;
 	unsigned int keepalive_ms;
+	/* the kernel has the FDB lookup kfunc of kernel/ (bpf_xdp_fdb_lookup):
+	 * with it the mirror's windows would not exist; its mode is not built
+	 * yet, the mirror is used either way (bpf/fpm/fdb.h is the seam) */
+	bool fdb_kfunc;
 	struct tna_target_limits limits;
 	/* budget: estimate before load, xlated counts after (0 = not loaded) */
 	uint32_t est_insns;

@@ -27,3 +27,12 @@ bench-scale: deps
 bench-restrict: deps
 	@$(MAKE) --no-print-directory all
 	@BUILD=$(BUILD) bench/restrict.sh $(ARGS)
+
+# Coherence: event -> port table latency under FDB floods and replans.
+PROGS += tna-port-latency
+tna-port-latency_SRCS := bench/tna-port-latency.c
+EXTRA_HELP += 'make bench-coherence [ARGS=...] port change -> port table latency under FDB floods and replans; dead-man trips'
+.PHONY: bench-coherence
+bench-coherence: deps
+	@$(MAKE) --no-print-directory all
+	@BUILD=$(BUILD) bench/coherence.sh $(ARGS)

@@ -71,6 +71,17 @@ start_ctl() {
 	err "tna-deploy did not become ready: $(tail -3 "$log")"
 }
 stop_ctl() { kill -TERM "$CTL"; wait "$CTL" || err "tna-deploy exited $?"; }
+# The dead-man switch over the part, from the line the controller logs when
+# it stops: trips (each sends everything to Linux) and the longest gap
+# between the loop's heartbeats (trust goes after 400 ms).
+loop_figs() {	# LOG PART (after stop_ctl)
+	local l
+	l=$(grep -E 'tna-deploy: (info: )?loop: [0-9]+ turns' "$1" | tail -1)
+	[[ -n $l ]] || err "no loop line in $1"
+	fig "$2: dead-man trips" "$(sed 's/.*dead-man trips \([0-9]*\).*/\1/' <<<"$l")" "" "must be 0"
+	fig "$2: longest gap between heartbeats" "$(sed 's/.*heartbeats \([0-9.]*\) ms.*/\1/' <<<"$l")" ms \
+		"longest loop turn $(sed 's/.*longest \([0-9.]*\) ms,.*/\1/' <<<"$l") ms"
+}
 idle_cpu() {	# PID: CPU ticks over IDLE seconds without traffic or changes
 	local t0 t1
 	t0=$(cpu_ticks "$1"); sleep "$IDLE"; t1=$(cpu_ticks "$1")
@@ -153,7 +164,17 @@ PY
 	done
 	t1=$(now)
 	fig "fdb: $NFDB deletions -> mirror follows" "$(ms "$t0" "$t1")" ms "incl. bridge -batch and polling (~0.1 s + a dump)"
+	# and added again while running: a flood of $NFDB events
+	t0=$(now)
+	ip netns exec "$D" bridge -batch "$WORK/fdb.batch" || err "cannot add $NFDB FDB entries"
+	for _ in $(seq 600); do
+		(( $(mirror_size "$D" p0) >= NFDB )) && break
+		sleep 0.1
+	done
+	t1=$(now)
+	fig "fdb: $NFDB additions -> mirror follows" "$(ms "$t0" "$t1")" ms "incl. bridge -batch and polling"
 	stop_ctl
+	loop_figs "$WORK/fdb.log" fdb
 	ip netns del "$D"; ip netns del "$H"
 }
 
@@ -201,6 +222,7 @@ PY
 	fig "keepalive: round time (mean)" "$avg" ms "max $mx ms (NTF_USE per entry)"
 	fig "keepalive: controller RSS" "$(( $(rss_kb $CTL) / 1024 ))" MB "VmHWM $(( $(hwm_kb $CTL) / 1024 )) MB"
 	stop_ctl
+	loop_figs "$log" keepalive
 	ip netns del "$G"; ip netns del "$D"; ip netns del "$S"
 }
 

@@ -5,6 +5,7 @@
  * (bpf/fpm/common.h); the verifier removes the rest. */
 #include "bpf/fpm/common.h"
 #include "bpf/fpm/parse_eth.h"
+#include "bpf/fpm/deadman.h"
 #include "bpf/fpm/classify.h"
 #include "bpf/fpm/port_state.h"
 #include "bpf/fpm/port_flags.h"
@@ -46,6 +47,7 @@ int tna_bridge(struct xdp_md *ctx)
 		goto pass;
 	}
 	STEP(fpm_parse_eth(&p));
+	STEP(fpm_confirmed(&p));	/* the controller's tables are current */
 	/* frames to a routing port's MAC are routed */
 	reason = fpm_l3_ingress(&p, &r);
 	if (reason == TNA_GO)

@@ -67,6 +67,8 @@
 	X(CONFIG_CHANGE,	"config_change")			\
 	X(EGRESS_QDISC,		"egress_qdisc")				\
 	X(BRNF_MTU,		"brnf_mtu")				\
+	X(CONTROLLER_STALE,	"controller_stale")			\
+	X(FDB_UNCONFIRMED,	"fdb_unconfirmed")			\
 	TNA_ROUTER_REASONS(X)	/* the router's */				\
 	TNA_FILTER_REASONS(X)
 
@@ -135,27 +137,79 @@ struct tna_port {
  * that enters it goes to Linux, reason config_change). */
 #define TNA_STP_HELD		0xff
 
-/* FDB mirror, filled by the controller from netlink. */
+/* FDB mirror, filled by the controller from netlink.  The protocol that
+ * keeps it from forwarding where Linux would not is described in
+ * bpf/fpm/fdb.h (fast path) and controller/fdb_mirror.h (controller). */
 struct tna_fdb_key {
 	__u8 mac[6];
 	__u16 vlan;		/* 0 without VLAN filtering */
 };
 #define TNA_FDB_F_LOCAL		0x01	/* permanent: the bridge's or a port's own MAC */
-#define TNA_FDB_F_STATIC	0x02	/* static (NUD_NOARP) */
+#define TNA_FDB_F_STATIC	0x02	/* static (NUD_NOARP); Linux still moves it on learning */
+#define TNA_FDB_F_STICKY	0x04	/* sticky: Linux never moves it */
 struct tna_fdb_val {
 	__u32 ifindex;		/* port it was learned on */
 	__u32 flags;		/* TNA_FDB_F_* */
 	__u64 last_used;	/* tick (CLOCK_MONOTONIC ns) before the last use as SOURCE; 0 never */
-};
-
-/* tna_clock[0]: written by user space through mmap.  now: the keep-alive
- * tick (CLOCK_MONOTONIC ns) stamped into FDB entries; gen: bumped after
- * every change of the port table or the FDB mirror (flow cache validity). */
-struct tna_clock {
-	__u64 now;
-	__u32 gen;
+	__u32 ack;		/* the entry is confirmed while ack == tna_pend[slot].count */
 	__u32 pad;
 };
+
+/* Pending marks: tna_pend[tna_pend_slot(mac, vlan)], an mmapped ARRAY.
+ * The fast path bumps count (atomically) before it passes a frame from
+ * which Linux may learn a source the mirror does not have confirmed on
+ * that port.  Before the count it writes the time of the bump, its
+ * ingress port, and, when that port differs from the one of the bump
+ * before (not the first bump), the time into `mixed`: bumps after `mixed`
+ * all came from `port`.  Times are bpf_ktime_get_ns() >> TNA_PEND_SHIFT (~1.05 ms
+ * units, low 32 bits).  Several MACs share a slot: a collision only makes
+ * entries unconfirmed (passed) until the controller confirms them again. */
+#define TNA_PEND_BITS		16
+#define TNA_PEND_SHIFT		20
+struct tna_pend {
+	__u32 count;
+	__u32 when;		/* the last bump */
+	__u32 port;		/* its ingress ifindex */
+	__u32 mixed;		/* the last bump from another port than the one before; 0 none */
+};
+
+/* tna_pend_dirty[slot >> 6] bit (slot & 63): the slot was bumped since the
+ * controller last looked (it clears words with an atomic exchange), so
+ * it finds bumped slots without reading all of them. */
+#define TNA_PEND_DIRTY_WORDS	(1u << (TNA_PEND_BITS - 6))
+
+/* The slot of a (MAC, VLAN), the same in BPF and user space. */
+static inline __attribute__((always_inline)) __u32 tna_pend_slot(const __u8 *m, __u16 vlan)
+{
+	__u32 a = m[0] | m[1] << 8 | m[2] << 16 | (__u32)m[3] << 24;
+	__u32 b = m[4] | m[5] << 8 | (__u32)vlan << 16;
+	__u32 h = a * 0x9E3779B1u ^ b * 0x85EBCA77u;
+
+	return (h ^ h >> 16) & ((1u << TNA_PEND_BITS) - 1);
+}
+
+/* tna_clock[0]: shared with user space through mmap.  The first cache
+ * line is read by every frame and rarely written; the second is the
+ * controller's and the dead-man timer's (bpf/fpm/deadman.h). */
+struct tna_clock {
+	__u64 now;		/* keep-alive tick (CLOCK_MONOTONIC ns) stamped into FDB entries */
+	__u32 gen;		/* bumped after every change of the port table or the FDB mirror
+				 * (flow-cache validity) */
+	__u32 trusted;		/* 1: the controller confirms the port table and mirror;
+				 * 0: every frame to Linux (controller_stale) */
+	__u32 trips;		/* times the dead-man timer withdrew trust */
+	__u32 pad0;
+	__u64 pad1[5];
+	/* second cache line */
+	__u64 heartbeat;	/* CLOCK_MONOTONIC ns, written by the controller's loop */
+	__u64 deadman_ns;	/* trust is withdrawn when heartbeat is older; 0: never */
+	__u64 synced;		/* CLOCK_MONOTONIC ns: kernel changes notified before it are
+				 * in the tables (0: unknown) */
+	__u64 pad2[5];
+};
+/* The dead-man timer's period: trust goes at most deadman_ns + this after
+ * the last heartbeat. */
+#define TNA_DEADMAN_TICK_NS	(50 * 1000000ULL)
 
 /* Flow cache: per CPU, direct mapped.  An entry says "src was known on
  * port in, dst is on port out" as of (gen, tick); it is used only while
@@ -183,6 +237,7 @@ struct tna_stats_val {
 #define TNA_PROG_NAME		"tna_bridge"
 #define TNA_MAP_STATS		"tna_stats"
 #define TNA_MAP_PORTS		"tna_ports"
+#define TNA_MAP_CLOCK		"tna_clock"
 /* The root program on a port and its prog array (targets/tna_root.bpf.c). */
 #define TNA_ROOT_NAME		"tna_root"
 #define TNA_MAP_SLOTS		"tna_slots"

@@ -18,119 +18,11 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
-#include <poll.h>
-#include <sys/signalfd.h>
-#include <json-c/json.h>
 
 #include "assembler/input.h"
 #include "common/nl.h"
 #include "controller/ctl_priv.h"
 #include "controller/nic_sync.h"
-#include "controller/recheck.h"
-
-static const char *fmt_mac(const uint8_t *m, char *buf)
-{
-	sprintf(buf, "%02x:%02x:%02x:%02x:%02x:%02x", m[0], m[1], m[2], m[3],
-		m[4], m[5]);
-	return buf;
-}
-
-/* --- model events ---------------------------------------------------- */
-
-/* A configuration event: start or extend the pending burst. */
-static void note_event(struct tna_ctl *c, enum tna_obj obj, enum tna_op op,
-		       const void *item)
-{
-	if (!tna_debounce_pending(&c->db)) {
-		if (obj == TNA_OBJ_LINK && item)
-			snprintf(c->first_event, sizeof(c->first_event), "link %s %s",
-				 ((const struct tna_link *)item)->name, tna_op_name(op));
-		else
-			snprintf(c->first_event, sizeof(c->first_event), "%s %s",
-				 tna_obj_name(obj), tna_op_name(op));
-	}
-	tna_debounce_event(&c->db, now_ns());
-	c->restrict_check = true;	/* after this read: controller/restrict.c */
-}
-
-static bool is_attached(const struct br_state *b, int ifx);
-
-/* A port's STP state, flags or membership changed: the fast path follows
- * at once, before the (slower) replan of the whole bridge, so frames do
- * not keep taking the fast path through a port that just left, blocks or
- * went down.  A port that left stays attached until the replan detaches
- * it, but without a port entry all its frames go to Linux (not_a_port). */
-static void port_now(struct tna_ctl *c, enum tna_op op, const struct tna_link *l)
-{
-	struct tna_port_cfg cfg;
-	int i;
-
-	for (i = 0; i < c->nbr; i++) {
-		struct br_state *b = &c->br[i];
-
-		if (!b->dp || !is_attached(b, l->ifindex))
-			continue;
-		if (op == TNA_OP_DEL || !l->is_port || l->master != b->ifindex) {
-			tna_dp__port_del(b->dp, l->ifindex);
-			tna_nic_port_now(b->dp, l, true);
-		} else {
-			tna_ctl_port_cfg(l, &cfg);
-			if (b->held)	/* until the replan: controller/restrict.c */
-				cfg.stp_state = TNA_STP_HELD;
-			tna_dp__port_set(b->dp, l->ifindex, &cfg);
-			tna_nic_port_now(b->dp, l, false);
-		}
-	}
-}
-
-static void on_event(void *ctx, enum tna_obj obj, enum tna_op op, const void *item)
-{
-	struct tna_ctl *c = ctx;
-	const struct tna_fdb *f;
-	struct br_state *b;
-	char mac[18];
-
-	switch (obj) {
-	case TNA_OBJ_FDB:
-		f = item;
-		b = br_find(c, f->master);
-		if (!b || !b->dp)
-			return;
-		c->fdb_batch++;
-		if (tna_fdb_mirror_apply(&b->mirror, op, f))
-			logf_(c, TNA_CTL_ERROR, "%s: fdb mirror %s %s failed",
-			      b->plan.name, tna_op_name(op), fmt_mac(f->mac, mac));
-		else
-			logf_(c, TNA_CTL_VERBOSE, "%s: fdb %s %s port %d vlan %u",
-			      b->plan.name, tna_op_name(op), fmt_mac(f->mac, mac),
-			      f->port, f->vlan);
-		return;
-	case TNA_OBJ_LINK:
-		port_now(c, op, item);
-		tna_rt_link_changed(c->rt, ((const struct tna_link *)item)->ifindex);
-		c->dirty = true;
-		note_event(c, obj, op, item);
-		return;
-	case TNA_OBJ_ROUTE:	/* local/broadcast/anycast routes: martian sources */
-		if (((const struct tna_route *)item)->type == 1 /* RTN_UNICAST */)
-			return;
-		c->dirty = true;
-		note_event(c, obj, op, item);
-		return;
-	case TNA_OBJ_RESYNC:
-		c->resync = true;
-		/* fall through */
-	case TNA_OBJ_ADDR:	/* what the router routes, a bridge with an address */
-	case TNA_OBJ_SYSCTL:
-	case TNA_OBJ_NETFILTER:
-	case TNA_OBJ_XFRM:	/* IPsec policies and SAs: the router's families */
-		c->dirty = true;
-		note_event(c, obj, op, item);
-		return;
-	default:
-		return;
-	}
-}
 
 /* --- setup ------------------------------------------------------------ */
 
@@ -142,6 +34,7 @@ struct tna_ctl *tna_ctl_new(const struct tna_ctl_opts *opts)
 	if (!c)
 		return NULL;
 	c->o = *opts;
+	tna_evq_init(&c->evq);
 	c->rt = calloc(1, sizeof(*c->rt));
 	if (!c->rt)
 		goto err;
@@ -151,8 +44,13 @@ struct tna_ctl *tna_ctl_new(const struct tna_ctl_opts *opts)
 	c->m = tna_model_new();
 	if (!c->m)
 		goto err;
-	c->w = tna_watch_open(c->m, on_event, c);
+	/* The model's dump holds every change before this. */
+	c->synced = now_ns();
+	c->w = tna_watch_open(c->m, tna_ctl_on_event, c);
 	if (!c->w)
+		goto err;
+	c->pw = tna_port_watch_open();
+	if (!c->pw)
 		goto err;
 	if (c->o.poll_ms)
 		tna_watch_set_poll_ms(c->w, c->o.poll_ms);
@@ -193,11 +91,9 @@ static bool selected(const struct tna_ctl *c, const char *name)
 	return false;
 }
 
-struct collect { struct tna_ctl *c; int ifx[TNA_CTL_MAX_BRIDGES]; int n; };
-
-static int collect_bridge(const struct tna_link *l, void *ctx)
+int tna_ctl_collect_bridge(const struct tna_link *l, void *ctx)
 {
-	struct collect *k = ctx;
+	struct tna_ctl_collect *k = ctx;
 
 	if (l->is_bridge && selected(k->c, l->name) && k->n < TNA_CTL_MAX_BRIDGES)
 		k->ifx[k->n++] = l->ifindex;
@@ -222,7 +118,7 @@ int tna_ctl_plan_one(struct tna_ctl *c, int ifindex, struct tna_bridge_plan *p)
 	return ret;
 }
 
-static int reprobe(struct tna_ctl *c)
+int tna_ctl_reprobe(struct tna_ctl *c)
 {
 	free(c->devs);
 	c->devs = NULL;
@@ -275,17 +171,17 @@ static int measure(struct tna_ctl *c, struct tna_bridge_plan *p)
 
 int tna_ctl_plan(struct tna_ctl *c, bool load)
 {
-	struct collect k = { .c = c };
+	struct tna_ctl_collect k = { .c = c };
 	int i, j, ret;
 
-	ret = reprobe(c);
+	ret = tna_ctl_reprobe(c);
 	if (ret)
 		return ret;
 	/* The router first: a bridge it is composed with loads its modules. */
 	ret = tna_rt_replan(c->rt, c->m, c->devs, c->ndevs);
 	if (ret < 0)
 		return ret;
-	tna_model_for_each_link(c->m, collect_bridge, &k);
+	tna_model_for_each_link(c->m, tna_ctl_collect_bridge, &k);
 	for (i = 0; i < c->o.n_bridges; i++) {
 		const struct tna_link *l = tna_model_link_by_name(c->m, c->o.bridges[i]);
 
@@ -309,7 +205,7 @@ int tna_ctl_plan(struct tna_ctl *c, bool load)
 		}
 		b->present = true;
 		if (b->dp)
-			continue;	/* deployed ones are replanned by redeploy() */
+			continue;	/* deployed ones are replanned by tna_ctl_redeploy() */
 		tna_plan_bridge_free(&b->plan);
 		ret = tna_ctl_plan_one(c, b->ifindex, &b->plan);
 		if (ret)
@@ -350,21 +246,39 @@ const struct tna_bridge_plan *tna_ctl_plan_get(const struct tna_ctl *c, int i)
 
 /* --- deployment ------------------------------------------------------- */
 
-void tna_ctl_port_cfg(const struct tna_link *l, struct tna_port_cfg *cfg)
+void tna_ctl_brport_cfg(const struct tna_brport_info *bp, const struct tna_link *l,
+			struct tna_port_cfg *cfg)
 {
 	memset(cfg, 0, sizeof(*cfg));
-	cfg->stp_state = l->port.state;
-	cfg->flags = (l->port.learning ? TNA_PORT_F_LEARNING : 0) |
-		     (l->port.flood ? TNA_PORT_F_FLOOD : 0) |
-		     (l->port.isolated ? TNA_PORT_F_ISOLATED : 0) |
-		     (l->port.locked ? TNA_PORT_F_LOCKED : 0) |
-		     (l->tc_egress ? TNA_PORT_F_EGRESS_LINUX : 0) |
+	cfg->stp_state = bp->state;
+	cfg->flags = (bp->learning ? TNA_PORT_F_LEARNING : 0) |
+		     (bp->flood ? TNA_PORT_F_FLOOD : 0) |
+		     (bp->isolated ? TNA_PORT_F_ISOLATED : 0) |
+		     (bp->locked ? TNA_PORT_F_LOCKED : 0) |
+		     (l && l->tc_egress ? TNA_PORT_F_EGRESS_LINUX : 0) |
 		     /* Linux answers ARP/ND itself on these ports */
-		     (l->port.proxy_arp || l->port.neigh_suppress ?
-		      TNA_PORT_F_SLOWPATH : 0);
+		     (bp->proxy_arp || bp->neigh_suppress ? TNA_PORT_F_SLOWPATH : 0);
 }
 
-static bool is_attached(const struct br_state *b, int ifx)
+bool tna_ctl_port_cfg(struct tna_ctl *c, int bridge, const struct tna_link *l,
+		      struct tna_port_cfg *cfg)
+{
+	const struct tna_port_info *pi = tna_port_watch_get(c->pw, l->ifindex);
+
+	/* The port watch is read ahead of the model: its state is newer. */
+	if (pi->known) {
+		if (!pi->is_port || pi->master != bridge)
+			return false;
+		tna_ctl_brport_cfg(&pi->port, l, cfg);
+		return true;
+	}
+	if (!l->is_port || l->master != bridge)
+		return false;
+	tna_ctl_brport_cfg(&l->port, l, cfg);
+	return true;
+}
+
+bool tna_ctl_is_attached(const struct br_state *b, int ifx)
 {
 	int i;
 
@@ -411,7 +325,11 @@ static int sync_ports(struct tna_ctl *c, struct br_state *b,
 
 		if (!pp->accelerated || !l)
 			continue;
-		tna_ctl_port_cfg(l, &cfg);
+		if (!tna_ctl_port_cfg(c, b->ifindex, l, &cfg)) {
+			/* left the bridge since the model said so: Linux only */
+			tna_dp__port_del(b->dp, pp->ifindex);
+			continue;
+		}
 		if (b->held)	/* released by tna_ctl_unhold() once up to date */
 			cfg.stp_state = TNA_STP_HELD;
 		ret = tna_dp__port_set(b->dp, pp->ifindex, &cfg);
@@ -421,7 +339,7 @@ static int sync_ports(struct tna_ctl *c, struct br_state *b,
 			err = err ? err : ret;
 			continue;
 		}
-		if (is_attached(b, pp->ifindex))
+		if (tna_ctl_is_attached(b, pp->ifindex))
 			continue;
 		ret = tna_dp__attach(b->dp, pp->ifindex);
 		if (ret == -EEXIST) {
@@ -453,7 +371,7 @@ static int sync_ports(struct tna_ctl *c, struct br_state *b,
 	return err;
 }
 
-static void teardown(struct tna_ctl *c, struct br_state *b)
+void tna_ctl_teardown(struct tna_ctl *c, struct br_state *b)
 {
 	if (!b)
 		return;
@@ -468,6 +386,7 @@ static void teardown(struct tna_ctl *c, struct br_state *b)
 	tna_dp__destroy(b->dp);	/* detaches every port */
 	b->dp = NULL;
 	b->n_attached = 0;
+	tna_fdb_mirror_fini(&b->mirror);
 	logf_(c, TNA_CTL_VERBOSE, "%s: fast path removed", b->plan.name);
 }
 
@@ -475,6 +394,7 @@ static int deploy_fresh(struct tna_ctl *c, struct br_state *b)
 {
 	int ret;
 
+	tna_ctl_busy(c);
 	b->dp = load_plan(c->rt, &b->plan, b->plan.fpms, b->plan.br_netfilter, NULL,
 			  c->o.force);
 	if (!b->dp) {
@@ -487,8 +407,10 @@ static int deploy_fresh(struct tna_ctl *c, struct br_state *b)
 	b->error[0] = 0;
 	b->plan.xlated_insns = tna_dp__xlated_insns(b->dp);
 	tna_plan_budget_check(&b->plan);
+	tna_fdb_mirror_fini(&b->mirror);
 	tna_fdb_mirror_init(&b->mirror, b->ifindex, b->dp);
-	ret = tna_fdb_mirror_sync(&b->mirror, c->m);
+	b->trips_seen = 0;
+	ret = tna_fdb_mirror_sync(&b->mirror, c->m, c->synced);
 	if (ret < 0)
 		logf_(c, TNA_CTL_ERROR, "%s: fdb mirror fill: %s", b->plan.name,
 		      strerror(-ret));
@@ -497,7 +419,7 @@ static int deploy_fresh(struct tna_ctl *c, struct br_state *b)
 	ret = sync_ports(c, b, &b->plan);
 	tna_nic_sync(b->dp, &b->plan, c->m, c->devs, c->ndevs, &c->o);
 	if (!b->n_attached) {
-		teardown(c, b);
+		tna_ctl_teardown(c, b);
 		return ret ? ret : -ENODEV;
 	}
 	return ret;
@@ -505,7 +427,7 @@ static int deploy_fresh(struct tna_ctl *c, struct br_state *b)
 
 /* The router where the plan wants it: in the pipeline of the bridge it is
  * composed with when that one runs, else in its own pipeline. */
-static int rt_sync(struct tna_ctl *c)
+int tna_ctl_rt_sync(struct tna_ctl *c)
 {
 	struct tna_rt_state *rt = c->rt;
 	struct br_state *hb = br_find(c, tna_rt_host_bridge(rt));
@@ -523,6 +445,8 @@ static int rt_sync(struct tna_ctl *c)
 		return 0;
 	if (rt->host)
 		tna_rt_stop(rt, false);
+	if (!want)
+		tna_ctl_busy(c);	/* its own pipeline loads */
 	ret = tna_rt_start(rt, want, want ? hb->ifindex : 0, c->o.target);
 	if (ret)
 		logf_(c, TNA_CTL_ERROR, "router: %s%s", rt->error,
@@ -539,6 +463,7 @@ int tna_ctl_deploy(struct tna_ctl *c)
 {
 	int i, ret, err = 0;
 
+	tna_ctl_own_start(c, false);
 	for (i = 0; i < c->nbr; i++) {
 		struct br_state *b = &c->br[i];
 
@@ -553,7 +478,8 @@ int tna_ctl_deploy(struct tna_ctl *c)
 		if (ret)
 			err = err ? err : ret;
 	}
-	ret = rt_sync(c);
+	ret = tna_ctl_rt_sync(c);
+	tna_ctl_own_start(c, true);
 	return err ? err : ret;
 }
 
@@ -566,15 +492,14 @@ int tna_ctl_n_running(const struct tna_ctl *c)
 	return n;
 }
 
-/* Replan bridge B after a change and apply the difference. */
-static void redeploy(struct tna_ctl *c, struct br_state *b)
+void tna_ctl_redeploy(struct tna_ctl *c, struct br_state *b)
 {
 	struct tna_bridge_plan np;
 	struct tna_dp *ndp;
 	int ret;
 
 	if (tna_ctl_plan_one(c, b->ifindex, &np)) {
-		teardown(c, b);
+		tna_ctl_teardown(c, b);
 		tna_plan_bridge_free(&b->plan);
 		b->present = false;
 		return;
@@ -582,7 +507,7 @@ static void redeploy(struct tna_ctl *c, struct br_state *b)
 	if (!b->dp || !np.ok || np.target != b->plan.target) {
 		bool was = b->dp != NULL;
 
-		teardown(c, b);
+		tna_ctl_teardown(c, b);
 		tna_plan_bridge_free(&b->plan);
 		b->plan = np;
 		if (np.ok && !deploy_fresh(c, b)) {
@@ -617,6 +542,7 @@ static void redeploy(struct tna_ctl *c, struct br_state *b)
 			b->spare = NULL;
 			tna_dp__sync_slots(ndp, b->dp);
 		} else {
+			tna_ctl_busy(c);
 			ndp = load_plan(c->rt, &np, np.fpms, np.br_netfilter, b->dp, c->o.force);
 		}
 		t_load = now_ns() - t_load;
@@ -624,7 +550,7 @@ static void redeploy(struct tna_ctl *c, struct br_state *b)
 			snprintf(b->error, sizeof(b->error), "new pipeline failed to load: %s",
 				 strerror(errno));
 			logf_(c, TNA_CTL_ERROR, "%s: %s: plain Linux", np.name, b->error);
-			teardown(c, b);
+			tna_ctl_teardown(c, b);
 			tna_plan_bridge_free(&b->plan);
 			b->plan = np;
 			return;
@@ -636,7 +562,7 @@ static void redeploy(struct tna_ctl *c, struct br_state *b)
 			logf_(c, TNA_CTL_ERROR, "%s: atomic replace failed (%s): redeploying",
 			      np.name, strerror(-ret));
 			tna_dp__destroy(ndp);
-			teardown(c, b);
+			tna_ctl_teardown(c, b);
 			tna_plan_bridge_free(&b->plan);
 			b->plan = np;
 			deploy_fresh(c, b);
@@ -669,222 +595,14 @@ static void redeploy(struct tna_ctl *c, struct br_state *b)
 		if (next < b->next_ka_ns)
 			b->next_ka_ns = next;
 	}
+	tna_ctl_ports_now(c);	/* what changed while the pipeline loaded */
 	sync_ports(c, b, &np);
 	tna_nic_sync(b->dp, &np, c->m, c->devs, c->ndevs, &c->o);
 	tna_plan_bridge_free(&b->plan);
 	b->plan = np;
 	if (!b->n_attached) {
-		teardown(c, b);
+		tna_ctl_teardown(c, b);
 		logf_(c, TNA_CTL_INFO, "%s: no port left attached: plain Linux", np.name);
-	}
-}
-
-/* --- event loop ------------------------------------------------------- */
-
-static void replan_all(struct tna_ctl *c)
-{
-	int i, ret;
-
-	uint64_t t0 = now_ns();
-
-	c->dirty = false;
-	if (reprobe(c))
-		logf_(c, TNA_CTL_ERROR, "capabilities probe failed: keeping the last one");
-	logf_(c, TNA_CTL_VERBOSE, "capabilities probe: %.1f ms", (now_ns() - t0) / 1e6);
-	/* New bridges, vanished ones. */
-	{
-		struct collect k = { .c = c };
-		int j;
-
-		for (i = 0; i < c->nbr; i++)
-			c->br[i].present = false;
-		tna_model_for_each_link(c->m, collect_bridge, &k);
-		for (j = 0; j < k.n; j++) {
-			struct br_state *b = br_find(c, k.ifx[j]);
-
-			if (!b && c->nbr < TNA_CTL_MAX_BRIDGES) {
-				b = &c->br[c->nbr++];
-				memset(b, 0, sizeof(*b));
-				b->ifindex = k.ifx[j];
-			}
-			if (b)
-				b->present = true;
-		}
-	}
-	/* The router first: when its plan changes, the pipeline that hosts
-	 * it (and the one that will) is reloaded from scratch below, with the
-	 * new modules (Linux routes meanwhile, which is safe). */
-	ret = tna_rt_replan(c->rt, c->m, c->devs, c->ndevs);
-	if (ret < 0) {
-		logf_(c, TNA_CTL_ERROR, "router: planning failed (%s): plain Linux", strerror(-ret));
-		if (c->rt->host_bridge)
-			teardown(c, br_find(c, c->rt->host_bridge));
-		tna_rt_stop(c->rt, false);
-		c->rt->plan.ok = false;
-	} else if (ret > 0) {
-		struct br_state *nb = br_find(c, tna_rt_host_bridge(c->rt));
-
-		logf_(c, TNA_CTL_INFO, "router: plan changed: %s", c->rt->plan.reason);
-		if (c->rt->host_bridge)
-			teardown(c, br_find(c, c->rt->host_bridge));
-		tna_rt_stop(c->rt, false);
-		if (nb)
-			teardown(c, nb);
-	}
-	for (i = 0; i < c->nbr; i++) {
-		struct br_state *b = &c->br[i];
-
-		if (!b->present) {
-			teardown(c, b);
-			continue;
-		}
-		/* After an overflow the model merges a fresh dump and emits the
-		 * differences (FDB adds/dels reach the mirror through on_event):
-		 * no clear-and-refill, which would send everything to Linux for
-		 * a moment. */
-		redeploy(c, b);
-	}
-	rt_sync(c);
-	tna_ctl_rehold_router(c);	/* a restarted router stays held too */
-	c->resync = false;
-	tna_ctl_write_state(c);
-}
-
-/* Replan and redeploy once for the whole burst; the log line says which
- * event started it and when the new datapath was in place. */
-static void apply_burst(struct tna_ctl *c)
-{
-	unsigned int n = c->db.events;
-	uint64_t first = c->db.first_ns;
-	unsigned long before = c->redeploys;
-	bool resync = c->resync;
-
-	replan_all(c);
-	c->applied++;
-	logf_(c, TNA_CTL_INFO,
-	      "applied %u event(s) (first: %s%s) at %.6f, %.1f ms after the first: %s",
-	      n, n ? c->first_event : "none", resync ? ", full resync" : "",
-	      now_real(), first ? (now_ns() - first) / 1e6 : 0.0,
-	      c->redeploys != before ? "datapath redeployed" : "port table updated");
-	tna_debounce_reset(&c->db);
-	tna_ctl_unhold(c);
-}
-
-/* Auto: what the plans rested on and no event announces (a veth peer's
- * TSO, GRO, tx checksumming; a port's ndo-xmit), once a second: a change
- * starts a burst like a link event would. */
-static int recheck_auto(struct tna_ctl *c, uint64_t now)
-{
-	const struct tna_bridge_plan *plans[TNA_CTL_MAX_BRIDGES];
-	int n = 0;
-
-	if (c->o.target != TNA_PLAN_AUTO)
-		return -1;
-	if (now >= c->auto_next_ns) {
-		c->auto_next_ns = now + TNA_RECHECK_MS * 1000000ull;
-		for (int i = 0; i < c->nbr; i++)
-			if (c->br[i].present)
-				plans[n++] = &c->br[i].plan;
-		if (tna_recheck_auto(plans, n, c->rt)) {
-			logf_(c, TNA_CTL_INFO, "auto: a veth peer or a port's ndo-xmit changed: replanning");
-			c->dirty = true;
-			note_event(c, TNA_OBJ_LINK, TNA_OP_CHANGE, NULL);
-		}
-	}
-	return (int)((c->auto_next_ns - now) / 1000000ull) + 1;
-}
-
-static int keepalive(struct tna_ctl *c, uint64_t now)
-{
-	int i, n, ms, next_ms = -1;
-
-	/* Routed ports: ndo-xmit, checksums of the veth peer, MTU. */
-	if (c->rt->host) {
-		tna_rt_recheck_xmit(c->rt);
-		next_ms = TNA_RECHECK_MS;
-	}
-	ms = recheck_auto(c, now);
-	if (ms >= 0 && (next_ms < 0 || ms < next_ms))
-		next_ms = ms;
-	for (i = 0; i < c->nbr; i++) {
-		struct br_state *b = &c->br[i];
-		int ms;
-
-		if (!b->dp)
-			continue;
-		/* Native: a port whose veth peer has neither XDP nor GRO
-		 * cannot take redirected frames, one whose peer offloads tx
-		 * checksums sends partial ones: port_refresh reads both again */
-		if (b->plan.target == TNA_TARGET_NATIVE) {
-			int r = tna_recheck_ports(b->dp, b->attached, b->n_attached);
-
-			b->no_xmit = r & TNA_RECHECK_NO_XMIT;
-			if (r & TNA_RECHECK_CHANGED)
-				logf_(c, TNA_CTL_VERBOSE, "%s: port entries follow their devices (ndo-xmit, veth peer checksumming)",
-				      b->plan.name);
-			if (next_ms < 0 || next_ms > TNA_RECHECK_MS)
-				next_ms = TNA_RECHECK_MS;
-		}
-		if (now >= b->next_ka_ns) {
-			uint64_t t0 = now_ns();
-
-			n = tna_fdb_keepalive_round(&b->mirror, b->dp, c->nl, now,
-						    b->plan.ageing_time_cs * 10000000ull);
-			if (n < 0)
-				logf_(c, TNA_CTL_ERROR, "%s: keep-alive: %s",
-				      b->plan.name, strerror(-n));
-			else if (n)
-				logf_(c, TNA_CTL_VERBOSE, "%s: keep-alive refreshed %d in %.1f ms",
-				      b->plan.name, n, (now_ns() - t0) / 1e6);
-			b->next_ka_ns = now + b->plan.keepalive_ms * 1000000ull;
-		}
-		ms = (int)((b->next_ka_ns - now) / 1000000ull) + 1;
-		if (next_ms < 0 || ms < next_ms)
-			next_ms = ms;
-	}
-	return next_ms;
-}
-
-int tna_ctl_run(struct tna_ctl *c, int sigfd)
-{
-	struct pollfd pfd[2];
-	int timeout, ret;
-
-	tna_ctl_write_state(c);
-	for (;;) {
-		int dt;
-
-		timeout = keepalive(c, now_ns());
-		tna_nic_tick(&timeout, &c->dirty, &c->o);	/* NIC stages' watchdog */
-		dt = tna_debounce_timeout_ms(&c->db, now_ns());
-		if (dt >= 0 && (timeout < 0 || dt < timeout))
-			timeout = dt;
-		pfd[0] = (struct pollfd){ .fd = tna_watch_fd(c->w), .events = POLLIN };
-		pfd[1] = (struct pollfd){ .fd = sigfd, .events = POLLIN };
-		ret = poll(pfd, sigfd >= 0 ? 2 : 1, timeout);
-		if (ret < 0 && errno != EINTR)
-			return -errno;
-		if (sigfd >= 0 && (pfd[1].revents & POLLIN)) {
-			struct signalfd_siginfo si;
-
-			if (read(sigfd, &si, sizeof(si)) == sizeof(si))
-				logf_(c, TNA_CTL_VERBOSE, "signal %u: detaching", si.ssi_signo);
-			return 0;
-		}
-		if (pfd[0].revents & POLLIN) {
-			c->fdb_batch = 0;
-			ret = tna_watch_process(c->w);
-			if (ret < 0 && ret != -EAGAIN)
-				logf_(c, TNA_CTL_ERROR, "netlink events: %s", strerror(-ret));
-			if (c->fdb_batch)
-				logf_(c, TNA_CTL_VERBOSE, "fdb: applied %u change(s) at %.6f",
-				      c->fdb_batch, now_real());
-			if (c->restrict_check)
-				tna_ctl_restrict_check(c);
-		}
-		if ((c->dirty || c->resync) &&
-		    (!tna_debounce_pending(&c->db) || tna_debounce_due(&c->db, now_ns())))
-			apply_burst(c);
 	}
 }
 
@@ -894,8 +612,10 @@ void tna_ctl_free(struct tna_ctl *c)
 
 	if (!c)
 		return;
+	if (c->turns)
+		tna_ctl_log_health(c);
 	for (i = 0; i < c->nbr; i++) {
-		teardown(c, &c->br[i]);
+		tna_ctl_teardown(c, &c->br[i]);
 		tna_plan_bridge_free(&c->br[i].plan);
 	}
 	if (c->rt)
@@ -904,6 +624,9 @@ void tna_ctl_free(struct tna_ctl *c)
 	if (c->o.state_path)
 		unlink(c->o.state_path);
 	tna_watch_close(c->w);
+	tna_port_watch_close(c->pw);
+	free(c->seen);
+	tna_evq_free(&c->evq);
 	tna_model_free(c->m);
 	tna_nl_close(c->nl);
 	free(c->devs);

@@ -75,6 +75,11 @@ struct json_object *tna_ctl_router_json(const struct tna_ctl *c);
 /* Detach everything and free (restores what TNA changed). */
 void tna_ctl_free(struct tna_ctl *c);
 
+/* From any process in the netns: wait until the running controller (if
+ * any) has applied every change the kernel notified before this call
+ * (controller/sync.c).  0, -ETIMEDOUT. */
+int tna_ctl_sync(unsigned int timeout_ms);
+
 /* Status as JSON (json-c object) of what is deployed now. */
 struct json_object *tna_ctl_status_json(const struct tna_ctl *c);
 

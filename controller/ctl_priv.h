@@ -1,6 +1,8 @@
-/* Inside of the controller, shared by its files (ctl.c: deploy and the
- * event loop; status.c: status JSON and the router's output; restrict.c:
- * restrictive changes first).  Not for tools. */
+/* Inside of the controller, shared by its files (ctl.c: planning and
+ * deployment; events.c: model and port events; loop.c: the event loop;
+ * heartbeat.c: the dead-man switch; status.c: status JSON and the router's
+ * output; restrict.c: restrictive changes first; own_xdp.c, sync.c).  Not
+ * for tools. */
 #ifndef TNA_CONTROLLER_CTL_PRIV_H
 #define TNA_CONTROLLER_CTL_PRIV_H
 #include <stdarg.h>
@@ -10,7 +12,9 @@
 
 #include "controller/ctl.h"
 #include "controller/debounce.h"
+#include "controller/event_delay.h"
 #include "controller/fdb_mirror.h"
+#include "controller/port_watch.h"
 #include "controller/router_deploy.h"
 #include "introspect/model.h"
 #include "targets/datapath.h"
@@ -35,6 +39,8 @@ struct br_state {
 	uint8_t spare_mac[6];
 	bool no_xmit;		/* some port cannot be a native redirect egress yet */
 	bool held;		/* its ports are held on Linux until the next replan */
+	uint64_t ka_started_ns;	/* the keep-alive round in progress began */
+	uint32_t trips_seen;	/* dead-man trips already logged */
 };
 
 struct tna_ctl {
@@ -58,7 +64,39 @@ struct tna_ctl {
 	bool rt_held;			/* the router's own ports are held on Linux */
 	uint64_t auto_next_ns;		/* next look at what auto rested on */
 	bool restrict_check;		/* a configuration event: may it restrict? */
+	struct tna_evq evq;		/* test-only event latency (TNA_EVENT_DELAY_MS) */
+	struct tna_port_watch *pw;	/* bridge ports, read ahead of the model */
+	/* Every event the kernel sent before this (CLOCK_MONOTONIC) is in
+	 * the model: the event socket was found empty then. */
+	uint64_t synced;
+	bool overflow;			/* events lost: trust withdrawn until caught up */
+	uint64_t turn_ns;		/* start of the loop's current turn */
+	uint64_t next_scan_ns;		/* next look at the pending slots */
+	uint64_t next_events_ns;	/* model events not read before */
+	uint64_t next_second_ns;	/* next once-a-second recheck */
+	uint64_t wake_ns;		/* a mirror retry is due then (0: none) */
+	/* loop health, for --status: turns, the longest, the longest gap
+	 * between heartbeats */
+	uint64_t turns, turn_max_ns, beat_gap_max_ns, last_beat_ns;
+	uint32_t rt_trips_seen;
+	/* own_xdp.c: links as last seen, our root programs' ids */
+	struct tna_link *seen;
+	int n_seen;
+#define TNA_CTL_OWN_IDS 16
+	uint32_t own_ids[TNA_CTL_OWN_IDS];
+	unsigned int own_next;
 };
+
+/* The dead-man switch (controller/heartbeat.c): trust goes when the loop's
+ * heartbeat is older than TNA_CTL_DEADMAN_NS, at most one timer tick
+ * (TNA_DEADMAN_TICK_NS) later; the loop turns at least every
+ * TNA_CTL_BEAT_NS.  Plain Linux at most 450 ms after the loop stopped. */
+#define TNA_CTL_DEADMAN_NS	(400 * 1000000ull)
+#define TNA_CTL_BEAT_NS		(100 * 1000000ull)
+/* The loop's nice value (it must turn, also on a busy machine). */
+#define TNA_CTL_NICE		(-10)
+/* The dead-man limit while the loop loads a pipeline (tna_ctl_busy). */
+#define TNA_CTL_GRACE_NS	(1000 * 1000000ull)
 
 static inline uint64_t now_ns(void)
 {
@@ -106,8 +144,23 @@ static inline double now_real(void)
 
 
 /* ctl.c */
-void tna_ctl_port_cfg(const struct tna_link *l, struct tna_port_cfg *cfg);
 int tna_ctl_plan_one(struct tna_ctl *c, int ifindex, struct tna_bridge_plan *p);
+struct tna_ctl_collect { struct tna_ctl *c; int ifx[TNA_CTL_MAX_BRIDGES]; int n; };
+int tna_ctl_collect_bridge(const struct tna_link *l, void *ctx);
+int tna_ctl_reprobe(struct tna_ctl *c);
+/* The port table entry of a bridge port: STP state and flags from BP,
+ * egress to Linux from L's qdisc and filters (L may be NULL). */
+void tna_ctl_brport_cfg(const struct tna_brport_info *bp, const struct tna_link *l,
+			struct tna_port_cfg *cfg);
+/* Same for link L as a port of BRIDGE, from the newest state (the port
+ * watch's, else the model's); false when it is not a port of BRIDGE. */
+bool tna_ctl_port_cfg(struct tna_ctl *c, int bridge, const struct tna_link *l,
+		      struct tna_port_cfg *cfg);
+bool tna_ctl_is_attached(const struct br_state *b, int ifx);
+void tna_ctl_teardown(struct tna_ctl *c, struct br_state *b);
+/* Replan bridge B after a change and apply the difference. */
+void tna_ctl_redeploy(struct tna_ctl *c, struct br_state *b);
+int tna_ctl_rt_sync(struct tna_ctl *c);
 /* status.c */
 void tna_ctl_write_state(struct tna_ctl *c);
 /* restrict.c */
@@ -115,5 +168,33 @@ void tna_ctl_hold(struct tna_ctl *c, struct br_state *b, const char *why);
 void tna_ctl_restrict_check(struct tna_ctl *c);
 void tna_ctl_unhold(struct tna_ctl *c);
 void tna_ctl_rehold_router(struct tna_ctl *c);
+
+/* events.c */
+void tna_ctl_on_event(void *ctx, enum tna_obj obj, enum tna_op op, const void *item);
+/* A configuration event: start or extend the pending burst. */
+void tna_ctl_note_event(struct tna_ctl *c, enum tna_obj obj, enum tna_op op, const void *item);
+/* Read and apply the port watch's pending messages now (e.g. after a
+ * pipeline load, before the port table is written). */
+void tna_ctl_ports_now(struct tna_ctl *c);
+/* The events the test latency switch held back whose time has come. */
+void tna_ctl_events_due(struct tna_ctl *c);
+/* A key the pending scan found (CTX: a struct tna_ctl_scan). */
+struct tna_ctl_scan { struct tna_ctl *c; struct br_state *b; };
+void tna_ctl_note_scanned(void *ctx, const uint8_t mac[6], uint16_t vlan);
+
+/* heartbeat.c: end of a turn (IDLE: no work left for the next one) */
+void tna_ctl_heartbeat(struct tna_ctl *c, uint64_t now, bool idle);
+void tna_ctl_trust_all(struct tna_ctl *c, bool on);
+void tna_ctl_turn_done(struct tna_ctl *c, uint64_t t_turn);
+void tna_ctl_busy(struct tna_ctl *c);
+void tna_ctl_log_health(struct tna_ctl *c);
+
+/* own_xdp.c */
+const struct tna_link *tna_ctl_link_seen(const struct tna_ctl *c, int ifindex);
+void tna_ctl_link_seen_set(struct tna_ctl *c, enum tna_op op, const struct tna_link *l);
+void tna_ctl_note_own(struct tna_ctl *c, const struct tna_dp *dp);
+bool tna_ctl_own_prog(struct tna_ctl *c, uint32_t id);
+/* Called before (DEPLOYED false) and after the first deployment. */
+void tna_ctl_own_start(struct tna_ctl *c, bool deployed);
 
 #endif

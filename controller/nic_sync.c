@@ -37,12 +37,12 @@ static const struct tna_caps_dev *dev_of(const struct tna_caps_dev *devs, int n,
 	return NULL;
 }
 
-void tna_nic_port_now(struct tna_dp *dp, const struct tna_link *l, bool left)
+void tna_nic_port_state(struct tna_dp *dp, int ifindex, bool left, unsigned int state)
 {
 	if (left)
-		tna_dp__nic_set(dp, l->ifindex, 0, 0);	/* pass everything */
+		tna_dp__nic_set(dp, ifindex, 0, 0);	/* pass everything */
 	else
-		tna_dp__nic_set(dp, l->ifindex, TNA_NIC_F_BRIDGE_PORT, l->port.state);
+		tna_dp__nic_set(dp, ifindex, TNA_NIC_F_BRIDGE_PORT, state);
 }
 
 void tna_nic_sync(struct tna_dp *dp, struct tna_bridge_plan *p, const struct tna_model *m,
@@ -84,7 +84,7 @@ void tna_nic_sync(struct tna_dp *dp, struct tna_bridge_plan *p, const struct tna
 			say(o, TNA_CTL_INFO, "%s: port %s: NIC stage attached in HW mode (%s, prog %u)",
 			    p->name, pp->name, caps.kind, pp->nic_prog_id);
 		}
-		tna_nic_port_now(dp, l, false);
+		tna_nic_port_state(dp, l->ifindex, false, l->port.state);
 	}
 }
 

@@ -14,10 +14,10 @@
 void tna_nic_sync(struct tna_dp *dp, struct tna_bridge_plan *p, const struct tna_model *m,
 		  const struct tna_caps_dev *devs, int ndevs, const struct tna_ctl_opts *o);
 
-/* Port L changed (state, membership): its NIC stage follows at once.
- * LEFT: no longer a port of this bridge, the NIC stage passes everything
- * until the replan detaches it. */
-void tna_nic_port_now(struct tna_dp *dp, const struct tna_link *l, bool left);
+/* Port IFINDEX changed (STP STATE, membership): its NIC stage follows at
+ * once.  LEFT: no longer a port of this bridge, the NIC stage passes
+ * everything until the replan detaches it. */
+void tna_nic_port_state(struct tna_dp *dp, int ifindex, bool left, unsigned int state);
 
 /* Once per turn of the controller's loop: feeds the NIC stages' watchdog
  * (targets/offload/watchdog.h), lowers *TIMEOUT_MS (poll) to its period

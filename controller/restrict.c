@@ -13,7 +13,7 @@
  * came meanwhile are applied: only then are the real port states written
  * (tna_ctl_unhold).  Only the rebuild is debounced.  A change that leaves every plan as it is
  * (an unrelated link, a port flag the pipeline already checks: port_now()
- * in ctl.c writes those to the port table directly) holds nothing.
+ * in events.c writes those to the port table directly) holds nothing.
  *
  * The hold takes effect when the controller reads the event: the kernel's
  * notification latency plus the planning here (figures in
@@ -105,8 +105,10 @@ static void unhold_bridge(struct tna_ctl *c, struct br_state *b)
 
 		if (!l)
 			continue;	/* gone: the next replan detaches it */
-		tna_ctl_port_cfg(l, &cfg);
-		tna_dp__port_set(b->dp, b->attached[i], &cfg);
+		if (tna_ctl_port_cfg(c, b->ifindex, l, &cfg))
+			tna_dp__port_set(b->dp, b->attached[i], &cfg);
+		else	/* left the bridge: the next replan detaches it */
+			tna_dp__port_del(b->dp, b->attached[i]);
 	}
 }
 
@@ -123,6 +125,7 @@ void tna_ctl_unhold(struct tna_ctl *c)
 		any |= c->br[i].held;
 	if (!any)
 		return;
+	tna_ctl_ports_now(c);	/* the port watch is read ahead of the model */
 	tna_watch_process(c->w);
 	if (c->restrict_check)
 		tna_ctl_restrict_check(c);

@@ -40,7 +40,7 @@ struct json_object *tna_ctl_router_json(const struct tna_ctl *c)
 struct json_object *tna_ctl_status_json(const struct tna_ctl *c)
 {
 	struct json_object *top = json_object_new_object();
-	struct json_object *arr = json_object_new_array();
+	struct json_object *arr = json_object_new_array(), *loop;
 	int i, k;
 
 	json_object_object_add(top, "pid", json_object_new_int(getpid()));
@@ -48,6 +48,16 @@ struct json_object *tna_ctl_status_json(const struct tna_ctl *c)
 	json_object_object_add(top, "bursts_applied", json_object_new_int64(c->applied));
 	json_object_object_add(top, "resyncs", json_object_new_int64(tna_watch_resyncs(c->w)));
 	json_object_object_add(top, "errors", json_object_new_int64(c->errors));
+	json_object_object_add(top, "port_resyncs",
+			       json_object_new_int64(tna_port_watch_resyncs(c->pw)));
+	loop = json_object_new_object();
+	json_object_object_add(loop, "turns", json_object_new_int64(c->turns));
+	json_object_object_add(loop, "turn_max_ms", json_object_new_double(c->turn_max_ns / 1e6));
+	json_object_object_add(loop, "heartbeat_gap_max_ms",
+			       json_object_new_double(c->beat_gap_max_ns / 1e6));
+	json_object_object_add(loop, "deadman_ms",
+			       json_object_new_int64(TNA_CTL_DEADMAN_NS / 1000000));
+	json_object_object_add(top, "loop", loop);
 	for (i = 0; i < c->nbr; i++) {
 		const struct br_state *b = &c->br[i];
 		struct json_object *o, *att, *fdb;
@@ -70,6 +80,20 @@ struct json_object *tna_ctl_status_json(const struct tna_ctl *c)
 		json_object_object_add(fdb, "refreshed", json_object_new_int64(b->mirror.refreshed));
 		json_object_object_add(fdb, "refresh_errors",
 				       json_object_new_int64(b->mirror.refresh_errors));
+		/* the coherence protocol (bpf/fpm/fdb.h) */
+		json_object_object_add(fdb, "unconfirmed_writes",
+				       json_object_new_int64(b->mirror.unconfirmed));
+		json_object_object_add(fdb, "rescans", json_object_new_int64(b->mirror.rescans));
+		json_object_object_add(fdb, "refresh_skipped",
+				       json_object_new_int64(b->mirror.refresh_skipped));
+		json_object_object_add(fdb, "refresh_raced",
+				       json_object_new_int64(b->mirror.refresh_raced));
+		json_object_object_add(fdb, "pending", json_object_new_int64(
+					       tna_fdb_mirror_pending(&b->mirror)));
+		json_object_object_add(o, "trusted", json_object_new_boolean(
+					       b->dp && tna_dp__trusted(b->dp)));
+		json_object_object_add(o, "deadman_trips", json_object_new_int64(
+					       b->dp ? tna_dp__deadman_trips(b->dp) : 0));
 		json_object_object_add(o, "fdb_mirror", fdb);
 		json_object_array_add(arr, o);
 	}
@@ -97,3 +121,4 @@ void tna_ctl_write_state(struct tna_ctl *c)
 	if (fclose(f) == 0)
 		rename(tmp, c->o.state_path);
 }
+

@@ -26,6 +26,11 @@ struct tna_brport_info {
 		locked, proxy_arp, neigh_suppress;
 };
 
+/* The port part of a bridge-port message (IFLA_PROTINFO of an AF_BRIDGE
+ * RTM_NEWLINK, or IFLA_INFO_SLAVE_DATA), for readers of their own. */
+struct nlattr;
+void tna_brport_parse(const struct nlattr *nest, struct tna_brport_info *p);
+
 struct tna_link {
 	int ifindex;
 	char name[16];

@@ -54,7 +54,7 @@ static void bytes_of(const struct nlattr *a, void *dst, size_t max)
 
 /* ---- links ---- */
 
-static void parse_brport(const struct nlattr *nest, struct tna_brport_info *p)
+void tna_brport_parse(const struct nlattr *nest, struct tna_brport_info *p)
 {
 	const struct nlattr *a;
 
@@ -114,7 +114,7 @@ static void parse_linkinfo(const struct nlattr *nest, struct tna_link *l)
 	if (!strcmp(skind, "bridge")) {
 		l->is_port = true;
 		if (sdata)
-			parse_brport(sdata, &l->port);
+			tna_brport_parse(sdata, &l->port);
 	}
 }
 
@@ -180,7 +180,7 @@ static int apply_link(struct tna_model *m, const struct nlmsghdr *nlh)
 				if ((mnl_attr_get_type(a) & NLA_TYPE_MASK) == IFLA_PROTINFO) {
 					nl.is_port = true;
 					memset(&nl.port, 0, sizeof(nl.port));
-					parse_brport(a, &nl.port);
+					tna_brport_parse(a, &nl.port);
 				}
 			}
 		}

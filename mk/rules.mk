@@ -22,8 +22,8 @@ help:
 	@echo 'TNA build targets:'
 	@echo '  make            build everything into $(BUILD)/ (V=1 for full commands)'
 	@echo '  make check      install missing Debian packages, build, run all tests:'
-	@echo '                  host tests, then the VM tier (T=pattern runs only'
-	@echo '                  tests whose name matches)'
+	@echo '                  host tests, then the VM tier (T=name runs exactly that'
+	@echo "                  test, T='test_deploy*' a group)"
 	@echo '  make demo       build a namespaced topology and show TNA on it'
 	@echo '  make bench      benchmark table: Linux, TNA and the bare-XDP limit'
 	@echo '  make deps       install missing Debian packages (apt-get, as root)'
@@ -37,7 +37,7 @@ deps:
 # on this kernel, then the VM tier in the test kernel (tests/check.sh).
 check: deps
 	@$(MAKE) --no-print-directory all
-	@BUILD=$(BUILD) tests/check.sh $(T)
+	@set -f; BUILD=$(BUILD) tests/check.sh $(T)
 
 clean:
 	rm -rf $(BUILD)

@@ -103,11 +103,29 @@ int tna_dp__port_get(const struct tna_dp *dp, int ifindex, struct tna_port_cfg *
  * 1 when something changed, 0 when not, -errno. */
 int tna_dp__port_refresh(struct tna_dp *dp, int ifindex);
 
-/* FDB mirror.  FLAGS are TNA_FDB_F_*.  Updating keeps last_used. */
+/* FDB mirror.  FLAGS are TNA_FDB_F_*.  Updating keeps last_used.
+ * tna_dp__fdb_set() writes the entry confirmed as of now (tools and tests
+ * that own the table); the controller uses the protocol of bpf/fpm/fdb.h:
+ * tna_dp__pend_get() on the slot (tna_pend_slot()), the kernel's entry,
+ * then tna_dp__fdb_write() with the count it read as ACK. */
 int tna_dp__fdb_set(struct tna_dp *dp, const uint8_t mac[6], uint16_t vlan,
 		    int port_ifindex, uint32_t flags);
+int tna_dp__fdb_write(struct tna_dp *dp, const uint8_t mac[6], uint16_t vlan,
+		      int port_ifindex, uint32_t flags, uint32_t ack);
 int tna_dp__fdb_del(struct tna_dp *dp, const uint8_t mac[6], uint16_t vlan);
 int tna_dp__fdb_clear(struct tna_dp *dp);
+/* Count of pending slot SLOT and, in *PI (may be NULL), what the fast path
+ * wrote with its last bump: CLOCK_MONOTONIC of that bump and of the last
+ * change of ingress port (to ~1 ms, rounded down; 0 when never bumped),
+ * and that ingress port. */
+struct tna_pend_info {
+	uint64_t bumped_ns, mixed_ns;
+	int port;
+};
+uint32_t tna_dp__pend_get(const struct tna_dp *dp, uint32_t slot, struct tna_pend_info *pi);
+/* The bitmap of bumped slots (mmapped, TNA_PEND_DIRTY_WORDS): take a
+ * word with an atomic exchange against 0. */
+uint64_t *tna_dp__pend_dirty(struct tna_dp *dp);
 /* Entries whose fast-path last_used is newer than since_ns
  * (CLOCK_MONOTONIC).  The fast path does not read a clock per packet: it
  * stamps the value of the last tick, so last_used_ns is a lower bound of
@@ -116,10 +134,34 @@ int tna_dp__fdb_clear(struct tna_dp *dp);
  * tna_dp__load() and tna_dp__tick().  A non-zero return of CB stops the
  * walk and is returned. */
 int tna_dp__fdb_for_each_used(struct tna_dp *dp, uint64_t since_ns,
-	int (*cb)(const uint8_t mac[6], uint16_t vlan, int port,
-		  uint64_t last_used_ns, void *ctx), void *ctx);
+	int (*cb)(const uint8_t mac[6], uint16_t vlan, const struct tna_fdb_val *v,
+		  void *ctx), void *ctx);
+/* The same in steps: BATCHES batches (of 4096 entries) per call from
+ * *CUR (zeroed to start; ticks then); cur->done once the walk is over. */
+struct tna_fdb_cursor {
+	uint32_t pos;		/* the kernel's batch position (a hash bucket) */
+	bool started, done;
+};
+int tna_dp__fdb_used_step(struct tna_dp *dp, uint64_t since_ns, struct tna_fdb_cursor *cur,
+	unsigned int batches,
+	int (*cb)(const uint8_t mac[6], uint16_t vlan, const struct tna_fdb_val *v,
+		  void *ctx), void *ctx);
 /* Set the fast path's clock to CLOCK_MONOTONIC now; returns it. */
 uint64_t tna_dp__tick(struct tna_dp *dp);
+
+/* Dead-man switch (bpf/fpm/deadman.h).  Arm the timer of DP's map family
+ * (once; again only updates the limit): from then on the fast path acts on
+ * the tables only while tna_dp__heartbeat() comes within LIMIT_NS. */
+int tna_dp__deadman_arm(struct tna_dp *dp, uint64_t limit_ns);
+bool tna_dp__deadman_armed(const struct tna_dp *dp);
+/* The controller's loop is alive at NOW (CLOCK_MONOTONIC ns); SYNCED: kernel
+ * changes notified before it are in the tables (0: do not update). */
+void tna_dp__heartbeat(struct tna_dp *dp, uint64_t now_ns, uint64_t synced_ns);
+/* Set or withdraw trust (every frame to Linux while withdrawn). */
+void tna_dp__trust(struct tna_dp *dp, bool trusted);
+bool tna_dp__trusted(const struct tna_dp *dp);
+/* Times the dead-man timer withdrew trust. */
+uint32_t tna_dp__deadman_trips(const struct tna_dp *dp);
 
 /* Verified (xlated) instruction count of the loaded pipeline: what
  * specialisation left after dead-code elimination. */
@@ -130,6 +172,8 @@ int tna_dp__prog_fd(const struct tna_dp *dp);
 /* The root program the ports run (tail-calls the family's current
  * pipeline, XDP_PASS when there is none): for BPF_PROG_TEST_RUN. */
 int tna_dp__root_fd(const struct tna_dp *dp);
+/* Its program id (what a port's XDP state shows); 0 on error. */
+uint32_t tna_dp__root_id(const struct tna_dp *dp);
 
 /* --- the NIC stage of a port (targets/offload/) ------------------------ */
 

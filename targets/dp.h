@@ -14,6 +14,7 @@ struct tna_dp_root {
 	int prog_fd;			/* what the port links run */
 	int slots_fd;			/* prog array: slot 0 = current pipeline */
 	const struct tna_dp *current;	/* whose pipeline is in slot 0 */
+	uint32_t prog_id;		/* of the root program, 0 until asked */
 	int refs;
 };
 
@@ -37,6 +38,9 @@ struct tna_dp {
 	int prog_fd;
 	int ports_fd, fdb_fd, devmap_fd, stats_fd, clock_fd;
 	struct tna_clock *clk;		/* mmapped tna_clock[0] */
+	int pend_fd, pend_dirty_fd, deadman_fd;
+	struct tna_pend *pend;		/* mmapped tna_pend (1 << TNA_PEND_BITS) */
+	uint64_t *pend_dirty;		/* mmapped tna_pend_dirty */
 	int rif_fd;		/* the router's routing-interface table */
 	int src_bits_fd, src_martian_fd;	/* router: martian IPv4 sources */
 	struct tna_dp_filter *flt;	/* compiled netfilter rules (targets/filter.c) */

@@ -38,7 +38,7 @@ struct tna_dp *tna_dp__load(const struct tna_dp_opts *opts)
 	for (int i = 0; i < TNA_MAX_PORTS; i++)
 		dp->links[i].fd = -1;
 	dp->prog_fd = dp->ports_fd = dp->fdb_fd = dp->devmap_fd = -1;
-	dp->stats_fd = dp->clock_fd = -1;
+	dp->stats_fd = dp->clock_fd = dp->pend_fd = dp->pend_dirty_fd = dp->deadman_fd = -1;
 	dp->rif_fd = dp->src_bits_fd = dp->src_martian_fd = -1;
 	dp->be = tna_backend_get(opts->target);
 	if (!dp->be)
@@ -77,6 +77,9 @@ struct tna_dp *tna_dp__load(const struct tna_dp_opts *opts)
 		    (err = reuse(dp->skel->maps.tna_devmap, share->devmap_fd)) ||
 		    (err = reuse(dp->skel->maps.tna_stats, share->stats_fd)) ||
 		    (err = reuse(dp->skel->maps.tna_clock, share->clock_fd)) ||
+		    (err = reuse(dp->skel->maps.tna_pend, share->pend_fd)) ||
+		    (err = reuse(dp->skel->maps.tna_pend_dirty, share->pend_dirty_fd)) ||
+		    (err = reuse(dp->skel->maps.tna_deadman, share->deadman_fd)) ||
 		    (err = reuse(dp->skel->maps.tna_rif, share->rif_fd)) ||	/* router */
 		    (err = reuse(dp->skel->maps.tna_src_bits, share->src_bits_fd)) ||
 		    (err = reuse(dp->skel->maps.tna_src_martian, share->src_martian_fd)) ||
@@ -93,6 +96,9 @@ struct tna_dp *tna_dp__load(const struct tna_dp_opts *opts)
 	dp->devmap_fd = bpf_map__fd(dp->skel->maps.tna_devmap);
 	dp->stats_fd = bpf_map__fd(dp->skel->maps.tna_stats);
 	dp->clock_fd = bpf_map__fd(dp->skel->maps.tna_clock);
+	dp->pend_fd = bpf_map__fd(dp->skel->maps.tna_pend);
+	dp->pend_dirty_fd = bpf_map__fd(dp->skel->maps.tna_pend_dirty);
+	dp->deadman_fd = bpf_map__fd(dp->skel->maps.tna_deadman);
 	dp->clk = mmap(NULL, sizeof(*dp->clk), PROT_READ | PROT_WRITE, MAP_SHARED,
 		       dp->clock_fd, 0);
 	if (dp->clk == MAP_FAILED) {
@@ -100,6 +106,24 @@ struct tna_dp *tna_dp__load(const struct tna_dp_opts *opts)
 		err = -errno;
 		goto err;
 	}
+	dp->pend = mmap(NULL, sizeof(*dp->pend) << TNA_PEND_BITS, PROT_READ | PROT_WRITE,
+			MAP_SHARED, dp->pend_fd, 0);
+	if (dp->pend == MAP_FAILED) {
+		dp->pend = NULL;
+		err = -errno;
+		goto err;
+	}
+	dp->pend_dirty = mmap(NULL, sizeof(*dp->pend_dirty) * TNA_PEND_DIRTY_WORDS,
+			      PROT_READ | PROT_WRITE, MAP_SHARED, dp->pend_dirty_fd, 0);
+	if (dp->pend_dirty == MAP_FAILED) {
+		dp->pend_dirty = NULL;
+		err = -errno;
+		goto err;
+	}
+	/* A new family trusts its tables until a controller arms the
+	 * dead-man switch (targets/deadman.c); a shared one keeps its state. */
+	if (!share)
+		__atomic_store_n(&dp->clk->trusted, 1, __ATOMIC_RELEASE);
 	tna_dp__tick(dp);
 	dp->rif_fd = bpf_map__fd(dp->skel->maps.tna_rif);	/* router */
 	dp->src_bits_fd = bpf_map__fd(dp->skel->maps.tna_src_bits);
@@ -170,6 +194,18 @@ int tna_dp__root_fd(const struct tna_dp *dp)
 	return dp && dp->root ? dp->root->prog_fd : -EINVAL;
 }
 
+uint32_t tna_dp__root_id(const struct tna_dp *dp)
+{
+	struct bpf_prog_info info = {};
+	__u32 len = sizeof(info);
+
+	if (!dp || !dp->root)
+		return 0;
+	if (!dp->root->prog_id && !bpf_obj_get_info_by_fd(dp->root->prog_fd, &info, &len))
+		dp->root->prog_id = info.id;
+	return dp->root->prog_id;
+}
+
 void tna_dp__destroy(struct tna_dp *dp)
 {
 	if (!dp)
@@ -181,6 +217,10 @@ void tna_dp__destroy(struct tna_dp *dp)
 	tna_dp_filter_free(dp);
 	if (dp->clk)
 		munmap(dp->clk, sizeof(*dp->clk));
+	if (dp->pend)
+		munmap(dp->pend, sizeof(*dp->pend) << TNA_PEND_BITS);
+	if (dp->pend_dirty)
+		munmap(dp->pend_dirty, sizeof(*dp->pend_dirty) * TNA_PEND_DIRTY_WORDS);
 	tna_bridge__destroy(dp->skel);
 	free(dp);
 }

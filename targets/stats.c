@@ -79,15 +79,15 @@ out:
 	return err;
 }
 
-int tna_stats_read(int ifindex, struct tna_if_stats *out)
+/* The program on IFINDEX, if it is TNA's: its fd and the ids of its maps
+ * (the root's bound maps, or the pipeline's own). */
+static int tna_prog(int ifindex, struct tna_if_stats *out, __u32 *ids, __u32 *n)
 {
 	LIBBPF_OPTS(bpf_xdp_query_opts, q);
 	struct bpf_prog_info info = {};
-	__u32 len = sizeof(info), ids[64], key = ifindex;
-	struct tna_port port;
-	int prog_fd, stats_fd = -1, ports_fd = -1, err;
+	__u32 len = sizeof(info);
+	int prog_fd;
 
-	memset(out, 0, sizeof(*out));
 	if (bpf_xdp_query(ifindex, 0, &q))
 		return -errno;
 	if (q.skb_prog_id) {
@@ -102,25 +102,40 @@ int tna_stats_read(int ifindex, struct tna_if_stats *out)
 	prog_fd = bpf_prog_get_fd_by_id(out->prog_id);
 	if (prog_fd < 0)
 		return -errno;
-	info.nr_map_ids = 64;
+	info.nr_map_ids = *n;
 	info.map_ids = (__u64)(unsigned long)ids;
 	if (bpf_obj_get_info_by_fd(prog_fd, &info, &len)) {
-		err = -errno;
-		goto out;
+		int err = -errno;
+
+		close(prog_fd);
+		return err;
 	}
+	close(prog_fd);
 	snprintf(out->prog_name, sizeof(out->prog_name), "%s", info.name);
-	if (info.nr_map_ids > 64)
-		info.nr_map_ids = 64;
+	if (info.nr_map_ids < *n)
+		*n = info.nr_map_ids;
 	if (!strcmp(info.name, TNA_ROOT_NAME)) {
 		/* The root has the family's maps bound; report the pipeline
 		 * it runs (slot 0), if any. */
-		follow_slot(ids, info.nr_map_ids, out);
+		follow_slot(ids, *n, out);
 	} else if (strcmp(info.name, TNA_PROG_NAME)) {
-		err = -ENOMSG;
-		goto out;
+		return -ENOMSG;
 	}
-	stats_fd = tna_map_by_name(ids, info.nr_map_ids, TNA_MAP_STATS);
-	ports_fd = tna_map_by_name(ids, info.nr_map_ids, TNA_MAP_PORTS);
+	return 0;
+}
+
+int tna_stats_read(int ifindex, struct tna_if_stats *out)
+{
+	__u32 ids[64], n = 64, key = ifindex;
+	struct tna_port port;
+	int stats_fd = -1, ports_fd = -1, err;
+
+	memset(out, 0, sizeof(*out));
+	err = tna_prog(ifindex, out, ids, &n);
+	if (err)
+		return err;
+	stats_fd = tna_map_by_name(ids, n, TNA_MAP_STATS);
+	ports_fd = tna_map_by_name(ids, n, TNA_MAP_PORTS);
 	if (stats_fd < 0 || ports_fd < 0) {
 		err = -ENOMSG;
 		goto out;
@@ -137,7 +152,35 @@ out:
 		close(stats_fd);
 	if (ports_fd >= 0)
 		close(ports_fd);
-	close(prog_fd);
+	return err;
+}
+
+int tna_map_of(int ifindex, const char *name)
+{
+	struct tna_if_stats st = {};
+	__u32 ids[64], n = 64;
+	int err = tna_prog(ifindex, &st, ids, &n);
+
+	return err ? err : tna_map_by_name(ids, n, name);
+}
+
+int tna_clock_read(int ifindex, struct tna_clock *clk, uint32_t *map_id)
+{
+	struct tna_if_stats st = {};
+	struct bpf_map_info info = {};
+	__u32 ids[64], n = 64, key = 0, len = sizeof(info);
+	int fd, err;
+
+	err = tna_prog(ifindex, &st, ids, &n);
+	if (err)
+		return err;
+	fd = tna_map_by_name(ids, n, TNA_MAP_CLOCK);
+	if (fd < 0)
+		return -ENOMSG;
+	err = bpf_map_lookup_elem(fd, &key, clk) ? -errno : 0;
+	if (!err && map_id)
+		*map_id = bpf_obj_get_info_by_fd(fd, &info, &len) ? 0 : info.id;
+	close(fd);
 	return err;
 }
 

@@ -32,6 +32,15 @@ int tna_stats_read(int ifindex, struct tna_if_stats *out);
  * -ENOENT.  The caller closes it. */
 int tna_map_by_name(const __u32 *ids, __u32 n, const char *name);
 
+/* The tna_clock of the TNA program on IFINDEX (trust, heartbeat, how far
+ * the controller has applied the kernel's changes) and the id of that map
+ * (the same for every port of a pipeline family).  Errors as above. */
+int tna_clock_read(int ifindex, struct tna_clock *clk, uint32_t *map_id);
+
+/* An fd of the map NAME (TNA_MAP_PORTS, ...) of the TNA program on
+ * IFINDEX, or a negative errno as above. */
+int tna_map_of(int ifindex, const char *name);
+
 /* A += B (for per-bridge sums). */
 void tna_stats_add(struct tna_if_stats *a, const struct tna_if_stats *b);
 

@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 #include <net/if.h>
 #include <sys/ioctl.h>
@@ -169,22 +170,74 @@ static void fdb_key(struct tna_fdb_key *k, const uint8_t mac[6], uint16_t vlan)
 	k->vlan = vlan;
 }
 
-int tna_dp__fdb_set(struct tna_dp *dp, const uint8_t mac[6], uint16_t vlan,
-		    int port_ifindex, uint32_t flags)
+/* A time of the fast path (low 32 bits of ns >> TNA_PEND_SHIFT) as
+ * CLOCK_MONOTONIC ns, rounded down; NOW_U is now in the same units. */
+static uint64_t pend_time(uint32_t t, uint64_t now_u)
+{
+	uint64_t full = (now_u & ~0xffffffffull) | t;
+
+	if (full > now_u)
+		full -= 1ull << 32;
+	return full << TNA_PEND_SHIFT;
+}
+
+uint32_t tna_dp__pend_get(const struct tna_dp *dp, uint32_t slot, struct tna_pend_info *pi)
+{
+	const struct tna_pend *pd = &dp->pend[slot & ((1u << TNA_PEND_BITS) - 1)];
+	/* the fast path writes the rest, then bumps the count: a count read
+	 * first comes with the rest at least that new */
+	uint32_t count = __atomic_load_n(&pd->count, __ATOMIC_ACQUIRE);
+	struct timespec ts;
+	uint64_t now_u;
+	uint32_t t;
+
+	if (!pi)
+		return count;
+	pi->port = (int)__atomic_load_n(&pd->port, __ATOMIC_RELAXED);
+	if (!pi->port) {		/* never bumped */
+		pi->bumped_ns = pi->mixed_ns = 0;
+		return count;
+	}
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	now_u = ((uint64_t)ts.tv_sec * 1000000000ull + ts.tv_nsec) >> TNA_PEND_SHIFT;
+	pi->bumped_ns = pend_time(__atomic_load_n(&pd->when, __ATOMIC_RELAXED), now_u);
+	t = __atomic_load_n(&pd->mixed, __ATOMIC_RELAXED);
+	pi->mixed_ns = t ? pend_time(t, now_u) : 0;
+	return count;
+}
+
+uint64_t *tna_dp__pend_dirty(struct tna_dp *dp)
+{
+	return dp ? dp->pend_dirty : NULL;
+}
+
+int tna_dp__fdb_write(struct tna_dp *dp, const uint8_t mac[6], uint16_t vlan,
+		      int port_ifindex, uint32_t flags, uint32_t ack)
 {
 	struct tna_fdb_val v = {}, old;
 	struct tna_fdb_key k;
 
 	fdb_key(&k, mac, vlan);
 	if (!bpf_map_lookup_elem(dp->fdb_fd, &k, &old) &&
-	    old.ifindex == (__u32)port_ifindex)
+	    old.ifindex == (__u32)port_ifindex) {
+		if (old.flags == flags && old.ack == ack)
+			return 0;	/* the same: no flow cache to invalidate */
 		v.last_used = old.last_used;	/* a move starts afresh */
+	}
 	v.ifindex = port_ifindex;
 	v.flags = flags;
+	v.ack = ack;
 	if (bpf_map_update_elem(dp->fdb_fd, &k, &v, BPF_ANY))
 		return -errno;
 	tna_dp_bump(dp);
 	return 0;
+}
+
+int tna_dp__fdb_set(struct tna_dp *dp, const uint8_t mac[6], uint16_t vlan,
+		    int port_ifindex, uint32_t flags)
+{
+	return tna_dp__fdb_write(dp, mac, vlan, port_ifindex, flags,
+				 tna_dp__pend_get(dp, tna_pend_slot(mac, vlan), NULL));
 }
 
 int tna_dp__fdb_del(struct tna_dp *dp, const uint8_t mac[6], uint16_t vlan)
@@ -198,45 +251,54 @@ int tna_dp__fdb_del(struct tna_dp *dp, const uint8_t mac[6], uint16_t vlan)
 	return 0;
 }
 
-/* Walk the whole mirror in batches (100k entries: a few syscalls). */
-static int fdb_walk(struct tna_dp *dp,
-		    int (*fn)(const struct tna_fdb_key *, const struct tna_fdb_val *, void *),
-		    void *ctx)
+/* Walk the mirror in batches of N from *CUR (a whole walk: CUR NULL),
+ * at most MAX batches (0: no limit); *CUR is updated, cur->done set at the
+ * end (100k entries: a few syscalls). */
+static int fdb_walk_from(struct tna_dp *dp, struct tna_fdb_cursor *cur, unsigned int max,
+			 int (*fn)(const struct tna_fdb_key *, const struct tna_fdb_val *, void *),
+			 void *ctx)
 {
 	enum { N = 4096 };
 	struct tna_fdb_key *keys = calloc(N, sizeof(*keys));
 	struct tna_fdb_val *vals = calloc(N, sizeof(*vals));
 	LIBBPF_OPTS(bpf_map_batch_opts, o);
-	__u32 in = 0, out = 0, count;
-	bool first = true, last = false;
+	__u32 count;
 	int err = 0;
 
 	if (!keys || !vals) {
 		err = -ENOMEM;
 		goto out;
 	}
-	while (!last) {
+	for (unsigned int b = 0; !cur->done && (!max || b < max); b++) {
 		count = N;
-		err = bpf_map_lookup_batch(dp->fdb_fd, first ? NULL : &in, &out,
+		err = bpf_map_lookup_batch(dp->fdb_fd, cur->started ? &cur->pos : NULL, &cur->pos,
 					   keys, vals, &count, &o);
 		if (err) {
 			err = -errno;
 			if (err != -ENOENT)
 				goto out;
-			last = true;
+			cur->done = true;
 			err = 0;
 		}
+		cur->started = true;
 		for (__u32 i = 0; i < count && !err; i++)
 			err = fn(&keys[i], &vals[i], ctx);
 		if (err)
 			goto out;
-		in = out;
-		first = false;
 	}
 out:
 	free(keys);
 	free(vals);
 	return err;
+}
+
+static int fdb_walk(struct tna_dp *dp,
+		    int (*fn)(const struct tna_fdb_key *, const struct tna_fdb_val *, void *),
+		    void *ctx)
+{
+	struct tna_fdb_cursor cur = {};
+
+	return fdb_walk_from(dp, &cur, 0, fn, ctx);
 }
 
 struct keylist { struct tna_fdb_key *k; size_t n, cap; };
@@ -273,7 +335,7 @@ int tna_dp__fdb_clear(struct tna_dp *dp)
 
 struct used_ctx {
 	uint64_t since;
-	int (*cb)(const uint8_t mac[6], uint16_t vlan, int port, uint64_t t, void *ctx);
+	int (*cb)(const uint8_t mac[6], uint16_t vlan, const struct tna_fdb_val *v, void *ctx);
 	void *ctx;
 };
 
@@ -283,15 +345,27 @@ static int used_one(const struct tna_fdb_key *k, const struct tna_fdb_val *v, vo
 
 	if (!v->last_used || v->last_used <= u->since)
 		return 0;
-	return u->cb(k->mac, k->vlan, v->ifindex, v->last_used, u->ctx);
+	return u->cb(k->mac, k->vlan, v, u->ctx);
 }
 
 int tna_dp__fdb_for_each_used(struct tna_dp *dp, uint64_t since_ns,
-	int (*cb)(const uint8_t mac[6], uint16_t vlan, int port,
-		  uint64_t last_used_ns, void *ctx), void *ctx)
+	int (*cb)(const uint8_t mac[6], uint16_t vlan, const struct tna_fdb_val *v,
+		  void *ctx), void *ctx)
 {
 	struct used_ctx u = { since_ns, cb, ctx };
 
 	tna_dp__tick(dp);
 	return fdb_walk(dp, used_one, &u);
+}
+
+int tna_dp__fdb_used_step(struct tna_dp *dp, uint64_t since_ns, struct tna_fdb_cursor *cur,
+	unsigned int batches,
+	int (*cb)(const uint8_t mac[6], uint16_t vlan, const struct tna_fdb_val *v,
+		  void *ctx), void *ctx)
+{
+	struct used_ctx u = { since_ns, cb, ctx };
+
+	if (!cur->started)
+		tna_dp__tick(dp);
+	return fdb_walk_from(dp, cur, batches, used_one, &u);
 }

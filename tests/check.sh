@@ -2,7 +2,7 @@
 # `make check`: the host tier (tests/run.sh: unit and netns tests on this
 # kernel), then the VM tier (tests/vm/run.sh: tests that need the test
 # kernel, inside qemu), then the sum of both as the last line,
-# "N passed, N failed, N skipped".  $1 is the optional pattern of both.
+# "N passed, N failed, N skipped".  Arguments: test names or globs, for both.
 set -u
 cd "$(dirname "$0")/.." || exit 1
 out=$(mktemp)

@@ -2,16 +2,19 @@
 # Run every test: unit binaries ($BUILD/tests/test_*), netns integration
 # scripts (tests/integration/test_*.sh, tests/*/test_*.sh) and the hardware
 # tests that run on this kernel (hw-tests/*/test_*.sh: they skip, saying
-# why, without their device).  Optional $1 is
-# a pattern on the test name.  A test exits 0 = pass, 77 = skip (it prints the
-# reason), anything else = fail.  Ends with the line "N passed, N failed, N skipped".
+# why, without their device).  Arguments select tests by name:
+# `test_deploy_equiv` runs exactly that test, a shell glob a group
+# (`'test_deploy*'`, `'*equiv*'`); several may be given.  A name that
+# matches no test (here or in the VM tier, tests/vm/run.sh) is an error.
+# A test exits 0 = pass, 77 = skip (it prints the reason), anything else =
+# fail.  Ends with the line "N passed, N failed, N skipped".
 # $TNA_TESTS (paths, space separated) replaces the list of tests and
 # $TNA_TEST_TIMEOUT the 600 s limit of a script (the VM tier uses both).
 set -u
 cd "$(dirname "$0")/.."
 BUILD=${BUILD:-build}
 export BUILD TNA_ROOT=$PWD TNA_BIN=$PWD/$BUILD/bin
-pattern=${1:-}
+patterns=("$@")
 pass=0 fail=0 skip=0 failed=()
 logdir=$BUILD/test-logs
 mkdir -p "$logdir"
@@ -24,9 +27,29 @@ for t in tests/*/test_*.sh hw-tests/*/test_*.sh; do
 done
 [[ -n ${TNA_TESTS:-} ]] && read -ra tests <<<"$TNA_TESTS"
 
+selected() {	# name: matches one of the patterns (or there are none)
+	local p
+	[[ ${#patterns[@]} -eq 0 ]] && return 0
+	for p in "${patterns[@]}"; do
+		# shellcheck disable=SC2053  # the pattern is a glob on purpose
+		[[ $1 == $p ]] && return 0
+	done
+	return 1
+}
+for p in "${patterns[@]}"; do
+	found=0
+	# a VM test's name selects nothing here (tests/check.sh runs both tiers)
+	for t in "${tests[@]}" tests/vm/vm_*.sh hw-tests/*/vm_*.sh; do
+		name=$(basename "$t"); name=${name%.sh}
+		# shellcheck disable=SC2053
+		[[ $name == $p ]] && found=1 && break
+	done
+	[[ $found == 1 ]] || { echo "tests/run.sh: no test named '$p' (a glob selects a group: 'test_deploy*')" >&2; exit 2; }
+done
+
 for t in "${tests[@]}"; do
 	name=$(basename "$t"); name=${name%.sh}
-	[[ -n $pattern && $name != *$pattern* ]] && continue
+	selected "$name" || continue
 	log=$logdir/$name.log
 	start=$SECONDS
 	if [[ $t == *.sh ]]; then

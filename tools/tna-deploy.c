@@ -29,6 +29,7 @@ static const char usage[] =
 "                  [--debounce QUIET[,MAX]] [--dry-run]\n"
 "       tna-deploy -s|--status [-n NETNS] [-j [-p]]\n"
 "       tna-deploy -d|--detach [-n NETNS] [-q]\n"
+"       tna-deploy --sync [-n NETNS]\n"
 "       tna-deploy -h|--help | -V|--version\n"
 "\n"
 "Accelerate the Linux bridges of a network namespace with XDP, and route in\n"
@@ -45,6 +46,8 @@ static const char usage[] =
 "      --dry-run       print the plan (with verified instruction counts) and exit\n"
 "  -s, --status        what the running controller deployed, and why\n"
 "  -d, --detach        stop the running controller: plain Linux again\n"
+"      --sync          wait (at most 5 s) until the running controller has\n"
+"                      applied every change made before the call\n"
 "  -j, --json          JSON output (plan, status); logs stay on stderr\n"
 "  -p, --pretty        indented JSON (implies --json)\n"
 "  -v, --verbose       also log FDB, keep-alive and port events\n"
@@ -244,7 +247,7 @@ static void stop_close(struct stop *s)
 
 int main(int argc, char **argv)
 {
-	enum { OPT_DRY = 256, OPT_NO_ROUTER, OPT_LOG_LEVEL, OPT_DEBOUNCE, OPT_POLL };
+	enum { OPT_DRY = 256, OPT_NO_ROUTER, OPT_LOG_LEVEL, OPT_DEBOUNCE, OPT_POLL, OPT_SYNC };
 	static const struct option lopts[] = {
 		{ "target", required_argument, NULL, 't' },
 		{ "interface", required_argument, NULL, 'i' },
@@ -261,6 +264,7 @@ int main(int argc, char **argv)
 		{ "debounce", required_argument, NULL, OPT_DEBOUNCE },
 		{ "poll", required_argument, NULL, OPT_POLL },
 		{ "no-router", no_argument, NULL, OPT_NO_ROUTER },
+		{ "sync", no_argument, NULL, OPT_SYNC },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ 0 }
@@ -269,7 +273,7 @@ int main(int argc, char **argv)
 	char lock[256], state[256], buf[160];
 	struct tna_ctl_opts o = { .sz = sizeof(o), .target = TNA_PLAN_AUTO,
 				  .bridges = bridges, .log = log_cb };
-	bool dry = false, status = false, detach = false;
+	bool dry = false, status = false, detach = false, sync = false;
 	struct stop stop = { .ep = -1, .sigfd = -1 };
 	struct tna_ctl *c;
 	int opt, ret, lockfd;
@@ -300,6 +304,7 @@ int main(int argc, char **argv)
 		case 'n': netns = optarg; break;
 		case 's': status = true; break;
 		case 'd': detach = true; break;
+		case OPT_SYNC: sync = true; break;
 		case 'v': log_level = LOG_VERBOSE; o.verbose = true; break;
 		case 'q': log_level = LOG_ERROR; o.verbose = false; break;
 		case OPT_DEBOUNCE:
@@ -336,6 +341,8 @@ int main(int argc, char **argv)
 		return tna_usage_err("unexpected argument '%s'", argv[optind]);
 	if (status + detach + dry > 1)
 		return tna_usage_err("--status, --detach and --dry-run exclude each other");
+	if (sync && (status || detach || dry))
+		return tna_usage_err("--sync excludes --status, --detach and --dry-run");
 	if ((status || detach) && controller_opt)
 		return tna_usage_err("%s is for starting a controller, not with %s", controller_opt,
 				     status ? "--status" : "--detach");
@@ -353,6 +360,11 @@ int main(int argc, char **argv)
 		return deploy_status(lock, state, json_out, pretty);
 	if (detach)
 		return deploy_detach(lock, log_level == LOG_ERROR);
+	if (sync) {
+		ret = tna_ctl_sync(5000);
+		return ret ? tna_err("the controller has not caught up within 5 s: %s",
+				     strerror(-ret)) : TNA_EXIT_OK;
+	}
 
 	lockfd = -1;
 	if (!dry) {

@@ -60,8 +60,12 @@ struct {
 #ifndef READ_ONCE
 #define READ_ONCE(x) (*(const volatile typeof(x) *)&(x))
 #endif
+#ifndef WRITE_ONCE
+#define WRITE_ONCE(x, v) (*(volatile typeof(x) *)&(x) = (v))
+#endif
 
-/* One entry, mmapped by user space: keep-alive tick and table generation. */
+/* One entry, mmapped by user space: keep-alive tick, table generation,
+ * trust and the dead-man heartbeat (struct tna_clock). */
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
 	__uint(max_entries, 1);
@@ -69,6 +73,24 @@ struct {
 	__type(key, __u32);
 	__type(value, struct tna_clock);
 } tna_clock SEC(".maps");
+
+/* Pending marks of the FDB mirror protocol (bpf/fpm/fdb.h), mmapped by
+ * the controller. */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1 << TNA_PEND_BITS);
+	__uint(map_flags, BPF_F_MMAPABLE);
+	__type(key, __u32);
+	__type(value, struct tna_pend);
+} tna_pend SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, TNA_PEND_DIRTY_WORDS);
+	__uint(map_flags, BPF_F_MMAPABLE);
+	__type(key, __u32);
+	__type(value, __u64);
+} tna_pend_dirty SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);

@@ -18,7 +18,8 @@ static __always_inline void fpm_clock(struct tna_pkt *p)
 
 	if (!fpm_on(TNA_FPM_FDB_SRC | TNA_FPM_FLOW_CACHE))
 		return;
-	p->clk = bpf_map_lookup_elem(&tna_clock, &zero);
+	if (!p->clk)		/* fpm_confirmed() looked it up */
+		p->clk = bpf_map_lookup_elem(&tna_clock, &zero);
 	if (p->clk) {
 		p->gen = READ_ONCE(p->clk->gen);
 		p->tick = READ_ONCE(p->clk->now);

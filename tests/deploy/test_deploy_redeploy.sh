@@ -46,6 +46,8 @@ id1=$(pipeline_id p1)
 [[ $(xdp_id p1) == "$root0" ]] || fail "p1 root program $root0 -> $(xdp_id p1): the swap should be a slot update"
 check "h1 (isolated) -> h2 still bridged" in_ns h1 ping -c 2 -i 0.2 -W 1 -q 10.0.0.2
 in_ns dut bridge link set dev p1 isolated off
+# swapped back before the next change: one burst would name only one reason
+wait_for "isolated off: pipeline swapped back" bash -c "(( \$(grep -c 'pipeline replaced atomically (modules changed' $DEPLOY_TMP/deploy.out) >= 2 ))"
 
 # The bridge's MAC is built into the pipeline (rodata): a new one, a new pipeline.
 id2=$(pipeline_id p1)

@@ -186,7 +186,9 @@ class DutCmd:
 
 # --- one run ------------------------------------------------------------------
 
-def execute(topo, steps, cap, settle):
+def execute(topo, steps, cap, settle, sync=None):
+    """SYNC: a command run in the DUT namespace after each `dut` step (run B
+    with --dut-sync): returns once the DUT has applied the change."""
     for st in steps:
         k = st["kind"]
         if k in ("gen", "send"):
@@ -198,6 +200,8 @@ def execute(topo, steps, cap, settle):
         elif k in ("dut", "in"):
             cap.settle(settle)
             topo.sh("dut" if k == "dut" else st["host"], st["cmd"], st["where"])
+            if sync and k == "dut":
+                topo.sh("dut", sync, "--dut-sync")
         elif k == "sleep":
             cap.wait(st["seconds"])
         elif k == "settle":
@@ -233,7 +237,7 @@ def run_once(label, recipe, prefix, args, dut_cmd, plan_cb):
         ports = {p: (topo.ns[l["host"]], l["hostif"]) for p, l in recipe.port_names().items()}
         cap = cap_mod.Capture(ports)
         t1 = time.monotonic()
-        execute(topo, steps, cap, args.settle)
+        execute(topo, steps, cap, args.settle, args.dut_sync if dut is not None else None)
         res["traffic_seconds"] = round(time.monotonic() - t1, 2)
         res["state"] = topo.state()
         if dut is not None and args.dut_stats:
@@ -298,6 +302,9 @@ def main():
     ap.add_argument("--dut-stats", metavar="CMD", help="run B: after the traffic, before stopping "
                     "the DUT command, run CMD in the DUT namespace and put its output in the "
                     "report (e.g. the fast path's counters)")
+    ap.add_argument("--dut-sync", metavar="CMD", help="run B: after each `dut` step of the "
+                    "script, run CMD in the DUT namespace; it returns once the DUT has applied "
+                    "the configuration change (e.g. tna-deploy --sync)")
     ap.add_argument("--mask", action="append", default=[], help="named mask (repeatable); "
                     "--list-masks shows them")
     ap.add_argument("--order", choices=("flow", "port", "none"), default="flow",

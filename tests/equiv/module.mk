@@ -3,4 +3,4 @@
 BPF_SRCS += tests/equiv/faulty.bpf.c
 PROGS += tna-test-faulty
 tna-test-faulty_SRCS := tests/equiv/tna-test-faulty.c
-EXTRA_HELP += 'make check T=equiv   equivalence harness self-tests (tests/equiv/)'
+EXTRA_HELP += "make check T='test_equiv*'   equivalence harness self-tests (tests/equiv/)"

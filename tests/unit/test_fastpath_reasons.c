@@ -106,6 +106,17 @@ static bool fdb_has(struct tna_dp *dp, const uint8_t mac[6])
 	return !bpf_map_lookup_elem(bpf_map__fd(dp->skel->maps.tna_fdb), &k, &v);
 }
 
+/* The mirror entry of MAC is confirmed (its ack is its slot's count). */
+static bool fdb_confirmed(struct tna_dp *dp, const uint8_t mac[6])
+{
+	struct tna_fdb_key k = { 0 };
+	struct tna_fdb_val v;
+
+	memcpy(k.mac, mac, 6);
+	return !bpf_map_lookup_elem(bpf_map__fd(dp->skel->maps.tna_fdb), &k, &v) &&
+	       v.ack == tna_dp__pend_get(dp, tna_pend_slot(mac, 0), NULL);
+}
+
 /* An IPv4 (VERSION 4) or IPv6 frame B <- A of FLEN bytes whose IP length
  * field says IPLEN; IPv4 gets a valid checksum unless BADSUM. */
 static int ip_frame(uint8_t *f, int version, int flen, int iplen, int ihl, bool badsum)
@@ -236,17 +247,20 @@ int main(void)
 	expect(dp, "to a local FDB entry", p1, L, A, 0x0800, 64, PASS, R(TO_LOCAL_MAC));
 	expect(dp, "unknown source", p1, B, X, 0x0800, 64, PASS, R(SRC_UNKNOWN));
 	expect(dp, "moved source", p1, C, B, 0x0800, 64, PASS, R(SRC_MOVED));
-	/* Linux moves B to p1 now; until the mirror hears of it, frames for B
-	 * must not go to p2: the guard dropped the stale entry */
-	CHECK(!fdb_has(dp, B), "moved source: stale mirror entry for B kept");
-	expect(dp, "to the moved MAC", p3, B, C, 0x0800, 64, PASS, R(DST_UNKNOWN));
+	/* Linux moves B to p1 now; until the controller confirms B again from
+	 * the kernel, frames for B must not go to p2 (bpf/fpm/fdb.h, P2) */
+	CHECK(fdb_has(dp, B) && !fdb_confirmed(dp, B), "moved source: B still confirmed");
+	expect(dp, "to the moved MAC", p3, B, C, 0x0800, 64, PASS, R(FDB_UNCONFIRMED));
+	expect(dp, "from the moved MAC on its old port", p2, C, B, 0x0800, 64, PASS,
+	       R(FDB_UNCONFIRMED));
 	CHECK_EQ(tna_dp__fdb_set(dp, B, 0, p2, 0), 0);
+	CHECK(fdb_confirmed(dp, B), "confirmed again");
 	/* the same when the move is learned from a broadcast */
 	expect(dp, "broadcast from a moved MAC", p1, BCAST, B, 0x0806, 64, PASS, R(BCAST_MCAST));
-	CHECK(!fdb_has(dp, B), "broadcast from moved source: stale mirror entry for B kept");
+	CHECK(!fdb_confirmed(dp, B), "broadcast from moved source: B still confirmed");
 	CHECK_EQ(tna_dp__fdb_set(dp, B, 0, p2, 0), 0);
 	expect(dp, "broadcast from a known MAC", p2, BCAST, B, 0x0806, 64, PASS, R(BCAST_MCAST));
-	CHECK(fdb_has(dp, B), "broadcast from B on its own port removed its entry");
+	CHECK(fdb_confirmed(dp, B), "broadcast from B on its own port unconfirmed it");
 	expect(dp, "local source", p1, B, L, 0x0800, 64, PASS, R(SRC_LOCAL));
 	expect(dp, "unknown destination", p1, X, A, 0x0800, 64, PASS, R(DST_UNKNOWN));
 	expect(dp, "destination on ingress port", p1, A2, A, 0x0800, 64, PASS, R(DST_SAME_PORT));

@@ -5,7 +5,7 @@
 # qemu.  Installs the VM tier's packages when missing, builds the kernel or
 # reuses the cached one (kernel/build.sh), boots it once (kernel/vm-run.sh)
 # and runs every matching test there (tests/vm/guest.sh).  Optional $1 is a
-# pattern on the test name, as for tests/run.sh; without a match nothing is
+# test's name or a glob, as for tests/run.sh; without a match nothing is
 # built or booted.  Ends with "N passed, N failed, N skipped"; the console
 # is in $BUILD/test-logs/vm-console.log, each test's log next to it.
 set -u
@@ -18,7 +18,8 @@ mkdir -p "$logdir"
 tests=()
 for t in tests/vm/vm_*.sh hw-tests/*/vm_*.sh; do
 	name=$(basename "$t" .sh)
-	[[ -n $pattern && $name != *$pattern* ]] && continue
+	# shellcheck disable=SC2053  # the pattern is a glob on purpose
+	[[ -n $pattern && $name != $pattern ]] && continue
 	tests+=("$t")
 done
 if [[ ${#tests[@]} -eq 0 ]]; then
