@@ -102,6 +102,8 @@ void tna_nic_tick(int *timeout_ms, bool *dirty, const struct tna_ctl_opts *o)
 	if (trips != seen) {
 		seen = trips;
 		*dirty = true;
+		/* now: nothing else may wake the loop before the keep-alive */
+		*timeout_ms = 0;
 		say(o, TNA_CTL_ERROR, "the loop stalled: the watchdog detached the NIC stages "
 		    "(traffic went to the host stage); attaching them again");
 	}

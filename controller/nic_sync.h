@@ -21,8 +21,9 @@ void tna_nic_port_state(struct tna_dp *dp, int ifindex, bool left, unsigned int 
 
 /* Once per turn of the controller's loop: feeds the NIC stages' watchdog
  * (targets/offload/watchdog.h), lowers *TIMEOUT_MS (poll) to its period
- * while NIC stages are attached, and sets *DIRTY after it detached them,
- * so that the replan attaches them again.  Test switch: while the file
+ * while NIC stages are attached, and sets *DIRTY and a zero *TIMEOUT_MS
+ * after it detached them, so that the replan attaches them again in this
+ * turn (not at the next event or keep-alive).  Test switch: while the file
  * named by TNA_TEST_HANG_FILE exists, the loop hangs here. */
 void tna_nic_tick(int *timeout_ms, bool *dirty, const struct tna_ctl_opts *o);
 

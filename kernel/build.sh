@@ -149,10 +149,18 @@ mkdir -p "$tmp"
 cp "$obj/arch/x86/boot/bzImage" "$tmp/bzImage"
 cp "$obj/.config" "$tmp/config"
 cp "$obj/build.log" "$tmp/build.log"
-{ echo "tarball: $src_id"; echo "patches: $wanted"; echo "built: $(date -u +%FT%TZ) in $((SECONDS - start)) s"; } >"$tmp/info"
+# CPU time of everything run (tar, patch, make): the build's cost
+# independent of how busy the machine was (`times` in this shell, not in a
+# $(...) subshell, which has no children of its own).
+times >"$tmp/times"
+cpu=$(tail -1 "$tmp/times")
+rm "$tmp/times"
+{ echo "tarball: $src_id"; echo "patches:" $wanted
+  echo "built: $(date -u +%FT%TZ) in $((SECONDS - start)) s with -j$jobs, cpu (user sys) $cpu"
+  echo "load: $(cut -d' ' -f1-3 /proc/loadavg)"; } >"$tmp/info"
 rm -rf "$image"
 mv "$tmp" "$image"
-say "built $image in $((SECONDS - start)) s"
+say "built $image in $((SECONDS - start)) s (cpu user/sys $cpu, load $(cut -d' ' -f1-3 /proc/loadavg))"
 
 # Keep the newest images and work trees only.
 ls -1td "$cache"/images/*/ | tail -n +4 | xargs -r rm -rf

@@ -59,6 +59,11 @@ build=${BUILD:-build}
 mkdir -p "$build/vm"
 case $build/ in "$root"/*) ;; *) shares+=("$build") ;; esac
 
+# Shares travel on the kernel command line, ':'-separated.
+for s in "$root" "${shares[@]}"; do
+	[[ $s =~ [[:space:]:] ]] && { echo "vm-run: cannot share $s (a space or ':' in the path)" >&2; exit 2; }
+done
+
 # The job: a file in the shared tree (no quoting through the kernel command
 # line), and where the guest writes the exit status back.
 run=$(mktemp -d "$build/vm/run.XXXXXX")

@@ -41,9 +41,9 @@ summary_fail() {	# name why: the tier could not run its tests
 scripts/install-deps.sh --vm || summary_fail vm_deps "cannot install the VM tier's packages"
 
 start=$SECONDS
-kernel=$(kernel/build.sh 2>"$logdir/vm-kernel-build.log")
+# build.sh's progress lines as they come (a cold build takes minutes)
+kernel=$(kernel/build.sh 2> >(tee "$logdir/vm-kernel-build.log" | sed -u 's/^/vm: /' >&2))
 rc=$?
-sed 's/^/vm: /' "$logdir/vm-kernel-build.log"
 [[ $rc -eq 0 ]] || summary_fail vm_kernel "kernel build failed (log: $logdir/vm-kernel-build.log)"
 echo "vm: kernel ready in $((SECONDS - start)) s: $kernel"
 

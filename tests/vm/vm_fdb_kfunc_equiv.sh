@@ -12,7 +12,7 @@
 # VLAN filtering.  MODE=generic (default) or native.  Runs in the test VM.
 cd "$(dirname "$0")/../.." || exit 1
 source tests/lib/netns.sh
-source tests/vm/fdb_kfunc_lib.sh
+source tests/vm/lib.sh
 kf_need
 MODE=${MODE:-generic}
 steps=0 fast=0
@@ -26,17 +26,9 @@ for side in lin kf; do
 	# native redirect into a veth needs its peer to take frames: GRO on
 	for h in h1 h2 h3 g1 g2 g3; do in_ns $side ethtool -K $h gro on >/dev/null; done
 done
-"$KF" attach -N "$TNA_NS-kf" $([[ $MODE == generic ]] && echo --generic) p1 p2 p3 q1 q2 q3 \
-	>"/tmp/kf-attach.$$" 2>&1 &
-attach_pid=$!
-on_exit "kill $attach_pid"
-on_exit "rm -f /tmp/kf-attach.$$"
-for i in $(seq 100); do
-	grep -q '^ready' "/tmp/kf-attach.$$" && break
-	kill -0 $attach_pid 2>/dev/null || fail "tna-fdb-kfunc attach: $(cat /tmp/kf-attach.$$)"
-	sleep 0.1
-done
-grep -q '^ready' "/tmp/kf-attach.$$" || fail "tna-fdb-kfunc attach did not become ready"
+bg_ready "/tmp/kf-attach.$$" '^ready' \
+	"$KF" attach -N "$TNA_NS-kf" $([[ $MODE == generic ]] && echo --generic) p1 p2 p3 q1 q2 q3
+attach_pid=$BG_PID
 echo "ok: kfunc fast path attached ($MODE) on p1-p3, q1-q3 in kf"
 
 # What a namespace shows: frames each peer received and the FDB of both
@@ -138,7 +130,8 @@ cmd bridge link set dev p3 locked off
 cmd ip link set br0 type bridge ageing_time 400
 send h1 $L $A
 send h2 $N $A
-for i in 1 2 3 4 5 6 7 8 9 10; do
+end=$((SECONDS + 7))	# ageing time + the bridge's garbage collection
+while ((SECONDS < end)); do
 	for s in lin kf; do kf $s send --dev h1 --src $L --dst $A; done
 	sleep 0.5
 done
@@ -146,7 +139,7 @@ for s in lin kf; do
 	bridge -n "$TNA_NS-$s" fdb show br br0 | grep -q "^$L " || fail "$s lost L while it sent"
 	! bridge -n "$TNA_NS-$s" fdb show br br0 | grep -q "^$N " || fail "$s kept N (silent)"
 done
-echo "ok: after 5 s of traffic from L only (ageing 4 s), both have L, neither has N"
+echo "ok: after 7 s of traffic from L only (ageing 4 s), both have L, neither has N"
 sleep 6
 compare "after 6 s of silence"
 cmd ip link set br0 type bridge ageing_time 30000

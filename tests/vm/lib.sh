@@ -1,5 +1,5 @@
-# Sourced by the bpf_xdp_fdb_lookup tests (tests/vm/vm_fdb_kfunc*.sh), which
-# run inside the test VM (kernel/vm-run.sh).  Needs tests/lib/netns.sh.
+# Sourced by the bridge tests of the VM tier (tests/vm/vm_*.sh, run inside
+# the test VM by kernel/vm-run.sh).  Needs tests/lib/netns.sh.
 #
 #   kf_need              skip unless the kernel has the kfunc and we are root
 #   kf_bridge NS BR ID P...  a bridge BR in namespace NS with ports P.. whose
@@ -9,7 +9,10 @@
 #   expect NS "want" ARGS...   kf_run and compare with "want" (a prefix of
 #                        the answer's fields, e.g. "egress=p2 flags=-")
 #   fdb NS BR            the FDB as "mac vlan port flags..." lines, sorted
-#   has_fdb / no_fdb NS BR "pattern"   assert a line of fdb matches / none does
+#   has_fdb / no_fdb NS BR "pattern" [FDB]   assert a line of fdb (or of the
+#                        snapshot FDB) matches / none does
+#   bg_ready LOG LINE CMD...   CMD in the background (output in LOG) until the
+#                        test ends; returns when LOG has LINE (10 s at most)
 
 KF=${TNA_BIN:-build/bin}/tna-fdb-kfunc
 
@@ -66,13 +69,28 @@ fdb() {
 }
 
 has_fdb() {
-	fdb "$1" "$2" | grep -qE "$3" || fail "FDB of $2 has no entry matching '$3':
-$(fdb "$1" "$2")"
+	local f=${4-$(fdb "$1" "$2")}
+	grep -qE "$3" <<<"$f" || fail "FDB of $2 has no entry matching '$3':
+$f"
 	echo "ok: FDB has $3"
 }
 
 no_fdb() {
-	! fdb "$1" "$2" | grep -qE "$3" || fail "FDB of $2 has an entry matching '$3':
-$(fdb "$1" "$2" | grep -E "$3")"
+	local f=${4-$(fdb "$1" "$2")}
+	! grep -qE "$3" <<<"$f" || fail "FDB of $2 has an entry matching '$3':
+$(grep -E "$3" <<<"$f")"
 	echo "ok: FDB has no $3"
+}
+
+bg_ready() {
+	local log=$1 line=$2 i; shift 2
+	"$@" >"$log" 2>&1 &
+	BG_PID=$!
+	on_exit "kill $BG_PID; rm -f $log"
+	for i in $(seq 100); do
+		grep -q "$line" "$log" && return 0
+		kill -0 $BG_PID 2>/dev/null || fail "$1: $(tail -5 "$log")"
+		sleep 0.1
+	done
+	fail "$1 did not print '$line' within 10 s"
 }
