@@ -64,6 +64,7 @@ static int dp_refresh(void *dp, struct tna_nl *nl, int port, const uint8_t mac[6
 static const struct tna_fdb_sink_ops dp_ops = {
 	.write = dp_write, .del = dp_del, .clear = dp_clear, .pend = dp_pend,
 	.pend_dirty = dp_pend_dirty, .used = dp_used, .refresh = dp_refresh,
+	.kernel_vlans = true,
 };
 
 void tna_fdb_mirror_init_ops(struct tna_fdb_mirror *m, int bridge_ifindex,
@@ -89,6 +90,7 @@ void tna_fdb_mirror_fini(struct tna_fdb_mirror *m)
 	free(m->idx);
 	free(m->ka);
 	free(m->ka_cur);
+	free(m->ka_vlans);
 	m->idx_head = NULL;
 	m->idx = NULL;
 	m->idx_n = m->idx_cap = 0;
@@ -395,6 +397,42 @@ int tna_fdb_keepalive_start(struct tna_fdb_mirror *m, uint64_t now_ns, uint64_t 
 	return 0;
 }
 
+#define KA_MAX_VLAN_PORTS 1024
+
+/* The VLANs of the bridge's ports, for undo_vlans(): none on a kernel
+ * without bridge VLAN filtering. */
+static void load_vlans(struct tna_fdb_mirror *m, struct tna_nl *nl)
+{
+	int n;
+
+	m->ka_nvlans = 0;
+	if (!m->ops->kernel_vlans)
+		return;
+	if (!m->ka_vlans && !(m->ka_vlans = calloc(KA_MAX_VLAN_PORTS, sizeof(*m->ka_vlans))))
+		return;
+	n = tna_fdb_port_vlans(nl, m->bridge_ifindex, m->ka_vlans, KA_MAX_VLAN_PORTS);
+	m->ka_nvlans = n > 0 ? n : 0;
+}
+
+/* A refresh without a VLAN of MAC on PORT was repeated by the kernel in
+ * each VLAN of the port: delete what it created where the model had no
+ * entry (Linux alone would not have it). */
+static void undo_vlans(struct tna_fdb_mirror *m, const struct tna_model *model,
+		       struct tna_nl *nl, int port, const uint8_t mac[6])
+{
+	for (int i = 0; i < m->ka_nvlans; i++) {
+		const struct tna_port_vlans *pv = &m->ka_vlans[i];
+
+		if (pv->ifindex != port)
+			continue;
+		for (int k = 0; k < pv->n; k++)
+			if (!tna_model_fdb_lookup(model, m->bridge_ifindex, mac, pv->vid[k]) &&
+			    tna_fdb_forget(nl, port, mac, pv->vid[k]) == 0)
+				m->vlan_undone++;
+		return;
+	}
+}
+
 size_t tna_fdb_keepalive_step(struct tna_fdb_mirror *m, const struct tna_model *model,
 			      struct tna_nl *nl, uint64_t synced_ns, uint64_t deadline_ns)
 {
@@ -409,6 +447,8 @@ size_t tna_fdb_keepalive_step(struct tna_fdb_mirror *m, const struct tna_model *
 		if (m->ka_walking)
 			return 1;
 	}
+	if (m->ka_next == 0 && m->ka_n)
+		load_vlans(m, nl);
 	while (m->ka_next < m->ka_n) {
 		const struct tna_ka_item *it = &m->ka[m->ka_next++];
 		const struct tna_fdb *f;
@@ -432,6 +472,8 @@ size_t tna_fdb_keepalive_step(struct tna_fdb_mirror *m, const struct tna_model *
 		} else if (m->ops->refresh(m->sink, nl, it->port, mac, vlan) == 0) {
 			m->refreshed++;
 			m->ka_refreshed++;
+			if (!vlan)
+				undo_vlans(m, model, nl, it->port, mac);
 			/* a frame of this slot went to Linux meanwhile */
 			if (m->ops->pend(m->sink, slot, NULL) != count)
 				m->refresh_raced++;

@@ -30,6 +30,7 @@
 #define TNA_CONTROLLER_FDB_MIRROR_H
 #include <stdbool.h>
 #include <stdint.h>
+#include "controller/fdb_keepalive.h"
 
 #include "controller/keyset.h"
 #include "introspect/model.h"
@@ -66,6 +67,9 @@ struct tna_fdb_sink_ops {
 	/* NTF_USE refresh of the kernel entry (tna_fdb_refresh) */
 	int (*refresh)(void *sink, struct tna_nl *nl, int port, const uint8_t mac[6],
 		       uint16_t vlan);
+	/* the kernel's ports: undo what a refresh created in their VLANs
+	 * (controller/fdb_keepalive.h) */
+	bool kernel_vlans;
 };
 
 struct tna_fdb_mirror {
@@ -86,6 +90,9 @@ struct tna_fdb_mirror {
 	uint64_t ka_since;
 	struct tna_fdb_cursor *ka_cur;
 	uint64_t ka_refreshed, ka_skipped;	/* in the current round */
+	struct tna_port_vlans *ka_vlans;	/* the ports' VLANs, read each round */
+	int ka_nvlans;
+	uint64_t vlan_undone;		/* entries a refresh created in a VLAN, deleted */
 	/* counters for -v and --status */
 	uint64_t sets, dels, clears, errors, unconfirmed, rescans;
 	uint64_t refreshed, refresh_errors, refresh_skipped, refresh_raced;

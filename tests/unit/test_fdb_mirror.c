@@ -96,7 +96,7 @@ static int f_refresh(void *s, struct tna_nl *nl, int port, const uint8_t mac[6],
 }
 
 static const struct tna_fdb_sink_ops ops = {
-	f_write, f_del, f_clear, f_pend, f_pend_dirty, f_used, f_refresh,
+	f_write, f_del, f_clear, f_pend, f_pend_dirty, f_used, f_refresh, false,
 };
 
 /* Keys the scan noted. */
