@@ -143,7 +143,7 @@ if command -v iptables-nft >/dev/null; then
 	out=$(in_ns h1 $PY $F/udp_flow.py send 10.2.0.2 5000 4000 100 0.005)
 	echo "xt rule: $out"
 	[[ $out == "sent 100 received 0" ]] || fail "the xt drop rule was bypassed: $out"
-	grep -q "netfilter program gen .*IPv4 to Linux: iptables-nft rules (xt expressions)" \
+	grep -q "netfilter program gen .* in effect (.*; IPv4 to Linux: iptables-nft rules (xt expressions)" \
 		"$RT_TMP/dep.out" || fail "the follower did not send IPv4 to Linux naming iptables-nft"
 	for _ in $(seq 50); do
 		"${D[@]}" --status | grep -q "nf_routed IPv4\|stays on Linux" && break; sleep 0.1
