@@ -28,20 +28,11 @@ wait \$pid
 EOF2
 
 run() {	# run NAME GEN-ARGS...
-	local name=$1 rc; shift
+	local name=$1; shift
 	/usr/bin/python3 "$F/gen_stateful.py" "$@" >"$FILTER_OUT/$name.traffic" ||
 		fail "$name: cannot generate the traffic"
-	/usr/bin/python3 "$TNA_ROOT/tests/equiv/equiv.py" --prefix "$TNA_NS-eq" \
-		--recipe "$F/home_router.topo" --script "$FILTER_OUT/$name.traffic" \
-		--out "$FILTER_OUT/$name" --json-out "$FILTER_OUT/$name.json" --save-pcaps \
-		--dut-cmd "bash $FILTER_OUT/dut.sh $FILTER_OUT/$name.stat.json" \
-		--dut-ready-line 'tna-deploy: ready: .* router on' >"$FILTER_OUT/$name.txt"
-	rc=$?
-	cat "$FILTER_OUT/$name.txt"
-	echo "--- DUT output"
-	cat "$FILTER_OUT/$name/tna-dut.log"
-	[[ $rc -eq 0 ]] || fail "$name: tna-deploy ($MODE) not equivalent to Linux (exit $rc)"
-	[[ -z $(ip netns list | grep "^$TNA_NS-eq") ]] || fail "$name: namespaces left behind"
+	filter_equiv "$name" "$F/home_router.topo" "$FILTER_OUT/$name.traffic" \
+		"bash $FILTER_OUT/dut.sh $FILTER_OUT/$name.stat.json" 'tna-deploy: ready: .* router on'
 	grep -q '^state: conntrack equal' "$FILTER_OUT/$name.txt" || fail "$name: conntrack not compared"
 	grep -q 'netfilter sees routed traffic, compiled for IPv4' "$FILTER_OUT/$name/tna-dut.log" ||
 		fail "$name: the plan did not compile the rules"
