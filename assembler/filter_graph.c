@@ -44,7 +44,7 @@ int tna_flt_graph_annotate(struct tna_graph *g, const struct tna_model *m)
 	if (!has_netfilter(g))
 		return 0;	/* no rules anywhere: nothing to compile */
 	rerr = tna_nft_read(&rs);
-	co.conntrack_active = tna_flt_legacy_any(nf);
+	co.conntrack_active = tna_flt_conntrack_active(nf);
 	err = tna_flt_decide(rerr ? NULL : &rs, rerr, nf, &co, &p, &v);
 	if (!rerr)
 		tna_nft_free(&rs);

@@ -28,6 +28,19 @@ bool tna_flt_legacy_any(const struct tna_netfilter *nf)
 	return false;
 }
 
+bool tna_flt_conntrack_active(const struct tna_netfilter *nf)
+{
+	FILE *c = fopen("/proc/sys/net/netfilter/nf_conntrack_count", "re");
+	int n = -1;
+
+	if (c) {
+		if (fscanf(c, "%d", &n) != 1)
+			n = -1;
+		fclose(c);
+	}
+	return tna_flt_legacy_any(nf) || n > 0;
+}
+
 /* netdev-family chains, or inet ingress, with rules: they run before
  * the stack but after XDP, which would bypass them. */
 static const struct tna_nft_chain *ingress_chain(const struct tna_nft_ruleset *rs)

@@ -41,6 +41,9 @@ int tna_flt_decide(const struct tna_nft_ruleset *rs, int read_err,
 
 /* Whether any legacy table has rules (conntrack runs then). */
 bool tna_flt_legacy_any(const struct tna_netfilter *legacy);
+/* Whether conntrack runs in the current netns without rules asking for
+ * it: legacy rules, or entries exist (tna_flt_opts.conntrack_active). */
+bool tna_flt_conntrack_active(const struct tna_netfilter *legacy);
 
 /* The service graph with the compiler's verdict (assembler/filter_graph.c):
  * read the current netns's ruleset, decide for IPv4 and IPv6, and put on

@@ -114,19 +114,6 @@ static void whole_family(struct tna_flt_prog *p, int fam)
 	p->n_insns++;
 }
 
-static int conntrack_count(void)
-{
-	FILE *c = fopen("/proc/sys/net/netfilter/nf_conntrack_count", "re");
-	int n = -1;
-
-	if (c) {
-		if (fscanf(c, "%d", &n) != 1)
-			n = -1;
-		fclose(c);
-	}
-	return n;
-}
-
 /* A bridged frame meets more than the bridge-family chains when
  * br_netfilter calls the ip/ip6/arp tables for the bridge and those have
  * rules where bridged traffic meets them; an unreadable ruleset, legacy
@@ -193,7 +180,7 @@ int tna_nf_follow_apply(struct tna_nf_follow *f)
 	rerr = tna_nft_read_nl(f->nl, &rs);
 	genid = rerr ? 0 : rs.genid;
 	t1 = now_ns();
-	co.conntrack_active = tna_flt_legacy_any(&f->legacy) || conntrack_count() > 0;
+	co.conntrack_active = tna_flt_conntrack_active(&f->legacy);
 	err = tna_flt_decide(rerr ? NULL : &rs, rerr, &f->legacy, &co, &p, &v);
 	if (err) {
 		if (!rerr)
