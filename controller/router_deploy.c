@@ -33,13 +33,15 @@ void tna_rt_fpm_names(uint64_t fpms, char *buf, size_t len)
 			n += snprintf(buf + n, len - n, "%s%s", n ? " " : "", fpm_names[i].name);
 }
 
-/* What matters for the deployed pipeline and its tables. */
+/* What matters for the deployed pipeline and its tables.  Not which
+ * families have rules compiled (nf_filter): with the modules loaded
+ * (fpms), the follower compiles every routed family and follows a family
+ * gaining or losing rules at its switch; only nf_routed is rodata. */
 static bool plan_same(const struct tna_router_plan *a, const struct tna_router_plan *b)
 {
 	if (!a->ok && !b->ok)
 		return true;	/* nothing deployed either way */
 	if (a->ok != b->ok || a->fpms != b->fpms || a->nf_routed != b->nf_routed ||
-	    a->nf_filter != b->nf_filter ||
 	    a->xfrm_routed != b->xfrm_routed || a->src_fib_check != b->src_fib_check ||
 	    a->n_martian4 != b->n_martian4 ||
 	    memcmp(a->martian4, b->martian4, sizeof(a->martian4[0]) * (size_t)a->n_martian4) ||
