@@ -7,6 +7,7 @@
 #include <net/if.h>
 #include <sys/socket.h>
 #include <linux/rtnetlink.h>
+#include "assembler/filter_verdict.h"
 #include "assembler/router_plan.h"
 #include "introspect/graph.h"
 #include "introspect/model.h"
@@ -195,6 +196,22 @@ static void router_reasons(const struct tna_graph *g, const struct tna_netfilter
 		if (nf[i] == TNA_GRAPH_REASON_NF_FORWARD)
 			nf_where(g, n, nfs, in->nf_why, sizeof(in->nf_why));
 	}
+	/* the compiler's verdict (tna_flt_graph_annotate) */
+	in->flt4 = n->nf_compiled & TNA_SCOPE_IPV4;
+	in->flt6 = n->nf_compiled & TNA_SCOPE_IPV6;
+	snprintf(in->flt_why4, sizeof(in->flt_why4), "%s", n->nf_verdict[0]);
+	snprintf(in->flt_why6, sizeof(in->flt_why6), "%s", n->nf_verdict[1]);
+	for (size_t e = 0; e < tna_graph_edge_count(g); e++) {
+		const struct tna_graph_edge *x = tna_graph_edge(g, e);
+		const struct tna_graph_node *h = tna_graph_node(g, (size_t)x->to);
+
+		if (x->from != n->id || x->kind != TNA_EDGE_FILTERED_BY)
+			continue;
+		for (int k = 0; k < h->n_fp_notes && in->n_flt_notes < TNA_RPLAN_MAX_NOTES; k++)
+			snprintf(in->flt_notes[in->n_flt_notes++], sizeof(in->flt_notes[0]), "%s %s: %s",
+				 tna_nf_family_name(h->nf_family), tna_nf_hook_name(h->nf_family, h->nf_hook),
+				 h->fp_notes[k]);
+	}
 	s = tna_graph_scope(n, TNA_GRAPH_REASON_XFRM);
 	in->xfrm4 = s & TNA_SCOPE_IPV4;
 	in->xfrm6 = s & TNA_SCOPE_IPV6;
@@ -212,6 +229,8 @@ int tna_router_in_from_model(const struct tna_model *m, struct tna_router_in *in
 	g = tna_graph_build(m);
 	if (!g)
 		return -errno;
+	/* unreadable rules: no verdict, netfilter-forward keeps them on Linux */
+	tna_flt_graph_annotate(g, m);
 	memset(in, 0, sizeof(*in));
 	in->ip_forward = sc->ip_forward;
 	in->ip6_forwarding = sc->ip6_forwarding;

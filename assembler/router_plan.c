@@ -5,6 +5,47 @@
 #include "assembler/router_plan.h"
 #include "bpf/tna_kern_user.h"
 
+static const char *fam_name(uint8_t bits)
+{
+	return bits == (TNA_NF_ROUTED_V4 | TNA_NF_ROUTED_V6) ? "IPv4+IPv6" :
+	       bits == TNA_NF_ROUTED_V4 ? "IPv4" : bits == TNA_NF_ROUTED_V6 ? "IPv6" : "no";
+}
+
+/* Per routed family that netfilter sees: its rules in the fast path when
+ * the compiler can evaluate them (nf_filter), else all of its routed
+ * traffic on Linux (nf_routed), as before there was a compiler. */
+static void plan_netfilter(const struct tna_router_in *in, struct tna_router_plan *p)
+{
+	static const char *const fam[2] = { "IPv4", "IPv6" };
+	const int8_t sees[2] = { p->v4 ? in->nf4 : 0, p->v6 ? in->nf6 : 0 };
+	const bool flt[2] = { in->flt4, in->flt6 };
+	const char *const why[2] = { in->flt_why4, in->flt_why6 };
+	size_t n = 0;
+
+	for (int k = 0; k < 2; k++) {
+		uint8_t bit = k ? TNA_NF_ROUTED_V6 : TNA_NF_ROUTED_V4;
+		const char *w;
+
+		if (!sees[k])
+			continue;
+		if (sees[k] > 0 && flt[k] && !in->no_filter) {
+			p->nf_filter |= bit;
+			w = "compiled: filter, conntrack and NAT modules";
+		} else {
+			p->nf_routed |= bit;
+			w = sees[k] < 0 ? "the netfilter configuration could not be read" :
+			    in->no_filter ? "--no-filter" : why[k][0] ? why[k] : "not compiled";
+		}
+		if (n < sizeof(p->filter_reason))
+			n += snprintf(p->filter_reason + n, sizeof(p->filter_reason) - n, "%s%s %s%.170s",
+				      n ? "; " : "", fam[k], p->nf_filter & bit ? "" : "to Linux: ", w);
+	}
+	if (p->nf_filter) {
+		p->n_flt_notes = in->n_flt_notes;
+		memcpy(p->flt_notes, in->flt_notes, sizeof(p->flt_notes[0]) * (size_t)in->n_flt_notes);
+	}
+}
+
 static bool candidate_kind(const char *kind)
 {
 	return !kind[0] || !strcmp(kind, "veth");
@@ -62,8 +103,7 @@ int tna_router_plan(const struct tna_router_in *in, struct tna_router_plan *p)
 			 "fewer than two interfaces with addresses of a forwarding family");
 		return 0;
 	}
-	p->nf_routed = (p->v4 && in->nf4 ? TNA_NF_ROUTED_V4 : 0) |
-		       (p->v6 && in->nf6 ? TNA_NF_ROUTED_V6 : 0);
+	plan_netfilter(in, p);
 	p->xfrm_routed = (p->v4 && in->xfrm4 ? TNA_NF_ROUTED_V4 : 0) |
 			 (p->v6 && in->xfrm6 ? TNA_NF_ROUTED_V6 : 0);
 	if (p->v4) {
@@ -72,7 +112,8 @@ int tna_router_plan(const struct tna_router_in *in, struct tna_router_plan *p)
 		memcpy(p->martian4, in->martian4, sizeof(p->martian4[0]) * (size_t)in->n_martian4);
 	}
 	p->fpms = TNA_FPM_PARSE_ETH | TNA_FPM_STATS | TNA_FPM_ROUTE |
-		  (p->v4 ? TNA_FPM_IPV4 : 0) | (p->v6 ? TNA_FPM_IPV6 : 0);
+		  (p->v4 ? TNA_FPM_IPV4 : 0) | (p->v6 ? TNA_FPM_IPV6 : 0) |
+		  (p->nf_filter ? TNA_FPM_FILTER | TNA_FPM_CT | TNA_FPM_NAT : 0);
 
 	for (int i = 0; i < in->n_ifs; i++) {
 		const struct tna_router_if_in *f = &in->ifs[i];
@@ -120,8 +161,10 @@ int tna_router_plan(const struct tna_router_in *in, struct tna_router_plan *p)
 		}
 	}
 	p->ok = true;
-	snprintf(p->reason, sizeof(p->reason), "route %s%s%s%s%.150s%s", p->v4 ? "IPv4" : "",
+	snprintf(p->reason, sizeof(p->reason), "route %s%s%s%s%s%s%.150s%s", p->v4 ? "IPv4" : "",
 		 p->v4 && p->v6 ? "+" : "", p->v6 ? "IPv6" : "",
+		 p->nf_filter ? "; netfilter sees routed traffic, compiled for " : "",
+		 p->nf_filter ? fam_name(p->nf_filter) : "",
 		 p->nf_routed ? "; netfilter sees routed traffic, it stays on Linux: " : "",
 		 p->nf_routed ? in->nf_why : "",
 		 p->xfrm_routed ? "; IPsec (xfrm) policies or SAs: that traffic stays on Linux" : "");
@@ -213,12 +256,6 @@ void tna_router_plan_target(const struct tna_router_in *in, enum tna_target want
 	}
 }
 
-static const char *fam_name(uint8_t bits)
-{
-	return bits == (TNA_NF_ROUTED_V4 | TNA_NF_ROUTED_V6) ? "IPv4+IPv6" :
-	       bits == TNA_NF_ROUTED_V4 ? "IPv4" : bits == TNA_NF_ROUTED_V6 ? "IPv6" : "no";
-}
-
 void tna_router_plan_print(const struct tna_router_plan *p, FILE *f)
 {
 	fprintf(f, "router: %s\n", p->reason);
@@ -226,10 +263,14 @@ void tna_router_plan_print(const struct tna_router_plan *p, FILE *f)
 		return;
 	if (p->target)
 		fprintf(f, "  target: %s (%s)\n", tna_target_name(p->target), p->target_reason);
-	fprintf(f, "  nf_routed %s, xfrm_routed %s, fib lookups %s, rules %s\n",
-		fam_name(p->nf_routed), fam_name(p->xfrm_routed),
+	fprintf(f, "  nf_filter %s, nf_routed %s, xfrm_routed %s, fib lookups %s, rules %s\n",
+		fam_name(p->nf_filter), fam_name(p->nf_routed), fam_name(p->xfrm_routed),
 		p->fib_direct4 ? "DIRECT" : "through the rules",
 		p->rules_default ? "default" : "custom");
+	if (p->filter_reason[0])
+		fprintf(f, "  netfilter: %s\n", p->filter_reason);
+	for (int i = 0; i < p->n_flt_notes; i++)
+		fprintf(f, "    to Linux where reached: %s\n", p->flt_notes[i]);
 	if (p->v4)
 		fprintf(f, "  martian IPv4 sources: %d listed (own addresses, broadcasts)%s\n",
 			p->n_martian4, p->src_fib_check ? ", every source looked up" : "");

@@ -10,9 +10,13 @@
  *    something to route: two or more candidate interfaces with a global
  *    address of that family, or a route with a gateway;
  *  - netfilter: the router's netfilter-forward (rules or a drop policy at
- *    prerouting, forward or postrouting of ip/ip6/inet, nft or legacy) or
- *    netfilter-unreadable => nf_routed for that family: its routed
- *    traffic stays on Linux with reason "netfilter";
+ *    prerouting, forward or postrouting of ip/ip6/inet, nft or legacy) for
+ *    a family the compiler can evaluate (the graph's router node says so:
+ *    assembler/filter_verdict.h) => nf_filter for that family: the filter,
+ *    conntrack and NAT modules evaluate its routed traffic, the rules
+ *    outside the subset send what reaches them to Linux; otherwise (or
+ *    with no_filter, or netfilter-unreadable) => nf_routed for that
+ *    family: its routed traffic stays on Linux with reason "netfilter";
  *  - xfrm (IPsec policies or SAs of a family) => xfrm_routed for that
  *    family: its routed traffic stays on Linux with reason "xfrm";
  *  - candidates are physical and veth devices with an address of a routed
@@ -45,6 +49,7 @@ struct tna_model;
 
 #define TNA_RPLAN_MAX_IFS 256
 #define TNA_RPLAN_MAX_MARTIAN 1024
+#define TNA_RPLAN_MAX_NOTES 16
 
 struct tna_router_if_in {
 	int ifindex;
@@ -75,6 +80,14 @@ struct tna_router_in {
 	/* netfilter sees routed traffic, per family; -1 unknown (counts as yes) */
 	int8_t nf4, nf6;
 	char nf_why[160];			/* the graph's reason, for the plan's */
+	/* The compiler's verdict per family, from the graph's router node:
+	 * its netfilter-forward rules can be evaluated in the fast path
+	 * (flt4/flt6), else why not; and what stays on Linux where reached. */
+	bool flt4, flt6;
+	char flt_why4[192], flt_why6[192];
+	int n_flt_notes;
+	char flt_notes[TNA_RPLAN_MAX_NOTES][160];
+	bool no_filter;				/* never nf_filter (tna-deploy --no-filter) */
 	bool xfrm4, xfrm6;			/* IPsec policies or SAs of that family */
 	/* IPv4 sources Linux drops as martians beyond the fixed ranges: the
 	 * box's addresses, local/broadcast/anycast /32 route destinations
@@ -108,6 +121,13 @@ struct tna_router_plan {
 	bool ok;		/* something to route in the fast path */
 	bool v4, v6;		/* families routed (TNA_FPM_IPV4 / IPV6) */
 	uint8_t nf_routed;	/* tna_dp_opts.nf_routed: TNA_NF_ROUTED_V4/V6 */
+	/* families whose netfilter rules the fast path evaluates (the same
+	 * bits): fpms has TNA_FPM_FILTER | CT | NAT, the controller follows
+	 * the ruleset (controller/router_filter.c) */
+	uint8_t nf_filter;
+	char filter_reason[256];	/* why (not), for the families netfilter sees */
+	int n_flt_notes;		/* what stays on Linux where reached */
+	char flt_notes[TNA_RPLAN_MAX_NOTES][160];
 	uint8_t xfrm_routed;	/* tna_dp_opts.xfrm_routed: the same bits */
 	bool src_fib_check;	/* tna_dp_opts.src_fib_check */
 	uint32_t martian4[TNA_RPLAN_MAX_MARTIAN];	/* tna_dp__src_martian4_set */

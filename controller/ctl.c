@@ -39,6 +39,7 @@ struct tna_ctl *tna_ctl_new(const struct tna_ctl_opts *opts)
 	if (!c->rt)
 		goto err;
 	c->rt->disabled = opts->no_router;
+	c->rt->no_filter = opts->no_filter;
 	c->rt->target = opts->target;
 	c->rt->force = opts->force;
 	c->m = tna_model_new();

@@ -35,6 +35,9 @@ struct tna_ctl_opts {
 	/* Do not deploy the router (controller/router_deploy.h) even when
 	 * forwarding is on and there is something to route. */
 	bool no_router;
+	/* Keep every routed family that netfilter sees on Linux, as if the
+	 * rules could not be compiled (controller/router_filter.h). */
+	bool no_filter;
 };
 
 struct tna_ctl;

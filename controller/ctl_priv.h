@@ -1,8 +1,8 @@
 /* Inside of the controller, shared by its files (ctl.c: planning and
  * deployment; events.c: model and port events; loop.c: the event loop;
  * heartbeat.c: the dead-man switch; status.c: status JSON and the router's
- * output; restrict.c: restrictive changes first; own_xdp.c, sync.c).  Not
- * for tools. */
+ * output; restrict.c: restrictive changes first; router_filter.c: the
+ * router's rules; own_xdp.c, sync.c).  Not for tools. */
 #ifndef TNA_CONTROLLER_CTL_PRIV_H
 #define TNA_CONTROLLER_CTL_PRIV_H
 #include <stdarg.h>
@@ -168,6 +168,8 @@ void tna_ctl_hold(struct tna_ctl *c, struct br_state *b, const char *why);
 void tna_ctl_restrict_check(struct tna_ctl *c);
 void tna_ctl_unhold(struct tna_ctl *c);
 void tna_ctl_rehold_router(struct tna_ctl *c);
+/* router_filter.c: the router's ruleset follower has something */
+void tna_ctl_rtf_process(struct tna_ctl *c);
 
 /* events.c */
 void tna_ctl_on_event(void *ctx, enum tna_obj obj, enum tna_op op, const void *item);

@@ -17,6 +17,7 @@
 #include "controller/filter_follow.h"
 #include "introspect/model_priv.h"	/* tna_nf_read_source: legacy tables */
 #include "introspect/nft_ir.h"
+#include "assembler/filter_verdict.h"
 #include "targets/filter.h"
 
 struct tna_nf_follow {
@@ -90,44 +91,6 @@ static int sync_names(struct tna_nf_follow *f)
 	return 0;
 }
 
-/* Legacy rules where forwarded traffic of NFPROTO meets them. */
-static bool legacy_on_path(const struct tna_netfilter *nf, int nfproto)
-{
-	static const int hooks[] = { TNA_NFT_H_PREROUTING, TNA_NFT_H_FORWARD, TNA_NFT_H_POSTROUTING };
-
-	for (int h = 0; h < 3; h++) {
-		const struct tna_nf_hook *k = &nf->hook[TNA_NF_LEGACY][nfproto][hooks[h]];
-
-		if (k->rules || k->drop_policy)
-			return true;
-	}
-	return false;
-}
-
-static bool legacy_any(const struct tna_netfilter *nf)
-{
-	for (int fam = 0; fam < TNA_NF_FAMILIES; fam++)
-		for (int h = 0; h < TNA_NF_HOOKS; h++)
-			if (nf->hook[TNA_NF_LEGACY][fam][h].rules)
-				return true;
-	return false;
-}
-
-/* netdev-family chains, or inet ingress, with rules: they run before
- * the stack but after XDP, which would bypass them. */
-static const struct tna_nft_chain *ingress_chain(const struct tna_nft_ruleset *rs)
-{
-	for (int i = 0; i < rs->n_chains; i++) {
-		const struct tna_nft_chain *ch = &rs->chains[i];
-
-		if (ch->base && (ch->n_rules || ch->policy_drop) &&
-		    (ch->family == TNA_NFT_NETDEV ||
-		     (ch->family == TNA_NFT_INET && ch->hook == TNA_NFT_H_INGRESS)))
-			return ch;
-	}
-	return NULL;
-}
-
 /* A family that goes to Linux as a whole: its prerouting starts with a
  * punt, nothing else of it runs. */
 static void whole_family(struct tna_flt_prog *p, int fam)
@@ -149,19 +112,6 @@ static void whole_family(struct tna_flt_prog *p, int fam)
 		p->seg[fam][s] = (struct tna_flt_seg_ref){ TNA_FLT_END, TNA_FLT_END };
 	p->seg[fam][TNA_FLT_PRE_RAW] = (struct tna_flt_seg_ref){ p->n_insns, p->n_insns };
 	p->n_insns++;
-}
-
-static int conntrack_count(void)
-{
-	FILE *c = fopen("/proc/sys/net/netfilter/nf_conntrack_count", "re");
-	int n = -1;
-
-	if (c) {
-		if (fscanf(c, "%d", &n) != 1)
-			n = -1;
-		fclose(c);
-	}
-	return n;
 }
 
 /* A bridged frame meets more than the bridge-family chains when
@@ -206,7 +156,7 @@ static void bridge_whole(struct tna_nf_follow *f, const struct tna_nft_ruleset *
 				return;
 			}
 		}
-		if (legacy_any(&f->legacy)) {
+		if (tna_flt_legacy_any(&f->legacy)) {
 			r->whole_br = true;
 			snprintf(r->why_br, sizeof(r->why_br), "br_netfilter calls %s for %s: legacy tables",
 				 calls[i].call, f->bridge);
@@ -221,55 +171,33 @@ int tna_nf_follow_apply(struct tna_nf_follow *f)
 	struct tna_nft_ruleset rs;
 	struct tna_flt_opts co = { .v4 = f->o.v4, .v6 = f->o.v6 };
 	struct tna_flt_prog p = {};
-	const struct tna_nft_chain *ing;
+	struct tna_flt_verdict v;
 	uint64_t t0 = now_ns(), t1, t2;
 	uint32_t genid;
 	int err, rerr;
 
-	r->whole4 = r->whole6 = r->whole_br = false;
-	r->why4[0] = r->why6[0] = r->why_br[0] = '\0';
 	co.bridge = f->bridge[0];
 	rerr = tna_nft_read_nl(f->nl, &rs);
 	genid = rerr ? 0 : rs.genid;
 	t1 = now_ns();
-	co.conntrack_active = legacy_any(&f->legacy) || conntrack_count() > 0;
-	if (rerr) {
-		memset(&rs, 0, sizeof(rs));
-		snprintf(r->why4, sizeof(r->why4), "nftables ruleset unreadable: %s", strerror(-rerr));
-		memcpy(r->why6, r->why4, sizeof(r->why6));
-		r->whole4 = r->whole6 = true;
-	} else if ((ing = ingress_chain(&rs))) {
-		snprintf(r->why4, sizeof(r->why4), "%s %.40s %.40s: chain at ingress (XDP runs before it)",
-			 tna_nft_family_name(ing->family), ing->table, ing->name);
-		memcpy(r->why6, r->why4, sizeof(r->why6));
-		r->whole4 = r->whole6 = true;
-	}
-	if (!f->legacy.legacy_ok) {
-		snprintf(r->why4, sizeof(r->why4), "legacy iptables unreadable");
-		memcpy(r->why6, r->why4, sizeof(r->why6));
-		r->whole4 = r->whole6 = true;
-	}
-	if (!r->whole4 && legacy_on_path(&f->legacy, 2))
-		r->whole4 = true, snprintf(r->why4, sizeof(r->why4), "iptables-legacy rules on the forwarding path");
-	if (!r->whole6 && legacy_on_path(&f->legacy, 10))
-		r->whole6 = true, snprintf(r->why6, sizeof(r->why6), "ip6tables-legacy rules on the forwarding path");
-	if (co.bridge)
-		bridge_whole(f, &rs, rerr, r);
-	err = tna_flt_compile(&rs, &co, &p);
+	co.conntrack_active = tna_flt_conntrack_active(&f->legacy);
+	err = tna_flt_decide(rerr ? NULL : &rs, rerr, &f->legacy, &co, &p, &v);
 	if (err) {
-		/* too large, or a ruleset nft itself would refuse: all to Linux */
-		struct tna_nft_ruleset none = {};
-
-		snprintf(r->why4, sizeof(r->why4), "the ruleset does not compile: %s", strerror(-err));
-		memcpy(r->why6, r->why4, sizeof(r->why6));
-		memcpy(r->why_br, r->why4, sizeof(r->why_br));
-		r->whole4 = r->whole6 = true;
-		r->whole_br = co.bridge;
-		err = tna_flt_compile(&none, &co, &p);
-	}
-	tna_nft_free(&rs);
-	if (err)
+		if (!rerr)
+			tna_nft_free(&rs);
 		return err;
+	}
+	r->whole4 = v.whole[TNA_FLT_V4];
+	r->whole6 = v.whole[TNA_FLT_V6];
+	r->whole_br = co.bridge && v.whole[TNA_FLT_BR];
+	memcpy(r->why4, v.why[TNA_FLT_V4], sizeof(r->why4));
+	memcpy(r->why6, v.why[TNA_FLT_V6], sizeof(r->why6));
+	memcpy(r->why_br, v.why[TNA_FLT_BR], sizeof(r->why_br));
+	r->why4[sizeof(r->why4) - 1] = r->why6[sizeof(r->why6) - 1] = r->why_br[sizeof(r->why_br) - 1] = 0;
+	if (co.bridge && !r->whole_br)
+		bridge_whole(f, &rs, rerr, r);
+	if (!rerr)
+		tna_nft_free(&rs);
 	if (r->whole4 && f->o.v4)
 		whole_family(&p, TNA_FLT_V4);
 	if (r->whole6 && f->o.v6)
@@ -415,6 +343,11 @@ int tna_nf_follow_tick(struct tna_nf_follow *f)
 	f->rep.event_ns = 0;
 	err = tna_nf_follow_apply(f);
 	return err ? err : 1;
+}
+
+void tna_nf_follow_set_dp(struct tna_nf_follow *f, struct tna_dp *dp)
+{
+	f->dp = dp;
 }
 
 const struct tna_nf_follow_report *tna_nf_follow_report(const struct tna_nf_follow *f)

@@ -60,6 +60,9 @@ int tna_nf_follow_event(struct tna_nf_follow *f);
 /* Conntrack sysctls and legacy tables (no events); reload if they
  * changed what the fast path may do.  1 when reloaded. */
 int tna_nf_follow_tick(struct tna_nf_follow *f);
+/* The pipeline was replaced by DP, which shares its maps (the program
+ * and names stay; later loads go through DP). */
+void tna_nf_follow_set_dp(struct tna_nf_follow *f, struct tna_dp *dp);
 const struct tna_nf_follow_report *tna_nf_follow_report(const struct tna_nf_follow *f);
 void tna_nf_follow_free(struct tna_nf_follow *f);
 

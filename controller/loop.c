@@ -263,7 +263,7 @@ static void read_events(struct tna_ctl *c, bool readable)
 
 int tna_ctl_run(struct tna_ctl *c, int sigfd)
 {
-	struct pollfd pfd[3];
+	struct pollfd pfd[4];
 	int timeout, ret;
 	bool more = false;
 	uint64_t t[5];
@@ -296,8 +296,9 @@ int tna_ctl_run(struct tna_ctl *c, int sigfd)
 			timeout = min_ms(timeout, ms_until(c->next_events_ns, now));
 		pfd[1] = (struct pollfd){ .fd = tna_port_watch_fd(c->pw), .events = POLLIN };
 		pfd[2] = (struct pollfd){ .fd = sigfd, .events = POLLIN };
+		pfd[3] = (struct pollfd){ .fd = tna_rtf_fd(c->rt->filter), .events = POLLIN };
 		t_poll = now_ns();
-		ret = poll(pfd, sigfd >= 0 ? 3 : 2, timeout);
+		ret = poll(pfd, 4, timeout);	/* negative fds are skipped */
 		if (ret < 0 && errno != EINTR)
 			return -errno;
 		t_turn = c->turn_ns = now_ns();
@@ -308,6 +309,10 @@ int tna_ctl_run(struct tna_ctl *c, int sigfd)
 				logf_(c, TNA_CTL_VERBOSE, "signal %u: detaching", si.ssi_signo);
 			return 0;
 		}
+		/* Rule changes first: the switch is what their window waits for
+		 * (controller/router_filter.c). */
+		if (pfd[3].revents & POLLIN)
+			tna_ctl_rtf_process(c);
 		/* Ports first: a port change must not wait behind FDB floods. */
 		if (pfd[1].revents & POLLIN)
 			tna_ctl_ports_now(c);

@@ -9,4 +9,4 @@ tna-deploy_SRCS := tools/tna-deploy.c tools/deploy_status.c
 # The router
 LIB_SRCS += controller/router_apply.c controller/router_deploy.c
 # The compiled netfilter rules of a pipeline, kept equal to the kernel's.
-LIB_SRCS += controller/filter_follow.c
+LIB_SRCS += controller/filter_follow.c controller/router_filter.c

@@ -20,6 +20,7 @@ static const struct { uint64_t fpm; const char *name; } fpm_names[] = {
 	{ TNA_FPM_BRNF_IPV4, "brnf_ipv4" }, { TNA_FPM_BRNF_IPV6, "brnf_ipv6" },
 	{ TNA_FPM_BRNF_ARP, "brnf_arp" },
 	{ TNA_FPM_IPV4, "ipv4" }, { TNA_FPM_IPV6, "ipv6" }, { TNA_FPM_ROUTE, "route" },
+	{ TNA_FPM_FILTER, "filter" }, { TNA_FPM_CT, "ct" }, { TNA_FPM_NAT, "nat" },
 };
 
 void tna_rt_fpm_names(uint64_t fpms, char *buf, size_t len)
@@ -32,7 +33,10 @@ void tna_rt_fpm_names(uint64_t fpms, char *buf, size_t len)
 			n += snprintf(buf + n, len - n, "%s%s", n ? " " : "", fpm_names[i].name);
 }
 
-/* What matters for the deployed pipeline and its tables. */
+/* What matters for the deployed pipeline and its tables.  Not which
+ * families have rules compiled (nf_filter): with the modules loaded
+ * (fpms), the follower compiles every routed family and follows a family
+ * gaining or losing rules at its switch; only nf_routed is rodata. */
 static bool plan_same(const struct tna_router_plan *a, const struct tna_router_plan *b)
 {
 	if (!a->ok && !b->ok)
@@ -88,6 +92,7 @@ static int plan_now(const struct tna_rt_state *rt, const struct tna_model *m,
 	err = tna_router_in_from_model(m, in);
 	if (err)
 		return err;
+	in->no_filter = rt->no_filter;
 	fill_caps(in, devs, ndevs);
 	err = tna_router_plan(in, np);
 	if (!err)
@@ -177,7 +182,8 @@ int tna_rt_measure(struct tna_rt_state *rt, enum tna_target target)
 		return -errno;
 	rt->xlated = tna_dp__xlated_insns(dp);
 	tna_dp__destroy(dp);
-	all = load_own(rt, own_target(rt, target), TNA_FPM_ALL, false);
+	/* every module, the netfilter ones too when the plan has them */
+	all = load_own(rt, own_target(rt, target), TNA_FPM_ALL | rt->plan.fpms, false);
 	if (!all)
 		return -errno;
 	rt->xlated_all = tna_dp__xlated_insns(all);
@@ -212,6 +218,11 @@ int tna_rt_start(struct tna_rt_state *rt, struct tna_dp *host, int host_bridge,
 	err = tna_router_plan_apply(host, &rt->plan, added, TNA_RT_MAX_ATTACHED, &n);
 	if (err) {
 		snprintf(rt->error, sizeof(rt->error), "router tables: %s", strerror(-err));
+		goto fail;
+	}
+	if (rt->plan.nf_filter &&
+	    !(rt->filter = tna_rtf_start(host, rt->plan.v4, rt->plan.v6, &err))) {
+		snprintf(rt->error, sizeof(rt->error), "netfilter rules: %s", strerror(-err));
 		goto fail;
 	}
 	for (int i = 0; i < n; i++) {
@@ -250,6 +261,11 @@ fail:
 
 void tna_rt_stop(struct tna_rt_state *rt, bool host_gone)
 {
+	if (rt->filter) {
+		tna_rtf_stop(rt->filter);
+		tna_rtf_gen_file(NULL);
+		rt->filter = NULL;
+	}
 	if (rt->own) {
 		tna_dp__destroy(rt->own);	/* detaches its ports */
 	} else if (rt->host && !host_gone) {
@@ -335,6 +351,7 @@ void tna_rt_print(const struct tna_rt_state *rt, const char *host_name,
 			fprintf(f, "  xlated instructions: %u (all modules: %u)\n",
 				rt->xlated, rt->xlated_all);
 	}
+	tna_rtf_print(rt->filter, f);
 	if (rt->error[0])
 		fprintf(f, "  error: %s\n", rt->error);
 }
@@ -354,6 +371,20 @@ struct json_object *tna_rt_to_json(const struct tna_rt_state *rt, const char *ho
 			       json_object_new_boolean(p->nf_routed & TNA_NF_ROUTED_V4));
 	json_object_object_add(o, "nf_routed_ipv6",
 			       json_object_new_boolean(p->nf_routed & TNA_NF_ROUTED_V6));
+	json_object_object_add(o, "nf_filter_ipv4",
+			       json_object_new_boolean(p->nf_filter & TNA_NF_ROUTED_V4));
+	json_object_object_add(o, "nf_filter_ipv6",
+			       json_object_new_boolean(p->nf_filter & TNA_NF_ROUTED_V6));
+	if (p->filter_reason[0]) {
+		struct json_object *nn = json_object_new_array();
+
+		json_object_object_add(o, "filter_reason", json_object_new_string(p->filter_reason));
+		for (int i = 0; i < p->n_flt_notes; i++)
+			json_object_array_add(nn, json_object_new_string(p->flt_notes[i]));
+		json_object_object_add(o, "filter_notes", nn);
+	}
+	if (rt->filter)
+		json_object_object_add(o, "netfilter", tna_rtf_to_json(rt->filter));
 	json_object_object_add(o, "xfrm_routed_ipv4",
 			       json_object_new_boolean(p->xfrm_routed & TNA_NF_ROUTED_V4));
 	json_object_object_add(o, "xfrm_routed_ipv6",

@@ -11,6 +11,7 @@
 
 #include "assembler/plan.h"
 #include "assembler/router_plan.h"
+#include "controller/router_filter.h"
 #include "targets/datapath.h"
 
 struct tna_model;
@@ -21,6 +22,7 @@ struct json_object;
 struct tna_rt_state {
 	struct tna_router_plan plan;	/* in effect / last computed */
 	bool disabled;			/* --no-router */
+	bool no_filter;			/* --no-filter: netfilter-routed families to Linux */
 	enum tna_target target;		/* explicit target, or AUTO */
 	bool force;
 	struct tna_dp *own;		/* own pipeline (no routed bridge hosts it) */
@@ -29,6 +31,7 @@ struct tna_rt_state {
 	int attached[TNA_RT_MAX_ATTACHED];	/* plain routed ports attached */
 	int n_attached;
 	uint32_t xlated, xlated_all;	/* own pipeline (dry-run: measured) */
+	struct tna_rtf *filter;		/* the ruleset followed (plan.nf_filter) */
 	char error[160];
 };
 
@@ -53,8 +56,9 @@ int tna_rt_host_bridge(const struct tna_rt_state *rt);
 void tna_rt_dp_opts(const struct tna_rt_state *rt, struct tna_dp_opts *o);
 
 /* Apply the plan to HOST (bridge ifindex HOST_BRIDGE, or 0 and a NULL
- * HOST for its own pipeline, loaded here for TARGET) and attach the plain
- * routed ports.  On error what was attached stays (reported in error). */
+ * HOST for its own pipeline, loaded here for TARGET), start following the
+ * ruleset when the plan filters (controller/router_filter.h), and attach
+ * the plain routed ports.  On error what was attached stays (reported in error). */
 int tna_rt_start(struct tna_rt_state *rt, struct tna_dp *host, int host_bridge,
 		 enum tna_target target);
 
@@ -66,6 +70,7 @@ void tna_rt_stop(struct tna_rt_state *rt, bool host_gone);
 static inline void tna_rt_host_replaced(struct tna_rt_state *rt, struct tna_dp *ndp)
 {
 	rt->host = ndp;
+	tna_rtf_host_replaced(rt->filter, ndp);
 }
 
 /* Look again at what the routed ports' devices decide and no event here

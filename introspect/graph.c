@@ -135,6 +135,48 @@ void tna_graph_block(struct tna_graph *g, int node, enum tna_graph_reason r)
 	tna_graph_limit(g, node, r, TNA_SCOPE_ALL);
 }
 
+int tna_graph_nf_note(struct tna_graph *g, int family, int hook, const char *text)
+{
+	int ret = -ENOENT;
+
+	for (size_t i = 0; i < g->n; i++) {
+		struct tna_graph_node *n = &g->nodes[i];
+		bool dup = false;
+
+		if (n->kind != TNA_NODE_NETFILTER || n->nf_family != family || n->nf_hook != hook)
+			continue;
+		ret = 0;
+		for (int k = 0; k < n->n_fp_notes && !dup; k++)
+			dup = !strcmp(n->fp_notes[k], text);
+		if (!dup && n->n_fp_notes < 8)
+			snprintf(n->fp_notes[n->n_fp_notes++], sizeof(n->fp_notes[0]), "%s", text);
+	}
+	return ret;
+}
+
+void tna_graph_nf_verdict(struct tna_graph *g, int v6, bool compiled, const char *text)
+{
+	uint8_t bit = v6 ? TNA_SCOPE_IPV6 : TNA_SCOPE_IPV4;
+
+	for (size_t i = 0; i < g->n; i++) {
+		struct tna_graph_node *n = &g->nodes[i];
+
+		if (n->kind != TNA_NODE_ROUTER)
+			continue;
+		n->nf_compiled = compiled ? n->nf_compiled | bit : n->nf_compiled & ~bit;
+		snprintf(n->nf_verdict[v6 ? 1 : 0], sizeof(n->nf_verdict[0]), "%s", text);
+		n->accelerable = true;
+		for (int r = 0; r < TNA_GRAPH_REASON__COUNT; r++) {
+			uint8_t s = n->scope[r];
+
+			if (r == TNA_GRAPH_REASON_NF_FORWARD)
+				s &= (uint8_t)~n->nf_compiled;
+			if ((n->reasons & (1u << r)) && s == TNA_SCOPE_ALL)
+				n->accelerable = false;
+		}
+	}
+}
+
 const char *tna_graph_scope_name(uint8_t scope)
 {
 	switch (scope) {
@@ -219,6 +261,22 @@ int tna_graph_print_json(const struct tna_graph *g, FILE *f)
 				json_object_array_add(fp, json_object_new_string(n->fp_notes[k]));
 			json_object_object_add(x, "fast_path_to_linux", fp);
 		}
+		if (n->nf_verdict[0][0] || n->nf_verdict[1][0]) {
+			json_object *v = json_object_new_object();
+
+			for (int k = 0; k < 2; k++) {
+				json_object *y;
+
+				if (!n->nf_verdict[k][0])
+					continue;
+				y = json_object_new_object();
+				json_object_object_add(y, "compiled", json_object_new_boolean(
+					n->nf_compiled & (k ? TNA_SCOPE_IPV6 : TNA_SCOPE_IPV4)));
+				json_object_object_add(y, "text", json_object_new_string(n->nf_verdict[k]));
+				json_object_object_add(v, k ? "ipv6" : "ipv4", y);
+			}
+			json_object_object_add(x, "netfilter_fast_path", v);
+		}
 		json_object_object_add(x, "accelerable", json_object_new_boolean(n->accelerable));
 		for (int r = 0; r < TNA_GRAPH_REASON__COUNT; r++) {
 			json_object *y;
@@ -271,11 +329,21 @@ int tna_graph_print_dot(const struct tna_graph *g, FILE *f)
 			tna_node_kind_name(n->kind), n->name);
 		if (n->kind == TNA_NODE_NETFILTER)
 			fprintf(f, "\\nrules: %u", n->nf_rules);
+		for (int k = 0; k < 2; k++)
+			if (n->nf_verdict[k][0]) {
+				bool on = n->nf_compiled & (k ? TNA_SCOPE_IPV6 : TNA_SCOPE_IPV4);
+
+				fprintf(f, "\\n%s netfilter %s: %s", on ? "✓" : "✗", k ? "ipv6" : "ipv4",
+					on ? "compiled" : "Linux");
+			}
 		for (int k = 0; k < n->n_fp_notes; k++)	/* reason: rule */
 			fprintf(f, "\\n→ Linux: %.*s", (int)strcspn(n->fp_notes[k], ":"),
 				n->fp_notes[k]);
 		for (int r = 0; r < TNA_GRAPH_REASON__COUNT; r++)
-			if ((n->reasons & (1u << r)) && n->scope[r] == TNA_SCOPE_ALL)
+			if (r == TNA_GRAPH_REASON_NF_FORWARD && (n->reasons & (1u << r)) &&
+			    !(n->scope[r] & TNA_SCOPE_ALL & ~n->nf_compiled))
+				continue;	/* compiled: the ✓ lines above */
+			else if ((n->reasons & (1u << r)) && n->scope[r] == TNA_SCOPE_ALL)
 				fprintf(f, "\\n✗ %s", reasons[r].name);
 			else if (n->reasons & (1u << r))
 				fprintf(f, "\\n~ %s (%s)", reasons[r].name,
@@ -290,27 +358,4 @@ int tna_graph_print_dot(const struct tna_graph *g, FILE *f)
 			g->edges[i].kind == TNA_EDGE_FILTERED_BY ? ", style=dashed" : "");
 	}
 	return fprintf(f, "}\n") < 0 ? -EIO : 0;
-}
-
-int tna_graph_print_current(FILE *f, bool dot)
-{
-	struct tna_model *m = tna_model_new();
-	struct tna_graph *g;
-	int ret;
-
-	if (!m)
-		return -ENOMEM;
-	ret = tna_model_dump(m);
-	if (ret)
-		goto out;
-	g = tna_graph_build(m);
-	if (!g) {
-		ret = -errno;
-		goto out;
-	}
-	ret = dot ? tna_graph_print_dot(g, f) : tna_graph_print_json(g, f);
-	tna_graph_free(g);
-out:
-	tna_model_free(m);
-	return ret;
 }

@@ -58,10 +58,15 @@ struct tna_graph_node {
 	/* netfilter nodes: NFPROTO_* family, hook, rules there (all sources) */
 	uint8_t nf_family, nf_hook;
 	uint32_t nf_rules;
-	/* and what the netfilter fast path (tna-rt-test --filter) leaves to
-	 * Linux there: model fp_notes of this family and hook */
+	/* and what the netfilter fast path leaves to Linux there (the
+	 * compiler's notes: tna_graph_nf_note) */
 	int n_fp_notes;
 	char fp_notes[8][160];
+	/* router: the families whose netfilter-forward rules the fast path
+	 * evaluates (TNA_SCOPE_IPV4/IPV6), and the compiler's word per family
+	 * ([0] IPv4, [1] IPv6; "" not asked): tna_graph_nf_verdict */
+	uint8_t nf_compiled;
+	char nf_verdict[2][192];
 };
 
 struct tna_graph_edge {
@@ -95,9 +100,6 @@ const char *tna_edge_kind_name(enum tna_edge_kind k);	/* "port-of", "routes-via"
 
 int tna_graph_print_json(const struct tna_graph *g, FILE *f);
 int tna_graph_print_dot(const struct tna_graph *g, FILE *f);
-/* All in one for tools (tna-probe --graph): dump the current netns, build
- * the graph, print it as DOT (DOT true) or JSON.  0 or -errno. */
-int tna_graph_print_current(FILE *f, bool dot);
 
 /* Netfilter family and hook names as nft writes them ("ip6", "forward";
  * netdev hooks are "ingress"/"egress"), for NFPROTO_* and NF_INET_*. */
@@ -110,4 +112,14 @@ int tna_graph_add_edge(struct tna_graph *g, int from, int to, enum tna_edge_kind
 void tna_graph_block(struct tna_graph *g, int node, enum tna_graph_reason r);
 void tna_graph_limit(struct tna_graph *g, int node, enum tna_graph_reason r, uint8_t scope);
 struct tna_graph *tna_graph_new(void);
+
+/* What the netfilter compiler says, put on the graph by the assembler
+ * (assembler/filter_verdict.h: introspect does not compile rules).
+ * A note on the netfilter node of FAMILY/HOOK (NFPROTO_*, NF_INET_*):
+ * -ENOENT when the graph has no such node. */
+int tna_graph_nf_note(struct tna_graph *g, int family, int hook, const char *text);
+/* The router's family V6 (0 IPv4, 1 IPv6): COMPILED or not, and why.  A
+ * compiled family's netfilter-forward no longer keeps the router from
+ * being accelerable. */
+void tna_graph_nf_verdict(struct tna_graph *g, int v6, bool compiled, const char *text);
 #endif

@@ -141,7 +141,6 @@ struct tna_nf_hook {
 	bool drop_policy;	/* some base chain here has policy drop */
 };
 #define TNA_NF_MAX_DEVS 32
-#define TNA_NF_MAX_FP_NOTES 32
 struct tna_netfilter {
 	/* [source][family][hook] */
 	struct tna_nf_hook hook[2][TNA_NF_FAMILIES][TNA_NF_HOOKS];
@@ -151,13 +150,6 @@ struct tna_netfilter {
 	uint32_t n_devs;
 	bool devs_all;
 	char devs[TNA_NF_MAX_DEVS][16];
-	/* What the netfilter fast path's compiler leaves to Linux, by the
-	 * base chain's family and hook (introspect/nft_notes.c). */
-	uint32_t n_fp_notes;
-	struct tna_nf_fp_note {
-		uint8_t family, hook;
-		char text[160];		/* "log: inet fw forward, rule handle 16" */
-	} fp_notes[TNA_NF_MAX_FP_NOTES];
 };
 /* Whether device NAME has netdev-family (or inet ingress) rules. */
 bool tna_nf_dev_filtered(const struct tna_netfilter *nf, const char *name);

@@ -23,7 +23,6 @@
 
 #include "common/nl.h"
 #include "introspect/model_priv.h"
-#include "introspect/nft_ir.h"
 
 /* ---- nftables ---- */
 
@@ -397,8 +396,6 @@ int tna_nf_read_source(struct tna_netfilter *nf, enum tna_nf_source src)
 		memset(nf->devs, 0, sizeof(nf->devs));
 	}
 	ret = src == TNA_NF_NFTABLES ? read_nft(nf) : read_legacy(nf);
-	if (src == TNA_NF_NFTABLES)
-		tna_nft_fp_notes(nf);	/* best effort: the summary above decides */
 	if (src == TNA_NF_NFTABLES)
 		nf->nft_ok = !ret;
 	else

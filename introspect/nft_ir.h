@@ -162,12 +162,6 @@ int tna_nft_set_find(const struct tna_nft_ruleset *rs, int family, const char *t
 		     const char *name);
 const char *tna_nft_family_name(int family);
 const char *tna_nft_hook_name(enum tna_nft_hook h);
-/* What the netfilter fast path leaves to Linux, compiled from the current
- * namespace's ruleset into NF's fp_notes (introspect/nft_notes.c); the
- * notes are cleared when the ruleset cannot be read or compiled. */
-struct tna_netfilter;
-void tna_nft_fp_notes(struct tna_netfilter *nf);
-
 /* "meta iifname", "ct state", "nh 12/4", ... for reasons and listings. */
 void tna_nft_load_name(const struct tna_nft_load *l, char *buf, size_t len);
 

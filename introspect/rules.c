@@ -145,10 +145,6 @@ static int nf_node(struct build *b, int family, int hook)
 		x->nf_family = (uint8_t)family;
 		x->nf_hook = (uint8_t)hook;
 		x->nf_rules = nf_rules(b->nf, family, hook, NULL);
-		for (uint32_t i = 0; i < b->nf->n_fp_notes && x->n_fp_notes < 8; i++)
-			if (b->nf->fp_notes[i].family == family && b->nf->fp_notes[i].hook == hook)
-				memcpy(x->fp_notes[x->n_fp_notes++], b->nf->fp_notes[i].text,
-				       sizeof(x->fp_notes[0]));
 	}
 	tna_graph_block(b->g, id, TNA_GRAPH_REASON_NF_RULES);
 	return id;

@@ -107,12 +107,19 @@ int tna_dp_filter_init(struct tna_dp *dp, const struct tna_dp *share)
 	f->ctl = map_mmap(f->ctl_fd, sizeof(*f->ctl));
 	if (!f->insns || !f->ctl)
 		return -errno;
-	/* no program yet: every segment of both halves is empty (accept);
-	 * a pipeline with TNA_FPM_FILTER on must be given one before use */
-	for (int h = 0; h < 2; h++)
-		for (int fam = 0; fam < 2; fam++)
+	/* no program yet: routed IPv4 and IPv6 go to Linux (a punt at the
+	 * start of prerouting, reason nf_hook).  A pipeline with
+	 * TNA_FPM_FILTER on is given its program before its ports are
+	 * attached; this covers ports a shared pipeline attached earlier. */
+	for (int h = 0; h < 2; h++) {
+		f->insns[h * TNA_FLT_MAX_INSNS] = (struct tna_flt_insn){ .op = TNA_FLT_PUNT,
+									  .aux = TNA_REASON_NF_HOOK };
+		for (int fam = 0; fam < 2; fam++) {
 			for (int s = 0; s < TNA_FLT_SEGS; s++)
 				f->ctl->hdr[h].seg[fam][s] = (struct tna_flt_seg_ref){ TNA_FLT_END, TNA_FLT_END };
+			f->ctl->hdr[h].seg[fam][TNA_FLT_PRE_RAW] = (struct tna_flt_seg_ref){ 0, 0 };
+		}
+	}
 	return 0;
 }
 

@@ -103,6 +103,28 @@ static void print_bridge(struct json_object *b)
 	}
 }
 
+/* The netfilter stage (controller/router_filter.c's JSON). */
+static void print_router_filter(struct json_object *r)
+{
+	struct json_object *f = get(r, "netfilter"), *n;
+
+	if (get(r, "filter_reason"))
+		printf("  netfilter: %s\n", str(r, "filter_reason"));
+	if (!f)
+		return;
+	printf("  netfilter program: gen %d (ruleset generation %d), %d instructions, %d rules, "
+	       "flags %s, %d loads\n", (int)num(f, "gen"), (int)num(f, "nft_genid"),
+	       (int)num(f, "insns"), (int)num(f, "rules"), str(f, "flags"), (int)num(f, "loads"));
+	if (get(f, "ipv4_whole"))
+		printf("    IPv4 to Linux as a whole: %s\n", str(f, "ipv4_whole"));
+	if (get(f, "ipv6_whole"))
+		printf("    IPv6 to Linux as a whole: %s\n", str(f, "ipv6_whole"));
+	n = get(f, "to_linux");
+	for (int k = 0; n && k < (int)json_object_array_length(n); k++)
+		printf("    to Linux where reached: %s\n",
+		       json_object_get_string(json_object_array_get_idx(n, k)));
+}
+
 static void print_router(struct json_object *r)
 {
 	struct json_object *ifs = get(r, "interfaces");
@@ -128,6 +150,7 @@ static void print_router(struct json_object *r)
 
 		printf("  %-11s %-*s %s\n", str(p, "role"), w, str(p, "name"), str(p, "reason"));
 	}
+	print_router_filter(r);
 }
 
 int deploy_status(const char *lock, const char *state, bool json, bool pretty)

@@ -15,51 +15,19 @@
 #include <string.h>
 #include <unistd.h>
 #include "tools/rt_filter.h"
+#include "controller/router_filter.h"
 #include "targets/filter.h"
-
-/* The ruleset generation the fast path enforces, for scripts that must
- * wait until a change of theirs is in effect (tests/filter/nft-sync.sh):
- * /run/tna-filter-gen.NETNS (NETNS as `ip netns identify` names it, or
- * "init"), written after each switch. */
-static char gen_path[128];
-
-static void gen_file(uint32_t genid)
-{
-	char tmp[160], ns[64] = "init";
-	FILE *f;
-
-	if (!gen_path[0]) {
-		FILE *p = popen("ip netns identify 2>/dev/null", "r");
-
-		if (p) {
-			if (fgets(ns, sizeof(ns), p) && ns[0] != '\n')
-				ns[strcspn(ns, "\n")] = '\0';
-			else
-				snprintf(ns, sizeof(ns), "init");
-			pclose(p);
-		}
-		snprintf(gen_path, sizeof(gen_path), "/run/tna-filter-gen.%s", ns);
-	}
-	snprintf(tmp, sizeof(tmp), "%s.tmp", gen_path);
-	f = fopen(tmp, "w");
-	if (f) {
-		fprintf(f, "%u\n", genid);
-		if (!fclose(f))
-			rename(tmp, gen_path);
-	}
-}
 
 void rt_filter_stop(void)
 {
-	if (gen_path[0])
-		unlink(gen_path);
+	tna_rtf_gen_file(NULL);
 }
 
 static void report(const struct tna_nf_follow *f, bool dump)
 {
 	const struct tna_nf_follow_report *r = tna_nf_follow_report(f);
 
-	gen_file(r->nft_genid);
+	tna_rtf_gen_file(r);	/* for tests/filter/nft-sync.sh */
 
 	printf("filter: gen %u insns=%d rules=%d sets=%d flags=%s%s%s%s%s%s read_us=%llu compile_us=%llu "
 	       "load_us=%llu swap_ns=%llu event_ns=%llu nft_genid=%u\n", r->gen, r->n_insns, r->n_rules, r->n_sets,

@@ -25,6 +25,7 @@
 
 static const char usage[] =
 "Usage: tna-deploy [-t auto|generic|native|offload] [-i BRIDGE]... [-f] [--no-router]\n"
+"                  [--no-filter]\n"
 "                  [-n NETNS] [-j [-p]] [-v | -q | --log-level LEVEL]\n"
 "                  [--debounce QUIET[,MAX]] [--dry-run]\n"
 "       tna-deploy -s|--status [-n NETNS] [-j [-p]]\n"
@@ -41,6 +42,9 @@ static const char usage[] =
 "  -i, --interface BR  only this bridge (repeatable; default: every bridge)\n"
 "  -f, --force         replace foreign XDP programs on bridge ports\n"
 "      --no-router     never deploy the router (bridges only)\n"
+"      --no-filter     never evaluate netfilter rules in XDP: a routed family\n"
+"                      that rules see stays on Linux (default: compiled rules,\n"
+"                      conntrack and NAT in the fast path when the ruleset allows)\n"
 "  -n, --netns NETNS   work in network namespace NETNS (/var/run/netns/NETNS,\n"
 "                      or a path)\n"
 "      --dry-run       print the plan (with verified instruction counts) and exit\n"
@@ -247,7 +251,8 @@ static void stop_close(struct stop *s)
 
 int main(int argc, char **argv)
 {
-	enum { OPT_DRY = 256, OPT_NO_ROUTER, OPT_LOG_LEVEL, OPT_DEBOUNCE, OPT_POLL, OPT_SYNC };
+	enum { OPT_DRY = 256, OPT_NO_ROUTER, OPT_LOG_LEVEL, OPT_DEBOUNCE, OPT_POLL, OPT_SYNC,
+	       OPT_NO_FILTER };
 	static const struct option lopts[] = {
 		{ "target", required_argument, NULL, 't' },
 		{ "interface", required_argument, NULL, 'i' },
@@ -265,6 +270,7 @@ int main(int argc, char **argv)
 		{ "poll", required_argument, NULL, OPT_POLL },
 		{ "no-router", no_argument, NULL, OPT_NO_ROUTER },
 		{ "sync", no_argument, NULL, OPT_SYNC },
+		{ "no-filter", no_argument, NULL, OPT_NO_FILTER },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ 0 }
@@ -301,6 +307,7 @@ int main(int argc, char **argv)
 		case 'j': json_out = true; break;
 		case 'f': o.force = true; controller_opt = "--force"; break;
 		case OPT_NO_ROUTER: o.no_router = true; controller_opt = "--no-router"; break;
+		case OPT_NO_FILTER: o.no_filter = true; controller_opt = "--no-filter"; break;
 		case 'n': netns = optarg; break;
 		case 's': status = true; break;
 		case 'd': detach = true; break;

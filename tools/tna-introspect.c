@@ -16,6 +16,7 @@
 
 #include "common/cli.h"
 #include "common/netns.h"
+#include "assembler/filter_verdict.h"
 #include "introspect/graph.h"
 #include "introspect/model.h"
 #include "introspect/describe.h"
@@ -172,6 +173,7 @@ int main(int argc, char **argv)
 			tna_model_free(m);
 			return tna_err("graph: %s", strerror(ret));
 		}
+		tna_flt_graph_annotate(g, m);	/* the compiler's verdict, as tna-probe */
 		ret = !strcmp(format, "dot") ? tna_graph_print_dot(g, stdout)
 					     : tna_graph_print_json(g, stdout);
 		tna_graph_free(g);

@@ -15,6 +15,7 @@
 #include "capabilities/caps_json.h"
 #include "common/cli.h"
 #include "common/netns.h"
+#include "assembler/filter_verdict.h"	/* the graph with the compiler's verdict */
 #include "introspect/graph.h"
 #include "targets/offload/report.h"
 
@@ -43,10 +44,11 @@ static const char usage_text[] =
 
 enum graph_fmt { GRAPH_NONE, GRAPH_DOT, GRAPH_JSON };
 
-/* The service graph of the current netns (introspect/ builds and prints). */
+/* The service graph of the current netns (introspect/ builds and prints it;
+ * the assembler adds the netfilter compiler's verdict). */
 static int run_graph(enum graph_fmt fmt)
 {
-	int ret = tna_graph_print_current(stdout, fmt == GRAPH_DOT);
+	int ret = tna_flt_graph_print_current(stdout, fmt == GRAPH_DOT);
 
 	if (ret)
 		return tna_err("--graph: %s", strerror(-ret));

@@ -201,7 +201,7 @@ int main(int argc, char **argv)
 		struct tna_model *m = tna_model_new();
 
 		if (!m || (err = tna_model_dump(m)) || (err = tna_router_in_from_model(m, &in)) ||
-		    (err = tna_router_plan(&in, &plan))) {
+		    ((in.no_filter = !filter), (err = tna_router_plan(&in, &plan)))) {
 			fprintf(stderr, "tna-rt-test: plan: %s\n", strerror(m ? -err : errno));
 			tna_model_free(m);
 			return 1;

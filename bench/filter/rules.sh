@@ -15,6 +15,8 @@
 #     ct:      `ct state established accept`, policy accept, no NAT: what a
 #              conntrack lookup costs
 #   filter_tna_start TARGET   tna-rt-test --filter on every port
+#   filter_deploy_start TARGET   tna-deploy: the router planned from the
+#                          configuration (its rules compiled: nf_filter)
 source "$TNA_ROOT/bench/router/routes.sh"
 FILTER_RULES=${FILTER_RULES:-100}
 FILTER_ORDER=${FILTER_ORDER:-first}
@@ -68,6 +70,20 @@ filter_tna_start() {	# TARGET
 		sleep 0.1
 	done
 	cat /tmp/tna-bench-nf.$$.err >&2
+	return 1
+}
+
+filter_deploy_start() {	# TARGET
+	local out=/tmp/tna-bench-nf.$$.err
+	ip netns exec "$DUT" "$TNA_BIN/tna-deploy" --target "$1" >"$out" 2>&1 &
+	NF_BENCH_PID=$!
+	for _ in $(seq 100); do
+		grep -q "^tna-deploy: ready.*router on" "$out" &&
+			grep -q "compiled for IPv4" "$out" && return 0
+		kill -0 "$NF_BENCH_PID" 2>/dev/null || break
+		sleep 0.1
+	done
+	cat "$out" >&2
 	return 1
 }
 

@@ -5,19 +5,23 @@
 # first, --rules N more, masquerade) and a chain "block" jumped to first;
 # --changes times, 50 ms apart, one rule is added to "block" or the chain
 # is flushed.  Prints p50/p99/max of the window and of its parts (read,
-# compile, load), and --json FILE.
+# compile, load), and --json FILE.  --deploy: the router deployed by
+# tna-deploy (the controller's follower, its log lines) instead of
+# tna-rt-test --filter.
 #
-#   bench/filter/window.sh [--rules N] [--changes N] [--target generic|native] [--json FILE]
+#   bench/filter/window.sh [--rules N] [--changes N] [--target generic|native] [--deploy]
+#                          [--json FILE]
 set -u
 cd "$(dirname "$0")/../.." || exit 1
-RULES=100 CHANGES=200 TARGET=generic JSON=
+RULES=100 CHANGES=200 TARGET=generic JSON= DEPLOY=
 while [[ $# -gt 0 ]]; do
 	case $1 in
 	--rules) RULES=$2; shift ;;
 	--changes) CHANGES=$2; shift ;;
 	--target) TARGET=$2; shift ;;
 	--json) JSON=$2; shift ;;
-	-h|--help) sed -n 2,11p "$0"; exit 0 ;;
+	--deploy) DEPLOY=1 ;;
+	-h|--help) sed -n 2,14p "$0"; exit 0 ;;
 	*) echo "window.sh: unknown option $1" >&2; exit 2 ;;
 	esac
 	shift
@@ -43,12 +47,23 @@ in_ns r ip link set wa up && in_ns r ip link set wb up
 } | in_ns r nft -f - || fail "ruleset"
 out=$(mktemp)
 on_exit "rm -f $out"
-ip netns exec "$TNA_NS-r" "$TNA_BIN/tna-rt-test" --target "$TARGET" --filter -i wa -i wb \
-	--ready "$out.ready" >"$out" 2>&1 &
-rt=$!
-on_exit "kill $rt; rm -f $out.ready"
-for _ in $(seq 100); do [[ -e $out.ready ]] && break; sleep 0.1; done
-[[ -e $out.ready ]] || { cat "$out"; fail "tna-rt-test not ready"; }
+if [[ -n $DEPLOY ]]; then	# a router to deploy: forwarding, two addressed ports
+	in_ns r sysctl -qw net.ipv4.ip_forward=1 || fail "sysctl"
+	in_ns r ip addr add 10.200.1.1/24 dev wa && in_ns r ip addr add 10.200.2.1/24 dev wb || fail "addr"
+	GEN0=$(in_ns r "$TNA_BIN/tna-nf-compile" --genid) || fail "genid"
+	ip netns exec "$TNA_NS-r" "$TNA_BIN/tna-deploy" --target "$TARGET" >"$out" 2>&1 &
+	rt=$!
+	on_exit "kill $rt"
+	for _ in $(seq 100); do grep -q "^tna-deploy: ready.*router on" "$out" && break; sleep 0.1; done
+	grep -q "^tna-deploy: ready.*router on" "$out" || { cat "$out"; fail "tna-deploy not ready"; }
+else
+	ip netns exec "$TNA_NS-r" "$TNA_BIN/tna-rt-test" --target "$TARGET" --filter -i wa -i wb \
+		--ready "$out.ready" >"$out" 2>&1 &
+	rt=$!
+	on_exit "kill $rt; rm -f $out.ready"
+	for _ in $(seq 100); do [[ -e $out.ready ]] && break; sleep 0.1; done
+	[[ -e $out.ready ]] || { cat "$out"; fail "tna-rt-test not ready"; }
+fi
 in_ns r /usr/bin/python3 - "$CHANGES" >"$out.nft" <<'PY' || fail "changes"
 import subprocess, sys, time
 for i in range(int(sys.argv[1])):
@@ -58,16 +73,19 @@ for i in range(int(sys.argv[1])):
     time.sleep(0.05)
 PY
 sleep 0.5
-/usr/bin/python3 - "$out" "$out.nft" "$RULES" "$CHANGES" "$TARGET" "${JSON:-}" <<'PY'
+/usr/bin/python3 - "$out" "$out.nft" "$RULES" "$CHANGES" "$TARGET" "${JSON:-}" "${GEN0:-}" <<'PY'
 import json, re, sys
-out, nft, rules, changes, target, jpath = sys.argv[1:7]
+out, nft, rules, changes, target, jpath, gen0 = sys.argv[1:8]
 gens = [dict((k, int(v)) for k, v in re.findall(r"(\w+)=(\d+)", l)) for l in open(out)
-         if l.startswith("filter: gen")]
+         if l.startswith("filter: gen") or "router: netfilter program gen" in l]
 t_nft = [int(x) for x in open(nft)]
 # change i makes ruleset generation gen0 + i + 1; when events arrive
 # together the follower reads once, and the swap to the first generation
 # >= that one is where change i (with the ones after it) is enforced
-gen0, later = gens[0]["nft_genid"], gens[1:]
+# (tna-deploy logs the reloads only: gen0 was read before the changes)
+gen0, later = (int(gen0), gens) if gen0 else (gens[0]["nft_genid"], gens[1:])
+if sys.argv[7]:
+    target += " (tna-deploy)"
 win = []
 for i, t in enumerate(t_nft):
     g = next((g for g in later if g["nft_genid"] >= gen0 + i + 1), None)

@@ -1,6 +1,6 @@
-# Sourced by tests/filter/test_filter_{equiv,bridge}.sh (after
+# Sourced by tests/filter/test_filter_{equiv,bridge,deploy_equiv}.sh (after
 # tests/lib/netns.sh): one run of the equivalence harness.
-#   filter_equiv NAME RECIPE SCRIPT DUT-CMD
+#   filter_equiv NAME RECIPE SCRIPT DUT-CMD [READY-LINE (default ^ready)]
 # Runs tests/equiv/equiv.py (run B: DUT-CMD), prints the report and the DUT
 # command's output, fails unless equivalent or when namespaces are left;
 # the DUT output stays in $FILTER_OUT/NAME/tna-dut.log for more checks.
@@ -11,10 +11,10 @@ FILTER_OUT=$(mktemp -d)
 on_exit "rm -rf $FILTER_OUT"
 
 filter_equiv() {
-	local name=$1 recipe=$2 script=$3 cmd=$4 rc
+	local name=$1 recipe=$2 script=$3 cmd=$4 ready=${5:-^ready} rc
 	/usr/bin/python3 "$TNA_ROOT/tests/equiv/equiv.py" --prefix "$TNA_NS-eq" --recipe "$recipe" \
 		--script "$script" --out "$FILTER_OUT/$name" --save-pcaps \
-		--json-out "$FILTER_OUT/$name.json" --dut-ready-line '^ready' \
+		--json-out "$FILTER_OUT/$name.json" --dut-ready-line "$ready" \
 		--dut-cmd "$cmd" >"$FILTER_OUT/$name.txt"
 	rc=$?
 	cat "$FILTER_OUT/$name.txt"

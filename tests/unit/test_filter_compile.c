@@ -7,9 +7,12 @@
  * ending one base chain only, policies, priorities, segments around
  * conntrack and NAT, and a punt exactly where an unsupported expression
  * would be reached. */
+#include <errno.h>
 #include <stdlib.h>
 #include <arpa/inet.h>
 #include "assembler/filter_compile.h"
+#include "assembler/filter_verdict.h"
+#include "introspect/model.h"
 #include "introspect/nft_ir.h"
 #include "tests/lib/tna_test.h"
 
@@ -415,8 +418,48 @@ static void prefixes(void)
 	CHECK(tna_flt_prefixes(lo, hi, 16, count_prefix, &n) == 0 && n == 1, "all of ::/0 in one");
 }
 
+/* The verdict the router plan, the graph and the follower share: which
+ * families go to Linux as a whole, and why. */
+static void verdict(void)
+{
+	struct tna_flt_opts co = { .v4 = true, .v6 = true };
+	struct tna_netfilter legacy = { .nft_ok = true, .legacy_ok = true };
+	struct tna_nft_ruleset rs;
+	struct tna_flt_verdict v;
+	struct tna_flt_prog p;
+
+	CHECK(load("home", &rs) == 0, "home.bin");
+	CHECK(tna_flt_decide(&rs, 0, &legacy, &co, &p, &v) == 0 && !v.whole[TNA_FLT_V4] &&
+	      !v.whole[TNA_FLT_V6], "home: both families compiled (%s)", v.why[TNA_FLT_V4]);
+	tna_flt_prog_free(&p);
+	legacy.hook[TNA_NF_LEGACY][2][TNA_NFT_H_FORWARD].rules = 1;
+	CHECK(tna_flt_decide(&rs, 0, &legacy, &co, &p, &v) == 0 && v.whole[TNA_FLT_V4] &&
+	      strstr(v.why[TNA_FLT_V4], "iptables-legacy") && !v.whole[TNA_FLT_V6],
+	      "legacy FORWARD rule: IPv4 whole (%s)", v.why[TNA_FLT_V4]);
+	tna_flt_prog_free(&p);
+	legacy.hook[TNA_NF_LEGACY][2][TNA_NFT_H_FORWARD].rules = 0;
+	legacy.legacy_ok = false;
+	CHECK(tna_flt_decide(&rs, 0, &legacy, &co, &p, &v) == 0 && v.whole[TNA_FLT_V4] &&
+	      v.whole[TNA_FLT_V6], "legacy tables unreadable: both whole");
+	tna_flt_prog_free(&p);
+	legacy.legacy_ok = true;
+	tna_nft_free(&rs);
+	CHECK(tna_flt_decide(NULL, -EPERM, &legacy, &co, &p, &v) == 0 && v.whole[TNA_FLT_V4] &&
+	      v.whole[TNA_FLT_V6] && strstr(v.why[TNA_FLT_V6], "unreadable"), "no ruleset: both whole");
+	tna_flt_prog_free(&p);
+	/* ip prerouting chain at NAT's priority: the IPv4 hook's order is
+	 * unknown (whole); the inet rules outside the subset are per rule */
+	CHECK(load("unsupported", &rs) == 0, "unsupported.bin");
+	CHECK(tna_flt_decide(&rs, 0, &legacy, &co, &p, &v) == 0 && v.whole[TNA_FLT_V4] &&
+	      strstr(v.why[TNA_FLT_V4], "order is unknown") && !v.whole[TNA_FLT_V6] && p.n_notes > 5,
+	      "unsupported: IPv4 whole (%s), IPv6 compiled with %d notes", v.why[TNA_FLT_V4], p.n_notes);
+	tna_flt_prog_free(&p);
+	tna_nft_free(&rs);
+}
+
 int main(void)
 {
+	verdict();
 	semantics();
 	home();
 	unsupported();

@@ -81,6 +81,35 @@ int main(void)
 	CHECK_EQ(tna_router_plan(&in, &p), 0);
 	CHECK(p.ok && p.nf_routed == TNA_NF_ROUTED_V4 && strstr(p.reason, "netfilter") &&
 	      strstr(p.reason, "forward"), "%s", p.reason);
+	/* the compiler's verdict: a family it can evaluate gets the filter,
+	 * conntrack and NAT modules instead of going to Linux */
+	base();
+	in.nf4 = in.nf6 = 1;
+	in.flt4 = true;
+	strcpy(in.flt_why6, "iptables-nft rules (xt expressions): xt match comment");
+	in.n_flt_notes = 1;
+	strcpy(in.flt_notes[0], "inet forward: counter: inet fw forward, rule handle 6");
+	CHECK_EQ(tna_router_plan(&in, &p), 0);
+	CHECK(p.ok && p.nf_filter == TNA_NF_ROUTED_V4 && p.nf_routed == TNA_NF_ROUTED_V6 &&
+	      (p.fpms & (TNA_FPM_FILTER | TNA_FPM_CT | TNA_FPM_NAT)) ==
+	      (TNA_FPM_FILTER | TNA_FPM_CT | TNA_FPM_NAT), "compiled IPv4, xt IPv6: %s", p.reason);
+	CHECK(strstr(p.filter_reason, "IPv4 compiled") && strstr(p.filter_reason, "IPv6 to Linux: iptables-nft") &&
+	      p.n_flt_notes == 1, "%s", p.filter_reason);
+	in.flt6 = true;
+	CHECK_EQ(tna_router_plan(&in, &p), 0);
+	CHECK(p.nf_filter == (TNA_NF_ROUTED_V4 | TNA_NF_ROUTED_V6) && !p.nf_routed &&
+	      strstr(p.reason, "compiled for IPv4+IPv6"), "%s", p.reason);
+	tna_router_plan_target(&in, TNA_PLAN_AUTO, &p);
+	CHECK(p.ok, "auto: compiled families keep the program: %s", p.reason);
+	in.no_filter = true;			/* tna-deploy --no-filter: as before */
+	CHECK_EQ(tna_router_plan(&in, &p), 0);
+	CHECK(!p.nf_filter && p.nf_routed == (TNA_NF_ROUTED_V4 | TNA_NF_ROUTED_V6) &&
+	      !(p.fpms & TNA_FPM_FILTER) && strstr(p.filter_reason, "--no-filter"), "%s", p.filter_reason);
+	in.no_filter = false;
+	in.nf4 = -1;				/* unreadable: never compiled */
+	CHECK_EQ(tna_router_plan(&in, &p), 0);
+	CHECK(p.nf_routed == TNA_NF_ROUTED_V4 && p.nf_filter == TNA_NF_ROUTED_V6, "%s", p.reason);
+
 	base();
 	in.nf6 = -1;				/* unknown counts as "sees" */
 	CHECK_EQ(tna_router_plan(&in, &p), 0);
