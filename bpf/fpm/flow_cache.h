@@ -1,6 +1,7 @@
 /* flow_cache: the answers of fdb_src and fdb_dst for (dst, src, ingress
- * port), per CPU, so that a steady flow costs one array load instead of two
- * hash lookups.  It is a cache of the mirror, never a source of truth: an
+ * port), per CPU, two ways per set (struct tna_flow, tna_flow_set()), so
+ * that a steady flow costs one or two array loads instead of two hash
+ * lookups.  It is a cache of the mirror, never a source of truth: an
  * entry is used only while the table generation (bumped by user space after
  * every port or FDB change) and the keep-alive tick are those it was filled
  * with.  A new tick makes the next frame take the lookups again, which
@@ -31,25 +32,56 @@ static __always_inline __u32 *mac_words(struct tna_pkt *p)
 	return (__u32 *)p->eth;		/* dst[6] src[6]: three words */
 }
 
-/* true: the FDB answer is known, p->out_ifindex set */
+static __always_inline bool flow_match(const struct tna_flow *f,
+				       const __u32 *w, const struct tna_pkt *p)
+{
+	return f->w[0] == w[0] && f->w[1] == w[1] && f->w[2] == w[2] &&
+	       f->in_ifindex == p->in_ifindex && f->gen == p->gen &&
+	       f->tick == p->tick;
+}
+
+static __always_inline bool flow_stale(const struct tna_flow *f,
+				       const struct tna_pkt *p)
+{
+	return f->gen != p->gen || f->tick != p->tick;
+}
+
+/* true: the FDB answer is known, p->out_ifindex set.  false: p->flow is
+ * the slot fpm_flow_fill() writes, a stale way of the set first, else
+ * one at random (with more pairs than ways cycling through a set, always
+ * evicting the older one would miss every time). */
 static __always_inline bool fpm_flow_hit(struct tna_pkt *p)
 {
-	struct tna_flow *f;
-	__u32 *w, h;
+	struct tna_flow *f0, *f1;
+	__u32 *w, k;
 
+	p->flow = NULL;
 	if (!fpm_on(TNA_FPM_FLOW_CACHE) || !p->clk)
 		return false;
 	w = mac_words(p);
-	h = (w[0] ^ w[1] ^ w[2] ^ p->in_ifindex) * 0x9E3779B1u;
-	h >>= 32 - TNA_FLOW_BITS;
-	f = bpf_map_lookup_elem(&tna_flows, &h);
-	p->flow = f;
-	if (!f || f->w[0] != w[0] || f->w[1] != w[1] || f->w[2] != w[2] ||
-	    f->in_ifindex != p->in_ifindex || f->gen != p->gen ||
-	    f->tick != p->tick)
+	k = tna_flow_set(w, p->in_ifindex);
+	f0 = bpf_map_lookup_elem(&tna_flows, &k);
+	if (!f0)
 		return false;
-	p->out_ifindex = f->out_ifindex;
-	return true;
+	if (flow_match(f0, w, p)) {
+		p->out_ifindex = f0->out_ifindex;
+		return true;
+	}
+	k |= 1;
+	f1 = bpf_map_lookup_elem(&tna_flows, &k);
+	if (!f1)
+		return false;
+	if (flow_match(f1, w, p)) {
+		p->out_ifindex = f1->out_ifindex;
+		return true;
+	}
+	if (flow_stale(f0, p))
+		p->flow = f0;
+	else if (flow_stale(f1, p))
+		p->flow = f1;
+	else
+		p->flow = bpf_get_prandom_u32() & 1 ? f1 : f0;
+	return false;
 }
 
 static __always_inline void fpm_flow_fill(struct tna_pkt *p)
