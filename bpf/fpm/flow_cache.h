@@ -46,18 +46,62 @@ static __always_inline bool flow_stale(const struct tna_flow *f,
 	return f->gen != p->gen || f->tick != p->tick;
 }
 
+/* When frames cycle through more MAC pairs than the cache holds (100k
+ * pairs), nearly every probe misses, and a probe that misses the CPU
+ * caches costs as much as an FDB lookup.  Each CPU therefore counts the
+ * hits of a window of probes; below one in eight it skips the cache (no
+ * probe, no fill) for the next TNA_FLOW_SKIP frames, then probes again.
+ * Skipping only means taking the FDB lookups, so it never changes an
+ * answer; a cache being refilled after a tick or a table change sees its
+ * hit rate rise with each window and stops skipping. */
+#define TNA_FLOW_WINDOW		256
+#define TNA_FLOW_MIN_HITS	(TNA_FLOW_WINDOW / 8)
+#define TNA_FLOW_SKIP		(15 * TNA_FLOW_WINDOW)
+struct tna_flow_use {
+	__u32 probes;
+	__u32 hits;
+	__u32 skip;
+	__u32 pad;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct tna_flow_use);
+} tna_flow_use SEC(".maps");
+
+static __always_inline void flow_count(struct tna_flow_use *u, bool hit)
+{
+	u->hits += hit;
+	if (++u->probes < TNA_FLOW_WINDOW)
+		return;
+	if (u->hits < TNA_FLOW_MIN_HITS)
+		u->skip = TNA_FLOW_SKIP;
+	u->probes = 0;
+	u->hits = 0;
+}
+
 /* true: the FDB answer is known, p->out_ifindex set.  false: p->flow is
- * the slot fpm_flow_fill() writes, a stale way of the set first, else
- * one at random (with more pairs than ways cycling through a set, always
- * evicting the older one would miss every time). */
+ * the slot fpm_flow_fill() writes (none while skipping), a stale way of
+ * the set first, else one at random (with more pairs than ways cycling
+ * through a set, always evicting the older one would miss every time). */
 static __always_inline bool fpm_flow_hit(struct tna_pkt *p)
 {
 	struct tna_flow *f0, *f1;
-	__u32 *w, k;
+	struct tna_flow_use *u;
+	__u32 *w, k = 0;
 
 	p->flow = NULL;
 	if (!fpm_on(TNA_FPM_FLOW_CACHE) || !p->clk)
 		return false;
+	u = bpf_map_lookup_elem(&tna_flow_use, &k);
+	if (!u)
+		return false;
+	if (u->skip) {
+		u->skip--;
+		return false;
+	}
 	w = mac_words(p);
 	k = tna_flow_set(w, p->in_ifindex);
 	f0 = bpf_map_lookup_elem(&tna_flows, &k);
@@ -65,6 +109,7 @@ static __always_inline bool fpm_flow_hit(struct tna_pkt *p)
 		return false;
 	if (flow_match(f0, w, p)) {
 		p->out_ifindex = f0->out_ifindex;
+		flow_count(u, true);
 		return true;
 	}
 	k |= 1;
@@ -73,8 +118,10 @@ static __always_inline bool fpm_flow_hit(struct tna_pkt *p)
 		return false;
 	if (flow_match(f1, w, p)) {
 		p->out_ifindex = f1->out_ifindex;
+		flow_count(u, true);
 		return true;
 	}
+	flow_count(u, false);
 	if (flow_stale(f0, p))
 		p->flow = f0;
 	else if (flow_stale(f1, p))
