@@ -487,7 +487,6 @@ int main(int argc, char **argv)
 	w = calloc(o.threads, sizeof(*w));
 	if (!w)
 		goto out;
-	cpu0 = cpu_seconds();
 	t0 = now();
 	for (unsigned i = 0; i < o.threads; i++) {
 		w[i] = (struct worker){ .idx = i, .cpu = o.cpus[i], .o = &o,
@@ -513,6 +512,7 @@ int main(int argc, char **argv)
 		for (unsigned i = 0; i < o.threads; i++)
 			all &= w[i].started || w[i].done;
 	}
+	cpu0 = cpu_seconds();	/* over the same time as t1 - t0 */
 	t0 = now();
 
 	/* Main thread: stop at the deadline, report intervals. */
