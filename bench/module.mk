@@ -1,6 +1,7 @@
 # bench/: load generator, receiver, the bare-XDP limit and the harness.
 LIB_SRCS += bench/frame.c
-BPF_SRCS += bench/bench_gen.bpf.c bench/bench_sink.bpf.c bench/bench_redirect.bpf.c
+BPF_SRCS += bench/bench_gen.bpf.c bench/bench_sink.bpf.c bench/bench_redirect.bpf.c \
+	bench/bench_fdb_limit.bpf.c
 PROGS += tna-gen tna-sink tna-bench-redirect tna-xfer
 tna-gen_SRCS := bench/tna-gen.c
 tna-sink_SRCS := bench/tna-sink.c

@@ -2,7 +2,7 @@
 """Turn bench/run.sh's raw results into the table, the JSON and the plot.
 
 usage: report.py RESULTS.tsv JSON_FILE|'' PLOT_FILE|'' CONFIG...
-RESULTS.tsv lines: config macs ports cpus size run (mpps_received mpps_sent | ERR reason)
+RESULTS.tsv lines: config macs ports cpus size run (mpps_received mpps_sent [cpu_ns] | ERR reason)
 Run metadata comes from BENCH_* environment variables.
 """
 import json
@@ -11,7 +11,7 @@ import statistics
 import subprocess
 import sys
 
-BASE, LIMIT = "linux-bridge", "xdp-limit"
+BASE, LIMIT, FDB_LIMIT = "linux-bridge", "xdp-limit", "xdp-fdb-limit"
 
 
 def main():
@@ -20,14 +20,15 @@ def main():
     for line in open(res):
         cfg, macs, ports, cpus, size, run, val = line.rstrip("\n").split("\t", 6)
         key = (int(macs), int(ports), int(cpus), int(size))
-        r = rows.setdefault((cfg, key), {"mpps": [], "sent": [], "errors": []})
+        r = rows.setdefault((cfg, key), {"mpps": [], "sent": [], "cpu_ns": [], "errors": []})
         if val.startswith("ERR"):
             r["errors"].append(f"run {run}: {val[4:]}")
             errors.append(f"{cfg} macs={macs} ports={ports} cpus={cpus} size={size} run {run}: {val[4:]}")
         else:
-            got, sent = val.split()
+            got, sent, *cpu = val.split()
             r["mpps"].append(float(got))
             r["sent"].append(float(sent))
+            r["cpu_ns"] += [float(c) for c in cpu]
 
     scales = sorted({k for _, k in rows})
     out = []
@@ -50,14 +51,17 @@ def main():
                 "max": max(r["mpps"]) if r["mpps"] else None,
                 "vs_bridge": m / med[BASE] if m is not None and med.get(BASE) else None,
                 "vs_limit": m / med[LIMIT] if m is not None and med.get(LIMIT) else None,
+                "vs_fdb_limit": m / med[FDB_LIMIT] if m is not None and med.get(FDB_LIMIT) else None,
+                "cpu_ns": r["cpu_ns"],
+                "cpu_ns_median": statistics.median(r["cpu_ns"]) if r["cpu_ns"] else None,
                 "errors": r["errors"],
             })
 
-    fmt = "{:<20} {:>6} {:>5} {:>4} {:>5} {:>9} {:>15} {:>8} {:>7} {:>9}"
+    fmt = "{:<20} {:>6} {:>5} {:>4} {:>5} {:>9} {:>15} {:>8} {:>7} {:>7} {:>8} {:>9}"
     print()
     print(fmt.format("config", "macs", "ports", "cpus", "size", "Mpps", "min-max",
-                     "x bridge", "% limit", "sent Mpps"))
-    print("-" * 98)
+                     "x bridge", "% limit", "% 2-lkp", "CPU ns", "sent Mpps"))
+    print("-" * 116)
     last = None
     for o in out:
         key = (o["macs"], o["ports"], o["cpus"], o["size"])
@@ -70,10 +74,14 @@ def main():
                          "-" if o["min"] is None else f"{o['min']:.3f}-{o['max']:.3f}",
                          f(o["vs_bridge"], "{:.2f}x"),
                          f(o["vs_limit"] and o["vs_limit"] * 100, "{:.0f}%"),
+                         f(o["vs_fdb_limit"] and o["vs_fdb_limit"] * 100, "{:.0f}%"),
+                         f(o["cpu_ns_median"], "{:.0f}"),
                          f(statistics.median(o["sent_mpps"]) if o["sent_mpps"] else None, "{:.3f}")))
     print()
     print(f"Mpps = median of {os.environ.get('BENCH_RUNS')} runs received by the sink; "
-          f"x bridge / % limit: vs {BASE} / {LIMIT} at the same scale, same run")
+          f"x bridge / % limit / % 2-lkp: vs {BASE} / {LIMIT} / {FDB_LIMIT} at the same scale, "
+          "same run; CPU ns: CPU time per frame received (median), the whole path "
+          "(generator, DUT, sink) on the generator's CPUs")
     for e in errors:
         print(f"ERROR {e}")
 
@@ -85,7 +93,7 @@ def main():
         meta["size"] = [int(z) for z in meta["size"].split(",")] if "size" in meta else None
         for k in ("duration", "warmup"):
             meta[k] = float(meta[k]) if k in meta else None
-        doc = dict(meta, baseline=BASE, limit=LIMIT, configs=configs, results=out)
+        doc = dict(meta, baseline=BASE, limit=LIMIT, fdb_limit=FDB_LIMIT, configs=configs, results=out)
         text = json.dumps(doc, indent=1) + "\n"
         if json_file == "-":
             sys.stdout.write(text)

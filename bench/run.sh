@@ -19,8 +19,11 @@ usage: bench/run.sh [options]
   --macs LIST         source and destination MACs per run (200)
   --ports LIST        DUT input ports (= output ports) (1)
   --cpus LIST         generator threads, one per CPU (1)
-  --full              the whole scaling matrix: --macs 200,100000
+  --full              the whole scaling matrix: --macs 1,4096,10000,100000
                       --ports 1,8 --cpus 1,2
+  --scale             the bridge at MAC scale: --macs 1,4096,10000,100000
+                      --cpus 1,2 --size 64, configurations linux-bridge,
+                      tna-native, xdp-fdb-limit, xdp-limit (unless given)
   --check-ports       l2: a frame for destination MAC j must arrive on
                       output port j mod P, else the run is an error
                       (catches flooding; costs the sink a map lookup)
@@ -54,7 +57,9 @@ while [[ $# -gt 0 ]]; do
 	--macs) MACS=${2:-}; shift ;;
 	--ports) PORTS=${2:-}; shift ;;
 	--cpus) CPUS=${2:-}; shift ;;
-	--full) MACS=200,100000 PORTS=1,8 CPUS=1,2 ;;
+	--full) MACS=1,4096,10000,100000 PORTS=1,8 CPUS=1,2 ;;
+	--scale) MACS=1,4096,10000,100000 CPUS=1,2 SIZE=${SIZE:-64}
+		CONFIGS=${CONFIGS:-linux-bridge,tna-native,xdp-fdb-limit,xdp-limit} ;;
 	--config-dir) CONFIG_DIR=${2:-}; shift ;;
 	--flows) FLOWS=${2:-}; shift ;;
 	--size) SIZE=${2:-}; shift ;;
@@ -167,7 +172,7 @@ testbed_down() {
 }
 
 load_config() {
-	unset -f config_setup config_teardown
+	unset -f config_setup config_teardown config_available
 	unset CONFIG_DESC CONFIG_MODE
 	source "$(config_file "$1")"
 	declare -F config_setup >/dev/null && declare -F config_teardown >/dev/null ||
@@ -175,6 +180,20 @@ load_config() {
 	[[ ${CONFIG_MODE:-} == l2 || ${CONFIG_MODE:-} == l3 ]] ||
 		{ echo "bench: $1: CONFIG_MODE must be l2 or l3" >&2; return 1; }
 }
+
+# A configuration may need a tool this machine lacks: config_available
+# prints why and fails, and the run goes on without it.
+kept=()
+for c in "${CONFIG_LIST[@]}"; do
+	if why=$(load_config "$c" >/dev/null 2>&1 || exit 0
+		 ! declare -F config_available >/dev/null || config_available); then
+		kept+=("$c")
+	else
+		echo "bench: skipping $c: $why" >&2
+	fi
+done
+CONFIG_LIST=("${kept[@]}")
+[[ ${#CONFIG_LIST[@]} -gt 0 ]] || die "no configuration left to measure"
 
 # Pre-learn: frames from the sink side whose sources are the destination
 # MACs, j behind output port j % P, so a bridge knows them and does not flood.
@@ -192,9 +211,43 @@ prelearn() {
 	fi
 }
 
-# One measurement: prints "mpps_received mpps_sent" or "ERR reason".
+# CPU time (clock ticks) of the ksoftirqd threads of CPUs 0..C-1: softirq
+# work deferred there is not charged to the generator's threads.
+KSOFTIRQD=()
+for ((c = 0; c < ncpu; c++)); do KSOFTIRQD+=("$(pgrep -x "ksoftirqd/$c" | head -1)"); done
+ksoftirqd_ticks() {
+	local c t=0 f
+	for ((c = 0; c < $1; c++)); do
+		[[ -n ${KSOFTIRQD[$c]} ]] || continue
+		f=$(cut -d')' -f2 "/proc/${KSOFTIRQD[$c]}/stat" 2>/dev/null) || continue
+		set -- "$1" $f	# $2 is field 3: utime (14) is $13, stime $14
+		t=$((t + ${13} + ${14}))
+	done
+	echo $t
+}
+CLK_TCK=$(getconf CLK_TCK)
+
+# After a teardown at scale: tearing down a bridge of 2M FDB entries frees
+# them in RCU callbacks, in softirq, on these CPUs, for a second or more;
+# the next measurement would pay for it (measured: TNA 720 ns a frame right
+# after another bridge of 100k MACs, 453 ns when first).  Wait until the
+# softirq time of CPUs 0..C-1 over 250 ms is at most 2 ticks, 5 s at most.
+settle() {
+	local C=$1 i a b
+	softirq_ticks() { awk -v n="$C" '$1 ~ /^cpu[0-9]+$/ && substr($1, 4) < n { t += $8 } END { print t }' /proc/stat; }
+	for ((i = 0; i < 20; i++)); do
+		a=$(softirq_ticks); sleep 0.25; b=$(softirq_ticks)
+		((b - a <= 2)) && return
+	done
+}
+
+# One measurement: prints "mpps_received mpps_sent cpu_ns_per_frame" or
+# "ERR reason".  CPU ns per frame: the CPU time the generator's threads
+# (which run the whole path, DUT and sink included, in softirq) and the
+# ksoftirqd threads of their CPUs used, per frame received.
 measure() {
-	local cfg=$1 M=$2 C=$3 S=$4 out=$WORK/m sink_pid rc why sink_args=()
+	local cfg=$1 M=$2 C=$3 S=$4 out=$WORK/m sink_pid rc why sink_args=() k0 k1
+	local MACS=$M	# for the configurations (xdp-fdb-limit fills its FDB)
 	local gen_args=(${IPV6:+-6} -i "$(IFS=,; echo "${GEN_PORTS[*]}")" -s "$S" -b "$BATCH"
 		--flows "$FLOWS" --src-macs "$M" --cpus "$(seq -s, 0 $((C - 1)))"
 		-d "$(awk "BEGIN { print $WARMUP + $DURATION + 0.5 }")" --json)
@@ -226,13 +279,16 @@ measure() {
 		kill -0 $sink_pid 2>/dev/null || break
 		sleep 0.01
 	done
+	k0=$(ksoftirqd_ticks "$C")
 	ip netns exec "$GEN" "$TNA_BIN/tna-gen" "${gen_args[@]}" >"$out.gen" 2>"$out.generr" &
 	echo $! >>"$WORK/pids"
 	wait $!
 	rc=$?
+	k1=$(ksoftirqd_ticks "$C")
 	wait $sink_pid
 	local src=$?
 	config_teardown >/dev/null 2>&1 </dev/null
+	((M >= 5000)) && settle "$C"
 	if ((rc != 0)); then
 		echo "ERR generator: $(grep -v '^attached' "$out.generr" | tail -1)"
 	elif ((src != 0)); then
@@ -240,11 +296,15 @@ measure() {
 	else
 		"$PY" -c 'import json, sys
 s, g = json.load(open(sys.argv[1])), json.load(open(sys.argv[2]))
+ksoft = (int(sys.argv[4]) - int(sys.argv[3])) / int(sys.argv[5])
 if s.get("misdelivered"):
     print("ERR %d of %d frames arrived on the wrong output port (flooded or misforwarded)"
           % (s["misdelivered"], s["received"]))
 else:
-    print(s["mpps"], g["mpps"])' "$out.sink" "$out.gen" || echo "ERR unreadable tool output"
+    # CPUs busy over the generator run, over frames per second received
+    cores = (g["cpu_seconds"] + ksoft) / g["seconds"]
+    print(s["mpps"], g["mpps"], "%.1f" % (cores * 1e3 / s["mpps"]))' \
+			"$out.sink" "$out.gen" "$k0" "$k1" "$CLK_TCK" || echo "ERR unreadable tool output"
 	fi
 }
 

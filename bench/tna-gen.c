@@ -28,6 +28,7 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include <json-c/json.h>
+#include <sys/resource.h>
 #include <linux/if_link.h>
 #include "bench/bench_gen.h"
 #include "bench/frame.h"
@@ -75,6 +76,17 @@ static double now(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* CPU time of the whole process, user + system. */
+static double cpu_seconds(void)
+{
+	struct rusage ru;
+
+	if (getrusage(RUSAGE_SELF, &ru))
+		return 0;
+	return ru.ru_utime.tv_sec + ru.ru_stime.tv_sec +
+	       (ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
 }
 
 static void usage(FILE *f)
@@ -391,7 +403,7 @@ int main(int argc, char **argv)
 	uint8_t frame[2048] = { 0 };
 	uint32_t l3_sum, l4_sum, low;
 	json_object *iv = json_object_new_array();
-	double t0, t1, next, last_t;
+	double t0, t1, next, last_t, cpu0 = 0, cpu1 = 0;
 	unsigned long long sent = 0, last = 0;
 	int err, rc = 1;
 	bool create_failed = false;
@@ -500,6 +512,7 @@ int main(int argc, char **argv)
 		for (unsigned i = 0; i < o.threads; i++)
 			all &= w[i].started || w[i].done;
 	}
+	cpu0 = cpu_seconds();	/* over the same time as t1 - t0 */
 	t0 = now();
 
 	/* Main thread: stop at the deadline, report intervals. */
@@ -550,6 +563,7 @@ int main(int argc, char **argv)
 		}
 	}
 	sent = frames_run(seq_fd);
+	cpu1 = cpu_seconds();
 	if (err || create_failed)
 		goto out;
 	if (o.json) {
@@ -558,6 +572,9 @@ int main(int argc, char **argv)
 		json_object_object_add(j, "sent", json_object_new_uint64(sent));
 		json_object_object_add(j, "seconds", json_object_new_double(t1 - t0));
 		json_object_object_add(j, "mpps", json_object_new_double(sent / (t1 - t0) / 1e6));
+		/* user + system time of all threads, softirq work run in
+		 * their context included (the whole path, in live mode) */
+		json_object_object_add(j, "cpu_seconds", json_object_new_double(cpu1 - cpu0));
 		json_object_object_add(j, "size", json_object_new_int(o.size));
 		json_object_object_add(j, "ipv6", json_object_new_boolean(o.ipv6));
 		json_object_object_add(j, "interfaces", json_object_new_string(o.ifnames));

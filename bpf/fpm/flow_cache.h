@@ -1,6 +1,7 @@
 /* flow_cache: the answers of fdb_src and fdb_dst for (dst, src, ingress
- * port), per CPU, so that a steady flow costs one array load instead of two
- * hash lookups.  It is a cache of the mirror, never a source of truth: an
+ * port), per CPU, two ways per set (struct tna_flow, tna_flow_set()), so
+ * that a steady flow costs one or two array loads instead of two hash
+ * lookups.  It is a cache of the mirror, never a source of truth: an
  * entry is used only while the table generation (bumped by user space after
  * every port or FDB change) and the keep-alive tick are those it was filled
  * with.  A new tick makes the next frame take the lookups again, which
@@ -31,25 +32,103 @@ static __always_inline __u32 *mac_words(struct tna_pkt *p)
 	return (__u32 *)p->eth;		/* dst[6] src[6]: three words */
 }
 
-/* true: the FDB answer is known, p->out_ifindex set */
+static __always_inline bool flow_match(const struct tna_flow *f,
+				       const __u32 *w, const struct tna_pkt *p)
+{
+	return f->w[0] == w[0] && f->w[1] == w[1] && f->w[2] == w[2] &&
+	       f->in_ifindex == p->in_ifindex && f->gen == p->gen &&
+	       f->tick == p->tick;
+}
+
+static __always_inline bool flow_stale(const struct tna_flow *f,
+				       const struct tna_pkt *p)
+{
+	return f->gen != p->gen || f->tick != p->tick;
+}
+
+/* When frames cycle through more MAC pairs than the cache holds (100k
+ * pairs), nearly every probe misses, and a probe that misses the CPU
+ * caches costs as much as an FDB lookup.  Each CPU therefore counts the
+ * hits of a window of probes; below one in eight it skips the cache (no
+ * probe, no fill) for the next TNA_FLOW_SKIP frames, then probes again.
+ * Skipping only means taking the FDB lookups, so it never changes an
+ * answer; a cache being refilled after a tick or a table change sees its
+ * hit rate rise with each window and stops skipping. */
+#define TNA_FLOW_WINDOW		256
+#define TNA_FLOW_MIN_HITS	(TNA_FLOW_WINDOW / 8)
+#define TNA_FLOW_SKIP		(15 * TNA_FLOW_WINDOW)
+struct tna_flow_use {
+	__u32 probes;
+	__u32 hits;
+	__u32 skip;
+	__u32 pad;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct tna_flow_use);
+} tna_flow_use SEC(".maps");
+
+static __always_inline void flow_count(struct tna_flow_use *u, bool hit)
+{
+	u->hits += hit;
+	if (++u->probes < TNA_FLOW_WINDOW)
+		return;
+	if (u->hits < TNA_FLOW_MIN_HITS)
+		u->skip = TNA_FLOW_SKIP;
+	u->probes = 0;
+	u->hits = 0;
+}
+
+/* true: the FDB answer is known, p->out_ifindex set.  false: p->flow is
+ * the slot fpm_flow_fill() writes (none while skipping), a stale way of
+ * the set first, else one at random (with more pairs than ways cycling
+ * through a set, always evicting the older one would miss every time). */
 static __always_inline bool fpm_flow_hit(struct tna_pkt *p)
 {
-	struct tna_flow *f;
-	__u32 *w, h;
+	struct tna_flow *f0, *f1;
+	struct tna_flow_use *u;
+	__u32 *w, k = 0;
 
+	p->flow = NULL;
 	if (!fpm_on(TNA_FPM_FLOW_CACHE) || !p->clk)
 		return false;
-	w = mac_words(p);
-	h = (w[0] ^ w[1] ^ w[2] ^ p->in_ifindex) * 0x9E3779B1u;
-	h >>= 32 - TNA_FLOW_BITS;
-	f = bpf_map_lookup_elem(&tna_flows, &h);
-	p->flow = f;
-	if (!f || f->w[0] != w[0] || f->w[1] != w[1] || f->w[2] != w[2] ||
-	    f->in_ifindex != p->in_ifindex || f->gen != p->gen ||
-	    f->tick != p->tick)
+	u = bpf_map_lookup_elem(&tna_flow_use, &k);
+	if (!u)
 		return false;
-	p->out_ifindex = f->out_ifindex;
-	return true;
+	if (u->skip) {
+		u->skip--;
+		return false;
+	}
+	w = mac_words(p);
+	k = tna_flow_set(w, p->in_ifindex);
+	f0 = bpf_map_lookup_elem(&tna_flows, &k);
+	if (!f0)
+		return false;
+	if (flow_match(f0, w, p)) {
+		p->out_ifindex = f0->out_ifindex;
+		flow_count(u, true);
+		return true;
+	}
+	k |= 1;
+	f1 = bpf_map_lookup_elem(&tna_flows, &k);
+	if (!f1)
+		return false;
+	if (flow_match(f1, w, p)) {
+		p->out_ifindex = f1->out_ifindex;
+		flow_count(u, true);
+		return true;
+	}
+	flow_count(u, false);
+	if (flow_stale(f0, p))
+		p->flow = f0;
+	else if (flow_stale(f1, p))
+		p->flow = f1;
+	else
+		p->flow = bpf_get_prandom_u32() & 1 ? f1 : f0;
+	return false;
 }
 
 static __always_inline void fpm_flow_fill(struct tna_pkt *p)

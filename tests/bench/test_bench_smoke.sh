@@ -14,7 +14,7 @@ need_root
 cd "$TNA_ROOT"
 tmp=$(mktemp -d)
 on_exit "rm -rf '$tmp'"
-configs=linux-bridge,linux-bridge-nf0,linux-forward,xdp-limit
+configs=linux-bridge,linux-bridge-nf0,linux-forward,xdp-fdb-limit,xdp-limit
 
 # harness OUT ARGS...: run bench/run.sh, output to OUT, exit code in $rc;
 # then its namespaces (tnab<its pid>-*) must be gone.
@@ -81,6 +81,10 @@ for r in doc["results"]:
     assert len(r["mpps"]) == 1 and r["mpps"][0] > 0, r
     assert r["sent_mpps"][0] > 0, r
     assert r["vs_limit"] is not None and r["vs_bridge"] is not None, r
+    assert r["vs_fdb_limit"] is not None, r
+    # CPU time per frame: the path costs something, and less than the
+    # 4 ms tick (at least one frame per tick is received)
+    assert r["cpu_ns_median"] is not None and 0 < r["cpu_ns_median"] < 4e6, r
 assert doc["kernel"] and doc["cpu"] and doc["runs"] == 1
 PY
 for c in ${configs//,/ }; do
@@ -102,6 +106,13 @@ PY
 
 # 3. A configuration that delivers nothing is an error with a reason.
 mkdir "$tmp/cfg"
+cat >"$tmp/cfg/absent.sh" <<'CFG'
+CONFIG_DESC="needs a tool this machine lacks"
+CONFIG_MODE=l2
+config_available() { echo "no such tool here"; return 1; }
+config_setup() { :; }
+config_teardown() { :; }
+CFG
 cat >"$tmp/cfg/blackhole.sh" <<'CFG'
 CONFIG_DESC="nothing connects the ports"
 CONFIG_MODE=l2
@@ -113,6 +124,14 @@ harness "$tmp/bh" --runs 1 --duration 0.5 --warmup 0.1 --macs 2 \
 cat "$tmp/bh"
 [[ $rc -eq 1 ]] || fail "a run that delivered 0 packets exited $rc, expected 1"
 check "the zero-packet run names its reason" grep -q "ERROR blackhole.*no packet arrived" "$tmp/bh"
+
+# A configuration whose tool is missing is skipped with its reason.
+harness "$tmp/skip" --runs 1 --duration 0.5 --warmup 0.1 --macs 2 \
+	--config-dir "$tmp/cfg" --configs absent,xdp-limit
+cat "$tmp/skip"
+[[ $rc -eq 0 ]] || fail "a run with a skipped configuration exited $rc, expected 0"
+check "the skip names its reason" grep -q "skipping absent: no such tool here" "$tmp/skip"
+check "the others are measured" grep -q "^xdp-limit " "$tmp/skip"
 
 # 4. Frames on the wrong port are caught: the limit sends input port k to
 # output port k, which is not port j mod 2 for MAC j when 2 does not divide 3.

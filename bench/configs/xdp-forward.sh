@@ -1,0 +1,35 @@
+# xdp-forward of xdp-tools (1.4 and later): XDP forwarding by
+# bpf_fib_lookup on every port, with the routing table of the other router
+# rows (bench/router/routes.sh); XDP_FORWARD_FIB=full|direct (default
+# direct, its fastest).  It ignores netfilter; the row shows what the
+# router gives up nothing against.  Skipped where xdp-forward is missing.
+source "$TNA_ROOT/bench/router/routes.sh"
+XDP_FORWARD_FIB=${XDP_FORWARD_FIB:-direct}
+CONFIG_DESC="xdp-forward -F $XDP_FORWARD_FIB (xdp-tools), $BENCH_ROUTES routes"
+CONFIG_MODE=l3
+
+config_available() {
+	command -v xdp-forward >/dev/null && return 0
+	echo "xdp-forward is not on PATH (xdp-tools 1.4 or later; Debian 12 ships 1.3.1 without it)"
+	return 1
+}
+
+# `ip netns exec` mounts a fresh /sys: libxdp wants bpffs there
+xdp_forward() {
+	ip netns exec "$DUT" sh -c 'mountpoint -q /sys/fs/bpf || mount -t bpf bpf /sys/fs/bpf
+		exec xdp-forward "$@"' xdp-forward "$@"
+}
+
+config_setup() {
+	router_bench_setup || return
+	xdp_forward load -F "$XDP_FORWARD_FIB" "${IN_PORTS[@]}" "${OUT_PORTS[@]}"
+}
+
+config_teardown() {
+	local p
+	xdp_forward unload "${IN_PORTS[@]}" "${OUT_PORTS[@]}" 2>/dev/null
+	for p in "${IN_PORTS[@]}" "${OUT_PORTS[@]}"; do
+		ip -n "$DUT" link set dev "$p" xdp off 2>/dev/null
+	done
+	router_bench_teardown
+}
