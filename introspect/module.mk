@@ -15,5 +15,5 @@ graph-png: $(BUILD)/bin/tna-introspect
 	@BUILD=$(BUILD) introspect/graph-sample.sh $(BUILD)/graph.png
 
 # The nftables ruleset with its structure (libnftnl: the kernel's own rules).
-LIB_SRCS += introspect/nft_read.c introspect/nft_parse.c
+LIB_SRCS += introspect/nft_read.c introspect/nft_parse.c introspect/nft_expr.c
 LDLIBS += -lnftnl
