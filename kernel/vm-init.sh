@@ -45,6 +45,9 @@ done
 i=0
 IFS=: read -ra dirs <<<"$mounts"
 for d in "${dirs[@]}"; do
+	# A share under a directory the guest mounts afresh (/tmp, /run,
+	# /var/tmp are tmpfs here) has no mount point yet: make it.
+	[[ -d $d ]] || mkdir -p "$d" || fail "cannot make the mount point $d for share w$i"
 	mount -t 9p -o trans=virtio,version=9p2000.L,msize=262144,cache=mmap "w$i" "$d" ||
 		fail "cannot mount share w$i on $d"
 	i=$((i + 1))
