@@ -11,6 +11,7 @@
 #include "bpf/fpm/common.h"
 
 #define CT_CSUM_MAX_BLOCKS	40	/* 256-byte blocks: payloads up to 10 KiB */
+_Static_assert(CT_CSUM_MAX_BLOCKS * 256 + 256 <= 0x4000, "csum_off() masks offsets to 14 bits");
 
 static __always_inline __u32 csum_add32(__u32 a, __u32 b)
 {
@@ -26,10 +27,22 @@ static __always_inline __u16 csum_fold16(__u32 s)
 }
 
 /* bpf_csum_diff over N bytes at L4 + off when they are in the packet. */
+/* OFF (at most CT_CSUM_MAX_BLOCKS * 256 < 0x4000) with bounds the verifier
+ * can see: after the loops it has lost them, and before 6.18 it gives a
+ * packet pointer plus an offset that may exceed 0xffff no range from the
+ * comparison with data_end ("R3 offset is outside of the packet" on 6.12).
+ * The mask changes no value; barrier_var keeps the compiler from dropping
+ * it. */
+static __always_inline __u32 csum_off(__u32 off)
+{
+	barrier_var(off);
+	return off & 0x3fff;
+}
+
 #define CSUM_BLOCK(n)								\
 	do {									\
 		if (len - off >= (n)) {						\
-			void *q = l4 + off;					\
+			void *q = l4 + csum_off(off);				\
 			if (q + (n) > data_end)					\
 				return -1;					\
 			sum = bpf_csum_diff(NULL, 0, q, (n), sum);		\
@@ -55,7 +68,7 @@ __attribute__((noinline)) int tna_l4_sum(struct xdp_md *ctx, __u32 l4off, __u32 
 	barrier_var(l4off);	/* so the mask below is emitted: the verifier keeps it */
 	l4 = data + (l4off & 0xff);
 	for (int i = 0; i < CT_CSUM_MAX_BLOCKS; i++) {
-		void *q = l4 + off;
+		void *q = l4 + csum_off(off);
 
 		if (len - off < 256)
 			break;
@@ -72,7 +85,7 @@ __attribute__((noinline)) int tna_l4_sum(struct xdp_md *ctx, __u32 l4off, __u32 
 	CSUM_BLOCK(4);
 	/* 0..3 bytes left: as 16-bit words in memory order, the last odd
 	 * byte padded with zero (its high half in network order) */
-	t = l4 + off;
+	t = l4 + csum_off(off);
 	if (len - off >= 2) {
 		if ((void *)(t + 2) > data_end)
 			return -1;
