@@ -1,7 +1,8 @@
 #!/bin/bash
 # Smoke test of our tools in the test kernel: the equivalence harness
 # (tests/equiv, Python + scapy from the host's root) with tna-deploy
-# (generic, FDB mirror) as the DUT on the 3-port bridge of tests/deploy,
+# (generic, FDB mirror asked for with TNA_FDB_MODE=mirror: the kfunc mode
+# has vm_deploy_kfunc_equiv.sh) as the DUT on the 3-port bridge of tests/deploy,
 # the harness's corner script (every generator, FDB flush, port down/up,
 # STP states, aging).  One run (TCG is slow; the host tier runs the full
 # set).  The fast path must have forwarded, and the result must be
@@ -18,7 +19,7 @@ on_exit "rm -rf $out"
 
 # tna-deploy as the DUT; on SIGTERM its counters go to $1 before it detaches.
 cat > "$out/dut.sh" <<DUT
-setsid $TNA_BIN/tna-deploy --target generic -v & pid=\$!
+TNA_FDB_MODE=mirror setsid $TNA_BIN/tna-deploy --target generic -v & pid=\$!
 trap '$TNA_BIN/tna-stat --json > "\$1"; kill -TERM \$pid; wait \$pid; exit 0' TERM
 wait \$pid
 DUT
