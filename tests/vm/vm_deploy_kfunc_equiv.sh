@@ -23,8 +23,8 @@ on_exit "rm -rf $out"
 # controller; on SIGTERM its status and counters go to files before it
 # detaches.
 cat > "$out/dut.sh" <<DUT
-$TNA_BIN/tna-deploy --target $MODE --dry-run > "$out/dry.txt" 2>&1
-$TNA_BIN/tna-deploy --target $MODE --dry-run --json > "$out/dry.json" 2>&1
+$TNA_BIN/tna-deploy --target $MODE --dry-run > "$out/dry.txt" 2>"$out/dry.err"
+$TNA_BIN/tna-deploy --target $MODE --dry-run --json > "$out/dry.json" 2>>"$out/dry.err"
 setsid $TNA_BIN/tna-deploy --target $MODE -v & pid=\$!
 trap '$TNA_BIN/tna-deploy --status --json > "$out/status.json"; $TNA_BIN/tna-stat --json > "$out/stat.json"; kill -TERM \$pid; wait \$pid; exit 0' TERM
 wait \$pid
@@ -39,7 +39,7 @@ if [[ $rc -ne 0 ]]; then
 	for f in "$out/run"/*.log; do [[ -f $f ]] && { echo "== $f"; tail -30 "$f"; }; done
 	fail "tna-deploy ($MODE, FDB kfunc) is not equivalent to Linux (exit $rc)"
 fi
-echo "== dry run"; grep -E '^bridge|fdb' "$out/dry.txt"
+echo "== dry run"; grep -E '^bridge|^  (pipeline|fdb|budget)' "$out/dry.txt"
 grep -q '^  fdb:       kfunc: ' "$out/dry.txt" || fail "--dry-run does not say kfunc"
 grep -q 'fdb_kfunc' "$out/dry.txt" || fail "--dry-run: no fdb_kfunc module in the pipeline"
 [[ $(jq -r '.[0].fdb_mode' "$out/dry.json") == kfunc ]] ||
