@@ -11,7 +11,7 @@
 # flush, port down, STP state) with the event latency, a bound the README
 # states; what these scripts check is that it then follows it exactly.
 # Traffic-driven changes (MAC moves, learning) are not waited for.  Any
-# difference is a failure: no rerun.
+# difference is a failure, the first time.
 cd "$(dirname "$0")/../.." || exit 1
 source tests/lib/netns.sh
 source tests/lib/tna_equiv.sh
