@@ -173,7 +173,7 @@ static int timers(struct tna_ctl *c, uint64_t now)
 	for (i = 0; i < c->nbr; i++) {
 		struct br_state *b = &c->br[i];
 
-		if (!br_mirrored(b))
+		if (!b->dp)
 			continue;
 		if (now >= b->next_ka_ns) {
 			n = tna_fdb_keepalive_start(&b->mirror, now,
@@ -211,7 +211,7 @@ static bool mirror_work(struct tna_ctl *c, uint64_t now)
 		struct br_state *b = &c->br[i];
 		uint64_t due;
 
-		if (!br_mirrored(b))
+		if (!b->dp)
 			continue;
 		if (now >= c->next_scan_ns) {
 			struct tna_ctl_scan sn = { c, b };

@@ -50,10 +50,6 @@ struct tna_dp {
 	struct tna_dp_root *root;	/* shared with the dps of the same maps */
 };
 
-/* The pipeline's skeleton, opened from the object with the FDB kfunc mode
- * when FDB_KFUNC (targets/kfunc_obj.c). */
-struct tna_bridge *tna_dp_open_pipeline(bool fdb_kfunc);
-
 int tna_root_new(struct tna_dp *dp);
 void tna_root_share(struct tna_dp *dp, struct tna_dp_root *r);
 /* Put DP's pipeline in slot 0: one map update, all ports at once. */

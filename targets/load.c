@@ -45,7 +45,7 @@ struct tna_dp *tna_dp__load(const struct tna_dp_opts *opts)
 		goto err;
 	dp->force = opts->force;
 
-	dp->skel = tna_dp_open_pipeline(opts->fpms & TNA_FPM_FDB_KFUNC);
+	dp->skel = tna_bridge__open();
 	if (!dp->skel) {
 		err = -errno;
 		goto err;

@@ -86,8 +86,6 @@ static void print_bridge(struct json_object *b)
 		       "keep-alive: %lld refreshed, %lld errors\n",
 		       num(fdb, "sets"), num(fdb, "dels"), num(fdb, "errors"),
 		       num(fdb, "refreshed"), num(fdb, "refresh_errors"));
-	else if (run && !strcmp(str(b, "fdb_mode"), "kfunc"))
-		printf("  fdb: kfunc (bpf_xdp_fdb_lookup): the bridge's own FDB, learning in the fast path\n");
 	for (k = 0; ports && k < (int)json_object_array_length(ports); k++) {
 		struct json_object *p = json_object_array_get_idx(ports, k);
 		const char *cs = str(p, "checksums");

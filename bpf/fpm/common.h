@@ -109,9 +109,6 @@ struct tna_pkt {
 	__u32 in_ifindex;
 	__u32 out_ifindex;		/* from the FDB (or the flow cache) */
 	__u16 vlan;			/* FDB vlan: 0, or the pvid with the VLAN FPM */
-#ifdef TNA_FDB_KFUNC_BUILD
-	__u16 fdb_flags;		/* kfunc mode: TNA_FDB_* of the lookup (fdb.h) */
-#endif
 	__u32 gen;			/* tna_clock as read once, before the lookups */
 	__u64 tick;
 };
