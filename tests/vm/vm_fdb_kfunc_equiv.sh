@@ -45,7 +45,7 @@ snap() {
 # shows its effect (up to 1 s: a dropped frame shows none), then compare,
 # again a few times before calling a difference a difference.
 compare() {	# what [lin's snapshot before the step]
-	local a b i
+	local a b i s
 	steps=$((steps + 1))
 	for i in 1 2 3 4 5 6 7 8 9 10; do
 		a=$(snap lin)
@@ -60,6 +60,9 @@ compare() {	# what [lin's snapshot before the step]
 	done
 	if [[ $a != "$b" ]]; then
 		diff <(echo "$a") <(echo "$b") | sed 's/^/    /'
+		for s in lin kf; do	# the ports' STP states, to tell a reverted state
+			bridge -n "$TNA_NS-$s" link show | sed "s/^/    $s: /"
+		done
 		fail "step $steps ($1): the kfunc fast path differs from Linux (< Linux, > kfunc)"
 	fi
 	echo "ok: step $steps: $1"
