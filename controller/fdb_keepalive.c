@@ -11,8 +11,9 @@
 #include "common/nl.h"
 #include "controller/fdb_keepalive.h"
 
-int tna_fdb_refresh(struct tna_nl *nl, int port_ifindex, const uint8_t mac[6],
-		    uint16_t vlan)
+/* Send TYPE for the bridge FDB entry MAC/VLAN of port PORT_IFINDEX. */
+static int fdb_msg(struct tna_nl *nl, uint16_t type, uint16_t nlflags, uint16_t state,
+		   uint8_t ntf, int port_ifindex, const uint8_t mac[6], uint16_t vlan)
 {
 	char buf[256];
 	struct nlmsghdr *nlh;
@@ -20,17 +21,24 @@ int tna_fdb_refresh(struct tna_nl *nl, int port_ifindex, const uint8_t mac[6],
 
 	if (port_ifindex <= 0 || !mac)
 		return -EINVAL;
-	/* No NLM_F_REPLACE: that alone would not reset `updated`. */
-	nlh = tna_nl_msg(nl, buf, RTM_NEWNEIGH, NLM_F_ACK | NLM_F_CREATE);
+	nlh = tna_nl_msg(nl, buf, type, NLM_F_ACK | nlflags);
 	ndm = mnl_nlmsg_put_extra_header(nlh, sizeof(*ndm));
 	ndm->ndm_family = AF_BRIDGE;
 	ndm->ndm_ifindex = port_ifindex;
-	ndm->ndm_state = NUD_REACHABLE;
-	ndm->ndm_flags = NTF_MASTER | NTF_USE;
+	ndm->ndm_state = state;
+	ndm->ndm_flags = ntf;
 	mnl_attr_put(nlh, NDA_LLADDR, ETH_ALEN, mac);
 	if (vlan)
 		mnl_attr_put_u16(nlh, NDA_VLAN, vlan);
 	return tna_nl_talk(nl, nlh, NULL, NULL);
+}
+
+int tna_fdb_refresh(struct tna_nl *nl, int port_ifindex, const uint8_t mac[6],
+		    uint16_t vlan)
+{
+	/* No NLM_F_REPLACE: that alone would not reset `updated`. */
+	return fdb_msg(nl, RTM_NEWNEIGH, NLM_F_CREATE, NUD_REACHABLE, NTF_MASTER | NTF_USE,
+		       port_ifindex, mac, vlan);
 }
 
 unsigned int tna_fdb_keepalive_interval_ms(uint32_t ageing_time_cs)
@@ -100,15 +108,5 @@ int tna_fdb_port_vlans(struct tna_nl *nl, int bridge_ifindex, struct tna_port_vl
 
 int tna_fdb_forget(struct tna_nl *nl, int port_ifindex, const uint8_t mac[6], uint16_t vlan)
 {
-	char buf[256];
-	struct nlmsghdr *nlh = tna_nl_msg(nl, buf, RTM_DELNEIGH, NLM_F_ACK);
-	struct ndmsg *ndm = mnl_nlmsg_put_extra_header(nlh, sizeof(*ndm));
-
-	ndm->ndm_family = AF_BRIDGE;
-	ndm->ndm_ifindex = port_ifindex;
-	ndm->ndm_flags = NTF_MASTER;
-	mnl_attr_put(nlh, NDA_LLADDR, ETH_ALEN, mac);
-	if (vlan)
-		mnl_attr_put_u16(nlh, NDA_VLAN, vlan);
-	return tna_nl_talk(nl, nlh, NULL, NULL);
+	return fdb_msg(nl, RTM_DELNEIGH, 0, 0, NTF_MASTER, port_ifindex, mac, vlan);
 }
