@@ -25,18 +25,7 @@ USAGE
 }
 die() { echo "coherence: $*" >&2; exit 2; }
 CHANGES=200 FLOOD=20000 CTL= JSON=
-while [[ $# -gt 0 ]]; do
-	case $1 in
-	--changes) CHANGES=${2:-}; shift ;;
-	--flood) FLOOD=${2:-}; shift ;;
-	--ctl) CTL=${2:-}; shift ;;
-	--json) JSON=${2:-}; shift ;;
-	-h|--help) usage; exit 0 ;;
-	*) usage >&2; die "unknown option '$1'" ;;
-	esac
-	[[ $# -gt 0 ]] || die "option needs a value"
-	shift
-done
+bench_opts 'changes=CHANGES flood=FLOOD ctl=CTL json=JSON' "$@"
 [[ $CHANGES =~ ^[0-9]+$ ]] && ((CHANGES >= 10)) || die "bad --changes '$CHANGES'"
 [[ $FLOOD =~ ^[0-9]+$ ]] && ((FLOOD >= 1 && FLOOD <= 120000)) || die "bad --flood '$FLOOD'"
 bench_workspace coherence tnac tna-port-latency tna-deploy

@@ -10,6 +10,10 @@
 #       $BENCH_KEEP when set, then removed.
 #   bench_deploy_start TARGET [READY] / bench_deploy_stop
 #       tna-deploy as a configuration's controller in $DUT
+#   bench_opts 'OPTION=VAR ...' ARG...
+#       every ARG pair "--OPTION VALUE" sets VAR; -h/--help runs the
+#       caller's usage and exits 0; an unknown option or a missing value is
+#       the caller's die (exit 2)
 
 bench_env() {
 	cd "$(dirname "$0")/.." || exit 2
@@ -17,6 +21,22 @@ bench_env() {
 	TNA_ROOT=$PWD
 	TNA_BIN=$TNA_ROOT/$BUILD/bin
 	PY=/usr/bin/python3
+}
+
+bench_opts() {
+	local map=$1 o var
+	shift
+	while [[ $# -gt 0 ]]; do
+		[[ $1 == -h || $1 == --help ]] && { usage; exit 0; }
+		var=
+		for o in $map; do
+			[[ $1 == "--${o%%=*}" ]] && { var=${o#*=}; break; }
+		done
+		[[ -n $var ]] || { usage >&2; die "unknown option '$1'"; }
+		[[ $# -ge 2 ]] || die "option needs a value"
+		printf -v "$var" '%s' "$2"
+		shift 2
+	done
 }
 
 bench_workspace() {

@@ -28,20 +28,7 @@ USAGE
 }
 die() { echo "reconfig: $*" >&2; exit 2; }
 CHANGES=100 RATE=20000 INTERVAL=0.15 TARGET=generic RUNS=linux,tna JSON=
-while [[ $# -gt 0 ]]; do
-	case $1 in
-	--changes) CHANGES=${2:-}; shift ;;
-	--rate) RATE=${2:-}; shift ;;
-	--interval) INTERVAL=${2:-}; shift ;;
-	--target) TARGET=${2:-}; shift ;;
-	--runs) RUNS=${2:-}; shift ;;
-	--json) JSON=${2:-}; shift ;;
-	-h|--help) usage; exit 0 ;;
-	*) usage >&2; die "unknown option '$1'" ;;
-	esac
-	[[ $# -gt 0 ]] || die "option needs a value"
-	shift
-done
+bench_opts 'changes=CHANGES rate=RATE interval=INTERVAL target=TARGET runs=RUNS json=JSON' "$@"
 [[ $CHANGES =~ ^[0-9]+$ ]] && ((CHANGES >= 1 && CHANGES <= 10000)) || die "bad --changes '$CHANGES'"
 [[ $RATE =~ ^[0-9]+$ ]] && ((RATE >= 100)) || die "bad --rate '$RATE' (>= 100)"
 [[ $INTERVAL =~ ^[0-9]*\.?[0-9]+$ ]] || die "bad --interval '$INTERVAL'"

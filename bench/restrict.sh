@@ -33,21 +33,7 @@ USAGE
 }
 die() { echo "restrict: $*" >&2; exit 2; }
 TRIALS=60 RATE=50000 TARGET=generic CASES=rule,flag,policy,sysctl,polled JSON= DEPLOY_BIN= NICE=0
-while [[ $# -gt 0 ]]; do
-	case $1 in
-	--trials) TRIALS=${2:-}; shift ;;
-	--rate) RATE=${2:-}; shift ;;
-	--target) TARGET=${2:-}; shift ;;
-	--cases) CASES=${2:-}; shift ;;
-	--bin) DEPLOY_BIN=${2:-}; shift ;;
-	--nice) NICE=${2:-}; shift ;;
-	--json) JSON=${2:-}; shift ;;
-	-h|--help) usage; exit 0 ;;
-	*) usage >&2; die "unknown option '$1'" ;;
-	esac
-	[[ $# -gt 0 ]] || die "option needs a value"
-	shift
-done
+bench_opts 'trials=TRIALS rate=RATE target=TARGET cases=CASES bin=DEPLOY_BIN nice=NICE json=JSON' "$@"
 [[ $TRIALS =~ ^[0-9]+$ ]] && ((TRIALS >= 1 && TRIALS <= 1000)) || die "bad --trials '$TRIALS'"
 [[ $RATE =~ ^[0-9]+$ ]] && ((RATE >= 100 && RATE <= 1000000)) || die "bad --rate '$RATE'"
 [[ $TARGET =~ ^(generic|native)$ ]] || die "bad --target '$TARGET' (generic, native)"

@@ -27,19 +27,7 @@ USAGE
 }
 die() { echo "scale: $*" >&2; exit 2; }
 PARTS=fdb,keepalive,ports,bridges NFDB=100000 MACS=100000 IDLE=10 JSON=
-while [[ $# -gt 0 ]]; do
-	case $1 in
-	--parts) PARTS=${2:-}; shift ;;
-	--fdb) NFDB=${2:-}; shift ;;
-	--macs) MACS=${2:-}; shift ;;
-	--idle) IDLE=${2:-}; shift ;;
-	--json) JSON=${2:-}; shift ;;
-	-h|--help) usage; exit 0 ;;
-	*) usage >&2; die "unknown option '$1'" ;;
-	esac
-	[[ $# -gt 0 ]] || die "option needs a value"
-	shift
-done
+bench_opts 'parts=PARTS fdb=NFDB macs=MACS idle=IDLE json=JSON' "$@"
 [[ $PARTS =~ ^(fdb|keepalive|ports|bridges)(,(fdb|keepalive|ports|bridges))*$ ]] || die "bad --parts '$PARTS'"
 [[ $NFDB =~ ^[0-9]+$ ]] && ((NFDB >= 1 && NFDB <= 120000)) || die "bad --fdb '$NFDB' (1..120000)"
 [[ $MACS =~ ^[0-9]+$ ]] && ((MACS >= 2 && MACS <= 120000)) || die "bad --macs '$MACS' (2..120000)"

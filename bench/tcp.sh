@@ -31,20 +31,7 @@ USAGE
 
 die() { echo "bench/tcp: $*" >&2; exit 2; }
 TOPOS=bridge,router MODES=linux,tna-generic,tna-native,tna-auto STREAMS=1,4 RUNS=3 DURATION=2 JSON=
-while [[ $# -gt 0 ]]; do
-	case $1 in
-	--topos) TOPOS=${2:-}; shift ;;
-	--modes) MODES=${2:-}; shift ;;
-	--streams) STREAMS=${2:-}; shift ;;
-	--runs) RUNS=${2:-}; shift ;;
-	--duration) DURATION=${2:-}; shift ;;
-	--json) JSON=${2:-}; shift ;;
-	-h|--help) usage; exit 0 ;;
-	*) usage >&2; die "unknown option '$1'" ;;
-	esac
-	[[ $# -gt 0 ]] || die "option needs a value"
-	shift
-done
+bench_opts 'topos=TOPOS modes=MODES streams=STREAMS runs=RUNS duration=DURATION json=JSON' "$@"
 [[ $TOPOS =~ ^(bridge|router|brrouter)(,(bridge|router|brrouter))*$ ]] || die "bad --topos '$TOPOS'"
 [[ $MODES =~ ^(linux|tna-generic|tna-native|tna-auto)(,(linux|tna-generic|tna-native|tna-auto))*$ ]] ||
 	die "bad --modes '$MODES'"
