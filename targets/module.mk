@@ -13,7 +13,7 @@ LIB_SRCS += targets/reasons.c targets/load.c targets/attach.c targets/tables.c \
 # Tools of this part (kept here so tools/module.mk stays free for others).
 PROGS += tna-stat tna-dp-test
 tna-stat_SRCS := tools/tna-stat.c tools/stat_prom.c
-tna-dp-test_SRCS := tools/tna-dp-test.c
+tna-dp-test_SRCS := tools/tna-dp-test.c tools/sysfs_port.c
 LIB_SRCS += targets/share.c
 
 # Root program attached to ports: tail-calls the current pipeline.
@@ -24,7 +24,7 @@ LIB_SRCS += targets/root.c
 # The router: routing-interface table, and its test instrument
 LIB_SRCS += targets/router.c
 PROGS += tna-rt-test
-tna-rt-test_SRCS := tools/tna-rt-test.c tools/rt_filter.c
+tna-rt-test_SRCS := tools/tna-rt-test.c tools/rt_filter.c tools/sysfs_port.c
 
 # The compiled netfilter rules, names and conntrack settings of a pipeline.
 LIB_SRCS += targets/filter.c

@@ -38,6 +38,7 @@
 #include <net/if.h>
 #include "common/text.h"
 #include "targets/datapath.h"
+#include "tools/sysfs_port.h"
 #include "targets/router.h"
 #include "targets/stats.h"
 #include "assembler/router_plan.h"
@@ -311,13 +312,7 @@ int main(int argc, char **argv)
 			if (de->d_name[0] == '.')
 				continue;
 			ifx = if_nametoindex(de->d_name);
-			cfg.stp_state = tna_read_int(0, "/sys/class/net/%s/brif/%s/state", br, de->d_name);
-			if (tna_read_int(1, "/sys/class/net/%s/brport/%s", de->d_name, "learning"))
-				cfg.flags |= TNA_PORT_F_LEARNING;
-			if (tna_read_int(0, "/sys/class/net/%s/brport/%s", de->d_name, "isolated"))
-				cfg.flags |= TNA_PORT_F_ISOLATED;
-			if (tna_read_int(1, "/sys/class/net/%s/brport/%s", de->d_name, "unicast_flood"))
-				cfg.flags |= TNA_PORT_F_FLOOD;
+			tna_sysfs_port_cfg(br, de->d_name, &cfg);
 			if (peer_gro && o.target == TNA_TARGET_NATIVE) {
 				err = tna_peer_gro_enable(ifx, &undo[nundo]);
 				if (!err && undo[nundo].changed)
