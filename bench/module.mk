@@ -3,7 +3,7 @@ LIB_SRCS += bench/frame.c
 BPF_SRCS += bench/bench_gen.bpf.c bench/bench_sink.bpf.c bench/bench_redirect.bpf.c \
 	bench/bench_fdb_limit.bpf.c
 PROGS += tna-gen tna-sink tna-bench-redirect tna-xfer
-tna-gen_SRCS := bench/tna-gen.c
+tna-gen_SRCS := bench/tna-gen.c bench/gen_opts.c
 tna-sink_SRCS := bench/tna-sink.c
 tna-bench-redirect_SRCS := bench/tna-bench-redirect.c
 tna-xfer_SRCS := bench/tna-xfer.c bench/xfer_common.c bench/xfer_udp.c

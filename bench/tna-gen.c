@@ -12,9 +12,7 @@
  * TNA_TEST_GEN_START_DELAY_MS (test switch) holds each worker that long
  * before it starts, as a loaded CPU does. */
 #include <errno.h>
-#include <getopt.h>
 #include <math.h>
-#include <net/if.h>
 #include <pthread.h>
 #include <sched.h>
 #include <signal.h>
@@ -24,37 +22,18 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
-#include <arpa/inet.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include <json-c/json.h>
 #include <sys/resource.h>
+#include <arpa/inet.h>
 #include <linux/if_link.h>
 #include "bench/bench_gen.h"
+#include "bench/gen_opts.h"
 #include "bench/frame.h"
 #include "bpf/bench_gen.skel.h"
 
-#define MAX_IFS		BENCH_GEN_MAX_PORTS
-#define MAX_THREADS	64
-#define MAX_MACS	1000000
-#define MAX_FLOWS	131072
-#define RUN_MAX		(1U << 30)	/* frames per BPF_PROG_RUN call */
-
 static const uint8_t SRC_PREFIX[2] = { 0x02, 0x5e }, DST_PREFIX[2] = { 0x02, 0xde };
-
-struct opts {
-	int ifindex[MAX_IFS], n_if;
-	char *ifnames;
-	unsigned size, src_macs, dst_macs, flows, batch, threads;
-	int cpus[MAX_THREADS], n_cpus;
-	bool ipv6, json, fixed_dst;
-	uint8_t dst_mac[6];
-	char *src_ip, *dst_ip, *pcap;
-	unsigned long long count;
-	double duration, interval;
-	double rate;			/* frames/s in total, 0 = as fast as possible */
-	int learn_k, learn_p;
-};
 
 struct worker {
 	pthread_t tid;
@@ -89,196 +68,6 @@ static double cpu_seconds(void)
 	       (ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
 }
 
-static void usage(FILE *f)
-{
-	fprintf(f,
-"usage: tna-gen -i IF[,IF...] [options]\n"
-"Send UDP frames out of IF with BPF_PROG_RUN live frames (XDP_TX); run it\n"
-"inside the generator's network namespace.  Prints Mpps sent.\n"
-"  -i, --interface IF[,IF]  send on these, frame n on IF number n %% count\n"
-"  -s, --size N             frame size on the wire incl. FCS (64; IPv6 >= 66)\n"
-"      --src-macs N         number of source MACs 02:5e:xx:xx:xx:xx (1)\n"
-"      --dst-macs N         number of destination MACs 02:de:xx:xx:xx:xx (1)\n"
-"      --dst-mac MAC        one fixed destination MAC (a router's)\n"
-"      --flows N            number of IP flows: source address + 0..N-1 (1)\n"
-"      --src-ip A --dst-ip A  addresses (198.18.0.1 / 198.19.0.1, or\n"
-"                           2001:db8:1::1 / 2001:db8:2::1 with --ipv6)\n"
-"  -6, --ipv6               IPv6 instead of IPv4\n"
-"  -n, --count N            send N frames in total, then stop\n"
-"  -d, --duration S         send for S seconds (default 1 without --count)\n"
-"  -b, --batch N            frames per kernel batch, 1..256 (64)\n"
-"  -t, --threads N          sending threads, pinned to CPUs 0..N-1 (1)\n"
-"      --cpus LIST          pin threads to these CPUs (e.g. 0,1); sets -t\n"
-"      --rate PPS           pace to PPS frames/s in total (batches of -b;\n"
-"                           default: as fast as possible)\n"
-"      --interval S         print the rate every S seconds (0 = only at end)\n"
-"      --learn K/P          source MACs = destination MACs j with j%%P == K\n"
-"                           (pre-learning for a bridge), dst = 02:5e:0:0:0:0\n"
-"      --pcap FILE          write the first --count frames to FILE, send none\n"
-"  -j, --json               JSON result on stdout\n"
-"  -h, --help\n"
-"Exit: 0 ok, 1 error, 2 bad usage.\n");
-}
-
-static int bad(const char *fmt, const char *arg)
-{
-	fprintf(stderr, "tna-gen: ");
-	fprintf(stderr, fmt, arg);
-	fprintf(stderr, " (see --help)\n");
-	exit(2);
-}
-
-static unsigned long long num(const char *s, unsigned long long lo,
-			      unsigned long long hi, const char *what)
-{
-	char *end;
-	unsigned long long v;
-
-	errno = 0;
-	v = strtoull(s, &end, 0);
-	if (errno || !*s || *end || v < lo || v > hi || *s == '-') {
-		fprintf(stderr, "tna-gen: bad %s '%s' (%llu..%llu)\n", what, s, lo, hi);
-		exit(2);
-	}
-	return v;
-}
-
-static double seconds(const char *s, const char *what)
-{
-	char *end;
-	double v = strtod(s, &end);
-
-	if (!*s || *end || !(v >= 0) || v > 86400)
-		bad("bad %s", what);
-	return v;
-}
-
-static void parse_ifs(struct opts *o, char *list)
-{
-	o->ifnames = strdup(list);
-	for (char *sv, *n = strtok_r(list, ",", &sv); n; n = strtok_r(NULL, ",", &sv)) {
-		if (o->n_if == MAX_IFS)
-			bad("too many interfaces", "");
-		o->ifindex[o->n_if] = if_nametoindex(n);
-		if (!o->ifindex[o->n_if])
-			bad("no interface '%s' in this network namespace", n);
-		o->n_if++;
-	}
-}
-
-static void parse_cpus(struct opts *o, char *list)
-{
-	for (char *sv, *n = strtok_r(list, ",", &sv); n; n = strtok_r(NULL, ",", &sv)) {
-		if (o->n_cpus == MAX_THREADS)
-			bad("too many CPUs", "");
-		o->cpus[o->n_cpus++] = num(n, 0, CPU_SETSIZE - 1, "CPU");
-	}
-}
-
-static void parse_opts(struct opts *o, int argc, char **argv)
-{
-	enum { O_SRC_MACS = 256, O_DST_MACS, O_DST_MAC, O_FLOWS, O_SRC_IP,
-	       O_DST_IP, O_CPUS, O_INTERVAL, O_LEARN, O_PCAP, O_RATE };
-	static const struct option lo[] = {
-		{ "interface", 1, 0, 'i' }, { "size", 1, 0, 's' },
-		{ "src-macs", 1, 0, O_SRC_MACS }, { "dst-macs", 1, 0, O_DST_MACS },
-		{ "dst-mac", 1, 0, O_DST_MAC }, { "flows", 1, 0, O_FLOWS },
-		{ "src-ip", 1, 0, O_SRC_IP }, { "dst-ip", 1, 0, O_DST_IP },
-		{ "ipv6", 0, 0, '6' }, { "count", 1, 0, 'n' },
-		{ "duration", 1, 0, 'd' }, { "batch", 1, 0, 'b' },
-		{ "threads", 1, 0, 't' }, { "cpus", 1, 0, O_CPUS },
-		{ "interval", 1, 0, O_INTERVAL }, { "learn", 1, 0, O_LEARN }, { "rate", 1, 0, O_RATE },
-		{ "pcap", 1, 0, O_PCAP }, { "json", 0, 0, 'j' },
-		{ "help", 0, 0, 'h' }, { 0 }
-	};
-	char *ifs = NULL, *cpus = NULL;
-	int c, k, p;
-
-	*o = (struct opts){ .size = 0, .src_macs = 1, .dst_macs = 1, .flows = 1,
-			    .batch = 64, .threads = 0, .learn_k = -1 };
-	while ((c = getopt_long(argc, argv, "i:s:6n:d:b:t:jh", lo, NULL)) != -1) {
-		switch (c) {
-		case 'i': ifs = optarg; break;
-		case 's': o->size = num(optarg, 1, 1518, "size"); break;
-		case O_SRC_MACS: o->src_macs = num(optarg, 1, MAX_MACS, "--src-macs"); break;
-		case O_DST_MACS: o->dst_macs = num(optarg, 1, MAX_MACS, "--dst-macs"); break;
-		case O_DST_MAC:
-			if (sscanf(optarg, "%hhx:%hhx:%hhx:%hhx:%hhx:%hhx%n",
-				   &o->dst_mac[0], &o->dst_mac[1], &o->dst_mac[2],
-				   &o->dst_mac[3], &o->dst_mac[4], &o->dst_mac[5],
-				   &k) != 6 || optarg[k])
-				bad("bad MAC '%s'", optarg);
-			o->fixed_dst = true;
-			break;
-		case O_FLOWS: o->flows = num(optarg, 1, MAX_FLOWS, "--flows"); break;
-		case O_SRC_IP: o->src_ip = optarg; break;
-		case O_DST_IP: o->dst_ip = optarg; break;
-		case '6': o->ipv6 = true; break;
-		case 'n': o->count = num(optarg, 1, 1ULL << 48, "--count"); break;
-		case 'd': o->duration = seconds(optarg, "--duration"); break;
-		case 'b': o->batch = num(optarg, 1, 256, "--batch"); break;
-		case 't': o->threads = num(optarg, 1, MAX_THREADS, "--threads"); break;
-		case O_CPUS: cpus = optarg; break;
-		case O_INTERVAL: o->interval = seconds(optarg, "--interval"); break;
-		case O_RATE: o->rate = num(optarg, 1, 100000000, "--rate"); break;
-		case O_LEARN:
-			if (sscanf(optarg, "%d/%d%n", &k, &p, &c) != 2 || optarg[c] ||
-			    p < 1 || p > MAX_IFS || k < 0 || k >= p)
-				bad("bad --learn '%s' (K/P with 0 <= K < P)", optarg);
-			o->learn_k = k;
-			o->learn_p = p;
-			break;
-		case O_PCAP: o->pcap = optarg; break;
-		case 'j': o->json = true; break;
-		case 'h': usage(stdout); exit(0);
-		default: usage(stderr); exit(2);
-		}
-	}
-	if (optind < argc)
-		bad("unexpected argument '%s'", argv[optind]);
-	if (!ifs && !o->pcap)
-		bad("-i IF is required%s", "");
-	if (ifs)
-		parse_ifs(o, ifs);
-	if (cpus)
-		parse_cpus(o, cpus);
-	if (o->threads && o->n_cpus && o->threads != (unsigned)o->n_cpus)
-		bad("--threads and --cpus disagree%s", "");
-	if (!o->threads)
-		o->threads = o->n_cpus ? o->n_cpus : 1;
-	for (unsigned i = o->n_cpus; i < o->threads; i++)
-		o->cpus[o->n_cpus++] = i;
-	cpu_set_t allowed;
-	char cpu[16];
-
-	if (sched_getaffinity(0, sizeof(allowed), &allowed))
-		CPU_ZERO(&allowed);
-	for (int i = 0; i < o->n_cpus; i++) {
-		snprintf(cpu, sizeof(cpu), "%d", o->cpus[i]);
-		if (!CPU_ISSET(o->cpus[i], &allowed))
-			bad("CPU %s is not available to this process", cpu);
-	}
-	if (!o->size)
-		o->size = o->ipv6 ? 66 : 64;
-	if (o->size < 4 || o->size - 4 < tna_bench_frame_min_len(o->ipv6))
-		bad("--size too small for %s", o->ipv6 ? "IPv6/UDP (min 66)" : "IPv4/UDP (min 64)");
-	if (o->count && o->duration)
-		bad("--count and --duration are exclusive%s", "");
-	if (o->pcap && !o->count)
-		bad("--pcap needs --count%s", "");
-	if (!o->count && !o->duration)
-		o->duration = 1;
-	if (o->count && o->count < o->threads)
-		bad("--count is smaller than the number of threads%s", "");
-	if (o->learn_k >= 0 && o->learn_k >= (int)o->dst_macs)
-		bad("--learn K must be below --dst-macs%s", "");
-}
-
-static void parse_ip(bool v6, const char *s, const char *def, uint8_t *out)
-{
-	if (inet_pton(v6 ? AF_INET6 : AF_INET, s ? s : def, out) != 1)
-		bad("bad IP address '%s'", s);
-}
 
 static void *worker_run(void *arg)
 {
@@ -408,15 +197,15 @@ int main(int argc, char **argv)
 	int err, rc = 1;
 	bool create_failed = false;
 
-	parse_opts(&o, argc, argv);
-	parse_ip(o.ipv6, o.src_ip, o.ipv6 ? "2001:db8:1::1" : "198.18.0.1", fo.src_ip);
-	parse_ip(o.ipv6, o.dst_ip, o.ipv6 ? "2001:db8:2::1" : "198.19.0.1", fo.dst_ip);
+	gen_parse_opts(&o, argc, argv);
+	gen_parse_ip(o.ipv6, o.src_ip, o.ipv6 ? "2001:db8:1::1" : "198.18.0.1", fo.src_ip);
+	gen_parse_ip(o.ipv6, o.dst_ip, o.ipv6 ? "2001:db8:2::1" : "198.19.0.1", fo.dst_ip);
 	fo.ipv6 = o.ipv6;
 	fo.len = o.size - 4;
 	memcpy(fo.src_mac, SRC_PREFIX, 2);
 	memcpy(fo.dst_mac, o.fixed_dst ? o.dst_mac : DST_PREFIX, o.fixed_dst ? 6 : 2);
 	if (tna_bench_frame_build(&fo, frame, &l3_sum, &l4_sum))
-		bad("cannot build a frame of that size%s", "");
+		gen_bad("cannot build a frame of that size%s", "");
 	memcpy(&low, fo.src_ip + (o.ipv6 ? 12 : 0), 4);
 
 	skel = bench_gen__open();
