@@ -113,6 +113,7 @@ int tna_rt_replan(struct tna_rt_state *rt, const struct tna_model *m,
 		rt->plan = np;	/* reasons may differ */
 		return 0;
 	}
+	rt->prev = rt->plan;
 	rt->plan = np;
 	return 1;
 }
@@ -149,10 +150,23 @@ void tna_rt_dp_opts(const struct tna_rt_state *rt, struct tna_dp_opts *o)
 	o->fib_direct4 = rt->plan.fib_direct4;
 }
 
-static struct tna_dp *load_own(const struct tna_rt_state *rt, enum tna_target t,
-			       uint64_t fpms, bool force)
+void tna_rt_code_for(const struct tna_rt_state *rt, int bridge, struct tna_rt_code *code)
 {
-	struct tna_dp_opts o = { .sz = sizeof(o), .target = t, .force = force };
+	struct tna_dp_opts o = { .sz = sizeof(o) };
+
+	if (tna_rt_host_bridge(rt) == bridge)
+		tna_rt_dp_opts(rt, &o);
+	*code = (struct tna_rt_code){
+		.fpms = o.fpms, .nf_routed = o.nf_routed, .xfrm_routed = o.xfrm_routed,
+		.src_fib_check = o.src_fib_check, .fib_direct4 = o.fib_direct4,
+	};
+}
+
+struct tna_dp *tna_rt_load_own(const struct tna_rt_state *rt, enum tna_target t,
+			       uint64_t fpms, bool force, const struct tna_dp *share)
+{
+	struct tna_dp_opts o = { .sz = sizeof(o), .target = t, .force = force,
+				 .share_maps_with = share };
 
 	tna_rt_dp_opts(rt, &o);
 	o.fpms = fpms ? fpms : o.fpms | TNA_FPM_PARSE_ETH | TNA_FPM_STATS;
@@ -162,7 +176,7 @@ static struct tna_dp *load_own(const struct tna_rt_state *rt, enum tna_target t,
 /* The own pipeline's attach mode: the plan's (tna_router_plan_target:
  * auto goes native only when every routed port can take native
  * redirects); offload cannot redirect, so the router never goes there. */
-static enum tna_target own_target(const struct tna_rt_state *rt, enum tna_target t)
+enum tna_target tna_rt_own_target(const struct tna_rt_state *rt, enum tna_target t)
 {
 	if (rt->plan.target == TNA_TARGET_GENERIC || rt->plan.target == TNA_TARGET_NATIVE)
 		return rt->plan.target;
@@ -177,13 +191,14 @@ int tna_rt_measure(struct tna_rt_state *rt, enum tna_target target)
 
 	if (!rt->plan.ok)
 		return 0;
-	dp = load_own(rt, own_target(rt, target), 0, false);
+	dp = tna_rt_load_own(rt, tna_rt_own_target(rt, target), 0, false, NULL);
 	if (!dp)
 		return -errno;
 	rt->xlated = tna_dp__xlated_insns(dp);
 	tna_dp__destroy(dp);
 	/* every module, the netfilter ones too when the plan has them */
-	all = load_own(rt, own_target(rt, target), TNA_FPM_ALL | rt->plan.fpms, false);
+	all = tna_rt_load_own(rt, tna_rt_own_target(rt, target), TNA_FPM_ALL | rt->plan.fpms,
+			      false, NULL);
 	if (!all)
 		return -errno;
 	rt->xlated_all = tna_dp__xlated_insns(all);
@@ -191,18 +206,43 @@ int tna_rt_measure(struct tna_rt_state *rt, enum tna_target target)
 	return 0;
 }
 
+int tna_rt_attach(struct tna_rt_state *rt, int ifindex)
+{
+	char name[IF_NAMESIZE];
+	int err = tna_dp__attach(rt->host, ifindex);
+
+	if (err == -EEXIST) {
+		uint32_t id = 0;
+		char pn[16] = "";
+
+		tna_dp__foreign(ifindex, &id, pn);
+		snprintf(rt->error, sizeof(rt->error),
+			 "%s has a foreign XDP program (id %u \"%s\"): left alone",
+			 if_indextoname(ifindex, name) ?: "?", id, pn);
+	} else if (err) {
+		snprintf(rt->error, sizeof(rt->error), "attach to %s: %s",
+			 if_indextoname(ifindex, name) ?: "?", strerror(-err));
+	}
+	if (err) {
+		tna_dp__port_del(rt->host, ifindex);
+		tna_dp__rif_del(rt->host, ifindex);
+		return err;
+	}
+	rt->attached[rt->n_attached++] = ifindex;
+	return 0;
+}
+
 int tna_rt_start(struct tna_rt_state *rt, struct tna_dp *host, int host_bridge,
 		 enum tna_target target)
 {
 	int added[TNA_RT_MAX_ATTACHED], n = 0, err, first = 0;
-	char name[IF_NAMESIZE];
 
 	rt->error[0] = 0;
 	rt->n_attached = 0;
 	if (!rt->plan.ok)
 		return 0;
 	if (!host) {
-		rt->own = load_own(rt, own_target(rt, target), 0, rt->force);
+		rt->own = tna_rt_load_own(rt, tna_rt_own_target(rt, target), 0, rt->force, NULL);
 		if (!rt->own) {
 			err = -errno;
 			snprintf(rt->error, sizeof(rt->error), "cannot load the router pipeline: %s",
@@ -226,26 +266,8 @@ int tna_rt_start(struct tna_rt_state *rt, struct tna_dp *host, int host_bridge,
 		goto fail;
 	}
 	for (int i = 0; i < n; i++) {
-		err = tna_dp__attach(host, added[i]);
-		if (err == -EEXIST) {
-			uint32_t id = 0;
-			char pn[16] = "";
-
-			tna_dp__foreign(added[i], &id, pn);
-			snprintf(rt->error, sizeof(rt->error),
-				 "%s has a foreign XDP program (id %u \"%s\"): left alone",
-				 if_indextoname(added[i], name) ?: "?", id, pn);
-		} else if (err) {
-			snprintf(rt->error, sizeof(rt->error), "attach to %s: %s",
-				 if_indextoname(added[i], name) ?: "?", strerror(-err));
-		}
-		if (err) {
-			tna_dp__port_del(host, added[i]);
-			tna_dp__rif_del(host, added[i]);
-			first = first ? first : err;
-			continue;
-		}
-		rt->attached[rt->n_attached++] = added[i];
+		err = tna_rt_attach(rt, added[i]);
+		first = first ? first : err;
 	}
 	if (!rt->n_attached && !host_bridge) {	/* an own pipeline with no port */
 		err = first ? first : -ENODEV;
