@@ -6,8 +6,9 @@
  *   - same target and modules: only the port table changes (STP state,
  *     flags), new ports are attached, removed ones detached;
  *   - same target, other modules (e.g. a port became isolated, rules
- *     appeared): the new pipeline is loaded first, sharing the maps, then
- *     swapped in atomically on every port (tna_dp__replace);
+ *     appeared, the router it hosts needs other code): the new pipeline
+ *     is loaded first, sharing the maps, then swapped in atomically on
+ *     every port (tna_dp__replace); the router: controller/router_swap.c;
  *   - other target (generic <-> native) or nothing to deploy any more: the
  *     old pipeline is detached first (Linux forwards alone meanwhile, which
  *     is safe), then the new one attached. */

@@ -4,6 +4,7 @@
 #include <net/if.h>
 #include <json-c/json.h>
 
+#include "assembler/stages.h"
 #include "controller/router_apply.h"
 #include "controller/router_deploy.h"
 #include "capabilities/caps.h"
@@ -11,26 +12,9 @@
 #include "introspect/model.h"
 #include "targets/router.h"
 
-static const struct { uint64_t fpm; const char *name; } fpm_names[] = {
-	{ TNA_FPM_PARSE_ETH, "parse_eth" }, { TNA_FPM_CLASSIFY, "classify" },
-	{ TNA_FPM_VLAN, "vlan" }, { TNA_FPM_PORT_STATE, "port_state" },
-	{ TNA_FPM_FDB_SRC, "fdb_src" }, { TNA_FPM_FDB_DST, "fdb_dst" },
-	{ TNA_FPM_FLOW_CACHE, "flow_cache" }, { TNA_FPM_PORT_FLAGS, "port_flags" },
-	{ TNA_FPM_FORWARD, "forward" }, { TNA_FPM_STATS, "stats" },
-	{ TNA_FPM_BRNF_IPV4, "brnf_ipv4" }, { TNA_FPM_BRNF_IPV6, "brnf_ipv6" },
-	{ TNA_FPM_BRNF_ARP, "brnf_arp" },
-	{ TNA_FPM_IPV4, "ipv4" }, { TNA_FPM_IPV6, "ipv6" }, { TNA_FPM_ROUTE, "route" },
-	{ TNA_FPM_FILTER, "filter" }, { TNA_FPM_CT, "ct" }, { TNA_FPM_NAT, "nat" },
-};
-
 void tna_rt_fpm_names(uint64_t fpms, char *buf, size_t len)
 {
-	size_t n = 0;
-
-	buf[0] = 0;
-	for (unsigned i = 0; i < sizeof(fpm_names) / sizeof(fpm_names[0]); i++)
-		if ((fpms & fpm_names[i].fpm) && n < len)
-			n += snprintf(buf + n, len - n, "%s%s", n ? " " : "", fpm_names[i].name);
+	tna_stage_fpm_names(fpms, buf, len);
 }
 
 /* What matters for the deployed pipeline and its tables.  Not which
@@ -381,7 +365,7 @@ void tna_rt_print(const struct tna_rt_state *rt, const char *host_name,
 struct json_object *tna_rt_to_json(const struct tna_rt_state *rt, const char *host_name,
 				   uint64_t host_fpms)
 {
-	struct json_object *o = json_object_new_object(), *ifs, *mods, *att;
+	struct json_object *o = json_object_new_object(), *ifs, *att;
 	const struct tna_router_plan *p = &rt->plan;
 	uint64_t fpms = host_name ? host_fpms : p->fpms | TNA_FPM_PARSE_ETH | TNA_FPM_STATS;
 
@@ -420,12 +404,7 @@ struct json_object *tna_rt_to_json(const struct tna_rt_state *rt, const char *ho
 		!p->ok || host_name ? "none" : tna_target_name(p->target)));
 	json_object_object_add(o, "target_reason", json_object_new_string(
 		host_name ? "shared with the bridge's pipeline" : p->target_reason));
-	mods = json_object_new_array();
-	if (p->ok)
-		for (unsigned i = 0; i < sizeof(fpm_names) / sizeof(fpm_names[0]); i++)
-			if (fpms & fpm_names[i].fpm)
-				json_object_array_add(mods, json_object_new_string(fpm_names[i].name));
-	json_object_object_add(o, "modules", mods);
+	json_object_object_add(o, "modules", tna_stage_fpm_json(p->ok ? fpms : 0));
 	if (!host_name && rt->xlated_all) {
 		json_object_object_add(o, "xlated_insns", json_object_new_int64(rt->xlated));
 		json_object_object_add(o, "xlated_insns_all", json_object_new_int64(rt->xlated_all));
