@@ -7,6 +7,9 @@
 # on plain Linux (the control) and with tna-deploy, and the script reports
 # the frames each lost, the frames TNA lost that Linux delivered, and the
 # event -> new datapath latency (p50/p99) from the controller's log.
+# --router: br0 gets an address and a routed port r0 (peer in x), and the
+# sequence also changes the router (addresses, a local /24 route: its
+# tables in place, or the pipeline swapped).
 # See bench/README.md "Reconfiguration benchmark".
 set -uo pipefail
 source "$(dirname "$0")/lib.sh"
@@ -20,6 +23,7 @@ usage: bench/reconfig.sh [options]
   --interval S     time between two changes, seconds (0.15)
   --target T       tna-deploy --target (generic; native, auto)
   --runs LIST      linux,tna (default) or one of them
+  --router         routing on; router changes in the sequence too
   --json FILE      write the results as JSON to FILE
   -h, --help
 Exit: 0 measured (targets met or not: see the verdict lines);
@@ -27,8 +31,10 @@ Exit: 0 measured (targets met or not: see the verdict lines);
 USAGE
 }
 die() { echo "reconfig: $*" >&2; exit 2; }
-CHANGES=100 RATE=20000 INTERVAL=0.15 TARGET=generic RUNS=linux,tna JSON=
-bench_opts 'changes=CHANGES rate=RATE interval=INTERVAL target=TARGET runs=RUNS json=JSON' "$@"
+CHANGES=100 RATE=20000 INTERVAL=0.15 TARGET=generic RUNS=linux,tna JSON= ROUTER=0
+args=()	# --router takes no value
+for a in "$@"; do [[ $a == --router ]] && ROUTER=1 || args+=("$a"); done
+bench_opts 'changes=CHANGES rate=RATE interval=INTERVAL target=TARGET runs=RUNS json=JSON' "${args[@]}"
 [[ $CHANGES =~ ^[0-9]+$ ]] && ((CHANGES >= 1 && CHANGES <= 10000)) || die "bad --changes '$CHANGES'"
 [[ $RATE =~ ^[0-9]+$ ]] && ((RATE >= 100)) || die "bad --rate '$RATE' (>= 100)"
 [[ $INTERVAL =~ ^[0-9]*\.?[0-9]+$ ]] || die "bad --interval '$INTERVAL'"
@@ -56,6 +62,15 @@ done
 for p in a0 a1 b0 b1 c0 c1; do ip netns exec "$DUT" ethtool -K $p gro on >/dev/null; done
 for p in a0 a1 b0 b1 c0; do ip -n "$DUT" link set $p master br0; done
 ip -n "$DUT" link set br0 up
+if ((ROUTER)); then
+	# the router is composed with br0 (a bridge with an address) and
+	# routes to r0: two candidates, something to route
+	veth x y0 dut r0
+	ip -n "$DUT" addr add 10.3.0.1/24 dev br0
+	ip -n "$DUT" addr add 10.4.0.1/24 dev r0
+	ip -n "$X" addr add 10.4.0.2/24 dev y0
+	ip netns exec "$DUT" sysctl -qw net.ipv4.ip_forward=1
+fi
 sleep 0.5
 
 # Destination MAC 02:de:..:j is learned behind b(j%2) (frames from the
@@ -87,6 +102,12 @@ CHANGES_LIST=(
 	"link:bridge -n $DUT link set dev c0 state 0"
 	"link:bridge -n $DUT link set dev c0 state 3"
 	"fdb:ip -n $DUT link set br0 type bridge fdb_flush"
+)
+((ROUTER)) && CHANGES_LIST+=(
+	"link:ip -n $DUT addr add 10.4.0.100/24 dev r0"
+	"link:ip -n $DUT addr del 10.4.0.100/24 dev r0"
+	"link:ip -n $DUT route add local 10.77.0.0/24 dev lo"
+	"link:ip -n $DUT route del local 10.77.0.0/24 dev lo"
 )
 
 # measure MODE: one run; writes $WORK/MODE.{gen,sink,changes,ctl}
@@ -132,7 +153,7 @@ measure() {
 	if [[ -n $pid_ctl ]]; then
 		ip netns exec "$DUT" "$TNA_BIN/tna-deploy" --status --json >"$WORK/tna.status"
 		kill -TERM $pid_ctl; wait $pid_ctl || err "tna-deploy exited $?"
-		for p in a0 a1 b0 b1 c0 c1; do
+		for p in a0 a1 b0 b1 c0 c1 $( ((ROUTER)) && echo r0); do
 			ip -n "$DUT" link show $p | grep -q 'prog/xdp' && err "XDP left on $p"
 		done
 	fi
@@ -145,10 +166,11 @@ for m in "${MODES[@]}"; do
 	measure "$m"
 done
 
-$PY - "$WORK" "$RUNS" "$CHANGES" "$RATE" "$TARGET" "${JSON:-}" <<'PY'
+$PY - "$WORK" "$RUNS" "$CHANGES" "$RATE" "$TARGET" "${JSON:-}" "$ROUTER" <<'PY'
 import json, re, sys
-work, runs, changes, rate, target, out = sys.argv[1:7]
-res = {"changes": int(changes), "rate_pps": int(rate), "target": target, "runs": {}}
+work, runs, changes, rate, target, out, router = sys.argv[1:8]
+res = {"changes": int(changes), "rate_pps": int(rate), "target": target,
+       "router": router == "1", "runs": {}}
 for mode in runs.split(","):
     g = json.load(open(f"{work}/{mode}.gen"))
     s = json.load(open(f"{work}/{mode}.sink"))
@@ -195,7 +217,8 @@ for mode in runs.split(","):
                   "redeploys": st.get("redeploys"), "bursts_applied": st.get("bursts_applied")})
     res["runs"][mode] = r
 R = res["runs"]
-print(f"reconfigurations: {changes}, offered load {rate} frames/s, target {target}")
+print(f"reconfigurations: {changes}, offered load {rate} frames/s, target {target}"
+      + (", with router changes" if router == "1" else ""))
 print(f"{'run':6} {'sent':>9} {'delivered':>10} {'lost':>6} {'wrong-port copies':>18}")
 for mode, r in R.items():
     print(f"{mode:6} {r['sent']:9} {r['delivered']:10} {r['lost']:6} {r['wrong_port_copies']:18}")

@@ -6,8 +6,9 @@
  *   - same target and modules: only the port table changes (STP state,
  *     flags), new ports are attached, removed ones detached;
  *   - same target, other modules (e.g. a port became isolated, rules
- *     appeared): the new pipeline is loaded first, sharing the maps, then
- *     swapped in atomically on every port (tna_dp__replace);
+ *     appeared, the router it hosts needs other code): the new pipeline
+ *     is loaded first, sharing the maps, then swapped in atomically on
+ *     every port (tna_dp__replace); the router: controller/router_swap.c;
  *   - other target (generic <-> native) or nothing to deploy any more: the
  *     old pipeline is detached first (Linux forwards alone meanwhile, which
  *     is safe), then the new one attached. */
@@ -364,6 +365,7 @@ static int deploy_fresh(struct tna_ctl *c, struct br_state *b)
 		return ret;
 	}
 	b->error[0] = 0;
+	tna_rt_code_for(c->rt, b->ifindex, &b->rt_code);
 	b->plan.xlated_insns = tna_dp__xlated_insns(b->dp);
 	tna_plan_budget_check(&b->plan);
 	tna_fdb_mirror_fini(&b->mirror);
@@ -380,40 +382,6 @@ static int deploy_fresh(struct tna_ctl *c, struct br_state *b)
 	if (!b->n_attached) {
 		tna_ctl_teardown(c, b);
 		return ret ? ret : -ENODEV;
-	}
-	return ret;
-}
-
-/* The router where the plan wants it: in the pipeline of the bridge it is
- * composed with when that one runs, else in its own pipeline. */
-int tna_ctl_rt_sync(struct tna_ctl *c)
-{
-	struct tna_rt_state *rt = c->rt;
-	struct br_state *hb = br_find(c, tna_rt_host_bridge(rt));
-	struct tna_dp *want = hb && hb->dp ? hb->dp : NULL;
-	int ret;
-
-	if (!rt->plan.ok) {
-		if (rt->host) {
-			tna_rt_stop(rt, false);
-			logf_(c, TNA_CTL_INFO, "router: back to plain Linux: %s", rt->plan.reason);
-		}
-		return 0;
-	}
-	if (rt->host && (want ? rt->host == want : rt->own != NULL))
-		return 0;
-	if (rt->host)
-		tna_rt_stop(rt, false);
-	if (!want)
-		tna_ctl_busy(c);	/* its own pipeline loads */
-	ret = tna_rt_start(rt, want, want ? hb->ifindex : 0, c->o.target);
-	if (ret)
-		logf_(c, TNA_CTL_ERROR, "router: %s%s", rt->error,
-		      rt->host ? "" : ": routed traffic stays on plain Linux");
-	if (rt->host) {
-		c->redeploys++;
-		logf_(c, TNA_CTL_INFO, "router: deployed (%s), %d routed port(s) attached, pipeline %s",
-		      rt->plan.reason, rt->n_attached, want ? hb->plan.name : "own");
 	}
 	return ret;
 }
@@ -454,6 +422,7 @@ int tna_ctl_n_running(const struct tna_ctl *c)
 void tna_ctl_redeploy(struct tna_ctl *c, struct br_state *b)
 {
 	struct tna_bridge_plan np;
+	struct tna_rt_code rtc;
 	struct tna_dp *ndp;
 	int ret;
 
@@ -479,8 +448,9 @@ void tna_ctl_redeploy(struct tna_ctl *c, struct br_state *b)
 		}
 		return;
 	}
+	tna_rt_code_for(c->rt, b->ifindex, &rtc);	/* the router's part of its code */
 	if (np.fpms != b->plan.fpms || np.br_netfilter != b->plan.br_netfilter ||
-	    memcmp(np.mac, b->plan.mac, 6)) {
+	    memcmp(np.mac, b->plan.mac, 6) || !tna_rt_code_same(&rtc, &b->rt_code)) {
 		/* The old pipeline may not implement the new configuration
 		 * (e.g. it was built without the port-flags module, or for the
 		 * bridge's old MAC, which is rodata): Linux takes every frame
@@ -488,10 +458,12 @@ void tna_ctl_redeploy(struct tna_ctl *c, struct br_state *b)
 		uint64_t t_load = now_ns(), t_swap;
 		const char *why = np.br_netfilter ? "br_netfilter" :
 				  np.fpms != b->plan.fpms ? "modules changed" :
-				  "bridge MAC changed";
+				  memcmp(np.mac, b->plan.mac, 6) ? "bridge MAC changed" :
+				  "router changed";
 		bool spare = b->spare && b->spare_fpms == np.fpms &&
 			     b->spare_br_nf == np.br_netfilter &&
-			     !memcmp(b->spare_mac, np.mac, 6);
+			     !memcmp(b->spare_mac, np.mac, 6) &&
+			     tna_rt_code_same(&rtc, &b->spare_rt);
 
 		/* Held also for a kept pipeline: its port slots are synced
 		 * before the swap (one prog-array update for all ports). */
@@ -533,6 +505,8 @@ void tna_ctl_redeploy(struct tna_ctl *c, struct br_state *b)
 		b->spare_fpms = b->plan.fpms;
 		b->spare_br_nf = b->plan.br_netfilter;
 		memcpy(b->spare_mac, b->plan.mac, 6);
+		b->spare_rt = b->rt_code;
+		b->rt_code = rtc;
 		if (c->rt->host == b->dp)
 			tna_rt_host_replaced(c->rt, ndp);
 		b->dp = ndp;

@@ -37,6 +37,8 @@ struct br_state {
 	uint64_t spare_fpms;
 	bool spare_br_nf;
 	uint8_t spare_mac[6];
+	struct tna_rt_code spare_rt;
+	struct tna_rt_code rt_code;	/* the router's part of dp's code (tna_rt_code_for) */
 	bool no_xmit;		/* some port cannot be a native redirect egress yet */
 	bool held;		/* its ports are held on Linux until the next replan */
 	uint64_t ka_started_ns;	/* the keep-alive round in progress began */
@@ -160,7 +162,10 @@ bool tna_ctl_is_attached(const struct br_state *b, int ifx);
 void tna_ctl_teardown(struct tna_ctl *c, struct br_state *b);
 /* Replan bridge B after a change and apply the difference. */
 void tna_ctl_redeploy(struct tna_ctl *c, struct br_state *b);
+/* router_swap.c: the router where its plan wants it; a change of its
+ * plan applied to the running router (1), or 0: stop and start it. */
 int tna_ctl_rt_sync(struct tna_ctl *c);
+int tna_ctl_rt_change(struct tna_ctl *c);
 /* status.c */
 void tna_ctl_write_state(struct tna_ctl *c);
 /* restrict.c */
@@ -168,6 +173,7 @@ void tna_ctl_hold(struct tna_ctl *c, struct br_state *b, const char *why);
 void tna_ctl_restrict_check(struct tna_ctl *c);
 void tna_ctl_unhold(struct tna_ctl *c);
 void tna_ctl_rehold_router(struct tna_ctl *c);
+void tna_ctl_hold_router(struct tna_ctl *c, const char *why);
 /* router_filter.c: the router's ruleset follower has something */
 void tna_ctl_rtf_process(struct tna_ctl *c);
 

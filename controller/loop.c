@@ -49,9 +49,10 @@ static void replan_all(struct tna_ctl *c)
 				b->present = true;
 		}
 	}
-	/* The router first: when its plan changes, the pipeline that hosts
-	 * it (and the one that will) is reloaded from scratch below, with the
-	 * new modules (Linux routes meanwhile, which is safe). */
+	/* The router first (controller/router_swap.c): its tables change in
+	 * place, or its pipeline is swapped; only when it moves is the
+	 * pipeline that hosts it (and the one that will) reloaded from
+	 * scratch below (Linux routes meanwhile, which is safe). */
 	ret = tna_rt_replan(c->rt, c->m, c->devs, c->ndevs);
 	if (ret < 0) {
 		logf_(c, TNA_CTL_ERROR, "router: planning failed (%s): plain Linux", strerror(-ret));
@@ -63,11 +64,13 @@ static void replan_all(struct tna_ctl *c)
 		struct br_state *nb = br_find(c, tna_rt_host_bridge(c->rt));
 
 		logf_(c, TNA_CTL_INFO, "router: plan changed: %s", c->rt->plan.reason);
-		if (c->rt->host_bridge)
-			tna_ctl_teardown(c, br_find(c, c->rt->host_bridge));
-		tna_rt_stop(c->rt, false);
-		if (nb)
-			tna_ctl_teardown(c, nb);
+		if (!tna_ctl_rt_change(c)) {	/* it moves */
+			if (c->rt->host_bridge)
+				tna_ctl_teardown(c, br_find(c, c->rt->host_bridge));
+			tna_rt_stop(c->rt, false);
+			if (nb)
+				tna_ctl_teardown(c, nb);
+		}
 	}
 	for (i = 0; i < c->nbr; i++) {
 		struct br_state *b = &c->br[i];

@@ -7,6 +7,6 @@ LIB_SRCS += controller/fdb_keepalive.c controller/fdb_mirror.c controller/lock.c
 PROGS += tna-deploy
 tna-deploy_SRCS := tools/tna-deploy.c tools/deploy_status.c
 # The router
-LIB_SRCS += controller/router_apply.c controller/router_deploy.c
+LIB_SRCS += controller/router_apply.c controller/router_deploy.c controller/router_swap.c
 # The compiled netfilter rules of a pipeline, kept equal to the kernel's.
 LIB_SRCS += controller/filter_follow.c controller/router_filter.c

@@ -51,7 +51,7 @@ void tna_ctl_hold(struct tna_ctl *c, struct br_state *b, const char *why)
 	logf_(c, TNA_CTL_INFO, "%s: ports held on Linux at %.6f %s", b->plan.name, now_real(), why);
 }
 
-static void hold_router(struct tna_ctl *c, const char *why)
+void tna_ctl_hold_router(struct tna_ctl *c, const char *why)
 {
 	struct tna_rt_state *rt = c->rt;
 	struct br_state *hb;
@@ -190,5 +190,5 @@ void tna_ctl_restrict_check(struct tna_ctl *c)
 		tna_plan_bridge_free(&np);
 	}
 	if (c->rt->host && !c->rt_held && tna_rt_plan_differs(c->rt, c->m, c->devs, c->ndevs))
-		hold_router(c, why);
+		tna_ctl_hold_router(c, why);
 }

@@ -3,6 +3,26 @@
 #include <string.h>
 #include "controller/router_apply.h"
 
+/* A routed port: its rif first, then the port entry that makes it live
+ * (a port in the table with an old rif would route with stale flags).  A
+ * port held on Linux (TNA_STP_HELD: a rebuild in progress) stays held. */
+static int routed_port(struct tna_dp *dp, const struct tna_router_if_plan *f)
+{
+	struct tna_rif_cfg rif = { .l3_ifindex = f->l3_ifindex, .flags = f->rif_flags };
+	struct tna_port_cfg c = { .stp_state = TNA_STP_FORWARDING }, old;
+	int err;
+
+	memcpy(rif.mac, f->mac, 6);
+	err = tna_dp__rif_set(dp, f->ifindex, &rif);
+	if (err)
+		return err;
+	if (!tna_dp__port_get(dp, f->ifindex, &old) && old.stp_state == TNA_STP_HELD)
+		c.stp_state = TNA_STP_HELD;
+	if (f->egress_linux)
+		c.flags |= TNA_PORT_F_EGRESS_LINUX;
+	return tna_dp__port_set(dp, f->ifindex, &c);
+}
+
 int tna_router_plan_apply(struct tna_dp *dp, const struct tna_router_plan *plan,
 			  int *attach, int max, int *n_attach)
 {
@@ -25,19 +45,7 @@ int tna_router_plan_apply(struct tna_dp *dp, const struct tna_router_plan *plan,
 		if (f->routed) {
 			if (n_attach && *n_attach >= max)
 				return -ENOSPC;
-			err = tna_dp__router_port_add(dp, f->ifindex, f->mac,
-						      f->rif_flags & TNA_RIF_F_RP_FILTER);
-			if (!err)	/* the rif as planned (other flags too) */
-				err = tna_dp__rif_set(dp, f->ifindex, &rif);
-			if (!err && f->egress_linux) {
-				struct tna_port_cfg c;
-
-				err = tna_dp__port_get(dp, f->ifindex, &c);
-				c.flags = (uint8_t)((c.flags & ~TNA_PORT_F_NO_XMIT) |
-						    TNA_PORT_F_EGRESS_LINUX);
-				if (!err)
-					err = tna_dp__port_set(dp, f->ifindex, &c);
-			}
+			err = routed_port(dp, f);
 			if (err)
 				return err;
 			if (n_attach)
@@ -49,4 +57,33 @@ int tna_router_plan_apply(struct tna_dp *dp, const struct tna_router_plan *plan,
 		}
 	}
 	return 0;
+}
+
+static const struct tna_router_if_plan *if_of(const struct tna_router_plan *p, int ifindex)
+{
+	for (int i = 0; p->ok && i < p->n_ifs; i++)
+		if (p->ifs[i].ifindex == ifindex)
+			return &p->ifs[i];
+	return NULL;
+}
+
+void tna_router_plan_drop_rifs(struct tna_dp *dp, const struct tna_router_plan *old,
+			       const struct tna_router_plan *np)
+{
+	for (int i = 0; old->ok && i < old->n_ifs; i++) {
+		const struct tna_router_if_plan *o = &old->ifs[i], *n;
+
+		if (!o->routed && !o->bridge && !o->brport)
+			continue;
+		n = if_of(np, o->ifindex);
+		if (!n || (!n->routed && !n->bridge && !n->brport))
+			tna_dp__rif_del(dp, o->ifindex);
+	}
+}
+
+bool tna_router_plan_routes(const struct tna_router_plan *plan, int ifindex)
+{
+	const struct tna_router_if_plan *f = if_of(plan, ifindex);
+
+	return f && f->routed;
 }

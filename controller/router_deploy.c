@@ -4,6 +4,7 @@
 #include <net/if.h>
 #include <json-c/json.h>
 
+#include "assembler/stages.h"
 #include "controller/router_apply.h"
 #include "controller/router_deploy.h"
 #include "capabilities/caps.h"
@@ -11,26 +12,9 @@
 #include "introspect/model.h"
 #include "targets/router.h"
 
-static const struct { uint64_t fpm; const char *name; } fpm_names[] = {
-	{ TNA_FPM_PARSE_ETH, "parse_eth" }, { TNA_FPM_CLASSIFY, "classify" },
-	{ TNA_FPM_VLAN, "vlan" }, { TNA_FPM_PORT_STATE, "port_state" },
-	{ TNA_FPM_FDB_SRC, "fdb_src" }, { TNA_FPM_FDB_DST, "fdb_dst" },
-	{ TNA_FPM_FLOW_CACHE, "flow_cache" }, { TNA_FPM_PORT_FLAGS, "port_flags" },
-	{ TNA_FPM_FORWARD, "forward" }, { TNA_FPM_STATS, "stats" },
-	{ TNA_FPM_BRNF_IPV4, "brnf_ipv4" }, { TNA_FPM_BRNF_IPV6, "brnf_ipv6" },
-	{ TNA_FPM_BRNF_ARP, "brnf_arp" },
-	{ TNA_FPM_IPV4, "ipv4" }, { TNA_FPM_IPV6, "ipv6" }, { TNA_FPM_ROUTE, "route" },
-	{ TNA_FPM_FILTER, "filter" }, { TNA_FPM_CT, "ct" }, { TNA_FPM_NAT, "nat" },
-};
-
 void tna_rt_fpm_names(uint64_t fpms, char *buf, size_t len)
 {
-	size_t n = 0;
-
-	buf[0] = 0;
-	for (unsigned i = 0; i < sizeof(fpm_names) / sizeof(fpm_names[0]); i++)
-		if ((fpms & fpm_names[i].fpm) && n < len)
-			n += snprintf(buf + n, len - n, "%s%s", n ? " " : "", fpm_names[i].name);
+	tna_stage_fpm_names(fpms, buf, len);
 }
 
 /* What matters for the deployed pipeline and its tables.  Not which
@@ -113,6 +97,7 @@ int tna_rt_replan(struct tna_rt_state *rt, const struct tna_model *m,
 		rt->plan = np;	/* reasons may differ */
 		return 0;
 	}
+	rt->prev = rt->plan;
 	rt->plan = np;
 	return 1;
 }
@@ -149,10 +134,23 @@ void tna_rt_dp_opts(const struct tna_rt_state *rt, struct tna_dp_opts *o)
 	o->fib_direct4 = rt->plan.fib_direct4;
 }
 
-static struct tna_dp *load_own(const struct tna_rt_state *rt, enum tna_target t,
-			       uint64_t fpms, bool force)
+void tna_rt_code_for(const struct tna_rt_state *rt, int bridge, struct tna_rt_code *code)
 {
-	struct tna_dp_opts o = { .sz = sizeof(o), .target = t, .force = force };
+	struct tna_dp_opts o = { .sz = sizeof(o) };
+
+	if (tna_rt_host_bridge(rt) == bridge)
+		tna_rt_dp_opts(rt, &o);
+	*code = (struct tna_rt_code){
+		.fpms = o.fpms, .nf_routed = o.nf_routed, .xfrm_routed = o.xfrm_routed,
+		.src_fib_check = o.src_fib_check, .fib_direct4 = o.fib_direct4,
+	};
+}
+
+struct tna_dp *tna_rt_load_own(const struct tna_rt_state *rt, enum tna_target t,
+			       uint64_t fpms, bool force, const struct tna_dp *share)
+{
+	struct tna_dp_opts o = { .sz = sizeof(o), .target = t, .force = force,
+				 .share_maps_with = share };
 
 	tna_rt_dp_opts(rt, &o);
 	o.fpms = fpms ? fpms : o.fpms | TNA_FPM_PARSE_ETH | TNA_FPM_STATS;
@@ -162,7 +160,7 @@ static struct tna_dp *load_own(const struct tna_rt_state *rt, enum tna_target t,
 /* The own pipeline's attach mode: the plan's (tna_router_plan_target:
  * auto goes native only when every routed port can take native
  * redirects); offload cannot redirect, so the router never goes there. */
-static enum tna_target own_target(const struct tna_rt_state *rt, enum tna_target t)
+enum tna_target tna_rt_own_target(const struct tna_rt_state *rt, enum tna_target t)
 {
 	if (rt->plan.target == TNA_TARGET_GENERIC || rt->plan.target == TNA_TARGET_NATIVE)
 		return rt->plan.target;
@@ -177,13 +175,14 @@ int tna_rt_measure(struct tna_rt_state *rt, enum tna_target target)
 
 	if (!rt->plan.ok)
 		return 0;
-	dp = load_own(rt, own_target(rt, target), 0, false);
+	dp = tna_rt_load_own(rt, tna_rt_own_target(rt, target), 0, false, NULL);
 	if (!dp)
 		return -errno;
 	rt->xlated = tna_dp__xlated_insns(dp);
 	tna_dp__destroy(dp);
 	/* every module, the netfilter ones too when the plan has them */
-	all = load_own(rt, own_target(rt, target), TNA_FPM_ALL | rt->plan.fpms, false);
+	all = tna_rt_load_own(rt, tna_rt_own_target(rt, target), TNA_FPM_ALL | rt->plan.fpms,
+			      false, NULL);
 	if (!all)
 		return -errno;
 	rt->xlated_all = tna_dp__xlated_insns(all);
@@ -191,18 +190,43 @@ int tna_rt_measure(struct tna_rt_state *rt, enum tna_target target)
 	return 0;
 }
 
+int tna_rt_attach(struct tna_rt_state *rt, int ifindex)
+{
+	char name[IF_NAMESIZE];
+	int err = tna_dp__attach(rt->host, ifindex);
+
+	if (err == -EEXIST) {
+		uint32_t id = 0;
+		char pn[16] = "";
+
+		tna_dp__foreign(ifindex, &id, pn);
+		snprintf(rt->error, sizeof(rt->error),
+			 "%s has a foreign XDP program (id %u \"%s\"): left alone",
+			 if_indextoname(ifindex, name) ?: "?", id, pn);
+	} else if (err) {
+		snprintf(rt->error, sizeof(rt->error), "attach to %s: %s",
+			 if_indextoname(ifindex, name) ?: "?", strerror(-err));
+	}
+	if (err) {
+		tna_dp__port_del(rt->host, ifindex);
+		tna_dp__rif_del(rt->host, ifindex);
+		return err;
+	}
+	rt->attached[rt->n_attached++] = ifindex;
+	return 0;
+}
+
 int tna_rt_start(struct tna_rt_state *rt, struct tna_dp *host, int host_bridge,
 		 enum tna_target target)
 {
 	int added[TNA_RT_MAX_ATTACHED], n = 0, err, first = 0;
-	char name[IF_NAMESIZE];
 
 	rt->error[0] = 0;
 	rt->n_attached = 0;
 	if (!rt->plan.ok)
 		return 0;
 	if (!host) {
-		rt->own = load_own(rt, own_target(rt, target), 0, rt->force);
+		rt->own = tna_rt_load_own(rt, tna_rt_own_target(rt, target), 0, rt->force, NULL);
 		if (!rt->own) {
 			err = -errno;
 			snprintf(rt->error, sizeof(rt->error), "cannot load the router pipeline: %s",
@@ -226,26 +250,8 @@ int tna_rt_start(struct tna_rt_state *rt, struct tna_dp *host, int host_bridge,
 		goto fail;
 	}
 	for (int i = 0; i < n; i++) {
-		err = tna_dp__attach(host, added[i]);
-		if (err == -EEXIST) {
-			uint32_t id = 0;
-			char pn[16] = "";
-
-			tna_dp__foreign(added[i], &id, pn);
-			snprintf(rt->error, sizeof(rt->error),
-				 "%s has a foreign XDP program (id %u \"%s\"): left alone",
-				 if_indextoname(added[i], name) ?: "?", id, pn);
-		} else if (err) {
-			snprintf(rt->error, sizeof(rt->error), "attach to %s: %s",
-				 if_indextoname(added[i], name) ?: "?", strerror(-err));
-		}
-		if (err) {
-			tna_dp__port_del(host, added[i]);
-			tna_dp__rif_del(host, added[i]);
-			first = first ? first : err;
-			continue;
-		}
-		rt->attached[rt->n_attached++] = added[i];
+		err = tna_rt_attach(rt, added[i]);
+		first = first ? first : err;
 	}
 	if (!rt->n_attached && !host_bridge) {	/* an own pipeline with no port */
 		err = first ? first : -ENODEV;
@@ -359,7 +365,7 @@ void tna_rt_print(const struct tna_rt_state *rt, const char *host_name,
 struct json_object *tna_rt_to_json(const struct tna_rt_state *rt, const char *host_name,
 				   uint64_t host_fpms)
 {
-	struct json_object *o = json_object_new_object(), *ifs, *mods, *att;
+	struct json_object *o = json_object_new_object(), *ifs, *att;
 	const struct tna_router_plan *p = &rt->plan;
 	uint64_t fpms = host_name ? host_fpms : p->fpms | TNA_FPM_PARSE_ETH | TNA_FPM_STATS;
 
@@ -398,12 +404,7 @@ struct json_object *tna_rt_to_json(const struct tna_rt_state *rt, const char *ho
 		!p->ok || host_name ? "none" : tna_target_name(p->target)));
 	json_object_object_add(o, "target_reason", json_object_new_string(
 		host_name ? "shared with the bridge's pipeline" : p->target_reason));
-	mods = json_object_new_array();
-	if (p->ok)
-		for (unsigned i = 0; i < sizeof(fpm_names) / sizeof(fpm_names[0]); i++)
-			if (fpms & fpm_names[i].fpm)
-				json_object_array_add(mods, json_object_new_string(fpm_names[i].name));
-	json_object_object_add(o, "modules", mods);
+	json_object_object_add(o, "modules", tna_stage_fpm_json(p->ok ? fpms : 0));
 	if (!host_name && rt->xlated_all) {
 		json_object_object_add(o, "xlated_insns", json_object_new_int64(rt->xlated));
 		json_object_object_add(o, "xlated_insns_all", json_object_new_int64(rt->xlated_all));

@@ -21,6 +21,7 @@ struct json_object;
 
 struct tna_rt_state {
 	struct tna_router_plan plan;	/* in effect / last computed */
+	struct tna_router_plan prev;	/* in effect before the last change */
 	bool disabled;			/* --no-router */
 	bool no_filter;			/* --no-filter: netfilter-routed families to Linux */
 	enum tna_target target;		/* explicit target, or AUTO */
@@ -48,6 +49,31 @@ int tna_rt_replan(struct tna_rt_state *rt, const struct tna_model *m,
 bool tna_rt_plan_differs(const struct tna_rt_state *rt, const struct tna_model *m,
 			 const struct tna_caps_dev *devs, int ndevs);
 
+/* What the router puts into the code of the pipeline that hosts it
+ * (rodata and modules, tna_rt_dp_opts): a pipeline loaded with other
+ * values must be replaced, one with the same keeps running and only its
+ * tables change. */
+struct tna_rt_code {
+	uint64_t fpms;
+	uint8_t nf_routed, xfrm_routed;
+	bool src_fib_check, fib_direct4;
+};
+/* The code the router wants in bridge BRIDGE's pipeline (0: its own). */
+void tna_rt_code_for(const struct tna_rt_state *rt, int bridge, struct tna_rt_code *code);
+static inline bool tna_rt_code_same(const struct tna_rt_code *a, const struct tna_rt_code *b)
+{
+	return a->fpms == b->fpms && a->nf_routed == b->nf_routed &&
+	       a->xfrm_routed == b->xfrm_routed && a->src_fib_check == b->src_fib_check &&
+	       a->fib_direct4 == b->fib_direct4;
+}
+
+/* The router's own pipeline for TARGET (FPMS 0: the plan's), loaded
+ * beside SHARE (its maps and port slot; NULL: a fresh family). */
+struct tna_dp *tna_rt_load_own(const struct tna_rt_state *rt, enum tna_target target,
+			       uint64_t fpms, bool force, const struct tna_dp *share);
+/* Its attach mode for TARGET (tna-deploy's --target). */
+enum tna_target tna_rt_own_target(const struct tna_rt_state *rt, enum tna_target target);
+
 /* The bridge that hosts the router: a routed bridge of the plan, 0 none. */
 int tna_rt_host_bridge(const struct tna_rt_state *rt);
 
@@ -61,6 +87,10 @@ void tna_rt_dp_opts(const struct tna_rt_state *rt, struct tna_dp_opts *o);
  * the plain routed ports.  On error what was attached stays (reported in error). */
 int tna_rt_start(struct tna_rt_state *rt, struct tna_dp *host, int host_bridge,
 		 enum tna_target target);
+
+/* Attach the routed port IFINDEX (its entries set) to the running
+ * router; on failure its entries go and RT->error says why. */
+int tna_rt_attach(struct tna_rt_state *rt, int ifindex);
 
 /* Detach the routed ports (and free the own pipeline).  HOST_GONE: the
  * hosting pipeline was destroyed already (its links went with it). */

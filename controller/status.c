@@ -4,6 +4,7 @@
 #include <unistd.h>
 #include <json-c/json.h>
 
+#include "assembler/stages.h"
 #include "controller/ctl_priv.h"
 
 int tna_ctl_router_running(const struct tna_ctl *c)
@@ -35,6 +36,17 @@ struct json_object *tna_ctl_router_json(const struct tna_ctl *c)
 	const char *h = rt_host_name(c, &fpms);
 
 	return tna_rt_to_json(c->rt, h, fpms);
+}
+
+int tna_ctl_stages(const struct tna_ctl *c, struct tna_stage_plan *sp)
+{
+	const struct tna_bridge_plan *b[TNA_CTL_MAX_BRIDGES];
+	uint64_t fpms = 0;
+	int host = rt_host_name(c, &fpms) ? tna_rt_host_bridge(c->rt) : 0;
+
+	for (int i = 0; i < c->nbr; i++)
+		b[i] = &c->br[i].plan;
+	return tna_stages_build(b, c->nbr, &c->rt->plan, host, sp);
 }
 
 struct json_object *tna_ctl_status_json(const struct tna_ctl *c)

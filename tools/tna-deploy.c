@@ -17,6 +17,7 @@
 #include "common/cli.h"
 #include "common/log.h"
 #include "common/netns.h"
+#include "assembler/stages.h"
 #include "controller/ctl.h"
 #include "controller/lock.h"
 #include "tools/deploy_status.h"
@@ -47,7 +48,8 @@ static const char usage[] =
 "                      conntrack and NAT in the fast path when the ruleset allows)\n"
 "  -n, --netns NETNS   work in network namespace NETNS (/var/run/netns/NETNS,\n"
 "                      or a path)\n"
-"      --dry-run       print the plan (with verified instruction counts) and exit\n"
+"      --dry-run       print the plan (with verified instruction counts) and the\n"
+"                      stages of every port (bridge, router, filter...) and exit\n"
 "  -s, --status        what the running controller deployed, and why\n"
 "  -d, --detach        stop the running controller: plain Linux again\n"
 "      --sync          wait (at most 5 s) until the running controller has\n"
@@ -109,11 +111,13 @@ static void progress(const char *fmt, ...)
 }
 
 /* Bridges and, when there is something to route, {"router": R}: the plan
- * (--dry-run: nothing is deployed) or, once deployed, what runs. */
+ * (--dry-run: nothing is deployed, then also {"stages": [...]}, the plan
+ * per port) or, once deployed, what runs. */
 static void print_json(struct tna_ctl *c, bool dry)
 {
 	struct json_object *a = json_object_new_array(), *st = NULL, *r, *b;
 	int i, n = tna_ctl_n_plans(c);
+	struct tna_stage_plan sp;
 
 	if (!dry)
 		st = tna_ctl_status_json(c);
@@ -137,6 +141,13 @@ static void print_json(struct tna_ctl *c, bool dry)
 	} else {
 		json_object_put(r);
 	}
+	if (dry && !tna_ctl_stages(c, &sp)) {	/* the plan per port */
+		struct json_object *e = json_object_new_object();
+
+		json_object_object_add(e, "stages", tna_stages_to_json(&sp));
+		json_object_array_add(a, e);
+		tna_stages_free(&sp);
+	}
 	printf("%s\n", json_object_to_json_string_ext(a, tna_json_flags(pretty)));
 	json_object_put(a);
 	json_object_put(st);
@@ -146,6 +157,7 @@ static void print_json(struct tna_ctl *c, bool dry)
 static void print_plans(struct tna_ctl *c, bool dry)
 {
 	int i, n = tna_ctl_n_plans(c);
+	struct tna_stage_plan sp;
 
 	if (json_out)
 		return print_json(c, dry);
@@ -156,6 +168,10 @@ static void print_plans(struct tna_ctl *c, bool dry)
 	if (!n)
 		printf("no bridge in this network namespace\n");
 	tna_ctl_router_print(c, stdout);
+	if (dry && !tna_ctl_stages(c, &sp)) {
+		tna_stages_print(&sp, stdout);
+		tna_stages_free(&sp);
+	}
 	fflush(stdout);
 }
 

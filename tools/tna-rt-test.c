@@ -36,6 +36,7 @@
 #include <dirent.h>
 #include <unistd.h>
 #include <net/if.h>
+#include "assembler/stages.h"
 #include "common/text.h"
 #include "targets/datapath.h"
 #include "tools/sysfs_port.h"
@@ -73,23 +74,12 @@ static bool rp_filter_on(const char *dev)
 	return tna_sysctl_rp_filter("all") > 0 || tna_sysctl_rp_filter(dev) > 0;
 }
 
-static const struct { uint64_t fpm; const char *name; } fpm_names[] = {
-	{ TNA_FPM_PARSE_ETH, "parse_eth" }, { TNA_FPM_CLASSIFY, "classify" },
-	{ TNA_FPM_VLAN, "vlan" }, { TNA_FPM_PORT_STATE, "port_state" },
-	{ TNA_FPM_FDB_SRC, "fdb_src" }, { TNA_FPM_FDB_DST, "fdb_dst" },
-	{ TNA_FPM_FLOW_CACHE, "flow_cache" }, { TNA_FPM_PORT_FLAGS, "port_flags" },
-	{ TNA_FPM_FORWARD, "forward" }, { TNA_FPM_STATS, "stats" },
-	{ TNA_FPM_IPV4, "ipv4" }, { TNA_FPM_IPV6, "ipv6" }, { TNA_FPM_ROUTE, "route" },
-	{ TNA_FPM_FILTER, "filter" }, { TNA_FPM_CT, "ct" }, { TNA_FPM_NAT, "nat" },
-};
-
 static void print_fpms(uint64_t fpms)
 {
-	printf("modules:");
-	for (unsigned i = 0; i < sizeof(fpm_names) / sizeof(fpm_names[0]); i++)
-		if (fpms & fpm_names[i].fpm)
-			printf(" %s", fpm_names[i].name);
-	printf("\n");
+	char names[256];
+
+	tna_stage_fpm_names(fpms, names, sizeof(names));
+	printf("modules: %s\n", names);
 }
 
 /* Counters of every port, printed before detaching (the equivalence

@@ -131,7 +131,7 @@ echo "ok: --status and tna-stat show the routed ports"
 # an nft forward rule appears while running: never bypassed (replanned,
 # that traffic goes to Linux as "netfilter", the rule sees every packet);
 # removed: XDP again
-changes() { grep -c "router: deployed" "$RT_TMP/dep.out"; }	# logged once attached
+changes() { grep -cE "router: (deployed|tables updated|pipeline replaced)" "$RT_TMP/dep.out"; }	# logged once applied
 n=$(changes)
 in_ns r nft add table inet tnafw || fail "nft table"
 in_ns r nft add chain inet tnafw fw '{ type filter hook forward priority 0; }' || fail "nft chain"
