@@ -14,7 +14,7 @@ struct tna_graph {
 };
 
 static const struct { const char *name, *text; } reasons[TNA_GRAPH_REASON__COUNT] = {
-	[TNA_GRAPH_REASON_VLAN_FILTERING] = { "vlan-filtering", "vlan_filtering not supported yet" },
+	[TNA_GRAPH_REASON_VLAN_8021AD] = { "vlan-802.1ad", "VLAN filtering on 802.1ad (QinQ) tags: not supported yet" },
 	[TNA_GRAPH_REASON_TC_FILTER] = { "tc-filter", "tc sees its ingress (filters or tcx programs): XDP would bypass them" },
 	[TNA_GRAPH_REASON_FOREIGN_XDP] = { "foreign-xdp", "foreign XDP program attached" },
 	[TNA_GRAPH_REASON_PORT_LOCKED] = { "port-locked", "port locked (802.1X): what enters it goes to Linux" },
