@@ -1,0 +1,118 @@
+/* The controller's side of the VLAN tables (controller/vlan_sync.h):
+ * which pipelines have the VLAN module, when a bridge's table is read
+ * again as a whole, and the notifications that name one port. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "controller/ctl_priv.h"
+
+static bool has_vlan(const struct br_state *b)
+{
+	return b->dp && (b->plan.fpms & (1ull << TNA_PFPM_VLAN));
+}
+
+/* Only attached ports matter: no other port is in the port table, so no
+ * frame enters or leaves the fast path through them. */
+static size_t keep_attached(const struct br_state *b, struct tna_vlan_ent *e, size_t n)
+{
+	size_t k = 0;
+
+	for (size_t i = 0; i < n; i++)
+		if (tna_ctl_is_attached(b, e[i].ifindex))
+			e[k++] = e[i];
+	return k;
+}
+
+static void refill(struct tna_ctl *c, struct br_state *b)
+{
+	struct tna_vlan_ent *want = NULL;
+	size_t n = 0;
+	int err = tna_vlan_read(c->nl, 0, &want, &n);
+
+	if (err) {
+		/* unknown: an empty table sends every frame to Linux */
+		logf_(c, TNA_CTL_ERROR, "%s: cannot read the bridge VLANs (%s): VLAN table emptied",
+		      b->plan.name, strerror(-err));
+		n = 0;
+	}
+	n = keep_attached(b, want, n);
+	err = tna_vlan_apply(b->dp, NULL, 0, true, want, n, &b->vlan_counts) || err;
+	free(want);
+	b->vlan_dp = err ? NULL : b->dp;	/* failed: again next turn */
+	b->vlan_n_attached = b->n_attached;
+	b->vlan_reads++;
+	logf_(c, TNA_CTL_VERBOSE, "%s: VLAN table read again: %zu entries (%llu set, %llu deleted so far)",
+	      b->plan.name, n, (unsigned long long)b->vlan_counts.set,
+	      (unsigned long long)b->vlan_counts.deleted);
+}
+
+void tna_ctl_vlan_refill(struct tna_ctl *c, bool all)
+{
+	for (int i = 0; i < c->nbr; i++) {
+		struct br_state *b = &c->br[i];
+
+		if (!has_vlan(b)) {
+			b->vlan_dp = NULL;
+			continue;
+		}
+		/* subscribed before the first read: nothing falls between */
+		if (!c->vw && !(c->vw = tna_vlan_watch_open())) {
+			logf_(c, TNA_CTL_ERROR, "VLAN notifications: %s: %s left to Linux",
+			      strerror(errno), b->plan.name);
+			/* without them the table cannot follow: keep it empty */
+			tna_vlan_apply(b->dp, NULL, 0, true, NULL, 0, &b->vlan_counts);
+			continue;
+		}
+		if (all || b->vlan_dp != b->dp || b->vlan_n_attached != b->n_attached)
+			refill(c, b);
+	}
+}
+
+/* One port named by a notification, in every VLAN pipeline it is in. */
+static void port_again(struct tna_ctl *c, int ifindex)
+{
+	for (int i = 0; i < c->nbr; i++) {
+		struct br_state *b = &c->br[i];
+		struct tna_vlan_ent *want = NULL;
+		size_t n = 0;
+		int err;
+
+		if (!has_vlan(b) || b->vlan_dp != b->dp || !tna_ctl_is_attached(b, ifindex))
+			continue;
+		err = tna_vlan_read(c->nl, ifindex, &want, &n);
+		if (err)
+			n = 0;	/* unknown: its entries go, its frames to Linux */
+		err = tna_vlan_apply(b->dp, &ifindex, 1, false, want, n, &b->vlan_counts) || err;
+		free(want);
+		if (err)
+			b->vlan_dp = NULL;	/* the whole table again next turn */
+		logf_(c, TNA_CTL_VERBOSE, "%s: VLANs of port %d read again at %.6f: %zu entries",
+		      b->plan.name, ifindex, now_real(), n);
+	}
+}
+
+void tna_ctl_vlan_events(struct tna_ctl *c)
+{
+	int ports[64], n;
+	bool lost;
+
+	if (!c->vw)
+		return;
+	n = tna_vlan_watch_read(c->vw, ports, 64, &lost);
+	if (n < 0) {
+		logf_(c, TNA_CTL_ERROR, "VLAN notifications: %s", strerror(-n));
+		lost = true;
+	}
+	if (lost) {
+		tna_ctl_vlan_refill(c, true);
+		return;
+	}
+	for (int i = 0; i < n; i++)
+		port_again(c, ports[i]);
+}
+
+bool tna_ctl_vlan_pending(const struct tna_ctl *c)
+{
+	return c->vw && tna_vlan_watch_pending(c->vw);
+}
