@@ -7,6 +7,17 @@
 
 #include "controller/ctl_priv.h"
 
+/* Test-only switch TNA_FAULT_VLAN (tests/vm/vm_vlan_equiv.sh proves with
+ * it that the equivalence test can fail): "untagged" writes every VLAN as
+ * untagged (tags are popped, never pushed), "stale" ignores notifications
+ * (the tables keep what they had). */
+static bool fault(const char *what)
+{
+	const char *f = getenv("TNA_FAULT_VLAN");
+
+	return f && !strcmp(f, what);
+}
+
 static bool has_vlan(const struct br_state *b)
 {
 	return b->dp && (b->plan.fpms & (1ull << TNA_PFPM_VLAN));
@@ -37,6 +48,8 @@ static void refill(struct tna_ctl *c, struct br_state *b)
 		n = 0;
 	}
 	n = keep_attached(b, want, n);
+	for (size_t i = 0; fault("untagged") && i < n; i++)
+		want[i].v.flags |= TNA_VLAN_F_UNTAGGED;
 	err = tna_vlan_apply(b->dp, NULL, 0, true, want, n, &b->vlan_counts) || err;
 	free(want);
 	b->vlan_dp = err ? NULL : b->dp;	/* failed: again next turn */
@@ -100,6 +113,8 @@ void tna_ctl_vlan_events(struct tna_ctl *c)
 	if (!c->vw)
 		return;
 	n = tna_vlan_watch_read(c->vw, ports, 64, &lost);
+	if (fault("stale"))
+		return;
 	if (n < 0) {
 		logf_(c, TNA_CTL_ERROR, "VLAN notifications: %s", strerror(-n));
 		lost = true;
