@@ -279,6 +279,8 @@ int tna_plan_bridge(const struct tna_plan_bridge_in *in,
 				tso = p->name;
 		}
 		pp->egress_linux = p->egress_linux;
+		if (pp->accelerated && tna_plan_vlan_port(in, p, pp))
+			pp->target = TNA_TARGET_NONE;
 		if (!pp->accelerated)
 			continue;
 		n_acc++;

@@ -49,6 +49,7 @@ struct tna_peer {
 				 * XDP on our end takes TSO away from it) */
 	bool tx_csum;		/* its TCP/UDP may carry partial checksums */
 	bool gro;		/* GRO on: our end can be a native redirect egress */
+	bool tx_vlan;		/* its VLAN tags reach us as metadata XDP does not see */
 };
 
 /* How a port's received checksums are handled (TNA_PORT_CSUM_* of
@@ -200,6 +201,10 @@ struct json_object;
 /* VLAN filtering (assembler/vlan_plan.c): the VLAN module in, the flow
  * cache out (keyed without VLAN); its lines of the text and JSON output. */
 void tna_plan_vlan(const struct tna_plan_bridge_in *in, struct tna_bridge_plan *plan);
+/* A port of a VLAN bridge whose VLAN tags may arrive where XDP does not
+ * see them is left out (pp->accelerated false, reason): true then. */
+bool tna_plan_vlan_port(const struct tna_plan_bridge_in *in, const struct tna_plan_port_in *p,
+			struct tna_port_plan *pp);
 void tna_plan_vlan_print(const struct tna_bridge_plan *plan, FILE *f);
 void tna_plan_vlan_json(const struct tna_bridge_plan *plan, struct json_object *o);
 

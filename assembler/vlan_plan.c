@@ -7,6 +7,7 @@
  * the controller's (controller/vlan_sync.c), read from the kernel.  An
  * 802.1ad bridge is blocked in the service graph (introspect/rules.c)
  * and stays with Linux. */
+#include <string.h>
 #include <json-c/json.h>
 
 #include "assembler/plan.h"
@@ -18,6 +19,35 @@ void tna_plan_vlan(const struct tna_plan_bridge_in *in, struct tna_bridge_plan *
 		return;
 	plan->fpms |= 1ull << TNA_PFPM_VLAN;
 	plan->fpms &= ~(1ull << TNA_PFPM_FLOW_CACHE);
+}
+
+/* A VLAN tag that travels as skb metadata (a veth peer that "inserts
+ * tags in hardware", the default; a NIC that strips them on receive) is
+ * not in the frame XDP sees, generic or native: the frame would look
+ * untagged and take the port's pvid.  Only veth ports whose peer inserts
+ * tags into the frame itself are accelerated (the controller looks again
+ * every second: controller/vlan_ctl.c). */
+bool tna_plan_vlan_port(const struct tna_plan_bridge_in *in, const struct tna_plan_port_in *p,
+			struct tna_port_plan *pp)
+{
+	if (!in->vlan_filtering)
+		return false;
+	if (strcmp(p->kind, "veth"))
+		snprintf(pp->reason, sizeof(pp->reason),
+			 "VLAN filtering: a %s port may strip VLAN tags on receive, where XDP "
+			 "does not see them: its frames go to Linux", p->kind[0] ? p->kind : "physical");
+	else if (!p->peer.known)
+		snprintf(pp->reason, sizeof(pp->reason),
+			 "VLAN filtering: its veth peer cannot be read (tags it sends may "
+			 "travel as metadata, which XDP does not see): its frames go to Linux");
+	else if (p->peer.tx_vlan)
+		snprintf(pp->reason, sizeof(pp->reason),
+			 "VLAN filtering: its veth peer puts VLAN tags in metadata XDP does not "
+			 "see (txvlan): its frames go to Linux (ethtool -K <peer> txvlan off)");
+	else
+		return false;
+	pp->accelerated = false;
+	return true;
 }
 
 void tna_plan_vlan_print(const struct tna_bridge_plan *p, FILE *f)

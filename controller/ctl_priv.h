@@ -74,6 +74,7 @@ struct tna_ctl {
 	struct tna_evq evq;		/* test-only event latency (TNA_EVENT_DELAY_MS) */
 	struct tna_port_watch *pw;	/* bridge ports, read ahead of the model */
 	struct tna_vlan_watch *vw;	/* VLAN notifications (opened with the first VLAN bridge) */
+	uint64_t vlan_peers_ns;		/* next look at VLAN ports' veth peers */
 	/* Every event the kernel sent before this (CLOCK_MONOTONIC) is in
 	 * the model: the event socket was found empty then. */
 	uint64_t synced;

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "controller/ctl_priv.h"
+#include "controller/recheck.h"
 
 /* Test-only switch TNA_FAULT_VLAN (tests/vm/vm_vlan_equiv.sh proves with
  * it that the equivalence test can fail): "untagged" writes every VLAN as
@@ -60,8 +61,43 @@ static void refill(struct tna_ctl *c, struct br_state *b)
 	      (unsigned long long)b->vlan_counts.deleted);
 }
 
+/* Every second: a veth peer that starts putting VLAN tags in metadata
+ * (tx-vlan offload; no event says so) takes its port out of the plan
+ * (assembler/vlan_plan.c); the replan is a restrictive change, so the
+ * bridge is held on Linux at once (controller/restrict.c). */
+static void peers_again(struct tna_ctl *c)
+{
+	uint64_t now = now_ns();
+
+	if (now < c->vlan_peers_ns)
+		return;
+	c->vlan_peers_ns = now + TNA_RECHECK_MS * 1000000ull;
+	for (int i = 0; i < c->nbr; i++) {
+		const struct br_state *b = &c->br[i];
+
+		if (!has_vlan(b))
+			continue;
+		for (int k = 0; k < b->plan.n_ports; k++) {
+			const struct tna_port_plan *pp = &b->plan.ports[k];
+			struct tna_peer now_peer;
+
+			if (!pp->accelerated)
+				continue;
+			tna_peer_probe(pp->ifindex, &now_peer);
+			if (now_peer.known && !now_peer.tx_vlan)
+				continue;
+			logf_(c, TNA_CTL_INFO, "%s: port %s: its veth peer now puts VLAN tags in metadata (or cannot be read): replanning",
+			      b->plan.name, pp->name);
+			c->dirty = true;
+			tna_ctl_note_event(c, TNA_OBJ_LINK, TNA_OP_CHANGE, NULL);
+			return;
+		}
+	}
+}
+
 void tna_ctl_vlan_refill(struct tna_ctl *c, bool all)
 {
+	peers_again(c);
 	for (int i = 0; i < c->nbr; i++) {
 		struct br_state *b = &c->br[i];
 

@@ -244,6 +244,9 @@ struct tna_veth_peer_features {
 	bool tso_wanted;	/* would, but for native XDP on our end (which
 				 * takes it away: veth_fix_features) */
 	bool gro;		/* GRO on: our end can be a native redirect egress */
+	bool tx_vlan;		/* inserts VLAN tags "in hardware": a tag it sends
+				 * travels as skb metadata, which XDP on our end
+				 * does not see (generic or native) */
 };
 int tna_veth_peer_features(int ifindex, struct tna_veth_peer_features *f);
 

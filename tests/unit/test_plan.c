@@ -329,10 +329,30 @@ int main(void)
 	/* 802.1Q filtering: the VLAN module, no flow cache (keyed without VLAN) */
 	fixture(3);
 	br.vlan_filtering = true;
+	for (int i = 0; i < 3; i++) {
+		snprintf(ports[i].kind, sizeof(ports[i].kind), "veth");
+		ports[i].peer.known = true;
+	}
 	CHECK_EQ(plan(TNA_PLAN_AUTO, false, &p), 0);
 	CHECK(p.ok && p.vlan_filtering && (p.fpms & F(VLAN)) && !(p.fpms & F(FLOW_CACHE)),
 	      "VLAN filtering: vlan module without flow cache (fpms %#llx)",
 	      (unsigned long long)p.fpms);
+	tna_plan_bridge_free(&p);
+	/* a port whose tags may travel as metadata XDP does not see: left out
+	 * (a veth peer with tx-vlan offload, a peer unknown, not a veth) */
+	ports[0].peer.tx_vlan = true;
+	ports[1].peer.known = false;
+	CHECK_EQ(plan(TNA_PLAN_AUTO, false, &p), 0);
+	CHECK(!p.ok && !p.ports[0].accelerated && strstr(p.ports[0].reason, "txvlan") &&
+	      !p.ports[1].accelerated && strstr(p.ports[1].reason, "cannot be read") &&
+	      strstr(p.reason, "1 port(s)"), "VLAN: tags as metadata: %s / %s", p.ports[0].reason,
+	      p.ports[1].reason);
+	tna_plan_bridge_free(&p);
+	ports[1].peer.known = true;
+	snprintf(ports[2].kind, sizeof(ports[2].kind), "%s", "");
+	CHECK_EQ(plan(TNA_PLAN_AUTO, false, &p), 0);
+	CHECK(!p.ports[2].accelerated && strstr(p.ports[2].reason, "physical"), "%s",
+	      p.ports[2].reason);
 	tna_plan_bridge_free(&p);
 	fixture(3);
 	CHECK_EQ(plan(TNA_PLAN_AUTO, false, &p), 0);
