@@ -14,25 +14,37 @@
 #define VLANDB_ENTRY_NEIGH_SUPPRESS	9
 #define BR_STATE_FORWARDING_		3
 
-struct read_ctx {
-	struct tna_vlan_ent *out;
+/* A growing array of entries. */
+struct ents {
+	struct tna_vlan_ent *e;
 	size_t n, cap;
+};
+
+static int push(struct ents *a, int ifindex, uint16_t vid, const struct tna_vlan_val *v)
+{
+	if (a->n == a->cap) {
+		size_t cap = a->cap ? 2 * a->cap : 256;
+		struct tna_vlan_ent *e = realloc(a->e, cap * sizeof(*e));
+
+		if (!e)
+			return -ENOMEM;
+		a->e = e;
+		a->cap = cap;
+	}
+	a->e[a->n++] = (struct tna_vlan_ent){ .ifindex = ifindex, .vid = vid, .v = *v };
+	return 0;
+}
+
+struct read_ctx {
+	struct ents a;
 	int err;
 };
 
 static int put(struct read_ctx *c, int ifindex, uint16_t vid, const struct tna_vlan_val *v)
 {
-	if (c->n == c->cap) {
-		size_t cap = c->cap ? 2 * c->cap : 256;
-		struct tna_vlan_ent *o = realloc(c->out, cap * sizeof(*o));
-
-		if (!o)
-			return c->err = -ENOMEM;
-		c->out = o;
-		c->cap = cap;
-	}
-	c->out[c->n++] = (struct tna_vlan_ent){ .ifindex = ifindex, .vid = vid, .v = *v };
-	return 0;
+	if (!c->err)
+		c->err = push(&c->a, ifindex, vid, v);
+	return c->err;
 }
 
 /* One BRIDGE_VLANDB_ENTRY: a VLAN or a range of VLANs with the same
@@ -104,14 +116,14 @@ int tna_vlan_read(struct tna_nl *nl, int ifindex, struct tna_vlan_ent **out, siz
 	char buf[256];
 	struct nlmsghdr *nlh = tna_nl_msg(nl, buf, RTM_GETVLAN, NLM_F_DUMP);
 	struct br_vlan_msg *bvm = mnl_nlmsg_put_extra_header(nlh, sizeof(*bvm));
-	struct read_ctx c = { .out = *out, .n = *n, .cap = *n };
+	struct read_ctx c = { .a = { .e = *out, .n = *n, .cap = *n } };
 	int err;
 
 	bvm->family = AF_BRIDGE;
 	bvm->ifindex = ifindex;
 	err = tna_nl_talk(nl, nlh, on_msg, &c);
-	*out = c.out;
-	*n = c.n;
+	*out = c.a.e;
+	*n = c.a.n;
 	if (c.err)
 		return c.err;
 	/* gone, or not (or no longer) a bridge port: it has no VLANs */
@@ -141,8 +153,7 @@ struct have_ctx {
 	const int *ports;
 	int n_ports;
 	bool all;
-	struct tna_vlan_ent *e;
-	size_t n, cap;
+	struct ents a;
 	int err;
 };
 
@@ -152,17 +163,7 @@ static int collect(int ifindex, uint16_t vid, const struct tna_vlan_val *v, void
 
 	if (!h->all && !in_ports(ifindex, h->ports, h->n_ports))
 		return 0;
-	if (h->n == h->cap) {
-		size_t cap = h->cap ? 2 * h->cap : 256;
-		struct tna_vlan_ent *e = realloc(h->e, cap * sizeof(*e));
-
-		if (!e)
-			return h->err = -ENOMEM;
-		h->e = e;
-		h->cap = cap;
-	}
-	h->e[h->n++] = (struct tna_vlan_ent){ .ifindex = ifindex, .vid = vid, .v = *v };
-	return 0;
+	return h->err = push(&h->a, ifindex, vid, v);
 }
 
 static const struct tna_vlan_ent *find(const struct tna_vlan_ent *e, size_t n,
@@ -187,23 +188,23 @@ int tna_vlan_apply(struct tna_dp *dp, const int *ports, int n_ports, bool all,
 
 	err = tna_dp__vlan_for_each(dp, collect, &h);
 	if (err || h.err) {
-		free(h.e);
+		free(h.a.e);
 		return err ? err : h.err;
 	}
 	qsort(want, n, sizeof(*want), ent_cmp);
-	qsort(h.e, h.n, sizeof(*h.e), ent_cmp);
+	qsort(h.a.e, h.a.n, sizeof(*h.a.e), ent_cmp);
 	/* what the kernel no longer has goes first */
-	for (i = 0; i < h.n; i++) {
-		if (find(want, n, &h.e[i]))
+	for (i = 0; i < h.a.n; i++) {
+		if (find(want, n, &h.a.e[i]))
 			continue;
-		err = tna_dp__vlan_del(dp, h.e[i].ifindex, h.e[i].vid);
+		err = tna_dp__vlan_del(dp, h.a.e[i].ifindex, h.a.e[i].vid);
 		note(&first, err);
 		err ? c->errors++ : c->deleted++;
 	}
 	for (i = 0; i < n; i++) {
 		if (!all && !in_ports(want[i].ifindex, ports, n_ports))
 			continue;
-		o = find(h.e, h.n, &want[i]);
+		o = find(h.a.e, h.a.n, &want[i]);
 		if (o && !memcmp(&o->v, &want[i].v, sizeof(o->v)))
 			continue;
 		err = tna_dp__vlan_set(dp, want[i].ifindex, want[i].vid, &want[i].v);
@@ -212,7 +213,7 @@ int tna_vlan_apply(struct tna_dp *dp, const int *ports, int n_ports, bool all,
 		note(&first, err);
 		err ? c->errors++ : c->set++;
 	}
-	free(h.e);
+	free(h.a.e);
 	return first;
 }
 

@@ -46,7 +46,7 @@ if [[ $rc -ne 0 ]]; then
 	for f in "$out/vlan"/*.log; do [[ -f $f ]] && { echo "== $f"; tail -40 "$f"; }; done
 	fail "TNA $MODE on a VLAN bridge is not equivalent to Linux (exit $rc)"
 fi
-tna_fast_path_did "$out/vlan.stat.json" "$MODE" 300 ||
+tna_fast_path_did "$out/vlan.stat.json" "$MODE" 200 ||
 	fail "the fast path did not forward in run B"
 # the VLAN module ran: its reasons were counted, and the tag was pushed
 # and popped by XDP (frames that left the fast path to a port of another
