@@ -230,14 +230,15 @@ struct tna_vlan_watch {
 struct tna_vlan_watch *tna_vlan_watch_open(void)
 {
 	struct tna_vlan_watch *w = calloc(1, sizeof(*w));
-	int g = RTNLGRP_BRVLAN, sz = 1 << 20, e;
+	int g = RTNLGRP_BRVLAN, gl = RTNLGRP_LINK, sz = 1 << 20, e;
 
 	if (!w)
 		return NULL;
 	w->buf = malloc(VW_BUFSZ);
 	w->s = mnl_socket_open2(NETLINK_ROUTE, SOCK_NONBLOCK | SOCK_CLOEXEC);
 	if (!w->buf || !w->s || mnl_socket_bind(w->s, 0, MNL_SOCKET_AUTOPID) < 0 ||
-	    mnl_socket_setsockopt(w->s, NETLINK_ADD_MEMBERSHIP, &g, sizeof(g)) < 0) {
+	    mnl_socket_setsockopt(w->s, NETLINK_ADD_MEMBERSHIP, &g, sizeof(g)) < 0 ||
+	    mnl_socket_setsockopt(w->s, NETLINK_ADD_MEMBERSHIP, &gl, sizeof(gl)) < 0) {
 		e = errno ? errno : ENOMEM;
 		tna_vlan_watch_close(w);
 		errno = e;
@@ -270,6 +271,29 @@ bool tna_vlan_watch_pending(const struct tna_vlan_watch *w)
 	return w && poll(&p, 1, 0) > 0;
 }
 
+/* The port a message names: a VLAN notification, or a bridge port's own
+ * (AF_BRIDGE) link message: a port's MST states change its VLANs' states
+ * with only that to say so. */
+static int port_named(const struct nlmsghdr *nlh)
+{
+	const struct br_vlan_msg *bvm = mnl_nlmsg_get_payload(nlh);
+	const struct ifinfomsg *ifi = mnl_nlmsg_get_payload(nlh);
+
+	switch (nlh->nlmsg_type) {
+	case RTM_NEWVLAN:
+	case RTM_DELVLAN:
+		if (nlh->nlmsg_len < mnl_nlmsg_size(sizeof(*bvm)))
+			return 0;
+		return (int)bvm->ifindex;
+	case RTM_NEWLINK:
+	case RTM_DELLINK:
+		if (nlh->nlmsg_len < mnl_nlmsg_size(sizeof(*ifi)) || ifi->ifi_family != AF_BRIDGE)
+			return 0;
+		return ifi->ifi_index;
+	}
+	return 0;
+}
+
 int tna_vlan_watch_read(struct tna_vlan_watch *w, int *ports, int max, bool *lost)
 {
 	int n = 0;
@@ -290,13 +314,10 @@ int tna_vlan_watch_read(struct tna_vlan_watch *w, int *ports, int max, bool *los
 			return -errno;
 		}
 		for (nlh = (void *)w->buf; mnl_nlmsg_ok(nlh, len); nlh = mnl_nlmsg_next(nlh, &len)) {
-			const struct br_vlan_msg *bvm = mnl_nlmsg_get_payload(nlh);
-			int ifx;
+			int ifx = port_named(nlh);
 
-			if ((nlh->nlmsg_type != RTM_NEWVLAN && nlh->nlmsg_type != RTM_DELVLAN) ||
-			    nlh->nlmsg_len < mnl_nlmsg_size(sizeof(*bvm)))
+			if (ifx <= 0)
 				continue;
-			ifx = (int)bvm->ifindex;
 			if (in_ports(ifx, ports, n))
 				continue;
 			if (n == max)

@@ -5,8 +5,9 @@
  * (RTM_GETVLAN dump: per port, each VLAN's untagged flag, pvid, STP
  * state and options), never from an event's payload: an RTM_NEWVLAN /
  * RTM_DELVLAN notification (group RTNLGRP_BRVLAN, a socket of its own read
- * ahead of the model, as the port watch is) only names the port to read
- * again.  A whole bridge is read again when its pipeline or its attached
+ * ahead of the model, as the port watch is), or a bridge port's link
+ * message (its MST states change its VLANs' states without a VLAN
+ * notification), only names the port to read again.  A whole bridge is read again when its pipeline or its attached
  * ports may have changed (a deployment, a replan) and after lost events.
  * Deletions are applied before additions; each entry is replaced in one
  * map update, and a missing entry only sends frames to Linux, so no state

@@ -35,6 +35,7 @@ enum tna_graph_reason {
 	TNA_GRAPH_REASON_RP_FILTER,		/* "rp-filter" */
 	TNA_GRAPH_REASON_IPV6_DISABLED,		/* "ipv6-disabled" */
 	TNA_GRAPH_REASON_NF_BRIDGE_LOCAL,	/* "netfilter-bridge-local" */
+	TNA_GRAPH_REASON_VLAN_MST,		/* "vlan-mst" */
 	TNA_GRAPH_REASON__COUNT
 };
 /* Which of a node's traffic a reason sends to Linux.  A node is
