@@ -47,6 +47,7 @@ struct br_state {
 	struct tna_dp *vlan_dp;
 	int vlan_n_attached;
 	uint64_t vlan_reads;
+	bool vlan_failing;	/* the last read failed: retried each turn, logged once */
 	struct tna_vlan_counts vlan_counts;
 };
 

@@ -44,8 +44,9 @@ static void refill(struct tna_ctl *c, struct br_state *b)
 
 	if (err) {
 		/* unknown: an empty table sends every frame to Linux */
-		logf_(c, TNA_CTL_ERROR, "%s: cannot read the bridge VLANs (%s): VLAN table emptied",
-		      b->plan.name, strerror(-err));
+		if (!b->vlan_failing)
+			logf_(c, TNA_CTL_ERROR, "%s: cannot read the bridge VLANs (%s): VLAN table emptied",
+			      b->plan.name, strerror(-err));
 		n = 0;
 	}
 	n = keep_attached(b, want, n);
@@ -54,6 +55,7 @@ static void refill(struct tna_ctl *c, struct br_state *b)
 	err = tna_vlan_apply(b->dp, NULL, 0, true, want, n, &b->vlan_counts) || err;
 	free(want);
 	b->vlan_dp = err ? NULL : b->dp;	/* failed: again next turn */
+	b->vlan_failing = err;
 	b->vlan_n_attached = b->n_attached;
 	b->vlan_reads++;
 	logf_(c, TNA_CTL_VERBOSE, "%s: VLAN table read again: %zu entries (%llu set, %llu deleted so far)",
