@@ -126,6 +126,7 @@ int tna_plan_input_build(const struct tna_model *m,
 	memcpy(in->name, br->name, sizeof(in->name));
 	memcpy(in->mac, br->mac, 6);
 	in->ageing_time_cs = br->br.ageing_time;
+	in->vlan_filtering = br->br.vlan_filtering && br->br.vlan_protocol != 0x88a8;
 	in->nf_call[TNA_NF_IPV4] = nf_call(br->br.nf_call_iptables, sc->bridge_nf_call_iptables);
 	in->nf_call[TNA_NF_IPV6] = nf_call(br->br.nf_call_ip6tables, sc->bridge_nf_call_ip6tables);
 	in->nf_call[TNA_NF_ARP] = nf_call(br->br.nf_call_arptables, sc->bridge_nf_call_arptables);

@@ -1,5 +1,6 @@
 # assembler/: graph + capabilities -> a plan per bridge (targets, FPMs, budget).
 LIB_SRCS += assembler/plan.c assembler/nic_plan.c assembler/plan_print.c assembler/input.c assembler/peers.c
+LIB_SRCS += assembler/vlan_plan.c
 # The router
 LIB_SRCS += assembler/router_plan.c assembler/router_input.c
 # The plan per port as stages (bridge, router, filter), for --dry-run

@@ -20,6 +20,7 @@ void tna_peer_probe(int ifindex, struct tna_peer *p)
 	p->tso = f.tso_wanted;
 	p->tx_csum = f.tx_csum;
 	p->gro = f.gro;
+	p->tx_vlan = f.tx_vlan;
 }
 
 void tna_plan_input_peers(struct tna_plan_bridge_in *in)
@@ -32,7 +33,8 @@ void tna_plan_input_peers(struct tna_plan_bridge_in *in)
 bool tna_peer_same(const struct tna_peer *a, const struct tna_peer *b)
 {
 	return a->known == b->known && (!a->known ||
-	       (a->tso == b->tso && a->tx_csum == b->tx_csum && a->gro == b->gro));
+	       (a->tso == b->tso && a->tx_csum == b->tx_csum && a->gro == b->gro &&
+		a->tx_vlan == b->tx_vlan));
 }
 
 const char *tna_plan_csum_name(enum tna_plan_csum c)

@@ -9,7 +9,7 @@
  *   them again.
  *
  *   graph: bridge not accelerable        nothing deployed, graph's reason
- *     (vlan-filtering, ...)
+ *     (vlan-802.1ad, ...)
  *   < 2 ports that can be accelerated    nothing deployed
  *   graph: netfilter sees bridged        deployed, every frame PASSes with
  *     traffic (netfilter-bridged,        reason br_netfilter (Linux must run
@@ -97,7 +97,7 @@ static const char *const fpm_names[TNA_PFPM__MAX] = {
  * Taken from the all-modules build; keep pessimistic. */
 static const uint32_t fpm_est_insns[TNA_PFPM__MAX] = {
 	[TNA_PFPM_PARSE_ETH] = 16,  [TNA_PFPM_CLASSIFY] = 48,
-	[TNA_PFPM_VLAN] = 32,       [TNA_PFPM_PORT_STATE] = 32,
+	[TNA_PFPM_VLAN] = 96,       [TNA_PFPM_PORT_STATE] = 32,
 	[TNA_PFPM_FDB_SRC] = 48,    [TNA_PFPM_FDB_DST] = 48,
 	[TNA_PFPM_PORT_FLAGS] = 32, [TNA_PFPM_FORWARD] = 24,
 	[TNA_PFPM_STATS] = 32,      [TNA_PFPM_FLOW_CACHE] = 48,
@@ -279,6 +279,8 @@ int tna_plan_bridge(const struct tna_plan_bridge_in *in,
 				tso = p->name;
 		}
 		pp->egress_linux = p->egress_linux;
+		if (pp->accelerated && tna_plan_vlan_port(in, p, pp))
+			pp->target = TNA_TARGET_NONE;
 		if (!pp->accelerated)
 			continue;
 		n_acc++;
@@ -411,6 +413,7 @@ int tna_plan_bridge(const struct tna_plan_bridge_in *in,
 			plan->fpms |= 1ull << TNA_PFPM_BRNF_IPV6;
 		if (in->nf_call[TNA_NF_ARP] > 0)
 			plan->fpms |= 1ull << TNA_PFPM_BRNF_ARP;
+		tna_plan_vlan(in, plan);
 	}
 	plan->ok = true;
 	plan->est_insns = est_insns(plan->fpms);

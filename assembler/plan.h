@@ -49,6 +49,7 @@ struct tna_peer {
 				 * XDP on our end takes TSO away from it) */
 	bool tx_csum;		/* its TCP/UDP may carry partial checksums */
 	bool gro;		/* GRO on: our end can be a native redirect egress */
+	bool tx_vlan;		/* its VLAN tags reach us as metadata XDP does not see */
 };
 
 /* How a port's received checksums are handled (TNA_PORT_CSUM_* of
@@ -92,7 +93,8 @@ struct tna_plan_bridge_in {
 	 * modules (br_netfilter's checks without rules). */
 	int8_t nf_call[TNA_NF__MAX];
 	/* From the service graph (introspect/rules.c), "name: text" or "": */
-	char graph_reason[160];		/* not accelerable (vlan-filtering, ...) */
+	char graph_reason[160];		/* not accelerable (vlan-802.1ad, ...) */
+	bool vlan_filtering;		/* 802.1Q VLAN filtering (802.1ad: graph_reason) */
 	char graph_nf_reason[160];	/* netfilter sees its bridged traffic
 					 * (netfilter-bridged/-unreadable) */
 	int n_ports;
@@ -163,6 +165,7 @@ struct tna_bridge_plan {
 	 * with it the mirror's windows would not exist; its mode is not built
 	 * yet, the mirror is used either way (bpf/fpm/fdb.h is the seam) */
 	bool fdb_kfunc;
+	bool vlan_filtering;	/* the VLAN module: assembler/vlan_plan.c */
 	struct tna_target_limits limits;
 	/* budget: estimate before load, xlated counts after (0 = not loaded) */
 	uint32_t est_insns;
@@ -193,6 +196,17 @@ bool tna_plan_inputs_changed(const struct tna_bridge_plan *plan);
 /* Check the counts filled after a load against the limits: sets budget_ok,
  * and explains in reason when it fails. */
 bool tna_plan_budget_check(struct tna_bridge_plan *plan);
+
+struct json_object;
+/* VLAN filtering (assembler/vlan_plan.c): the VLAN module in, the flow
+ * cache out (keyed without VLAN); its lines of the text and JSON output. */
+void tna_plan_vlan(const struct tna_plan_bridge_in *in, struct tna_bridge_plan *plan);
+/* A port of a VLAN bridge whose VLAN tags may arrive where XDP does not
+ * see them is left out (pp->accelerated false, reason): true then. */
+bool tna_plan_vlan_port(const struct tna_plan_bridge_in *in, const struct tna_plan_port_in *p,
+			struct tna_port_plan *pp);
+void tna_plan_vlan_print(const struct tna_bridge_plan *plan, FILE *f);
+void tna_plan_vlan_json(const struct tna_bridge_plan *plan, struct json_object *o);
 
 /* Output: human text and JSON (json-c object, caller puts it). */
 void tna_plan_print(const struct tna_bridge_plan *plan, FILE *f);

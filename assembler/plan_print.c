@@ -34,6 +34,7 @@ void tna_plan_print(const struct tna_bridge_plan *p, FILE *f)
 			"pause frames and frames of blocking/listening ports, as Linux would; "
 			"passes the rest to the host stage (a NIC cannot redirect)\n",
 			p->n_nic, p->nic_insns);
+	tna_plan_vlan_print(p, f);
 	fprintf(f, "  fdb:       mirror from netlink, keep-alive every %u ms (ageing_time %u.%02u s)\n",
 		p->keepalive_ms, p->ageing_time_cs / 100, p->ageing_time_cs % 100);
 	/* What the mirror cannot see at once, and what would remove it. */
@@ -109,6 +110,7 @@ struct json_object *tna_plan_to_json(const struct tna_bridge_plan *p)
 	json_object_object_add(o, "keepalive_ms", json_object_new_int64(p->keepalive_ms));
 	json_object_object_add(o, "fdb_mode", json_object_new_string("mirror"));
 	json_object_object_add(o, "fdb_kfunc", json_object_new_boolean(p->fdb_kfunc));
+	tna_plan_vlan_json(p, o);
 
 	json_object_object_add(b, "max_insns", json_object_new_int64(p->limits.max_insns));
 	json_object_object_add(b, "est_insns", json_object_new_int64(p->est_insns));

@@ -47,6 +47,7 @@ int tna_bridge(struct xdp_md *ctx)
 		goto pass;
 	}
 	STEP(fpm_parse_eth(&p));
+	fpm_vlan_id(&p);		/* the FDB's VLAN, before anything passes */
 	STEP(fpm_confirmed(&p));	/* the controller's tables are current */
 	/* frames to a routing port's MAC are routed */
 	reason = fpm_l3_ingress(&p, &r);
@@ -73,7 +74,8 @@ int tna_bridge(struct xdp_md *ctx)
 	NF(fpm_nf_br_out(&p, &nf));	/* bridge-family forward, postrouting */
 	STEP(fpm_egress_mtu(&p));
 	STEP(fpm_forward(&p));
-	STEP(fpm_csum(&p));	/* last: writes only to a frame that leaves */
+	STEP(fpm_csum(&p));	/* writes only to a frame that leaves */
+	STEP(fpm_vlan_tag(&p));	/* last: the tag goes on or off */
 	stats_forwarded(&p);
 	return XDP_REDIRECT;
 	/* Routing: the bridge's ingress rules hold for frames it

@@ -11,7 +11,7 @@
 /* Fast-path modules (FPMs): which ones run is a rodata bitmask. */
 #define TNA_FPM_PARSE_ETH	(1ULL << 0)	/* Ethernet header, malformed frames */
 #define TNA_FPM_CLASSIFY	(1ULL << 1)	/* link-local, bcast/mcast, to bridge MAC */
-#define TNA_FPM_VLAN		(1ULL << 2)	/* only with VLAN filtering: tagged -> PASS, pvid */
+#define TNA_FPM_VLAN		(1ULL << 2)	/* only with VLAN filtering: admission, per-VLAN FDB, tags */
 #define TNA_FPM_PORT_STATE	(1ULL << 3)	/* ingress/egress STP state */
 #define TNA_FPM_FDB_SRC		(1ULL << 4)	/* source known on this port, else PASS */
 #define TNA_FPM_FDB_DST		(1ULL << 5)	/* destination lookup */
@@ -41,9 +41,13 @@
 	X(LINK_LOCAL,		"link_local")				\
 	X(BCAST_MCAST,		"bcast_mcast")				\
 	X(TO_LOCAL_MAC,		"to_local_mac")				\
-	X(VLAN_TAGGED,		"vlan_tagged")				\
 	X(VLAN_NO_PVID,		"vlan_no_pvid")				\
+	X(VLAN_INGRESS,		"vlan_ingress")				\
 	X(VLAN_EGRESS,		"vlan_egress")				\
+	X(VLAN_PRIO_TAGGED,	"vlan_prio_tagged")			\
+	X(VLAN_OTHER_PROTO,	"vlan_other_proto")			\
+	X(VLAN_OPTION,		"vlan_option")				\
+	X(VLAN_BRNF,		"vlan_brnf")				\
 	X(MALFORMED,		"malformed")				\
 	X(SRC_UNKNOWN,		"src_unknown")				\
 	X(SRC_MOVED,		"src_moved")				\
@@ -103,7 +107,27 @@ enum tna_reason {
  * bridge-family netfilter rule that must see the port's frames. */
 #define TNA_PORT_F_SLOWPATH	0x20
 #define TNA_PORT_F_NO_XMIT	0x40	/* cannot be a redirect egress (set by targets/) */
-#define TNA_PORT_F_UNTAGGED	0x80	/* VLAN: pvid leaves this port untagged */
+
+/* VLAN filtering (bpf/fpm/vlan.h): tna_vlans[(port, vid)] is the port's
+ * membership of VLAN vid as the controller last read it from the kernel
+ * (controller/vlan_sync.c); the entry with vid 0 holds the port's pvid.
+ * A missing entry sends the frame to Linux, so a table that is full or
+ * not filled yet is only slow, never wrong. */
+#define TNA_VLAN_MAX		65536
+struct tna_vlan_key {
+	__u32 ifindex;
+	__u16 vid;		/* 1..4094; 0: the pvid entry */
+	__u16 pad;
+};
+#define TNA_VLAN_F_UNTAGGED	0x01	/* leaves this port untagged */
+#define TNA_VLAN_F_FORWARDING	0x02	/* the VLAN's STP state on this port is forwarding */
+#define TNA_VLAN_F_LINUX	0x04	/* an option the fast path does not reproduce
+					 * (per-VLAN neigh_suppress, a tunnel id) */
+struct tna_vlan_val {
+	__u16 pvid;		/* vid 0 entry: the pvid (0: none) */
+	__u8 flags;		/* TNA_VLAN_F_* */
+	__u8 pad;
+};
 
 /* How a port's received frames carry their L4 checksums (struct
  * tna_port.csum; bpf/fpm/csum.h).  Only native ports whose veth peer
@@ -124,7 +148,7 @@ struct tna_port {
 	__u16 idx;		/* stats and devmap slot, 1..TNA_MAX_PORTS-1 */
 	__u8 stp_state;		/* BR_STATE_*: 3 = forwarding */
 	__u8 flags;		/* TNA_PORT_F_* */
-	__u16 pvid;		/* VLAN FPM only; 0 = none */
+	__u16 pad0;
 	__u16 mtu;		/* as egress: the device's MTU (0: unknown, nothing leaves) */
 	__u8 csum;		/* as ingress: TNA_PORT_CSUM_* */
 	__u8 csum_pass;		/* user space: PASS asked for where FIX would do */
@@ -257,6 +281,7 @@ struct tna_stats_val {
 #define TNA_MAP_STATS		"tna_stats"
 #define TNA_MAP_PORTS		"tna_ports"
 #define TNA_MAP_CLOCK		"tna_clock"
+#define TNA_MAP_VLANS		"tna_vlans"
 /* The root program on a port and its prog array (targets/tna_root.bpf.c). */
 #define TNA_ROOT_NAME		"tna_root"
 #define TNA_MAP_SLOTS		"tna_slots"

@@ -558,6 +558,7 @@ void tna_ctl_free(struct tna_ctl *c)
 		unlink(c->o.state_path);
 	tna_watch_close(c->w);
 	tna_port_watch_close(c->pw);
+	tna_vlan_watch_close(c->vw);
 	free(c->seen);
 	tna_evq_free(&c->evq);
 	tna_model_free(c->m);

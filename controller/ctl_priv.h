@@ -16,6 +16,7 @@
 #include "controller/fdb_mirror.h"
 #include "controller/port_watch.h"
 #include "controller/router_deploy.h"
+#include "controller/vlan_sync.h"
 #include "introspect/model.h"
 #include "targets/datapath.h"
 
@@ -43,6 +44,13 @@ struct br_state {
 	bool held;		/* its ports are held on Linux until the next replan */
 	uint64_t ka_started_ns;	/* the keep-alive round in progress began */
 	uint32_t trips_seen;	/* dead-man trips already logged */
+	/* VLAN table (controller/vlan_ctl.c): the pipeline and the number of
+	 * attached ports it was last read for as a whole */
+	struct tna_dp *vlan_dp;
+	int vlan_n_attached;
+	uint64_t vlan_reads;
+	bool vlan_failing;	/* the last read failed: retried each turn, logged once */
+	struct tna_vlan_counts vlan_counts;
 };
 
 struct tna_ctl {
@@ -68,6 +76,8 @@ struct tna_ctl {
 	bool restrict_check;		/* a configuration event: may it restrict? */
 	struct tna_evq evq;		/* test-only event latency (TNA_EVENT_DELAY_MS) */
 	struct tna_port_watch *pw;	/* bridge ports, read ahead of the model */
+	struct tna_vlan_watch *vw;	/* VLAN notifications (opened with the first VLAN bridge) */
+	uint64_t vlan_peers_ns;		/* next look at VLAN ports' veth peers */
 	/* Every event the kernel sent before this (CLOCK_MONOTONIC) is in
 	 * the model: the event socket was found empty then. */
 	uint64_t synced;
@@ -189,6 +199,13 @@ void tna_ctl_events_due(struct tna_ctl *c);
 /* A key the pending scan found (CTX: a struct tna_ctl_scan). */
 struct tna_ctl_scan { struct tna_ctl *c; struct br_state *b; };
 void tna_ctl_note_scanned(void *ctx, const uint8_t mac[6], uint16_t vlan);
+
+/* vlan_ctl.c: the VLAN tables read again as a whole where the pipeline
+ * or its ports changed (ALL: every VLAN bridge, after a replan); the
+ * ports notifications name; whether notifications wait to be read. */
+void tna_ctl_vlan_refill(struct tna_ctl *c, bool all);
+void tna_ctl_vlan_events(struct tna_ctl *c);
+bool tna_ctl_vlan_pending(const struct tna_ctl *c);
 
 /* heartbeat.c: end of a turn (IDLE: no work left for the next one) */
 void tna_ctl_heartbeat(struct tna_ctl *c, uint64_t now, bool idle);

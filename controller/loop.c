@@ -108,6 +108,7 @@ static void apply_burst(struct tna_ctl *c)
 	      now_real(), first ? (now_ns() - first) / 1e6 : 0.0,
 	      c->redeploys != before ? "datapath redeployed" : "port table updated");
 	tna_debounce_reset(&c->db);
+	tna_ctl_vlan_refill(c, true);	/* before the ports are released */
 	tna_ctl_unhold(c);
 }
 
@@ -260,13 +261,13 @@ static void read_events(struct tna_ctl *c, bool readable)
 			logf_(c, TNA_CTL_ERROR, "netlink events: %s", strerror(-ret));
 	}
 	t = now_ns();
-	if (poll(&p, 1, 0) == 0)
+	if (poll(&p, 1, 0) == 0 && !tna_ctl_vlan_pending(c))
 		c->synced = t;
 }
 
 int tna_ctl_run(struct tna_ctl *c, int sigfd)
 {
-	struct pollfd pfd[4];
+	struct pollfd pfd[5];
 	int timeout, ret;
 	bool more = false;
 	uint64_t t[5];
@@ -300,8 +301,9 @@ int tna_ctl_run(struct tna_ctl *c, int sigfd)
 		pfd[1] = (struct pollfd){ .fd = tna_port_watch_fd(c->pw), .events = POLLIN };
 		pfd[2] = (struct pollfd){ .fd = sigfd, .events = POLLIN };
 		pfd[3] = (struct pollfd){ .fd = tna_rtf_fd(c->rt->filter), .events = POLLIN };
+		pfd[4] = (struct pollfd){ .fd = tna_vlan_watch_fd(c->vw), .events = POLLIN };
 		t_poll = now_ns();
-		ret = poll(pfd, 4, timeout);	/* negative fds are skipped */
+		ret = poll(pfd, 5, timeout);	/* negative fds are skipped */
 		if (ret < 0 && errno != EINTR)
 			return -errno;
 		t_turn = c->turn_ns = now_ns();
@@ -319,6 +321,10 @@ int tna_ctl_run(struct tna_ctl *c, int sigfd)
 		/* Ports first: a port change must not wait behind FDB floods. */
 		if (pfd[1].revents & POLLIN)
 			tna_ctl_ports_now(c);
+		/* VLAN tables: a new pipeline or port set, then notifications */
+		tna_ctl_vlan_refill(c, false);
+		if (pfd[4].revents & POLLIN)
+			tna_ctl_vlan_events(c);
 		c->fdb_batch = 0;
 		t[0] = now_ns();
 		read_events(c, pfd[0].revents & POLLIN);

@@ -6,6 +6,8 @@ LIB_SRCS += controller/fdb_keepalive.c controller/fdb_mirror.c controller/lock.c
 	controller/port_watch.c controller/heartbeat.c controller/own_xdp.c controller/sync.c
 PROGS += tna-deploy
 tna-deploy_SRCS := tools/tna-deploy.c tools/deploy_status.c
+# VLAN tables of bridges with VLAN filtering
+LIB_SRCS += controller/vlan_sync.c controller/vlan_ctl.c
 # The router
 LIB_SRCS += controller/router_apply.c controller/router_deploy.c controller/router_swap.c
 # The compiled netfilter rules of a pipeline, kept equal to the kernel's.

@@ -107,6 +107,15 @@ struct json_object *tna_ctl_status_json(const struct tna_ctl *c)
 		json_object_object_add(o, "deadman_trips", json_object_new_int64(
 					       b->dp ? tna_dp__deadman_trips(b->dp) : 0));
 		json_object_object_add(o, "fdb_mirror", fdb);
+		if (b->plan.vlan_filtering) {	/* controller/vlan_ctl.c */
+			struct json_object *v = json_object_new_object();
+
+			json_object_object_add(v, "reads", json_object_new_int64(b->vlan_reads));
+			json_object_object_add(v, "sets", json_object_new_int64(b->vlan_counts.set));
+			json_object_object_add(v, "dels", json_object_new_int64(b->vlan_counts.deleted));
+			json_object_object_add(v, "errors", json_object_new_int64(b->vlan_counts.errors));
+			json_object_object_add(o, "vlan_table", v);
+		}
 		json_object_array_add(arr, o);
 	}
 	json_object_object_add(top, "bridges", arr);

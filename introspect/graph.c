@@ -14,7 +14,7 @@ struct tna_graph {
 };
 
 static const struct { const char *name, *text; } reasons[TNA_GRAPH_REASON__COUNT] = {
-	[TNA_GRAPH_REASON_VLAN_FILTERING] = { "vlan-filtering", "vlan_filtering not supported yet" },
+	[TNA_GRAPH_REASON_VLAN_8021AD] = { "vlan-802.1ad", "VLAN filtering on 802.1ad (QinQ) tags: not supported yet" },
 	[TNA_GRAPH_REASON_TC_FILTER] = { "tc-filter", "tc sees its ingress (filters or tcx programs): XDP would bypass them" },
 	[TNA_GRAPH_REASON_FOREIGN_XDP] = { "foreign-xdp", "foreign XDP program attached" },
 	[TNA_GRAPH_REASON_PORT_LOCKED] = { "port-locked", "port locked (802.1X): what enters it goes to Linux" },
@@ -29,6 +29,7 @@ static const struct { const char *name, *text; } reasons[TNA_GRAPH_REASON__COUNT
 	[TNA_GRAPH_REASON_XFRM] = { "xfrm", "IPsec (xfrm) policies or SAs: routed traffic of that family goes to Linux" },
 	[TNA_GRAPH_REASON_RP_FILTER] = { "rp-filter", "rp_filter on: routed IPv4 it receives goes to Linux" },
 	[TNA_GRAPH_REASON_IPV6_DISABLED] = { "ipv6-disabled", "disable_ipv6 on: IPv6 it receives goes to Linux (which drops it)" },
+	[TNA_GRAPH_REASON_VLAN_MST] = { "vlan-mst", "VLAN filtering with MST: per-VLAN port states change without a notification" },
 	[TNA_GRAPH_REASON_NF_BRIDGE_LOCAL] = { "netfilter-bridge-local", "nftables bridge-family input/output chains see what the bridge delivers up and sends: routing through it stays on Linux" },
 };
 

@@ -19,7 +19,7 @@ enum tna_edge_kind {
  * tests and the assembler match on them.  (Not the fast path's per-packet
  * reasons of bpf/tna_kern_user.h: these are about configuration.) */
 enum tna_graph_reason {
-	TNA_GRAPH_REASON_VLAN_FILTERING,	/* "vlan-filtering" */
+	TNA_GRAPH_REASON_VLAN_8021AD,	/* "vlan-802.1ad" */
 	TNA_GRAPH_REASON_TC_FILTER,		/* "tc-filter" */
 	TNA_GRAPH_REASON_FOREIGN_XDP,		/* "foreign-xdp" */
 	TNA_GRAPH_REASON_PORT_LOCKED,		/* "port-locked" */
@@ -35,6 +35,7 @@ enum tna_graph_reason {
 	TNA_GRAPH_REASON_RP_FILTER,		/* "rp-filter" */
 	TNA_GRAPH_REASON_IPV6_DISABLED,		/* "ipv6-disabled" */
 	TNA_GRAPH_REASON_NF_BRIDGE_LOCAL,	/* "netfilter-bridge-local" */
+	TNA_GRAPH_REASON_VLAN_MST,		/* "vlan-mst" */
 	TNA_GRAPH_REASON__COUNT
 };
 /* Which of a node's traffic a reason sends to Linux.  A node is

@@ -59,6 +59,8 @@ static json_object *link_json(const struct tna_link *l)
 		ADD(b, "ageing_time", INT(l->br.ageing_time));
 		ADD(b, "forward_delay", INT(l->br.forward_delay));
 		ADD(b, "vlan_filtering", INT(l->br.vlan_filtering));
+		ADD(b, "vlan_protocol", INT(l->br.vlan_protocol));
+		ADD(b, "mst_enabled", BOOL(l->br.mst_enabled));
 		ADD(b, "mcast_snooping", INT(l->br.mcast_snooping));
 		ADD(b, "group_fwd_mask", INT(l->br.group_fwd_mask));
 		ADD(b, "nf_call_iptables", INT(l->br.nf_call_iptables));

@@ -16,6 +16,8 @@ struct tna_bridge_info {
 	 * during a topology change; the value is the one last notified. */
 	uint32_t stp_state, ageing_time /* centisecs as kernel */, forward_delay;
 	uint8_t vlan_filtering, mcast_snooping;
+	uint16_t vlan_protocol;	/* host order: 0x8100 (802.1Q) or 0x88a8 (802.1ad); 0 unknown */
+	bool mst_enabled;	/* per-VLAN port states from MST instances */
 	uint16_t group_fwd_mask;
 	int8_t nf_call_iptables, nf_call_ip6tables, nf_call_arptables; /* -1 unknown */
 };

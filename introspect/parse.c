@@ -84,6 +84,10 @@ static void parse_bridge(const struct nlattr *nest, struct tna_bridge_info *b)
 		case IFLA_BR_AGEING_TIME: b->ageing_time = u32_of(a); break;
 		case IFLA_BR_FORWARD_DELAY: b->forward_delay = u32_of(a); break;
 		case IFLA_BR_VLAN_FILTERING: b->vlan_filtering = u8_of(a); break;
+		case IFLA_BR_VLAN_PROTOCOL: b->vlan_protocol = ntohs(u16_of(a)); break;
+		case IFLA_BR_MULTI_BOOLOPT:	/* struct br_boolopt_multi: optval first */
+			b->mst_enabled = u32_of(a) >> 2 & 1;	/* BR_BOOLOPT_MST_ENABLE */
+			break;
 		case IFLA_BR_MCAST_SNOOPING: b->mcast_snooping = u8_of(a); break;
 		case IFLA_BR_GROUP_FWD_MASK: b->group_fwd_mask = u16_of(a); break;
 		case IFLA_BR_NF_CALL_IPTABLES: b->nf_call_iptables = (int8_t)u8_of(a); break;

@@ -3,7 +3,10 @@
  *  #   when the model has ...                              the graph gets ...
  *  --  --------------------------------------------------  ------------------------------------------
  *  B1  a link of kind "bridge"                             bridge node
- *  B2  vlan_filtering on that bridge                       bridge blocked: vlan-filtering
+ *  B2  vlan_filtering on that bridge with vlan_protocol    bridge blocked: vlan-802.1ad
+ *      802.1ad (802.1Q is accelerated: bpf/fpm/vlan.h)
+ *  B3  vlan_filtering and mst_enabled on that bridge       bridge blocked: vlan-mst (an MST state
+ *                                                          change sends no notification)
  *  P1  a link that is a bridge port                        port node, edge port -> bridge (port-of)
  *  P2  port (or L3 link) whose ingress tc sees: ingress/  blocked: tc-filter
  *      clsact filters, shared blocks included, tcx ingress
@@ -212,8 +215,10 @@ static int add_bridge(const struct tna_link *l, void *p)
 	id = tna_graph_add_node(b->g, TNA_NODE_BRIDGE, l->name, l->ifindex);
 	if (id < 0)
 		return b->err = id;
-	if (l->br.vlan_filtering)
-		tna_graph_block(b->g, id, TNA_GRAPH_REASON_VLAN_FILTERING);
+	if (l->br.vlan_filtering && l->br.vlan_protocol == 0x88a8)
+		tna_graph_block(b->g, id, TNA_GRAPH_REASON_VLAN_8021AD);
+	if (l->br.vlan_filtering && l->br.mst_enabled)
+		tna_graph_block(b->g, id, TNA_GRAPH_REASON_VLAN_MST);
 	return 0;
 }
 

@@ -78,7 +78,6 @@ int tna_dp__sync_slots(struct tna_dp *dst, const struct tna_dp *src);
 struct tna_port_cfg {
 	uint8_t stp_state;		/* BR_STATE_*, 3 = forwarding */
 	uint8_t flags;			/* TNA_PORT_F_* (isolated, locked, learning, flood, hairpin...) */
-	uint16_t pvid;			/* VLAN FPM only */
 	/* Derived by port_set from the device, read back by port_get: */
 	uint16_t mtu;			/* its MTU now (frames longer go to Linux: egress_mtu) */
 	uint8_t csum;			/* TNA_PORT_CSUM_*: what its received checksums need */
@@ -102,6 +101,19 @@ int tna_dp__port_get(const struct tna_dp *dp, int ifindex, struct tna_port_cfg *
  * follow its device and its veth peer, which send no event here).
  * 1 when something changed, 0 when not, -errno. */
 int tna_dp__port_refresh(struct tna_dp *dp, int ifindex);
+
+/* VLAN table (VLAN FPM, bpf/fpm/vlan.h): port IFINDEX's membership of
+ * VLAN VID (1..4094) as struct tna_vlan_val, or with VID 0 its pvid
+ * (val->pvid, 0: none).  Each entry is replaced in one step; a missing
+ * one sends the frames concerned to Linux.  -ERANGE: bad ifindex or vid. */
+int tna_dp__vlan_set(struct tna_dp *dp, int ifindex, uint16_t vid,
+		     const struct tna_vlan_val *val);
+int tna_dp__vlan_del(struct tna_dp *dp, int ifindex, uint16_t vid);
+/* Every entry (CB must not change the table): a non-zero return of CB
+ * stops the walk and is returned. */
+int tna_dp__vlan_for_each(const struct tna_dp *dp,
+	int (*cb)(int ifindex, uint16_t vid, const struct tna_vlan_val *v, void *ctx),
+	void *ctx);
 
 /* FDB mirror.  FLAGS are TNA_FDB_F_*.  Updating keeps last_used.
  * tna_dp__fdb_set() writes the entry confirmed as of now (tools and tests
@@ -232,6 +244,9 @@ struct tna_veth_peer_features {
 	bool tso_wanted;	/* would, but for native XDP on our end (which
 				 * takes it away: veth_fix_features) */
 	bool gro;		/* GRO on: our end can be a native redirect egress */
+	bool tx_vlan;		/* inserts VLAN tags "in hardware": a tag it sends
+				 * travels as skb metadata, which XDP on our end
+				 * does not see (generic or native) */
 };
 int tna_veth_peer_features(int ifindex, struct tna_veth_peer_features *f);
 

@@ -39,7 +39,7 @@ struct tna_dp *tna_dp__load(const struct tna_dp_opts *opts)
 		dp->links[i].fd = -1;
 	dp->prog_fd = dp->ports_fd = dp->fdb_fd = dp->devmap_fd = -1;
 	dp->stats_fd = dp->clock_fd = dp->pend_fd = dp->pend_dirty_fd = dp->deadman_fd = -1;
-	dp->rif_fd = dp->src_bits_fd = dp->src_martian_fd = -1;
+	dp->rif_fd = dp->src_bits_fd = dp->src_martian_fd = dp->vlans_fd = -1;
 	dp->be = tna_backend_get(opts->target);
 	if (!dp->be)
 		goto err;
@@ -57,6 +57,9 @@ struct tna_dp *tna_dp__load(const struct tna_dp_opts *opts)
 	 * port it costs one load unless that port needs it. */
 	if (opts->target == TNA_TARGET_NATIVE)
 		dp->skel->rodata->tna_fpms |= TNA_FPM_CSUM;
+	/* The flow cache is keyed without VLAN: never with VLAN filtering. */
+	if (dp->skel->rodata->tna_fpms & TNA_FPM_VLAN)
+		dp->skel->rodata->tna_fpms &= ~TNA_FPM_FLOW_CACHE;
 	memcpy((void *)dp->skel->rodata->tna_bridge_mac, opts->bridge_mac, 6);
 	dp->skel->rodata->tna_br_netfilter = opts->br_netfilter;
 	/* the router's options, when the caller's struct has them */
@@ -80,6 +83,7 @@ struct tna_dp *tna_dp__load(const struct tna_dp_opts *opts)
 		    (err = reuse(dp->skel->maps.tna_pend, share->pend_fd)) ||
 		    (err = reuse(dp->skel->maps.tna_pend_dirty, share->pend_dirty_fd)) ||
 		    (err = reuse(dp->skel->maps.tna_deadman, share->deadman_fd)) ||
+		    (err = reuse(dp->skel->maps.tna_vlans, share->vlans_fd)) ||
 		    (err = reuse(dp->skel->maps.tna_rif, share->rif_fd)) ||	/* router */
 		    (err = reuse(dp->skel->maps.tna_src_bits, share->src_bits_fd)) ||
 		    (err = reuse(dp->skel->maps.tna_src_martian, share->src_martian_fd)) ||
@@ -99,6 +103,7 @@ struct tna_dp *tna_dp__load(const struct tna_dp_opts *opts)
 	dp->pend_fd = bpf_map__fd(dp->skel->maps.tna_pend);
 	dp->pend_dirty_fd = bpf_map__fd(dp->skel->maps.tna_pend_dirty);
 	dp->deadman_fd = bpf_map__fd(dp->skel->maps.tna_deadman);
+	dp->vlans_fd = bpf_map__fd(dp->skel->maps.tna_vlans);
 	dp->clk = mmap(NULL, sizeof(*dp->clk), PROT_READ | PROT_WRITE, MAP_SHARED,
 		       dp->clock_fd, 0);
 	if (dp->clk == MAP_FAILED) {

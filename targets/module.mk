@@ -1,6 +1,6 @@
 # targets/: load, attach, replace and detach the fast path (generic, native),
 # its counters, and the offload constraint model.
-LIB_SRCS += targets/reasons.c targets/load.c targets/attach.c targets/tables.c \
+LIB_SRCS += targets/reasons.c targets/load.c targets/attach.c targets/tables.c targets/vlan.c \
             targets/stats.c targets/deadman.c targets/generic/generic.c targets/native/native.c \
             targets/native/xdp_features.c targets/native/veth_gro.c \
             targets/native/veth_peer.c \

@@ -82,7 +82,6 @@ int tna_dp__port_set(struct tna_dp *dp, int ifindex, const struct tna_port_cfg *
 	p.idx = idx;
 	p.stp_state = cfg->stp_state;
 	p.flags = cfg->flags;
-	p.pvid = cfg->pvid;
 	p.csum_pass = cfg->csum_pass;
 	derive(dp, ifindex, &p);
 	/* devmap first: once the port is visible its slot can be used */
@@ -136,7 +135,6 @@ int tna_dp__port_get(const struct tna_dp *dp, int ifindex, struct tna_port_cfg *
 	memset(cfg, 0, sizeof(*cfg));
 	cfg->stp_state = p.stp_state;
 	cfg->flags = p.flags;
-	cfg->pvid = p.pvid;
 	cfg->mtu = p.mtu;
 	cfg->csum = p.csum;
 	cfg->csum_pass = p.csum_pass;

@@ -69,6 +69,7 @@ static int name_width(struct json_object *a, const char *key)
 static void print_bridge(struct json_object *b)
 {
 	struct json_object *ports = get(b, "ports"), *fdb = get(b, "fdb_mirror");
+	struct json_object *vt = get(b, "vlan_table");
 	bool run = flag(b, "running");
 	char mods[512];
 	int k, w = name_width(ports, "name");
@@ -86,6 +87,9 @@ static void print_bridge(struct json_object *b)
 		       "keep-alive: %lld refreshed, %lld errors\n",
 		       num(fdb, "sets"), num(fdb, "dels"), num(fdb, "errors"),
 		       num(fdb, "refreshed"), num(fdb, "refresh_errors"));
+	if (vt)	/* VLAN filtering: the port VLANs as read from the kernel */
+		printf("  vlan table: read %lld time(s) whole, %lld set, %lld deleted, %lld errors\n",
+		       num(vt, "reads"), num(vt, "sets"), num(vt, "dels"), num(vt, "errors"));
 	for (k = 0; ports && k < (int)json_object_array_length(ports); k++) {
 		struct json_object *p = json_object_array_get_idx(ports, k);
 		const char *cs = str(p, "checksums");

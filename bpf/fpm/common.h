@@ -108,7 +108,9 @@ struct tna_pkt {
 	struct tna_flow *flow;		/* this frame's flow-cache slot */
 	__u32 in_ifindex;
 	__u32 out_ifindex;		/* from the FDB (or the flow cache) */
-	__u16 vlan;			/* FDB vlan: 0, or the pvid with the VLAN FPM */
+	__u16 vlan;			/* FDB vlan: 0, or the frame's VLAN with the VLAN FPM */
+	__u8 vlan_tagged;		/* VLAN FPM: came with a tag of that VLAN */
+	__u8 vlan_op;			/* VLAN FPM: the tag to push or pop on the way out */
 	__u32 gen;			/* tna_clock as read once, before the lookups */
 	__u64 tick;
 };

@@ -224,12 +224,14 @@ static int features_cb(const struct nlmsghdr *nlh, void *data)
 	 * using UDP_SEGMENT) is not looked at, see the README */
 	static const char *const tso[] = { "tx-tcp-segmentation", "tx-tcp6-segmentation", NULL };
 	static const char *const gro[] = { "rx-gro", NULL };
+	static const char *const vlan[] = { "tx-vlan-hw-insert", "tx-vlan-stag-hw-insert", NULL };
 	struct tna_veth_peer_features *f = data;
 
 	f->tx_csum = any(nlh, ETHTOOL_A_FEATURES_ACTIVE, csum);
 	f->tso_wanted = any(nlh, ETHTOOL_A_FEATURES_WANTED, tso);
 	f->tso = any(nlh, ETHTOOL_A_FEATURES_ACTIVE, tso);
 	f->gro = any(nlh, ETHTOOL_A_FEATURES_ACTIVE, gro);
+	f->tx_vlan = any(nlh, ETHTOOL_A_FEATURES_ACTIVE, vlan);
 	return MNL_CB_OK;
 }
 

@@ -49,9 +49,13 @@ gcheck "the chain is bound to v1 only" "$G" '"netfilter-ingress" not in reasons(
 in_ns b1 nft delete table netdev t
 if ip -n "$TNA_NS-b1" link set br0 type bridge vlan_filtering 1 2>/dev/null; then
 	graph b1 "$G"
-	gcheck "vlan_filtering: bridge blocked" "$G" 'reasons("bridge:br0") == ["vlan-filtering"]'
-	gcheck "vlan_filtering: ports follow their bridge" "$G" '"bridge-not-accelerable" in reasons("port:v1")'
-else	# CONFIG_BRIDGE_VLAN_FILTERING=n; tests/unit/test_introspect_graph.c covers the rule
+	gcheck "vlan_filtering (802.1Q): bridge accelerable" "$G" 'reasons("bridge:br0") == []'
+	ip -n "$TNA_NS-b1" link set br0 type bridge vlan_protocol 802.1ad
+	graph b1 "$G"
+	gcheck "vlan_filtering 802.1ad: bridge blocked" "$G" 'reasons("bridge:br0") == ["vlan-802.1ad"]'
+	gcheck "vlan_filtering 802.1ad: ports follow their bridge" "$G" '"bridge-not-accelerable" in reasons("port:v1")'
+	ip -n "$TNA_NS-b1" link set br0 type bridge vlan_protocol 802.1Q vlan_filtering 0
+else	# CONFIG_BRIDGE_VLAN_FILTERING=n; tests/unit/test_introspect_rules.c covers the rule
 	echo "note: this kernel has no bridge vlan_filtering; not checked here"
 fi
 

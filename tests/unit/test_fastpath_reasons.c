@@ -22,8 +22,7 @@ static struct tna_dp *load(enum tna_target t, uint64_t fpms, bool brnf)
 {
 	struct tna_dp_opts o = { .sz = sizeof(o), .target = t, .fpms = fpms,
 				 .br_netfilter = brnf };
-	struct tna_port_cfg fwd = { .stp_state = 3, .flags = TNA_PORT_F_LEARNING,
-				    .pvid = 1 };
+	struct tna_port_cfg fwd = { .stp_state = 3, .flags = TNA_PORT_F_LEARNING };
 	struct tna_dp *dp;
 
 	memcpy(o.bridge_mac, BR, 6);
@@ -39,9 +38,6 @@ static struct tna_dp *load(enum tna_target t, uint64_t fpms, bool brnf)
 	CHECK_EQ(tna_dp__fdb_set(dp, B, 0, p2, 0), 0);
 	CHECK_EQ(tna_dp__fdb_set(dp, C, 0, p3, 0), 0);
 	CHECK_EQ(tna_dp__fdb_set(dp, L, 0, p2, TNA_FDB_F_LOCAL), 0);
-	/* the same with vlan 1 for the VLAN pipeline */
-	CHECK_EQ(tna_dp__fdb_set(dp, A, 1, p1, 0), 0);
-	CHECK_EQ(tna_dp__fdb_set(dp, B, 1, p2, 0), 0);
 	return dp;
 }
 
@@ -397,20 +393,7 @@ int main(void)
 		expect(dp, "no FDB_DST module", p1, B, A, 0x0800, 64, PASS, R(FPM_OFF));
 	tna_dp__destroy(dp);
 
-	dp = load(TNA_TARGET_GENERIC, TNA_FPM_BRIDGE | TNA_FPM_VLAN, false);
-	if (dp) {
-		expect(dp, "VLAN: untagged on pvid", p1, B, A, 0x0800, 64, PASS, R(VLAN_EGRESS));
-		cfg.flags = TNA_PORT_F_LEARNING | TNA_PORT_F_UNTAGGED;
-		cfg.pvid = 1;
-		CHECK_EQ(tna_dp__port_set(dp, p2, &cfg), 0);
-		expect(dp, "VLAN: egress untagged pvid", p1, B, A, 0x0800, 64, XDP_REDIRECT, -1);
-		expect(dp, "VLAN: tagged", p1, B, A, 0x8100, 64, PASS, R(VLAN_TAGGED));
-		expect(dp, "VLAN: 802.1ad", p1, B, A, 0x88a8, 64, PASS, R(VLAN_TAGGED));
-		cfg.pvid = 0;
-		CHECK_EQ(tna_dp__port_set(dp, p1, &cfg), 0);
-		expect(dp, "VLAN: no pvid", p1, B, A, 0x0800, 64, PASS, R(VLAN_NO_PVID));
-	}
-	tna_dp__destroy(dp);
+	/* the VLAN module: tests/unit/test_fastpath_vlan.c */
 
 	/* native: the peer q2 has neither XDP nor GRO, p2 cannot transmit */
 	dp = load(TNA_TARGET_NATIVE, TNA_FPM_BRIDGE, false);

@@ -94,7 +94,14 @@ int main(void)
 	L(&m, 14)->port.isolated = 1;
 	link(&m, 20, "br1", "bridge", 0);
 	L(&m, 20)->br.vlan_filtering = 1;
+	L(&m, 20)->br.vlan_protocol = 0x88a8;
 	link(&m, 21, "q1", "veth", 20);
+	link(&m, 40, "br2", "bridge", 0);	/* 802.1Q filtering: accelerated */
+	L(&m, 40)->br.vlan_filtering = 1;
+	L(&m, 40)->br.vlan_protocol = 0x8100;
+	link(&m, 41, "br3", "bridge", 0);	/* MST: states change silently */
+	L(&m, 41)->br.vlan_filtering = 1;
+	L(&m, 41)->br.mst_enabled = true;
 	link(&m, 30, "up0", "", 0);
 	addr4(&m, 10, 1);
 	addr4(&m, 30, 1);
@@ -108,8 +115,11 @@ int main(void)
 	br0 = node(g, TNA_NODE_BRIDGE, "br0");
 	br1 = node(g, TNA_NODE_BRIDGE, "br1");
 	CHECK(br0 && br0->accelerable, "br0 accelerable");
-	CHECK(has(br1, TNA_GRAPH_REASON_VLAN_FILTERING), "br1 vlan-filtering");
-	CHECK_STR(tna_graph_node_reason(br1), "vlan-filtering");
+	CHECK(has(br1, TNA_GRAPH_REASON_VLAN_8021AD), "br1 vlan-802.1ad");
+	CHECK_STR(tna_graph_node_reason(br1), "vlan-802.1ad");
+	CHECK(node(g, TNA_NODE_BRIDGE, "br2") && node(g, TNA_NODE_BRIDGE, "br2")->accelerable,
+	      "br2: 802.1Q VLAN filtering is accelerable");
+	CHECK(has(node(g, TNA_NODE_BRIDGE, "br3"), TNA_GRAPH_REASON_VLAN_MST), "br3 vlan-mst");
 	p = node(g, TNA_NODE_PORT, "q1");
 	CHECK(has(p, TNA_GRAPH_REASON_BRIDGE) && edge(g, p, br1, TNA_EDGE_PORT_OF), "q1 follows br1");
 	p = node(g, TNA_NODE_PORT, "p1");

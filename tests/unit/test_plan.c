@@ -318,13 +318,45 @@ int main(void)
 	      !p.ports[0].egress_linux, "tc-egress: accelerated, egress to Linux");
 	tna_plan_bridge_free(&p);
 
-	/* 7. The graph's verdict (vlan-filtering) keeps the bridge in Linux. */
+	/* 7. The graph's verdict (vlan-802.1ad) keeps the bridge in Linux. */
 	fixture(3);
 	snprintf(br.graph_reason, sizeof(br.graph_reason),
-		 "vlan-filtering: vlan_filtering not supported yet");
+		 "vlan-802.1ad: VLAN filtering on 802.1ad (QinQ) tags: not supported yet");
 	CHECK_EQ(plan(TNA_PLAN_AUTO, false, &p), 0);
-	CHECK(!p.ok && !p.refused && strstr(p.reason, "vlan-filtering"), "%s", p.reason);
+	CHECK(!p.ok && !p.refused && strstr(p.reason, "vlan-802.1ad"), "%s", p.reason);
 	CHECK(!p.ports[0].accelerated, "no port accelerated");
+	tna_plan_bridge_free(&p);
+	/* 802.1Q filtering: the VLAN module, no flow cache (keyed without VLAN) */
+	fixture(3);
+	br.vlan_filtering = true;
+	for (int i = 0; i < 3; i++) {
+		snprintf(ports[i].kind, sizeof(ports[i].kind), "veth");
+		ports[i].peer.known = true;
+	}
+	CHECK_EQ(plan(TNA_PLAN_AUTO, false, &p), 0);
+	CHECK(p.ok && p.vlan_filtering && (p.fpms & F(VLAN)) && !(p.fpms & F(FLOW_CACHE)),
+	      "VLAN filtering: vlan module without flow cache (fpms %#llx)",
+	      (unsigned long long)p.fpms);
+	tna_plan_bridge_free(&p);
+	/* a port whose tags may travel as metadata XDP does not see: left out
+	 * (a veth peer with tx-vlan offload, a peer unknown, not a veth) */
+	ports[0].peer.tx_vlan = true;
+	ports[1].peer.known = false;
+	CHECK_EQ(plan(TNA_PLAN_AUTO, false, &p), 0);
+	CHECK(!p.ok && !p.ports[0].accelerated && strstr(p.ports[0].reason, "txvlan") &&
+	      !p.ports[1].accelerated && strstr(p.ports[1].reason, "cannot be read") &&
+	      strstr(p.reason, "1 port(s)"), "VLAN: tags as metadata: %s / %s", p.ports[0].reason,
+	      p.ports[1].reason);
+	tna_plan_bridge_free(&p);
+	ports[1].peer.known = true;
+	snprintf(ports[2].kind, sizeof(ports[2].kind), "%s", "");
+	CHECK_EQ(plan(TNA_PLAN_AUTO, false, &p), 0);
+	CHECK(!p.ports[2].accelerated && strstr(p.ports[2].reason, "physical"), "%s",
+	      p.ports[2].reason);
+	tna_plan_bridge_free(&p);
+	fixture(3);
+	CHECK_EQ(plan(TNA_PLAN_AUTO, false, &p), 0);
+	CHECK(p.ok && !(p.fpms & F(VLAN)) && (p.fpms & F(FLOW_CACHE)), "no VLAN filtering: no vlan module");
 	tna_plan_bridge_free(&p);
 
 	/* 8. Budget after load: an xlated count over the limit fails. */
