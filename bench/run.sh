@@ -23,7 +23,8 @@ usage: bench/run.sh [options]
                       --ports 1,8 --cpus 1,2
   --scale             the bridge at MAC scale: --macs 1,4096,10000,100000
                       --cpus 1,2 --size 64, configurations linux-bridge,
-                      tna-native, xdp-fdb-limit, xdp-limit (unless given)
+                      tna-native, xdp-fdb-limit, xdp-fdb-limit-scattered,
+                      xdp-limit (unless given)
   --check-ports       l2: a frame for destination MAC j must arrive on
                       output port j mod P, else the run is an error
                       (catches flooding; costs the sink a map lookup)
@@ -59,7 +60,7 @@ while [[ $# -gt 0 ]]; do
 	--cpus) CPUS=${2:-}; shift ;;
 	--full) MACS=1,4096,10000,100000 PORTS=1,8 CPUS=1,2 ;;
 	--scale) MACS=1,4096,10000,100000 CPUS=1,2 SIZE=${SIZE:-64}
-		CONFIGS=${CONFIGS:-linux-bridge,tna-native,xdp-fdb-limit,xdp-limit} ;;
+		CONFIGS=${CONFIGS:-linux-bridge,tna-native,xdp-fdb-limit,xdp-fdb-limit-scattered,xdp-limit} ;;
 	--config-dir) CONFIG_DIR=${2:-}; shift ;;
 	--flows) FLOWS=${2:-}; shift ;;
 	--size) SIZE=${2:-}; shift ;;
