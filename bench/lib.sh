@@ -8,7 +8,7 @@
 #       /tmp/tna-NAME.* directory; on exit: the pids listed in $WORK/pids
 #       that still run in its namespaces are killed, $WORK is copied to
 #       $BENCH_KEEP when set, then removed.
-#   bench_deploy_start TARGET [READY] / bench_deploy_stop
+#   bench_deploy_start TARGET [READY] / bench_deploy_ready / bench_deploy_stop
 #       tna-deploy as a configuration's controller in $DUT
 #   bench_opts 'OPTION=VAR ...' ARG...
 #       every ARG pair "--OPTION VALUE" sets VAR; -h/--help runs the
@@ -72,6 +72,25 @@ bench_deploy_start() {
 		sleep 0.1
 	done
 	tail -1 "$out"; rm -f "$out"
+	return 1
+}
+
+# Steady state for a measurement: the controller has applied every event
+# so far (--sync) and has no FDB key left to write or to confirm again
+# (fdb_mirror.pending of every bridge is 0), so the fast path holds what
+# the pre-learning taught the bridge.  60 s at most; prints why not.
+bench_deploy_ready() {
+	local i st
+	for ((i = 0; i < 600; i++)); do
+		st=$(ip netns exec "$DUT" "$TNA_BIN/tna-deploy" --sync 2>&1 &&
+		     ip netns exec "$DUT" "$TNA_BIN/tna-deploy" --status -j 2>&1) &&
+		"$PY" -c 'import json, sys
+b = json.load(sys.stdin).get("bridges") or []
+sys.exit(0 if b and all(x.get("fdb_mirror", {}).get("pending", 1) == 0 for x in b) else 1)' \
+			<<<"$st" && return 0
+		sleep 0.1
+	done
+	echo "the FDB mirror is not settled after 60 s: $(tr '\n' ' ' <<<"$st" | cut -c1-200)"
 	return 1
 }
 

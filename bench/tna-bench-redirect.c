@@ -42,7 +42,37 @@ static int map_put(struct bpf_map *m, const void *k, size_t kl, const void *v, s
 	return 1;
 }
 
-static int run_fdb(unsigned macs, const int *in, const int *out, int n, char **names)
+static unsigned gcd(unsigned a, unsigned b)
+{
+	while (b) {
+		unsigned t = a % b;
+
+		a = b;
+		b = t;
+	}
+	return a;
+}
+
+/* The I-th MAC index of a fill of MACS in an order unrelated to the
+ * traffic's (a stride coprime to MACS, from SEED), or I itself. */
+static unsigned fill_index(unsigned i, unsigned macs, unsigned seed, bool scatter)
+{
+	unsigned stride = seed % macs;
+
+	if (!scatter || macs < 3)
+		return i;
+	while (!stride || gcd(stride, macs) != 1)
+		stride++;
+	return (unsigned)(((unsigned long long)i * stride) % macs);
+}
+
+/* SCATTER: the sources, then the destinations, each in their own order
+ * unrelated to j, as a bridge learns them; otherwise source j and
+ * destination j are put in turn, j = 0, 1, ... (the traffic's own order:
+ * the map's entries then lie in memory in the order the frames use them,
+ * which the CPU prefetches, a layout no learned FDB has). */
+static int run_fdb(unsigned macs, bool scatter, const int *in, const int *out, int n,
+		   char **names)
 {
 	struct bench_fdb_limit *skel = bench_fdb_limit__open_and_load();
 	int rc = 1;
@@ -54,14 +84,13 @@ static int run_fdb(unsigned macs, const int *in, const int *out, int n, char **n
 	for (int i = 0; i < n; i++)
 		if (map_put(skel->maps.tx_port, &out[i], 4, &out[i], 4))
 			goto out;
-	for (unsigned j = 0; j < macs; j++) {
-		struct tna_fdb_key k = { .mac = { 2, 0x5e, j >> 24, j >> 16, j >> 8, j } };
-		struct tna_fdb_val v = { .ifindex = in[j % n] };
+	for (unsigned i = 0; i < 2 * macs; i++) {
+		bool dst = scatter ? i >= macs : i & 1;
+		unsigned j = scatter ? fill_index(i % macs, macs, dst ? 0x85EBCA77u : 0x9E3779B1u, true)
+				     : i / 2;
+		struct tna_fdb_key k = { .mac = { 2, dst ? 0xde : 0x5e, j >> 24, j >> 16, j >> 8, j } };
+		struct tna_fdb_val v = { .ifindex = dst ? out[j % n] : in[j % n] };
 
-		if (map_put(skel->maps.fdb, &k, sizeof(k), &v, sizeof(v)))
-			goto out;
-		k.mac[1] = 0xde;
-		v.ifindex = out[j % n];
 		if (map_put(skel->maps.fdb, &k, sizeof(k), &v, sizeof(v)))
 			goto out;
 	}
@@ -93,8 +122,14 @@ int main(int argc, char **argv)
 {
 	int n, in[256], out[256];
 	unsigned long macs = 0;
+	bool scatter = false;
 	char *end;
 
+	if (argc > 1 && !strcmp(argv[1], "--scatter")) {
+		scatter = true;
+		argv++;
+		argc--;
+	}
 	if (argc > 2 && !strcmp(argv[1], "--fdb")) {
 		macs = strtoul(argv[2], &end, 10);
 		if (*end || !macs || macs > TNA_FDB_MAX / 2) {
@@ -108,10 +143,12 @@ int main(int argc, char **argv)
 	n = argc - 1;
 	if (argc < 2 || !strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")) {
 		fprintf(argc < 2 ? stderr : stdout,
-			"usage: tna-bench-redirect [--fdb MACS] IN:OUT [IN:OUT...]\n"
+			"usage: tna-bench-redirect [[--scatter] --fdb MACS] IN:OUT [IN:OUT...]\n"
 			"Attach a bare devmap redirect from IN to OUT (native XDP); with\n"
 			"--fdb, two FDB hash lookups (source 02:5e:j on IN number j mod P,\n"
-			"destination 02:de:j on OUT number j mod P, j < MACS) and the redirect.\n"
+			"destination 02:de:j on OUT number j mod P, j < MACS) and the redirect;\n"
+			"--scatter puts them into the map in an order unrelated to j (as a\n"
+			"bridge learns them), not source j and destination j in turn.\n"
 			"Exit: 0 ok, 1 error, 2 bad usage.\n");
 		return argc < 2 ? 2 : 0;
 	}
@@ -135,5 +172,5 @@ int main(int argc, char **argv)
 			return 2;
 		}
 	}
-	return macs ? run_fdb(macs, in, out, n, argv + 1) : run_bare(in, out, n, argv + 1);
+	return macs ? run_fdb(macs, scatter, in, out, n, argv + 1) : run_bare(in, out, n, argv + 1);
 }

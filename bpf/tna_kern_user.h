@@ -241,15 +241,23 @@ struct tna_clock {
  * source must be stamped again) sends the next frame through the FDB
  * lookups.  32k entries (1 MB per CPU) keep ~90 % of 10k MAC pairs
  * cycling through them (a third of 4k pairs fit in 4k direct-mapped
- * slots, even with a perfect hash). */
+ * slots, even with a perfect hash).  A set is one 64-byte value of a plain
+ * ARRAY, CPU c's sets at c * TNA_FLOW_SETS (user space sizes the array to
+ * the possible CPUs before load): a probe is one cache line and one load
+ * from the array's base, where a PERCPU_ARRAY of entries costs a load of
+ * the entry's per-CPU pointer (a 256 KB table) and then the entry, per way. */
 #define TNA_FLOW_BITS		15
 #define TNA_FLOW_WAYS		2
+#define TNA_FLOW_SETS		((1u << TNA_FLOW_BITS) / TNA_FLOW_WAYS)
 struct tna_flow {
 	__u32 w[3];		/* dst, src MAC as in the frame */
 	__u32 in_ifindex;
 	__u32 out_ifindex;
 	__u32 gen;
 	__u64 tick;
+};
+struct tna_flow_set {
+	struct tna_flow way[TNA_FLOW_WAYS];
 };
 
 /* The first slot of the set of (dst, src, ingress port), W the frame's

@@ -19,7 +19,7 @@ struct tna_dp *tna_dp__load(const struct tna_dp_opts *opts)
 {
 	const struct tna_dp *share;
 	struct tna_dp *dp;
-	int err = -EINVAL;
+	int err = -EINVAL, ncpu;
 
 	if (!opts || opts->sz < offsetof(struct tna_dp_opts, share_maps_with) +
 				sizeof(opts->share_maps_with)) {
@@ -73,6 +73,13 @@ struct tna_dp *tna_dp__load(const struct tna_dp_opts *opts)
 	}
 
 	tna_dp_filter_size(dp, dp->skel->rodata->tna_fpms & TNA_FPM_FILTER);
+	/* the flow cache: TNA_FLOW_SETS for each CPU (bpf/fpm/common.h) */
+	ncpu = libbpf_num_possible_cpus();
+	if (ncpu < 1) {
+		err = ncpu < 0 ? ncpu : -EINVAL;
+		goto err;
+	}
+	bpf_map__set_max_entries(dp->skel->maps.tna_flows, (uint32_t)ncpu * TNA_FLOW_SETS);
 	share = opts->share_maps_with;
 	if (share) {
 		if ((err = reuse(dp->skel->maps.tna_ports, share->ports_fd)) ||

@@ -20,6 +20,11 @@ config_setup() {
 	bench_deploy_start "$TNA_TARGET"
 }
 
+# measured once the mirror holds what pre-learning taught the bridge
+config_ready() {
+	bench_deploy_ready
+}
+
 config_teardown() {
 	bench_deploy_stop
 	ip -n "$DUT" link del br0 2>/dev/null

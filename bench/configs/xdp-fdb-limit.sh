@@ -5,11 +5,12 @@
 # costs at scale when it does nothing but its two FDB lookups.
 CONFIG_DESC="two FDB hash lookups + devmap redirect (the limit with lookups)"
 CONFIG_MODE=l2
+FDB_FILL=()	# xdp-fdb-limit-scattered.sh: (--scatter)
 
 config_setup() {
 	local i pairs=()
 	for i in "${!IN_PORTS[@]}"; do pairs+=("${IN_PORTS[$i]}:${OUT_PORTS[$i]}"); done
-	ip netns exec "$DUT" "$TNA_BIN/tna-bench-redirect" --fdb "$MACS" "${pairs[@]}"
+	ip netns exec "$DUT" "$TNA_BIN/tna-bench-redirect" "${FDB_FILL[@]}" --fdb "$MACS" "${pairs[@]}"
 }
 
 config_teardown() {

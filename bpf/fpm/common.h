@@ -92,11 +92,15 @@ struct {
 	__type(value, __u64);
 } tna_pend_dirty SEC(".maps");
 
+/* TNA_FLOW_SETS per CPU; resized to the possible CPUs before load
+ * (targets/load.c).  Mmapable: the values start on a page, so every set is
+ * one cache line. */
 struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, 1 << TNA_FLOW_BITS);
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, TNA_FLOW_SETS);
+	__uint(map_flags, BPF_F_MMAPABLE);
 	__type(key, __u32);
-	__type(value, struct tna_flow);
+	__type(value, struct tna_flow_set);
 } tna_flows SEC(".maps");
 
 struct tna_pkt {

@@ -1,7 +1,7 @@
 /* flow_cache: the answers of fdb_src and fdb_dst for (dst, src, ingress
- * port), per CPU, two ways per set (struct tna_flow, tna_flow_set()), so
- * that a steady flow costs one or two array loads instead of two hash
- * lookups.  It is a cache of the mirror, never a source of truth: an
+ * port), per CPU, two ways per set of one cache line (struct
+ * tna_flow_set, tna_flow_set()), so that a steady flow costs one array
+ * load instead of two hash lookups.  It is a cache of the mirror, never a source of truth: an
  * entry is used only while the table generation (bumped by user space after
  * every port or FDB change) and the keep-alive tick are those it was filled
  * with.  A new tick makes the next frame take the lookups again, which
@@ -88,7 +88,7 @@ static __always_inline void flow_count(struct tna_flow_use *u, bool hit)
  * through a set, always evicting the older one would miss every time). */
 static __always_inline bool fpm_flow_hit(struct tna_pkt *p)
 {
-	struct tna_flow *f0, *f1;
+	struct tna_flow_set *s;
 	struct tna_flow_use *u;
 	__u32 *w, k = 0;
 
@@ -103,31 +103,28 @@ static __always_inline bool fpm_flow_hit(struct tna_pkt *p)
 		return false;
 	}
 	w = mac_words(p);
-	k = tna_flow_set(w, p->in_ifindex);
-	f0 = bpf_map_lookup_elem(&tna_flows, &k);
-	if (!f0)
+	k = bpf_get_smp_processor_id() * TNA_FLOW_SETS +
+	    tna_flow_set(w, p->in_ifindex) / TNA_FLOW_WAYS;
+	s = bpf_map_lookup_elem(&tna_flows, &k);
+	if (!s)
 		return false;
-	if (flow_match(f0, w, p)) {
-		p->out_ifindex = f0->out_ifindex;
+	if (flow_match(&s->way[0], w, p)) {
+		p->out_ifindex = s->way[0].out_ifindex;
 		flow_count(u, true);
 		return true;
 	}
-	k |= 1;
-	f1 = bpf_map_lookup_elem(&tna_flows, &k);
-	if (!f1)
-		return false;
-	if (flow_match(f1, w, p)) {
-		p->out_ifindex = f1->out_ifindex;
+	if (flow_match(&s->way[1], w, p)) {
+		p->out_ifindex = s->way[1].out_ifindex;
 		flow_count(u, true);
 		return true;
 	}
 	flow_count(u, false);
-	if (flow_stale(f0, p))
-		p->flow = f0;
-	else if (flow_stale(f1, p))
-		p->flow = f1;
+	if (flow_stale(&s->way[0], p))
+		p->flow = &s->way[0];
+	else if (flow_stale(&s->way[1], p))
+		p->flow = &s->way[1];
 	else
-		p->flow = bpf_get_prandom_u32() & 1 ? f1 : f0;
+		p->flow = &s->way[bpf_get_prandom_u32() & 1];
 	return false;
 }
 

@@ -76,18 +76,18 @@ static void expect(struct tna_dp *dp, const char *what, int in,
 /* Some CPU's flow-cache slot holds IN -> OUT. */
 static bool flow_cached(struct tna_dp *dp, int in, int out)
 {
-	int ncpu = libbpf_num_possible_cpus(), fd;
-	struct tna_flow *v = calloc(ncpu, sizeof(*v));
+	struct tna_flow_set v;
 	bool found = false;
+	int fd = bpf_map__fd(dp->skel->maps.tna_flows);
+	uint32_t n = bpf_map__max_entries(dp->skel->maps.tna_flows);
 
-	fd = bpf_map__fd(dp->skel->maps.tna_flows);
-	for (uint32_t k = 0; v && k < (1u << TNA_FLOW_BITS) && !found; k++) {
-		if (bpf_map_lookup_elem(fd, &k, v))
+	for (uint32_t k = 0; k < n && !found; k++) {
+		if (bpf_map_lookup_elem(fd, &k, &v))
 			break;
-		for (int c = 0; c < ncpu; c++)
-			found |= v[c].in_ifindex == (uint32_t)in && v[c].out_ifindex == (uint32_t)out;
+		for (int w = 0; w < TNA_FLOW_WAYS; w++)
+			found |= v.way[w].in_ifindex == (uint32_t)in &&
+				 v.way[w].out_ifindex == (uint32_t)out;
 	}
-	free(v);
 	return found;
 }
 
