@@ -73,6 +73,8 @@
 	X(BRNF_MTU,		"brnf_mtu")				\
 	X(CONTROLLER_STALE,	"controller_stale")			\
 	X(FDB_UNCONFIRMED,	"fdb_unconfirmed")			\
+	X(HOOK_PASS,		"hook_pass")	/* an operator's hook: to Linux */ \
+	X(HOOK_INVALID,		"hook_invalid")	/* a hook returned no verdict */ \
 	TNA_ROUTER_REASONS(X)	/* the router's */				\
 	TNA_FILTER_REASONS(X)
 

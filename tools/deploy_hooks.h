@@ -1,0 +1,23 @@
+/* tna-deploy's hooks: --hook SLOT=FILE and the drop-in directory, checked
+ * before anything is deployed; their lines in the plan and the status. */
+#ifndef TNA_TOOLS_DEPLOY_HOOKS_H
+#define TNA_TOOLS_DEPLOY_HOOKS_H
+#include <stdbool.h>
+#include <stdio.h>
+#include "targets/hooks.h"	/* TNA_HOOK_MAX, tna_hooks__json() */
+
+#define TNA_HOOKS_DIR "/etc/tna/hooks.d"
+
+/* Add the hooks of SPECS ("SLOT=FILE", N of them), then every
+ * DIR/SLOT-NAME.o (DIR NULL: none; missing: none).  0, or the tool's
+ * exit status after a one-line error (nothing is deployed then). */
+int deploy_hooks_add(const char *const *specs, int n, const char *dir);
+
+/* "hooks: ingress=FILE, ..." (nothing without hooks) */
+void deploy_hooks_print(FILE *f);
+
+struct json_object;
+/* the "hooks" array of a status JSON, printed as the line above */
+void deploy_hooks_print_json(FILE *f, struct json_object *hooks);
+
+#endif
