@@ -10,6 +10,7 @@
  * object before load: one object, verified as one program (the hook as a
  * global function, on its own), called with a plain BPF call. */
 #include <errno.h>
+#include <stdarg.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -190,7 +191,46 @@ out:
 	return buf;
 }
 
+/* libbpf's messages while a hook is checked: not printed (the caller
+ * gets one line), but the verifier's last word goes into it: the last
+ * line of its log before the "processed ..." tail. */
+static char vlast[200];
+
+static int keep_log(enum libbpf_print_level level, const char *fmt, va_list ap)
+{
+	char *m = NULL, *end, *l, *best = NULL;
+
+	(void)level;
+	if (vasprintf(&m, fmt, ap) < 0)
+		return 0;
+	end = strstr(m, "-- END PROG LOAD LOG --");
+	if (end) {
+		*end = 0;
+		for (l = strtok(m, "\n"); l; l = strtok(NULL, "\n"))
+			if (*l && strncmp(l, "processed ", 10) && strncmp(l, "verification time", 17) &&
+			    strncmp(l, "stack depth", 11) && strncmp(l, "-- BEGIN", 8))
+				best = l;
+		if (best)
+			snprintf(vlast, sizeof(vlast), ": %s", best);
+	}
+	free(m);
+	return 0;
+}
+
+static int add_checked(int slot, const char *name, const char *path, char *err, size_t len);
+
 int tna_hooks__add(int slot, const char *name, const char *path, char *err, size_t len)
+{
+	libbpf_print_fn_t old = libbpf_set_print(keep_log);
+	int ret;
+
+	vlast[0] = 0;
+	ret = add_checked(slot, name, path, err, len);
+	libbpf_set_print(old);
+	return ret;
+}
+
+static int add_checked(int slot, const char *name, const char *path, char *err, size_t len)
 {
 	struct tna_dp_opts o = { .sz = sizeof(o), .target = TNA_TARGET_GENERIC,
 				 .fpms = TNA_FPM_ALL };
@@ -229,10 +269,11 @@ int tna_hooks__add(int slot, const char *name, const char *path, char *err, size
 	if (!dp) {
 		ret = -errno;
 		n_hooks--;
-		snprintf(err, len, "%s: the pipeline with this hook at %s does not load (%s)%s",
+		snprintf(err, len, "%s: the pipeline with this hook at %s does not load (%s)%s%s",
 			 path, slot_names[slot], strerror(-ret),
 			 ret == -EACCES || ret == -EINVAL ? ": the verifier refused it "
-			 "(a hook after ingress may not change the frame's length)" : "");
+			 "(a hook after ingress may not change the frame's length)" : "",
+			 vlast);
 		return ret;
 	}
 	tna_dp__destroy(dp);
