@@ -43,4 +43,12 @@ grep -q "^hooks: classified=.*hook_drop_udp.bpf.o, egress=.*hook_invalid.bpf.o" 
 in_ns dut "$TNA_BIN/tna-deploy" --status -j | /usr/bin/python3 -c '
 import json,sys; h=json.load(sys.stdin)["hooks"]; assert len(h) == 2 and h[0]["object"].endswith("hook_drop_udp.bpf.o"), h' ||
 	fail "--status -j: no hooks"
+in_ns dut "$TNA_BIN/tna-probe" --graph | /usr/bin/python3 -c '
+import json,sys; g=json.load(sys.stdin)
+hooks=[n for n in g["nodes"] if n["kind"] == "hook"]
+assert sorted(n["name"] for n in hooks) == ["hook classified: hook_drop_udp.bpf.o", "hook egress: hook_invalid.bpf.o"], hooks
+assert {(e["from"], e["to"]) for e in g["edges"] if e["kind"] == "hooked-by"} == {("bridge:br0", n["id"]) for n in hooks}, g["edges"]' ||
+	fail "tna-probe --graph: the hooks are not on the graph"
+in_ns dut "$TNA_BIN/tna-probe" --graph=dot | grep -q 'hook classified: hook_drop_udp.bpf.o' || fail "--graph=dot: no hook"
+echo "ok: the hooks are on the service graph (JSON, DOT)"
 echo PASS
