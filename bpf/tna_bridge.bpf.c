@@ -28,6 +28,7 @@
 #include "bpf/fpm/filter_path.h"
 #include "bpf/fpm/nat.h"
 #include "bpf/fpm/hook.h"
+#include "bpf/fpm/xsk.h"
 
 #define STEP(call) do { reason = (call); if (reason != TNA_GO) goto pass; } while (0)
 /* a netfilter step may also drop */
@@ -46,6 +47,11 @@ int tna_bridge(struct xdp_md *ctx)
 
 	STEP(fpm_ingress_port(&p));
 	HOOK(TNA_HOOK_INGRESS);
+	reason = fpm_xsk(&p);		/* the operator's flows to AF_XDP sockets */
+	if (reason == TNA_XSK_STEERED)
+		return XDP_REDIRECT;
+	if (reason != TNA_GO)
+		goto pass;
 	if (tna_br_netfilter) {		/* iptables may see bridged traffic */
 		reason = TNA_REASON_BR_NETFILTER;
 		goto pass;

@@ -50,6 +50,7 @@ struct tna_dp {
 	struct tna_dp_link links[TNA_MAX_PORTS];
 	struct tna_dp_root *root;	/* shared with the dps of the same maps */
 	int hook_stats_fd;		/* per slot and verdict (targets/hooks.c) */
+	int xsk_fd, xsk_stats_fd;	/* the AF_XDP steer's sockets and counters */
 	void *hooked_elf;		/* the pipeline object with the hooks linked in */
 };
 

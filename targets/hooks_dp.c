@@ -7,7 +7,19 @@
 #include <bpf/libbpf.h>
 #include "targets/dp.h"
 #include "targets/hooks.h"
+#include "targets/xsk.h"
 #include "bpf/tna_bridge.skel.h"
+
+/* the AF_XDP steer's rules (targets/xsk.c) */
+static void xsk_apply(struct tna_bridge *skel)
+{
+	int n = tna_xsk__n();
+
+	skel->rodata->tna_xsk_n = n;
+	for (int i = 0; i < n; i++)
+		memcpy((void *)&skel->rodata->tna_xsk_rules[i], tna_xsk__get(i),
+		       sizeof(struct tna_xsk_rule));
+}
 
 int tna_dp_hooks_open(struct tna_dp *dp)
 {
@@ -19,7 +31,10 @@ int tna_dp_hooks_open(struct tna_dp *dp)
 
 	if (!n) {
 		dp->skel = tna_bridge__open();
-		return dp->skel ? 0 : -errno;
+		if (!dp->skel)
+			return -errno;
+		xsk_apply(dp->skel);
+		return 0;
 	}
 	base = tna_bridge__elf_bytes(&sz);
 	dp->hooked_elf = tna_hooks_link(base, sz, tna_hooks__get(0), n, &linked_sz);
@@ -45,6 +60,7 @@ int tna_dp_hooks_open(struct tna_dp *dp)
 		if (prog != skel->progs.tna_bridge && prog != skel->progs.tna_deadman_arm)
 			bpf_program__set_autoload(prog, false);
 	skel->rodata->tna_hooks = tna_hooks__mask();
+	xsk_apply(skel);
 	return 0;
 }
 
@@ -55,8 +71,12 @@ int tna_dp_hooks_share(struct tna_dp *dp, const struct tna_dp *share)
 	struct bpf_map *m, *old;
 	int err;
 
-	if (share->hook_stats_fd >= 0 &&
-	    (err = bpf_map__reuse_fd(dp->skel->maps.tna_hook_stats, share->hook_stats_fd)))
+	/* the sockets registered by their owners stay registered */
+	if ((share->hook_stats_fd >= 0 &&
+	     (err = bpf_map__reuse_fd(dp->skel->maps.tna_hook_stats, share->hook_stats_fd))) ||
+	    (share->xsk_fd >= 0 && (err = bpf_map__reuse_fd(dp->skel->maps.tna_xsk, share->xsk_fd))) ||
+	    (share->xsk_stats_fd >= 0 &&
+	     (err = bpf_map__reuse_fd(dp->skel->maps.tna_xsk_stats, share->xsk_stats_fd))))
 		return err;
 	if (!tna_hooks__n())
 		return 0;

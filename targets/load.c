@@ -45,7 +45,7 @@ struct tna_dp *tna_dp__load(const struct tna_dp_opts *opts)
 		goto err;
 	dp->force = opts->force;
 
-	dp->hook_stats_fd = -1;
+	dp->hook_stats_fd = dp->xsk_fd = dp->xsk_stats_fd = -1;
 	err = tna_dp_hooks_open(dp);
 	if (err)
 		goto err;
@@ -112,6 +112,8 @@ struct tna_dp *tna_dp__load(const struct tna_dp_opts *opts)
 	dp->deadman_fd = bpf_map__fd(dp->skel->maps.tna_deadman);
 	dp->vlans_fd = bpf_map__fd(dp->skel->maps.tna_vlans);
 	dp->hook_stats_fd = bpf_map__fd(dp->skel->maps.tna_hook_stats);
+	dp->xsk_fd = bpf_map__fd(dp->skel->maps.tna_xsk);
+	dp->xsk_stats_fd = bpf_map__fd(dp->skel->maps.tna_xsk_stats);
 	dp->clk = mmap(NULL, sizeof(*dp->clk), PROT_READ | PROT_WRITE, MAP_SHARED,
 		       dp->clock_fd, 0);
 	if (dp->clk == MAP_FAILED) {

@@ -30,4 +30,4 @@ tna-rt-test_SRCS := tools/tna-rt-test.c tools/rt_filter.c tools/sysfs_port.c
 LIB_SRCS += targets/filter.c
 
 # The operator's hooks, linked into each pipeline.
-LIB_SRCS += targets/hooks.c targets/hooks_dp.c
+LIB_SRCS += targets/hooks.c targets/hooks_dp.c targets/xsk.c

@@ -74,26 +74,59 @@ int deploy_hooks_add(const char *const *specs, int n, const char *dir)
 	return dir ? add_dir(dir) : 0;
 }
 
-void deploy_hooks_print_json(FILE *f, struct json_object *hooks)
+int deploy_xsk_add(const char *const *specs, int n)
 {
-	int n = hooks ? (int)json_object_array_length(hooks) : 0;
+	char err[256];
 
+	for (int i = 0; i < n; i++)
+		if (tna_xsk__add(specs[i], err, sizeof(err)))
+			return tna_usage_err("--xsk %s", err);
+	return 0;
+}
+
+struct json_object *deploy_hooks_json(void)
+{
+	struct json_object *e;
+
+	if (!tna_hooks__n() && !tna_xsk__n())
+		return NULL;
+	e = json_object_new_object();
+	json_object_object_add(e, "hooks", tna_hooks__json());
+	json_object_object_add(e, "xsk", tna_xsk__json());
+	return e;
+}
+
+void deploy_hooks_print_json(FILE *f, struct json_object *o)
+{
+	struct json_object *hooks = NULL, *xsk = NULL;
+	int n;
+
+	json_object_object_get_ex(o, "hooks", &hooks);
+	json_object_object_get_ex(o, "xsk", &xsk);
+	n = hooks ? (int)json_object_array_length(hooks) : 0;
 	for (int i = 0; i < n; i++) {
-		struct json_object *h = json_object_array_get_idx(hooks, i), *s, *o;
+		struct json_object *h = json_object_array_get_idx(hooks, i), *s, *ob;
 
 		json_object_object_get_ex(h, "slot", &s);
-		json_object_object_get_ex(h, "object", &o);
+		json_object_object_get_ex(h, "object", &ob);
 		fprintf(f, "%s%s=%s", i ? ", " : "hooks: ", json_object_get_string(s),
-			json_object_get_string(o));
+			json_object_get_string(ob));
 	}
+	if (n)
+		fputc('\n', f);
+	n = xsk ? (int)json_object_array_length(xsk) : 0;
+	for (int i = 0; i < n; i++)
+		fprintf(f, "%s%s", i ? ", " : "xsk: to AF_XDP sockets: ",
+			json_object_get_string(json_object_array_get_idx(xsk, i)));
 	if (n)
 		fputc('\n', f);
 }
 
 void deploy_hooks_print(FILE *f)
 {
-	struct json_object *a = tna_hooks__json();
+	struct json_object *e = deploy_hooks_json();
 
-	deploy_hooks_print_json(f, a);
-	json_object_put(a);
+	if (e)
+		deploy_hooks_print_json(f, e);
+	json_object_put(e);
 }

@@ -197,7 +197,7 @@ int deploy_status(const char *lock, const char *state, bool json, bool pretty)
 		printf("no bridge in this network namespace\n");
 	if (get(j, "router"))
 		print_router(get(j, "router"));
-	deploy_hooks_print_json(stdout, get(j, "hooks"));
+	deploy_hooks_print_json(stdout, j);
 	json_object_put(j);
 	return TNA_EXIT_OK;
 }

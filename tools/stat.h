@@ -8,6 +8,7 @@
 #include "targets/stats.h"
 #include "targets/offload/nic.h"
 #include "targets/hooks.h"
+#include "targets/xsk.h"
 
 struct iface {
 	int ifindex, master;
@@ -21,6 +22,9 @@ struct iface {
 	/* the operator's hooks of the pipeline family: by slot and verdict */
 	int hooks_err;
 	uint64_t hooks[TNA_HOOK_NSLOTS][TNA_HOOK_NVERDICTS];
+	/* the AF_XDP steer: frames and bytes per rule (--status's order) */
+	int xsk_err;
+	struct tna_xsk_count xsk[TNA_XSK_RULES];
 };
 
 /* Hook counters (tools/stat_hooks.c): read them for F (a bridge: from

@@ -22,8 +22,11 @@ void stat_hooks_read(struct iface *f, const struct iface *ifs, int n)
 			if (ifs[j].master == f->ifindex && !ifs[j].err)
 				from = ifs[j].ifindex;
 	}
-	if (from > 0 && !f->err)
+	f->xsk_err = -ENOENT;
+	if (from > 0 && !f->err) {
 		f->hooks_err = tna_hook_stats_read(from, f->hooks);
+		f->xsk_err = tna_xsk_stats_read(from, f->xsk);
+	}
 }
 
 void stat_hooks_print(const struct iface *f)
@@ -49,6 +52,16 @@ void stat_hooks_print(const struct iface *f)
 	}
 	if (*sep == ';')
 		putchar('\n');
+	sep = "    to AF_XDP sockets: ";
+	for (int r = 0; !f->xsk_err && r < TNA_XSK_RULES; r++) {
+		if (!f->xsk[r].frames)
+			continue;
+		printf("%srule %d %llu frames %llu bytes", sep, r,
+		       (unsigned long long)f->xsk[r].frames, (unsigned long long)f->xsk[r].bytes);
+		sep = ", ";
+	}
+	if (*sep == ',')
+		putchar('\n');
 }
 
 void stat_hooks_json(const struct iface *f, struct json_object *o)
@@ -67,4 +80,16 @@ void stat_hooks_json(const struct iface *f, struct json_object *o)
 		json_object_object_add(h, tna_hook_slot_name(s), v);
 	}
 	json_object_object_add(o, "hooks", h);
+	if (!f->xsk_err) {
+		struct json_object *a = json_object_new_array();
+
+		for (int r = 0; r < TNA_XSK_RULES; r++) {
+			struct json_object *x = json_object_new_object();
+
+			json_object_object_add(x, "frames", json_object_new_int64(f->xsk[r].frames));
+			json_object_object_add(x, "bytes", json_object_new_int64(f->xsk[r].bytes));
+			json_object_array_add(a, x);
+		}
+		json_object_object_add(o, "xsk", a);
+	}
 }

@@ -27,7 +27,7 @@
 
 static const char usage[] =
 "Usage: tna-deploy [-t auto|generic|native|offload] [-i BRIDGE]... [-f] [--no-router]\n"
-"                  [--no-filter] [--hook SLOT=FILE]... [--hooks-dir DIR]\n"
+"                  [--no-filter] [--hook SLOT=FILE]... [--hooks-dir DIR] [--xsk RULE]...\n"
 "                  [-n NETNS] [-j [-p]] [-v | -q | --log-level LEVEL]\n"
 "                  [--debounce QUIET[,MAX]] [--dry-run]\n"
 "       tna-deploy -s|--status [-n NETNS] [-j [-p]]\n"
@@ -51,6 +51,9 @@ static const char usage[] =
 "                      object FILE into the fast path at SLOT: ingress,\n"
 "                      classified or egress (repeatable; docs/hooks.md)\n"
 "      --hooks-dir DIR  also every DIR/SLOT-NAME.o (default " TNA_HOOKS_DIR ")\n"
+"      --xsk RULE      steer a flow to AF_XDP sockets (tna-xsk): RULE is\n"
+"                      'udp|tcp [src A] [dst A] [sport N] [dport N] [queue Q]'\n"
+"                      (IPv4; repeatable, up to 8; docs/hooks.md)\n"
 "  -n, --netns NETNS   work in network namespace NETNS (/var/run/netns/NETNS,\n"
 "                      or a path)\n"
 "      --dry-run       print the plan (with verified instruction counts) and the\n"
@@ -153,12 +156,8 @@ static void print_json(struct tna_ctl *c, bool dry)
 		json_object_array_add(a, e);
 		tna_stages_free(&sp);
 	}
-	if (tna_hooks__n()) {
-		struct json_object *e = json_object_new_object();
-
-		json_object_object_add(e, "hooks", tna_hooks__json());
-		json_object_array_add(a, e);
-	}
+	if ((b = deploy_hooks_json()))	/* {"hooks": [...], "xsk": [...]} */
+		json_object_array_add(a, b);
 	printf("%s\n", json_object_to_json_string_ext(a, tna_json_flags(pretty)));
 	json_object_put(a);
 	json_object_put(st);
@@ -280,7 +279,7 @@ static void stop_close(struct stop *s)
 int main(int argc, char **argv)
 {
 	enum { OPT_DRY = 256, OPT_NO_ROUTER, OPT_LOG_LEVEL, OPT_DEBOUNCE, OPT_POLL, OPT_SYNC,
-	       OPT_NO_FILTER, OPT_HOOK, OPT_HOOKS_DIR };
+	       OPT_NO_FILTER, OPT_HOOK, OPT_HOOKS_DIR, OPT_XSK };
 	static const struct option lopts[] = {
 		{ "target", required_argument, NULL, 't' },
 		{ "interface", required_argument, NULL, 'i' },
@@ -301,13 +300,15 @@ int main(int argc, char **argv)
 		{ "no-filter", no_argument, NULL, OPT_NO_FILTER },
 		{ "hook", required_argument, NULL, OPT_HOOK },
 		{ "hooks-dir", required_argument, NULL, OPT_HOOKS_DIR },
+		{ "xsk", required_argument, NULL, OPT_XSK },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ 0 }
 	};
 	const char *bridges[MAX_BRIDGES], *netns = NULL, *why, *controller_opt = NULL;
 	const char *hook_specs[TNA_HOOK_MAX], *hooks_dir = TNA_HOOKS_DIR;
-	int n_hook_specs = 0;
+	const char *xsk_specs[TNA_XSK_RULES];
+	int n_hook_specs = 0, n_xsk = 0;
 	char lock[256], state[256], buf[160];
 	struct tna_ctl_opts o = { .sz = sizeof(o), .target = TNA_PLAN_AUTO,
 				  .bridges = bridges, .log = log_cb };
@@ -347,6 +348,12 @@ int main(int argc, char **argv)
 			hook_specs[n_hook_specs++] = optarg;
 			break;
 		case OPT_HOOKS_DIR: hooks_dir = optarg; controller_opt = "--hooks-dir"; break;
+		case OPT_XSK:
+			controller_opt = "--xsk";
+			if (n_xsk == TNA_XSK_RULES)
+				return tna_usage_err("at most %d rules (--xsk)", TNA_XSK_RULES);
+			xsk_specs[n_xsk++] = optarg;
+			break;
 		case 'n': netns = optarg; break;
 		case 's': status = true; break;
 		case 'd': detach = true; break;
@@ -413,7 +420,9 @@ int main(int argc, char **argv)
 	}
 
 	/* checked (each linked and verified) before anything changes */
-	ret = deploy_hooks_add(hook_specs, n_hook_specs, *hooks_dir ? hooks_dir : NULL);
+	ret = deploy_xsk_add(xsk_specs, n_xsk);
+	if (!ret)
+		ret = deploy_hooks_add(hook_specs, n_hook_specs, *hooks_dir ? hooks_dir : NULL);
 	if (ret)
 		return ret;
 	lockfd = -1;
