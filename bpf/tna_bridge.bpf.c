@@ -48,8 +48,10 @@ int tna_bridge(struct xdp_md *ctx)
 	STEP(fpm_ingress_port(&p));
 	HOOK(TNA_HOOK_INGRESS);
 	reason = fpm_xsk(&p);		/* the operator's flows to AF_XDP sockets */
-	if (reason == TNA_XSK_STEERED)
+	if (reason == TNA_XSK_STEERED) {
+		stats_forwarded(&p);
 		return XDP_REDIRECT;
+	}
 	if (reason != TNA_GO)
 		goto pass;
 	if (tna_br_netfilter) {		/* iptables may see bridged traffic */
