@@ -25,6 +25,10 @@ def csum(b):
 def frame(dport, i):
     payload = (b"tna-hook %5d %5d " % (dport, i)).ljust(64, b".")
     udp = struct.pack("!HHHH", 4000 + i, dport, 8 + len(payload), 0) + payload
+    # a full UDP checksum: a native pipeline cannot tell 0 from a partial one
+    pseudo = socket.inet_aton("10.0.0.1") + socket.inet_aton("10.0.0.2") + struct.pack("!BBH", 0, 17, len(udp))
+    c = csum(pseudo + udp) or 0xffff
+    udp = udp[:6] + struct.pack("!H", c) + udp[8:]
     ip = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20 + len(udp), i, 0, 64, 17, 0,
                      socket.inet_aton("10.0.0.1"), socket.inet_aton("10.0.0.2"))
     ip = ip[:10] + struct.pack("!H", csum(ip)) + ip[12:]

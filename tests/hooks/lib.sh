@@ -8,6 +8,13 @@ for h in hook_drop_udp hook_invalid hook_continue hook_bad_proto hook_grow; do
 	[[ -f $HOOKS/$h.bpf.o ]] || fail "$HOOKS/$h.bpf.o not built (make)"
 done
 
+# native_peers TARGET: for native, GRO on the hosts' veths (a frame
+# redirected into a veth is received only then, tests/deploy)
+native_peers() {
+	[[ $1 == native ]] || return 0
+	for i in 1 2 3; do in_ns h$i ethtool -K eth0 gro on >/dev/null || skip "no GRO on veth"; done
+}
+
 # h1 and h2 know each other, the bridge (and the FDB mirror) knows both
 learn() {
 	check "h1 -> h2 ping" in_ns h1 ping -c 2 -i 0.2 -W 1 -q 10.0.0.2

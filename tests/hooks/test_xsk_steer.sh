@@ -14,6 +14,7 @@ target=${XSK_TARGET:-generic}
 [[ -x $TNA_BIN/tna-xsk ]] || fail "$TNA_BIN/tna-xsk not built (make)"
 
 deploy_topo
+native_peers "$target"
 start_deploy -t "$target" --hooks-dir '' --xsk 'udp dport 4789 queue 0'
 grep -q "^xsk: to AF_XDP sockets: udp dport 4789 queue 0" "$DEPLOY_TMP/deploy.out" ||
 	fail "the plan does not show the rule"
@@ -32,7 +33,11 @@ for _ in $(seq 100); do grep -q '^registered' "$xlog" && break; kill -0 $XSK_PID
 grep -q '^registered: p1 queue 0' "$xlog" || fail "tna-xsk did not register: $(cat "$xlog")"
 
 send_check "UDP to 4789: steered to the socket, not to h2" 4789 20 0
+fwd0=$(stat_of p1 forwarded)
 send_check "UDP to 5000: forwarded, unchanged" 5000 20 20
+fwd=$(( $(stat_of p1 forwarded) - fwd0 ))
+[[ $fwd == 20 ]] || fail "UDP to 5000 forwarded by XDP: $fwd, want 20: $(in_ns dut "$TNA_BIN/tna-stat" -i p1)"
+echo "ok: UDP to 5000 forwarded by XDP"
 wait $XSK_PID || fail "tna-xsk failed or timed out: $(cat "$xlog")"
 cat "$xlog"
 grep -q "^received 20 frames, $((20 * 106)) bytes" "$xlog" || fail "tna-xsk: $(tail -1 "$xlog")"
