@@ -1,7 +1,8 @@
 #!/usr/bin/python3
 """UDP frames of the hook tests, sent and checked byte for byte.
 
-    frames.py send IFNAME DPORT COUNT     (inside the sender's namespace)
+    frames.py send IFNAME DPORT COUNT [FIRST]   frames FIRST..COUNT-1 (inside
+                                          the sender's namespace)
     frames.py check PCAP DPORT COUNT      every one of the COUNT frames is in
                                           PCAP exactly once, unchanged, and no
                                           other frame to DPORT; prints the count
@@ -55,7 +56,7 @@ def main():
     if cmd == "send":
         s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW)
         s.bind((where, 0))
-        for f in want:
+        for f in want[int(sys.argv[5]) if len(sys.argv) > 5 else 0:]:
             s.send(f)
         return 0
     got = [f for f in read_pcap(where)

@@ -22,21 +22,21 @@ learn() {
 	fail "the bridge did not learn h1 and h2"
 }
 
-# send_check "what" DPORT COUNT WANT: COUNT frames h1 -> h2 to DPORT; WANT of
-# them arrive on h2, unchanged
+# send_check "what" DPORT COUNT WANT [FIRST]: frames FIRST (0)..COUNT-1
+# h1 -> h2 to DPORT; WANT of them arrive on h2, unchanged
 send_check() {
-	local what=$1 dport=$2 count=$3 want=$4 pcap=$DEPLOY_TMP/h2-$2.pcap got seen0 rx0
+	local what=$1 dport=$2 count=$3 want=$4 first=${5:-0} pcap=$DEPLOY_TMP/h2-$2.pcap got seen0 rx0
 	seen0=$(p1_seen) rx0=$(h2_rx)
 	capture_start --in h2 eth0 "$pcap"
-	in_ns h1 /usr/bin/python3 "$FRAMES" send eth0 "$dport" "$count" || fail "cannot send"
+	in_ns h1 /usr/bin/python3 "$FRAMES" send eth0 "$dport" "$count" "$first" || fail "cannot send"
 	# every frame decided on p1 (forwarded, passed or dropped), and what
 	# goes to h2 arrived: frames Linux forwards cross a backlog first
-	wait_until "p1 saw the $count frames" $(( seen0 + count )) p1_seen
+	wait_until "p1 saw the frames" $(( seen0 + count - first )) p1_seen
 	wait_until "h2 received $want frames" $(( rx0 + want )) h2_rx
 	capture_stop
 	got=$(/usr/bin/python3 "$FRAMES" check "$pcap" "$dport" "$count") || fail "$what: frames changed"
-	[[ $got == "$want" ]] || fail "$what: $got of $count frames to port $dport reached h2, want $want"
-	echo "ok: $what ($got of $count on h2, unchanged)"
+	[[ $got == "$want" ]] || fail "$what: $got of $((count - first)) frames to port $dport reached h2, want $want"
+	echo "ok: $what ($got of $((count - first)) on h2, unchanged)"
 }
 
 # wait_until "what" N cmd...: up to 5 s until cmd prints a number >= N
