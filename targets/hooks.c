@@ -280,31 +280,38 @@ static int add_checked(int slot, const char *name, const char *path, char *err, 
 	return 0;
 }
 
-int tna_hook_stats_read(int ifindex, uint64_t n[TNA_HOOK_NSLOTS][TNA_HOOK_NVERDICTS])
+int tna_percpu_sum(int ifindex, const char *name, uint64_t *out, uint32_t keys, uint32_t words)
 {
-	int fd = tna_map_of(ifindex, "tna_hook_stats"), ncpu = libbpf_num_possible_cpus();
+	int fd = tna_map_of(ifindex, name), ncpu = libbpf_num_possible_cpus();
 	uint64_t *v;
 	int ret = 0;
 
 	if (fd < 0)
 		return fd;
-	v = calloc(ncpu > 0 ? ncpu : 1, sizeof(*v));
+	v = calloc((ncpu > 0 ? ncpu : 1) * words, sizeof(*v));
 	if (!v) {
 		close(fd);
 		return -ENOMEM;
 	}
-	memset(n, 0, sizeof(uint64_t) * TNA_HOOK_NSLOTS * TNA_HOOK_NVERDICTS);
-	for (__u32 k = 0; k < TNA_HOOK_NSLOTS * TNA_HOOK_NVERDICTS && !ret; k++) {
+	memset(out, 0, sizeof(*out) * keys * words);
+	for (__u32 k = 0; k < keys && !ret; k++) {
 		if (bpf_map_lookup_elem(fd, &k, v)) {
 			ret = -errno;
 			break;
 		}
 		for (int c = 0; c < ncpu; c++)
-			n[k / TNA_HOOK_NVERDICTS][k % TNA_HOOK_NVERDICTS] += v[c];
+			for (uint32_t w = 0; w < words; w++)
+				out[k * words + w] += v[c * words + w];
 	}
 	free(v);
 	close(fd);
 	return ret;
+}
+
+int tna_hook_stats_read(int ifindex, uint64_t n[TNA_HOOK_NSLOTS][TNA_HOOK_NVERDICTS])
+{
+	return tna_percpu_sum(ifindex, "tna_hook_stats", &n[0][0],
+			      TNA_HOOK_NSLOTS * TNA_HOOK_NVERDICTS, 1);
 }
 
 struct json_object *tna_hooks__json(void)

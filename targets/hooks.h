@@ -41,6 +41,10 @@ void tna_hooks__clear(void);
 int tna_hook_stats_read(int ifindex, uint64_t n[TNA_HOOK_NSLOTS][TNA_HOOK_NVERDICTS]);
 extern const char *const tna_hook_verdict_names[TNA_HOOK_NVERDICTS];
 
+/* Sum over CPUs the per-CPU array NAME of the TNA program on IFINDEX:
+ * keys 0..KEYS-1, each value WORDS u64s, into OUT[key * WORDS + word]. */
+int tna_percpu_sum(int ifindex, const char *name, uint64_t *out, uint32_t keys, uint32_t words);
+
 /* Inside targets/: the pipeline object (BASE, SZ) with the hooks linked
  * in, in a buffer the caller frees; NULL + errno on failure. */
 void *tna_hooks_link(const void *base, size_t sz, const struct tna_hook *hooks, int n,

@@ -11,7 +11,7 @@
 #include <bpf/libbpf.h>
 #include <json-c/json.h>
 #include "targets/xsk.h"
-#include "targets/stats.h"
+#include "targets/hooks.h"	/* tna_percpu_sum */
 
 static struct tna_xsk_rule rules[TNA_XSK_RULES];
 static int n_rules;
@@ -99,29 +99,6 @@ struct json_object *tna_xsk__json(void)
 
 int tna_xsk_stats_read(int ifindex, struct tna_xsk_count c[TNA_XSK_RULES])
 {
-	int fd = tna_map_of(ifindex, TNA_MAP_XSK_STATS), ncpu = libbpf_num_possible_cpus();
-	struct tna_xsk_count *v;
-	int ret = 0;
-
-	if (fd < 0)
-		return fd;
-	v = calloc(ncpu > 0 ? ncpu : 1, sizeof(*v));
-	if (!v) {
-		close(fd);
-		return -ENOMEM;
-	}
-	memset(c, 0, sizeof(*c) * TNA_XSK_RULES);
-	for (__u32 k = 0; k < TNA_XSK_RULES; k++) {
-		if (bpf_map_lookup_elem(fd, &k, v)) {
-			ret = -errno;
-			break;
-		}
-		for (int i = 0; i < ncpu; i++) {
-			c[k].frames += v[i].frames;
-			c[k].bytes += v[i].bytes;
-		}
-	}
-	free(v);
-	close(fd);
-	return ret;
+	_Static_assert(sizeof(*c) == 2 * sizeof(uint64_t), "two counters");
+	return tna_percpu_sum(ifindex, TNA_MAP_XSK_STATS, (uint64_t *)c, TNA_XSK_RULES, 2);
 }

@@ -1,6 +1,10 @@
-# Sourced by tests/hooks/test_*.sh (after tests/lib/netns.sh and
-# tests/deploy/lib.sh): the example hooks, UDP frames from h1 to h2 checked
-# byte for byte on h2, and the hook counters of tna-stat.
+# Sourced by tests/hooks/test_*.sh (from the top of the tree): the netns
+# and deploy helpers (tests/lib/netns.sh, tests/deploy/lib.sh), root, the
+# example hooks, UDP frames from h1 to h2 checked byte for byte on h2, and
+# the hook counters of tna-stat.
+source tests/lib/netns.sh
+source tests/deploy/lib.sh
+need_root
 
 HOOKS=${TNA_ROOT:-$PWD}/${BUILD:-build}/bpf
 FRAMES=tests/hooks/frames.py

@@ -6,10 +6,7 @@
 # the ingress slot (the verifier's refusal), an unknown slot, a bad
 # drop-in file.  A good drop-in file is picked up.
 cd "$(dirname "$0")/../.." || exit 1
-source tests/lib/netns.sh
-source tests/deploy/lib.sh
 source tests/hooks/lib.sh
-need_root
 
 deploy_topo
 no_xdp() { [[ -z $(ip -n "$TNA_NS-dut" -j link show | grep -o '"xdp"') ]]; }

@@ -4,10 +4,7 @@
 # swapped in) keep the hook linked in, its counters and the operator's own
 # map (the hook's drop count) going on from where they were.
 cd "$(dirname "$0")/../.." || exit 1
-source tests/lib/netns.sh
-source tests/deploy/lib.sh
 source tests/hooks/lib.sh
-need_root
 
 deploy_topo
 in_ns dut ip link set p3 nomaster

@@ -7,10 +7,7 @@
 # --status (text and JSON), tna-stat and the graph.  Generic by default;
 # HOOK_TARGET=native for native XDP.
 cd "$(dirname "$0")/../.." || exit 1
-source tests/lib/netns.sh
-source tests/deploy/lib.sh
 source tests/hooks/lib.sh
-need_root
 
 deploy_topo
 native_peers "${HOOK_TARGET:-generic}"

@@ -7,10 +7,7 @@
 # A new pipeline (the bridge's MAC changed) keeps the socket registered.
 # Generic by default; XSK_TARGET=native for native XDP.
 cd "$(dirname "$0")/../.." || exit 1
-source tests/lib/netns.sh
-source tests/deploy/lib.sh
 source tests/hooks/lib.sh
-need_root
 target=${XSK_TARGET:-generic}
 [[ -x $TNA_BIN/tna-xsk ]] || fail "$TNA_BIN/tna-xsk not built (make)"
 
