@@ -9,8 +9,10 @@
 
 Frame i: 02:00:00:00:00:01 -> 02:00:00:00:00:02, 10.0.0.1:(4000+i) ->
 10.0.0.2:DPORT, a payload that names DPORT and i (tests/deploy/lib.sh's
-hosts h1 and h2).
+hosts h1 and h2); FRAMES_SMAC, FRAMES_DMAC, FRAMES_SRC, FRAMES_DST (env)
+replace the addresses.
 """
+import os
 import socket
 import struct
 import sys
@@ -23,17 +25,23 @@ def csum(b):
     return ~s & 0xffff
 
 
+SMAC = os.environ.get("FRAMES_SMAC", "02:00:00:00:00:01")
+DMAC = os.environ.get("FRAMES_DMAC", "02:00:00:00:00:02")
+SRC = os.environ.get("FRAMES_SRC", "10.0.0.1")
+DST = os.environ.get("FRAMES_DST", "10.0.0.2")
+
+
 def frame(dport, i):
     payload = (b"tna-hook %5d %5d " % (dport, i)).ljust(64, b".")
     udp = struct.pack("!HHHH", 4000 + i, dport, 8 + len(payload), 0) + payload
     # a full UDP checksum: a native pipeline cannot tell 0 from a partial one
-    pseudo = socket.inet_aton("10.0.0.1") + socket.inet_aton("10.0.0.2") + struct.pack("!BBH", 0, 17, len(udp))
+    pseudo = socket.inet_aton(SRC) + socket.inet_aton(DST) + struct.pack("!BBH", 0, 17, len(udp))
     c = csum(pseudo + udp) or 0xffff
     udp = udp[:6] + struct.pack("!H", c) + udp[8:]
     ip = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20 + len(udp), i, 0, 64, 17, 0,
-                     socket.inet_aton("10.0.0.1"), socket.inet_aton("10.0.0.2"))
+                     socket.inet_aton(SRC), socket.inet_aton(DST))
     ip = ip[:10] + struct.pack("!H", csum(ip)) + ip[12:]
-    eth = bytes.fromhex("020000000002" "020000000001") + b"\x08\x00"
+    eth = bytes.fromhex(DMAC.replace(":", "") + SMAC.replace(":", "")) + b"\x08\x00"
     return eth + ip + udp
 
 
