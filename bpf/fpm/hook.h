@@ -41,6 +41,17 @@ static __always_inline int hook_call(struct xdp_md *ctx, int slot)
 	return tna_hook_egress(ctx);
 }
 
+/* The controller is trusted (fpm/deadman.h): what runs before TNA's own
+ * check of it (the ingress slot, the AF_XDP steer) acts only then; else
+ * the frame goes on to that check, which gives it to Linux. */
+static __always_inline bool hook_trusted(void)
+{
+	__u32 zero = 0;
+	struct tna_clock *clk = bpf_map_lookup_elem(&tna_clock, &zero);
+
+	return clk && READ_ONCE(clk->trusted);
+}
+
 /* TNA_GO, TNA_NF_DROP (the hook drops) or a reason for Linux. */
 static __always_inline int fpm_hook(struct tna_pkt *p, int slot)
 {
@@ -49,6 +60,8 @@ static __always_inline int fpm_hook(struct tna_pkt *p, int slot)
 	int ret;
 
 	if (!(tna_hooks & (1U << slot)))
+		return TNA_GO;
+	if (slot == TNA_HOOK_INGRESS && !hook_trusted())
 		return TNA_GO;
 	ret = hook_call(p->ctx, slot);
 	v = ret == TNA_HOOK_CONTINUE ? TNA_HOOK_V_CONTINUE :

@@ -2,7 +2,8 @@
  *
  * Runs right after the ingress hook, before TNA's own checks: a selected
  * flow is the operator's, it never reaches the bridge, the router or
- * Linux.  The rules are rodata (none: the verifier removes all of this).
+ * Linux; only while the controller is trusted (a hung one leaves every
+ * frame to Linux, fpm/deadman.h).  The rules are rodata (none: the verifier removes all of this).
  * A frame of a selected flow goes to the socket of its ingress port and
  * rx queue (tna_xsk, key TNA_XSK_KEY: a socket receives only from the
  * queue it is bound to); on another queue than the rule's, or with no
@@ -10,6 +11,7 @@
 #ifndef TNA_FPM_XSK_H
 #define TNA_FPM_XSK_H
 #include "bpf/fpm/common.h"
+#include "bpf/fpm/hook.h"		/* hook_trusted */
 #include "bpf/tna_xsk_kern_user.h"
 
 #define TNA_XSK_STEERED (-4)	/* redirected to a socket: XDP_REDIRECT */
@@ -48,7 +50,7 @@ static __always_inline int fpm_xsk(struct tna_pkt *p)
 	__u16 *ports;
 	__u32 key, i;
 
-	if (!tna_xsk_n)
+	if (!tna_xsk_n || !hook_trusted())
 		return TNA_GO;
 	data = (void *)(long)p->ctx->data;
 	end = (void *)(long)p->ctx->data_end;

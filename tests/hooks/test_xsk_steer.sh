@@ -5,6 +5,8 @@
 # forwarded unchanged (UDP to 5000 byte for byte on h2).  Before a socket
 # is registered the steered flow goes to Linux (xsk_no_socket), counted.
 # A new pipeline (the bridge's MAC changed) keeps the socket registered.
+# A stopped controller (its dead-man switch trips) leaves the flow to
+# plain Linux like everything else, socket or not.
 # Generic by default; XSK_TARGET=native for native XDP.
 cd "$(dirname "$0")/../.." || exit 1
 source tests/hooks/lib.sh
@@ -54,4 +56,24 @@ import json,sys; x=json.load(sys.stdin)["interfaces"][0]["xsk"][0]; print(x["fra
 expect_eq "p1 to Linux for xsk_no_socket (unchanged)" "$(passed_of p1 xsk_no_socket)" 5
 in_ns dut "$TNA_BIN/tna-stat" -i br0 | grep -q "to AF_XDP sockets: rule 0 40 frames $((40 * 106)) bytes" ||
 	fail "tna-stat text: $(in_ns dut "$TNA_BIN/tna-stat" -i br0)"
+
+# the controller stopped: once the dead-man switch has tripped, plain Linux
+timeout 30 ip netns exec "$TNA_NS-dut" "$TNA_BIN/tna-xsk" -q 0 p1 >"$xlog" 2>&1 &
+XSK_PID=$!
+on_exit_kill "$XSK_PID"
+for _ in $(seq 100); do grep -q '^registered' "$xlog" && break; sleep 0.05; done
+grep -q '^registered: p1 queue 0' "$xlog" || fail "tna-xsk did not register again: $(cat "$xlog")"
+kill -STOP "$DEPLOY_PID"
+on_exit "kill -CONT $DEPLOY_PID 2>/dev/null"
+for _ in $(seq 100); do
+	in_ns h1 ping -c 1 -W 1 -q 10.0.0.2 >/dev/null
+	(( $(passed_of p1 controller_stale) > 0 )) && break
+	sleep 0.05
+done
+(( $(passed_of p1 controller_stale) > 0 )) || fail "the dead-man switch did not trip within 5 s"
+send_check "controller stopped: UDP to 4789 to Linux, not to the socket" 4789 50 10 40
+expect_eq "steered frames (tna-stat), unchanged" "$(in_ns dut "$TNA_BIN/tna-stat" -i br0 --json | /usr/bin/python3 -c '
+import json,sys; print(json.load(sys.stdin)["interfaces"][0]["xsk"][0]["frames"])')" 40
+kill -CONT "$DEPLOY_PID"
+kill -TERM "$XSK_PID"
 echo PASS
