@@ -79,7 +79,8 @@ int tna_flt_graph_annotate(struct tna_graph *g, const struct tna_model *m)
 	return 0;
 }
 
-int tna_flt_graph_print_current(FILE *f, bool dot)
+int tna_flt_graph_print_current(FILE *f, bool dot, int (*extra)(struct tna_graph *, void *),
+				void *ctx)
 {
 	struct tna_model *m = tna_model_new();
 	struct tna_graph *g = NULL;
@@ -92,6 +93,8 @@ int tna_flt_graph_print_current(FILE *f, bool dot)
 		ret = -errno;
 	if (!ret)
 		ret = tna_flt_graph_annotate(g, m);
+	if (!ret && extra)
+		ret = extra(g, ctx);
 	if (!ret)
 		ret = dot ? tna_graph_print_dot(g, f) : tna_graph_print_json(g, f);
 	tna_graph_free(g);

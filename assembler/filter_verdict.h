@@ -51,7 +51,10 @@ bool tna_flt_conntrack_active(const struct tna_netfilter *legacy);
  * node, which families the fast path filters.  Nothing when no node of G
  * is about netfilter.  0 or -errno (G unchanged then). */
 int tna_flt_graph_annotate(struct tna_graph *g, const struct tna_model *m);
-/* tna-probe --graph: dump, build, annotate, print (DOT or JSON). */
-int tna_flt_graph_print_current(FILE *f, bool dot);
+/* tna-probe --graph: dump, build, annotate, EXTRA (if not NULL: what
+ * the caller adds, e.g. the running controller's hooks), print (DOT or
+ * JSON). */
+int tna_flt_graph_print_current(FILE *f, bool dot, int (*extra)(struct tna_graph *, void *),
+				void *ctx);
 
 #endif

@@ -27,11 +27,15 @@
 #include "bpf/fpm/route_fwd.h"
 #include "bpf/fpm/filter_path.h"
 #include "bpf/fpm/nat.h"
+#include "bpf/fpm/hook.h"
+#include "bpf/fpm/xsk.h"
 
 #define STEP(call) do { reason = (call); if (reason != TNA_GO) goto pass; } while (0)
 /* a netfilter step may also drop */
 #define NF(call) do { reason = (call); if (reason == TNA_NF_DROP) goto drop;	\
 		      if (reason != TNA_GO) goto pass; } while (0)
+/* an operator's hook (fpm/hook.h): go on, to Linux, or drop */
+#define HOOK(slot) NF(fpm_hook(&p, slot))
 
 SEC("xdp")
 int tna_bridge(struct xdp_md *ctx)
@@ -42,6 +46,14 @@ int tna_bridge(struct xdp_md *ctx)
 	int reason;
 
 	STEP(fpm_ingress_port(&p));
+	HOOK(TNA_HOOK_INGRESS);
+	reason = fpm_xsk(&p);		/* the operator's flows to AF_XDP sockets */
+	if (reason == TNA_XSK_STEERED) {
+		stats_forwarded(&p);
+		return XDP_REDIRECT;
+	}
+	if (reason != TNA_GO)
+		goto pass;
 	if (tna_br_netfilter) {		/* iptables may see bridged traffic */
 		reason = TNA_REASON_BR_NETFILTER;
 		goto pass;
@@ -61,6 +73,7 @@ int tna_bridge(struct xdp_md *ctx)
 	STEP(fpm_vlan_in(&p));
 	STEP(fpm_brnf(&p));
 	NF(fpm_nf_br_pre(&p, &nf));	/* bridge-family prerouting */
+	HOOK(TNA_HOOK_CLASSIFIED);
 	fpm_clock(&p);
 	if (!fpm_flow_hit(&p)) {
 		STEP(fpm_fdb_src(&p));
@@ -73,6 +86,7 @@ int tna_bridge(struct xdp_md *ctx)
 	STEP(fpm_vlan_out(&p));
 	NF(fpm_nf_br_out(&p, &nf));	/* bridge-family forward, postrouting */
 	STEP(fpm_egress_mtu(&p));
+	HOOK(TNA_HOOK_EGRESS);
 	STEP(fpm_forward(&p));
 	STEP(fpm_csum(&p));	/* writes only to a frame that leaves */
 	STEP(fpm_vlan_tag(&p));	/* last: the tag goes on or off */
@@ -95,10 +109,12 @@ route:
 		STEP(fpm_parse_ip4(&p, &r));
 		STEP(fpm_l3_classify4(&p, &r));
 		NF(fpm_nf_pre4(&p, &r, &nf));
+		HOOK(TNA_HOOK_CLASSIFIED);
 		STEP(nat_dnat(&nf) ? fpm_nat_fib4(&p, &r, &nf) : fpm_fib4(&p, &r));
 		STEP(fpm_src_fib4(&p, &r));
 		STEP(fpm_route_egress(&p, &r));
 		STEP(fpm_egress_mtu(&p));
+		HOOK(TNA_HOOK_EGRESS);
 		NF(fpm_nf_post(&p, &r, &nf));
 		STEP(fpm_route_csum(&p, &r));
 		STEP(fpm_nat_dst(&p, &r, &nf));
@@ -108,9 +124,11 @@ route:
 		STEP(fpm_parse_ip6(&p, &r));
 		STEP(fpm_l3_classify6(&p, &r));
 		NF(fpm_nf_pre6(&p, &r, &nf));
+		HOOK(TNA_HOOK_CLASSIFIED);
 		STEP(nat_dnat(&nf) ? fpm_nat_fib6(&p, &r, &nf) : fpm_fib6(&p, &r));
 		STEP(fpm_route_egress(&p, &r));
 		STEP(fpm_egress_mtu(&p));
+		HOOK(TNA_HOOK_EGRESS);
 		NF(fpm_nf_post(&p, &r, &nf));
 		STEP(fpm_route_csum(&p, &r));
 		STEP(fpm_nat_dst(&p, &r, &nf));

@@ -31,6 +31,7 @@
 /* The router: IP parse + routing modules, see bpf/tna_router_kern_user.h */
 #include "bpf/tna_router_kern_user.h"
 #include "bpf/tna_filter_kern_user.h"	/* netfilter: filter, conntrack, NAT */
+#include "bpf/tna_xsk_kern_user.h"	/* the AF_XDP steer's rules (rodata) */
 #define TNA_FPM_ALL		(TNA_FPM_BRIDGE | TNA_FPM_VLAN | TNA_FPM_ROUTER | \
 				 TNA_FPM_BRNF_IPV4 | TNA_FPM_BRNF_IPV6 | TNA_FPM_BRNF_ARP | \
 				 TNA_FPM_CSUM)
@@ -73,6 +74,10 @@
 	X(BRNF_MTU,		"brnf_mtu")				\
 	X(CONTROLLER_STALE,	"controller_stale")			\
 	X(FDB_UNCONFIRMED,	"fdb_unconfirmed")			\
+	X(HOOK_PASS,		"hook_pass")	/* an operator's hook: to Linux */ \
+	X(HOOK_INVALID,		"hook_invalid")	/* a hook returned no verdict */ \
+	X(XSK_QUEUE,		"xsk_queue")	/* a steered flow on another rx queue */ \
+	X(XSK_NO_SOCKET,	"xsk_no_socket") /* a steered flow, no socket for it */ \
 	TNA_ROUTER_REASONS(X)	/* the router's */				\
 	TNA_FILTER_REASONS(X)
 

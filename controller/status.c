@@ -6,6 +6,8 @@
 
 #include "assembler/stages.h"
 #include "controller/ctl_priv.h"
+#include "targets/hooks.h"
+#include "targets/xsk.h"
 
 int tna_ctl_router_running(const struct tna_ctl *c)
 {
@@ -120,6 +122,8 @@ struct json_object *tna_ctl_status_json(const struct tna_ctl *c)
 	}
 	json_object_object_add(top, "bridges", arr);
 	json_object_object_add(top, "router", tna_ctl_router_json(c));
+	json_object_object_add(top, "hooks", tna_hooks__json());
+	json_object_object_add(top, "xsk", tna_xsk__json());
 	return top;
 }
 

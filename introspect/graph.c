@@ -45,16 +45,16 @@ const char *tna_graph_reason_text(enum tna_graph_reason r)
 
 const char *tna_node_kind_name(enum tna_node_kind k)
 {
-	static const char *const n[] = { "bridge", "port", "l3", "router", "netfilter" };
+	static const char *const n[] = { "bridge", "port", "l3", "router", "netfilter", "hook" };
 
-	return (unsigned)k < 5 ? n[k] : "?";
+	return (unsigned)k < 6 ? n[k] : "?";
 }
 
 const char *tna_edge_kind_name(enum tna_edge_kind k)
 {
-	static const char *const n[] = { "port-of", "routes-via", "filtered-by" };
+	static const char *const n[] = { "port-of", "routes-via", "filtered-by", "hooked-by" };
 
-	return (unsigned)k < 3 ? n[k] : "?";
+	return (unsigned)k < 4 ? n[k] : "?";
 }
 
 struct tna_graph *tna_graph_new(void)

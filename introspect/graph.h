@@ -8,11 +8,12 @@
 #include "introspect/model.h"
 
 enum tna_node_kind { TNA_NODE_BRIDGE, TNA_NODE_PORT, TNA_NODE_L3, TNA_NODE_ROUTER,
-		     TNA_NODE_NETFILTER };
+		     TNA_NODE_NETFILTER, TNA_NODE_HOOK };
 enum tna_edge_kind {
 	TNA_EDGE_PORT_OF,	/* port -> bridge */
 	TNA_EDGE_ROUTES_VIA,	/* bridge -> its L3 interface; router -> L3 interface */
 	TNA_EDGE_FILTERED_BY,	/* bridge/router/L3 -> netfilter hook */
+	TNA_EDGE_HOOKED_BY,	/* bridge/router -> an operator's XDP hook */
 };
 
 /* Why a node cannot be accelerated (yet).  Names are stable: tools,
@@ -96,8 +97,14 @@ static inline uint8_t tna_graph_scope(const struct tna_graph_node *n, enum tna_g
 }
 /* "all", "ipv4", "ipv6", "ingress", "egress" */
 const char *tna_graph_scope_name(uint8_t scope);
-const char *tna_node_kind_name(enum tna_node_kind k);	/* "bridge", "port", "l3", "router", "netfilter" */
-const char *tna_edge_kind_name(enum tna_edge_kind k);	/* "port-of", "routes-via", "filtered-by" */
+const char *tna_node_kind_name(enum tna_node_kind k);	/* "bridge", "port", "l3", "router", "netfilter", "hook" */
+const char *tna_edge_kind_name(enum tna_edge_kind k);	/* "port-of", "routes-via", "filtered-by", "hooked-by" */
+
+/* The operator's hooks of the running controller (docs/hooks.md): a node
+ * "hook SLOT: FILE" each, linked from every bridge and the router.  N
+ * pairs SLOTS[i], OBJECTS[i].  0 or -ENOMEM. */
+int tna_graph_add_hooks(struct tna_graph *g, const char *const *slots,
+			const char *const *objects, int n);
 
 int tna_graph_print_json(const struct tna_graph *g, FILE *f);
 int tna_graph_print_dot(const struct tna_graph *g, FILE *f);

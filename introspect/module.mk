@@ -2,7 +2,7 @@
 LIB_SRCS += introspect/set.c introspect/model.c introspect/parse.c \
             introspect/dump.c introspect/sysctl.c introspect/tc.c \
             introspect/netfilter.c introspect/watch.c introspect/poll.c introspect/xfrm.c introspect/json.c \
-            introspect/graph.c introspect/rules.c introspect/describe.c
+            introspect/graph.c introspect/rules.c introspect/describe.c introspect/graph_hooks.c
 
 # The tool the lead folds into tna-probe (--graph); standalone until then.
 PROGS += tna-introspect

@@ -49,7 +49,16 @@ struct tna_dp {
 	int slot_ifindex[TNA_MAX_PORTS];
 	struct tna_dp_link links[TNA_MAX_PORTS];
 	struct tna_dp_root *root;	/* shared with the dps of the same maps */
+	int hook_stats_fd;		/* per slot and verdict (targets/hooks.c) */
+	int xsk_fd, xsk_stats_fd;	/* the AF_XDP steer's sockets and counters */
+	void *hooked_elf;		/* the pipeline object with the hooks linked in */
 };
+
+/* Open the pipeline's skeleton with the operator's hooks linked in
+ * (targets/hooks.c), or as built when there are none; after load, reuse
+ * SHARE's hook maps (the operator's maps and the counters). */
+int tna_dp_hooks_open(struct tna_dp *dp);
+int tna_dp_hooks_share(struct tna_dp *dp, const struct tna_dp *share);
 
 int tna_root_new(struct tna_dp *dp);
 void tna_root_share(struct tna_dp *dp, struct tna_dp_root *r);

@@ -45,11 +45,10 @@ struct tna_dp *tna_dp__load(const struct tna_dp_opts *opts)
 		goto err;
 	dp->force = opts->force;
 
-	dp->skel = tna_bridge__open();
-	if (!dp->skel) {
-		err = -errno;
+	dp->hook_stats_fd = dp->xsk_fd = dp->xsk_stats_fd = -1;
+	err = tna_dp_hooks_open(dp);
+	if (err)
 		goto err;
-	}
 	dp->skel->rodata->tna_fpms = opts->fpms ? opts->fpms : TNA_FPM_BRIDGE;
 	/* Native redirects lose the skb's checksum state; which ports
 	 * receive partial checksums changes at run time (the veth peer's
@@ -94,7 +93,8 @@ struct tna_dp *tna_dp__load(const struct tna_dp_opts *opts)
 		    (err = reuse(dp->skel->maps.tna_rif, share->rif_fd)) ||	/* router */
 		    (err = reuse(dp->skel->maps.tna_src_bits, share->src_bits_fd)) ||
 		    (err = reuse(dp->skel->maps.tna_src_martian, share->src_martian_fd)) ||
-		    (err = tna_dp_filter_share(dp, share)))
+		    (err = tna_dp_filter_share(dp, share)) ||
+		    (err = tna_dp_hooks_share(dp, share)))
 			goto err;
 		memcpy(dp->slot_ifindex, share->slot_ifindex, sizeof(dp->slot_ifindex));
 	}
@@ -111,6 +111,9 @@ struct tna_dp *tna_dp__load(const struct tna_dp_opts *opts)
 	dp->pend_dirty_fd = bpf_map__fd(dp->skel->maps.tna_pend_dirty);
 	dp->deadman_fd = bpf_map__fd(dp->skel->maps.tna_deadman);
 	dp->vlans_fd = bpf_map__fd(dp->skel->maps.tna_vlans);
+	dp->hook_stats_fd = bpf_map__fd(dp->skel->maps.tna_hook_stats);
+	dp->xsk_fd = bpf_map__fd(dp->skel->maps.tna_xsk);
+	dp->xsk_stats_fd = bpf_map__fd(dp->skel->maps.tna_xsk_stats);
 	dp->clk = mmap(NULL, sizeof(*dp->clk), PROT_READ | PROT_WRITE, MAP_SHARED,
 		       dp->clock_fd, 0);
 	if (dp->clk == MAP_FAILED) {
@@ -234,5 +237,6 @@ void tna_dp__destroy(struct tna_dp *dp)
 	if (dp->pend_dirty)
 		munmap(dp->pend_dirty, sizeof(*dp->pend_dirty) * TNA_PEND_DIRTY_WORDS);
 	tna_bridge__destroy(dp->skel);
+	free(dp->hooked_elf);
 	free(dp);
 }

@@ -12,7 +12,7 @@ LIB_SRCS += targets/reasons.c targets/load.c targets/attach.c targets/tables.c t
 
 # Tools of this part (kept here so tools/module.mk stays free for others).
 PROGS += tna-stat tna-dp-test
-tna-stat_SRCS := tools/tna-stat.c tools/stat_prom.c
+tna-stat_SRCS := tools/tna-stat.c tools/stat_prom.c tools/stat_hooks.c
 tna-dp-test_SRCS := tools/tna-dp-test.c tools/sysfs_port.c
 LIB_SRCS += targets/share.c
 
@@ -28,3 +28,6 @@ tna-rt-test_SRCS := tools/tna-rt-test.c tools/rt_filter.c tools/sysfs_port.c
 
 # The compiled netfilter rules, names and conntrack settings of a pipeline.
 LIB_SRCS += targets/filter.c
+
+# The operator's hooks, linked into each pipeline.
+LIB_SRCS += targets/hooks.c targets/hooks_dp.c targets/xsk.c

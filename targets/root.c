@@ -15,7 +15,8 @@
 static int bind_maps(struct tna_dp_root *r, const struct tna_dp *dp)
 {
 	const int fds[] = { dp->ports_fd, dp->fdb_fd, dp->devmap_fd,
-			    dp->stats_fd, dp->clock_fd, dp->rif_fd };
+			    dp->stats_fd, dp->clock_fd, dp->rif_fd, dp->hook_stats_fd,
+			    dp->xsk_fd, dp->xsk_stats_fd };
 
 	for (size_t i = 0; i < sizeof(fds) / sizeof(fds[0]); i++)
 		if (fds[i] >= 0 && bpf_prog_bind_map(r->prog_fd, fds[i], NULL))

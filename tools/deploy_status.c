@@ -11,6 +11,7 @@
 #include "common/cli.h"
 #include "controller/lock.h"
 #include "tools/deploy_status.h"
+#include "tools/deploy_hooks.h"
 
 static struct json_object *get(struct json_object *o, const char *k)
 {
@@ -196,6 +197,7 @@ int deploy_status(const char *lock, const char *state, bool json, bool pretty)
 		printf("no bridge in this network namespace\n");
 	if (get(j, "router"))
 		print_router(get(j, "router"));
+	deploy_hooks_print_json(stdout, j);
 	json_object_put(j);
 	return TNA_EXIT_OK;
 }

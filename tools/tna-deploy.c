@@ -21,12 +21,13 @@
 #include "controller/ctl.h"
 #include "controller/lock.h"
 #include "tools/deploy_status.h"
+#include "tools/deploy_hooks.h"
 
 #define MAX_BRIDGES TNA_CTL_MAX_BRIDGES
 
 static const char usage[] =
 "Usage: tna-deploy [-t auto|generic|native|offload] [-i BRIDGE]... [-f] [--no-router]\n"
-"                  [--no-filter]\n"
+"                  [--no-filter] [--hook SLOT=FILE]... [--hooks-dir DIR] [--xsk RULE]...\n"
 "                  [-n NETNS] [-j [-p]] [-v | -q | --log-level LEVEL]\n"
 "                  [--debounce QUIET[,MAX]] [--dry-run]\n"
 "       tna-deploy -s|--status [-n NETNS] [-j [-p]]\n"
@@ -46,6 +47,13 @@ static const char usage[] =
 "      --no-filter     never evaluate netfilter rules in XDP: a routed family\n"
 "                      that rules see stays on Linux (default: compiled rules,\n"
 "                      conntrack and NAT in the fast path when the ruleset allows)\n"
+"      --hook SLOT=FILE  link the operator's XDP function tna_hook_SLOT from\n"
+"                      object FILE into the fast path at SLOT: ingress,\n"
+"                      classified or egress (repeatable; docs/hooks.md)\n"
+"      --hooks-dir DIR  also every DIR/SLOT-NAME.o (default " TNA_HOOKS_DIR ")\n"
+"      --xsk RULE      steer a flow to AF_XDP sockets (tna-xsk): RULE is\n"
+"                      'udp|tcp [src A] [dst A] [sport N] [dport N] [queue Q]'\n"
+"                      (IPv4; repeatable, up to 8; docs/hooks.md)\n"
 "  -n, --netns NETNS   work in network namespace NETNS (/var/run/netns/NETNS,\n"
 "                      or a path)\n"
 "      --dry-run       print the plan (with verified instruction counts) and the\n"
@@ -148,6 +156,8 @@ static void print_json(struct tna_ctl *c, bool dry)
 		json_object_array_add(a, e);
 		tna_stages_free(&sp);
 	}
+	if ((b = deploy_hooks_json()))	/* {"hooks": [...], "xsk": [...]} */
+		json_object_array_add(a, b);
 	printf("%s\n", json_object_to_json_string_ext(a, tna_json_flags(pretty)));
 	json_object_put(a);
 	json_object_put(st);
@@ -172,6 +182,7 @@ static void print_plans(struct tna_ctl *c, bool dry)
 		tna_stages_print(&sp, stdout);
 		tna_stages_free(&sp);
 	}
+	deploy_hooks_print(stdout);
 	fflush(stdout);
 }
 
@@ -268,7 +279,7 @@ static void stop_close(struct stop *s)
 int main(int argc, char **argv)
 {
 	enum { OPT_DRY = 256, OPT_NO_ROUTER, OPT_LOG_LEVEL, OPT_DEBOUNCE, OPT_POLL, OPT_SYNC,
-	       OPT_NO_FILTER };
+	       OPT_NO_FILTER, OPT_HOOK, OPT_HOOKS_DIR, OPT_XSK };
 	static const struct option lopts[] = {
 		{ "target", required_argument, NULL, 't' },
 		{ "interface", required_argument, NULL, 'i' },
@@ -287,11 +298,17 @@ int main(int argc, char **argv)
 		{ "no-router", no_argument, NULL, OPT_NO_ROUTER },
 		{ "sync", no_argument, NULL, OPT_SYNC },
 		{ "no-filter", no_argument, NULL, OPT_NO_FILTER },
+		{ "hook", required_argument, NULL, OPT_HOOK },
+		{ "hooks-dir", required_argument, NULL, OPT_HOOKS_DIR },
+		{ "xsk", required_argument, NULL, OPT_XSK },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ 0 }
 	};
 	const char *bridges[MAX_BRIDGES], *netns = NULL, *why, *controller_opt = NULL;
+	const char *hook_specs[TNA_HOOK_MAX], *hooks_dir = TNA_HOOKS_DIR;
+	const char *xsk_specs[TNA_XSK_RULES];
+	int n_hook_specs = 0, n_xsk = 0;
 	char lock[256], state[256], buf[160];
 	struct tna_ctl_opts o = { .sz = sizeof(o), .target = TNA_PLAN_AUTO,
 				  .bridges = bridges, .log = log_cb };
@@ -324,6 +341,19 @@ int main(int argc, char **argv)
 		case 'f': o.force = true; controller_opt = "--force"; break;
 		case OPT_NO_ROUTER: o.no_router = true; controller_opt = "--no-router"; break;
 		case OPT_NO_FILTER: o.no_filter = true; controller_opt = "--no-filter"; break;
+		case OPT_HOOK:
+			controller_opt = "--hook";
+			if (n_hook_specs == TNA_HOOK_MAX)
+				return tna_usage_err("at most %d hooks (--hook)", TNA_HOOK_MAX);
+			hook_specs[n_hook_specs++] = optarg;
+			break;
+		case OPT_HOOKS_DIR: hooks_dir = optarg; controller_opt = "--hooks-dir"; break;
+		case OPT_XSK:
+			controller_opt = "--xsk";
+			if (n_xsk == TNA_XSK_RULES)
+				return tna_usage_err("at most %d rules (--xsk)", TNA_XSK_RULES);
+			xsk_specs[n_xsk++] = optarg;
+			break;
 		case 'n': netns = optarg; break;
 		case 's': status = true; break;
 		case 'd': detach = true; break;
@@ -389,6 +419,12 @@ int main(int argc, char **argv)
 				     strerror(-ret)) : TNA_EXIT_OK;
 	}
 
+	/* checked (each linked and verified) before anything changes */
+	ret = deploy_xsk_add(xsk_specs, n_xsk);
+	if (!ret)
+		ret = deploy_hooks_add(hook_specs, n_hook_specs, *hooks_dir ? hooks_dir : NULL);
+	if (ret)
+		return ret;
 	lockfd = -1;
 	if (!dry) {
 		pid_t holder = 0;

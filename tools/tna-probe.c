@@ -10,6 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <net/if.h>
+#include <json-c/json.h>
 
 #include "capabilities/caps.h"
 #include "capabilities/caps_json.h"
@@ -17,6 +18,8 @@
 #include "common/netns.h"
 #include "assembler/filter_verdict.h"	/* the graph with the compiler's verdict */
 #include "introspect/graph.h"
+#include "controller/lock.h"
+#include "targets/hooks.h"	/* TNA_HOOK_MAX */
 #include "targets/offload/report.h"
 
 #define MAX_IFACES 64
@@ -44,11 +47,38 @@ static const char usage_text[] =
 
 enum graph_fmt { GRAPH_NONE, GRAPH_DOT, GRAPH_JSON };
 
+/* The hooks of this netns's running controller (its status file), if
+ * one runs: they are part of every pipeline it deploys. */
+static int add_hooks(struct tna_graph *g, void *ctx)
+{
+	const char *slots[TNA_HOOK_MAX], *objects[TNA_HOOK_MAX];
+	struct json_object *st = NULL, *hooks, *h, *v;
+	char lock[256], state[256];
+	pid_t pid;
+	int n = 0, ret;
+
+	(void)ctx;
+	if (tna_lock_paths(lock, sizeof(lock), state, sizeof(state)) ||
+	    tna_lock_holder(lock, &pid) <= 0 || !(st = json_object_from_file(state)))
+		return 0;
+	if (json_object_object_get_ex(st, "hooks", &hooks))
+		for (size_t i = 0; i < json_object_array_length(hooks) && n < TNA_HOOK_MAX; i++) {
+			h = json_object_array_get_idx(hooks, i);
+			slots[n] = json_object_object_get_ex(h, "slot", &v) ? json_object_get_string(v) : "?";
+			objects[n++] = json_object_object_get_ex(h, "object", &v) ?
+				       json_object_get_string(v) : "?";
+		}
+	ret = tna_graph_add_hooks(g, slots, objects, n);
+	json_object_put(st);
+	return ret;
+}
+
 /* The service graph of the current netns (introspect/ builds and prints it;
- * the assembler adds the netfilter compiler's verdict). */
+ * the assembler adds the netfilter compiler's verdict, the running
+ * controller its hooks). */
 static int run_graph(enum graph_fmt fmt)
 {
-	int ret = tna_flt_graph_print_current(stdout, fmt == GRAPH_DOT);
+	int ret = tna_flt_graph_print_current(stdout, fmt == GRAPH_DOT, add_hooks, NULL);
 
 	if (ret)
 		return tna_err("--graph: %s", strerror(-ret));

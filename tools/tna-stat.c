@@ -129,6 +129,8 @@ static void read_all(void)
 			}
 		b->err = n ? 0 : -ENOENT;
 	}
+	for (int i = 0; i < nifs; i++)
+		stat_hooks_read(&ifs[i], ifs, nifs);
 }
 
 static int bridge_ports(const struct iface *b)
@@ -176,6 +178,7 @@ static json_object *to_json(const struct iface *f, double dt)
 	for (int r = 0; r < TNA_REASON_MAX; r++)
 		json_object_object_add(p, tna_reason_name(r), json_object_new_int64(f->st.passed[r]));
 	json_object_object_add(o, "passed", p);
+	stat_hooks_json(f, o);
 	/* the NIC stage in front of it (offloading devices), or null */
 	json_object_object_add(o, "nic", f->nic_err ? NULL :
 			       tna_offload_stats_json(&f->nic, &f->nic_prev, dt));
@@ -246,6 +249,7 @@ static void print_human(const struct iface *f, double dt)
 	}
 	if (!first)
 		putchar('\n');
+	stat_hooks_print(f);
 	if (!f->nic_err) {
 		char line[512];
 

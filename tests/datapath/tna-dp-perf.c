@@ -8,7 +8,8 @@
  * gets an XDP_DROP program so that OUT can transmit XDP frames.  Variants:
  * bare redirect, TNA bridge (all bridge modules), TNA behind a root program
  * with a prog-array slot, TNA without stats, TNA without the flow cache,
- * and the Linux bridge (XDP_PASS: IN and OUT are ports of a bridge). */
+ * and the Linux bridge (XDP_PASS: IN and OUT are ports of a bridge); with
+ * TNA_PERF_HOOK=SLOT=FILE also the bridge with that hook (docs/hooks.md). */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,6 +21,7 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include "targets/datapath.h"
+#include "targets/hooks.h"
 #include "bpf/perf_ref.skel.h"
 
 static const uint8_t SRC[6] = { 0x02, 0, 0, 0, 0, 0xa0 };
@@ -89,14 +91,16 @@ static int cmp(const void *a, const void *b)
 
 int main(int argc, char **argv)
 {
-	enum { BARE, TNA, TNA_SLOT, TNA_NOSTATS, TNA_NOCACHE, LINUX, NV };
+	enum { BARE, TNA, TNA_SLOT, TNA_NOSTATS, TNA_NOCACHE, LINUX, TNA_HOOKED, NV };
 	static const char *names[NV] = { "bare devmap redirect", "TNA bridge (native)",
 		"TNA behind a prog-array slot", "TNA bridge without stats",
-		"TNA bridge without flow cache", "Linux bridge (XDP_PASS)" };
+		"TNA bridge without flow cache", "Linux bridge (XDP_PASS)",
+		"TNA bridge with TNA_PERF_HOOK" };
 	double r[NV][32];
 	struct perf_ref *ref;
-	struct tna_dp *full, *nostats, *nocache;
-	int in, out, sink, fds[NV];
+	struct tna_dp *full, *nostats, *nocache, *hooked = NULL;
+	int in, out, sink, fds[NV], nv = TNA_HOOKED;
+	const char *hook = getenv("TNA_PERF_HOOK");	/* SLOT=FILE: one more variant */
 	long frames = argc > 4 ? atol(argv[4]) : 2000000;
 	int rounds = argc > 5 ? atoi(argv[5]) : 5;
 	uint32_t k = 0, v;
@@ -134,14 +138,26 @@ int main(int argc, char **argv)
 	fds[TNA_NOSTATS] = tna_dp__prog_fd(nostats);
 	fds[TNA_NOCACHE] = tna_dp__prog_fd(nocache);
 	fds[LINUX] = bpf_program__fd(ref->progs.ref_pass);	/* IN must be a bridge port */
+	if (hook && strchr(hook, '=')) {	/* loaded last: the hook is process-wide */
+		char slot[32], err[512];
+
+		snprintf(slot, sizeof(slot), "%.*s", (int)(strchr(hook, '=') - hook), hook);
+		if (tna_hooks__add(tna_hook_slot(slot), slot, strchr(hook, '=') + 1, err, sizeof(err))) {
+			fprintf(stderr, "tna-dp-perf: TNA_PERF_HOOK: %s\n", err);
+			return 1;
+		}
+		hooked = tna(TNA_FPM_BRIDGE, in, out);
+		fds[TNA_HOOKED] = tna_dp__prog_fd(hooked);
+		nv = NV;
+	}
 
 	/* interleaved rounds: neighbours on a shared machine hit all alike */
 	for (int i = 0; i < rounds; i++)
-		for (int j = 0; j < NV; j++)
+		for (int j = 0; j < nv; j++)
 			r[j][i] = mpps(fds[j], in, frames);
 	printf("%-30s %8s %8s %8s\n", "variant (Mpps)", "median", "best", "% bare");
 	double bare;
-	for (int j = 0; j < NV; j++) {
+	for (int j = 0; j < nv; j++) {
 		qsort(r[j], rounds, sizeof(double), cmp);
 		double med = r[j][rounds / 2];
 		if (j == BARE)
@@ -163,8 +179,11 @@ int main(int argc, char **argv)
 		       m[rounds - 1], 100 * m[rounds / 2] / bare, tna_dp__xlated_insns(x));
 		tna_dp__destroy(x);
 	}
-	printf("xlated insns: TNA bridge %u, without stats %u; frames per round %ld, rounds %d\n",
-	       tna_dp__xlated_insns(full), tna_dp__xlated_insns(nostats), frames, rounds);
+	printf("xlated insns: TNA bridge %u, without stats %u, with the hook %u; "
+	       "frames per round %ld, rounds %d\n", tna_dp__xlated_insns(full),
+	       tna_dp__xlated_insns(nostats), hooked ? tna_dp__xlated_insns(hooked) : 0,
+	       frames, rounds);
+	tna_dp__destroy(hooked);
 	bpf_xdp_detach(sink, XDP_FLAGS_DRV_MODE, NULL);
 	tna_dp__destroy(full);
 	tna_dp__destroy(nostats);
