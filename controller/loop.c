@@ -177,7 +177,7 @@ static int timers(struct tna_ctl *c, uint64_t now)
 	for (i = 0; i < c->nbr; i++) {
 		struct br_state *b = &c->br[i];
 
-		if (!b->dp)
+		if (!br_mirrored(b))
 			continue;
 		if (now >= b->next_ka_ns) {
 			n = tna_fdb_keepalive_start(&b->mirror, now,
@@ -215,7 +215,7 @@ static bool mirror_work(struct tna_ctl *c, uint64_t now)
 		struct br_state *b = &c->br[i];
 		uint64_t due;
 
-		if (!b->dp)
+		if (!br_mirrored(b))
 			continue;
 		if (now >= c->next_scan_ns) {
 			struct tna_ctl_scan sn = { c, b };
