@@ -6,9 +6,8 @@
 # states, ageing with and without traffic, a locked port).  Also: --dry-run
 # (text and JSON) says kfunc, --status shows no mirror, the fast path
 # forwarded, and no frame went to Linux for an unknown or unconfirmed
-# source (the mirror's reasons).  MODE=native for the native target (not
-# in the tier: the native pipeline's csum module does not pass the 6.12
-# verifier yet).
+# source (the mirror's reasons).  MODE=native for the native target
+# (vm_deploy_kfunc_equiv_native.sh).
 cd "$(dirname "$0")/../.." || exit 1
 source tests/lib/netns.sh
 source tests/vm/lib.sh
