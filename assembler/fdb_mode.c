@@ -7,6 +7,10 @@
  *     frame to Linux)                              (as before: the mirror is
  *                                                  kept, cheap and unused)
  *   asked for the mirror (fdb_mirror)     mirror   the operator's choice
+ *   VLAN filtering                        mirror   the kfunc call passes no
+ *                                                  VLAN tag (bpf/fpm/fdb.h):
+ *                                                  the bridge would learn and
+ *                                                  look up in the pvid
  *   kernel without bpf_xdp_fdb_lookup     mirror   the only way on a stock kernel
  *   otherwise                             kfunc    the bridge's own FDB answers
  *                                                  and learns: no copy, no
@@ -35,6 +39,10 @@ void tna_plan_fdb_mode(const struct tna_plan_opts *o, struct tna_bridge_plan *pl
 		snprintf(plan->fdb_reason, sizeof(plan->fdb_reason),
 			 "mirror asked for (TNA_FDB_MODE=mirror)%s",
 			 plan->fdb_kfunc ? "; bpf_xdp_fdb_lookup is there" : "");
+	else if (plan->vlan_filtering)
+		snprintf(plan->fdb_reason, sizeof(plan->fdb_reason),
+			 "VLAN filtering: the kfunc mode passes no VLAN tag to bpf_xdp_fdb_lookup yet%s",
+			 plan->fdb_kfunc ? " (it is there)" : "");
 	else if (!plan->fdb_kfunc)
 		snprintf(plan->fdb_reason, sizeof(plan->fdb_reason),
 			 "this kernel has no bpf_xdp_fdb_lookup (kernel/patches adds it)");

@@ -1,7 +1,7 @@
 /* The FDB mode of a plan (assembler/fdb_mode.c): kfunc where the kernel has
  * bpf_xdp_fdb_lookup (FDB_KFUNC module, no flow cache, no keep-alive),
- * the mirror otherwise, when asked, or when nothing looks the FDB up; shown
- * in the plan's JSON. */
+ * the mirror otherwise, when asked, on a VLAN-filtering bridge, or when
+ * nothing looks the FDB up; shown in the plan's JSON. */
 #include <string.h>
 #include <json-c/json.h>
 #include "assembler/plan.h"
@@ -11,6 +11,7 @@
 
 static struct tna_plan_port_in ports[2];
 static struct tna_plan_bridge_in br;
+static bool vlan_filtering;
 
 static int plan(bool kfunc, bool mirror, bool brnf, struct tna_bridge_plan *p)
 {
@@ -25,11 +26,16 @@ static int plan(bool kfunc, bool mirror, bool brnf, struct tna_bridge_plan *p)
 	br.ageing_time_cs = 30000;
 	br.n_ports = 2;
 	br.ports = ports;
+	br.vlan_filtering = vlan_filtering;
 	for (int i = 0; i < 2; i++) {
 		ports[i].ifindex = 11 + i;
 		snprintf(ports[i].name, sizeof(ports[i].name), "p%d", i);
 		ports[i].stp_state = 3;
 		ports[i].learning = ports[i].flood = true;
+		if (vlan_filtering) {	/* veths whose peers put tags in the frame */
+			strcpy(ports[i].kind, "veth");
+			ports[i].peer.known = true;
+		}
 	}
 	if (brnf)
 		snprintf(br.graph_nf_reason, sizeof(br.graph_nf_reason),
@@ -77,6 +83,15 @@ int main(void)
 	      !(p.fpms & F(FDB_KFUNC)) && strstr(p.fdb_reason, "TNA_FDB_MODE=mirror"),
 	      "mirror asked: %s", p.fdb_reason);
 	tna_plan_bridge_free(&p);
+
+	/* VLAN filtering: the call passes no tag, the mirror keys by VLAN */
+	vlan_filtering = true;
+	CHECK_EQ(plan(true, false, false, &p), 0);
+	CHECK(p.ok && p.fdb_mode == TNA_FDB_MODE_MIRROR && (p.fpms & F(VLAN)) &&
+	      !(p.fpms & F(FDB_KFUNC)) && p.keepalive_ms == 60000 &&
+	      strstr(p.fdb_reason, "VLAN filtering") != NULL, "vlan: %s (%s)", p.fdb_reason, p.reason);
+	tna_plan_bridge_free(&p);
+	vlan_filtering = false;
 
 	/* every frame to Linux (explicit target, rules see bridged frames):
 	 * no FDB lookups, nothing changes */
