@@ -72,7 +72,8 @@ _Static_assert((1ull << TNA_PFPM_PARSE_ETH) == TNA_FPM_PARSE_ETH &&
 	       (1ull << TNA_PFPM_BRNF_IPV4) == TNA_FPM_BRNF_IPV4 &&
 	       (1ull << TNA_PFPM_BRNF_IPV6) == TNA_FPM_BRNF_IPV6 &&
 	       (1ull << TNA_PFPM_BRNF_ARP) == TNA_FPM_BRNF_ARP &&
-	       (1ull << TNA_PFPM_CSUM) == TNA_FPM_CSUM,
+	       (1ull << TNA_PFPM_CSUM) == TNA_FPM_CSUM &&
+	       (1ull << TNA_PFPM_FDB_KFUNC) == TNA_FPM_FDB_KFUNC,
 	       "assembler and bpf/ disagree on FPM numbers");
 
 static const char *const fpm_names[TNA_PFPM__MAX] = {
@@ -90,6 +91,7 @@ static const char *const fpm_names[TNA_PFPM__MAX] = {
 	[TNA_PFPM_BRNF_IPV6] = "brnf_ipv6",
 	[TNA_PFPM_BRNF_ARP] = "brnf_arp",
 	[TNA_PFPM_CSUM] = "csum",
+	[TNA_PFPM_FDB_KFUNC] = "fdb_kfunc",
 };
 
 /* Rough verified-instruction cost per module, for the budget check before
@@ -103,6 +105,7 @@ static const uint32_t fpm_est_insns[TNA_PFPM__MAX] = {
 	[TNA_PFPM_STATS] = 32,      [TNA_PFPM_FLOW_CACHE] = 48,
 	[TNA_PFPM_BRNF_IPV4] = 64,  [TNA_PFPM_BRNF_IPV6] = 40,
 	[TNA_PFPM_BRNF_ARP] = 8,   [TNA_PFPM_CSUM] = 200,
+	[TNA_PFPM_FDB_KFUNC] = 64,
 };
 
 const char *tna_plan_fpm_name(enum tna_plan_fpm f)
@@ -416,6 +419,7 @@ int tna_plan_bridge(const struct tna_plan_bridge_in *in,
 		tna_plan_vlan(in, plan);
 	}
 	plan->ok = true;
+	tna_plan_fdb_mode(o, plan);
 	plan->est_insns = est_insns(plan->fpms);
 	tna_target_limits_default(plan->target, &plan->limits);
 	tna_plan_budget_check(plan);

@@ -35,6 +35,7 @@ enum tna_plan_fpm {
 	TNA_PFPM_BRNF_IPV6,	/* same for IPv6 */
 	TNA_PFPM_BRNF_ARP,	/* same for ARP */
 	TNA_PFPM_CSUM,		/* complete partial checksums (native) */
+	TNA_PFPM_FDB_KFUNC,	/* FDB answers from bpf_xdp_fdb_lookup() (assembler/fdb_mode.c) */
 	TNA_PFPM__MAX
 };
 const char *tna_plan_fpm_name(enum tna_plan_fpm f);
@@ -124,7 +125,17 @@ struct tna_plan_opts {
 	/* What the NIC stage needs (NULL: the compiled one of this build,
 	 * tna_offload_nic_req()); fixtures put theirs. */
 	const struct tna_offload_req *nic_req;
+	/* Keep the FDB mirror even where the kfunc exists (tna-deploy:
+	 * TNA_FDB_MODE=mirror). */
+	bool fdb_mirror;
 };
+
+/* Where the bridge fast path's FDB answers come from (bpf/fpm/fdb.h). */
+enum tna_fdb_mode {
+	TNA_FDB_MODE_MIRROR,	/* the controller's mirror + keep-alive */
+	TNA_FDB_MODE_KFUNC,	/* bpf_xdp_fdb_lookup(): the kernel's FDB, learning in XDP */
+};
+const char *tna_fdb_mode_name(enum tna_fdb_mode m);
 
 struct tna_port_plan {
 	int ifindex;
@@ -161,11 +172,13 @@ struct tna_bridge_plan {
 	uint32_t nic_insns;	/* instructions of the NIC stage's object */
 	uint32_t ageing_time_cs;
 	unsigned int keepalive_ms;
-	/* the kernel has the FDB lookup kfunc of kernel/ (bpf_xdp_fdb_lookup):
-	 * with it the mirror's windows would not exist; its mode is not built
-	 * yet, the mirror is used either way (bpf/fpm/fdb.h is the seam) */
+	/* the kernel has the FDB lookup kfunc of kernel/ (bpf_xdp_fdb_lookup) */
 	bool fdb_kfunc;
 	bool vlan_filtering;	/* the VLAN module: assembler/vlan_plan.c */
+	/* which FDB mode the pipeline runs, and why (assembler/fdb_mode.c);
+	 * kfunc: no mirror, no keep-alive (keepalive_ms 0), no flow cache */
+	enum tna_fdb_mode fdb_mode;
+	char fdb_reason[160];
 	struct tna_target_limits limits;
 	/* budget: estimate before load, xlated counts after (0 = not loaded) */
 	uint32_t est_insns;
@@ -187,6 +200,11 @@ void tna_plan_bridge_free(struct tna_bridge_plan *plan);
  * against what the NIC stage needs.  Called by tna_plan_bridge(). */
 void tna_plan_nic(const struct tna_plan_bridge_in *in, const struct tna_plan_opts *o,
 		  struct tna_bridge_plan *plan);
+
+/* The FDB mode of a plan whose modules are chosen (assembler/fdb_mode.c):
+ * sets fdb_mode and fdb_reason, and in kfunc mode the FDB_KFUNC module in
+ * place of the flow cache.  Called by tna_plan_bridge(). */
+void tna_plan_fdb_mode(const struct tna_plan_opts *o, struct tna_bridge_plan *plan);
 
 /* Auto only: has anything a plan's target choice rested on changed since
  * (a veth peer's TSO, GRO or tx checksumming; a port's ndo-xmit)?  Looks

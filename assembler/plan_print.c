@@ -35,14 +35,24 @@ void tna_plan_print(const struct tna_bridge_plan *p, FILE *f)
 			"passes the rest to the host stage (a NIC cannot redirect)\n",
 			p->n_nic, p->nic_insns);
 	tna_plan_vlan_print(p, f);
+	if (p->fdb_mode == TNA_FDB_MODE_KFUNC) {
+		fprintf(f, "  fdb:       kfunc: %s\n", p->fdb_reason);
+		fprintf(f, "  coherence: the kernel's FDB is the only copy (ageing_time %u.%02u s, Linux's);\n"
+			"             port changes reach the port table within the event latency,\n"
+			"             a stalled controller within the dead-man time\n",
+			p->ageing_time_cs / 100, p->ageing_time_cs % 100);
+		goto budget;
+	}
 	fprintf(f, "  fdb:       mirror from netlink, keep-alive every %u ms (ageing_time %u.%02u s)\n",
 		p->keepalive_ms, p->ageing_time_cs / 100, p->ageing_time_cs % 100);
+	fprintf(f, "  fdb mode:  mirror: %s\n", p->fdb_reason);
 	/* What the mirror cannot see at once, and what would remove it. */
 	fprintf(f, "  coherence: moves learned through the fast path are safe (pending marks);\n"
 		"             other kernel FDB and port changes reach it within the event latency,\n"
 		"             a stalled controller within the dead-man time; the FDB kfunc of\n"
 		"             kernel/ (%s) removes these windows by construction\n",
-		p->fdb_kfunc ? "present here, its mode not built yet" : "not on this kernel");
+		p->fdb_kfunc ? "present here, not used" : "not on this kernel");
+budget:
 	fprintf(f, "  budget:    ");
 	if (p->xlated_insns && p->xlated_insns_all)
 		fprintf(f, "%u xlated insns (all-modules build: %u), limit %u: %s\n",
@@ -108,7 +118,8 @@ struct json_object *tna_plan_to_json(const struct tna_bridge_plan *p)
 	json_object_object_add(o, "nic_insns", json_object_new_int64(p->nic_insns));
 	json_object_object_add(o, "ageing_time_cs", json_object_new_int64(p->ageing_time_cs));
 	json_object_object_add(o, "keepalive_ms", json_object_new_int64(p->keepalive_ms));
-	json_object_object_add(o, "fdb_mode", json_object_new_string("mirror"));
+	json_object_object_add(o, "fdb_mode", json_object_new_string(tna_fdb_mode_name(p->fdb_mode)));
+	json_object_object_add(o, "fdb_mode_reason", json_object_new_string(p->fdb_reason));
 	json_object_object_add(o, "fdb_kfunc", json_object_new_boolean(p->fdb_kfunc));
 	tna_plan_vlan_json(p, o);
 

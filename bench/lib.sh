@@ -60,13 +60,14 @@ bench_workspace() {
 }
 
 # For configurations (bench/configs/*.sh): tna-deploy --target TARGET as the
-# controller in $DUT, until its ready line matches READY (default: any);
+# controller in $DUT, until its ready line matches READY (default: any),
+# BENCH_READY_S seconds at most (10; the test VM's TCG needs more);
 # TNA_DEPLOY_PID for bench_deploy_stop.  On failure prints the last line.
 bench_deploy_start() {
 	local out=/tmp/tna-bench-deploy.$$.log
 	ip netns exec "$DUT" "$TNA_BIN/tna-deploy" --target "$1" </dev/null >"$out" 2>&1 &
 	TNA_DEPLOY_PID=$!
-	for _ in $(seq 100); do
+	for _ in $(seq $((${BENCH_READY_S:-10} * 10))); do
 		grep -q "^tna-deploy: ready${2:-}" "$out" && { rm -f "$out"; return 0; }
 		kill -0 "$TNA_DEPLOY_PID" 2>/dev/null || break
 		sleep 0.1

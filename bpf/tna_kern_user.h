@@ -23,6 +23,10 @@
 #define TNA_FPM_BRNF_IPV6	(1ULL << 11)	/* same for ip6tables and IPv6 */
 #define TNA_FPM_BRNF_ARP	(1ULL << 12)	/* same for arptables: ARP shorter than its header */
 #define TNA_FPM_CSUM		(1ULL << 13)	/* complete partial L4 checksums (native, see fpm/csum.h) */
+/* The FDB answers come from the kernel's bpf_xdp_fdb_lookup() (kernel/):
+ * fdb_src learns into the bridge, no mirror (bpf/fpm/fdb.h).  Only where
+ * the kfunc exists; not in TNA_FPM_ALL. */
+#define TNA_FPM_FDB_KFUNC	(1ULL << 14)
 #define TNA_FPM_BRIDGE		(TNA_FPM_PARSE_ETH | TNA_FPM_CLASSIFY |	\
 				 TNA_FPM_PORT_STATE | TNA_FPM_FDB_SRC |	\
 				 TNA_FPM_FDB_DST | TNA_FPM_PORT_FLAGS |	\

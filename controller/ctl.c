@@ -110,8 +110,10 @@ int tna_ctl_plan_one(struct tna_ctl *c, int ifindex, struct tna_bridge_plan *p)
 		.sys = &c->sys,
 		.dp_validates_ip = true,	/* bpf/fpm/brnf.h */
 	};
-	int ret = tna_plan_input_build(c->m, c->devs, c->ndevs, ifindex, &in);
+	int ret = tna_ctl_fdb_mode_opt(c, &po.fdb_mirror);
 
+	if (!ret)
+		ret = tna_plan_input_build(c->m, c->devs, c->ndevs, ifindex, &in);
 	if (ret)
 		return ret;
 	tna_plan_input_peers(&in);
@@ -162,10 +164,10 @@ static int measure(struct tna_ctl *c, struct tna_bridge_plan *p)
 		return -errno;
 	p->xlated_insns = tna_dp__xlated_insns(dp);
 	tna_dp__destroy(dp);
+	/* for comparison only: a verifier that refuses a module this plan
+	 * does not use must not stop the plan (0: not known) */
 	all = load_plan(c->rt, p, TNA_FPM_ALL, false, NULL, false);
-	if (!all)
-		return -errno;
-	p->xlated_insns_all = tna_dp__xlated_insns(all);
+	p->xlated_insns_all = all ? tna_dp__xlated_insns(all) : 0;
 	tna_dp__destroy(all);
 	tna_plan_budget_check(p);
 	return 0;
@@ -368,15 +370,8 @@ static int deploy_fresh(struct tna_ctl *c, struct br_state *b)
 	tna_rt_code_for(c->rt, b->ifindex, &b->rt_code);
 	b->plan.xlated_insns = tna_dp__xlated_insns(b->dp);
 	tna_plan_budget_check(&b->plan);
-	tna_fdb_mirror_fini(&b->mirror);
-	tna_fdb_mirror_init(&b->mirror, b->ifindex, b->dp);
 	b->trips_seen = 0;
-	ret = tna_fdb_mirror_sync(&b->mirror, c->m, c->synced);
-	if (ret < 0)
-		logf_(c, TNA_CTL_ERROR, "%s: fdb mirror fill: %s", b->plan.name,
-		      strerror(-ret));
-	b->mirror.last_round_ns = now_ns();
-	b->next_ka_ns = b->mirror.last_round_ns + b->plan.keepalive_ms * 1000000ull;
+	tna_ctl_fdb_start(c, b);
 	ret = sync_ports(c, b, &b->plan);
 	tna_nic_sync(b->dp, &b->plan, c->m, c->devs, c->ndevs, &c->o);
 	if (!b->n_attached) {
@@ -432,7 +427,7 @@ void tna_ctl_redeploy(struct tna_ctl *c, struct br_state *b)
 		b->present = false;
 		return;
 	}
-	if (!b->dp || !np.ok || np.target != b->plan.target) {
+	if (!b->dp || !np.ok || np.target != b->plan.target || np.fdb_mode != b->plan.fdb_mode) {
 		bool was = b->dp != NULL;
 
 		tna_ctl_teardown(c, b);

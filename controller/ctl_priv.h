@@ -134,6 +134,13 @@ static inline void logf_(struct tna_ctl *c, enum tna_ctl_log lvl, const char *fm
 	c->o.log(c->o.log_ctx, lvl, buf);
 }
 
+/* Deployed with the FDB mirror (not the kfunc): events, scans and
+ * keep-alive rounds feed it. */
+static inline bool br_mirrored(const struct br_state *b)
+{
+	return b->dp && b->plan.fdb_mode == TNA_FDB_MODE_MIRROR;
+}
+
 static inline struct br_state *br_find(struct tna_ctl *c, int ifindex)
 {
 	int i;
@@ -176,6 +183,10 @@ void tna_ctl_redeploy(struct tna_ctl *c, struct br_state *b);
  * plan applied to the running router (1), or 0: stop and start it. */
 int tna_ctl_rt_sync(struct tna_ctl *c);
 int tna_ctl_rt_change(struct tna_ctl *c);
+/* fdb_mode.c: TNA_FDB_MODE (auto, mirror), and the mirror of a freshly
+ * loaded pipeline filled and its keep-alive scheduled (mirror mode only) */
+int tna_ctl_fdb_mode_opt(struct tna_ctl *c, bool *mirror);
+void tna_ctl_fdb_start(struct tna_ctl *c, struct br_state *b);
 /* status.c */
 void tna_ctl_write_state(struct tna_ctl *c);
 /* restrict.c */

@@ -157,7 +157,7 @@ static void handle_event(struct tna_ctl *c, enum tna_evq_kind kind, enum tna_op 
 	if (!b || !b->dp)
 		return;
 	c->fdb_batch++;
-	if (tna_fdb_mirror_note(&b->mirror, f->mac, f->vlan))
+	if (br_mirrored(b) && tna_fdb_mirror_note(&b->mirror, f->mac, f->vlan))
 		logf_(c, TNA_CTL_ERROR, "%s: fdb mirror: cannot note %s",
 		      b->plan.name, fmt_mac(f->mac, mac));
 	else
@@ -227,5 +227,6 @@ void tna_ctl_note_scanned(void *ctx, const uint8_t mac[6], uint16_t vlan)
 	if (tna_evq_on(&c->evq) &&
 	    !tna_evq_push(&c->evq, now_ns(), TNA_EVQ_FDB, TNA_OP_CHANGE, 0, &f))
 		return;
-	tna_fdb_mirror_note(&b->mirror, mac, vlan);
+	if (br_mirrored(b))
+		tna_fdb_mirror_note(&b->mirror, mac, vlan);
 }

@@ -126,6 +126,8 @@ void tna_ctl_log_health(struct tna_ctl *c)
 		if (!c->br[i].dp)
 			continue;
 		trips += tna_dp__deadman_trips(c->br[i].dp);
+		if (!br_mirrored(&c->br[i]))
+			continue;	/* kfunc mode: no mirror */
 		logf_(c, TNA_CTL_INFO,
 			     "%s: fdb mirror: %llu writes (%llu unconfirmed), %llu deletions, %llu rescans; keep-alive %llu refreshed, %llu skipped, %llu raced",
 			     c->br[i].plan.name, (unsigned long long)m->sets,

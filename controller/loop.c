@@ -142,13 +142,29 @@ static void recheck_auto(struct tna_ctl *c)
 	}
 }
 
+/* The start of a keep-alive round of mirrored bridge B when due; returns
+ * the ms until the next one. */
+static int keepalive_timer(struct tna_ctl *c, struct br_state *b, uint64_t now)
+{
+	int n;
+
+	if (now >= b->next_ka_ns) {
+		n = tna_fdb_keepalive_start(&b->mirror, now, b->plan.ageing_time_cs * 10000000ull);
+		if (n < 0)
+			logf_(c, TNA_CTL_ERROR, "%s: keep-alive: %s", b->plan.name, strerror(-n));
+		b->ka_started_ns = now;
+		b->next_ka_ns = now + b->plan.keepalive_ms * 1000000ull;
+	}
+	return ms_until(b->next_ka_ns, now);
+}
+
 /* Timers: every TNA_RECHECK_MS what no event announces (routed ports'
  * ndo-xmit, checksums of the veth peer and MTU; the same for native
- * bridge ports; auto's inputs), and per bridge the start of a keep-alive
- * round.  Returns the poll() timeout. */
+ * bridge ports; auto's inputs), and per bridge in FDB mirror mode the
+ * start of a keep-alive round.  Returns the poll() timeout. */
 static int timers(struct tna_ctl *c, uint64_t now)
 {
-	int i, n, next_ms;
+	int i, next_ms;
 
 	if (now >= c->next_second_ns) {
 		c->next_second_ns = now + TNA_RECHECK_MS * 1000000ull;
@@ -174,22 +190,9 @@ static int timers(struct tna_ctl *c, uint64_t now)
 		tna_ctl_write_state(c);		/* --status: counters, loop health */
 	}
 	next_ms = ms_until(c->next_second_ns, now);
-	for (i = 0; i < c->nbr; i++) {
-		struct br_state *b = &c->br[i];
-
-		if (!b->dp)
-			continue;
-		if (now >= b->next_ka_ns) {
-			n = tna_fdb_keepalive_start(&b->mirror, now,
-						    b->plan.ageing_time_cs * 10000000ull);
-			if (n < 0)
-				logf_(c, TNA_CTL_ERROR, "%s: keep-alive: %s",
-				      b->plan.name, strerror(-n));
-			b->ka_started_ns = now;
-			b->next_ka_ns = now + b->plan.keepalive_ms * 1000000ull;
-		}
-		next_ms = min_ms(next_ms, ms_until(b->next_ka_ns, now));
-	}
+	for (i = 0; i < c->nbr; i++)
+		if (br_mirrored(&c->br[i]))	/* kfunc mode: no keep-alive */
+			next_ms = min_ms(next_ms, keepalive_timer(c, &c->br[i], now));
 	return next_ms;
 }
 
@@ -215,7 +218,7 @@ static bool mirror_work(struct tna_ctl *c, uint64_t now)
 		struct br_state *b = &c->br[i];
 		uint64_t due;
 
-		if (!b->dp)
+		if (!br_mirrored(b))
 			continue;
 		if (now >= c->next_scan_ns) {
 			struct tna_ctl_scan sn = { c, b };

@@ -108,7 +108,10 @@ struct json_object *tna_ctl_status_json(const struct tna_ctl *c)
 					       b->dp && tna_dp__trusted(b->dp)));
 		json_object_object_add(o, "deadman_trips", json_object_new_int64(
 					       b->dp ? tna_dp__deadman_trips(b->dp) : 0));
-		json_object_object_add(o, "fdb_mirror", fdb);
+		if (b->plan.fdb_mode == TNA_FDB_MODE_MIRROR)
+			json_object_object_add(o, "fdb_mirror", fdb);
+		else
+			json_object_put(fdb);	/* kfunc: no mirror */
 		if (b->plan.vlan_filtering) {	/* controller/vlan_ctl.c */
 			struct json_object *v = json_object_new_object();
 

@@ -54,11 +54,16 @@ struct tna_dp {
 	void *hooked_elf;		/* the pipeline object with the hooks linked in */
 };
 
-/* Open the pipeline's skeleton with the operator's hooks linked in
- * (targets/hooks.c), or as built when there are none; after load, reuse
- * SHARE's hook maps (the operator's maps and the counters). */
-int tna_dp_hooks_open(struct tna_dp *dp);
+/* Open the pipeline's skeleton (from the object with the FDB kfunc mode
+ * when FDB_KFUNC: targets/kfunc_obj.c) with the operator's hooks linked
+ * in (targets/hooks.c), or as built when there are none; after load,
+ * reuse SHARE's hook maps (the operator's maps and the counters). */
+int tna_dp_hooks_open(struct tna_dp *dp, bool fdb_kfunc);
 int tna_dp_hooks_share(struct tna_dp *dp, const struct tna_dp *share);
+/* The pipeline's skeleton as built, and its object's bytes: the object
+ * with the FDB kfunc mode when FDB_KFUNC (targets/kfunc_obj.c). */
+struct tna_bridge *tna_dp_open_pipeline(bool fdb_kfunc);
+const void *tna_dp_pipeline_elf(bool fdb_kfunc, size_t *sz);
 
 int tna_root_new(struct tna_dp *dp);
 void tna_root_share(struct tna_dp *dp, struct tna_dp_root *r);

@@ -21,7 +21,7 @@ static void xsk_apply(struct tna_bridge *skel)
 		       sizeof(struct tna_xsk_rule));
 }
 
-int tna_dp_hooks_open(struct tna_dp *dp)
+int tna_dp_hooks_open(struct tna_dp *dp, bool fdb_kfunc)
 {
 	int n = tna_hooks__n(), err;
 	const void *base;
@@ -30,13 +30,13 @@ int tna_dp_hooks_open(struct tna_dp *dp)
 	struct bpf_program *prog;
 
 	if (!n) {
-		dp->skel = tna_bridge__open();
+		dp->skel = tna_dp_open_pipeline(fdb_kfunc);
 		if (!dp->skel)
 			return -errno;
 		xsk_apply(dp->skel);
 		return 0;
 	}
-	base = tna_bridge__elf_bytes(&sz);
+	base = tna_dp_pipeline_elf(fdb_kfunc, &sz);
 	dp->hooked_elf = tna_hooks_link(base, sz, tna_hooks__get(0), n, &linked_sz);
 	if (!dp->hooked_elf)
 		return -errno;

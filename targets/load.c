@@ -46,7 +46,7 @@ struct tna_dp *tna_dp__load(const struct tna_dp_opts *opts)
 	dp->force = opts->force;
 
 	dp->hook_stats_fd = dp->xsk_fd = dp->xsk_stats_fd = -1;
-	err = tna_dp_hooks_open(dp);
+	err = tna_dp_hooks_open(dp, opts->fpms & TNA_FPM_FDB_KFUNC);
 	if (err)
 		goto err;
 	dp->skel->rodata->tna_fpms = opts->fpms ? opts->fpms : TNA_FPM_BRIDGE;

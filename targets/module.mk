@@ -14,7 +14,7 @@ LIB_SRCS += targets/reasons.c targets/load.c targets/attach.c targets/tables.c t
 PROGS += tna-stat tna-dp-test
 tna-stat_SRCS := tools/tna-stat.c tools/stat_prom.c tools/stat_hooks.c
 tna-dp-test_SRCS := tools/tna-dp-test.c tools/sysfs_port.c
-LIB_SRCS += targets/share.c
+LIB_SRCS += targets/share.c targets/kfunc_obj.c
 
 # Root program attached to ports: tail-calls the current pipeline.
 BPF_SRCS += targets/tna_root.bpf.c

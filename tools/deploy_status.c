@@ -88,6 +88,8 @@ static void print_bridge(struct json_object *b)
 		       "keep-alive: %lld refreshed, %lld errors\n",
 		       num(fdb, "sets"), num(fdb, "dels"), num(fdb, "errors"),
 		       num(fdb, "refreshed"), num(fdb, "refresh_errors"));
+	else if (run && !strcmp(str(b, "fdb_mode"), "kfunc"))
+		printf("  fdb: kfunc (bpf_xdp_fdb_lookup): the bridge's own FDB, learning in the fast path\n");
 	if (vt)	/* VLAN filtering: the port VLANs as read from the kernel */
 		printf("  vlan table: read %lld time(s) whole, %lld set, %lld deleted, %lld errors\n",
 		       num(vt, "reads"), num(vt, "sets"), num(vt, "dels"), num(vt, "errors"));

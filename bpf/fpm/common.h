@@ -115,6 +115,9 @@ struct tna_pkt {
 	__u16 vlan;			/* FDB vlan: 0, or the frame's VLAN with the VLAN FPM */
 	__u8 vlan_tagged;		/* VLAN FPM: came with a tag of that VLAN */
 	__u8 vlan_op;			/* VLAN FPM: the tag to push or pop on the way out */
+#ifdef TNA_FDB_KFUNC_BUILD
+	__u16 fdb_flags;		/* kfunc mode: TNA_FDB_* of the lookup (fdb.h) */
+#endif
 	__u32 gen;			/* tna_clock as read once, before the lookups */
 	__u64 tick;
 };

@@ -1,9 +1,18 @@
-/* The one place the fast path asks "where is this MAC": the FDB mirror
- * kept by the controller from netlink.  When capabilities report the
- * kfunc_fdb_lookup of kernel/, this is where bpf_xdp_fdb_lookup() goes (a
- * rodata switch, the mirror, its pending marks and the guard pruned away):
- * the kernel's own table then answers, and the windows described below do
- * not exist.  Nothing else changes.
+/* The one place the fast path asks "where is this MAC".  Two modes, chosen
+ * by the planner (assembler/fdb_mode.c) and frozen in rodata before load:
+ *
+ * kfunc (TNA_FPM_FDB_KFUNC, kernels with bpf_xdp_fdb_lookup() of
+ * kernel/patches): fdb_src asks the bridge itself, which learns or
+ * refreshes the source exactly as for a received frame and answers for the
+ * destination; fdb_dst reads that answer.  The kernel FDB is the only copy:
+ * no mirror, no pending marks, no guard, no keep-alive, no flow cache (it
+ * would skip the refresh and miss moves), and none of the windows below.
+ * The call is declared __weak: on a kernel without it the object still
+ * loads, the branch pruned by the verifier (the bit is off there; if set,
+ * the ksym check sends every frame to Linux).
+ *
+ * mirror (every other kernel): the FDB mirror kept by the controller from
+ * netlink, as follows.
  *
  * The mirror protocol (a stock kernel has no FDB lookup for XDP).
  *
@@ -49,6 +58,86 @@
 #ifndef TNA_FPM_FDB_H
 #define TNA_FPM_FDB_H
 #include "bpf/fpm/common.h"
+
+#ifdef TNA_FDB_KFUNC_BUILD	/* bpf/tna_bridge_kfunc.bpf.c */
+#include "kernel/fdb_kfunc.h"
+
+static __always_inline bool fdb_kfunc_mode(void)
+{
+	return fpm_on(TNA_FPM_FDB_KFUNC);
+}
+
+/* kfunc mode: the bridge's receive decisions for this frame, the source
+ * learned or refreshed where the bridge would (its learning flag, STP
+ * state, locked ports, ageing time: kernel/README.md).  Called only for
+ * frames that reach the bridge's FDB code in Linux too: after the steps
+ * that pass link-local, group and local frames, non-forwarding and locked
+ * ports, and those bridge-family netfilter could see.  Keeps the answer's
+ * flags in p->fdb_flags and the egress in p->out_ifindex for fdb_dst. */
+static __always_inline int fdb_kfunc_lookup(struct tna_pkt *p)
+{
+	struct tna_fdb_lookup q = {};
+	__u32 f;
+
+	if (!bpf_xdp_fdb_lookup)	/* bit set on a kernel without it */
+		return TNA_REASON_FPM_OFF;
+	__builtin_memcpy(q.dmac, p->eth->h_dest, 6);
+	__builtin_memcpy(q.smac, p->eth->h_source, 6);
+	/* untagged as far as the bridge is concerned: the VLAN module passes
+	 * tagged frames before this, and without VLAN filtering the bridge
+	 * ignores tags; the kernel applies the PVID itself */
+	if (bpf_xdp_fdb_lookup(p->ctx, &q, TNA_FDB_LOOKUP_SZ, 0) < 0)
+		return TNA_REASON_NOT_A_PORT;
+	f = q.flags;
+	p->fdb_flags = f;
+	p->out_ifindex = q.egress_ifindex;
+	/* source side: what the bridge does before it looks at the destination */
+	if (f & TNA_FDB_LINK_LOCAL)
+		return TNA_REASON_LINK_LOCAL;
+	if (f & TNA_FDB_SRC_DENIED)
+		return TNA_REASON_PORT_LOCKED;
+	if (f & TNA_FDB_DROP)	/* the port table lags its STP state: Linux drops */
+		return TNA_REASON_PORT_NOT_FORWARDING;
+	if (f & TNA_FDB_SRC_LOCAL)	/* Linux forwards it with a warning */
+		return TNA_REASON_SRC_LOCAL;
+	return TNA_GO;
+}
+
+/* kfunc mode, the destination side of the answer fdb_kfunc_lookup kept. */
+static __always_inline int fdb_kfunc_dst(struct tna_pkt *p)
+{
+	__u32 f = p->fdb_flags;
+
+	if (f & TNA_FDB_DST_MULTICAST)
+		return TNA_REASON_BCAST_MCAST;
+	if (f & TNA_FDB_DST_LOCAL)
+		return TNA_REASON_TO_LOCAL_MAC;
+	if (f & TNA_FDB_DST_UNKNOWN)
+		return TNA_REASON_DST_UNKNOWN;
+	if (f & TNA_FDB_BR_PROMISC)	/* the bridge device wants a copy: the host's */
+		return TNA_REASON_TO_LOCAL_MAC;
+	if (!p->out_ifindex || p->out_ifindex == p->in_ifindex)
+		return TNA_REASON_DST_SAME_PORT;	/* hairpin: Linux decides */
+	if (f & (TNA_FDB_EGRESS_DENIED | TNA_FDB_EGRESS_BACKUP))
+		return TNA_REASON_EGRESS_NOT_FORWARDING;
+	return TNA_GO;
+}
+#else	/* the mirror-only object: not a single instruction of the above */
+static __always_inline bool fdb_kfunc_mode(void)
+{
+	return false;
+}
+
+static __always_inline int fdb_kfunc_lookup(struct tna_pkt *p)
+{
+	return TNA_REASON_FPM_OFF;
+}
+
+static __always_inline int fdb_kfunc_dst(struct tna_pkt *p)
+{
+	return TNA_REASON_FPM_OFF;
+}
+#endif
 
 /* The mirror entry of (MAC, VLAN) or NULL; *CONFIRMED says whether the
  * fast path may act on it (P1). */

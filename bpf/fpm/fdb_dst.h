@@ -1,6 +1,8 @@
 /* fdb_dst: the destination must be known and confirmed (else Linux
  * floods, or knows better: bpf/fpm/fdb.h), not local (else Linux delivers
- * it up), and not on the ingress port (Linux applies its hairpin setting). */
+ * it up), and not on the ingress port (Linux applies its hairpin setting).
+ * In kfunc mode the same questions are put to the answer of fdb_src's
+ * call, plus what only the kernel knows (egress denied, promiscuous). */
 #ifndef TNA_FPM_FDB_DST_H
 #define TNA_FPM_FDB_DST_H
 #include "bpf/fpm/fdb.h"
@@ -12,6 +14,8 @@ static __always_inline int fpm_fdb_dst(struct tna_pkt *p)
 
 	if (!fpm_on(TNA_FPM_FDB_DST))
 		return TNA_REASON_FPM_OFF;
+	if (fdb_kfunc_mode())	/* fdb_src's call answered */
+		return fdb_kfunc_dst(p);
 	dst = fdb_find(p->eth->h_dest, p->vlan, &ok);
 	if (!dst)
 		return TNA_REASON_DST_UNKNOWN;

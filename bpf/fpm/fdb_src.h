@@ -1,4 +1,7 @@
-/* fdb_src: where Linux would learn (port learning on), the source must be
+/* fdb_src, kfunc mode (bpf/fpm/fdb.h): the kernel learns or refreshes
+ * the source as the bridge would, and answers for the destination too.
+ *
+ * fdb_src, mirror mode: where Linux would learn (port learning on), the source must be
  * known and confirmed on this very port (bpf/fpm/fdb.h); an unknown, moved
  * or unconfirmed source goes to Linux, which learns it and tells the
  * mirror.  A known source is stamped as used so that
@@ -16,6 +19,8 @@ static __always_inline int fpm_fdb_src(struct tna_pkt *p)
 	struct tna_fdb_val *src;
 	bool ok;
 
+	if (fdb_kfunc_mode())	/* learns where the bridge would */
+		return fpm_on(TNA_FPM_FDB_SRC) ? fdb_kfunc_lookup(p) : TNA_GO;
 	if (!fpm_on(TNA_FPM_FDB_SRC) || !(p->in->flags & TNA_PORT_F_LEARNING))
 		return TNA_GO;
 	src = fdb_find(p->eth->h_source, p->vlan, &ok);

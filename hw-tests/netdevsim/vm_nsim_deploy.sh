@@ -99,6 +99,7 @@ jqc "tna-stat JSON: bridge sums the NIC stages" '.interfaces[] | select(.ifname 
 # 3. A port's state reaches the NIC stage at once (learning stays without STP).
 in_ns dut bridge link set dev nsim0 state 2
 for _ in $(seq 50); do [[ $(cfg_state nsim0) == 0x02 ]] && break; sleep 0.1; done
+[[ $(cfg_state nsim0) == 0x02 ]] || { echo "kernel: $(in_ns dut bridge link show dev nsim0)"; tail -30 "$TMP/deploy.out"; }
 check "nsim0 learning in the NIC stage's configuration" [ "$(cfg_state nsim0)" = "0x02" ]
 in_ns dut bridge link set dev nsim0 state 3
 for _ in $(seq 50); do [[ $(cfg_state nsim0) == 0x03 ]] && break; sleep 0.1; done

@@ -13,6 +13,9 @@
 #                        snapshot FDB) matches / none does
 #   bg_ready LOG LINE CMD...   CMD in the background (output in LOG) until the
 #                        test ends; returns when LOG has LINE (10 s at most)
+#   vm_equiv RECIPE SCRIPT DUT_CMD OUT WHAT   one tests/equiv run of tna-deploy
+#                        (DUT_CMD, ready on its ready line) against Linux;
+#                        report printed; fails naming WHAT unless equivalent
 
 KF=${TNA_BIN:-build/bin}/tna-fdb-kfunc
 
@@ -93,4 +96,16 @@ bg_ready() {
 		sleep 0.1
 	done
 	fail "$1 did not print '$line' within 10 s"
+}
+
+vm_equiv() {
+	local rc f
+	/usr/bin/python3 "$TNA_ROOT/tests/equiv/equiv.py" --prefix "$TNA_NS-eq" \
+		--recipe "$1" --script "$2" --dut-cmd "$3" \
+		--dut-ready-line 'tna-deploy: ready' --out "$4/run" >"$4/report.txt"
+	rc=$?
+	cat "$4/report.txt"
+	[[ $rc -eq 0 ]] && return 0
+	for f in "$4/run"/*.log; do [[ -f $f ]] && { echo "== $f"; tail -30 "$f"; }; done
+	fail "$5 is not equivalent to Linux in the test kernel (exit $rc)"
 }

@@ -21,6 +21,8 @@ ns d
 kf_bridge d br0 1 p1 p2
 # keep-alive interval: a quarter of the ageing time, at least 1 s
 check "ageing_time 4 s" ip -n "$TNA_NS-d" link set br0 type bridge ageing_time 400
+# the mirror and its keep-alive, although this kernel has the FDB kfunc
+export TNA_FDB_MODE=mirror
 bg_ready "/tmp/ka-deploy.$$" 'tna-deploy: ready' \
 	"$TNA_BIN/tna-deploy" --netns "$TNA_NS-d" --target generic -v
 
