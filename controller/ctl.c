@@ -373,7 +373,7 @@ static int deploy_fresh(struct tna_ctl *c, struct br_state *b)
 	b->trips_seen = 0;
 	tna_ctl_fdb_start(c, b);
 	ret = sync_ports(c, b, &b->plan);
-	tna_nic_sync(b->dp, &b->plan, c->m, c->devs, c->ndevs, &c->o);
+	tna_nic_sync(b->dp, &b->plan, c->m, c->pw, c->devs, c->ndevs, &c->o);
 	if (!b->n_attached) {
 		tna_ctl_teardown(c, b);
 		return ret ? ret : -ENODEV;
@@ -525,7 +525,7 @@ void tna_ctl_redeploy(struct tna_ctl *c, struct br_state *b)
 	}
 	tna_ctl_ports_now(c);	/* what changed while the pipeline loaded */
 	sync_ports(c, b, &np);
-	tna_nic_sync(b->dp, &np, c->m, c->devs, c->ndevs, &c->o);
+	tna_nic_sync(b->dp, &np, c->m, c->pw, c->devs, c->ndevs, &c->o);
 	tna_plan_bridge_free(&b->plan);
 	b->plan = np;
 	if (!b->n_attached) {

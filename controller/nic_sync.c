@@ -46,11 +46,13 @@ void tna_nic_port_state(struct tna_dp *dp, int ifindex, bool left, unsigned int 
 }
 
 void tna_nic_sync(struct tna_dp *dp, struct tna_bridge_plan *p, const struct tna_model *m,
-		  const struct tna_caps_dev *devs, int ndevs, const struct tna_ctl_opts *o)
+		  const struct tna_port_watch *pw, const struct tna_caps_dev *devs, int ndevs,
+		  const struct tna_ctl_opts *o)
 {
 	for (int i = 0; i < p->n_ports; i++) {
 		struct tna_port_plan *pp = &p->ports[i];
 		const struct tna_link *l = tna_model_link(m, pp->ifindex);
+		const struct tna_port_info *pi = tna_port_watch_get(pw, pp->ifindex);
 		const struct tna_caps_dev *d = dev_of(devs, ndevs, pp->ifindex);
 		struct tna_offload_caps caps;
 		char why[256];
@@ -84,7 +86,8 @@ void tna_nic_sync(struct tna_dp *dp, struct tna_bridge_plan *p, const struct tna
 			say(o, TNA_CTL_INFO, "%s: port %s: NIC stage attached in HW mode (%s, prog %u)",
 			    p->name, pp->name, caps.kind, pp->nic_prog_id);
 		}
-		tna_nic_port_state(dp, l->ifindex, false, l->port.state);
+		tna_nic_port_state(dp, l->ifindex, false,
+				   pi->known && pi->is_port ? pi->port.state : l->port.state);
 	}
 }
 

@@ -4,15 +4,19 @@
 #ifndef TNA_CONTROLLER_NIC_SYNC_H
 #define TNA_CONTROLLER_NIC_SYNC_H
 #include "controller/ctl.h"
+#include "controller/port_watch.h"
 #include "introspect/model.h"
 #include "targets/datapath.h"
 
 /* Make the NIC stages of DP follow plan P: attach the planned ones on
  * ports the host stage is attached to, detach the others, configure each
- * from the port's real state.  A device that refuses gets its port's
- * nic cleared in P, with the device's message in nic_reason. */
+ * from the port's real state: PW's where it knows the port (it is read
+ * ahead of the model M, so its state is newer), else M's.  A device that
+ * refuses gets its port's nic cleared in P, with the device's message in
+ * nic_reason. */
 void tna_nic_sync(struct tna_dp *dp, struct tna_bridge_plan *p, const struct tna_model *m,
-		  const struct tna_caps_dev *devs, int ndevs, const struct tna_ctl_opts *o);
+		  const struct tna_port_watch *pw, const struct tna_caps_dev *devs, int ndevs,
+		  const struct tna_ctl_opts *o);
 
 /* Port IFINDEX changed (STP STATE, membership): its NIC stage follows at
  * once.  LEFT: no longer a port of this bridge, the NIC stage passes
