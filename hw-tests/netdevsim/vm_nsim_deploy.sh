@@ -23,7 +23,10 @@ id=$(nsim_id 1)
 nsim_new dut "$id" 2 nsim
 in_ns dut sysctl -qw net.bridge.bridge-nf-call-iptables=0 net.bridge.bridge-nf-call-ip6tables=0 \
 	net.bridge.bridge-nf-call-arptables=0 2>/dev/null
-in_ns dut ip link add br0 type bridge || fail "bridge"
+# forward_delay 0: a bridge without STP still arms each port's forward-delay
+# timer when the port starts forwarding, and a port set to learning before
+# it expires (15 s by default) is put back to forwarding by the kernel.
+in_ns dut ip link add br0 type bridge forward_delay 0 || fail "bridge"
 in_ns dut ip link set nsim0 master br0 && in_ns dut ip link set nsim1 master br0 &&
 	in_ns dut ip link set br0 up || fail "ports"
 for _ in $(seq 50); do
