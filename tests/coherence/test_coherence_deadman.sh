@@ -15,7 +15,9 @@ tmp=$(mktemp -d)
 on_exit "rm -rf $tmp"
 
 ns br >/dev/null; ns h1 >/dev/null; ns h2 >/dev/null
-in_ns br ip link add br0 type bridge || fail "cannot create bridge"
+# forward_delay 0: without STP the kernel still arms the forward-delay timer
+# of a port that starts forwarding; its expiry would undo the learning state.
+in_ns br ip link add br0 type bridge forward_delay 0 || fail "cannot create bridge"
 in_ns br sysctl -qw net.bridge.bridge-nf-call-iptables=0 net.bridge.bridge-nf-call-ip6tables=0 \
 	net.bridge.bridge-nf-call-arptables=0 2>/dev/null
 for i in 1 2; do

@@ -55,15 +55,25 @@ static inline void fp_frame(uint8_t *f, const uint8_t dst[6], const uint8_t src[
 	f[13] = proto & 0xff;
 }
 
-/* Run the pipeline once on FRAME received on IFINDEX; the XDP action. */
-static inline int fp_run(struct tna_dp *dp, int ifindex, const uint8_t *frame, int len)
+/* Run the pipeline once on FRAME received on IFINDEX; the XDP action.
+ * The frame as it leaves goes to OUT (CAP bytes, *OUT_LEN) when OUT. */
+static inline int fp_run_out(struct tna_dp *dp, int ifindex, const uint8_t *frame, int len,
+			     uint8_t *out, uint32_t cap, uint32_t *out_len)
 {
 	struct xdp_md ctx = { .data_end = len, .ingress_ifindex = ifindex };
 	LIBBPF_OPTS(bpf_test_run_opts, o, .data_in = frame, .data_size_in = len,
+		    .data_out = out, .data_size_out = out ? cap : 0,
 		    .ctx_in = &ctx, .ctx_size_in = sizeof(ctx), .repeat = 1);
 	int err = bpf_prog_test_run_opts(tna_dp__prog_fd(dp), &o);
 
+	if (out_len)
+		*out_len = o.data_size_out;
 	return err ? -1000 + err : (int)o.retval;
+}
+
+static inline int fp_run(struct tna_dp *dp, int ifindex, const uint8_t *frame, int len)
+{
+	return fp_run_out(dp, ifindex, frame, len, NULL, 0, NULL);
 }
 
 /* Summed counters of port slot IDX. */
@@ -82,6 +92,23 @@ static inline struct tna_stats_val fp_stats(struct tna_dp *dp, uint32_t idx)
 	}
 	free(v);
 	return sum;
+}
+
+/* Between BEFORE and AFTER of one port exactly counter REASON moved, by
+ * one; REASON -1: the frame was forwarded, and only that counter moved. */
+static inline void fp_check_counted(const char *what, const struct tna_stats_val *before,
+				    const struct tna_stats_val *after, int reason)
+{
+	for (int r = 0; r < TNA_REASON_MAX; r++) {
+		uint64_t d = after->passed[r] - before->passed[r];
+
+		CHECK(d == (r == reason), "%s: counter %s moved by %llu (expected %s)", what,
+		      tna_reason_name(r), (unsigned long long)d,
+		      reason < 0 ? "forwarded" : tna_reason_name(reason));
+	}
+	CHECK(after->forwarded - before->forwarded == (reason < 0),
+	      "%s: forwarded moved by %llu", what,
+	      (unsigned long long)(after->forwarded - before->forwarded));
 }
 
 static inline uint32_t fp_idx(struct tna_dp *dp, int ifindex)

@@ -53,14 +53,7 @@ static void expect_frame(struct tna_dp *dp, const char *what, int in,
 	ret = fp_run(dp, in, f, len);
 	after = fp_stats(dp, idx);
 	CHECK(ret == action, "%s: action %d, expected %d", what, ret, action);
-	for (int r = 0; r < TNA_REASON_MAX; r++) {
-		uint64_t d = after.passed[r] - before.passed[r];
-		CHECK(d == (r == reason), "%s: counter %s moved by %llu", what,
-		      tna_reason_name(r), (unsigned long long)d);
-	}
-	CHECK(after.forwarded - before.forwarded == (reason < 0),
-	      "%s: forwarded moved by %llu", what,
-	      (unsigned long long)(after.forwarded - before.forwarded));
+	fp_check_counted(what, &before, &after, reason);
 }
 
 static void expect(struct tna_dp *dp, const char *what, int in,
@@ -169,14 +162,8 @@ static int ip_frame(uint8_t *f, int version, int flen, int iplen, int ihl, bool 
 static int run_len(struct tna_dp *dp, int in, const uint8_t *f, int len, uint32_t *outlen)
 {
 	uint8_t out[256];
-	struct xdp_md ctx = { .data_end = len, .ingress_ifindex = in };
-	LIBBPF_OPTS(bpf_test_run_opts, o, .data_in = f, .data_size_in = len,
-		    .data_out = out, .data_size_out = sizeof(out),
-		    .ctx_in = &ctx, .ctx_size_in = sizeof(ctx), .repeat = 1);
-	int err = bpf_prog_test_run_opts(tna_dp__prog_fd(dp), &o);
 
-	*outlen = o.data_size_out;
-	return err ? -1000 + err : (int)o.retval;
+	return fp_run_out(dp, in, f, len, out, sizeof(out), outlen);
 }
 
 static void brnf_tests(void)

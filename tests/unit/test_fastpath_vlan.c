@@ -92,29 +92,18 @@ static void expect(struct tna_dp *dp, const char *what, int in, const uint8_t *f
 {
 	uint32_t idx = fp_idx(dp, in);
 	struct tna_stats_val before = fp_stats(dp, idx), after;
-	struct xdp_md ctx = { .data_end = len, .ingress_ifindex = in };
 	uint8_t got[2048];
-	LIBBPF_OPTS(bpf_test_run_opts, o, .data_in = f, .data_size_in = len,
-		    .data_out = got, .data_size_out = sizeof(got),
-		    .ctx_in = &ctx, .ctx_size_in = sizeof(ctx), .repeat = 1);
-	int err = bpf_prog_test_run_opts(tna_dp__prog_fd(dp), &o);
+	uint32_t got_len = 0;
+	int ret = fp_run_out(dp, in, f, len, got, sizeof(got), &got_len);
 
-	CHECK(!err, "%s: BPF_PROG_RUN: %s", what, strerror(errno));
 	after = fp_stats(dp, idx);
-	CHECK((int)o.retval == action, "%s: action %u, expected %d", what, o.retval, action);
-	for (int r = 0; r < TNA_REASON_MAX; r++) {
-		uint64_t d = after.passed[r] - before.passed[r];
-
-		CHECK(d == (r == reason), "%s: counter %s moved by %llu", what,
-		      tna_reason_name(r), (unsigned long long)d);
-	}
-	CHECK(after.forwarded - before.forwarded == (reason < 0), "%s: forwarded moved by %llu",
-	      what, (unsigned long long)(after.forwarded - before.forwarded));
+	CHECK(ret == action, "%s: action %d, expected %d", what, ret, action);
+	fp_check_counted(what, &before, &after, reason);
 	if (!out)	/* passed frames reach Linux as they came */
 		out = f, out_len = len;
-	CHECK(o.data_size_out == (uint32_t)out_len && !memcmp(got, out, out_len),
+	CHECK(got_len == (uint32_t)out_len && !memcmp(got, out, out_len),
 	      "%s: %u bytes left, not the %d expected (or other bytes)", what,
-	      o.data_size_out, out_len);
+	      got_len, out_len);
 }
 
 int main(void)

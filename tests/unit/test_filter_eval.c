@@ -111,14 +111,9 @@ static bool csums_ok(const uint8_t *f)
 /* Run FRAME in at IFX; the action and the frame as it left. */
 static int run(struct tna_dp *dp, int ifx, const uint8_t *f, int len, uint8_t *out)
 {
-	struct xdp_md ctx = { .data_end = len, .ingress_ifindex = ifx };
 	uint8_t buf[256];
-	LIBBPF_OPTS(bpf_test_run_opts, o, .data_in = f, .data_size_in = len,
-		    .data_out = out ? out : buf, .data_size_out = sizeof(buf),
-		    .ctx_in = &ctx, .ctx_size_in = sizeof(ctx), .repeat = 1);
-	int err = bpf_prog_test_run_opts(tna_dp__prog_fd(dp), &o);
 
-	return err ? -1000 + err : (int)o.retval;
+	return fp_run_out(dp, ifx, f, len, out ? out : buf, sizeof(buf), NULL);
 }
 
 static uint64_t reason_count(struct tna_dp *dp, int ifx, int reason)

@@ -115,14 +115,8 @@ struct out { int ret; uint8_t data[2048]; uint32_t len; };
 static struct out run(struct tna_dp *dp, int in, const uint8_t *f, int len)
 {
 	struct out o = {};
-	struct xdp_md ctx = { .data_end = len, .ingress_ifindex = in };
-	LIBBPF_OPTS(bpf_test_run_opts, t, .data_in = f, .data_size_in = len,
-		    .data_out = o.data, .data_size_out = sizeof(o.data),
-		    .ctx_in = &ctx, .ctx_size_in = sizeof(ctx), .repeat = 1);
-	int err = bpf_prog_test_run_opts(tna_dp__prog_fd(dp), &t);
 
-	o.ret = err ? -1000 + err : (int)t.retval;
-	o.len = t.data_size_out;
+	o.ret = fp_run_out(dp, in, f, len, o.data, sizeof(o.data), &o.len);
 	return o;
 }
 
@@ -138,12 +132,7 @@ static void expect_pass(struct tna_dp *dp, const char *what, int in,
 	after = fp_stats(dp, idx);
 	CHECK(o.ret == XDP_PASS, "%s: action %d, expected XDP_PASS", what, o.ret);
 	CHECK(o.len == (uint32_t)len && !memcmp(o.data, f, len), "%s: packet changed", what);
-	for (int r = 0; r < TNA_REASON_MAX; r++) {
-		uint64_t d = after.passed[r] - before.passed[r];
-		CHECK(d == (r == reason), "%s: counter %s moved by %llu (expected %s)", what,
-		      tna_reason_name(r), (unsigned long long)d, tna_reason_name(reason));
-	}
-	CHECK(after.forwarded == before.forwarded, "%s: counted as forwarded", what);
+	fp_check_counted(what, &before, &after, reason);
 }
 
 /* Expect XDP_REDIRECT, forwarded +1 on IN, and the output equal to WANT. */

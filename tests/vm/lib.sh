@@ -33,7 +33,10 @@ kf_bridge() {	# ns br id port... (peer of pN is hN, of qN gN)
 	local ns=$1 br=$2 id=$3 n=0 p h; shift 3
 	local ip=(ip -n "$TNA_NS-$ns")
 	in_ns "$ns" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1
-	"${ip[@]}" link add "$br" type bridge || fail "cannot create $br"
+	# forward_delay 0: without STP the kernel still arms the forward-delay
+	# timer of a port that starts forwarding, and its expiry would move a
+	# port a test set to STP learning back to forwarding.
+	"${ip[@]}" link add "$br" type bridge forward_delay 0 || fail "cannot create $br"
 	"${ip[@]}" link set "$br" address "$(kf_mac "$id" 1 0)"
 	for p in "$@"; do
 		n=$((n + 1))
