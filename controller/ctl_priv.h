@@ -187,8 +187,11 @@ int tna_ctl_rt_change(struct tna_ctl *c);
  * loaded pipeline filled and its keep-alive scheduled (mirror mode only) */
 int tna_ctl_fdb_mode_opt(struct tna_ctl *c, bool *mirror);
 void tna_ctl_fdb_start(struct tna_ctl *c, struct br_state *b);
-/* status.c */
+/* status.c; the bridge whose pipeline hosts the router (0: none, or its own) */
 void tna_ctl_write_state(struct tna_ctl *c);
+int tna_ctl_router_host(const struct tna_ctl *c);
+/* stage_plan.c: tna_ctl_stages() as JSON (NULL: out of memory) */
+struct json_object *tna_ctl_stages_json(const struct tna_ctl *c);
 /* restrict.c */
 void tna_ctl_hold(struct tna_ctl *c, struct br_state *b, const char *why);
 void tna_ctl_restrict_check(struct tna_ctl *c);

@@ -178,11 +178,11 @@ static void print_plans(struct tna_ctl *c, bool dry)
 	if (!n)
 		printf("no bridge in this network namespace\n");
 	tna_ctl_router_print(c, stdout);
-	if (dry && !tna_ctl_stages(c, &sp)) {
+	deploy_hooks_print(stdout);
+	if (dry && !tna_ctl_stages(c, &sp)) {	/* last, as --status prints it */
 		tna_stages_print(&sp, stdout);
 		tna_stages_free(&sp);
 	}
-	deploy_hooks_print(stdout);
 	fflush(stdout);
 }
 
