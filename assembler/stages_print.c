@@ -110,8 +110,8 @@ void tna_stages_print_json(struct json_object *a, FILE *f)
 		const char *node = str(p, "linux_node");
 
 		if (!json_object_object_get_ex(p, "stages", &st) || !json_object_array_length(st)) {
-			fprintf(f, "  %-15s linux: %s%s%s%s\n", str(p, "name"), str(p, "linux_reason"),
-				*node ? " [" : "", node, *node ? "]" : "");
+			fprintf(f, "  %-15s linux%s%s%s: %s\n", str(p, "name"), *node ? " (" : "",
+				node, *node ? ")" : "", str(p, "linux_reason"));
 			continue;
 		}
 		fprintf(f, "  %-15s %s, pipeline %s\n", str(p, "name"), str(p, "target"),
@@ -130,8 +130,8 @@ void tna_stages_print_json(struct json_object *a, FILE *f)
 			fprintf(f, "    %zu. %-7s %s%s%s%s\n", k + 1, str(s, "stage"), mods,
 				*params ? (n ? " (" : "(") : "", params, *params ? ")" : "");
 			if (*str(s, "reason"))
-				fprintf(f, "       why%s%s%s: %s\n", *str(s, "node") ? " [" : "",
-					str(s, "node"), *str(s, "node") ? "]" : "", str(s, "reason"));
+				fprintf(f, "       why%s%s%s: %s\n", *str(s, "node") ? " (" : "",
+					str(s, "node"), *str(s, "node") ? ")" : "", str(s, "reason"));
 			if (*str(s, "to_linux"))
 				fprintf(f, "       to Linux: %s\n", str(s, "to_linux"));
 		}

@@ -296,8 +296,8 @@ static void hooks(void)
 	tna_stages_print(&sp, f);
 	fclose(f);
 	CHECK(strstr(text, "stages per port:\n  p1              native, pipeline br0\n    1. nic     (nfp model)\n"
-			   "       why [port:p1]: fits the model\n    2. hook:ingress (in.o: tna_hook_ingress)\n") &&
-	      strstr(text, "  p2              linux: tc-filter: ") && strstr(text, " [port:p2]\n"),
+			   "       why (port:p1): fits the model\n    2. hook:ingress (in.o: tna_hook_ingress)\n") &&
+	      strstr(text, "  p2              linux (port:p2): tc-filter: "),
 	      "%s", text);
 	{
 		struct json_object *j = tna_stages_to_json(&sp), *x, *st;
