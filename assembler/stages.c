@@ -222,13 +222,22 @@ static void hook_stages(const struct walk *w, struct tna_port_stages *ps,
 	static const enum tna_stage_kind kind[] = { TNA_STAGE_HOOK_INGRESS,
 		TNA_STAGE_HOOK_CLASSIFIED, TNA_STAGE_HOOK_EGRESS };
 
-	for (size_t i = 0; i < tna_graph_node_count(w->g); i++) {
-		const struct tna_graph_node *h = tna_graph_node(w->g, i);
-		struct tna_stage *s;
+	int seen[TNA_STAGES_MAX], n = 0;	/* a hook both from[] lead to: once */
 
-		if (h->kind != TNA_NODE_HOOK ||
-		    !(edge(w->g, from[0], h, TNA_EDGE_HOOKED_BY) || edge(w->g, from[1], h, TNA_EDGE_HOOKED_BY)))
+	for (size_t i = 0; i < tna_graph_edge_count(w->g); i++) {
+		const struct tna_graph_edge *e = tna_graph_edge(w->g, i);
+		const struct tna_graph_node *h = tna_graph_node(w->g, (size_t)e->to);
+		struct tna_stage *s;
+		bool dup = false;
+
+		if (e->kind != TNA_EDGE_HOOKED_BY || h->kind != TNA_NODE_HOOK ||
+		    !((from[0] && e->from == from[0]->id) || (from[1] && e->from == from[1]->id)))
 			continue;
+		for (int j = 0; j < n; j++)
+			dup |= seen[j] == h->id;
+		if (dup || n == TNA_STAGES_MAX)
+			continue;
+		seen[n++] = h->id;
 		for (int k = 0; k < 3; k++)
 			if (!strcmp(h->hook_slot, slot[k]) &&
 			    (s = add(ps, kind[k], 0, h, "the operator's hook (tna-deploy --hook)")))

@@ -290,7 +290,7 @@ static int any_route(const struct tna_route *r, void *p)
 	if (!router_route(r))
 		return 0;
 	b->want_router = true;
-	return 0;
+	return 1;	/* one is enough: no walk over 100k routes */
 }
 
 struct tna_graph *tna_graph_build(const struct tna_model *m)
