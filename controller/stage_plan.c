@@ -4,6 +4,7 @@
  * in effect.  `tna-deploy --dry-run` prints it, and the status file holds
  * it for `--status`. */
 #include <errno.h>
+#include <string.h>
 #include <json-c/json.h>
 
 #include "assembler/stages.h"
@@ -75,4 +76,31 @@ struct json_object *tna_ctl_stages_json(const struct tna_ctl *c)
 	a = tna_stages_to_json(&sp);
 	tna_stages_free(&sp);
 	return a;
+}
+
+int tna_ctl_stage_members(const struct tna_ctl *c, const struct tna_bridge_plan *p,
+			  int *ifx, int max)
+{
+	const struct tna_bridge_plan *b[1] = { p };
+	struct tna_stage_src src = { .bridges = b, .n_bridges = 1, .rt = &c->rt->plan };
+	struct tna_stage_plan sp;
+	char node[64];
+	int n = 0, ret;
+
+	src.rt_host = tna_ctl_router_host(c);
+	src.g = plan_graph(c);
+	if (!src.g)
+		return -errno;
+	ret = tna_stages_build(&src, &sp);
+	tna_graph_free((struct tna_graph *)src.g);
+	if (ret)
+		return ret;
+	snprintf(node, sizeof(node), "bridge:%s", p->name);
+	for (int i = 0; i < sp.n_ports && n < max; i++)
+		for (int k = 0; k < sp.ports[i].n; k++)
+			if (sp.ports[i].st[k].kind == TNA_STAGE_BRIDGE &&
+			    !strcmp(sp.ports[i].st[k].node, node))
+				ifx[n++] = sp.ports[i].ifindex;
+	tna_stages_free(&sp);
+	return n;
 }
