@@ -221,6 +221,13 @@ static void hook_stages(const struct walk *w, struct tna_port_stages *ps,
 	static const char *const slot[] = { "ingress", "classified", "egress" };
 	static const enum tna_stage_kind kind[] = { TNA_STAGE_HOOK_INGRESS,
 		TNA_STAGE_HOOK_CLASSIFIED, TNA_STAGE_HOOK_EGRESS };
+	/* where each runs (docs/hooks.md) */
+	static const char *const where[] = {
+		"the operator's hook, before TNA looks at the frame",
+		"the operator's hook, once the frame is classified, before the forwarding "
+		"decision (the FDB or FIB lookup)",
+		"the operator's hook, once the egress is known, before the frame is changed "
+		"or sent (a routed frame's netfilter postrouting and NAT come after it)" };
 
 	int seen[TNA_STAGES_MAX], n = 0;	/* a hook both from[] lead to: once */
 
@@ -240,7 +247,7 @@ static void hook_stages(const struct walk *w, struct tna_port_stages *ps,
 		seen[n++] = h->id;
 		for (int k = 0; k < 3; k++)
 			if (!strcmp(h->hook_slot, slot[k]) &&
-			    (s = add(ps, kind[k], 0, h, "the operator's hook (tna-deploy --hook)")))
+			    (s = add(ps, kind[k], 0, h, where[k])))
 				snprintf(s->params, sizeof(s->params), "%s: tna_hook_%s",
 					 h->hook_object, h->hook_slot);
 	}

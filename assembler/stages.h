@@ -31,7 +31,7 @@ enum tna_stage_kind {
 	TNA_STAGE_BRIDGE,
 	TNA_STAGE_ROUTER,
 	TNA_STAGE_FILTER,	/* compiled netfilter rules, conntrack, NAT */
-	TNA_STAGE_HOOK_EGRESS,
+	TNA_STAGE_HOOK_EGRESS,	/* egress known (a routed frame's postrouting follows) */
 	TNA_STAGE__MAX
 };
 const char *tna_stage_kind_name(enum tna_stage_kind k);	/* "nic", "hook:ingress", ... */
