@@ -250,14 +250,6 @@ const struct tna_bridge_plan *tna_ctl_plan_get(const struct tna_ctl *c, int i)
 
 /* --- deployment ------------------------------------------------------- */
 
-static bool member(const int *ifx, int n, int ifindex)
-{
-	for (int i = 0; i < n; i++)
-		if (ifx[i] == ifindex)
-			return true;
-	return false;
-}
-
 static void detach_port(struct tna_ctl *c, struct br_state *b, int k)
 {
 	int ifx = b->attached[k];
@@ -281,13 +273,13 @@ static int sync_ports(struct tna_ctl *c, struct br_state *b,
 		return nj;
 	b->error[0] = 0;	/* a foreign program is reported while it stays */
 	for (i = b->n_attached - 1; i >= 0; i--)
-		if (!member(joins, nj, b->attached[i]))
+		if (!tna_ifx_in(joins, nj, b->attached[i]))
 			detach_port(c, b, i);
 	for (i = 0; i < p->n_ports; i++) {
 		const struct tna_port_plan *pp = &p->ports[i];
 		const struct tna_link *l = tna_model_link(c->m, pp->ifindex);
 
-		if (!member(joins, nj, pp->ifindex) || !l)
+		if (!tna_ifx_in(joins, nj, pp->ifindex) || !l)
 			continue;
 		if (!tna_ctl_port_cfg(c, b->ifindex, l, &cfg)) {
 			/* left the bridge since the model said so: Linux only */

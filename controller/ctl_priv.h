@@ -196,6 +196,13 @@ int tna_ctl_router_host(const struct tna_ctl *c);
 struct json_object *tna_ctl_stages_json(const struct tna_ctl *c);
 int tna_ctl_stage_members(const struct tna_ctl *c, const struct tna_bridge_plan *p,
 			  int *ifx, int max);
+static inline bool tna_ifx_in(const int *ifx, int n, int ifindex)
+{
+	for (int i = 0; i < n; i++)
+		if (ifx[i] == ifindex)
+			return true;
+	return false;
+}
 /* restrict.c */
 void tna_ctl_hold(struct tna_ctl *c, struct br_state *b, const char *why);
 void tna_ctl_restrict_check(struct tna_ctl *c);
