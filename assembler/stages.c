@@ -31,10 +31,19 @@
 #define FILTER_FPMS (TNA_FPM_FILTER | TNA_FPM_CT | TNA_FPM_NAT)
 #define BIT(r) (1u << TNA_GRAPH_REASON_##r)
 
+/* The graph's edges indexed once (one pass), so each port costs O(1)
+ * lookups, not a scan of every edge (bridges with hundreds of ports). */
 struct walk {
 	const struct tna_stage_src *src;
 	const struct tna_graph *g;
 	const struct tna_graph_node *router;	/* NULL: no router in the graph */
+	int *up;		/* per node: port -> its bridge (port-of),
+				 * bridge -> its L3 node (routes-via); -1 */
+	bool *routed;		/* per node: the router routes via it */
+	const struct tna_graph_node *filter;	/* the router's first netfilter node */
+	char where[256];	/* the router's netfilter nodes, in words */
+	const struct tna_graph_edge *hook[TNA_STAGES_MAX * 16];	/* hooked-by edges */
+	int n_hook;
 };
 
 static void ref(const struct tna_graph_node *n, char *buf, size_t len)
@@ -80,32 +89,6 @@ static void partial(const struct tna_graph_node *n, uint32_t skip, char *buf, si
 			       tna_graph_scope_name(s), tna_node_kind_name(n->kind), n->name,
 			       tna_graph_reason_text(r));
 	}
-}
-
-/* The node an edge of KIND leads to from FROM (TO_KIND, -1 any). */
-static const struct tna_graph_node *out(const struct tna_graph *g, const struct tna_graph_node *from,
-					enum tna_edge_kind kind, int to_kind)
-{
-	for (size_t i = 0; from && i < tna_graph_edge_count(g); i++) {
-		const struct tna_graph_edge *e = tna_graph_edge(g, i);
-		const struct tna_graph_node *to = tna_graph_node(g, (size_t)e->to);
-
-		if (e->from == from->id && e->kind == kind && (to_kind < 0 || (int)to->kind == to_kind))
-			return to;
-	}
-	return NULL;
-}
-
-static bool edge(const struct tna_graph *g, const struct tna_graph_node *from,
-		 const struct tna_graph_node *to, enum tna_edge_kind kind)
-{
-	for (size_t i = 0; from && to && i < tna_graph_edge_count(g); i++) {
-		const struct tna_graph_edge *e = tna_graph_edge(g, i);
-
-		if (e->from == from->id && e->to == to->id && e->kind == kind)
-			return true;
-	}
-	return false;
 }
 
 static const struct tna_graph_node *node_of(const struct tna_graph *g, enum tna_node_kind k,
@@ -160,17 +143,46 @@ static const char *fam(uint8_t bits)
 	       bits & TNA_NF_ROUTED_V4 ? "IPv4" : "IPv6";
 }
 
-/* Where netfilter sees the router's traffic: its filtered-by nodes. */
-static void nf_nodes(const struct walk *w, char *buf, size_t len)
+/* One pass over the edges: W's index.  -ENOMEM. */
+static int index_edges(struct walk *w)
 {
-	buf[0] = 0;
+	size_t nn = tna_graph_node_count(w->g);
+
+	w->up = malloc((nn ? nn : 1) * sizeof(*w->up));
+	w->routed = calloc(nn ? nn : 1, sizeof(*w->routed));
+	if (!w->up || !w->routed)
+		return -ENOMEM;
+	for (size_t i = 0; i < nn; i++)
+		w->up[i] = -1;
 	for (size_t i = 0; i < tna_graph_edge_count(w->g); i++) {
 		const struct tna_graph_edge *e = tna_graph_edge(w->g, i);
-		const struct tna_graph_node *n = tna_graph_node(w->g, (size_t)e->to);
+		const struct tna_graph_node *from = tna_graph_node(w->g, (size_t)e->from);
+		const struct tna_graph_node *to = tna_graph_node(w->g, (size_t)e->to);
 
-		if (e->from == w->router->id && e->kind == TNA_EDGE_FILTERED_BY)
-			append(buf, len, "netfilter:%s (%u rule(s))", n->name, n->nf_rules);
+		if (e->kind == TNA_EDGE_PORT_OF && from->kind == TNA_NODE_PORT &&
+		    to->kind == TNA_NODE_BRIDGE && w->up[from->id] < 0)
+			w->up[from->id] = to->id;
+		else if (e->kind == TNA_EDGE_ROUTES_VIA && from->kind == TNA_NODE_BRIDGE &&
+			 to->kind == TNA_NODE_L3 && w->up[from->id] < 0)
+			w->up[from->id] = to->id;
+		else if (e->kind == TNA_EDGE_ROUTES_VIA && from->kind == TNA_NODE_ROUTER)
+			w->routed[to->id] = true;
+		else if (e->kind == TNA_EDGE_FILTERED_BY && from->kind == TNA_NODE_ROUTER) {
+			/* where netfilter sees the router's traffic */
+			if (!w->filter)
+				w->filter = to;
+			append(w->where, sizeof(w->where), "netfilter:%s (%u rule(s))", to->name,
+			       to->nf_rules);
+		} else if (e->kind == TNA_EDGE_HOOKED_BY && to->kind == TNA_NODE_HOOK &&
+			   w->n_hook < (int)(sizeof(w->hook) / sizeof(w->hook[0])))
+			w->hook[w->n_hook++] = e;
 	}
+	return 0;
+}
+
+static const struct tna_graph_node *up(const struct walk *w, const struct tna_graph_node *n)
+{
+	return n && w->up[n->id] >= 0 ? tna_graph_node(w->g, (size_t)w->up[n->id]) : NULL;
 }
 
 /* The router's stage for what arrives through L3 node L, then the
@@ -182,14 +194,13 @@ static void router_stages(const struct walk *w, struct tna_port_stages *ps,
 	const struct tna_router_plan *rt = w->src->rt;
 	struct tna_stage *s = add(ps, TNA_STAGE_ROUTER, rt->fpms & (ROUTER_FPMS | own), w->router,
 				  reason);
-	char where[256];
+	const char *where = w->where;
 	uint8_t x;
 
 	if (!s)
 		return;
 	snprintf(s->params, sizeof(s->params), "%s%s%s", rt->v4 ? "IPv4" : "",
 		 rt->v4 && rt->v6 ? " " : "", rt->v6 ? "IPv6" : "");
-	nf_nodes(w, where, sizeof(where));
 	if (rt->nf_routed & ~rt->nf_filter)
 		append(s->to_linux, sizeof(s->to_linux), "%s routed traffic: netfilter (%s)",
 		       fam(rt->nf_routed & ~rt->nf_filter), where[0] ? where : "router:router");
@@ -204,8 +215,7 @@ static void router_stages(const struct walk *w, struct tna_port_stages *ps,
 	partial(l, 0, s->to_linux, sizeof(s->to_linux));
 	if (!rt->nf_filter)
 		return;
-	s = add(ps, TNA_STAGE_FILTER, rt->fpms & FILTER_FPMS,
-		out(w->g, w->router, TNA_EDGE_FILTERED_BY, TNA_NODE_NETFILTER), rt->filter_reason);
+	s = add(ps, TNA_STAGE_FILTER, rt->fpms & FILTER_FPMS, w->filter, rt->filter_reason);
 	if (!s)
 		return;
 	snprintf(s->params, sizeof(s->params), "%s; %.120s", fam(rt->nf_filter), where);
@@ -231,14 +241,13 @@ static void hook_stages(const struct walk *w, struct tna_port_stages *ps,
 
 	int seen[TNA_STAGES_MAX], n = 0;	/* a hook both from[] lead to: once */
 
-	for (size_t i = 0; i < tna_graph_edge_count(w->g); i++) {
-		const struct tna_graph_edge *e = tna_graph_edge(w->g, i);
+	for (int i = 0; i < w->n_hook; i++) {
+		const struct tna_graph_edge *e = w->hook[i];
 		const struct tna_graph_node *h = tna_graph_node(w->g, (size_t)e->to);
 		struct tna_stage *s;
 		bool dup = false;
 
-		if (e->kind != TNA_EDGE_HOOKED_BY || h->kind != TNA_NODE_HOOK ||
-		    !((from[0] && e->from == from[0]->id) || (from[1] && e->from == from[1]->id)))
+		if (!((from[0] && e->from == from[0]->id) || (from[1] && e->from == from[1]->id)))
 			continue;
 		for (int j = 0; j < n; j++)
 			dup |= seen[j] == h->id;
@@ -279,8 +288,7 @@ static bool router_runs(const struct walk *w, const struct tna_bridge_plan *b)
 static void bridge_port(const struct walk *w, const struct tna_graph_node *p,
 			struct tna_port_stages *ps)
 {
-	const struct tna_graph_node *bn = out(w->g, p, TNA_EDGE_PORT_OF, TNA_NODE_BRIDGE);
-	const struct tna_graph_node *l3 = out(w->g, bn, TNA_EDGE_ROUTES_VIA, TNA_NODE_L3);
+	const struct tna_graph_node *bn = up(w, p), *l3 = up(w, bn);
 	const struct tna_graph_node *hooked[2] = { bn, NULL };
 	const struct tna_bridge_plan *b = bn ? bridge_plan(w, bn->ifindex) : NULL;
 	const struct tna_port_plan *pp = NULL;
@@ -318,7 +326,7 @@ static void bridge_port(const struct walk *w, const struct tna_graph_node *p,
 	if (b->br_netfilter)
 		append(s->to_linux, sizeof(s->to_linux), "every frame: %s", b->reason);
 	partial(p, 0, s->to_linux, sizeof(s->to_linux));
-	if (l3 && w->router && edge(w->g, w->router, l3, TNA_EDGE_ROUTES_VIA)) {
+	if (l3 && w->routed[l3->id]) {
 		if (router_runs(w, b)) {
 			snprintf(why, sizeof(why), "frames to %s's MAC: a bridge with an address (l3:%s)",
 				 bn->name, l3->name);
@@ -369,15 +377,20 @@ int tna_stages_build(const struct tna_stage_src *src, struct tna_stage_plan *sp)
 {
 	struct walk w = { .src = src, .g = src->g };
 	size_t nn;
+	int ret;
 
 	memset(sp, 0, sizeof(*sp));
 	if (!src->g)
 		return -EINVAL;
 	nn = tna_graph_node_count(w.g);
 	w.router = tna_graph_find(w.g, TNA_NODE_ROUTER, "router");
-	sp->ports = calloc(nn ? nn : 1, sizeof(*sp->ports));
-	if (!sp->ports)
+	ret = index_edges(&w);
+	sp->ports = ret ? NULL : calloc(nn ? nn : 1, sizeof(*sp->ports));
+	if (!sp->ports) {
+		free(w.up);
+		free(w.routed);
 		return -ENOMEM;
+	}
 	/* bridge ports in the graph's order (ifindex), then routed interfaces */
 	for (int pass = 0; pass < 2; pass++)
 		for (size_t i = 0; i < nn; i++) {
@@ -386,8 +399,7 @@ int tna_stages_build(const struct tna_stage_src *src, struct tna_stage_plan *sp)
 
 			if (pass == 0 && n->kind != TNA_NODE_PORT)
 				continue;
-			if (pass == 1 && (n->kind != TNA_NODE_L3 || !w.router ||
-					  !edge(w.g, w.router, n, TNA_EDGE_ROUTES_VIA) ||
+			if (pass == 1 && (n->kind != TNA_NODE_L3 || !w.routed[n->id] ||
 					  node_of(w.g, TNA_NODE_BRIDGE, n->ifindex) ||
 					  node_of(w.g, TNA_NODE_PORT, n->ifindex)))
 				continue;
@@ -401,6 +413,8 @@ int tna_stages_build(const struct tna_stage_src *src, struct tna_stage_plan *sp)
 			sort(ps);
 			sp->n_ports++;
 		}
+	free(w.up);
+	free(w.routed);
 	return 0;
 }
 
