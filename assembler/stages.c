@@ -42,7 +42,7 @@ struct walk {
 	bool *routed;		/* per node: the router routes via it */
 	const struct tna_graph_node *filter;	/* the router's first netfilter node */
 	char where[256];	/* the router's netfilter nodes, in words */
-	const struct tna_graph_edge *hook[TNA_STAGES_MAX * 16];	/* hooked-by edges */
+	const struct tna_graph_edge **hook;	/* the hooked-by edges */
 	int n_hook;
 };
 
@@ -78,13 +78,13 @@ static void append(char *buf, size_t len, const char *fmt, ...)
 	va_end(ap);
 }
 
-/* N's reasons that take part of its traffic (and not those in SKIP). */
-static void partial(const struct tna_graph_node *n, uint32_t skip, char *buf, size_t len)
+/* N's reasons that take part of its traffic, in N's words. */
+static void partial(const struct tna_graph_node *n, char *buf, size_t len)
 {
 	for (int r = 0; n && r < TNA_GRAPH_REASON__COUNT; r++) {
 		uint8_t s = tna_graph_scope(n, r);
 
-		if (s && s != TNA_SCOPE_ALL && !(skip & (1u << r)))
+		if (s && s != TNA_SCOPE_ALL)
 			append(buf, len, "%s (%s, %s:%s): %s", tna_graph_reason_name(r),
 			       tna_graph_scope_name(s), tna_node_kind_name(n->kind), n->name,
 			       tna_graph_reason_text(r));
@@ -150,7 +150,8 @@ static int index_edges(struct walk *w)
 
 	w->up = malloc((nn ? nn : 1) * sizeof(*w->up));
 	w->routed = calloc(nn ? nn : 1, sizeof(*w->routed));
-	if (!w->up || !w->routed)
+	w->hook = malloc((tna_graph_edge_count(w->g) + 1) * sizeof(*w->hook));
+	if (!w->up || !w->routed || !w->hook)
 		return -ENOMEM;
 	for (size_t i = 0; i < nn; i++)
 		w->up[i] = -1;
@@ -173,11 +174,17 @@ static int index_edges(struct walk *w)
 				w->filter = to;
 			append(w->where, sizeof(w->where), "netfilter:%s (%u rule(s))", to->name,
 			       to->nf_rules);
-		} else if (e->kind == TNA_EDGE_HOOKED_BY && to->kind == TNA_NODE_HOOK &&
-			   w->n_hook < (int)(sizeof(w->hook) / sizeof(w->hook[0])))
+		} else if (e->kind == TNA_EDGE_HOOKED_BY && to->kind == TNA_NODE_HOOK)
 			w->hook[w->n_hook++] = e;
 	}
 	return 0;
+}
+
+static void walk_free(struct walk *w)
+{
+	free(w->up);
+	free(w->routed);
+	free(w->hook);
 }
 
 static const struct tna_graph_node *up(const struct walk *w, const struct tna_graph_node *n)
@@ -212,7 +219,7 @@ static void router_stages(const struct walk *w, struct tna_port_stages *ps,
 		append(s->to_linux, sizeof(s->to_linux), "%d martian IPv4 source(s)%s", rt->n_martian4,
 		       rt->src_fib_check ? ", sources looked up in the FIB" : "");
 	/* the interface's own: rp_filter, disable_ipv6, egress qdisc */
-	partial(l, 0, s->to_linux, sizeof(s->to_linux));
+	partial(l, s->to_linux, sizeof(s->to_linux));
 	if (!rt->nf_filter)
 		return;
 	s = add(ps, TNA_STAGE_FILTER, rt->fpms & FILTER_FPMS, w->filter, rt->filter_reason);
@@ -325,7 +332,7 @@ static void bridge_port(const struct walk *w, const struct tna_graph_node *p,
 			 b->keepalive_ms);
 	if (b->br_netfilter)
 		append(s->to_linux, sizeof(s->to_linux), "every frame: %s", b->reason);
-	partial(p, 0, s->to_linux, sizeof(s->to_linux));
+	partial(p, s->to_linux, sizeof(s->to_linux));
 	if (l3 && w->routed[l3->id]) {
 		if (router_runs(w, b)) {
 			snprintf(why, sizeof(why), "frames to %s's MAC: a bridge with an address (l3:%s)",
@@ -387,8 +394,7 @@ int tna_stages_build(const struct tna_stage_src *src, struct tna_stage_plan *sp)
 	ret = index_edges(&w);
 	sp->ports = ret ? NULL : calloc(nn ? nn : 1, sizeof(*sp->ports));
 	if (!sp->ports) {
-		free(w.up);
-		free(w.routed);
+		walk_free(&w);
 		return -ENOMEM;
 	}
 	/* bridge ports in the graph's order (ifindex), then routed interfaces */
@@ -413,8 +419,7 @@ int tna_stages_build(const struct tna_stage_src *src, struct tna_stage_plan *sp)
 			sort(ps);
 			sp->n_ports++;
 		}
-	free(w.up);
-	free(w.routed);
+	walk_free(&w);
 	return 0;
 }
 
