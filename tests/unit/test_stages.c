@@ -6,7 +6,8 @@
  * rp_filter to Linux with their nodes, an interface with an address but no
  * route of its own, an interface the graph blocks); a bridge with an
  * address hosting the router (one pipeline); the operator's hooks in
- * pipeline order; the text and the JSON of one list. */
+ * pipeline order; br_netfilter under an explicit target and auto; the text
+ * and the JSON of one list. */
 #include <stdlib.h>
 #include <string.h>
 #include <linux/netfilter.h>
@@ -318,6 +319,35 @@ static void hooks(void)
 	tna_graph_free(g);
 }
 
+/* br_netfilter: rules see br0's frames (netfilter-bridged on its node).
+ * An explicit target deploys it passing every frame; auto deploys
+ * nothing, and its ports name the bridge node. */
+static void bridge_netfilter(void)
+{
+	const struct tna_port_stages *p;
+	struct tna_stage_plan sp;
+	struct tna_graph *g;
+	struct tna_link probe = { .ifindex = 10 };
+
+	((struct tna_link *)tna_set_find(&m.set[TNA_SET_LINK], &probe))->br.nf_call_iptables = 1;
+	g = graph();
+	br.br_netfilter = true;
+	strcpy(br.reason, "br_netfilter: netfilter-bridged: br_netfilter runs rules on bridged traffic");
+	build(g, &rt, 0, &sp);
+	p = port(&sp, "p1");
+	CHECK(p && p->n == 2 && strstr(p->st[1].to_linux, "every frame: br_netfilter"),
+	      "explicit target: deployed, every frame to Linux: %s", p && p->n == 2 ? p->st[1].to_linux : "-");
+	tna_stages_free(&sp);
+	br.ok = false;
+	strcat(br.reason, "; auto: every frame would go to Linux, so no program");
+	build(g, &rt, 0, &sp);
+	p = port(&sp, "p1");
+	CHECK(p && !p->n && !strcmp(p->linux_node, "bridge:br0") && strstr(p->linux_reason, "auto: every frame"),
+	      "auto: p1 on Linux, the bridge node named: %s", p ? p->linux_reason : "-");
+	tna_stages_free(&sp);
+	tna_graph_free(g);
+}
+
 int main(void)
 {
 	char mods[256];
@@ -328,6 +358,7 @@ int main(void)
 	router_only();
 	bridge_router();
 	hooks();
+	bridge_netfilter();
 	tna_stage_fpm_names(TNA_FPM_BRIDGE, mods, sizeof(mods));
 	CHECK(!strcmp(mods, "parse_eth classify port_state fdb_src fdb_dst flow_cache port_flags forward stats"),
 	      "%s", mods);
