@@ -250,16 +250,6 @@ const struct tna_bridge_plan *tna_ctl_plan_get(const struct tna_ctl *c, int i)
 
 /* --- deployment ------------------------------------------------------- */
 
-static bool in_plan(const struct tna_bridge_plan *p, int ifx)
-{
-	int i;
-
-	for (i = 0; i < p->n_ports; i++)
-		if (p->ports[i].ifindex == ifx && p->ports[i].accelerated)
-			return true;
-	return false;
-}
-
 static void detach_port(struct tna_ctl *c, struct br_state *b, int k)
 {
 	int ifx = b->attached[k];
@@ -270,22 +260,26 @@ static void detach_port(struct tna_ctl *c, struct br_state *b, int k)
 	logf_(c, TNA_CTL_VERBOSE, "%s: detached ifindex %d", b->plan.name, ifx);
 }
 
-/* Make the attached set and the port table follow plan P. */
+/* Make the attached set and the port table follow plan P: the ports
+ * whose stage list (controller/stage_plan.c) runs P's bridge stage. */
 static int sync_ports(struct tna_ctl *c, struct br_state *b,
 		      const struct tna_bridge_plan *p)
 {
 	struct tna_port_cfg cfg;
+	int joins[MAX_ATTACHED], nj = tna_ctl_stage_members(c, p, joins, MAX_ATTACHED);
 	int i, ret, err = 0;
 
+	if (nj < 0)
+		return nj;
 	b->error[0] = 0;	/* a foreign program is reported while it stays */
 	for (i = b->n_attached - 1; i >= 0; i--)
-		if (!in_plan(p, b->attached[i]))
+		if (!tna_ifx_in(joins, nj, b->attached[i]))
 			detach_port(c, b, i);
 	for (i = 0; i < p->n_ports; i++) {
 		const struct tna_port_plan *pp = &p->ports[i];
 		const struct tna_link *l = tna_model_link(c->m, pp->ifindex);
 
-		if (!pp->accelerated || !l)
+		if (!tna_ifx_in(joins, nj, pp->ifindex) || !l)
 			continue;
 		if (!tna_ctl_port_cfg(c, b->ifindex, l, &cfg)) {
 			/* left the bridge since the model said so: Linux only */

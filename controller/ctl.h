@@ -75,8 +75,10 @@ int tna_ctl_router_running(const struct tna_ctl *c);
 void tna_ctl_router_print(const struct tna_ctl *c, FILE *f);
 struct json_object *tna_ctl_router_json(const struct tna_ctl *c);
 
-/* The plans as stages per port (assembler/stages.h): what --dry-run
- * prints.  0 or -ENOMEM; tna_stages_free() it. */
+/* The plans as stages per port (assembler/stages.h), walked on the
+ * service graph of the model planned from (controller/stage_plan.c):
+ * what --dry-run prints, and the status JSON's "stages".  0 or -errno;
+ * tna_stages_free() it. */
 struct tna_stage_plan;
 int tna_ctl_stages(const struct tna_ctl *c, struct tna_stage_plan *sp);
 

@@ -187,8 +187,22 @@ int tna_ctl_rt_change(struct tna_ctl *c);
  * loaded pipeline filled and its keep-alive scheduled (mirror mode only) */
 int tna_ctl_fdb_mode_opt(struct tna_ctl *c, bool *mirror);
 void tna_ctl_fdb_start(struct tna_ctl *c, struct br_state *b);
-/* status.c */
+/* status.c; the bridge whose pipeline hosts the router (0: none, or its own) */
 void tna_ctl_write_state(struct tna_ctl *c);
+int tna_ctl_router_host(const struct tna_ctl *c);
+/* stage_plan.c: tna_ctl_stages() as JSON (NULL: out of memory); the
+ * ports whose stage list runs bridge P's stage (IFX, at most MAX): the
+ * ports its pipeline attaches.  Their number or -errno. */
+struct json_object *tna_ctl_stages_json(const struct tna_ctl *c);
+int tna_ctl_stage_members(const struct tna_ctl *c, const struct tna_bridge_plan *p,
+			  int *ifx, int max);
+static inline bool tna_ifx_in(const int *ifx, int n, int ifindex)
+{
+	for (int i = 0; i < n; i++)
+		if (ifx[i] == ifindex)
+			return true;
+	return false;
+}
 /* restrict.c */
 void tna_ctl_hold(struct tna_ctl *c, struct br_state *b, const char *why);
 void tna_ctl_restrict_check(struct tna_ctl *c);

@@ -1,10 +1,10 @@
 /* What the controller reports: the status JSON (tna-deploy --status, the
- * state file) and the router's plan output. */
+ * state file, with the stages per port of controller/stage_plan.c) and the
+ * router's plan output. */
 #include <stdio.h>
 #include <unistd.h>
 #include <json-c/json.h>
 
-#include "assembler/stages.h"
 #include "controller/ctl_priv.h"
 #include "targets/hooks.h"
 #include "targets/xsk.h"
@@ -40,15 +40,11 @@ struct json_object *tna_ctl_router_json(const struct tna_ctl *c)
 	return tna_rt_to_json(c->rt, h, fpms);
 }
 
-int tna_ctl_stages(const struct tna_ctl *c, struct tna_stage_plan *sp)
+int tna_ctl_router_host(const struct tna_ctl *c)
 {
-	const struct tna_bridge_plan *b[TNA_CTL_MAX_BRIDGES];
 	uint64_t fpms = 0;
-	int host = rt_host_name(c, &fpms) ? tna_rt_host_bridge(c->rt) : 0;
 
-	for (int i = 0; i < c->nbr; i++)
-		b[i] = &c->br[i].plan;
-	return tna_stages_build(b, c->nbr, &c->rt->plan, host, sp);
+	return rt_host_name(c, &fpms) ? tna_rt_host_bridge(c->rt) : 0;
 }
 
 struct json_object *tna_ctl_status_json(const struct tna_ctl *c)
@@ -125,6 +121,8 @@ struct json_object *tna_ctl_status_json(const struct tna_ctl *c)
 	}
 	json_object_object_add(top, "bridges", arr);
 	json_object_object_add(top, "router", tna_ctl_router_json(c));
+	/* the plan per port, as --dry-run prints it (controller/stage_plan.c) */
+	json_object_object_add(top, "stages", tna_ctl_stages_json(c));
 	json_object_object_add(top, "hooks", tna_hooks__json());
 	json_object_object_add(top, "xsk", tna_xsk__json());
 	return top;

@@ -262,6 +262,14 @@ int tna_graph_print_json(const struct tna_graph *g, FILE *f)
 				json_object_array_add(fp, json_object_new_string(n->fp_notes[k]));
 			json_object_object_add(x, "fast_path_to_linux", fp);
 		}
+		if (n->kind == TNA_NODE_HOOK) {
+			char fn[32];
+
+			snprintf(fn, sizeof(fn), "tna_hook_%s", n->hook_slot);
+			json_object_object_add(x, "slot", json_object_new_string(n->hook_slot));
+			json_object_object_add(x, "object", json_object_new_string(n->hook_object));
+			json_object_object_add(x, "function", json_object_new_string(fn));
+		}
 		if (n->nf_verdict[0][0] || n->nf_verdict[1][0]) {
 			json_object *v = json_object_new_object();
 

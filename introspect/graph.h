@@ -69,6 +69,10 @@ struct tna_graph_node {
 	 * ([0] IPv4, [1] IPv6; "" not asked): tna_graph_nf_verdict */
 	uint8_t nf_compiled;
 	char nf_verdict[2][192];
+	/* hook nodes: the slot ("ingress", "classified", "egress") and the
+	 * object's file name; the function is tna_hook_<slot> */
+	char hook_slot[16];
+	char hook_object[64];
 };
 
 struct tna_graph_edge {
@@ -101,8 +105,9 @@ const char *tna_node_kind_name(enum tna_node_kind k);	/* "bridge", "port", "l3",
 const char *tna_edge_kind_name(enum tna_edge_kind k);	/* "port-of", "routes-via", "filtered-by", "hooked-by" */
 
 /* The operator's hooks of the running controller (docs/hooks.md): a node
- * "hook SLOT: FILE" each, linked from every bridge and the router.  N
- * pairs SLOTS[i], OBJECTS[i].  0 or -ENOMEM. */
+ * "hook SLOT: FILE" each (hook_slot, hook_object), linked from every
+ * bridge and the router (hooked-by).  N pairs SLOTS[i], OBJECTS[i].
+ * 0 or -ENOMEM. */
 int tna_graph_add_hooks(struct tna_graph *g, const char *const *slots,
 			const char *const *objects, int n);
 

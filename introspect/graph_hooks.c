@@ -20,6 +20,13 @@ int tna_graph_add_hooks(struct tna_graph *g, const char *const *slots,
 		h = tna_graph_add_node(g, TNA_NODE_HOOK, name, 0);
 		if (h < 0)
 			return h;
+		{
+			struct tna_graph_node *x = (struct tna_graph_node *)tna_graph_node(g, (size_t)h);
+
+			snprintf(x->hook_slot, sizeof(x->hook_slot), "%s", slots[i]);
+			snprintf(x->hook_object, sizeof(x->hook_object), "%s",
+				 base ? base + 1 : objects[i]);
+		}
 		for (size_t j = 0; j < nodes; j++) {
 			const struct tna_graph_node *b = tna_graph_node(g, j);
 

@@ -28,9 +28,9 @@
  *  L6  a bridge's L3 node and nft bridge-family input or   L3 blocked: netfilter-bridge-local
  *      output chains with rules (they see what the bridge  (routing through the bridge stays on Linux)
  *      delivers up to be routed and what it sends out)
- *  R1  forwarding on (ip_forward or ipv6 all.forwarding)   router node, edge router -> L3 of every
- *      and unicast routes outside the local table          route's output link (routes-via)
- *      (IPv6 fe80::/64 ignored)
+ *  R1  forwarding on (ip_forward or ipv6 all.forwarding)   router node, edge router -> every L3 node
+ *      and unicast routes outside the local table          (routes-via: what arrives there may be
+ *      (IPv6 fe80::/64 ignored)                            routed, and a route leaves by one)
  *  N1  netfilter hook with rules or a drop policy          netfilter node per (family, hook) that some
  *      (nftables or legacy xtables)                        traffic below meets; never accelerable:
  *                                                          netfilter-rules
@@ -290,16 +290,7 @@ static int any_route(const struct tna_route *r, void *p)
 	if (!router_route(r))
 		return 0;
 	b->want_router = true;
-	return 0;
-}
-
-static int route_edges(const struct tna_route *r, void *p)
-{
-	struct build *b = p;
-
-	if (router_route(r) && r->oif > 0 && r->oif <= b->max_ifx && b->l3[r->oif] >= 0)
-		tna_graph_add_edge(b->g, b->router, b->l3[r->oif], TNA_EDGE_ROUTES_VIA);
-	return 0;
+	return 1;	/* one is enough: no walk over 100k routes */
 }
 
 struct tna_graph *tna_graph_build(const struct tna_model *m)
@@ -401,7 +392,9 @@ struct tna_graph *tna_graph_build(const struct tna_model *m)
 		b.router = tna_graph_add_node(b.g, TNA_NODE_ROUTER, "router", 0);
 		if (b.router < 0)
 			goto err_nomem;
-		tna_model_for_each_route(m, route_edges, &b);
+		for (int ifx = 1; ifx <= b.max_ifx; ifx++)	/* every route's output too */
+			if (b.l3[ifx] >= 0)
+				tna_graph_add_edge(b.g, b.router, b.l3[ifx], TNA_EDGE_ROUTES_VIA);
 		if (filter_edges(&b, b.router, ip_only, 1, fwd_hooks, 3))
 			tna_graph_limit(b.g, b.router, TNA_GRAPH_REASON_NF_FORWARD, TNA_SCOPE_IPV4);
 		if (filter_edges(&b, b.router, ip6_only, 1, fwd_hooks, 3))

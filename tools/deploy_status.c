@@ -1,5 +1,6 @@
 /* tna-deploy --status: what the controller of this network namespace runs,
- * from its status file, in words (or the file's JSON with "running");
+ * from its status file, in words, ending with the stages per port as
+ * --dry-run prints them (or the file's JSON with "running");
  * --detach: stop it. */
 #include <errno.h>
 #include <signal.h>
@@ -8,6 +9,7 @@
 #include <unistd.h>
 #include <json-c/json.h>
 
+#include "assembler/stages.h"
 #include "common/cli.h"
 #include "controller/lock.h"
 #include "tools/deploy_status.h"
@@ -200,6 +202,8 @@ int deploy_status(const char *lock, const char *state, bool json, bool pretty)
 	if (get(j, "router"))
 		print_router(get(j, "router"));
 	deploy_hooks_print_json(stdout, j);
+	if (get(j, "stages"))	/* the plan per port, as --dry-run prints it */
+		tna_stages_print_json(get(j, "stages"), stdout);
 	json_object_put(j);
 	return TNA_EXIT_OK;
 }

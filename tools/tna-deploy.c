@@ -57,8 +57,10 @@ static const char usage[] =
 "  -n, --netns NETNS   work in network namespace NETNS (/var/run/netns/NETNS,\n"
 "                      or a path)\n"
 "      --dry-run       print the plan (with verified instruction counts) and the\n"
-"                      stages of every port (bridge, router, filter...) and exit\n"
-"  -s, --status        what the running controller deployed, and why\n"
+"                      stages of every port (the service graph walked: nic,\n"
+"                      hooks, bridge, router, filter) and exit\n"
+"  -s, --status        what the running controller deployed, and why (ending\n"
+"                      with the stages of every port, as --dry-run)\n"
 "  -d, --detach        stop the running controller: plain Linux again\n"
 "      --sync          wait (at most 5 s) until the running controller has\n"
 "                      applied every change made before the call\n"
@@ -178,11 +180,11 @@ static void print_plans(struct tna_ctl *c, bool dry)
 	if (!n)
 		printf("no bridge in this network namespace\n");
 	tna_ctl_router_print(c, stdout);
-	if (dry && !tna_ctl_stages(c, &sp)) {
+	deploy_hooks_print(stdout);
+	if (dry && !tna_ctl_stages(c, &sp)) {	/* last, as --status prints it */
 		tna_stages_print(&sp, stdout);
 		tna_stages_free(&sp);
 	}
-	deploy_hooks_print(stdout);
 	fflush(stdout);
 }
 
