@@ -29,6 +29,10 @@ bench-restrict: deps
 	@$(MAKE) --no-print-directory all
 	@BUILD=$(BUILD) bench/restrict.sh $(ARGS)
 
+# Reconfiguration: changes over rtnetlink, stamped without a fork.
+PROGS += tna-nlchange
+tna-nlchange_SRCS := bench/tna-nlchange.c
+
 # Coherence: event -> port table latency under FDB floods and replans.
 PROGS += tna-port-latency
 tna-port-latency_SRCS := bench/tna-port-latency.c
