@@ -1,12 +1,10 @@
 /* Kept pipelines of a bridge (controller/spares.h). */
-#include <string.h>
 
 #include "controller/spares.h"
 
 static bool same(const struct tna_spare_key *a, const struct tna_spare_key *b)
 {
-	return a->fpms == b->fpms && a->br_nf == b->br_nf && !memcmp(a->mac, b->mac, 6) &&
-	       tna_rt_code_same(&a->rt, &b->rt);
+	return a->fpms == b->fpms && a->br_nf == b->br_nf && tna_rt_code_same(&a->rt, &b->rt);
 }
 
 struct tna_dp *tna_spares_take(struct tna_spares *sp, const struct tna_spare_key *key)

@@ -3,8 +3,9 @@
  * (a local route added again), swaps one back in at once instead of
  * loading and verifying it again (tens of ms; over 100 ms on a busy
  * machine).  A pipeline's code is fixed by its key: modules, the
- * br_netfilter switch, the bridge's MAC and the router's part; the least
- * recently used one goes when the set is full. */
+ * br_netfilter switch and the router's part (the bridge's MAC is in a
+ * table shared by them all); the least recently used one goes when the
+ * set is full. */
 #ifndef TNA_CONTROLLER_SPARES_H
 #define TNA_CONTROLLER_SPARES_H
 #include <stdbool.h>
@@ -18,7 +19,6 @@
 struct tna_spare_key {
 	uint64_t fpms;
 	bool br_nf;
-	uint8_t mac[6];
 	struct tna_rt_code rt;
 };
 
