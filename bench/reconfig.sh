@@ -222,13 +222,16 @@ for mode in runs.split(","):
         log = open(f"{work}/tna.ctl").read().splitlines()
         # (kind, time applied, time its replan started or None: older
         # controllers do not log where the time went)
-        ev = []
+        ev, phases = [], []
         for l in log:
             m = re.search(r"applied \d+ event\(s\) .* at (\d+\.\d+),", l)
             if m:
                 t = float(m.group(1))
                 w = re.search(r"probe ([\d.]+), router ([\d.]+), bridges ([\d.]+), rest ([\d.]+) ms", l)
                 busy = sum(float(x) for x in w.groups()) / 1000 if w else None
+                wt = re.search(r", ([\d.]+) ms after the first: .*\(waited ([\d.]+)", l)
+                if w and wt:
+                    phases.append([float(wt.group(1)), float(wt.group(2))] + [float(x) for x in w.groups()])
                 ev.append(("link", t, t - busy if busy is not None else None))
             m = re.search(r"fdb: applied \d+ change\(s\) at (\d+\.\d+)", l)
             if m:
@@ -261,6 +264,12 @@ for mode in runs.split(","):
         samples = list(lat)
         lat.sort(); lat_ack.sort(); safe.sort(); bracket.sort()
         st = json.load(open(f"{work}/tna.status"))
+        slow = sorted(p for p in phases if p[0] >= 50)
+        med = lambda k: sorted(p[k] for p in slow)[len(slow) // 2]
+        r["slow_bursts"] = ({"n": len(slow), "of": len(phases),
+                             **{name: med(k) for k, name in enumerate(
+                                 ("total", "waited", "probe", "router", "bridges", "rest"))}}
+                            if slow else {"n": 0, "of": len(phases)})
         r.update({"latency_start": START, "latency_ms": stats(lat), "latency_samples_ms": samples,
                   "latency_from_ack_ms": stats(lat_ack),
                   "latency_to_linux_safe_ms": stats(safe),
@@ -302,6 +311,11 @@ if "tna" in R:
     for k, v in t["latency_ms_by_change"].items():
         print(f"  {k:42} n {v['n']:3}  mean {v['mean']:6.1f} ms  max {v['max']:6.1f} ms")
     print(f"controller: {t['bursts_applied']} bursts applied, {t['redeploys']} atomic pipeline swaps")
+    sb = t["slow_bursts"]
+    if sb["n"]:
+        print(f"bursts >= 50 ms after their first event: {sb['n']} of {sb['of']}; their median ms: "
+              f"total {sb['total']:.1f}, waited {sb['waited']:.1f}, probe {sb['probe']:.1f}, "
+              f"router {sb['router']:.1f}, bridges {sb['bridges']:.1f}, rest {sb['rest']:.1f}")
     if t["changes_without_event"]:
         print(f"changes with no controller event: {len(t['changes_without_event'])}: "
               + ", ".join(t["changes_without_event"][:5]))

@@ -17,6 +17,7 @@ usage: bench/reconfig_ab.sh --old PATH [--new PATH] [--rounds N] [--json FILE]
   --new PATH   the one to measure (default: this build's)
   --rounds N   runs of each (3)
   --json FILE  write both sides' figures as JSON to FILE
+Each run's output and files are kept in /tmp/tna-reconfig-ab.last/.
 Other options (--router, --changes, --changer, ...) go to reconfig.sh
 (--runs tna, --deploy and --json are set here).
 Exit: 0 measured; 1 a run failed; 2 bad usage.
@@ -39,8 +40,9 @@ done
 [[ -x $OLD ]] || die "--old '$OLD': not executable"
 [[ -x $NEW ]] || die "--new '$NEW': not executable"
 [[ $ROUNDS =~ ^[0-9]+$ ]] && ((ROUNDS >= 1)) || die "bad --rounds '$ROUNDS'"
-WORK=$(mktemp -d /tmp/tna-reconfig-ab.XXXXXX)
-trap 'rm -rf "$WORK"' EXIT
+# every run's files (controller log, change stamps) are kept there
+WORK=/tmp/tna-reconfig-ab.last
+rm -rf "$WORK" && mkdir -p "$WORK" || die "cannot make $WORK"
 
 for ((r = 0; r < ROUNDS; r++)); do
 	order=(old new)
@@ -53,6 +55,7 @@ for ((r = 0; r < ROUNDS; r++)); do
 		BUILD=$BUILD bench/reconfig.sh --runs tna --deploy "$bin" \
 			--json "$WORK/$side.$r.json" "${pass[@]}" >"$WORK/$side.$r.out" 2>&1 ||
 			{ cat "$WORK/$side.$r.out" >&2; echo "reconfig_ab: $side run failed" >&2; exit 1; }
+		cp -r /tmp/tna-reconfig.last "$WORK/$side.$r.last"
 		echo "$side $r $load $(cut -d' ' -f1 /proc/loadavg)" >>"$WORK/loads"
 	done
 done
