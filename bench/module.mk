@@ -16,18 +16,26 @@ bench: deps
 
 # Live controller: reconfigurations under load, scale and cost.
 EXTRA_HELP += 'make bench-reconfig [ARGS=...]  100 reconfigurations under load: Linux vs TNA lost frames, event->datapath latency'
+EXTRA_HELP += 'make bench-reconfig-ab ARGS="--old PATH ..."  the same for two tna-deploy builds, interleaved rounds'
 EXTRA_HELP += 'make bench-scale [ARGS=...]     controller scale: 100k FDB sync, RSS, idle CPU, keep-alive, 16/64 ports, 50 bridges'
 EXTRA_HELP += 'make bench-restrict [ARGS=...]  how long the fast path forwards after a restrictive change (p50/p99/max)'
-.PHONY: bench-reconfig bench-scale bench-restrict
+.PHONY: bench-reconfig bench-reconfig-ab bench-scale bench-restrict
 bench-reconfig: deps
 	@$(MAKE) --no-print-directory all
 	@BUILD=$(BUILD) bench/reconfig.sh $(ARGS)
+bench-reconfig-ab: deps
+	@$(MAKE) --no-print-directory all
+	@BUILD=$(BUILD) bench/reconfig_ab.sh $(ARGS)
 bench-scale: deps
 	@$(MAKE) --no-print-directory all
 	@BUILD=$(BUILD) bench/scale.sh $(ARGS)
 bench-restrict: deps
 	@$(MAKE) --no-print-directory all
 	@BUILD=$(BUILD) bench/restrict.sh $(ARGS)
+
+# Reconfiguration: changes over rtnetlink, stamped without a fork.
+PROGS += tna-nlchange
+tna-nlchange_SRCS := bench/tna-nlchange.c
 
 # Coherence: event -> port table latency under FDB floods and replans.
 PROGS += tna-port-latency

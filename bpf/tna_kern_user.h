@@ -232,7 +232,12 @@ struct tna_clock {
 				 * 0: every frame to Linux (controller_stale) */
 	__u32 trips;		/* times the dead-man timer withdrew trust */
 	__u32 pad0;
-	__u64 pad1[5];
+	/* The bridge's own MAC: frames to it are Linux's (fpm_classify).  A
+	 * table value, not rodata: when it changes (a port with a lower MAC
+	 * joins or leaves) the pipeline keeps running. */
+	__u8 bridge_mac[6];
+	__u8 pad3[2];
+	__u64 pad1[4];
 	/* second cache line */
 	__u64 heartbeat;	/* CLOCK_MONOTONIC ns, written by the controller's loop */
 	__u64 deadman_ns;	/* trust is withdrawn when heartbeat is older; 0: never */

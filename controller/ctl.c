@@ -331,8 +331,7 @@ void tna_ctl_teardown(struct tna_ctl *c, struct br_state *b)
 {
 	if (!b)
 		return;
-	tna_dp__destroy(b->spare);	/* shares the maps of b->dp */
-	b->spare = NULL;
+	tna_spares_clear(&b->spares);	/* they share the maps of b->dp */
 	if (!b->dp)
 		return;
 	if (c->rt->host == b->dp && c->rt->host_bridge) {
@@ -438,28 +437,29 @@ void tna_ctl_redeploy(struct tna_ctl *c, struct br_state *b)
 		return;
 	}
 	tna_rt_code_for(c->rt, b->ifindex, &rtc);	/* the router's part of its code */
+	/* The bridge's MAC is a table value (a port with a lower MAC joined
+	 * or left): written in place, the ports held on Linux meanwhile
+	 * (controller/restrict.c). */
+	if (memcmp(np.mac, b->plan.mac, 6))
+		tna_dp__set_bridge_mac(b->dp, np.mac);
 	if (np.fpms != b->plan.fpms || np.br_netfilter != b->plan.br_netfilter ||
-	    memcmp(np.mac, b->plan.mac, 6) || !tna_rt_code_same(&rtc, &b->rt_code)) {
+	    !tna_rt_code_same(&rtc, &b->rt_code)) {
 		/* The old pipeline may not implement the new configuration
-		 * (e.g. it was built without the port-flags module, or for the
-		 * bridge's old MAC, which is rodata): Linux takes every frame
-		 * until the new one is loaded and swapped. */
+		 * (e.g. it was built without the port-flags module): Linux
+		 * takes every frame until the new one is loaded and swapped. */
 		uint64_t t_load = now_ns(), t_swap;
 		const char *why = np.br_netfilter ? "br_netfilter" :
 				  np.fpms != b->plan.fpms ? "modules changed" :
-				  memcmp(np.mac, b->plan.mac, 6) ? "bridge MAC changed" :
 				  "router changed";
-		bool spare = b->spare && b->spare_fpms == np.fpms &&
-			     b->spare_br_nf == np.br_netfilter &&
-			     !memcmp(b->spare_mac, np.mac, 6) &&
-			     tna_rt_code_same(&rtc, &b->spare_rt);
+		struct tna_spare_key key = { np.fpms, np.br_netfilter, rtc };
+		bool spare;
 
+		ndp = tna_spares_take(&b->spares, &key);	/* loaded and verified before */
+		spare = ndp != NULL;
 		/* Held also for a kept pipeline: its port slots are synced
 		 * before the swap (one prog-array update for all ports). */
 		tna_ctl_hold(c, b, "while the new pipeline loads");
 		if (spare) {
-			ndp = b->spare;	/* loaded and verified before */
-			b->spare = NULL;
 			tna_dp__sync_slots(ndp, b->dp);
 		} else {
 			tna_ctl_busy(c);
@@ -489,12 +489,8 @@ void tna_ctl_redeploy(struct tna_ctl *c, struct br_state *b)
 			return;
 		}
 		/* Keep the old one (now without links) for a swap back. */
-		tna_dp__destroy(b->spare);
-		b->spare = b->dp;
-		b->spare_fpms = b->plan.fpms;
-		b->spare_br_nf = b->plan.br_netfilter;
-		memcpy(b->spare_mac, b->plan.mac, 6);
-		b->spare_rt = b->rt_code;
+		key = (struct tna_spare_key){ b->plan.fpms, b->plan.br_netfilter, b->rt_code };
+		tna_spares_put(&b->spares, b->dp, &key);
 		b->rt_code = rtc;
 		if (c->rt->host == b->dp)
 			tna_rt_host_replaced(c->rt, ndp);

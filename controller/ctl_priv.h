@@ -16,6 +16,7 @@
 #include "controller/fdb_mirror.h"
 #include "controller/port_watch.h"
 #include "controller/router_deploy.h"
+#include "controller/spares.h"
 #include "controller/vlan_sync.h"
 #include "introspect/model.h"
 #include "targets/datapath.h"
@@ -32,13 +33,9 @@ struct br_state {
 	uint64_t next_ka_ns;
 	bool present;
 	char error[160];		/* why the fast path could not load */
-	/* The pipeline swapped out last, kept loaded (sharing the maps) so
-	 * that a change undone later (isolated on/off) swaps back at once. */
-	struct tna_dp *spare;
-	uint64_t spare_fpms;
-	bool spare_br_nf;
-	uint8_t spare_mac[6];
-	struct tna_rt_code spare_rt;
+	/* Pipelines swapped out, kept loaded (sharing the maps) so that a
+	 * change undone later (isolated on/off) swaps back at once. */
+	struct tna_spares spares;
 	struct tna_rt_code rt_code;	/* the router's part of dp's code (tna_rt_code_for) */
 	bool no_xmit;		/* some port cannot be a native redirect egress yet */
 	bool held;		/* its ports are held on Linux until the next replan */

@@ -19,7 +19,21 @@
 
 /* --- event loop ------------------------------------------------------- */
 
-static void replan_all(struct tna_ctl *c)
+/* Where a burst's time went (ms), for its "applied" line. */
+struct burst_times {
+	double probe, router, bridges, rest;
+};
+
+static double ms_since(uint64_t *t)
+{
+	uint64_t n = now_ns();
+	double ms = (n - *t) / 1e6;
+
+	*t = n;
+	return ms;
+}
+
+static void replan_all(struct tna_ctl *c, struct burst_times *bt)
 {
 	int i, ret;
 
@@ -28,7 +42,7 @@ static void replan_all(struct tna_ctl *c)
 	c->dirty = false;
 	if (tna_ctl_reprobe(c))
 		logf_(c, TNA_CTL_ERROR, "capabilities probe failed: keeping the last one");
-	logf_(c, TNA_CTL_VERBOSE, "capabilities probe: %.1f ms", (now_ns() - t0) / 1e6);
+	bt->probe = ms_since(&t0);
 	/* New bridges, vanished ones. */
 	{
 		struct tna_ctl_collect k = { .c = c };
@@ -72,6 +86,7 @@ static void replan_all(struct tna_ctl *c)
 				tna_ctl_teardown(c, nb);
 		}
 	}
+	bt->router = ms_since(&t0);
 	for (i = 0; i < c->nbr; i++) {
 		struct br_state *b = &c->br[i];
 
@@ -85,31 +100,41 @@ static void replan_all(struct tna_ctl *c)
 		 * a moment. */
 		tna_ctl_redeploy(c, b);
 	}
+	bt->bridges = ms_since(&t0);
 	tna_ctl_rt_sync(c);
 	tna_ctl_rehold_router(c);	/* a restarted router stays held too */
 	c->resync = false;
 	tna_ctl_write_state(c);
+	bt->rest = ms_since(&t0);
 }
 
 /* Replan and redeploy once for the whole burst; the log line says which
- * event started it and when the new datapath was in place. */
+ * event started it, when the new datapath was in place (every table and
+ * the prog array written, held ports released) and where the time went:
+ * waiting (debounce and the turn), capabilities probe, router, bridges
+ * (plans, pipeline loads, attach), the rest (state file, VLANs, unhold). */
 static void apply_burst(struct tna_ctl *c)
 {
 	unsigned int n = c->db.events;
-	uint64_t first = c->db.first_ns;
+	uint64_t first = c->db.first_ns, t0 = now_ns(), t;
 	unsigned long before = c->redeploys;
 	bool resync = c->resync;
+	struct burst_times bt;
 
-	replan_all(c);
+	replan_all(c, &bt);
 	c->applied++;
-	logf_(c, TNA_CTL_INFO,
-	      "applied %u event(s) (first: %s%s) at %.6f, %.1f ms after the first: %s",
-	      n, n ? c->first_event : "none", resync ? ", full resync" : "",
-	      now_real(), first ? (now_ns() - first) / 1e6 : 0.0,
-	      c->redeploys != before ? "datapath redeployed" : "port table updated");
 	tna_debounce_reset(&c->db);
+	t = now_ns();
 	tna_ctl_vlan_refill(c, true);	/* before the ports are released */
 	tna_ctl_unhold(c);
+	bt.rest += ms_since(&t);
+	logf_(c, TNA_CTL_INFO,
+	      "applied %u event(s) (first: %s%s) at %.6f, %.1f ms after the first: %s "
+	      "(waited %.1f, probe %.1f, router %.1f, bridges %.1f, rest %.1f ms)",
+	      n, n ? c->first_event : "none", resync ? ", full resync" : "",
+	      now_real(), first ? (now_ns() - first) / 1e6 : 0.0,
+	      c->redeploys != before ? "datapath redeployed" : "port table updated",
+	      first ? (t0 - first) / 1e6 : 0.0, bt.probe, bt.router, bt.bridges, bt.rest);
 }
 
 static int min_ms(int a, int b)

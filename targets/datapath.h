@@ -28,7 +28,7 @@ struct tna_dp_opts {
 	enum tna_target target;		/* TNA_TARGET_GENERIC or TNA_TARGET_NATIVE */
 	uint64_t fpms;			/* TNA_FPM_* modules to enable; 0 = TNA_FPM_BRIDGE */
 	int bridge_ifindex;
-	uint8_t bridge_mac[6];
+	uint8_t bridge_mac[6];		/* into a new map family's tna_clock; a shared one keeps its own */
 	bool br_netfilter;		/* leave all traffic to Linux: rules may see it */
 	bool force;			/* replace foreign XDP programs */
 	const struct tna_dp *share_maps_with;	/* reuse FDB/port/stats maps on redeploy */
@@ -160,6 +160,12 @@ int tna_dp__fdb_used_step(struct tna_dp *dp, uint64_t since_ns, struct tna_fdb_c
 		  void *ctx), void *ctx);
 /* Set the fast path's clock to CLOCK_MONOTONIC now; returns it. */
 uint64_t tna_dp__tick(struct tna_dp *dp);
+
+/* The bridge's own MAC, which frames to go to Linux (TO_LOCAL_MAC), for
+ * every pipeline of DP's map family: a table write, seen by the next
+ * frame (a frame during the write may compare against a mix of both:
+ * callers hold the ports on Linux meanwhile). */
+void tna_dp__set_bridge_mac(struct tna_dp *dp, const uint8_t mac[6]);
 
 /* Dead-man switch (bpf/fpm/deadman.h).  Arm the timer of DP's map family
  * (once; again only updates the limit): from then on the fast path acts on

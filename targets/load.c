@@ -59,7 +59,6 @@ struct tna_dp *tna_dp__load(const struct tna_dp_opts *opts)
 	/* The flow cache is keyed without VLAN: never with VLAN filtering. */
 	if (dp->skel->rodata->tna_fpms & TNA_FPM_VLAN)
 		dp->skel->rodata->tna_fpms &= ~TNA_FPM_FLOW_CACHE;
-	memcpy((void *)dp->skel->rodata->tna_bridge_mac, opts->bridge_mac, 6);
 	dp->skel->rodata->tna_br_netfilter = opts->br_netfilter;
 	/* the router's options, when the caller's struct has them */
 	if (opts->sz >= offsetof(struct tna_dp_opts, nf_routed) + sizeof(opts->nf_routed)) {
@@ -137,8 +136,10 @@ struct tna_dp *tna_dp__load(const struct tna_dp_opts *opts)
 	}
 	/* A new family trusts its tables until a controller arms the
 	 * dead-man switch (targets/deadman.c); a shared one keeps its state. */
-	if (!share)
+	if (!share) {
 		__atomic_store_n(&dp->clk->trusted, 1, __ATOMIC_RELEASE);
+		tna_dp__set_bridge_mac(dp, opts->bridge_mac);
+	}
 	tna_dp__tick(dp);
 	dp->rif_fd = bpf_map__fd(dp->skel->maps.tna_rif);	/* router */
 	dp->src_bits_fd = bpf_map__fd(dp->skel->maps.tna_src_bits);
@@ -161,6 +162,15 @@ err:
 	tna_dp__destroy(dp);
 	errno = err < 0 ? -err : EINVAL;
 	return NULL;
+}
+
+void tna_dp__set_bridge_mac(struct tna_dp *dp, const uint8_t mac[6])
+{
+	if (!dp || !dp->clk)
+		return;
+	memcpy(dp->clk->bridge_mac, mac, 6);
+	/* frames to the old and new MAC: flow-cache entries re-checked */
+	__atomic_fetch_add(&dp->clk->gen, 1, __ATOMIC_RELEASE);
 }
 
 uint64_t tna_dp__tick(struct tna_dp *dp)

@@ -7,7 +7,7 @@
 
 static __always_inline int fpm_classify(struct tna_pkt *p)
 {
-	const __u8 *d = p->eth->h_dest;
+	const __u8 *d = p->eth->h_dest, *m;
 
 	if (!fpm_on(TNA_FPM_CLASSIFY))
 		return TNA_GO;
@@ -17,9 +17,11 @@ static __always_inline int fpm_classify(struct tna_pkt *p)
 			return TNA_REASON_LINK_LOCAL;
 		return TNA_REASON_BCAST_MCAST;
 	}
-	if (d[0] == tna_bridge_mac[0] && d[1] == tna_bridge_mac[1] &&
-	    d[2] == tna_bridge_mac[2] && d[3] == tna_bridge_mac[3] &&
-	    d[4] == tna_bridge_mac[4] && d[5] == tna_bridge_mac[5])
+	if (!p->clk)	/* fpm_confirmed found it */
+		return TNA_REASON_CONTROLLER_STALE;
+	m = p->clk->bridge_mac;
+	if (d[0] == m[0] && d[1] == m[1] && d[2] == m[2] && d[3] == m[3] &&
+	    d[4] == m[4] && d[5] == m[5])
 		return TNA_REASON_TO_LOCAL_MAC;
 	return TNA_GO;
 }

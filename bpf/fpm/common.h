@@ -20,7 +20,6 @@
 
 /* Set by targets/ before load. */
 const volatile __u64 tna_fpms = TNA_FPM_BRIDGE;
-const volatile __u8 tna_bridge_mac[6] = {};
 const volatile bool tna_br_netfilter = false;
 
 static __always_inline bool fpm_on(__u64 fpm)

@@ -24,9 +24,8 @@ wait_for() {
 has_prog() { [[ -n $(xdp_id "$1") ]]; }
 no_prog() { [[ -z $(xdp_id "$1") ]]; }
 
-# p3 with the lowest MAC: adding it changes the bridge's MAC (a new
-# pipeline, the first one kept as the spare), so the pipelines below are
-# loaded sharing the maps of one whose creator is gone
+# p3 with the lowest MAC: adding it changes the bridge's MAC (a table
+# value, written in place: see below)
 in_ns dut ip link set p3 address 02:00:00:00:00:00
 in_ns dut ip link set p3 master br0
 wait_for "a port added to br0 is attached" has_prog p3
@@ -49,15 +48,28 @@ in_ns dut bridge link set dev p1 isolated off
 # swapped back before the next change: one burst would name only one reason
 wait_for "isolated off: pipeline swapped back" bash -c "(( \$(grep -c 'pipeline replaced atomically (modules changed' $DEPLOY_TMP/deploy.out) >= 2 ))"
 
-# The bridge's MAC is built into the pipeline (rodata): a new one, a new pipeline.
+# The bridge's MAC is a table value (tna_clock), not code: a new one is
+# written in place, the pipeline stays, and frames to the new MAC go to
+# Linux (to_local_mac).
+to_local() { in_ns dut "$TNA_BIN/tna-stat" -i p1 --json | /usr/bin/python3 -c '
+import json, sys; print(json.load(sys.stdin)["interfaces"][0]["passed"].get("to_local_mac", 0))'; }
 id2=$(pipeline_id p1)
-macs() { grep -c "pipeline replaced atomically (bridge MAC changed" "$DEPLOY_TMP/deploy.out"; }
-n=$(macs)	# adding p3 may have changed it already (lowest port MAC)
+loads=$(grep -c 'loaded and verified' "$DEPLOY_TMP/deploy.out")
+bursts=$(grep -c 'applied .* event' "$DEPLOY_TMP/deploy.out")
 in_ns dut ip link set br0 address 02:00:00:00:be:ef
-wait_for "bridge MAC changed: pipeline replaced" bash -c "(( \$(grep -c 'pipeline replaced atomically (bridge MAC changed' $DEPLOY_TMP/deploy.out) > $n ))"
+wait_for "bridge MAC change applied" bash -c "(( \$(grep -c 'applied .* event' $DEPLOY_TMP/deploy.out) > $bursts ))"
 id3=$(pipeline_id p1)
-[[ -n $id3 && $id3 != "$id2" ]] || fail "p1 pipeline id $id2 -> '$id3' after a bridge MAC change"
+[[ -n $id3 && $id3 == "$id2" ]] || fail "p1 pipeline id $id2 -> '$id3' after a bridge MAC change (a table write)"
+(( $(grep -c 'loaded and verified' "$DEPLOY_TMP/deploy.out") == loads )) ||
+	fail "a pipeline was loaded for the new bridge MAC: $(tail -3 "$DEPLOY_TMP/deploy.out")"
 check "h1 -> h2 still bridged after the MAC change" in_ns h1 ping -c 2 -i 0.2 -W 1 -q 10.0.0.2
+# a frame to the new MAC: IPv4 to an address h1 believes is the bridge's
+l0=$(to_local)
+in_ns h1 ip neigh replace 10.0.0.254 lladdr 02:00:00:00:be:ef dev eth0 nud permanent
+in_ns h1 ping -c 3 -i 0.1 -W 1 -q 10.0.0.254 >/dev/null	# no one answers
+l1=$(to_local)
+(( l1 - l0 >= 3 )) || fail "frames to the new bridge MAC not passed to Linux (to_local_mac +$((l1 - l0)))"
+echo "ok: frames to the new bridge MAC go to Linux (to_local_mac +$((l1 - l0)))"
 
 in_ns dut ip link del br0
 wait_for "deleted bridge: every program released" bash -c "[[ -z \$(ip -n $TNA_NS-dut -j link show | grep -o '\"xdp\"') ]]"

@@ -1,6 +1,6 @@
 #!/bin/bash
 # Hooks survive the controller's replans: a port added to the bridge (port
-# table) and a new bridge MAC (a new pipeline, loaded beside the old and
+# table) and a port made isolated (another module: a new pipeline, loaded beside the old and
 # swapped in) keep the hook linked in, its counters and the operator's own
 # map (the hook's drop count) going on from where they were.
 cd "$(dirname "$0")/../.." || exit 1
@@ -21,8 +21,9 @@ wait_for() {	# "what" cmd...: up to 5 s
 id0=$(pipeline_id p1)
 in_ns dut ip link set p3 master br0
 wait_for "a port added to br0 is attached" bash -c "[[ -n \$(ip -n $TNA_NS-dut -j link show p3 | grep -o '\"xdp\"') ]]"
-in_ns dut ip link set br0 address 02:00:00:00:be:ef
-wait_for "bridge MAC changed: pipeline replaced" grep -q "pipeline replaced atomically (bridge MAC changed" "$DEPLOY_TMP/deploy.out"
+# an isolated port needs another module: a new pipeline swapped in
+in_ns dut bridge link set dev p3 isolated on
+wait_for "isolated port: pipeline replaced" grep -q "pipeline replaced atomically (modules changed" "$DEPLOY_TMP/deploy.out"
 id1=$(pipeline_id p1)
 [[ -n $id1 && $id1 != "$id0" ]] || fail "pipeline id $id0 -> '$id1': no new pipeline"
 learn

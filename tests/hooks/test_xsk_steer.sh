@@ -4,7 +4,7 @@
 # byte for byte), none of them reaches h2 or Linux; every other frame is
 # forwarded unchanged (UDP to 5000 byte for byte on h2).  Before a socket
 # is registered the steered flow goes to Linux (xsk_no_socket), counted.
-# A new pipeline (the bridge's MAC changed) keeps the socket registered.
+# A new pipeline (a port made isolated: another module) keeps the socket registered.
 # A stopped controller (its dead-man switch trips) leaves the flow to
 # plain Linux like everything else, socket or not.
 # Generic by default; XSK_TARGET=native for native XDP.
@@ -40,8 +40,8 @@ fwd=$(( $(stat_of p1 forwarded) - fwd0 ))
 echo "ok: UDP to 5000 forwarded by XDP"
 
 id0=$(pipeline_id p1)
-in_ns dut ip link set br0 address 02:00:00:00:be:ef
-for _ in $(seq 50); do grep -q "pipeline replaced atomically (bridge MAC changed" "$DEPLOY_TMP/deploy.out" && break; sleep 0.1; done
+in_ns dut bridge link set dev p3 isolated on	# another module: a new pipeline
+for _ in $(seq 50); do grep -q "pipeline replaced atomically (modules changed" "$DEPLOY_TMP/deploy.out" && break; sleep 0.1; done
 id1=$(pipeline_id p1)
 [[ -n $id1 && $id1 != "$id0" ]] || fail "pipeline id $id0 -> '$id1': no new pipeline"
 send_check "after a pipeline swap: UDP to 4789 still steered" 4789 40 0 20

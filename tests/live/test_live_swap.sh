@@ -3,8 +3,11 @@
 # port_flags module (a new pipeline, loaded while Linux holds the ports,
 # then swapped in); undoing it swaps the kept pipeline back at once, after
 # a port was added in between (the kept pipeline must take over the new
-# port slots).  No ping may be lost, and the fast path must forward to the
-# new port afterwards.
+# port slots) that gave the bridge a new MAC (a table write, not a new
+# pipeline).  No ping may be lost, and the fast path must forward to the
+# new port afterwards.  Then more than the last pipeline is kept: base ->
+# br_netfilter (loaded) -> base (kept) -> isolated (kept since the first
+# swap: not loaded again).
 source "$TNA_ROOT/tests/lib/netns.sh"
 need_root
 source "$TNA_ROOT/tests/datapath/lib.sh"
@@ -30,15 +33,20 @@ echo "ok: isolated on: new pipeline loaded, then swapped"
 # a port added between the two swaps
 ns h4 >/dev/null
 veth br v4 h4 eth0
-# The highest MAC: a bridge without an assigned address takes its lowest
-# port MAC, and the kept pipeline (built for the old bridge MAC) is then
-# rightly not reused: with a random v4 MAC the test failed ~1 run in 2.
-in_ns br ip link set v4 address fe:ff:ff:ff:ff:04
+# The lowest MAC: a bridge without an assigned address takes its lowest
+# port MAC (veth MACs are locally administered, 02 or above): the bridge's
+# MAC changes, which is a table value, so the kept pipeline stays usable.
+in_ns br ip link set v4 address 02:00:00:00:00:00
 in_ns h4 ip addr add 10.0.0.4/24 dev eth0
 in_ns h4 ip link set eth0 address 02:00:00:00:00:04
 n=$(applied_count)
 in_ns br ip link set v4 master br0
 wait_for '[[ -n $(xdp_id v4) ]]' 50 || fail "v4 not attached"
+in_ns br ip link show br0 | grep -q 'ether 02:00:00:00:00:00 ' ||
+	fail "the bridge did not take v4's MAC: $(in_ns br ip link show br0)"
+wait_applied "$n" || fail "v4 joining not applied"
+! grep -q 'bridge MAC changed' "$LIVE_DIR/ctl.out" ||
+	fail "a new bridge MAC loaded a new pipeline: $(grep 'bridge MAC' "$LIVE_DIR/ctl.out")"
 
 n=$(applied_count)
 in_ns br bridge link set dev v3 isolated off
@@ -62,4 +70,27 @@ f1=$(tna_counter br v1 forwarded); g1=$(tna_counter br v4 forwarded)
 (( f1 - f0 >= 20 && g1 - g0 >= 20 )) ||
 	fail "fast path did not forward h1 <-> h4 (v1 +$((f1 - f0)), v4 +$((g1 - g0)))"
 echo "ok: fast path forwards to and from the port added between the swaps"
+
+# Kept pipelines: not only the last one swapped out.
+loads() { grep -c 'loaded and verified' "$LIVE_DIR/ctl.out"; }
+kept() { grep -c 'kept loaded, slots synced' "$LIVE_DIR/ctl.out"; }
+l0=$(loads) k0=$(kept)
+n=$(applied_count)
+in_ns br sysctl -qw net.bridge.bridge-nf-call-iptables=1
+wait_for "[[ \$(loads) -gt $l0 ]]" 50 || fail "br_netfilter on: no pipeline loaded"
+wait_applied "$n" || fail "br_netfilter on not applied"
+n=$(applied_count)
+no_br_nf
+wait_for "[[ \$(kept) -gt $k0 ]]" 50 || fail "br_netfilter off: the kept pipeline not swapped back"
+wait_applied "$n" || fail "br_netfilter off not applied"
+l1=$(loads) k1=$(kept)
+n=$(applied_count)
+in_ns br bridge link set dev v3 isolated on
+wait_applied "$n" || fail "isolated on (again) not applied"
+wait_for '[ "$(status '"'"'"port_flags" in br("br0")["fpms"]'"'"')" = True ]' 50 ||
+	fail "isolated on (again): no port_flags in the pipeline"
+(( $(loads) == l1 && $(kept) == k1 + 1 )) ||
+	fail "isolated on again loaded a pipeline ($(loads) loads, were $l1; $(kept) kept swaps, were $k1): $(tail -3 "$LIVE_DIR/ctl.out")"
+echo "ok: a pipeline kept since two swaps ago swapped back without a load"
+in_ns h1 ping -c 5 -i 0.05 -W 1 -q 10.0.0.4 >/dev/null || fail "h1 -> h4 after the last swap"
 kill -TERM "$CTL_PID"; wait "$CTL_PID" || fail "tna-deploy exit status $?"

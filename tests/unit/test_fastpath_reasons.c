@@ -244,6 +244,13 @@ int main(void)
 	expect(dp, "broadcast", p1, BCAST, A, 0x0806, 64, PASS, R(BCAST_MCAST));
 	expect(dp, "multicast", p1, MCAST, A, 0x86dd, 64, PASS, R(BCAST_MCAST));
 	expect(dp, "to bridge MAC", p1, BR, A, 0x0800, 64, PASS, R(TO_LOCAL_MAC));
+	/* a new bridge MAC (a port with a lower one joined): a table write,
+	 * the same program follows it at once, both ways */
+	tna_dp__set_bridge_mac(dp, A);
+	expect(dp, "to the new bridge MAC", p3, A, C, 0x0800, 64, PASS, R(TO_LOCAL_MAC));
+	tna_dp__set_bridge_mac(dp, BR);
+	expect(dp, "to the old bridge MAC again", p3, A, C, 0x0800, 64, XDP_REDIRECT, -1);
+	expect(dp, "to bridge MAC again", p1, BR, A, 0x0800, 64, PASS, R(TO_LOCAL_MAC));
 	expect(dp, "to a local FDB entry", p1, L, A, 0x0800, 64, PASS, R(TO_LOCAL_MAC));
 	expect(dp, "unknown source", p1, B, X, 0x0800, 64, PASS, R(SRC_UNKNOWN));
 	expect(dp, "moved source", p1, C, B, 0x0800, 64, PASS, R(SRC_MOVED));
