@@ -21,11 +21,22 @@ import sys
 COLS = ("linux-router", "tna-router-native", "xdp-forward", "xdp-fib-limit")
 
 
+def aligned(r, key):
+    """r[key] by round: a failed run (r["errors"], "run N: ...") is None,
+    so that round i of every configuration stays round i."""
+    failed = {int(e.split()[1].rstrip(":")) for e in r.get("errors") or []
+              if e.startswith("run ")}
+    vals, out = iter(r.get(key) or []), []
+    for i in range(1, len(r.get(key) or []) + len(failed) + 1):
+        out.append(None if i in failed else next(vals, None))
+    return out
+
+
 def rounds(path):
     d = json.load(open(path))
     by = {r["config"]: r for r in d["results"]}
-    mpps = [by[c]["mpps"] if c in by else [] for c in COLS]
-    ns = [(by[c].get("cpu_ns") or []) if c in by else [] for c in COLS]
+    mpps = [aligned(by[c], "mpps") if c in by else [] for c in COLS]
+    ns = [aligned(by[c], "cpu_ns") if c in by else [] for c in COLS]
     n = min(len(mpps[i]) for i in (0, 1, 3))
     table = "v{} {:>6}r {:>6}n {}".format(
         6 if d.get("ipv6") else 4, d.get("routes", "10"), d.get("neigh", "0"),
