@@ -10,9 +10,11 @@ Prints, per file (the table of bench/router/routes.sh: family, routes,
 neighbours, direct or full lookups), the median Mpps of Linux, TNA native,
 xdp-forward (when measured) and the bare fib limit, then the medians over
 rounds of TNA native / the limit, / Linux, / xdp-forward, and of the CPU
-ns per frame of TNA native and the limit and their difference in the same
-round (TNA's work over a bare lookup + redirect; the generator's and the
-sink's share cancels out).  --pool: one line per table, over the rounds of
+ns per frame of Linux, TNA native and the limit, Linux's over TNA's (how
+many times TNA's cost Linux pays per frame: steadier than the Mpps ratio
+on a busy machine) and TNA's minus the limit's in the same round (TNA's
+work over a bare lookup + redirect; the generator's and the sink's share
+cancels out).  --pool: one line per table, over the rounds of
 all files with that table."""
 import json
 import statistics
@@ -57,9 +59,9 @@ def main():
     if not files:
         print(__doc__, file=sys.stderr)
         return 2
-    fmt = "{:<24} {:>3} {:>6} {:>6} {:>6} {:>6}  {:>6} {:>7} {:>7}  {:>6} {:>6} {:>6}"
+    fmt = "{:<24} {:>3} {:>6} {:>6} {:>6} {:>6}  {:>6} {:>7} {:>7}  {:>6} {:>6} {:>6} {:>6} {:>6}"
     print(fmt.format("table", "rds", "linux", "tna", "xdpfwd", "limit", "%limit",
-                     "x linux", "x xdpfw", "tna ns", "lim ns", "ns>lim"))
+                     "x linux", "x xdpfw", "lin ns", "tna ns", "lim ns", "lin/tn", "ns>lim"))
     groups = {}
     for path in files:
         table, rs = rounds(path)
@@ -72,11 +74,13 @@ def main():
         ratio = lambda a, b: med(r[0][a] / r[0][b] if r[0][a] and r[0][b] else None for r in rs)
         ns = lambda i: med(r[1][i] for r in rs)
         dns = med(r[1][1] - r[1][3] if r[1][1] and r[1][3] else None for r in rs)
+        lin = med(r[1][0] / r[1][1] if r[1][0] and r[1][1] else None for r in rs)
         f = lambda v, spec: "-" if v is None else format(v, spec)
         print(fmt.format(table, len(rs), f(m(0), ".3f"), f(m(1), ".3f"), f(m(2), ".3f"),
                          f(m(3), ".3f"), f(ratio(1, 3) and ratio(1, 3) * 100, ".0f"),
                          f(ratio(1, 0), ".2f"), f(ratio(1, 2), ".2f"),
-                         f(ns(1), ".0f"), f(ns(3), ".0f"), f(dns, "+.0f")))
+                         f(ns(0), ".0f"), f(ns(1), ".0f"), f(ns(3), ".0f"),
+                         f(lin, ".2f"), f(dns, "+.0f")))
     return 0
 
 
