@@ -89,17 +89,18 @@ int bench_gen(struct xdp_md *ctx)
 	put_mac(p, cfg.dst_prefix, d);
 	put_mac(p + 6, cfg.src_prefix, s);
 
-	/* The flow number is added to the last 32 bits of the source address. */
-	v = bpf_htonl(cfg.src_ip_low + f);
+	/* The flow number is added to the last 32 bits of the source address
+	 * (dst_flows: of the destination address). */
+	v = bpf_htonl(cfg.ip_low + f);
 	if (cfg.ipv6) {
 		if (data + BENCH_GEN_MIN_V6 > end)
 			return XDP_ABORTED;
-		w = (__u16 *)(p + BENCH_V6_SRC_LOW);
+		w = (__u16 *)(p + (cfg.dst_flows ? BENCH_V6_DST_LOW : BENCH_V6_SRC_LOW));
 		l4csum = (__u16 *)(p + BENCH_V6_UDP_CSUM);
 	} else {
 		if (data + BENCH_GEN_MIN_V4 > end)
 			return XDP_ABORTED;
-		w = (__u16 *)(p + BENCH_V4_SRC);
+		w = (__u16 *)(p + (cfg.dst_flows ? BENCH_V4_DST : BENCH_V4_SRC));
 		l3csum = (__u16 *)(p + BENCH_V4_CSUM);
 		l4csum = (__u16 *)(p + BENCH_V4_UDP_CSUM);
 	}

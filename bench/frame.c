@@ -87,29 +87,33 @@ int tna_bench_frame_build(const struct tna_bench_frame_opts *o, uint8_t *buf,
 	for (size_t i = l4 + 8; i < len; i++)
 		buf[i] = i & 0xff;
 
-	/* IPv4 header sum without the source address. */
+	/* The 4 bytes the generator rewrites per frame: the last of the
+	 * source address, or of the destination. */
+	uint8_t *src = ip + (o->ipv6 ? 8 : 12), *dst = src + alen;
+	uint8_t *vary = (o->vary_dst ? dst : src) + alen - 4;
+
+	/* IPv4 header sum without them. */
 	if (!o->ipv6) {
 		sum = tna_bench_csum_add(0, ip, 12);
-		sum = tna_bench_csum_add(sum, ip + 16, 4);
+		sum = tna_bench_csum_add(sum, o->vary_dst ? src : dst, 4);
 	}
 	*l3_sum = sum;
 	if (!o->ipv6) {
-		c = tna_bench_csum_fold(tna_bench_csum_add(sum, ip + 12, 4));
+		c = tna_bench_csum_fold(tna_bench_csum_add(sum, vary, 4));
 		memcpy(ip + 10, &c, 2);
 	}
 
 	/* UDP: pseudo-header (addresses, protocol, length) + datagram,
-	 * without the source address's last 4 bytes. */
+	 * without them either. */
 	uint8_t ph[4] = { 0, 17, 0, 0 };
 
 	put16(ph + 2, len - l4);
-	sum = tna_bench_csum_add(0, o->ipv6 ? ip + 8 : ip + 12, alen - 4);
-	sum = tna_bench_csum_add(sum, o->ipv6 ? ip + 24 : ip + 16, alen);
+	sum = tna_bench_csum_add(0, src, alen - (o->vary_dst ? 0 : 4));
+	sum = tna_bench_csum_add(sum, dst, alen - (o->vary_dst ? 4 : 0));
 	sum = tna_bench_csum_add(sum, ph, 4);
 	sum = tna_bench_csum_add(sum, udp, len - l4);
 	*l4_sum = sum;
-	c = tna_bench_csum_fold(tna_bench_csum_add(sum, ip + (o->ipv6 ? 8 : 12) +
-						   alen - 4, 4));
+	c = tna_bench_csum_fold(tna_bench_csum_add(sum, vary, 4));
 	if (!c)
 		c = 0xffff;
 	memcpy(udp + 6, &c, 2);

@@ -15,6 +15,8 @@ struct tna_bench_frame_opts {
 	uint8_t src_mac[6], dst_mac[6];
 	uint8_t src_ip[16], dst_ip[16];	/* IPv4 uses the first 4 bytes */
 	uint16_t sport, dport;
+	bool vary_dst;		/* the sums leave out the destination's last
+				 * 4 bytes instead of the source's */
 };
 
 /* Minimum frame length (no FCS) for the address family. */
@@ -24,7 +26,8 @@ size_t tna_bench_frame_min_len(bool ipv6);
  * *L3_SUM and *L4_SUM receive the 32-bit one's-complement sums (native
  * 16-bit words) of the IPv4 header and of the UDP pseudo-header + datagram
  * without the checksum fields and without the last 4 bytes of the source
- * address (L3_SUM is 0 for IPv6).  Returns 0 or -EINVAL. */
+ * address, or of the destination with opts->vary_dst (L3_SUM is 0 for
+ * IPv6).  Returns 0 or -EINVAL. */
 int tna_bench_frame_build(const struct tna_bench_frame_opts *opts, uint8_t *buf,
 			  uint32_t *l3_sum, uint32_t *l4_sum);
 

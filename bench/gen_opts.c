@@ -22,6 +22,8 @@ static void usage(FILE *f)
 "      --dst-macs N         number of destination MACs 02:de:xx:xx:xx:xx (1)\n"
 "      --dst-mac MAC        one fixed destination MAC (a router's)\n"
 "      --flows N            number of IP flows: source address + 0..N-1 (1)\n"
+"      --dst-flows          the flows vary the destination address instead\n"
+"                           (a router's many destinations or neighbours)\n"
 "      --src-ip A --dst-ip A  addresses (198.18.0.1 / 198.19.0.1, or\n"
 "                           2001:db8:1::1 / 2001:db8:2::1 with --ipv6)\n"
 "  -6, --ipv6               IPv6 instead of IPv4\n"
@@ -99,11 +101,12 @@ static void parse_cpus(struct opts *o, char *list)
 void gen_parse_opts(struct opts *o, int argc, char **argv)
 {
 	enum { O_SRC_MACS = 256, O_DST_MACS, O_DST_MAC, O_FLOWS, O_SRC_IP,
-	       O_DST_IP, O_CPUS, O_INTERVAL, O_LEARN, O_PCAP, O_RATE };
+	       O_DST_IP, O_CPUS, O_INTERVAL, O_LEARN, O_PCAP, O_RATE, O_DST_FLOWS };
 	static const struct option lo[] = {
 		{ "interface", 1, 0, 'i' }, { "size", 1, 0, 's' },
 		{ "src-macs", 1, 0, O_SRC_MACS }, { "dst-macs", 1, 0, O_DST_MACS },
 		{ "dst-mac", 1, 0, O_DST_MAC }, { "flows", 1, 0, O_FLOWS },
+		{ "dst-flows", 0, 0, O_DST_FLOWS },
 		{ "src-ip", 1, 0, O_SRC_IP }, { "dst-ip", 1, 0, O_DST_IP },
 		{ "ipv6", 0, 0, '6' }, { "count", 1, 0, 'n' },
 		{ "duration", 1, 0, 'd' }, { "batch", 1, 0, 'b' },
@@ -132,6 +135,7 @@ void gen_parse_opts(struct opts *o, int argc, char **argv)
 			o->fixed_dst = true;
 			break;
 		case O_FLOWS: o->flows = num(optarg, 1, MAX_FLOWS, "--flows"); break;
+		case O_DST_FLOWS: o->dst_flows = true; break;
 		case O_SRC_IP: o->src_ip = optarg; break;
 		case O_DST_IP: o->dst_ip = optarg; break;
 		case '6': o->ipv6 = true; break;

@@ -17,7 +17,7 @@ struct opts {
 	char *ifnames;
 	unsigned size, src_macs, dst_macs, flows, batch, threads;
 	int cpus[MAX_THREADS], n_cpus;
-	bool ipv6, json, fixed_dst;
+	bool ipv6, json, fixed_dst, dst_flows;
 	uint8_t dst_mac[6];
 	char *src_ip, *dst_ip, *pcap;
 	unsigned long long count;

@@ -117,11 +117,12 @@ for c in "${list[@]}"; do
 	[[ $c =~ ^[A-Za-z0-9_.-]+$ ]] && config_file "$c" >/dev/null ||
 		die "no configuration '$c' (bench/configs/$c.sh${CONFIG_DIR:+ or $CONFIG_DIR/$c.sh})"
 done
-if [[ -n $IPV6 ]]; then	# l3 configurations route IPv4 only
+if [[ -n $IPV6 ]]; then	# l3 configurations route IPv4 unless CONFIG_IPV6=yes
 	kept=()
 	for c in "${list[@]}"; do
-		if grep -q '^CONFIG_MODE=l3' "$(config_file "$c")"; then
-			echo "bench: --ipv6: skipping $c (an l3 configuration routes IPv4)" >&2
+		if grep -q '^CONFIG_MODE=l3' "$(config_file "$c")" &&
+		   [[ $(source "$(config_file "$c")" >/dev/null 2>&1; echo "${CONFIG_IPV6:-}") != yes ]]; then
+			echo "bench: --ipv6: skipping $c (an l3 configuration that routes IPv4 only)" >&2
 		else
 			kept+=("$c")
 		fi
@@ -174,7 +175,7 @@ testbed_down() {
 
 load_config() {
 	unset -f config_setup config_teardown config_available config_ready
-	unset CONFIG_DESC CONFIG_MODE
+	unset CONFIG_DESC CONFIG_MODE CONFIG_IPV6 CONFIG_GEN_ARGS
 	source "$(config_file "$1")"
 	declare -F config_setup >/dev/null && declare -F config_teardown >/dev/null ||
 		{ echo "bench: $1 lacks config_setup/config_teardown" >&2; return 1; }
@@ -287,6 +288,7 @@ measure() {
 	else
 		gen_args+=(--dst-mac "$IN_MAC")
 	fi
+	gen_args+=(${CONFIG_GEN_ARGS[@]+"${CONFIG_GEN_ARGS[@]}"})	# e.g. the router's --dst-flows
 	rm -f "$out".sink* "$out".gen*
 	ip netns exec "$SINK" "$TNA_BIN/tna-sink" -i "$(IFS=,; echo "${SINK_PORTS[*]}")" \
 		-d "$DURATION" -w "$WARMUP" -T 5 "${sink_args[@]}" --json \

@@ -201,12 +201,13 @@ int main(int argc, char **argv)
 	gen_parse_ip(o.ipv6, o.src_ip, o.ipv6 ? "2001:db8:1::1" : "198.18.0.1", fo.src_ip);
 	gen_parse_ip(o.ipv6, o.dst_ip, o.ipv6 ? "2001:db8:2::1" : "198.19.0.1", fo.dst_ip);
 	fo.ipv6 = o.ipv6;
+	fo.vary_dst = o.dst_flows;
 	fo.len = o.size - 4;
 	memcpy(fo.src_mac, SRC_PREFIX, 2);
 	memcpy(fo.dst_mac, o.fixed_dst ? o.dst_mac : DST_PREFIX, o.fixed_dst ? 6 : 2);
 	if (tna_bench_frame_build(&fo, frame, &l3_sum, &l4_sum))
 		gen_bad("cannot build a frame of that size%s", "");
-	memcpy(&low, fo.src_ip + (o.ipv6 ? 12 : 0), 4);
+	memcpy(&low, (o.dst_flows ? fo.dst_ip : fo.src_ip) + (o.ipv6 ? 12 : 0), 4);
 
 	skel = bench_gen__open();
 	if (!skel) {
@@ -217,7 +218,7 @@ int main(int argc, char **argv)
 	*cfg = (struct bench_gen_cfg){
 		.n_src = o.src_macs, .src_step = 1,
 		.n_dst = o.dst_macs, .dst_step = 1,
-		.n_flows = o.flows, .src_ip_low = ntohl(low),
+		.n_flows = o.flows, .ip_low = ntohl(low), .dst_flows = o.dst_flows,
 		.l3_sum = l3_sum, .l4_sum = l4_sum,
 		.action = o.pcap ? XDP_TX : XDP_REDIRECT, .n_ports = o.n_if,
 		.ipv6 = o.ipv6,

@@ -1,15 +1,24 @@
 # The TNA router fast path (generic), tna-rt-test on every DUT port, with
-# BENCH_ROUTES routes in the table (bench/router/routes.sh).
+# the table of bench/router/routes.sh: the run's family only, IPv4 lookups
+# with BPF_FIB_LOOKUP_DIRECT under BENCH_FIB=direct (what the planner
+# chooses with the default policy rules).
 source "$TNA_ROOT/bench/router/routes.sh"
-CONFIG_DESC="TNA router generic, $BENCH_ROUTES routes"
+CONFIG_DESC="TNA router generic, $ROUTES_DESC"
 CONFIG_MODE=l3
+CONFIG_IPV6=yes
 RT_TARGET=generic
 config_setup() {
 	local p args=() ready=/tmp/tna-bench-rt.$$.ready
 	router_bench_setup || return
 	for p in "${IN_PORTS[@]}" "${OUT_PORTS[@]}"; do args+=(-i "$p"); done
+	if [[ -n ${IPV6:-} ]]; then
+		args+=(--no-ipv4)
+	else
+		args+=(--no-ipv6)
+		[[ $BENCH_FIB == direct ]] && args+=(--fib-direct)
+	fi
 	rm -f "$ready"
-	ip netns exec "$DUT" "$TNA_BIN/tna-rt-test" --target "$RT_TARGET" --no-ipv6 --ready "$ready" \
+	ip netns exec "$DUT" "$TNA_BIN/tna-rt-test" --target "$RT_TARGET" --ready "$ready" \
 		"${args[@]}" >/dev/null 2>/tmp/tna-bench-rt.$$.err &
 	RT_BENCH_PID=$!
 	for _ in $(seq 100); do

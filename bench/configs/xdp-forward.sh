@@ -1,12 +1,13 @@
 # xdp-forward of xdp-tools (1.4 and later): XDP forwarding by
 # bpf_fib_lookup on every port, with the routing table of the other router
-# rows (bench/router/routes.sh); XDP_FORWARD_FIB=full|direct (default
-# direct, its fastest).  It ignores netfilter; the row shows what the
-# router gives up nothing against.  Skipped where xdp-forward is missing.
+# rows (bench/router/routes.sh); -F BENCH_FIB (direct or full, as the
+# limit).  It ignores netfilter; the row shows what the router gives up
+# nothing against.  Skipped where xdp-forward is missing.
 source "$TNA_ROOT/bench/router/routes.sh"
-XDP_FORWARD_FIB=${XDP_FORWARD_FIB:-direct}
-CONFIG_DESC="xdp-forward -F $XDP_FORWARD_FIB (xdp-tools), $BENCH_ROUTES routes"
+XDP_FORWARD_FIB=${XDP_FORWARD_FIB:-$BENCH_FIB}
+CONFIG_DESC="xdp-forward -F $XDP_FORWARD_FIB (xdp-tools), $ROUTES_DESC"
 CONFIG_MODE=l3
+CONFIG_IPV6=yes
 
 config_available() {
 	command -v xdp-forward >/dev/null && return 0

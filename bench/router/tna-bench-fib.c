@@ -1,5 +1,6 @@
 /* tna-bench-fib: attach the router limit (bench/router/bench_fib.bpf.c, a
- * bare bpf_fib_lookup + redirect) to each IN port, native mode, through
+ * bare bpf_fib_lookup + redirect, IPv4 and IPv6; --direct: with
+ * BPF_FIB_LOOKUP_DIRECT) to each IN port, native mode, through
  * netlink so that it stays after this tool exits; OUT ports are the
  * redirect targets.  Detach with `ip link set IN xdp off`. */
 #include <errno.h>
@@ -15,16 +16,29 @@ int main(int argc, char **argv)
 {
 	struct bench_fib *skel;
 	int rc = 1, nin = 0, in[256], err;
-	bool outs = false;
+	bool outs = false, direct = argc > 1 && !strcmp(argv[1], "--direct");
 
+	if (direct) {
+		argv++;
+		argc--;
+	}
 	if (argc < 2 || !strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")) {
 		fprintf(argc < 2 ? stderr : stdout,
-			"usage: tna-bench-fib IN... -- OUT...\n"
-			"Attach a bare bpf_fib_lookup router to every IN (native XDP),\n"
-			"redirecting to the OUT ports.  Exit: 0 ok, 1 error, 2 bad usage.\n");
+			"usage: tna-bench-fib [--direct] IN... -- OUT...\n"
+			"Attach a bare bpf_fib_lookup router (IPv4 and IPv6) to every IN\n"
+			"(native XDP), redirecting to the OUT ports; --direct: lookups\n"
+			"with BPF_FIB_LOOKUP_DIRECT (main table, no rules).\n"
+			"Exit: 0 ok, 1 error, 2 bad usage.\n");
 		return argc < 2 ? 2 : 0;
 	}
-	skel = bench_fib__open_and_load();
+	skel = bench_fib__open();
+	if (skel) {
+		skel->rodata->fib_direct = direct;
+		if (bench_fib__load(skel)) {
+			bench_fib__destroy(skel);
+			skel = NULL;
+		}
+	}
 	if (!skel) {
 		fprintf(stderr, "tna-bench-fib: cannot load BPF program: %s\n", strerror(errno));
 		return 1;

@@ -109,12 +109,21 @@ static __always_inline int tna_ct_l4_csum(struct xdp_md *ctx, __u32 l4off, __u32
 	return tna_l4_sum(ctx, l4off, len, pseudo) == 0xffff;
 }
 
+/* A 64-bit sum of 32-bit words folded to 32 bits with end-around carry:
+ * the same ones' complement value as a chain of csum_add32, without a
+ * compare per word (up to 2^32 words cannot overflow 64 bits). */
+static __always_inline __u32 csum_fold64(__u64 s)
+{
+	s = (s & 0xffffffff) + (s >> 32);
+	s = (s & 0xffffffff) + (s >> 32);
+	return s;
+}
+
+/* The pseudo-header sums (per frame on the routed path: csum.h's partial
+ * check, filter_path.h's conntrack check), as plain 64-bit adds. */
 static __always_inline __u32 ct_pseudo4(__be32 s, __be32 d, __u8 proto, __u32 len)
 {
-	__u32 sum = csum_add32(s, d);
-
-	sum = csum_add32(sum, bpf_htons(proto));
-	return csum_add32(sum, bpf_htons(len));
+	return csum_fold64((__u64)s + d + bpf_htons(proto) + bpf_htons(len));
 }
 
 static __always_inline __u32 ct_pseudo6(const __be32 *s, const __be32 *d, __u8 proto, __u32 len)

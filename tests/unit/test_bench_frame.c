@@ -29,10 +29,11 @@ static uint16_t udp_verify(const uint8_t *f, size_t len, int v6)
 	return be_sum(udp, ulen, sum);
 }
 
-/* What the XDP program does: put the last 4 address bytes, finish sums. */
-static void rewrite_src(uint8_t *f, int v6, uint32_t l3, uint32_t l4, uint32_t src_low)
+/* What the XDP program does: put the last 4 address bytes (of the
+ * source, or with DST of the destination), finish sums. */
+static void rewrite_addr(uint8_t *f, int v6, int dst, uint32_t l3, uint32_t l4, uint32_t src_low)
 {
-	uint8_t *src = f + 14 + (v6 ? 8 + 12 : 12);
+	uint8_t *src = f + 14 + (v6 ? 8 + 12 : 12) + (dst ? (v6 ? 16 : 4) : 0);
 	uint32_t be = htonl(src_low);
 	uint16_t c;
 
@@ -45,6 +46,11 @@ static void rewrite_src(uint8_t *f, int v6, uint32_t l3, uint32_t l4, uint32_t s
 	if (!c)
 		c = 0xffff;
 	memcpy(f + 14 + (v6 ? 40 : 20) + 6, &c, 2);
+}
+
+static void rewrite_src(uint8_t *f, int v6, uint32_t l3, uint32_t l4, uint32_t src_low)
+{
+	rewrite_addr(f, v6, 0, l3, l4, src_low);
 }
 
 int main(void)
@@ -89,6 +95,26 @@ int main(void)
 	for (uint32_t s = 0; s < 200000; s += 9973) {
 		rewrite_src(f, 1, l3, l4, s);
 		CHECK_EQ(udp_verify(f, 62, 1), 0xffff);
+	}
+
+	/* The flows in the destination address (vary_dst): the source stays. */
+	for (int v6 = 0; v6 < 2; v6++) {
+		uint8_t src0[16];
+
+		o.ipv6 = v6;
+		o.len = v6 ? 62 : 60;
+		o.vary_dst = true;
+		CHECK_EQ(tna_bench_frame_build(&o, f, &l3, &l4), 0);
+		memcpy(src0, f + 14 + (v6 ? 8 : 12), v6 ? 16 : 4);
+		CHECK_EQ(udp_verify(f, o.len, v6), 0xffff);
+		for (uint32_t d = 0x0a400001; d < 0x0a400001 + 70000; d += 6997) {
+			rewrite_addr(f, v6, 1, l3, l4, d);
+			if (!v6)
+				CHECK_EQ(be_sum(f + 14, 20, 0), 0xffff);
+			CHECK_EQ(udp_verify(f, o.len, v6), 0xffff);
+			CHECK(!memcmp(src0, f + 14 + (v6 ? 8 : 12), v6 ? 16 : 4), "source kept");
+		}
+		o.vary_dst = false;
 	}
 
 	/* Too short for the headers, or no size field: refused. */
