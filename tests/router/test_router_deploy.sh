@@ -55,6 +55,13 @@ dry() {
 test_gt() { (( $("$1") > $2 )); }
 has_xdp() { [[ -n $(xdp_id "$1") ]]; }
 no_xdp() { [[ -z $(xdp_id "$1") ]]; }
+# why frames went to Linux: the reasons counted on IFACES and the
+# controller's last lines (printed before a failure on a count)
+why_linux() {
+	local i
+	for i in "$@"; do in_ns r "$TNA_BIN/tna-stat" -i "$i" >&2; done
+	tail -n 30 "$RT_TMP/dep.out" >&2
+}
 wait_for() {	# wait_for CMD... : up to 5 s
 	for _ in $(seq 50); do "$@" && return 0; sleep 0.1; done
 	return 1
@@ -153,7 +160,7 @@ wait_for test_gt changes "$n" || fail "no replan after the rule went"
 f0=$(rt_counter r1 forwarded)
 check "v4 after the rule went" in_ns h1 ping -c20 -i0.01 -W1 -q 10.2.0.2 >/dev/null
 f1=$(rt_counter r1 forwarded)
-(( f1 - f0 >= 20 )) || fail "XDP not back after the rule went (+$((f1 - f0)))"
+(( f1 - f0 >= 20 )) || { why_linux r1 r2; fail "XDP not back after the rule went (+$((f1 - f0)))"; }
 echo "ok: nft forward rule added while running: all 40 packets seen by it, none by XDP; removed: XDP again"
 
 # rp_filter on r1 while running: r1's routed traffic to Linux, r2's fast
@@ -230,7 +237,7 @@ for fam in 4 6; do
 	check "v$fam: h1 -> h3 100 pings" in_ns h1 ping -$fam -c100 -i0.005 -W1 -q $dst >/dev/null
 	f1=$(rt_counter r1 forwarded); g1=$(rt_counter b3 forwarded); l1=$($fwd)
 	echo "v$fam: r1 +$((f1 - f0)) (into br0), b3 +$((g1 - g0)) (to the bridge MAC, routed); Linux forwarded +$((l1 - l0))"
-	(( f1 - f0 >= 100 && g1 - g0 >= 100 )) || fail "v$fam: not routed by XDP through br0"
+	(( f1 - f0 >= 100 && g1 - g0 >= 100 )) || { why_linux r1 b3; fail "v$fam: not routed by XDP through br0"; }
 	(( l1 - l0 == 0 )) || fail "v$fam: Linux forwarded $((l1 - l0))"
 done
 check "h3 -> h4 warm up" in_ns h3 ping -c2 -i0.1 -W1 -q 10.3.0.4 >/dev/null
