@@ -334,7 +334,10 @@ void tna_ctl_teardown(struct tna_ctl *c, struct br_state *b)
 	tna_spares_clear(&b->spares);	/* they share the maps of b->dp */
 	if (!b->dp)
 		return;
-	if (c->rt->host == b->dp && c->rt->host_bridge) {
+	/* The router it hosts moves out to its own pipeline first
+	 * (controller/router_move.c), not stopped with it. */
+	if (c->rt->host == b->dp && c->rt->host_bridge &&
+	    (!c->rt->plan.ok || tna_ctl_rt_move(c, NULL, 0))) {
 		tna_rt_stop(c->rt, true);
 		logf_(c, TNA_CTL_VERBOSE, "router: stopped with the pipeline of %s", b->plan.name);
 	}
@@ -532,12 +535,12 @@ void tna_ctl_free(struct tna_ctl *c)
 		return;
 	if (c->turns)
 		tna_ctl_log_health(c);
+	if (c->rt)	/* first: the bridges' teardown would move it */
+		tna_rt_stop(c->rt, false);
 	for (i = 0; i < c->nbr; i++) {
 		tna_ctl_teardown(c, &c->br[i]);
 		tna_plan_bridge_free(&c->br[i].plan);
 	}
-	if (c->rt)
-		tna_rt_stop(c->rt, false);
 	free(c->rt);
 	if (c->o.state_path)
 		unlink(c->o.state_path);

@@ -180,6 +180,10 @@ void tna_ctl_redeploy(struct tna_ctl *c, struct br_state *b);
  * plan applied to the running router (1), or 0: stop and start it. */
 int tna_ctl_rt_sync(struct tna_ctl *c);
 int tna_ctl_rt_change(struct tna_ctl *c);
+/* router_move.c: the running router moved into WANT (the pipeline of
+ * bridge WANT_BRIDGE) or, WANT NULL, a fresh own pipeline, its ports
+ * switched one link update each; 0, or -errno with it where it was. */
+int tna_ctl_rt_move(struct tna_ctl *c, struct tna_dp *want, int want_bridge);
 /* fdb_mode.c: TNA_FDB_MODE (auto, mirror), and the mirror of a freshly
  * loaded pipeline filled and its keep-alive scheduled (mirror mode only) */
 int tna_ctl_fdb_mode_opt(struct tna_ctl *c, bool *mirror);

@@ -142,6 +142,47 @@ int tna_dp__detach(struct tna_dp *dp, int ifindex)
 	return err;
 }
 
+/* Another family, the same mode: the port's link is pointed at NEW_DP's
+ * root in one bpf_link_update (the device runs the old program or the new
+ * one, never none).  Another mode: the kernel keeps one XDP mode per
+ * device (dev_xdp_attach refuses a generic program while a native one is
+ * attached and the reverse), so the old link goes and the new one is
+ * created right after: frames in between go to Linux. */
+int tna_dp__move(struct tna_dp *old_dp, struct tna_dp *new_dp, int ifindex)
+{
+	LIBBPF_OPTS(bpf_link_create_opts, lo, .flags = new_dp->be->xdp_flags);
+	struct tna_dp_link *o = tna_dp_link_of(old_dp, ifindex), *n;
+	int fd, err;
+
+	if (!o)
+		return -ENOENT;
+	if (old_dp->root == new_dp->root)
+		return -EINVAL;	/* one family runs one pipeline: tna_dp__replace */
+	if (tna_dp_link_of(new_dp, ifindex))
+		return -EALREADY;
+	n = link_free(new_dp);
+	if (!n)
+		return -ENOSPC;
+	err = make_current(new_dp);
+	if (err)
+		return err;
+	if (old_dp->be == new_dp->be) {
+		if (bpf_link_update(o->fd, new_dp->root->prog_fd, NULL))
+			return -errno;
+		*n = *o;	/* with its NIC stage: independent of the pipeline */
+		o->fd = -1;
+		o->nic = NULL;
+		return 0;
+	}
+	tna_dp__detach(old_dp, ifindex);
+	fd = bpf_link_create(new_dp->root->prog_fd, ifindex, BPF_XDP, &lo);
+	if (fd < 0)
+		return -errno;
+	n->ifindex = ifindex;
+	n->fd = fd;
+	return 0;
+}
+
 /* Same family: one update of the root's slot swaps every port at once.
  * Another family (maps not shared): one link update per port to NEW_DP's
  * root. */
