@@ -43,6 +43,8 @@ struct tna_ctl *tna_ctl_new(const struct tna_ctl_opts *opts)
 	c->rt->no_filter = opts->no_filter;
 	c->rt->target = opts->target;
 	c->rt->force = opts->force;
+	c->rt->deadman_ns = TNA_CTL_DEADMAN_NS;
+	c->rt->grace_ns = TNA_CTL_GRACE_NS;
 	c->m = tna_model_new();
 	if (!c->m)
 		goto err;

@@ -176,8 +176,9 @@ bool tna_ctl_is_attached(const struct br_state *b, int ifx);
 void tna_ctl_teardown(struct tna_ctl *c, struct br_state *b);
 /* Replan bridge B after a change and apply the difference. */
 void tna_ctl_redeploy(struct tna_ctl *c, struct br_state *b);
-/* router_swap.c: the router where its plan wants it; a change of its
- * plan applied to the running router (1), or 0: stop and start it. */
+/* router_swap.c: the router where its plan wants it (moved there, or
+ * started); a change of its plan applied where it runs (1: done, or it
+ * failed and the router was stopped), or 0: it moves (tna_ctl_rt_sync). */
 int tna_ctl_rt_sync(struct tna_ctl *c);
 int tna_ctl_rt_change(struct tna_ctl *c);
 /* router_move.c: the running router moved into WANT (the pipeline of

@@ -1,6 +1,7 @@
 /* The router side of tna-deploy: see controller/router_deploy.h. */
 #include <errno.h>
 #include <string.h>
+#include <time.h>
 #include <net/if.h>
 #include <json-c/json.h>
 
@@ -235,6 +236,7 @@ int tna_rt_start(struct tna_rt_state *rt, struct tna_dp *host, int host_bridge,
 			return err;
 		}
 		rt->xlated = tna_dp__xlated_insns(rt->own);
+		tna_rt_arm(rt, rt->own);
 		host = rt->own;
 		host_bridge = 0;
 	}
@@ -264,6 +266,17 @@ int tna_rt_start(struct tna_rt_state *rt, struct tna_dp *host, int host_bridge,
 fail:
 	tna_rt_stop(rt, false);
 	return err;
+}
+
+void tna_rt_arm(const struct tna_rt_state *rt, struct tna_dp *dp)
+{
+	struct timespec ts;
+
+	if (!rt->deadman_ns || tna_dp__deadman_arm(dp, rt->deadman_ns))
+		return;		/* the controller's next heartbeat arms it */
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	tna_dp__heartbeat(dp, (uint64_t)ts.tv_sec * 1000000000ull + ts.tv_nsec +
+			  rt->grace_ns - rt->deadman_ns, 0);
 }
 
 int tna_rt_filter_start(struct tna_rt_state *rt, struct tna_dp *dp, struct tna_rtf **f)

@@ -35,6 +35,10 @@ struct tna_rt_state {
 	uint32_t xlated, xlated_all;	/* own pipeline (dry-run: measured) */
 	struct tna_rtf *filter;		/* the ruleset followed (plan.nf_filter) */
 	bool filter_v4, filter_v6;	/* the families it was started for */
+	/* The dead-man limit its own pipelines are armed with before a port
+	 * runs them, and the first heartbeat's grace (a load just took the
+	 * loop's time); 0: not armed here (the controller's heartbeat does) */
+	uint64_t deadman_ns, grace_ns;
 	char error[160];
 };
 
@@ -89,6 +93,10 @@ void tna_rt_dp_opts(const struct tna_rt_state *rt, struct tna_dp_opts *o);
  * the plain routed ports.  On error what was attached stays (reported in error). */
 int tna_rt_start(struct tna_rt_state *rt, struct tna_dp *host, int host_bridge,
 		 enum tna_target target);
+
+/* Arm a fresh own pipeline's dead-man switch (deadman_ns) before a port
+ * runs it: tna-deploy --sync then waits for its first synced heartbeat. */
+void tna_rt_arm(const struct tna_rt_state *rt, struct tna_dp *dp);
 
 /* The ruleset follower the plan asks for (plan.nf_filter), started on DP
  * into *F (NULL when the plan has none); 0 or -errno. */

@@ -90,6 +90,7 @@ int tna_ctl_rt_move(struct tna_ctl *c, struct tna_dp *want, int want_bridge)
 		ndp = tna_rt_load_own(rt, t, 0, rt->force, NULL);
 		if (!ndp)
 			return -errno;
+		tna_rt_arm(rt, ndp);	/* --sync waits for it too */
 	}
 	err = tna_router_plan_apply(ndp, &rt->plan, added, TNA_RT_MAX_ATTACHED, &n);
 	if (!err)

@@ -89,9 +89,10 @@ int tna_ctl_rt_change(struct tna_ctl *c)
 		ndp = tna_rt_load_own(rt, tna_rt_own_target(rt, c->o.target), 0, rt->force,
 				      rt->own);
 		if (!ndp) {
-			logf_(c, TNA_CTL_ERROR, "router: new pipeline failed to load: %s",
-			      strerror(errno));
-			return 0;
+			logf_(c, TNA_CTL_ERROR, "router: new pipeline failed to load: %s: "
+			      "stopped (plain Linux), started afresh", strerror(errno));
+			tna_rt_stop(rt, false);	/* its code does not match the plan */
+			return 1;
 		}
 	}
 	err = tna_router_plan_apply(ndp ? ndp : rt->host, &rt->plan, added,
@@ -104,11 +105,12 @@ int tna_ctl_rt_change(struct tna_ctl *c)
 	if (!err && ndp)
 		err = tna_dp__replace(rt->own, ndp);
 	if (err) {
-		logf_(c, TNA_CTL_ERROR, "router: %s failed (%s): redeploying",
+		logf_(c, TNA_CTL_ERROR, "router: %s failed (%s): stopped (plain Linux), started afresh",
 		      ndp ? "atomic replace" : "table update", strerror(-err));
 		tna_rtf_stop(nf);
 		tna_dp__destroy(ndp);
-		return 0;
+		tna_rt_stop(rt, false);	/* tna_ctl_rt_sync starts it again */
+		return 1;
 	}
 	if (ndp) {
 		tna_dp__destroy(rt->own);	/* no port left on it */

@@ -66,27 +66,10 @@ in_ns h1 ping -c3 -i0.05 -W1 -q 10.2.0.2 >/dev/null || fail "warm-up v4"
 in_ns h1 ping -6 -c3 -i0.05 -W1 -q 2001:db8:2::2 >/dev/null || fail "warm-up v6"
 in_ns h3 ping -c3 -i0.05 -W1 -q 10.3.0.4 >/dev/null || fail "warm-up bridged"
 
-# Every port's XDP state, read over and over while the changes run (one
-# `ip -batch` reading a dump every millisecond): a port found without a
-# program is a moment Linux alone had it (a detach-then-attach, a
-# pipeline taken down).
-touch "$RT_TMP/sampling"
-/usr/bin/python3 -c '
-import os, sys, time
-while os.path.exists(sys.argv[1]):
-	print("link show", flush=True); time.sleep(0.001)' "$RT_TMP/sampling" |
-	ip -o -n "$TNA_NS-r" -batch - 2>/dev/null | awk -v ports="$PORTS" -v out="$RT_TMP/samples" '
-	function block(   i) {
-		if (!started) return
-		for (i in want) if (!(i in ok)) print i ": no XDP program (sample " n ")"
-		delete ok; n++
-	}
-	BEGIN { split(ports, a, " "); for (i in a) want[a[i]] = 1 }
-	/^1: lo/ { block(); started = 1; next }
-	{ name = $2; sub(/@.*/, "", name); sub(/:$/, "", name); if (name in want && /xdp/) ok[name] = 1 }
-	END { block(); print n > out }' >"$RT_TMP/gaps" 2>/dev/null &
-SAMPLER=$!
-on_exit "rm -f $RT_TMP/sampling"
+# Every port's XDP state, read over and over while the changes run: a
+# port found without a program is a moment Linux alone had it (a
+# detach-then-attach, a pipeline taken down).
+xdp_sampler_start $PORTS
 
 N=10000
 in_ns h1 ping -c $N -i 0.002 -W 2 -q 10.2.0.2 >"$RT_TMP/ping4" 2>&1 &
@@ -154,15 +137,13 @@ for ((k = 0; k < CYCLES; k++)); do
 done
 ((N_CHANGES >= 16)) || fail "only $N_CHANGES changes while the pings ran: too slow"
 for p in $PIDS; do wait $p; done
-rm -f "$RT_TMP/sampling"
-wait $SAMPLER
 for f in $PINGS; do
 	read -r sent recv < <(awk '/packets transmitted/ { print $1, $4 }' "$RT_TMP/$f")
 	[[ $sent == "$N" && $recv == "$N" ]] ||
 		fail "$f: $recv of $sent pings answered across $N_CHANGES changes: $(cat "$RT_TMP/$f")"
 	echo "ok: $f: $recv of $sent pings answered across $N_CHANGES changes"
 done
-samples=$(cat "$RT_TMP/samples")
+xdp_sampler_stop; samples=$XDP_SAMPLES
 ((samples >= 1000)) || fail "only $samples samples of the ports' XDP state"
 [[ ! -s $RT_TMP/gaps ]] || fail "a port without an XDP program: $(head -5 "$RT_TMP/gaps")"
 echo "ok: $samples samples of $PORTS: never without an XDP program"
