@@ -96,6 +96,17 @@ static int remove_foreign(int ifindex, uint32_t mode)
 	return err ? (errno ? -errno : err) : 0;
 }
 
+/* A free link of DP for port IFINDEX, DP made its family's pipeline. */
+static int link_for(struct tna_dp *dp, int ifindex, struct tna_dp_link **l)
+{
+	if (tna_dp_link_of(dp, ifindex))
+		return -EALREADY;
+	*l = link_free(dp);
+	if (!*l)
+		return -ENOSPC;
+	return make_current(dp);
+}
+
 int tna_dp__attach(struct tna_dp *dp, int ifindex)
 {
 	LIBBPF_OPTS(bpf_link_create_opts, lo, .flags = dp->be->xdp_flags);
@@ -103,12 +114,7 @@ int tna_dp__attach(struct tna_dp *dp, int ifindex)
 	uint32_t id, mode = 0;
 	int fd, err;
 
-	if (tna_dp_link_of(dp, ifindex))
-		return -EALREADY;
-	l = link_free(dp);
-	if (!l)
-		return -ENOSPC;
-	err = make_current(dp);
+	err = link_for(dp, ifindex, &l);
 	if (err)
 		return err;
 	id = attached_id(ifindex, &mode);
@@ -158,12 +164,7 @@ int tna_dp__move(struct tna_dp *old_dp, struct tna_dp *new_dp, int ifindex)
 		return -ENOENT;
 	if (old_dp->root == new_dp->root)
 		return -EINVAL;	/* one family runs one pipeline: tna_dp__replace */
-	if (tna_dp_link_of(new_dp, ifindex))
-		return -EALREADY;
-	n = link_free(new_dp);
-	if (!n)
-		return -ENOSPC;
-	err = make_current(new_dp);
+	err = link_for(new_dp, ifindex, &n);
 	if (err)
 		return err;
 	if (old_dp->be == new_dp->be) {

@@ -41,17 +41,7 @@ HOSTS="h1 h2 h3 h4" PORTS="r1 r2 b3 b4"
 if [[ $MODE == native ]]; then	# a veth takes redirected frames with GRO on its peer
 	for h in $HOSTS; do in_ns $h ethtool -K eth0 gro on >/dev/null || fail "GRO on $h"; done
 fi
-D=(ip netns exec "$TNA_NS-r" "$TNA_BIN/tna-deploy")
-"${D[@]}" --target "$MODE" -v >"$RT_TMP/dep.out" 2>&1 &
-DEP_PID=$!
-on_exit_kill "$DEP_PID"
-for _ in $(seq 100); do
-	grep -q '^tna-deploy: ready' "$RT_TMP/dep.out" && break
-	kill -0 "$DEP_PID" 2>/dev/null || break
-	sleep 0.1
-done
-grep -q '^tna-deploy: ready' "$RT_TMP/dep.out" || fail "tna-deploy not ready: $(cat "$RT_TMP/dep.out")"
-sync_() { "${D[@]}" --sync || fail "tna-deploy --sync failed"; }
+start_deploy_r --target "$MODE"
 router() {	# router PY-EXPR: the status's router (r: its JSON)
 	"${D[@]}" --status --json | /usr/bin/python3 -c '
 import json,sys; d=json.load(sys.stdin); r=d["router"]; sys.exit(0 if eval(sys.argv[1]) else 1)' "$1"
@@ -137,12 +127,7 @@ for ((k = 0; k < CYCLES; k++)); do
 done
 ((N_CHANGES >= 16)) || fail "only $N_CHANGES changes while the pings ran: too slow"
 for p in $PIDS; do wait $p; done
-for f in $PINGS; do
-	read -r sent recv < <(awk '/packets transmitted/ { print $1, $4 }' "$RT_TMP/$f")
-	[[ $sent == "$N" && $recv == "$N" ]] ||
-		fail "$f: $recv of $sent pings answered across $N_CHANGES changes: $(cat "$RT_TMP/$f")"
-	echo "ok: $f: $recv of $sent pings answered across $N_CHANGES changes"
-done
+pings_answered "$N" "$N_CHANGES changes" $PINGS
 xdp_sampler_stop; samples=$XDP_SAMPLES
 ((samples >= 1000)) || fail "only $samples samples of the ports' XDP state"
 [[ ! -s $RT_TMP/gaps ]] || fail "a port without an XDP program: $(head -5 "$RT_TMP/gaps")"

@@ -31,21 +31,12 @@ _ns hx
 veth r r3 hx eth0
 in_ns hx ethtool -K eth0 tso off gro off >/dev/null
 in_ns hx ip addr add 10.9.0.2/24 dev eth0
-D=(ip netns exec "$TNA_NS-r" "$TNA_BIN/tna-deploy")
-"${D[@]}" --target auto -v >"$RT_TMP/dep.out" 2>&1 &
-DEP_PID=$!
-on_exit_kill "$DEP_PID"
-for _ in $(seq 100); do
-	grep -q '^tna-deploy: ready' "$RT_TMP/dep.out" && break
-	kill -0 "$DEP_PID" 2>/dev/null || break
-	sleep 0.1
-done
-grep -q '^tna-deploy: ready' "$RT_TMP/dep.out" || fail "tna-deploy not ready: $(cat "$RT_TMP/dep.out")"
+start_deploy_r --target auto
 target() { "${D[@]}" --status --json | /usr/bin/python3 -c '
 import json,sys; r=json.load(sys.stdin)["router"]; print(r["target"] if r["running"] else "none")'; }
 mode_of() { in_ns r ip -j link show "$1" | /usr/bin/python3 -c '
 import json,sys; x=json.load(sys.stdin)[0].get("xdp",{}); print({1:"native",2:"generic"}.get(x.get("mode"),"none"))'; }
-"${D[@]}" --sync || fail "tna-deploy --sync failed"
+sync_
 [[ $(target) == native ]] || fail "the router does not start native: $(target)"
 in_ns h1 ping -c3 -i0.05 -W1 -q 10.2.0.2 >/dev/null || fail "warm-up v4"
 in_ns h1 ping -6 -c3 -i0.05 -W1 -q 2001:db8:2::2 >/dev/null || fail "warm-up v6"
@@ -62,7 +53,7 @@ P4=${PIDS%% *}
 change() {
 	local name=$1 mode=$2 p; shift 2
 	"$@" || fail "$name: command failed: $*"
-	"${D[@]}" --sync || fail "tna-deploy --sync failed"
+	sync_
 	[[ $(target) == "$mode" ]] || fail "$name: the router is not $mode: $(target)"
 	for p in r1 r2; do
 		[[ $(mode_of $p) == "$mode" ]] || fail "$name: $p runs $(mode_of $p), not $mode"
@@ -78,12 +69,7 @@ done
 ((N_CHANGES >= 4)) || fail "only $N_CHANGES changes while the pings ran: too slow"
 for p in $PIDS; do wait $p; done
 xdp_sampler_stop; samples=$XDP_SAMPLES
-for f in ping4 ping6; do
-	read -r sent recv < <(awk '/packets transmitted/ { print $1, $4 }' "$RT_TMP/$f")
-	[[ $sent == "$N" && $recv == "$N" ]] ||
-		fail "$f: $recv of $sent pings answered across $N_CHANGES mode changes: $(cat "$RT_TMP/$f")"
-	echo "ok: $f: $recv of $sent pings answered across $N_CHANGES mode changes"
-done
+pings_answered "$N" "$N_CHANGES mode changes" ping4 ping6
 ((samples >= 1000)) || fail "only $samples samples of the ports' XDP state"
 for p in r1 r2; do
 	g=$(grep -c "^$p:" "$RT_TMP/gaps")
