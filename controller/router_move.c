@@ -33,10 +33,11 @@ static bool in_list(const int *l, int n, int ifx)
 	return false;
 }
 
-/* The router's entries out of the bridge pipeline OLD it leaves: its
- * routed ports (moved or detached by now) and the rifs of the plans
- * before and now (a bridge pipeline without the router's code does not
- * read them; one with it must not route through a bridge it left). */
+/* The router's entries out of a bridge pipeline OLD it leaves (or never
+ * got to run in): its routed ports WAS (not attached there by now) and
+ * the rifs of the plans before and now (a bridge pipeline without the
+ * router's code does not read them; one with it must not route through
+ * a bridge the router left). */
 static void drop_entries(struct tna_ctl *c, struct tna_dp *old, const int *was, int n_was)
 {
 	const struct tna_router_plan *ps[2] = { &c->rt->prev, &c->rt->plan };
@@ -49,20 +50,6 @@ static void drop_entries(struct tna_ctl *c, struct tna_dp *old, const int *was, 
 		for (int i = 0; ps[k]->ok && i < ps[k]->n_ifs; i++)
 			if (ps[k]->ifs[i].bridge || ps[k]->ifs[i].brport)
 				tna_dp__rif_del(old, ps[k]->ifs[i].ifindex);
-}
-
-/* Undo a move that failed before any port switched: the new host loses
- * what was written into it. */
-static void unprepare(struct tna_dp *ndp, bool own, const int *ports, int n)
-{
-	if (own) {
-		tna_dp__destroy(ndp);
-		return;
-	}
-	for (int i = 0; i < n; i++) {
-		tna_dp__port_del(ndp, ports[i]);
-		tna_dp__rif_del(ndp, ports[i]);
-	}
 }
 
 int tna_ctl_rt_move(struct tna_ctl *c, struct tna_dp *want, int want_bridge)
@@ -95,8 +82,11 @@ int tna_ctl_rt_move(struct tna_ctl *c, struct tna_dp *want, int want_bridge)
 	err = tna_router_plan_apply(ndp, &rt->plan, added, TNA_RT_MAX_ATTACHED, &n);
 	if (!err)
 		err = tna_rt_filter_start(rt, ndp, &nf);
-	if (err) {
-		unprepare(ndp, !want, added, n);
+	if (err) {	/* nothing switched: the new host loses what it got */
+		if (want)
+			drop_entries(c, ndp, added, n);
+		else
+			tna_dp__destroy(ndp);
 		return err;
 	}
 

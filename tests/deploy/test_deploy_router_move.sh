@@ -7,6 +7,11 @@
 #  - br0 loses its addresses: the router moves out of br0's pipeline into
 #    its own (r1, r2 switch family by one bpf_link_update each), br0's
 #    pipeline is swapped for one without the router's code;
+#  - br1 gets an address (no port: nothing to deploy); r6 joins it (one
+#    port: still nothing), r5 joins: br1 is deployed with the router's
+#    code and the router moves into it; r5 leaves: br1's pipeline goes,
+#    the router moves out to its own first; r6 leaves, br1 loses its
+#    address;
 #  - an nftables forward rule appears: the follower starts (own pipeline
 #    swapped for one with the netfilter modules, rules loaded first);
 #  - br0 gets its addresses back: the router moves into br0's pipeline
@@ -37,7 +42,14 @@ router_topo
 bridge_ip_topo
 in_ns r sysctl -qw net.bridge.bridge-nf-call-iptables=0 \
 	net.bridge.bridge-nf-call-ip6tables=0 net.bridge.bridge-nf-call-arptables=0 2>/dev/null
-HOSTS="h1 h2 h3 h4" PORTS="r1 r2 b3 b4"
+# br1: no port (nothing to deploy); r6 and r5 join and leave it
+_ns h5
+veth r r5 h5 eth0
+veth r r6 h5 eth1
+for i in eth0 eth1; do in_ns h5 ethtool -K $i tso off >/dev/null; done
+in_ns r ip link add br1 type bridge
+in_ns r ip link set br1 up
+HOSTS="h1 h2 h3 h4 h5" PORTS="r1 r2 b3 b4"
 if [[ $MODE == native ]]; then	# a veth takes redirected frames with GRO on its peer
 	for h in $HOSTS; do in_ns $h ethtool -K eth0 gro on >/dev/null || fail "GRO on $h"; done
 fi
@@ -61,7 +73,7 @@ in_ns h3 ping -c3 -i0.05 -W1 -q 10.3.0.4 >/dev/null || fail "warm-up bridged"
 # detach-then-attach, a pipeline taken down).
 xdp_sampler_start $PORTS
 
-N=10000
+N=20000
 in_ns h1 ping -c $N -i 0.002 -W 2 -q 10.2.0.2 >"$RT_TMP/ping4" 2>&1 &
 PIDS="$!"; on_exit_kill $!
 in_ns h1 ping -6 -c $N -i 0.002 -W 2 -q 2001:db8:2::2 >"$RT_TMP/ping6" 2>&1 &
@@ -89,12 +101,12 @@ change() {
 		[[ $where != "$WHERE" || $(xdp_id $p) == "${ROOT[$p]}" ]] ||
 			fail "$name: $p's XDP program changed (${ROOT[$p]} -> $(xdp_id $p)) though the router did not move"
 		ROOT[$p]=$(xdp_id $p)
-		if [[ $where == br0 ]]; then
-			[[ $(xdp_id $p) == "${ROOT[b3]}" ]] || fail "$name: $p does not run br0's root"
-		else
-			[[ -n $(xdp_id $p) && $(xdp_id $p) != "${ROOT[b3]}" ]] ||
-				fail "$name: $p does not run the own pipeline's root"
-		fi
+		case $where in
+		br0) [[ $(xdp_id $p) == "${ROOT[b3]}" ]] || fail "$name: $p does not run br0's root" ;;
+		br1) [[ $(xdp_id $p) == "$(xdp_id r6)" ]] || fail "$name: $p does not run br1's root" ;;
+		own) [[ -n $(xdp_id $p) && $(xdp_id $p) != "${ROOT[b3]}" ]] ||
+			fail "$name: $p does not run the own pipeline's root" ;;
+		esac
 	done
 	WHERE=$where
 	N_CHANGES=$((N_CHANGES + 1))
@@ -116,6 +128,12 @@ rule_del() { in_ns r nft delete table inet tnamove; }
 N_CHANGES=0
 for ((k = 0; k < CYCLES; k++)); do
 	change "br0 loses its addresses" own off addr del
+	change "br1 gets an address" own off in_ns r ip addr add 10.5.0.1/24 dev br1
+	change "r6 joins br1" own off in_ns r ip link set r6 master br1
+	change "r5 joins br1" br1 off in_ns r ip link set r5 master br1
+	change "r5 leaves br1" own off in_ns r ip link set r5 nomaster
+	change "r6 leaves br1" own off in_ns r ip link set r6 nomaster
+	change "br1 loses its address" own off in_ns r ip addr del 10.5.0.1/24 dev br1
 	change "a forward rule appears" own on rule_add
 	change "br0 gets its addresses" br0 on addr add nodad
 	change "the rule goes" br0 off rule_del
@@ -125,7 +143,7 @@ for ((k = 0; k < CYCLES; k++)); do
 	change "br0 gets its addresses" br0 off addr add nodad
 	kill -0 "$P4" 2>/dev/null || break	# the pings are over
 done
-((N_CHANGES >= 16)) || fail "only $N_CHANGES changes while the pings ran: too slow"
+((N_CHANGES >= 28)) || fail "only $N_CHANGES changes while the pings ran: too slow"
 for p in $PIDS; do wait $p; done
 pings_answered "$N" "$N_CHANGES changes" $PINGS
 xdp_sampler_stop; samples=$XDP_SAMPLES
