@@ -128,7 +128,6 @@ int tna_ctl_rt_move(struct tna_ctl *c, struct tna_dp *want, int want_bridge)
 		tna_dp__destroy(old);
 	else
 		drop_entries(c, old, was, n_was);
-	logf_(c, TNA_CTL_VERBOSE, "router: old host cleared in %.1f ms", (now_ns() - t_switch) / 1e6);
 	tna_rt_filter_swap(rt, nf);
 	if (!want)
 		rt->xlated = tna_dp__xlated_insns(ndp);
