@@ -299,7 +299,9 @@ static int sync_ports(struct tna_ctl *c, struct br_state *b,
 		}
 		if (tna_ctl_is_attached(b, pp->ifindex))
 			continue;
-		ret = tna_dp__attach(b->dp, pp->ifindex);
+		ret = tna_ctl_rt_give(c, b->dp, pp->ifindex);	/* was routed: moved */
+		if (ret == -ENOENT)
+			ret = tna_dp__attach(b->dp, pp->ifindex);
 		if (ret == -EEXIST) {
 			uint32_t id = 0;
 			char name[16] = "";

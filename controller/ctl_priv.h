@@ -185,6 +185,11 @@ int tna_ctl_rt_change(struct tna_ctl *c);
  * bridge WANT_BRIDGE) or, WANT NULL, a fresh own pipeline, its ports
  * switched one link update each; 0, or -errno with it where it was. */
 int tna_ctl_rt_move(struct tna_ctl *c, struct tna_dp *want, int want_bridge);
+/* A port no longer routed whose link the router holds, moved to bridge
+ * pipeline TO (-ENOENT: not the router's); a routed port attached, its
+ * link taken over from a bridge's pipeline it left if it is there. */
+int tna_ctl_rt_give(struct tna_ctl *c, struct tna_dp *to, int ifindex);
+void tna_ctl_rt_attach(struct tna_ctl *c, int ifindex);
 /* fdb_mode.c: TNA_FDB_MODE (auto, mirror), and the mirror of a freshly
  * loaded pipeline filled and its keep-alive scheduled (mirror mode only) */
 int tna_ctl_fdb_mode_opt(struct tna_ctl *c, bool *mirror);

@@ -119,8 +119,7 @@ int tna_ctl_rt_move(struct tna_ctl *c, struct tna_dp *want, int want_bridge)
 			      added[i], strerror(-err));
 			tna_dp__detach(old, added[i]);
 		}
-		if (tna_rt_attach(rt, added[i]))
-			logf_(c, TNA_CTL_ERROR, "router: %s", rt->error);
+		tna_ctl_rt_attach(c, added[i]);
 	}
 	t_switch = now_ns();
 	/* Every port left the old host: it loses the router. */
@@ -141,4 +140,64 @@ int tna_ctl_rt_move(struct tna_ctl *c, struct tna_dp *want, int want_bridge)
 	      rt->n_attached, (t_ready - t0) / 1e6, (t_switch - t_ready) / 1e6,
 	      (now_ns() - t_switch) / 1e6);
 	return 0;
+}
+
+/* A port that changes between a bridge's pipeline and the router's own
+ * keeps a program: its link is moved (tna_dp__move), not detached from
+ * one and attached to the other. */
+int tna_ctl_rt_give(struct tna_ctl *c, struct tna_dp *to, int ifindex)
+{
+	struct tna_rt_state *rt = c->rt;
+	int err;
+
+	if (!rt->host || !in_list(rt->attached, rt->n_attached, ifindex) ||
+	    tna_router_plan_routes(&rt->plan, ifindex))
+		return -ENOENT;
+	if (rt->host != to) {	/* the same pipeline: the link stays, the bridge owns it */
+		err = tna_dp__move(rt->host, to, ifindex);
+		if (err)
+			return err;
+		tna_dp__port_del(rt->host, ifindex);
+		tna_dp__rif_del(rt->host, ifindex);
+	}
+	for (int i = 0; i < rt->n_attached; i++)
+		if (rt->attached[i] == ifindex)
+			rt->attached[i] = rt->attached[--rt->n_attached];
+	logf_(c, TNA_CTL_VERBOSE, "router: ifindex %d handed to a bridge's pipeline", ifindex);
+	return 0;
+}
+
+static int take_from_bridge(struct tna_ctl *c, int ifindex)
+{
+	struct tna_rt_state *rt = c->rt;
+	const struct tna_link *l = tna_model_link(c->m, ifindex);
+
+	for (int i = 0; i < c->nbr; i++) {
+		struct br_state *b = &c->br[i];
+
+		if (!b->dp || !tna_ctl_is_attached(b, ifindex) || (l && l->master == b->ifindex) ||
+		    rt->n_attached >= TNA_RT_MAX_ATTACHED)
+			continue;	/* still its port: not the router's */
+		/* in the pipeline that hosts the router the link stays and the
+		 * port's entry is already the routed one */
+		if (b->dp != rt->host) {
+			if (tna_dp__move(b->dp, rt->host, ifindex))
+				return -ENOENT;
+			tna_dp__port_del(b->dp, ifindex);
+		}
+		for (int k = 0; k < b->n_attached; k++)
+			if (b->attached[k] == ifindex)
+				b->attached[k] = b->attached[--b->n_attached];
+		rt->attached[rt->n_attached++] = ifindex;
+		logf_(c, TNA_CTL_VERBOSE, "router: ifindex %d taken from %s's pipeline", ifindex,
+		      b->plan.name);
+		return 0;
+	}
+	return -ENOENT;
+}
+
+void tna_ctl_rt_attach(struct tna_ctl *c, int ifindex)
+{
+	if (take_from_bridge(c, ifindex) && tna_rt_attach(c->rt, ifindex))
+		logf_(c, TNA_CTL_ERROR, "router: %s", c->rt->error);
 }

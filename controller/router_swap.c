@@ -3,8 +3,10 @@
  *
  *   - the same code (modules and rodata switches of the pipeline that
  *     hosts it, tna_rt_code): its tables change in place; routed ports
- *     that left are detached first (Linux routes them), new ones
- *     attached once their entries are written;
+ *     that left go to Linux first (their entries deleted; the link moves
+ *     to a bridge that takes the port, else it is detached), new ones
+ *     attached once their entries are written (a bridge port's link
+ *     taken over from its bridge's pipeline);
  *   - other code, own pipeline: the new one is loaded beside the running
  *     one (sharing its maps and port slot), its tables written, its
  *     ruleset follower started when that changes, and it is swapped in on
@@ -32,8 +34,20 @@ static void code_of(const struct tna_router_plan *p, struct tna_rt_code *code)
 	};
 }
 
-/* Routed ports the new plan does not route: to Linux first. */
-static void detach_gone(struct tna_rt_state *rt)
+/* Routed ports the new plan does not route: to Linux first (no port
+ * entry: the pipeline passes their frames).  Their links stay until the
+ * bridges are redeployed: one that takes such a port as a bridge port
+ * moves the link (tna_ctl_rt_give), tna_ctl_rt_sync detaches the rest. */
+static void unroute_gone(struct tna_rt_state *rt)
+{
+	for (int i = 0; i < rt->n_attached; i++)
+		if (!tna_router_plan_routes(&rt->plan, rt->attached[i]))
+			tna_dp__port_del(rt->host, rt->attached[i]);
+	tna_router_plan_drop_rifs(rt->host, &rt->prev, &rt->plan);
+}
+
+/* Detach the routed ports the plan does not route and no bridge took. */
+static void prune(struct tna_rt_state *rt)
 {
 	for (int i = rt->n_attached - 1; i >= 0; i--) {
 		int ifx = rt->attached[i];
@@ -44,7 +58,6 @@ static void detach_gone(struct tna_rt_state *rt)
 		tna_dp__port_del(rt->host, ifx);
 		rt->attached[i] = rt->attached[--rt->n_attached];
 	}
-	tna_router_plan_drop_rifs(rt->host, &rt->prev, &rt->plan);
 }
 
 static bool attached(const struct tna_rt_state *rt, int ifx)
@@ -83,7 +96,7 @@ int tna_ctl_rt_change(struct tna_ctl *c)
 	code_of(&rt->prev, &was);
 	code_of(&rt->plan, &now);
 	tna_ctl_hold_router(c, "while the router's tables change");
-	detach_gone(rt);
+	unroute_gone(rt);
 	if (!rt->host_bridge && !tna_rt_code_same(&was, &now)) {
 		tna_ctl_busy(c);
 		ndp = tna_rt_load_own(rt, tna_rt_own_target(rt, c->o.target), 0, rt->force,
@@ -122,8 +135,8 @@ int tna_ctl_rt_change(struct tna_ctl *c)
 		c->redeploys++;
 	}
 	for (int i = 0; i < n; i++)
-		if (!attached(rt, added[i]) && tna_rt_attach(rt, added[i]))
-			logf_(c, TNA_CTL_ERROR, "router: %s", rt->error);
+		if (!attached(rt, added[i]))
+			tna_ctl_rt_attach(c, added[i]);
 	logf_(c, TNA_CTL_INFO, "router: %s in %.1f ms, %d routed port(s) attached",
 	      ndp ? "pipeline replaced atomically" :
 	      tna_rt_code_same(&was, &now) ? "tables updated in place" :
@@ -153,6 +166,8 @@ int tna_ctl_rt_sync(struct tna_ctl *c)
 		}
 		return 0;
 	}
+	if (rt->host)
+		prune(rt);
 	if (rt->host && (want ? rt->host == want :
 			 rt->own && rt->own_target == tna_rt_own_target(rt, c->o.target))) {
 		if (!tna_rt_filter_differs(rt))

@@ -8,10 +8,11 @@
 #    its own (r1, r2 switch family by one bpf_link_update each), br0's
 #    pipeline is swapped for one without the router's code;
 #  - br1 gets an address (no port: nothing to deploy); r6 joins it (one
-#    port: still nothing), r5 joins: br1 is deployed with the router's
-#    code and the router moves into it; r5 leaves: br1's pipeline goes,
-#    the router moves out to its own first; r6 leaves, br1 loses its
-#    address;
+#    port: still nothing), r5 (a routed port) joins: br1 is deployed with
+#    the router's code, r5's link moves from the router's pipeline to
+#    br1's, the router moves into it; r5 leaves (routed again): br1's
+#    pipeline goes, the router moves out to its own first, with r5; r6
+#    leaves, br1 loses its address;
 #  - an nftables forward rule appears: the follower starts (own pipeline
 #    swapped for one with the netfilter modules, rules loaded first);
 #  - br0 gets its addresses back: the router moves into br0's pipeline
@@ -20,8 +21,9 @@
 #  - and the same again with the rule appearing in br0's pipeline and the
 #    router moving out and in with and without the follower.
 # Asserts after each change (tna-deploy --sync): where the router runs
-# (status: its pipeline, the follower), r1/r2 run br0's root program when
-# in br0's pipeline and another one when own, b3/b4 keep the SAME program
+# (status: its pipeline, the follower), r1/r2 (and r5 when routed) run
+# the root program of the bridge whose pipeline it is in, another one when
+# own, b3/b4 keep the SAME program
 # all along (br0's pipeline never taken down); a sampler reads every
 # port's XDP state all along and must never find one without a program;
 # at the end every ping answered (sent == received per flow) and the
@@ -42,14 +44,16 @@ router_topo
 bridge_ip_topo
 in_ns r sysctl -qw net.bridge.bridge-nf-call-iptables=0 \
 	net.bridge.bridge-nf-call-ip6tables=0 net.bridge.bridge-nf-call-arptables=0 2>/dev/null
-# br1: no port (nothing to deploy); r6 and r5 join and leave it
+# br1: no port (nothing to deploy); r6 and r5 join and leave it; r5 has
+# an address: routed while it is no bridge port
 _ns h5
 veth r r5 h5 eth0
 veth r r6 h5 eth1
 for i in eth0 eth1; do in_ns h5 ethtool -K $i tso off >/dev/null; done
+in_ns r ip addr add 10.6.0.1/24 dev r5
 in_ns r ip link add br1 type bridge
 in_ns r ip link set br1 up
-HOSTS="h1 h2 h3 h4 h5" PORTS="r1 r2 b3 b4"
+HOSTS="h1 h2 h3 h4 h5" PORTS="r1 r2 b3 b4 r5"
 if [[ $MODE == native ]]; then	# a veth takes redirected frames with GRO on its peer
 	for h in $HOSTS; do in_ns $h ethtool -K eth0 gro on >/dev/null || fail "GRO on $h"; done
 fi
@@ -96,7 +100,8 @@ change() {
 	router "r['running'] and r['pipeline'] == '$where'" ||
 		fail "$name: the router does not run in the $where pipeline"
 	router "('netfilter' in r) == ('$flt' == 'on')" || fail "$name: the follower is not $flt"
-	for p in r1 r2; do
+	for p in r1 r2 r5; do
+		[[ $p == r5 && $where == br1 ]] && continue	# a port of br1 then
 		# not moved: the same root (a follower change is a swap)
 		[[ $where != "$WHERE" || $(xdp_id $p) == "${ROOT[$p]}" ]] ||
 			fail "$name: $p's XDP program changed (${ROOT[$p]} -> $(xdp_id $p)) though the router did not move"
