@@ -123,8 +123,10 @@ int tna_ctl_rt_move(struct tna_ctl *c, struct tna_dp *want, int want_bridge)
 	}
 	t_switch = now_ns();
 	/* Every port left the old host: it loses the router. */
-	if (old_own)
+	if (old_own) {
+		tna_ctl_busy(c);	/* freeing its maps waits for grace periods */
 		tna_dp__destroy(old);
+	}
 	else
 		drop_entries(c, old, was, n_was);
 	tna_rt_filter_swap(rt, nf);
