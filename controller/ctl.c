@@ -43,6 +43,8 @@ struct tna_ctl *tna_ctl_new(const struct tna_ctl_opts *opts)
 	c->rt->no_filter = opts->no_filter;
 	c->rt->target = opts->target;
 	c->rt->force = opts->force;
+	c->rt->deadman_ns = TNA_CTL_DEADMAN_NS;
+	c->rt->grace_ns = TNA_CTL_GRACE_NS;
 	c->m = tna_model_new();
 	if (!c->m)
 		goto err;
@@ -297,7 +299,9 @@ static int sync_ports(struct tna_ctl *c, struct br_state *b,
 		}
 		if (tna_ctl_is_attached(b, pp->ifindex))
 			continue;
-		ret = tna_dp__attach(b->dp, pp->ifindex);
+		ret = tna_ctl_rt_give(c, b->dp, pp->ifindex);	/* was routed: moved */
+		if (ret == -ENOENT)
+			ret = tna_dp__attach(b->dp, pp->ifindex);
 		if (ret == -EEXIST) {
 			uint32_t id = 0;
 			char name[16] = "";
@@ -334,7 +338,10 @@ void tna_ctl_teardown(struct tna_ctl *c, struct br_state *b)
 	tna_spares_clear(&b->spares);	/* they share the maps of b->dp */
 	if (!b->dp)
 		return;
-	if (c->rt->host == b->dp && c->rt->host_bridge) {
+	/* The router it hosts moves out to its own pipeline first
+	 * (controller/router_move.c), not stopped with it. */
+	if (c->rt->host == b->dp && c->rt->host_bridge &&
+	    (!c->rt->plan.ok || tna_ctl_rt_move(c, NULL, 0))) {
 		tna_rt_stop(c->rt, true);
 		logf_(c, TNA_CTL_VERBOSE, "router: stopped with the pipeline of %s", b->plan.name);
 	}
@@ -532,12 +539,12 @@ void tna_ctl_free(struct tna_ctl *c)
 		return;
 	if (c->turns)
 		tna_ctl_log_health(c);
+	if (c->rt)	/* first: the bridges' teardown would move it */
+		tna_rt_stop(c->rt, false);
 	for (i = 0; i < c->nbr; i++) {
 		tna_ctl_teardown(c, &c->br[i]);
 		tna_plan_bridge_free(&c->br[i].plan);
 	}
-	if (c->rt)
-		tna_rt_stop(c->rt, false);
 	free(c->rt);
 	if (c->o.state_path)
 		unlink(c->o.state_path);

@@ -176,10 +176,20 @@ bool tna_ctl_is_attached(const struct br_state *b, int ifx);
 void tna_ctl_teardown(struct tna_ctl *c, struct br_state *b);
 /* Replan bridge B after a change and apply the difference. */
 void tna_ctl_redeploy(struct tna_ctl *c, struct br_state *b);
-/* router_swap.c: the router where its plan wants it; a change of its
- * plan applied to the running router (1), or 0: stop and start it. */
+/* router_swap.c: the router where its plan wants it (moved there, or
+ * started); a change of its plan applied where it runs (1: done, or it
+ * failed and the router was stopped), or 0: it moves (tna_ctl_rt_sync). */
 int tna_ctl_rt_sync(struct tna_ctl *c);
 int tna_ctl_rt_change(struct tna_ctl *c);
+/* router_move.c: the running router moved into WANT (the pipeline of
+ * bridge WANT_BRIDGE) or, WANT NULL, a fresh own pipeline, its ports
+ * switched one link update each; 0, or -errno with it where it was. */
+int tna_ctl_rt_move(struct tna_ctl *c, struct tna_dp *want, int want_bridge);
+/* A port no longer routed whose link the router holds, moved to bridge
+ * pipeline TO (-ENOENT: not the router's); a routed port attached, its
+ * link taken over from a bridge's pipeline it left if it is there. */
+int tna_ctl_rt_give(struct tna_ctl *c, struct tna_dp *to, int ifindex);
+void tna_ctl_rt_attach(struct tna_ctl *c, int ifindex);
 /* fdb_mode.c: TNA_FDB_MODE (auto, mirror), and the mirror of a freshly
  * loaded pipeline filled and its keep-alive scheduled (mirror mode only) */
 int tna_ctl_fdb_mode_opt(struct tna_ctl *c, bool *mirror);

@@ -64,27 +64,19 @@ static void replan_all(struct tna_ctl *c, struct burst_times *bt)
 		}
 	}
 	/* The router first (controller/router_swap.c): its tables change in
-	 * place, or its pipeline is swapped; only when it moves is the
-	 * pipeline that hosts it (and the one that will) reloaded from
-	 * scratch below (Linux routes meanwhile, which is safe). */
+	 * place, or its own pipeline is swapped.  When it moves
+	 * (controller/router_move.c), out of a bridge's pipeline it moves
+	 * now, before that bridge's redeploy takes the router's code away;
+	 * into one, after the bridges (tna_ctl_rt_sync). */
 	ret = tna_rt_replan(c->rt, c->m, c->devs, c->ndevs);
 	if (ret < 0) {
 		logf_(c, TNA_CTL_ERROR, "router: planning failed (%s): plain Linux", strerror(-ret));
-		if (c->rt->host_bridge)
-			tna_ctl_teardown(c, br_find(c, c->rt->host_bridge));
 		tna_rt_stop(c->rt, false);
 		c->rt->plan.ok = false;
 	} else if (ret > 0) {
-		struct br_state *nb = br_find(c, tna_rt_host_bridge(c->rt));
-
 		logf_(c, TNA_CTL_INFO, "router: plan changed: %s", c->rt->plan.reason);
-		if (!tna_ctl_rt_change(c)) {	/* it moves */
-			if (c->rt->host_bridge)
-				tna_ctl_teardown(c, br_find(c, c->rt->host_bridge));
-			tna_rt_stop(c->rt, false);
-			if (nb)
-				tna_ctl_teardown(c, nb);
-		}
+		if (!tna_ctl_rt_change(c) && c->rt->host_bridge && !tna_rt_host_bridge(c->rt))
+			tna_ctl_rt_sync(c);
 	}
 	bt->router = ms_since(&t0);
 	for (i = 0; i < c->nbr; i++) {

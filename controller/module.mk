@@ -10,6 +10,7 @@ tna-deploy_SRCS := tools/tna-deploy.c tools/deploy_status.c tools/deploy_hooks.c
 # VLAN tables of bridges with VLAN filtering
 LIB_SRCS += controller/vlan_sync.c controller/vlan_ctl.c
 # The router
-LIB_SRCS += controller/router_apply.c controller/router_deploy.c controller/router_swap.c
+LIB_SRCS += controller/router_apply.c controller/router_deploy.c controller/router_swap.c \
+	controller/router_move.c
 # The compiled netfilter rules of a pipeline, kept equal to the kernel's.
 LIB_SRCS += controller/filter_follow.c controller/router_filter.c

@@ -1,6 +1,7 @@
 /* The router side of tna-deploy: see controller/router_deploy.h. */
 #include <errno.h>
 #include <string.h>
+#include <time.h>
 #include <net/if.h>
 #include <json-c/json.h>
 
@@ -226,7 +227,8 @@ int tna_rt_start(struct tna_rt_state *rt, struct tna_dp *host, int host_bridge,
 	if (!rt->plan.ok)
 		return 0;
 	if (!host) {
-		rt->own = tna_rt_load_own(rt, tna_rt_own_target(rt, target), 0, rt->force, NULL);
+		rt->own_target = tna_rt_own_target(rt, target);
+		rt->own = tna_rt_load_own(rt, rt->own_target, 0, rt->force, NULL);
 		if (!rt->own) {
 			err = -errno;
 			snprintf(rt->error, sizeof(rt->error), "cannot load the router pipeline: %s",
@@ -234,6 +236,7 @@ int tna_rt_start(struct tna_rt_state *rt, struct tna_dp *host, int host_bridge,
 			return err;
 		}
 		rt->xlated = tna_dp__xlated_insns(rt->own);
+		tna_rt_arm(rt, rt->own);
 		host = rt->own;
 		host_bridge = 0;
 	}
@@ -244,8 +247,8 @@ int tna_rt_start(struct tna_rt_state *rt, struct tna_dp *host, int host_bridge,
 		snprintf(rt->error, sizeof(rt->error), "router tables: %s", strerror(-err));
 		goto fail;
 	}
-	if (rt->plan.nf_filter &&
-	    !(rt->filter = tna_rtf_start(host, rt->plan.v4, rt->plan.v6, &err))) {
+	err = tna_rt_filter_start(rt, host, &rt->filter);
+	if (err) {
 		snprintf(rt->error, sizeof(rt->error), "netfilter rules: %s", strerror(-err));
 		goto fail;
 	}
@@ -263,6 +266,46 @@ int tna_rt_start(struct tna_rt_state *rt, struct tna_dp *host, int host_bridge,
 fail:
 	tna_rt_stop(rt, false);
 	return err;
+}
+
+void tna_rt_arm(const struct tna_rt_state *rt, struct tna_dp *dp)
+{
+	struct timespec ts;
+
+	if (!rt->deadman_ns || tna_dp__deadman_arm(dp, rt->deadman_ns))
+		return;		/* the controller's next heartbeat arms it */
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	tna_dp__heartbeat(dp, (uint64_t)ts.tv_sec * 1000000000ull + ts.tv_nsec +
+			  rt->grace_ns - rt->deadman_ns, 0);
+}
+
+int tna_rt_filter_start(struct tna_rt_state *rt, struct tna_dp *dp, struct tna_rtf **f)
+{
+	int err = 0;
+
+	*f = NULL;
+	if (!rt->plan.nf_filter)
+		return 0;
+	*f = tna_rtf_start(dp, rt->plan.v4, rt->plan.v6, &err);
+	if (!*f)
+		return err;
+	rt->filter_v4 = rt->plan.v4;
+	rt->filter_v6 = rt->plan.v6;
+	return 0;
+}
+
+bool tna_rt_filter_differs(const struct tna_rt_state *rt)
+{
+	if (!rt->filter != !rt->plan.nf_filter)
+		return true;
+	return rt->filter && (rt->filter_v4 != rt->plan.v4 || rt->filter_v6 != rt->plan.v6);
+}
+
+void tna_rt_filter_swap(struct tna_rt_state *rt, struct tna_rtf *nf)
+{
+	tna_rtf_stop(rt->filter);
+	rt->filter = nf;
+	tna_rtf_gen_file(tna_rtf_report(nf));	/* NULL: none any more */
 }
 
 void tna_rt_stop(struct tna_rt_state *rt, bool host_gone)

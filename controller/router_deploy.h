@@ -27,12 +27,18 @@ struct tna_rt_state {
 	enum tna_target target;		/* explicit target, or AUTO */
 	bool force;
 	struct tna_dp *own;		/* own pipeline (no routed bridge hosts it) */
+	enum tna_target own_target;	/* the mode it was loaded for */
 	struct tna_dp *host;		/* the pipeline it runs in: own or a bridge's */
 	int host_bridge;		/* that bridge's ifindex, 0 = own pipeline */
 	int attached[TNA_RT_MAX_ATTACHED];	/* plain routed ports attached */
 	int n_attached;
 	uint32_t xlated, xlated_all;	/* own pipeline (dry-run: measured) */
 	struct tna_rtf *filter;		/* the ruleset followed (plan.nf_filter) */
+	bool filter_v4, filter_v6;	/* the families it was started for */
+	/* The dead-man limit its own pipelines are armed with before a port
+	 * runs them, and the first heartbeat's grace (a load just took the
+	 * loop's time); 0: not armed here (the controller's heartbeat does) */
+	uint64_t deadman_ns, grace_ns;
 	char error[160];
 };
 
@@ -87,6 +93,19 @@ void tna_rt_dp_opts(const struct tna_rt_state *rt, struct tna_dp_opts *o);
  * the plain routed ports.  On error what was attached stays (reported in error). */
 int tna_rt_start(struct tna_rt_state *rt, struct tna_dp *host, int host_bridge,
 		 enum tna_target target);
+
+/* Arm a fresh own pipeline's dead-man switch (deadman_ns) before a port
+ * runs it: tna-deploy --sync then waits for its first synced heartbeat. */
+void tna_rt_arm(const struct tna_rt_state *rt, struct tna_dp *dp);
+
+/* The ruleset follower the plan asks for (plan.nf_filter), started on DP
+ * into *F (NULL when the plan has none); 0 or -errno. */
+int tna_rt_filter_start(struct tna_rt_state *rt, struct tna_dp *dp, struct tna_rtf **f);
+/* Whether the follower running is not the one the plan asks for (none
+ * and some, other families). */
+bool tna_rt_filter_differs(const struct tna_rt_state *rt);
+/* NF (may be NULL) follows the ruleset from now on; the old one stops. */
+void tna_rt_filter_swap(struct tna_rt_state *rt, struct tna_rtf *nf);
 
 /* Attach the routed port IFINDEX (its entries set) to the running
  * router; on failure its entries go and RT->error says why. */

@@ -3,17 +3,19 @@
  *
  *   - the same code (modules and rodata switches of the pipeline that
  *     hosts it, tna_rt_code): its tables change in place; routed ports
- *     that left are detached first (Linux routes them), new ones
- *     attached once their entries are written;
+ *     that left go to Linux first (their entries deleted; the link moves
+ *     to a bridge that takes the port, else it is detached), new ones
+ *     attached once their entries are written (a bridge port's link
+ *     taken over from its bridge's pipeline);
  *   - other code, own pipeline: the new one is loaded beside the running
- *     one (sharing its maps and port slot), its tables written, and it is
- *     swapped in on every routed port by one prog-array update
- *     (tna_dp__replace);
+ *     one (sharing its maps and port slot), its tables written, its
+ *     ruleset follower started when that changes, and it is swapped in on
+ *     every routed port by one prog-array update (tna_dp__replace);
  *   - other code, in a bridge's pipeline: the tables change here, the
- *     bridge's redeploy swaps that pipeline (its router code differs);
- *   - the router moves (own pipeline <-> a bridge's, another target) or
- *     its ruleset follower starts or stops: stopped and started again
- *     (Linux routes meanwhile, which is safe).
+ *     bridge's redeploy swaps that pipeline (its router code differs),
+ *     then the follower follows (tna_ctl_rt_sync);
+ *   - the router moves (own pipeline <-> a bridge's, another target):
+ *     controller/router_move.c, also without stopping it.
  * The routed ports are held on Linux (TNA_STP_HELD) from the first table
  * write until the burst is applied (tna_ctl_unhold): no frame is routed
  * by old code with new tables or the reverse. */
@@ -32,8 +34,20 @@ static void code_of(const struct tna_router_plan *p, struct tna_rt_code *code)
 	};
 }
 
-/* Routed ports the new plan does not route: to Linux first. */
-static void detach_gone(struct tna_rt_state *rt)
+/* Routed ports the new plan does not route: to Linux first (no port
+ * entry: the pipeline passes their frames).  Their links stay until the
+ * bridges are redeployed: one that takes such a port as a bridge port
+ * moves the link (tna_ctl_rt_give), tna_ctl_rt_sync detaches the rest. */
+static void unroute_gone(struct tna_rt_state *rt)
+{
+	for (int i = 0; i < rt->n_attached; i++)
+		if (!tna_router_plan_routes(&rt->plan, rt->attached[i]))
+			tna_dp__port_del(rt->host, rt->attached[i]);
+	tna_router_plan_drop_rifs(rt->host, &rt->prev, &rt->plan);
+}
+
+/* Detach the routed ports the plan does not route and no bridge took. */
+static void prune(struct tna_rt_state *rt)
 {
 	for (int i = rt->n_attached - 1; i >= 0; i--) {
 		int ifx = rt->attached[i];
@@ -44,7 +58,6 @@ static void detach_gone(struct tna_rt_state *rt)
 		tna_dp__port_del(rt->host, ifx);
 		rt->attached[i] = rt->attached[--rt->n_attached];
 	}
-	tna_router_plan_drop_rifs(rt->host, &rt->prev, &rt->plan);
 }
 
 static bool attached(const struct tna_rt_state *rt, int ifx)
@@ -55,21 +68,18 @@ static bool attached(const struct tna_rt_state *rt, int ifx)
 	return false;
 }
 
-/* Can the change from rt->prev to rt->plan be applied to the running
- * router, or must it move? */
-static bool stays(const struct tna_rt_state *rt)
+/* Can the change from rt->prev to rt->plan be applied where the router
+ * runs, or must it move (controller/router_move.c)? */
+static bool stays(const struct tna_ctl *c)
 {
+	const struct tna_rt_state *rt = c->rt;
+
 	if (!rt->host || !rt->plan.ok || !rt->prev.ok)
 		return false;
 	if (tna_rt_host_bridge(rt) != rt->host_bridge)
 		return false;
-	if (!rt->host_bridge && (rt->plan.target != rt->prev.target || !rt->own))
-		return false;
-	/* the follower is started for the families of its start */
-	if (!!rt->filter != !!rt->plan.nf_filter ||
-	    (rt->filter && (rt->plan.v4 != rt->prev.v4 || rt->plan.v6 != rt->prev.v6)))
-		return false;
-	return true;
+	return rt->host_bridge ||
+	       (rt->own && tna_rt_own_target(rt, c->o.target) == rt->own_target);
 }
 
 int tna_ctl_rt_change(struct tna_ctl *c)
@@ -78,44 +88,55 @@ int tna_ctl_rt_change(struct tna_ctl *c)
 	struct tna_rt_code was, now;
 	int added[TNA_RT_MAX_ATTACHED], n = 0, err;
 	struct tna_dp *ndp = NULL;
+	struct tna_rtf *nf = NULL;
 	uint64_t t0 = now_ns();
 
-	if (!stays(rt))
+	if (!stays(c))
 		return 0;
 	code_of(&rt->prev, &was);
 	code_of(&rt->plan, &now);
 	tna_ctl_hold_router(c, "while the router's tables change");
-	detach_gone(rt);
+	unroute_gone(rt);
 	if (!rt->host_bridge && !tna_rt_code_same(&was, &now)) {
 		tna_ctl_busy(c);
 		ndp = tna_rt_load_own(rt, tna_rt_own_target(rt, c->o.target), 0, rt->force,
 				      rt->own);
 		if (!ndp) {
-			logf_(c, TNA_CTL_ERROR, "router: new pipeline failed to load: %s",
-			      strerror(errno));
-			return 0;
+			logf_(c, TNA_CTL_ERROR, "router: new pipeline failed to load: %s: "
+			      "stopped (plain Linux), started afresh", strerror(errno));
+			tna_rt_stop(rt, false);	/* its code does not match the plan */
+			return 1;
 		}
 	}
 	err = tna_router_plan_apply(ndp ? ndp : rt->host, &rt->plan, added,
 				    TNA_RT_MAX_ATTACHED, &n);
+	/* A follower started or stopped, or for other families: the new one
+	 * loads its first program into the new pipeline before the swap
+	 * (the modules changed with it, so there is one). */
+	if (!err && ndp && tna_rt_filter_differs(rt))
+		err = tna_rt_filter_start(rt, ndp, &nf);
 	if (!err && ndp)
 		err = tna_dp__replace(rt->own, ndp);
 	if (err) {
-		logf_(c, TNA_CTL_ERROR, "router: %s failed (%s): redeploying",
+		logf_(c, TNA_CTL_ERROR, "router: %s failed (%s): stopped (plain Linux), started afresh",
 		      ndp ? "atomic replace" : "table update", strerror(-err));
+		tna_rtf_stop(nf);
 		tna_dp__destroy(ndp);
-		return 0;
+		tna_rt_stop(rt, false);	/* tna_ctl_rt_sync starts it again */
+		return 1;
 	}
 	if (ndp) {
 		tna_dp__destroy(rt->own);	/* no port left on it */
 		rt->own = rt->host = ndp;
+		if (nf || !rt->plan.nf_filter)
+			tna_rt_filter_swap(rt, nf);
 		tna_rtf_host_replaced(rt->filter, ndp);
 		rt->xlated = tna_dp__xlated_insns(ndp);
 		c->redeploys++;
 	}
 	for (int i = 0; i < n; i++)
-		if (!attached(rt, added[i]) && tna_rt_attach(rt, added[i]))
-			logf_(c, TNA_CTL_ERROR, "router: %s", rt->error);
+		if (!attached(rt, added[i]))
+			tna_ctl_rt_attach(c, added[i]);
 	logf_(c, TNA_CTL_INFO, "router: %s in %.1f ms, %d routed port(s) attached",
 	      ndp ? "pipeline replaced atomically" :
 	      tna_rt_code_same(&was, &now) ? "tables updated in place" :
@@ -125,12 +146,17 @@ int tna_ctl_rt_change(struct tna_ctl *c)
 }
 
 /* The router where the plan wants it: in the pipeline of the bridge it is
- * composed with when that one runs, else in its own pipeline. */
+ * composed with when that one runs, else in its own pipeline; moved
+ * there without being stopped when it runs elsewhere
+ * (controller/router_move.c), started when it does not run.  Its ruleset
+ * follower as the plan asks (a bridge's pipeline with other router code
+ * was swapped by the bridge's redeploy before). */
 int tna_ctl_rt_sync(struct tna_ctl *c)
 {
 	struct tna_rt_state *rt = c->rt;
 	struct br_state *hb = br_find(c, tna_rt_host_bridge(rt));
 	struct tna_dp *want = hb && hb->dp ? hb->dp : NULL;
+	struct tna_rtf *nf;
 	int ret;
 
 	if (!rt->plan.ok) {
@@ -140,12 +166,36 @@ int tna_ctl_rt_sync(struct tna_ctl *c)
 		}
 		return 0;
 	}
-	if (rt->host && (want ? rt->host == want : rt->own != NULL))
-		return 0;
 	if (rt->host)
+		prune(rt);
+	if (rt->host && (want ? rt->host == want :
+			 rt->own && rt->own_target == tna_rt_own_target(rt, c->o.target))) {
+		if (!tna_rt_filter_differs(rt))
+			return 0;
+		/* in place: the ports are held while the rules are loaded */
+		tna_ctl_hold_router(c, "while the router's ruleset follower restarts");
+		ret = tna_rt_filter_start(rt, rt->host, &nf);
+		if (ret) {
+			logf_(c, TNA_CTL_ERROR, "router: netfilter rules: %s: plain Linux",
+			      strerror(-ret));
+			tna_rt_stop(rt, false);
+			return ret;
+		}
+		tna_rt_filter_swap(rt, nf);
+		logf_(c, TNA_CTL_INFO, "router: ruleset follower %s", nf ? "started" : "stopped");
+		return 0;
+	}
+	if (rt->host) {
+		ret = tna_ctl_rt_move(c, want, want ? hb->ifindex : 0);
+		if (!ret)
+			return 0;
+		logf_(c, TNA_CTL_ERROR, "router: cannot move (%s): restarted", strerror(-ret));
 		tna_rt_stop(rt, false);
-	if (!want)
+	}
+	if (!want) {
 		tna_ctl_busy(c);	/* its own pipeline loads */
+		c->rt_trips_seen = 0;
+	}
 	ret = tna_rt_start(rt, want, want ? hb->ifindex : 0, c->o.target);
 	if (ret)
 		logf_(c, TNA_CTL_ERROR, "router: %s%s", rt->error,

@@ -96,6 +96,17 @@ static int remove_foreign(int ifindex, uint32_t mode)
 	return err ? (errno ? -errno : err) : 0;
 }
 
+/* A free link of DP for port IFINDEX, DP made its family's pipeline. */
+static int link_for(struct tna_dp *dp, int ifindex, struct tna_dp_link **l)
+{
+	if (tna_dp_link_of(dp, ifindex))
+		return -EALREADY;
+	*l = link_free(dp);
+	if (!*l)
+		return -ENOSPC;
+	return make_current(dp);
+}
+
 int tna_dp__attach(struct tna_dp *dp, int ifindex)
 {
 	LIBBPF_OPTS(bpf_link_create_opts, lo, .flags = dp->be->xdp_flags);
@@ -103,12 +114,7 @@ int tna_dp__attach(struct tna_dp *dp, int ifindex)
 	uint32_t id, mode = 0;
 	int fd, err;
 
-	if (tna_dp_link_of(dp, ifindex))
-		return -EALREADY;
-	l = link_free(dp);
-	if (!l)
-		return -ENOSPC;
-	err = make_current(dp);
+	err = link_for(dp, ifindex, &l);
 	if (err)
 		return err;
 	id = attached_id(ifindex, &mode);
@@ -140,6 +146,42 @@ int tna_dp__detach(struct tna_dp *dp, int ifindex)
 	close(l->fd);
 	l->fd = -1;
 	return err;
+}
+
+/* Another family, the same mode: the port's link is pointed at NEW_DP's
+ * root in one bpf_link_update (the device runs the old program or the new
+ * one, never none).  Another mode: the kernel keeps one XDP mode per
+ * device (dev_xdp_attach refuses a generic program while a native one is
+ * attached and the reverse), so the old link goes and the new one is
+ * created right after: frames in between go to Linux. */
+int tna_dp__move(struct tna_dp *old_dp, struct tna_dp *new_dp, int ifindex)
+{
+	LIBBPF_OPTS(bpf_link_create_opts, lo, .flags = new_dp->be->xdp_flags);
+	struct tna_dp_link *o = tna_dp_link_of(old_dp, ifindex), *n;
+	int fd, err;
+
+	if (!o)
+		return -ENOENT;
+	if (old_dp->root == new_dp->root)
+		return -EINVAL;	/* one family runs one pipeline: tna_dp__replace */
+	err = link_for(new_dp, ifindex, &n);
+	if (err)
+		return err;
+	if (old_dp->be == new_dp->be) {
+		if (bpf_link_update(o->fd, new_dp->root->prog_fd, NULL))
+			return -errno;
+		*n = *o;	/* with its NIC stage: independent of the pipeline */
+		o->fd = -1;
+		o->nic = NULL;
+		return 0;
+	}
+	tna_dp__detach(old_dp, ifindex);
+	fd = bpf_link_create(new_dp->root->prog_fd, ifindex, BPF_XDP, &lo);
+	if (fd < 0)
+		return -errno;
+	n->ifindex = ifindex;
+	n->fd = fd;
+	return 0;
 }
 
 /* Same family: one update of the root's slot swaps every port at once.

@@ -70,6 +70,15 @@ int tna_dp__foreign(int ifindex, uint32_t *prog_id, char name[16]);
  * the ports done so far stay on NEW_DP. */
 int tna_dp__replace(struct tna_dp *old_dp, struct tna_dp *new_dp);
 
+/* Move port IFINDEX from OLD_DP to NEW_DP, a pipeline of another family
+ * (NEW_DP becomes its family's current pipeline: -EBUSY when another one
+ * of the family serves ports).  The same target: one bpf_link_update, the
+ * port never without a program.  Another target: detached, then attached
+ * in the other mode at once (the kernel allows one mode per device); if
+ * that attach fails the port is left to Linux.  -ENOENT: not attached to
+ * OLD_DP; -EINVAL: the same family (use tna_dp__replace). */
+int tna_dp__move(struct tna_dp *old_dp, struct tna_dp *new_dp, int ifindex);
+
 /* DST (loaded with share_maps_with = SRC or one sharing its maps) takes
  * SRC's port slot allocation: call before swapping a pipeline that was
  * kept loaded back in (tna_dp__replace(SRC, DST)). */

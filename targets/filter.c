@@ -41,12 +41,21 @@ void tna_dp_filter_size(struct tna_dp *dp, bool on)
 	bpf_map__set_max_entries(dp->skel->maps.tna_flt_sets, on ? TNA_FLT_MAX_SET_ELEMS : 1);
 }
 
+/* A pipeline with the netfilter modules and one without do not share
+ * these maps (one-entry maps cannot take a program): the new pipeline
+ * gets its own, which the rules are loaded into before it is swapped in. */
+static bool same_size(const struct tna_dp *dp, const struct tna_dp_filter *f)
+{
+	return f->small == (bpf_map__max_entries(dp->skel->maps.tna_flt_insns) <
+			    2 * TNA_FLT_MAX_INSNS);
+}
+
 int tna_dp_filter_share(struct tna_dp *dp, const struct tna_dp *share)
 {
 	struct tna_dp_filter *f = share->flt;
 	int err;
 
-	if (!f)
+	if (!f || !same_size(dp, f))
 		return 0;
 	if ((err = bpf_map__reuse_fd(dp->skel->maps.tna_flt_insns, f->insns_fd)) ||
 	    (err = bpf_map__reuse_fd(dp->skel->maps.tna_flt_ctl, f->ctl_fd)) ||
@@ -79,7 +88,7 @@ int tna_dp_filter_init(struct tna_dp *dp, const struct tna_dp *share)
 {
 	struct tna_dp_filter *f;
 
-	if (share && share->flt) {
+	if (share && share->flt && same_size(dp, share->flt)) {
 		dp->flt = share->flt;
 		dp->flt->refs++;
 		return 0;

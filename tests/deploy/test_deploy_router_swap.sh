@@ -50,17 +50,7 @@ if [[ $MODE == native ]]; then	# a veth takes redirected frames with GRO on its 
 	for h in $HOSTS; do in_ns $h ethtool -K eth0 gro on >/dev/null || fail "GRO on $h"; done
 fi
 in_ns h2 ip addr add 10.50.0.2/24 dev eth0	# behind the route that comes and goes
-D=(ip netns exec "$TNA_NS-r" "$TNA_BIN/tna-deploy")
-"${D[@]}" --target "$MODE" -v >"$RT_TMP/dep.out" 2>&1 &
-DEP_PID=$!
-on_exit_kill "$DEP_PID"
-for _ in $(seq 100); do
-	grep -q '^tna-deploy: ready' "$RT_TMP/dep.out" && break
-	kill -0 "$DEP_PID" 2>/dev/null || break
-	sleep 0.1
-done
-grep -q '^tna-deploy: ready' "$RT_TMP/dep.out" || fail "tna-deploy not ready: $(cat "$RT_TMP/dep.out")"
-sync_() { "${D[@]}" --sync || fail "tna-deploy --sync failed"; }
+start_deploy_r --target "$MODE"
 slot() { in_ns r "$TNA_BIN/tna-stat" -i "$1" --json | /usr/bin/python3 -c '
 import json,sys; print(json.load(sys.stdin)["interfaces"][0].get("prog_id",""))'; }
 plan_has() {	# plan_has PY-EXPR: the status's router plan (r: its JSON)
@@ -142,12 +132,7 @@ for ((k = 0; k < CYCLES; k++)); do
 done
 ((N_CHANGES >= 20)) || fail "only $N_CHANGES changes while the pings ran: too slow"
 for p in $PIDS; do wait $p; done
-for f in $PINGS; do
-	read -r sent recv < <(awk '/packets transmitted/ { print $1, $4 }' "$RT_TMP/$f")
-	[[ $sent == "$N" && $recv == "$N" ]] ||
-		fail "$f: $recv of $sent pings answered across $N_CHANGES router changes: $(cat "$RT_TMP/$f")"
-	echo "ok: $f: $recv of $sent pings answered across $N_CHANGES router changes"
-done
+pings_answered "$N" "$N_CHANGES router changes" $PINGS
 same_roots "the end"
 # the neighbour removed last is resolved again by Linux's first packets
 xdp_routes() {

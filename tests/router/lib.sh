@@ -7,6 +7,9 @@
 #   start_rt ARGS...     tna-rt-test in r, waits until attached (RT_PID)
 #   rt_counter IF KEY    tna-stat counter of IF in r: forwarded | passed.REASON
 #   linux_fwd4/6         packets Linux itself forwarded on r (SNMP counters)
+#   start_deploy_r ARGS...  tna-deploy in r, ready (D, DEP_PID, sync_)
+#   pings_answered N WHAT FILE...  every ping answered
+#   xdp_sampler_start/stop PORT...  r's ports' XDP state read every ms
 
 _host() {	# _host NAME IFACE V4 V6 GW4 GW6
 	# the hosts ping and inject frames, they send no TSO superpackets:
@@ -94,6 +97,76 @@ linux_fwd6() { in_ns r awk '$1=="Ip6OutForwDatagrams" { print $2 }' /proc/net/sn
 xdp_id() { in_ns r ip -j link show "$1" | /usr/bin/python3 -c '
 import json,sys; l=json.load(sys.stdin)[0]; x=l.get("xdp",{})
 print(x.get("prog",{}).get("id","") or next((a["prog"]["id"] for a in x.get("attached",[]) if "prog" in a),""))'; }
+
+# start_deploy_r ARGS...: tna-deploy ARGS -v in r (DEP_PID, its output in
+# $RT_TMP/dep.out), back once it is ready; D: the tna-deploy command in r,
+# sync_: tna-deploy --sync there.
+start_deploy_r() {
+	D=(ip netns exec "$TNA_NS-r" "$TNA_BIN/tna-deploy")
+	"${D[@]}" "$@" -v >"$RT_TMP/dep.out" 2>&1 &
+	DEP_PID=$!
+	on_exit_kill "$DEP_PID"
+	for _ in $(seq 100); do
+		grep -q '^tna-deploy: ready' "$RT_TMP/dep.out" && break
+		kill -0 "$DEP_PID" 2>/dev/null || break
+		sleep 0.1
+	done
+	grep -q '^tna-deploy: ready' "$RT_TMP/dep.out" || fail "tna-deploy not ready: $(cat "$RT_TMP/dep.out")"
+}
+sync_() { "${D[@]}" --sync || fail "tna-deploy --sync failed"; }
+
+# pings_answered N WHAT FILE...: each ping output $RT_TMP/FILE says N sent,
+# N received (WHAT: across what, for the messages)
+pings_answered() {
+	local n=$1 what=$2 f sent recv; shift 2
+	for f; do
+		read -r sent recv < <(awk '/packets transmitted/ { print $1, $4 }' "$RT_TMP/$f")
+		[[ $sent == "$n" && $recv == "$n" ]] ||
+			fail "$f: $recv of $sent pings answered across $what: $(cat "$RT_TMP/$f")"
+		echo "ok: $f: $recv of $sent pings answered across $what"
+	done
+}
+
+# xdp_sampler_start PORT...: read the XDP state of every PORT of r every
+# millisecond (one `ip -batch`, each dump read before the next is asked
+# for) until xdp_sampler_stop, which sets XDP_SAMPLES to the number of
+# samples; every stretch of samples that found a port without a program
+# is a line "PORT: no XDP program for MS ms (N samples)" in $RT_TMP/gaps.
+xdp_sampler_start() {
+	touch "$RT_TMP/sampling"
+	ip netns exec "$TNA_NS-r" /usr/bin/python3 -c '
+import os, re, subprocess, sys, time
+flag, out, ports = sys.argv[1], sys.argv[2], sys.argv[3:]
+ip = subprocess.Popen(["ip", "-o", "-batch", "-"], stdin=subprocess.PIPE,
+                      stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+n, gone, gaps = 0, {}, []
+while os.path.exists(flag):
+	ip.stdin.write("link show\n"); ip.stdin.flush()
+	seen = {}
+	while len(seen) < len(ports):
+		m = re.match(r"\d+: ([^:@ ]+)[@:]", ip.stdout.readline())
+		if m and m.group(1) in ports:
+			seen[m.group(1)] = "xdp" in m.string
+	t = time.monotonic(); n += 1
+	for p, ok in seen.items():
+		if not ok and p not in gone:
+			gone[p] = (t, n)
+		elif ok and p in gone:
+			t0, n0 = gone.pop(p)
+			gaps.append("%s: no XDP program for %.1f ms (%d samples)" % (p, (t - t0) * 1e3, n - n0))
+	time.sleep(0.001)
+for p, (t0, n0) in gone.items():
+	gaps.append("%s: no XDP program for %.1f ms (%d samples, at the end)" % (p, (time.monotonic() - t0) * 1e3, n - n0))
+open(out, "w").write("".join(g + "\n" for g in gaps))
+print(n)' "$RT_TMP/sampling" "$RT_TMP/gaps" "$@" >"$RT_TMP/samples" &
+	XDP_SAMPLER=$!
+	on_exit "rm -f $RT_TMP/sampling"
+}
+xdp_sampler_stop() {	# sets XDP_SAMPLES
+	rm -f "$RT_TMP/sampling"
+	wait "$XDP_SAMPLER"
+	XDP_SAMPLES=$(cat "$RT_TMP/samples")
+}
 
 RT_TMP=$(mktemp -d)
 on_exit "rm -rf $RT_TMP"
