@@ -71,13 +71,15 @@ struct tna_dp *tna_dp__load(const struct tna_dp_opts *opts)
 	}
 
 	tna_dp_filter_size(dp, dp->skel->rodata->tna_fpms & TNA_FPM_FILTER);
-	/* the flow cache: TNA_FLOW_SETS for each CPU (bpf/fpm/common.h) */
+	/* the flow cache: 1 << (bits - 1) sets for each CPU (bpf/fpm/common.h) */
 	ncpu = libbpf_num_possible_cpus();
 	if (ncpu < 1) {
 		err = ncpu < 0 ? ncpu : -EINVAL;
 		goto err;
 	}
-	bpf_map__set_max_entries(dp->skel->maps.tna_flows, (uint32_t)ncpu * TNA_FLOW_SETS);
+	dp->skel->rodata->tna_flow_log = tna_flow_bits(ncpu);
+	bpf_map__set_max_entries(dp->skel->maps.tna_flows,
+				 (uint32_t)ncpu << (dp->skel->rodata->tna_flow_log - 1));
 	share = opts->share_maps_with;
 	if (share) {
 		if ((err = reuse(dp->skel->maps.tna_ports, share->ports_fd)) ||
