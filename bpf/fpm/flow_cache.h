@@ -47,14 +47,16 @@ static __always_inline bool flow_stale(const struct tna_flow *f,
 	return f->gen != p->gen || f->tick != p->tick;
 }
 
-/* When frames cycle through more MAC pairs than the cache holds (100k
- * pairs), nearly every probe misses, and a probe that misses the CPU
- * caches costs as much as an FDB lookup.  Each CPU therefore counts the
- * hits of a window of probes; below one in eight it skips the cache (no
- * probe, no fill) for the next TNA_FLOW_SKIP frames, then probes again.
- * Skipping only means taking the FDB lookups, so it never changes an
- * answer; a cache being refilled after a tick or a table change sees its
- * hit rate rise with each window and stops skipping. */
+/* When frames cycle through more MAC pairs than the cache holds, nearly
+ * every probe misses and evicts a current entry, and a probe that misses
+ * the CPU caches costs as much as an FDB lookup.  Each CPU therefore
+ * counts, in a window of probes, those that hit or found room (a stale
+ * way: a cold miss, the cache filling); below one in eight it skips the
+ * cache (no probe, no fill) for the next TNA_FLOW_SKIP frames, then
+ * probes again.  Cold misses do not count against it: an emptied cache
+ * (every tick, every table change) refills at once instead of a window in
+ * sixteen, which at 100k pairs took ~15 passes over them.  Skipping only
+ * means taking the FDB lookups, so it never changes an answer. */
 #define TNA_FLOW_WINDOW		256
 #define TNA_FLOW_MIN_HITS	(TNA_FLOW_WINDOW / 8)
 #define TNA_FLOW_SKIP		(15 * TNA_FLOW_WINDOW)
@@ -150,10 +152,10 @@ static __always_inline bool fpm_flow_hit(struct tna_pkt *p)
 		flow_count(u, true);
 		return true;
 	}
-	flow_count(u, false);
 	p->flow = flow_room(s, p);
 	if (!p->flow && t)
 		p->flow = flow_room(t, p);
+	flow_count(u, p->flow);
 	if (!p->flow)
 		p->flow = &s->way[bpf_get_prandom_u32() & 1];
 	return false;
