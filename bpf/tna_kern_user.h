@@ -255,7 +255,9 @@ struct tna_clock {
  * source must be stamped again) sends the next frame through the FDB
  * lookups.  Its size is chosen at load (tna_flow_bits()): as many entries
  * per CPU as the FDB mirror holds MACs (TNA_FDB_MAX: one MAC pair per
- * destination MAC), within a memory budget for all CPUs together.  A hit
+ * destination MAC), within a memory budget for all CPUs and all pipelines
+ * of a process together (the first bridges loaded get the large tables,
+ * the others TNA_FLOW_MIN_BITS).  A hit
  * costs one cache line where a miss costs two FDB hash lookups (a bucket
  * and an element each, both outside the CPU caches at 100k MACs), so a
  * table that holds every pair pays off despite its TLB misses.  With a
@@ -270,7 +272,7 @@ struct tna_clock {
 #define TNA_FLOW_WAYS		2
 #define TNA_FLOW_MIN_BITS	12	/* 4k entries, 128 KB per CPU */
 #define TNA_FLOW_MAX_BITS	18	/* 256k entries (>= TNA_FDB_MAX), 8 MB per CPU */
-#define TNA_FLOW_BUDGET		(64u << 20)	/* bytes, all CPUs together */
+#define TNA_FLOW_BUDGET		(64u << 20)	/* bytes, all CPUs and pipelines of a process */
 struct tna_flow {
 	__u32 w[3];		/* dst, src MAC as in the frame */
 	__u32 in_ifindex;
@@ -283,13 +285,14 @@ struct tna_flow_set {
 };
 
 /* log2 of the entries per CPU for NCPU CPUs: the most within
- * TNA_FLOW_MAX_BITS and TNA_FLOW_BUDGET, at least TNA_FLOW_MIN_BITS. */
-static inline __attribute__((always_inline)) __u32 tna_flow_bits(__u32 ncpu)
+ * TNA_FLOW_MAX_BITS and BUDGET bytes (what is left of TNA_FLOW_BUDGET
+ * after the process's other pipelines), at least TNA_FLOW_MIN_BITS. */
+static inline __attribute__((always_inline)) __u32 tna_flow_bits(__u32 ncpu, __u64 budget)
 {
 	__u32 bits = TNA_FLOW_MAX_BITS;
 
 	while (bits > TNA_FLOW_MIN_BITS &&
-	       (__u64)ncpu * sizeof(struct tna_flow) << bits > TNA_FLOW_BUDGET)
+	       ((__u64)ncpu * sizeof(struct tna_flow) << bits) > budget)
 		bits--;
 	return bits;
 }

@@ -3,7 +3,7 @@
  * its second set instead of evicting one, is answered from there, and an
  * answer there obeys the same rule as in the first set: a change of the
  * mirror (a move of the destination or of the source) is seen by the very
- * next frame. */
+ * next frame.  And the size: pipelines of a process share one budget. */
 #include <sched.h>
 #include "tests/lib/fastpath.h"
 #include "bpf/tna_bridge.skel.h"
@@ -118,6 +118,27 @@ int main(void)
 	frame(dp, "src deleted", p1, src[2], XDP_PASS);
 	CHECK_EQ(tna_dp__fdb_set(dp, src[2], 0, p1, 0), 0);
 	frame(dp, "src back", p1, src[2], XDP_REDIRECT);
+
+	/* further pipelines of the process share TNA_FLOW_BUDGET: the one
+	 * that no longer fits gets less, and a freed table is given back */
+	{
+		struct tna_dp *more[64];
+		uint64_t held = dp->flow_bytes;
+		int n = 0;
+
+		while (n < 64 && (more[n] = tna_dp__load(&o)) &&
+		       more[n]->skel->rodata->tna_flow_log == log)
+			held += more[n++]->flow_bytes;
+		CHECK(n < 64 && more[n], "no pipeline got a smaller flow cache");
+		CHECK(held <= TNA_FLOW_BUDGET, "%llu bytes of flow caches",
+		      (unsigned long long)held);
+		for (int i = 0; i <= n && i < 64; i++)
+			tna_dp__destroy(more[i]);
+		more[0] = tna_dp__load(&o);
+		CHECK(more[0] && more[0]->skel->rodata->tna_flow_log == log,
+		      "the budget was not given back");
+		tna_dp__destroy(more[0]);
+	}
 	tna_dp__destroy(dp);
 	return tna_test_exit();
 }

@@ -116,12 +116,16 @@ int main(void)
 	f = hits(gd, gs, 10000, 5, 15);
 	CHECK(f >= 980, "tna-gen 10000 pairs in 32k: %u per mille hit", f);
 
-	/* the size: all of it on few CPUs, the budget on many, never below
-	 * the floor */
-	CHECK(tna_flow_bits(2) == TNA_FLOW_MAX_BITS, "2 CPUs: %u bits", tna_flow_bits(2));
-	CHECK((uint64_t)64 * sizeof(struct tna_flow) << tna_flow_bits(64) <= TNA_FLOW_BUDGET,
-	      "64 CPUs: %u bits, over the budget", tna_flow_bits(64));
-	CHECK(tna_flow_bits(8192) == TNA_FLOW_MIN_BITS, "8192 CPUs: %u bits", tna_flow_bits(8192));
+	/* the size: all of it on few CPUs, the budget on many, what is left
+	 * of it for a further pipeline, never below the floor */
+	CHECK(tna_flow_bits(2, TNA_FLOW_BUDGET) == TNA_FLOW_MAX_BITS, "2 CPUs: %u bits",
+	      tna_flow_bits(2, TNA_FLOW_BUDGET));
+	CHECK(((uint64_t)64 * sizeof(struct tna_flow) << tna_flow_bits(64, TNA_FLOW_BUDGET)) <=
+	      TNA_FLOW_BUDGET, "64 CPUs: %u bits, over the budget", tna_flow_bits(64, TNA_FLOW_BUDGET));
+	CHECK(tna_flow_bits(2, 1u << 20) == 14, "2 CPUs, 1 MB left: %u bits", tna_flow_bits(2, 1u << 20));
+	CHECK(tna_flow_bits(2, 0) == TNA_FLOW_MIN_BITS, "nothing left: %u bits", tna_flow_bits(2, 0));
+	CHECK(tna_flow_bits(8192, TNA_FLOW_BUDGET) == TNA_FLOW_MIN_BITS, "8192 CPUs: %u bits",
+	      tna_flow_bits(8192, TNA_FLOW_BUDGET));
 
 	/* the ingress port is part of the key: one pair from 64 ports */
 	pair(w, gd, gs, 7);
