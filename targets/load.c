@@ -82,13 +82,19 @@ struct tna_dp *tna_dp__load(const struct tna_dp_opts *opts)
 		err = ncpu < 0 ? ncpu : -EINVAL;
 		goto err;
 	}
+	/* a family shares one table (its entries are only used under the
+	 * shared clock's tick, which every load renews) and one share of
+	 * TNA_FLOW_BUDGET, so pipelines kept for swapping back cost nothing */
+	share = opts->share_maps_with;
 	held = __atomic_load_n(&flow_bytes_held, __ATOMIC_RELAXED);
-	dp->skel->rodata->tna_flow_log =
+	dp->skel->rodata->tna_flow_log = share ? share->skel->rodata->tna_flow_log :
 		tna_flow_bits(ncpu, held < TNA_FLOW_BUDGET ? TNA_FLOW_BUDGET - held : 0);
 	bpf_map__set_max_entries(dp->skel->maps.tna_flows,
 				 (uint32_t)ncpu << (dp->skel->rodata->tna_flow_log - 1));
-	share = opts->share_maps_with;
 	if (share) {
+		if ((err = reuse(dp->skel->maps.tna_flows,
+				 bpf_map__fd(share->skel->maps.tna_flows))))
+			goto err;
 		if ((err = reuse(dp->skel->maps.tna_ports, share->ports_fd)) ||
 		    (err = reuse(dp->skel->maps.tna_fdb, share->fdb_fd)) ||
 		    (err = reuse(dp->skel->maps.tna_devmap, share->devmap_fd)) ||
@@ -109,8 +115,8 @@ struct tna_dp *tna_dp__load(const struct tna_dp_opts *opts)
 	err = tna_bridge__load(dp->skel);
 	if (err)
 		goto err;
-	dp->flow_bytes = (uint64_t)bpf_map__max_entries(dp->skel->maps.tna_flows) *
-			 sizeof(struct tna_flow_set);
+	dp->flow_bytes = share ? 0 : (uint64_t)bpf_map__max_entries(dp->skel->maps.tna_flows) *
+					 sizeof(struct tna_flow_set);
 	__atomic_fetch_add(&flow_bytes_held, dp->flow_bytes, __ATOMIC_RELAXED);
 	dp->prog_fd = bpf_program__fd(dp->skel->progs.tna_bridge);
 	dp->ports_fd = bpf_map__fd(dp->skel->maps.tna_ports);

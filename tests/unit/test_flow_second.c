@@ -139,6 +139,26 @@ int main(void)
 		      "the budget was not given back");
 		tna_dp__destroy(more[0]);
 	}
+	/* a pipeline sharing the maps of another (a swap) shares its table */
+	{
+		struct tna_dp_opts so = o;
+		struct tna_dp *sw;
+
+		so.share_maps_with = dp;
+		sw = tna_dp__load(&so);
+		CHECK(sw != NULL, "shared load: %s", strerror(errno));
+		if (sw) {
+			struct bpf_map_info a = {}, b = {};
+			__u32 la = sizeof(a), lb = sizeof(b);
+
+			CHECK_EQ(sw->skel->rodata->tna_flow_log, log);
+			CHECK_EQ(sw->flow_bytes, 0);
+			bpf_obj_get_info_by_fd(bpf_map__fd(dp->skel->maps.tna_flows), &a, &la);
+			bpf_obj_get_info_by_fd(bpf_map__fd(sw->skel->maps.tna_flows), &b, &lb);
+			CHECK(a.id && a.id == b.id, "flow tables %u and %u", a.id, b.id);
+			tna_dp__destroy(sw);
+		}
+	}
 	tna_dp__destroy(dp);
 	return tna_test_exit();
 }
