@@ -40,6 +40,8 @@ usage: bench/run.sh [options]
   --no-tcp            packet rates only
   --json FILE         write the results as JSON to FILE
   --plot FILE.png     draw median Mpps per configuration and scale (gnuplot)
+  --svg FILE.svg      draw CPU ns per frame against MACs, per CPU count
+                      (bench/scale_plot.py, no plotting package; needs --json)
   -h, --help
 Exit: 0 all runs delivered packets; 1 a run failed (reason printed);
       2 bad usage or not root.
@@ -48,7 +50,7 @@ USAGE
 
 die() { echo "bench: $*" >&2; exit 2; }
 RUNS=3 DURATION=2 WARMUP=0.5 CONFIGS= MACS=200 PORTS=1 CPUS=1 FLOWS=1
-SIZE= IPV6= CHECK_PORTS= BATCH=64 JSON= PLOT= CONFIG_DIR= TCP=bridge,router
+SIZE= IPV6= CHECK_PORTS= BATCH=64 JSON= PLOT= SVG= CONFIG_DIR= TCP=bridge,router
 while [[ $# -gt 0 ]]; do
 	case $1 in
 	--runs) RUNS=${2:-}; shift ;;
@@ -71,6 +73,7 @@ while [[ $# -gt 0 ]]; do
 	--no-tcp) TCP= ;;
 	--json) JSON=${2:-}; shift ;;
 	--plot) PLOT=${2:-}; shift ;;
+	--svg) SVG=${2:-}; shift ;;
 	-h|--help) usage; exit 0 ;;
 	*) usage >&2; die "unknown option '$1'" ;;
 	esac
@@ -78,6 +81,7 @@ while [[ $# -gt 0 ]]; do
 	shift
 done
 
+[[ -z $SVG || -n $JSON ]] || die "--svg needs --json"
 num_list() { [[ $2 =~ ^[0-9]+(,[0-9]+)*$ ]] || die "bad $1 '$2' (comma-separated numbers)"; }
 num_list --runs "$RUNS"; [[ $RUNS == *,* || $RUNS -lt 1 ]] && die "bad --runs '$RUNS'"
 num_list --macs "$MACS"; num_list --ports "$PORTS"; num_list --cpus "$CPUS"
@@ -365,6 +369,7 @@ export BENCH_NCPU=$ncpu BENCH_RUNS=$RUNS BENCH_DURATION=$DURATION
 export BENCH_WARMUP=$WARMUP BENCH_SIZE=$SIZE BENCH_IPV6=${IPV6:-0} BENCH_FLOWS=$FLOWS BENCH_BATCH=$BATCH
 export BENCH_LOADAVG_START=$loadavg_start BENCH_LOADAVG_END=$(cut -d' ' -f1-3 /proc/loadavg)
 "$PY" bench/report.py "$RES" "$JSON" "$PLOT" "${CONFIG_LIST[@]}" || failed=1
+[[ -z $SVG ]] || "$PY" bench/scale_plot.py "$JSON" "$SVG" || failed=1
 if [[ -n $TCP ]]; then
 	BUILD=$BUILD bench/tcp.sh --topos "$TCP" --runs "$RUNS" ${JSON:+--json "$JSON"} || failed=1
 fi

@@ -253,16 +253,26 @@ struct tna_clock {
  * known on port in, dst is on port out" as of (gen, tick); it is used only
  * while both are current, so a change of the mirror or a new tick (the
  * source must be stamped again) sends the next frame through the FDB
- * lookups.  32k entries (1 MB per CPU) keep ~90 % of 10k MAC pairs
- * cycling through them (a third of 4k pairs fit in 4k direct-mapped
- * slots, even with a perfect hash).  A set is one 64-byte value of a plain
- * ARRAY, CPU c's sets at c * TNA_FLOW_SETS (user space sizes the array to
- * the possible CPUs before load): a probe is one cache line and one load
- * from the array's base, where a PERCPU_ARRAY of entries costs a load of
- * the entry's per-CPU pointer (a 256 KB table) and then the entry, per way. */
-#define TNA_FLOW_BITS		15
+ * lookups.  Its size is chosen at load (tna_flow_bits()): as many entries
+ * per CPU as the FDB mirror holds MACs (TNA_FDB_MAX: one MAC pair per
+ * destination MAC), within a memory budget for all CPUs and all pipelines
+ * of a process together (the first bridges loaded get the large tables,
+ * the others TNA_FLOW_MIN_BITS).  A hit
+ * costs one cache line where a miss costs two FDB hash lookups (a bucket
+ * and an element each, both outside the CPU caches at 100k MACs), so a
+ * table that holds every pair pays off despite its TLB misses.  With a
+ * random hash, N pairs cycling through S sets of two stay in the cache
+ * where their set has at most two of them, e^-x (1 + x) of them for x =
+ * N / S: 88 % of 10k pairs in 16k sets, 82 % of 100k in 128k (a third of
+ * 4k pairs fit in 4k direct-mapped slots, even with a perfect hash).  A set is one 64-byte value of a plain ARRAY, CPU
+ * c's sets at c << (bits - 1) (user space sizes the array before load): a
+ * probe is one cache line and one load from the array's base, where a
+ * PERCPU_ARRAY of entries costs a load of the entry's per-CPU pointer and
+ * then the entry, per way. */
 #define TNA_FLOW_WAYS		2
-#define TNA_FLOW_SETS		((1u << TNA_FLOW_BITS) / TNA_FLOW_WAYS)
+#define TNA_FLOW_MIN_BITS	12	/* 4k entries, 128 KB per CPU */
+#define TNA_FLOW_MAX_BITS	18	/* 256k entries (>= TNA_FDB_MAX), 8 MB per CPU */
+#define TNA_FLOW_BUDGET		(64u << 20)	/* bytes, all CPUs and pipelines of a process */
 struct tna_flow {
 	__u32 w[3];		/* dst, src MAC as in the frame */
 	__u32 in_ifindex;
@@ -274,19 +284,51 @@ struct tna_flow_set {
 	struct tna_flow way[TNA_FLOW_WAYS];
 };
 
-/* The first slot of the set of (dst, src, ingress port), W the frame's
- * first three words; the same in BPF and user space (tests).  Both MACs and
- * the port go through 64-bit multiplies and the set is taken from the top
- * bits, where every input bit counts: a xor of the words would cancel
- * MACs that differ only in an index shared by source and destination (the
- * common pattern), and a 32-bit product's top bits see too few of them. */
-static inline __attribute__((always_inline)) __u32 tna_flow_set(const __u32 *w, __u32 ifindex)
+/* log2 of the entries per CPU for NCPU CPUs: the most within
+ * TNA_FLOW_MAX_BITS and BUDGET bytes (what is left of TNA_FLOW_BUDGET
+ * after the process's other pipelines), at least TNA_FLOW_MIN_BITS. */
+static inline __attribute__((always_inline)) __u32 tna_flow_bits(__u32 ncpu, __u64 budget)
+{
+	__u32 bits = TNA_FLOW_MAX_BITS;
+
+	while (bits > TNA_FLOW_MIN_BITS &&
+	       ((__u64)ncpu * sizeof(struct tna_flow) << bits) > budget)
+		bits--;
+	return bits;
+}
+
+/* The hash of (dst, src, ingress port), W the frame's first three words;
+ * the same in BPF and user space (tests).  Both MACs and the port go
+ * through 64-bit multiplies and sets are taken from the top bits, where
+ * every input bit counts: a xor of the words would cancel MACs that differ
+ * only in an index shared by source and destination (the common pattern),
+ * and a 32-bit product's top bits see too few of them. */
+static inline __attribute__((always_inline)) __u64 tna_flow_hash(const __u32 *w, __u32 ifindex)
 {
 	__u64 a = (__u64)w[1] << 32 | w[0];
 	__u64 b = (__u64)ifindex << 32 | w[2];
-	__u64 h = a * 0x9E3779B97F4A7C15ull ^ b * 0xC2B2AE3D27D4EB4Full;
 
-	return (__u32)(h >> (64 - TNA_FLOW_BITS)) & ~(__u32)(TNA_FLOW_WAYS - 1);
+	return a * 0x9E3779B97F4A7C15ull ^ b * 0xC2B2AE3D27D4EB4Full;
+}
+
+/* The first slot of the pair's first set among 1 << BITS entries. */
+static inline __attribute__((always_inline)) __u32 tna_flow_set(const __u32 *w, __u32 ifindex,
+								__u32 bits)
+{
+	return (__u32)(tna_flow_hash(w, ifindex) >> (64 - bits)) & ~(__u32)(TNA_FLOW_WAYS - 1);
+}
+
+/* The first slot of its second set: the hash mixed again, so that pairs
+ * sharing the first set rarely share this one.  A pair is looked for in
+ * both and put into the first with room, so N pairs stay in the cache
+ * unless both their sets are full: ~99 % of 100k pairs in 128k sets. */
+static inline __attribute__((always_inline)) __u32 tna_flow_alt(const __u32 *w, __u32 ifindex,
+								__u32 bits)
+{
+	__u64 h = tna_flow_hash(w, ifindex);
+
+	h = (h ^ h >> 31) * 0xBF58476D1CE4E5B9ull;
+	return (__u32)(h >> (64 - bits)) & ~(__u32)(TNA_FLOW_WAYS - 1);
 }
 
 /* tna_stats[port idx], per CPU. */

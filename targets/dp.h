@@ -41,6 +41,7 @@ struct tna_dp {
 	int pend_fd, pend_dirty_fd, deadman_fd;
 	struct tna_pend *pend;		/* mmapped tna_pend (1 << TNA_PEND_BITS) */
 	uint64_t *pend_dirty;		/* mmapped tna_pend_dirty */
+	uint64_t flow_bytes;		/* its flow cache, counted against TNA_FLOW_BUDGET */
 	int vlans_fd;		/* VLAN table (bpf/fpm/vlan.h) */
 	int rif_fd;		/* the router's routing-interface table */
 	int src_bits_fd, src_martian_fd;	/* router: martian IPv4 sources */

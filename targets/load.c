@@ -10,6 +10,10 @@
 #include "targets/dp.h"
 #include "bpf/tna_bridge.skel.h"
 
+/* Bytes of flow-cache tables held by this process's pipelines, against
+ * TNA_FLOW_BUDGET. */
+static uint64_t flow_bytes_held;
+
 static int reuse(struct bpf_map *m, int fd)
 {
 	return fd >= 0 ? bpf_map__reuse_fd(m, fd) : 0;
@@ -20,6 +24,7 @@ struct tna_dp *tna_dp__load(const struct tna_dp_opts *opts)
 	const struct tna_dp *share;
 	struct tna_dp *dp;
 	int err = -EINVAL, ncpu;
+	uint64_t held;
 
 	if (!opts || opts->sz < offsetof(struct tna_dp_opts, share_maps_with) +
 				sizeof(opts->share_maps_with)) {
@@ -71,15 +76,25 @@ struct tna_dp *tna_dp__load(const struct tna_dp_opts *opts)
 	}
 
 	tna_dp_filter_size(dp, dp->skel->rodata->tna_fpms & TNA_FPM_FILTER);
-	/* the flow cache: TNA_FLOW_SETS for each CPU (bpf/fpm/common.h) */
+	/* the flow cache: 1 << (bits - 1) sets for each CPU (bpf/fpm/common.h) */
 	ncpu = libbpf_num_possible_cpus();
 	if (ncpu < 1) {
 		err = ncpu < 0 ? ncpu : -EINVAL;
 		goto err;
 	}
-	bpf_map__set_max_entries(dp->skel->maps.tna_flows, (uint32_t)ncpu * TNA_FLOW_SETS);
+	/* a family shares one table (its entries are only used under the
+	 * shared clock's tick, which every load renews) and one share of
+	 * TNA_FLOW_BUDGET, so pipelines kept for swapping back cost nothing */
 	share = opts->share_maps_with;
+	held = __atomic_load_n(&flow_bytes_held, __ATOMIC_RELAXED);
+	dp->skel->rodata->tna_flow_log = share ? share->skel->rodata->tna_flow_log :
+		tna_flow_bits(ncpu, held < TNA_FLOW_BUDGET ? TNA_FLOW_BUDGET - held : 0);
+	bpf_map__set_max_entries(dp->skel->maps.tna_flows,
+				 (uint32_t)ncpu << (dp->skel->rodata->tna_flow_log - 1));
 	if (share) {
+		if ((err = reuse(dp->skel->maps.tna_flows,
+				 bpf_map__fd(share->skel->maps.tna_flows))))
+			goto err;
 		if ((err = reuse(dp->skel->maps.tna_ports, share->ports_fd)) ||
 		    (err = reuse(dp->skel->maps.tna_fdb, share->fdb_fd)) ||
 		    (err = reuse(dp->skel->maps.tna_devmap, share->devmap_fd)) ||
@@ -100,6 +115,9 @@ struct tna_dp *tna_dp__load(const struct tna_dp_opts *opts)
 	err = tna_bridge__load(dp->skel);
 	if (err)
 		goto err;
+	dp->flow_bytes = share ? 0 : (uint64_t)bpf_map__max_entries(dp->skel->maps.tna_flows) *
+					 sizeof(struct tna_flow_set);
+	__atomic_fetch_add(&flow_bytes_held, dp->flow_bytes, __ATOMIC_RELAXED);
 	dp->prog_fd = bpf_program__fd(dp->skel->progs.tna_bridge);
 	dp->ports_fd = bpf_map__fd(dp->skel->maps.tna_ports);
 	dp->fdb_fd = bpf_map__fd(dp->skel->maps.tna_fdb);
@@ -247,6 +265,7 @@ void tna_dp__destroy(struct tna_dp *dp)
 	if (dp->pend_dirty)
 		munmap(dp->pend_dirty, sizeof(*dp->pend_dirty) * TNA_PEND_DIRTY_WORDS);
 	tna_bridge__destroy(dp->skel);
+	__atomic_fetch_sub(&flow_bytes_held, dp->flow_bytes, __ATOMIC_RELAXED);
 	free(dp->hooked_elf);
 	free(dp);
 }

@@ -21,6 +21,7 @@
 /* Set by targets/ before load. */
 const volatile __u64 tna_fpms = TNA_FPM_BRIDGE;
 const volatile bool tna_br_netfilter = false;
+const volatile __u32 tna_flow_log = TNA_FLOW_MIN_BITS;
 
 static __always_inline bool fpm_on(__u64 fpm)
 {
@@ -91,12 +92,13 @@ struct {
 	__type(value, __u64);
 } tna_pend_dirty SEC(".maps");
 
-/* TNA_FLOW_SETS per CPU; resized to the possible CPUs before load
- * (targets/load.c).  Mmapable: the values start on a page, so every set is
+/* log2 of the flow cache's entries per CPU (tna_flow_bits()), and the
+ * array sized to 1 << (tna_flow_log - 1) sets per possible CPU, both set
+ * before load (targets/load.c).  Mmapable: the values start on a page, so every set is
  * one cache line. */
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
-	__uint(max_entries, TNA_FLOW_SETS);
+	__uint(max_entries, 1 << (TNA_FLOW_MIN_BITS - 1));
 	__uint(map_flags, BPF_F_MMAPABLE);
 	__type(key, __u32);
 	__type(value, struct tna_flow_set);

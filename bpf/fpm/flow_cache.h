@@ -1,7 +1,8 @@
 /* flow_cache: the answers of fdb_src and fdb_dst for (dst, src, ingress
  * port), per CPU, two ways per set of one cache line (struct
- * tna_flow_set, tna_flow_set()), so that a steady flow costs one array
- * load instead of two hash lookups.  It is a cache of the mirror, never a source of truth: an
+ * tna_flow_set), each pair in one of two sets (tna_flow_set(),
+ * tna_flow_alt()), so that a steady flow costs one array load instead of
+ * two hash lookups.  It is a cache of the mirror, never a source of truth: an
  * entry is used only while the table generation (bumped by user space after
  * every port or FDB change) and the keep-alive tick are those it was filled
  * with.  A new tick makes the next frame take the lookups again, which
@@ -46,14 +47,16 @@ static __always_inline bool flow_stale(const struct tna_flow *f,
 	return f->gen != p->gen || f->tick != p->tick;
 }
 
-/* When frames cycle through more MAC pairs than the cache holds (100k
- * pairs), nearly every probe misses, and a probe that misses the CPU
- * caches costs as much as an FDB lookup.  Each CPU therefore counts the
- * hits of a window of probes; below one in eight it skips the cache (no
- * probe, no fill) for the next TNA_FLOW_SKIP frames, then probes again.
- * Skipping only means taking the FDB lookups, so it never changes an
- * answer; a cache being refilled after a tick or a table change sees its
- * hit rate rise with each window and stops skipping. */
+/* When frames cycle through more MAC pairs than the cache holds, nearly
+ * every probe misses and evicts a current entry, and a probe that misses
+ * the CPU caches costs as much as an FDB lookup.  Each CPU therefore
+ * counts, in a window of probes, those that hit or found room (a stale
+ * way: a cold miss, the cache filling); below one in eight it skips the
+ * cache (no probe, no fill) for the next TNA_FLOW_SKIP frames, then
+ * probes again.  Cold misses do not count against it: an emptied cache
+ * (every tick, every table change) refills at once instead of a window in
+ * sixteen, which at 100k pairs took ~15 passes over them.  Skipping only
+ * means taking the FDB lookups, so it never changes an answer. */
 #define TNA_FLOW_WINDOW		256
 #define TNA_FLOW_MIN_HITS	(TNA_FLOW_WINDOW / 8)
 #define TNA_FLOW_SKIP		(15 * TNA_FLOW_WINDOW)
@@ -82,13 +85,47 @@ static __always_inline void flow_count(struct tna_flow_use *u, bool hit)
 	u->hits = 0;
 }
 
-/* true: the FDB answer is known, p->out_ifindex set.  false: p->flow is
- * the slot fpm_flow_fill() writes (none while skipping), a stale way of
- * the set first, else one at random (with more pairs than ways cycling
- * through a set, always evicting the older one would miss every time). */
+static __always_inline struct tna_flow_set *flow_set(__u32 slot)
+{
+	__u32 k = bpf_get_smp_processor_id() << (tna_flow_log - 1) | slot / TNA_FLOW_WAYS;
+
+	return bpf_map_lookup_elem(&tna_flows, &k);
+}
+
+/* The way of S holding the pair (and its answer in p->out_ifindex), or -1. */
+static __always_inline int flow_find(struct tna_flow_set *s, const __u32 *w,
+				     struct tna_pkt *p)
+{
+	if (flow_match(&s->way[0], w, p)) {
+		p->out_ifindex = s->way[0].out_ifindex;
+		return 0;
+	}
+	if (flow_match(&s->way[1], w, p)) {
+		p->out_ifindex = s->way[1].out_ifindex;
+		return 1;
+	}
+	return -1;
+}
+
+static __always_inline struct tna_flow *flow_room(struct tna_flow_set *s,
+						  const struct tna_pkt *p)
+{
+	if (flow_stale(&s->way[0], p))
+		return &s->way[0];
+	if (flow_stale(&s->way[1], p))
+		return &s->way[1];
+	return NULL;
+}
+
+/* true: the FDB answer is known, p->out_ifindex set.  The pair is looked
+ * for in its first set, then in its second (tna_flow_alt()).  false:
+ * p->flow is the slot fpm_flow_fill() writes (none while skipping): a
+ * stale way of the first set, else of the second, else a way of the first
+ * at random (with more pairs than ways cycling through a set, always
+ * evicting the older one would miss every time). */
 static __always_inline bool fpm_flow_hit(struct tna_pkt *p)
 {
-	struct tna_flow_set *s;
+	struct tna_flow_set *s, *t;
 	struct tna_flow_use *u;
 	__u32 *w, k = 0;
 
@@ -103,27 +140,23 @@ static __always_inline bool fpm_flow_hit(struct tna_pkt *p)
 		return false;
 	}
 	w = mac_words(p);
-	k = bpf_get_smp_processor_id() * TNA_FLOW_SETS +
-	    tna_flow_set(w, p->in_ifindex) / TNA_FLOW_WAYS;
-	s = bpf_map_lookup_elem(&tna_flows, &k);
+	s = flow_set(tna_flow_set(w, p->in_ifindex, tna_flow_log));
 	if (!s)
 		return false;
-	if (flow_match(&s->way[0], w, p)) {
-		p->out_ifindex = s->way[0].out_ifindex;
+	if (flow_find(s, w, p) >= 0) {
 		flow_count(u, true);
 		return true;
 	}
-	if (flow_match(&s->way[1], w, p)) {
-		p->out_ifindex = s->way[1].out_ifindex;
+	t = flow_set(tna_flow_alt(w, p->in_ifindex, tna_flow_log));
+	if (t && flow_find(t, w, p) >= 0) {
 		flow_count(u, true);
 		return true;
 	}
-	flow_count(u, false);
-	if (flow_stale(&s->way[0], p))
-		p->flow = &s->way[0];
-	else if (flow_stale(&s->way[1], p))
-		p->flow = &s->way[1];
-	else
+	p->flow = flow_room(s, p);
+	if (!p->flow && t)
+		p->flow = flow_room(t, p);
+	flow_count(u, p->flow);
+	if (!p->flow)
 		p->flow = &s->way[bpf_get_prandom_u32() & 1];
 	return false;
 }

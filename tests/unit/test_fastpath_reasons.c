@@ -84,6 +84,25 @@ static bool flow_cached(struct tna_dp *dp, int in, int out)
 	return found;
 }
 
+/* Every set of CPU's flow cache full of current entries for pairs no
+ * frame of the test has. */
+static void flows_fill(struct tna_dp *dp, int cpu)
+{
+	int fd = bpf_map__fd(dp->skel->maps.tna_flows);
+	uint32_t sets = bpf_map__max_entries(dp->skel->maps.tna_flows) /
+			libbpf_num_possible_cpus();
+	struct tna_flow_set v = {};
+
+	for (int w = 0; w < TNA_FLOW_WAYS; w++) {
+		v.way[w].w[2] = 0xff02 | (uint32_t)w << 24;	/* no source of the test */
+		v.way[w].in_ifindex = 1;
+		v.way[w].gen = dp->clk->gen;
+		v.way[w].tick = dp->clk->now;
+	}
+	for (uint32_t k = (uint32_t)cpu * sets; k < (uint32_t)(cpu + 1) * sets; k++)
+		CHECK_EQ(bpf_map_update_elem(fd, &k, &v, BPF_ANY), 0);
+}
+
 /* Some CPU's flow cache is skipping itself (too few hits). */
 static bool flow_skipping(struct tna_dp *dp)
 {
@@ -346,13 +365,24 @@ int main(void)
 		CPU_SET(sched_getcpu(), &one);
 		CHECK_EQ(sched_setaffinity(0, sizeof(one), &one), 0);
 		CHECK(!flow_skipping(dp), "the cache skips itself before any miss");
+		/* cold misses (room in the set) do not make it skip */
 		for (int i = 0; i < 256; i++) {
 			src[4] = i >> 8;
 			src[5] = i;
-			expect(dp, "flow: new source", p1, B, src, 0x0800, 64, PASS,
+			expect(dp, "flow: new source, room", p1, B, src, 0x0800, 64, PASS,
 			       R(SRC_UNKNOWN));
 		}
-		CHECK(flow_skipping(dp), "256 misses in a row, the cache does not skip itself");
+		CHECK(!flow_skipping(dp), "256 cold misses, the cache skips itself");
+		/* misses that must evict a current entry do: every set of
+		 * this CPU full of other current pairs */
+		flows_fill(dp, sched_getcpu());
+		for (int i = 0; i < 256; i++) {
+			src[4] = i >> 8;
+			src[5] = i;
+			expect(dp, "flow: new source, no room", p1, B, src, 0x0800, 64, PASS,
+			       R(SRC_UNKNOWN));
+		}
+		CHECK(flow_skipping(dp), "256 evicting misses in a row, the cache does not skip itself");
 		expect(dp, "flow: skipping, forwarded", p1, B, A, 0x0800, 64, XDP_REDIRECT, -1);
 		CHECK_EQ(tna_dp__fdb_del(dp, B, 0), 0);
 		expect(dp, "flow: skipping, dst deleted", p1, B, A, 0x0800, 64, PASS,

@@ -9,8 +9,6 @@
 #include "bpf/tna_kern_user.h"
 #include "tests/lib/tna_test.h"
 
-#define SETS (1u << TNA_FLOW_BITS) / TNA_FLOW_WAYS
-
 /* The frame's first three words: dst = DP + index, src = SP + index, the
  * index in the last BYTES bytes of each MAC (big-endian, as on the wire). */
 static void pair(uint32_t w[3], const uint8_t dp[6], const uint8_t sp[6],
@@ -27,19 +25,20 @@ static void pair(uint32_t w[3], const uint8_t dp[6], const uint8_t sp[6],
 	memcpy(w, m, 12);
 }
 
-/* Per mille of N pairs whose set gets at most TNA_FLOW_WAYS of them. */
+/* Per mille of N pairs whose set, of 1 << BITS entries, gets at most
+ * TNA_FLOW_WAYS of them. */
 static unsigned fitting(const uint8_t dp[6], const uint8_t sp[6], uint32_t n,
-			uint32_t ifindex)
+			uint32_t ifindex, uint32_t bits)
 {
-	uint16_t *load = calloc(SETS, sizeof(*load));
+	uint16_t *load = calloc((1u << bits) / TNA_FLOW_WAYS, sizeof(*load));
 	uint32_t *set = calloc(n, sizeof(*set)), w[3], fit = 0;
 
 	if (!load || !set)
 		abort();
 	for (uint32_t i = 0; i < n; i++) {
 		pair(w, dp, sp, i);
-		set[i] = tna_flow_set(w, ifindex);
-		CHECK(set[i] % TNA_FLOW_WAYS == 0 && set[i] < (1u << TNA_FLOW_BITS),
+		set[i] = tna_flow_set(w, ifindex, bits);
+		CHECK(set[i] % TNA_FLOW_WAYS == 0 && set[i] < (1u << bits),
 		      "set %u of pair %u is not the first slot of a set", set[i], i);
 		load[set[i] / TNA_FLOW_WAYS]++;
 	}
@@ -48,6 +47,41 @@ static unsigned fitting(const uint8_t dp[6], const uint8_t sp[6], uint32_t n,
 	free(load);
 	free(set);
 	return (uint64_t)fit * 1000 / n;
+}
+
+/* Per mille of N pairs cycling through 1 << BITS entries that hit on
+ * their second round, with the probe and replacement of
+ * bpf/fpm/flow_cache.h: the first set, then the second; a miss fills the
+ * first with room, else the second, else a way of the first at random. */
+static unsigned hits(const uint8_t dp[6], const uint8_t sp[6], uint32_t n,
+		     uint32_t ifindex, uint32_t bits)
+{
+	uint32_t sets = (1u << bits) / TNA_FLOW_WAYS, w[3], hit = 0;
+	uint32_t (*way)[TNA_FLOW_WAYS] = calloc(sets, sizeof(*way));	/* pair + 1, 0 empty */
+
+	if (!way)
+		abort();
+	srand(1);
+	for (uint32_t r = 0; r < 2; r++)
+		for (uint32_t i = 0; i < n; i++) {
+			uint32_t a, b, *s = NULL;
+
+			pair(w, dp, sp, i);
+			a = tna_flow_set(w, ifindex, bits) / TNA_FLOW_WAYS;
+			b = tna_flow_alt(w, ifindex, bits) / TNA_FLOW_WAYS;
+			CHECK(a < sets && b < sets, "pair %u: sets %u, %u of %u", i, a, b, sets);
+			if (way[a][0] == i + 1 || way[a][1] == i + 1 ||
+			    way[b][0] == i + 1 || way[b][1] == i + 1) {
+				hit += r;
+				continue;
+			}
+			for (uint32_t k = 0; k < 4 && !s; k++)
+				if (!way[k < 2 ? a : b][k & 1])
+					s = &way[k < 2 ? a : b][k & 1];
+			*(s ? s : &way[a][rand() & 1]) = i + 1;
+		}
+	free(way);
+	return (uint64_t)hit * 1000 / n;
 }
 
 int main(void)
@@ -59,20 +93,44 @@ int main(void)
 	uint32_t w[3], same = 0;
 	unsigned f;
 
-	/* a random hash into 16k sets of two: ~99 % of 4k pairs, ~87 % of 10k */
-	f = fitting(gd, gs, 4096, 5);
+	/* a random hash into 16k sets of two: ~99 % of 4k pairs, ~87 % of
+	 * 10k; into 128k sets (the size for 2 CPUs) ~82 % of 100k */
+	f = fitting(gd, gs, 4096, 5, 15);
 	CHECK(f >= 950, "tna-gen 4096 pairs: %u per mille fit", f);
-	f = fitting(gd, gs, 10000, 5);
+	f = fitting(gd, gs, 10000, 5, 15);
 	CHECK(f >= 800, "tna-gen 10000 pairs: %u per mille fit", f);
-	f = fitting(zd, zs, 4096, 5);
+	f = fitting(zd, zs, 4096, 5, 15);
 	CHECK(f >= 950, "02:00:00:00:xx:yy 4096 pairs: %u per mille fit", f);
-	f = fitting(zd, zs, 10000, 5);
+	f = fitting(zd, zs, 10000, 5, 15);
 	CHECK(f >= 800, "02:00:00:00:xx:yy 10000 pairs: %u per mille fit", f);
+	f = fitting(gd, gs, 100000, 5, TNA_FLOW_MAX_BITS);
+	CHECK(f >= 780, "tna-gen 100000 pairs: %u per mille fit", f);
+	f = fitting(zd, zs, 100000, 5, TNA_FLOW_MAX_BITS);
+	CHECK(f >= 780, "02:00:00:00:xx:yy 100000 pairs: %u per mille fit", f);
+
+	/* with the second set: nearly every pair stays, 100k in the 2-CPU size */
+	f = hits(gd, gs, 100000, 5, TNA_FLOW_MAX_BITS);
+	CHECK(f >= 980, "tna-gen 100000 pairs: %u per mille hit", f);
+	f = hits(zd, zs, 100000, 5, TNA_FLOW_MAX_BITS);
+	CHECK(f >= 980, "02:00:00:00:xx:yy 100000 pairs: %u per mille hit", f);
+	f = hits(gd, gs, 10000, 5, 15);
+	CHECK(f >= 980, "tna-gen 10000 pairs in 32k: %u per mille hit", f);
+
+	/* the size: all of it on few CPUs, the budget on many, what is left
+	 * of it for a further pipeline, never below the floor */
+	CHECK(tna_flow_bits(2, TNA_FLOW_BUDGET) == TNA_FLOW_MAX_BITS, "2 CPUs: %u bits",
+	      tna_flow_bits(2, TNA_FLOW_BUDGET));
+	CHECK(((uint64_t)64 * sizeof(struct tna_flow) << tna_flow_bits(64, TNA_FLOW_BUDGET)) <=
+	      TNA_FLOW_BUDGET, "64 CPUs: %u bits, over the budget", tna_flow_bits(64, TNA_FLOW_BUDGET));
+	CHECK(tna_flow_bits(2, 1u << 20) == 14, "2 CPUs, 1 MB left: %u bits", tna_flow_bits(2, 1u << 20));
+	CHECK(tna_flow_bits(2, 0) == TNA_FLOW_MIN_BITS, "nothing left: %u bits", tna_flow_bits(2, 0));
+	CHECK(tna_flow_bits(8192, TNA_FLOW_BUDGET) == TNA_FLOW_MIN_BITS, "8192 CPUs: %u bits",
+	      tna_flow_bits(8192, TNA_FLOW_BUDGET));
 
 	/* the ingress port is part of the key: one pair from 64 ports */
 	pair(w, gd, gs, 7);
 	for (uint32_t port = 2; port < 66; port++)
-		same += tna_flow_set(w, port) == tna_flow_set(w, port + 1);
+		same += tna_flow_set(w, port, 15) == tna_flow_set(w, port + 1, 15);
 	CHECK(same <= 2, "%u of 64 neighbouring ports share the set", same);
 	return tna_test_exit();
 }

@@ -1,0 +1,164 @@
+/* The flow cache's second set (bpf/fpm/flow_cache.h), under BPF_PROG_RUN:
+ * a third pair whose first set already holds two current pairs goes to
+ * its second set instead of evicting one, is answered from there, and an
+ * answer there obeys the same rule as in the first set: a change of the
+ * mirror (a move of the destination or of the source) is seen by the very
+ * next frame.  And the size: pipelines of a process share one budget. */
+#include <sched.h>
+#include "tests/lib/fastpath.h"
+#include "bpf/tna_bridge.skel.h"
+
+static const uint8_t B[6] = { 0x02, 0, 0, 0, 0, 0x0b };	/* on p2 */
+
+/* The way of this CPU's set FIRST_SLOT / TNA_FLOW_WAYS holding the frame
+ * DST <- SRC from IN, or -1. */
+static int way_of(struct tna_dp *dp, uint32_t first_slot, const uint8_t *dst,
+		  const uint8_t *src, int in)
+{
+	uint32_t log = dp->skel->rodata->tna_flow_log, w[3];
+	uint32_t k = (uint32_t)sched_getcpu() << (log - 1) | first_slot / TNA_FLOW_WAYS;
+	struct tna_flow_set s;
+	uint8_t m[12];
+
+	memcpy(m, dst, 6);
+	memcpy(m + 6, src, 6);
+	memcpy(w, m, 12);
+	if (bpf_map_lookup_elem(bpf_map__fd(dp->skel->maps.tna_flows), &k, &s))
+		return -1;
+	for (int i = 0; i < TNA_FLOW_WAYS; i++)
+		if (!memcmp(s.way[i].w, w, 12) && s.way[i].in_ifindex == (uint32_t)in)
+			return i;
+	return -1;
+}
+
+static void frame(struct tna_dp *dp, const char *what, int in, const uint8_t *src,
+		 int action)
+{
+	uint8_t f[64];
+	int ret;
+
+	fp_frame(f, B, src, 0x0800);
+	ret = fp_run(dp, in, f, 64);
+	CHECK(ret == action, "%s: action %d, expected %d", what, ret, action);
+}
+
+int main(void)
+{
+	struct tna_dp_opts o = { .sz = sizeof(o), .target = TNA_TARGET_GENERIC,
+				 .fpms = TNA_FPM_BRIDGE };
+	struct tna_port_cfg fwd = { .stp_state = 3, .flags = TNA_PORT_F_LEARNING };
+	uint8_t src[3][6] = { { 0x02, 0x5e } , { 0x02, 0x5e }, { 0x02, 0x5e } };
+	uint32_t first = 0, second, log, w[3], found = 0;
+	uint8_t m[12];
+	struct tna_dp *dp;
+	cpu_set_t one;
+	int rc = fp_netns(3), p1, p2, p3;
+
+	if (rc)
+		return rc;
+	p1 = fp_ifx("p1"), p2 = fp_ifx("p2"), p3 = fp_ifx("p3");
+	/* one CPU: the cache is per CPU */
+	CPU_ZERO(&one);
+	CPU_SET(sched_getcpu(), &one);
+	CHECK_EQ(sched_setaffinity(0, sizeof(one), &one), 0);
+	o.bridge_mac[0] = 0x02, o.bridge_mac[5] = 0x01;
+	dp = tna_dp__load(&o);
+	CHECK(dp != NULL, "tna_dp__load: %s", strerror(errno));
+	if (!dp)
+		return tna_test_exit();
+	log = dp->skel->rodata->tna_flow_log;
+	CHECK(log >= TNA_FLOW_MIN_BITS && log <= TNA_FLOW_MAX_BITS, "flow cache of 2^%u", log);
+	CHECK_EQ(bpf_map__max_entries(dp->skel->maps.tna_flows),
+		 (uint32_t)libbpf_num_possible_cpus() << (log - 1));
+
+	/* three sources on p1 towards B whose first sets are the same */
+	memcpy(m, B, 6);
+	for (uint32_t i = 0; found < 3 && i < (1u << 24); i++) {
+		uint8_t *s = src[found];
+
+		s[2] = i >> 16, s[3] = i >> 8, s[4] = i, s[5] = 0x01;
+		memcpy(m + 6, s, 6);
+		memcpy(w, m, 12);
+		if (!found)
+			first = tna_flow_set(w, p1, log);
+		if (tna_flow_set(w, p1, log) == first &&
+		    (found < 2 || tna_flow_alt(w, p1, log) != first))
+			found++;
+	}
+	CHECK_EQ(found, 3u);
+	memcpy(m + 6, src[2], 6);
+	memcpy(w, m, 12);
+	second = tna_flow_alt(w, p1, log);
+
+	CHECK_EQ(tna_dp__port_set(dp, p1, &fwd), 0);
+	CHECK_EQ(tna_dp__port_set(dp, p2, &fwd), 0);
+	CHECK_EQ(tna_dp__port_set(dp, p3, &fwd), 0);
+	CHECK_EQ(tna_dp__fdb_set(dp, B, 0, p2, 0), 0);
+	for (int i = 0; i < 3; i++)
+		CHECK_EQ(tna_dp__fdb_set(dp, src[i], 0, p1, 0), 0);
+	frame(dp, "pair 0", p1, src[0], XDP_REDIRECT);
+	frame(dp, "pair 1", p1, src[1], XDP_REDIRECT);
+	frame(dp, "pair 2", p1, src[2], XDP_REDIRECT);
+	CHECK(way_of(dp, first, B, src[0], p1) >= 0, "pair 0 not in its first set");
+	CHECK(way_of(dp, first, B, src[1], p1) >= 0, "pair 1 evicted from its first set");
+	CHECK(way_of(dp, second, B, src[2], p1) >= 0, "pair 2 not in its second set");
+	frame(dp, "pair 2 again", p1, src[2], XDP_REDIRECT);
+	frame(dp, "pair 0 again", p1, src[0], XDP_REDIRECT);
+	CHECK(way_of(dp, second, B, src[2], p1) >= 0, "pair 2 left its second set");
+
+	/* the answer in the second set follows the mirror at once */
+	CHECK_EQ(tna_dp__fdb_set(dp, B, 0, p1, 0), 0);
+	frame(dp, "dst moved to the ingress port", p1, src[2], XDP_PASS);
+	CHECK_EQ(tna_dp__fdb_set(dp, B, 0, p2, 0), 0);
+	frame(dp, "dst back", p1, src[2], XDP_REDIRECT);
+	frame(dp, "dst back, cached", p1, src[2], XDP_REDIRECT);
+	CHECK_EQ(tna_dp__fdb_set(dp, src[2], 0, p3, 0), 0);
+	frame(dp, "src moved", p1, src[2], XDP_PASS);
+	CHECK_EQ(tna_dp__fdb_del(dp, src[2], 0), 0);
+	frame(dp, "src deleted", p1, src[2], XDP_PASS);
+	CHECK_EQ(tna_dp__fdb_set(dp, src[2], 0, p1, 0), 0);
+	frame(dp, "src back", p1, src[2], XDP_REDIRECT);
+
+	/* further pipelines of the process share TNA_FLOW_BUDGET: the one
+	 * that no longer fits gets less, and a freed table is given back */
+	{
+		struct tna_dp *more[64];
+		uint64_t held = dp->flow_bytes;
+		int n = 0;
+
+		while (n < 64 && (more[n] = tna_dp__load(&o)) &&
+		       more[n]->skel->rodata->tna_flow_log == log)
+			held += more[n++]->flow_bytes;
+		CHECK(n < 64 && more[n], "no pipeline got a smaller flow cache");
+		CHECK(held <= TNA_FLOW_BUDGET, "%llu bytes of flow caches",
+		      (unsigned long long)held);
+		for (int i = 0; i <= n && i < 64; i++)
+			tna_dp__destroy(more[i]);
+		more[0] = tna_dp__load(&o);
+		CHECK(more[0] && more[0]->skel->rodata->tna_flow_log == log,
+		      "the budget was not given back");
+		tna_dp__destroy(more[0]);
+	}
+	/* a pipeline sharing the maps of another (a swap) shares its table */
+	{
+		struct tna_dp_opts so = o;
+		struct tna_dp *sw;
+
+		so.share_maps_with = dp;
+		sw = tna_dp__load(&so);
+		CHECK(sw != NULL, "shared load: %s", strerror(errno));
+		if (sw) {
+			struct bpf_map_info a = {}, b = {};
+			__u32 la = sizeof(a), lb = sizeof(b);
+
+			CHECK_EQ(sw->skel->rodata->tna_flow_log, log);
+			CHECK_EQ(sw->flow_bytes, 0);
+			bpf_obj_get_info_by_fd(bpf_map__fd(dp->skel->maps.tna_flows), &a, &la);
+			bpf_obj_get_info_by_fd(bpf_map__fd(sw->skel->maps.tna_flows), &b, &lb);
+			CHECK(a.id && a.id == b.id, "flow tables %u and %u", a.id, b.id);
+			tna_dp__destroy(sw);
+		}
+	}
+	tna_dp__destroy(dp);
+	return tna_test_exit();
+}
