@@ -10,6 +10,8 @@
  *                                                router runs there
  *   l3 <-routes-via- router, l3 no bridge/port   router in its own pipeline or
  *                                                the hosting bridge's
+ *   bridge -routes-via-> l3 <-routes-via- router the host: the first such
+ *   (bridge deployed, l3 not blocked)            bridge, ifindex order
  *   router -filtered-by-> netfilter              filter (the router's plan says
  *                                                which families are compiled)
  *   bridge/router -hooked-by-> hook              hook:SLOT (the hook node)
