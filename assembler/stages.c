@@ -10,6 +10,8 @@
  *                                                router runs there
  *   l3 <-routes-via- router, l3 no bridge/port   router in its own pipeline or
  *                                                the hosting bridge's
+ *   bridge -routes-via-> l3 <-routes-via- router the host: the first such
+ *   (bridge deployed, l3 not blocked)            bridge, ifindex order
  *   router -filtered-by-> netfilter              filter (the router's plan says
  *                                                which families are compiled)
  *   bridge/router -hooked-by-> hook              hook:SLOT (the hook node)
@@ -44,6 +46,7 @@ struct walk {
 	char where[256];	/* the router's netfilter nodes, in words */
 	const struct tna_graph_edge **hook;	/* the hooked-by edges */
 	int n_hook;
+	int host;		/* the bridge hosting the router (pick_host), 0 own */
 };
 
 static void ref(const struct tna_graph_node *n, char *buf, size_t len)
@@ -281,14 +284,38 @@ static void sort(struct tna_port_stages *ps)
 		}
 }
 
+/* The router's host: the first bridge node (ifindex order) whose ports
+ * would carry the router's stage: an L3 node the router routes via that
+ * nothing blocks, a plan that deploys it and takes frames (no
+ * br_netfilter); 0: its own pipeline.  A bridge not selected or left to
+ * Linux does not take it, whatever the router plan lists first. */
+static int pick_host(const struct walk *w)
+{
+	char why[384];
+
+	if (!w->router || !w->src->rt || !w->src->rt->ok)
+		return 0;
+	for (size_t i = 0; i < tna_graph_node_count(w->g); i++) {
+		const struct tna_graph_node *n = tna_graph_node(w->g, i), *l3;
+		const struct tna_bridge_plan *b;
+
+		if (n->kind != TNA_NODE_BRIDGE || !(l3 = up(w, n)) || !w->routed[l3->id] ||
+		    blocked(l3, 0, why, sizeof(why)))
+			continue;
+		b = bridge_plan(w, n->ifindex);
+		if (b && b->ok && !b->br_netfilter)
+			return b->ifindex;
+	}
+	return 0;
+}
+
 /* Is the router's plan usable here, and does it run in bridge B's
  * pipeline (B NULL: its own)? */
 static bool router_runs(const struct walk *w, const struct tna_bridge_plan *b)
 {
 	const struct tna_router_plan *rt = w->src->rt;
 
-	return w->router && rt && rt->ok && (b ? w->src->rt_host == b->ifindex && !b->br_netfilter
-					      : true);
+	return w->router && rt && rt->ok && (b ? w->host == b->ifindex : true);
 }
 
 /* A bridge port: port -port-of-> bridge [-routes-via-> l3 <- router]. */
@@ -353,7 +380,7 @@ static void routed_port(const struct walk *w, const struct tna_graph_node *l,
 			struct tna_port_stages *ps)
 {
 	const struct tna_router_plan *rt = w->src->rt;
-	const struct tna_bridge_plan *hb = rt ? bridge_plan(w, w->src->rt_host) : NULL;
+	const struct tna_bridge_plan *hb = w->host ? bridge_plan(w, w->host) : NULL;
 	const struct tna_graph_node *hooked[2] = { w->router, NULL };
 	const struct tna_router_if_plan *f = NULL;
 	char why[384];
@@ -397,6 +424,7 @@ int tna_stages_build(const struct tna_stage_src *src, struct tna_stage_plan *sp)
 		walk_free(&w);
 		return -ENOMEM;
 	}
+	sp->rt_host = w.host = pick_host(&w);
 	/* bridge ports in the graph's order (ifindex), then routed interfaces */
 	for (int pass = 0; pass < 2; pass++)
 		for (size_t i = 0; i < nn; i++) {
@@ -427,6 +455,24 @@ void tna_stages_free(struct tna_stage_plan *sp)
 {
 	free(sp->ports);
 	memset(sp, 0, sizeof(*sp));
+}
+
+int tna_stages_router_ports(const struct tna_stage_plan *sp, int *ifx, int max)
+{
+	int n = 0;
+
+	for (int i = 0; i < sp->n_ports && n < max; i++) {
+		const struct tna_port_stages *ps = &sp->ports[i];
+		bool router = false, bridge = false;
+
+		for (int k = 0; k < ps->n; k++) {
+			router |= ps->st[k].kind == TNA_STAGE_ROUTER;
+			bridge |= ps->st[k].kind == TNA_STAGE_BRIDGE;
+		}
+		if (router && !bridge)
+			ifx[n++] = ps->ifindex;
+	}
+	return n;
 }
 
 const struct tna_port_stages *tna_stages_port(const struct tna_stage_plan *sp, int ifindex)

@@ -61,6 +61,10 @@ struct tna_port_stages {
 struct tna_stage_plan {
 	int n_ports;
 	struct tna_port_stages *ports;
+	/* The bridge whose pipeline hosts the router, 0 its own pipeline:
+	 * the first bridge (ifindex order) the router routes via whose plan
+	 * deploys it (ok), whatever the router plan lists first. */
+	int rt_host;
 };
 
 /* What the walk reads: the graph, and the plans of its nodes. */
@@ -69,13 +73,18 @@ struct tna_stage_src {
 	const struct tna_bridge_plan *const *bridges;	/* planned bridges (selected) */
 	int n_bridges;
 	const struct tna_router_plan *rt;	/* may be NULL: no router planned */
-	int rt_host;		/* bridge ifindex whose pipeline hosts the router, 0 own */
 };
 
 /* The stages of every port of the graph's bridges and of every
  * interface the router routes via.  0, -EINVAL (no graph) or -ENOMEM. */
 int tna_stages_build(const struct tna_stage_src *src, struct tna_stage_plan *sp);
 void tna_stages_free(struct tna_stage_plan *sp);
+
+/* The ports the router attaches itself (IFX, at most MAX; their number):
+ * those whose list has a router stage and no bridge stage, in its own
+ * pipeline or the host's.  A port the router plan routes but the walk
+ * leaves on Linux is not among them. */
+int tna_stages_router_ports(const struct tna_stage_plan *sp, int *ifx, int max);
 
 /* The port IFINDEX's list, NULL when it has none. */
 const struct tna_port_stages *tna_stages_port(const struct tna_stage_plan *sp, int ifindex);

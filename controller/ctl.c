@@ -216,15 +216,17 @@ int tna_ctl_plan(struct tna_ctl *c, bool load)
 		ret = tna_ctl_plan_one(c, b->ifindex, &b->plan);
 		if (ret)
 			return ret;
-		if (load && b->plan.ok) {
-			ret = measure(c, &b->plan);
-			if (ret) {
-				logf_(c, TNA_CTL_ERROR, "%s: cannot load the pipeline: %s",
-				      b->plan.name, strerror(-ret));
-				return ret;
-			}
-		}
 	}
+	ret = tna_ctl_rt_walk(c);	/* the router's host needs every bridge's plan */
+	for (i = 0; !ret && load && i < c->nbr; i++) {
+		struct br_state *b = &c->br[i];
+
+		if (b->present && !b->dp && b->plan.ok && (ret = measure(c, &b->plan)))
+			logf_(c, TNA_CTL_ERROR, "%s: cannot load the pipeline: %s",
+			      b->plan.name, strerror(-ret));
+	}
+	if (ret)
+		return ret;
 	if (load && c->rt->plan.ok) {
 		struct br_state *hb = br_find(c, tna_rt_host_bridge(c->rt));
 
@@ -357,6 +359,7 @@ static int deploy_fresh(struct tna_ctl *c, struct br_state *b)
 	int ret;
 
 	tna_ctl_busy(c);
+	tna_ctl_rt_walk(c);	/* this plan may make the bridge the router's host */
 	b->dp = load_plan(c->rt, &b->plan, b->plan.fpms, b->plan.br_netfilter, NULL,
 			  c->o.force);
 	if (!b->dp) {

@@ -194,13 +194,15 @@ void tna_ctl_rt_attach(struct tna_ctl *c, int ifindex);
  * loaded pipeline filled and its keep-alive scheduled (mirror mode only) */
 int tna_ctl_fdb_mode_opt(struct tna_ctl *c, bool *mirror);
 void tna_ctl_fdb_start(struct tna_ctl *c, struct br_state *b);
-/* status.c; the bridge whose pipeline hosts the router (0: none, or its own) */
+/* status.c */
 void tna_ctl_write_state(struct tna_ctl *c);
-int tna_ctl_router_host(const struct tna_ctl *c);
 /* stage_plan.c: tna_ctl_stages() as JSON (NULL: out of memory); the
  * ports whose stage list runs bridge P's stage (IFX, at most MAX): the
  * ports its pipeline attaches.  Their number or -errno. */
 struct json_object *tna_ctl_stages_json(const struct tna_ctl *c);
+/* the router's host and plain routed ports from the walk, into c->rt
+ * (walk_host, walk_ports): 0 or -errno */
+int tna_ctl_rt_walk(struct tna_ctl *c);
 int tna_ctl_stage_members(const struct tna_ctl *c, const struct tna_bridge_plan *p,
 			  int *ifx, int max);
 static inline bool tna_ifx_in(const int *ifx, int n, int ifindex)

@@ -69,6 +69,8 @@ static void replan_all(struct tna_ctl *c, struct burst_times *bt)
 	 * now, before that bridge's redeploy takes the router's code away;
 	 * into one, after the bridges (tna_ctl_rt_sync). */
 	ret = tna_rt_replan(c->rt, c->m, c->devs, c->ndevs);
+	if (ret >= 0 && c->rt->plan.ok && tna_ctl_rt_walk(c))
+		ret = -ENOMEM;
 	if (ret < 0) {
 		logf_(c, TNA_CTL_ERROR, "router: planning failed (%s): plain Linux", strerror(-ret));
 		tna_rt_stop(c->rt, false);

@@ -23,8 +23,16 @@ static int routed_port(struct tna_dp *dp, const struct tna_router_if_plan *f)
 	return tna_dp__port_set(dp, f->ifindex, &c);
 }
 
+static bool listed(const int *ifx, int n, int ifindex)
+{
+	for (int i = 0; i < n; i++)
+		if (ifx[i] == ifindex)
+			return true;
+	return false;
+}
+
 int tna_router_plan_apply(struct tna_dp *dp, const struct tna_router_plan *plan,
-			  int *attach, int max, int *n_attach)
+			  const int *only, int n_only, int *attach, int max, int *n_attach)
 {
 	int err;
 
@@ -42,6 +50,8 @@ int tna_router_plan_apply(struct tna_dp *dp, const struct tna_router_plan *plan,
 		struct tna_rif_cfg rif = { .l3_ifindex = f->l3_ifindex, .flags = f->rif_flags };
 
 		memcpy(rif.mac, f->mac, 6);
+		if (f->routed && only && !listed(only, n_only, f->ifindex))
+			continue;	/* the walk leaves it on Linux */
 		if (f->routed) {
 			if (n_attach && *n_attach >= max)
 				return -ENOSPC;
@@ -79,11 +89,4 @@ void tna_router_plan_drop_rifs(struct tna_dp *dp, const struct tna_router_plan *
 		if (!n || (!n->routed && !n->bridge && !n->brport))
 			tna_dp__rif_del(dp, o->ifindex);
 	}
-}
-
-bool tna_router_plan_routes(const struct tna_router_plan *plan, int ifindex)
-{
-	const struct tna_router_if_plan *f = if_of(plan, ifindex);
-
-	return f && f->routed;
 }

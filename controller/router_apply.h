@@ -8,20 +8,20 @@
 #include "targets/router.h"
 
 /* Also on a running pipeline (the tables in place).  Plain routed
- * interfaces: rif, then the port entry (a port held on Linux stays held);
+ * interfaces (of those, only the ONLY[N_ONLY] ones when ONLY is not NULL:
+ * the ports the walk of the service graph routes; the rest get no entry):
+ * rif, then the port entry (a port held on Linux stays held);
  * a bridge with an address: its rif {bridge, mac, BRIDGE}; its ports:
  * rif {bridge, bridge mac, ROUTE | BRPORT [| RP_FILTER]} (the ports
  * themselves come from the bridge plan).  ATTACH gets the ifindexes this
  * added as ports (to attach), *N_ATTACH their number (capacity MAX). */
 int tna_router_plan_apply(struct tna_dp *dp, const struct tna_router_plan *plan,
-			  int *attach, int max, int *n_attach);
+			  const int *only, int n_only, int *attach, int max, int *n_attach);
 
 /* The rifs OLD listed that NP does not (the entries of interfaces that
  * left the router): removed from DP.  Routed ports are detached by the
  * caller first. */
 void tna_router_plan_drop_rifs(struct tna_dp *dp, const struct tna_router_plan *old,
 			       const struct tna_router_plan *np);
-/* Whether PLAN routes IFINDEX as a plain routed port. */
-bool tna_router_plan_routes(const struct tna_router_plan *plan, int ifindex);
 
 #endif

@@ -116,12 +116,15 @@ bool tna_rt_plan_differs(const struct tna_rt_state *rt, const struct tna_model *
 
 int tna_rt_host_bridge(const struct tna_rt_state *rt)
 {
-	if (!rt->plan.ok)
-		return 0;
-	for (int i = 0; i < rt->plan.n_ifs; i++)
-		if (rt->plan.ifs[i].bridge)
-			return rt->plan.ifs[i].ifindex;
-	return 0;
+	return rt->plan.ok ? rt->walk_host : 0;
+}
+
+bool tna_rt_routes(const struct tna_rt_state *rt, int ifindex)
+{
+	for (int i = 0; rt->plan.ok && i < rt->n_walk; i++)
+		if (rt->walk_ports[i] == ifindex)
+			return true;
+	return false;
 }
 
 void tna_rt_dp_opts(const struct tna_rt_state *rt, struct tna_dp_opts *o)
@@ -242,7 +245,8 @@ int tna_rt_start(struct tna_rt_state *rt, struct tna_dp *host, int host_bridge,
 	}
 	rt->host = host;
 	rt->host_bridge = host_bridge;
-	err = tna_router_plan_apply(host, &rt->plan, added, TNA_RT_MAX_ATTACHED, &n);
+	err = tna_router_plan_apply(host, &rt->plan, rt->walk_ports, rt->n_walk, added,
+				    TNA_RT_MAX_ATTACHED, &n);
 	if (err) {
 		snprintf(rt->error, sizeof(rt->error), "router tables: %s", strerror(-err));
 		goto fail;

@@ -32,6 +32,11 @@ struct tna_rt_state {
 	int host_bridge;		/* that bridge's ifindex, 0 = own pipeline */
 	int attached[TNA_RT_MAX_ATTACHED];	/* plain routed ports attached */
 	int n_attached;
+	/* Where the walk of the service graph puts it (tna_ctl_rt_walk):
+	 * the hosting bridge (0 own) and the plain routed ports to attach */
+	int walk_host;
+	int walk_ports[TNA_RT_MAX_ATTACHED];
+	int n_walk;
 	uint32_t xlated, xlated_all;	/* own pipeline (dry-run: measured) */
 	struct tna_rtf *filter;		/* the ruleset followed (plan.nf_filter) */
 	bool filter_v4, filter_v6;	/* the families it was started for */
@@ -80,8 +85,10 @@ struct tna_dp *tna_rt_load_own(const struct tna_rt_state *rt, enum tna_target ta
 /* Its attach mode for TARGET (tna-deploy's --target). */
 enum tna_target tna_rt_own_target(const struct tna_rt_state *rt, enum tna_target target);
 
-/* The bridge that hosts the router: a routed bridge of the plan, 0 none. */
+/* The bridge that hosts the router as the walk decided, 0 none; and
+ * whether the walk has IFINDEX as a plain routed port. */
 int tna_rt_host_bridge(const struct tna_rt_state *rt);
+bool tna_rt_routes(const struct tna_rt_state *rt, int ifindex);
 
 /* Add the router's modules and switches to the load options of the
  * pipeline that hosts it. */

@@ -79,7 +79,8 @@ int tna_ctl_rt_move(struct tna_ctl *c, struct tna_dp *want, int want_bridge)
 			return -errno;
 		tna_rt_arm(rt, ndp);	/* --sync waits for it too */
 	}
-	err = tna_router_plan_apply(ndp, &rt->plan, added, TNA_RT_MAX_ATTACHED, &n);
+	err = tna_router_plan_apply(ndp, &rt->plan, rt->walk_ports, rt->n_walk, added,
+				    TNA_RT_MAX_ATTACHED, &n);
 	if (!err)
 		err = tna_rt_filter_start(rt, ndp, &nf);
 	if (err) {	/* nothing switched: the new host loses what it got */
@@ -153,7 +154,7 @@ int tna_ctl_rt_give(struct tna_ctl *c, struct tna_dp *to, int ifindex)
 	int err;
 
 	if (!rt->host || !in_list(rt->attached, rt->n_attached, ifindex) ||
-	    tna_router_plan_routes(&rt->plan, ifindex))
+	    tna_rt_routes(rt, ifindex))
 		return -ENOENT;
 	if (rt->host != to) {	/* the same pipeline: the link stays, the bridge owns it */
 		err = tna_dp__move(rt->host, to, ifindex);

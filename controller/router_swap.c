@@ -41,7 +41,7 @@ static void code_of(const struct tna_router_plan *p, struct tna_rt_code *code)
 static void unroute_gone(struct tna_rt_state *rt)
 {
 	for (int i = 0; i < rt->n_attached; i++)
-		if (!tna_router_plan_routes(&rt->plan, rt->attached[i]))
+		if (!tna_rt_routes(rt, rt->attached[i]))
 			tna_dp__port_del(rt->host, rt->attached[i]);
 	tna_router_plan_drop_rifs(rt->host, &rt->prev, &rt->plan);
 }
@@ -52,7 +52,7 @@ static void prune(struct tna_rt_state *rt)
 	for (int i = rt->n_attached - 1; i >= 0; i--) {
 		int ifx = rt->attached[i];
 
-		if (tna_router_plan_routes(&rt->plan, ifx))
+		if (tna_rt_routes(rt, ifx))
 			continue;
 		tna_dp__detach(rt->host, ifx);
 		tna_dp__port_del(rt->host, ifx);
@@ -108,8 +108,8 @@ int tna_ctl_rt_change(struct tna_ctl *c)
 			return 1;
 		}
 	}
-	err = tna_router_plan_apply(ndp ? ndp : rt->host, &rt->plan, added,
-				    TNA_RT_MAX_ATTACHED, &n);
+	err = tna_router_plan_apply(ndp ? ndp : rt->host, &rt->plan, rt->walk_ports,
+				    rt->n_walk, added, TNA_RT_MAX_ATTACHED, &n);
 	/* A follower started or stopped, or for other families: the new one
 	 * loads its first program into the new pipeline before the swap
 	 * (the modules changed with it, so there is one). */
@@ -154,10 +154,16 @@ int tna_ctl_rt_change(struct tna_ctl *c)
 int tna_ctl_rt_sync(struct tna_ctl *c)
 {
 	struct tna_rt_state *rt = c->rt;
+	int ret = tna_ctl_rt_walk(c);	/* the bridges' plans are in effect now */
 	struct br_state *hb = br_find(c, tna_rt_host_bridge(rt));
 	struct tna_dp *want = hb && hb->dp ? hb->dp : NULL;
 	struct tna_rtf *nf;
-	int ret;
+
+	if (ret) {
+		logf_(c, TNA_CTL_ERROR, "router: stages: %s: plain Linux", strerror(-ret));
+		tna_rt_stop(rt, false);
+		return ret;
+	}
 
 	if (!rt->plan.ok) {
 		if (rt->host) {

@@ -48,22 +48,36 @@ static struct tna_graph *plan_graph(const struct tna_ctl *c)
 	return g;
 }
 
-int tna_ctl_stages(const struct tna_ctl *c, struct tna_stage_plan *sp)
+/* The walk over every selected bridge's plan, P (may be NULL) in place of
+ * the one of its bridge (a plan about to take effect). */
+static int stages_with(const struct tna_ctl *c, const struct tna_bridge_plan *p,
+		       struct tna_stage_plan *sp)
 {
-	const struct tna_bridge_plan *b[TNA_CTL_MAX_BRIDGES];
+	const struct tna_bridge_plan *b[TNA_CTL_MAX_BRIDGES + 1];
 	struct tna_stage_src src = { .bridges = b, .rt = &c->rt->plan };
+	bool in = false;
 	int ret;
 
-	for (int i = 0; i < c->nbr; i++)
-		if (c->br[i].present)
-			b[src.n_bridges++] = &c->br[i].plan;
-	src.rt_host = tna_ctl_router_host(c);
+	for (int i = 0; i < c->nbr; i++) {
+		bool mine = p && c->br[i].ifindex == p->ifindex;
+
+		if (c->br[i].present || mine)
+			b[src.n_bridges++] = mine ? p : &c->br[i].plan;
+		in |= mine;
+	}
+	if (p && !in)
+		b[src.n_bridges++] = p;
 	src.g = plan_graph(c);
 	if (!src.g)
 		return -errno;
 	ret = tna_stages_build(&src, sp);
 	tna_graph_free((struct tna_graph *)src.g);
 	return ret;
+}
+
+int tna_ctl_stages(const struct tna_ctl *c, struct tna_stage_plan *sp)
+{
+	return stages_with(c, NULL, sp);
 }
 
 struct json_object *tna_ctl_stages_json(const struct tna_ctl *c)
@@ -78,21 +92,37 @@ struct json_object *tna_ctl_stages_json(const struct tna_ctl *c)
 	return a;
 }
 
+/* The router's host and plain routed ports as the walk decides them
+ * (tna_stages_router_ports), kept in c->rt for the router's deploy, swap
+ * and move: the router plan gives each port's tables, the walk which
+ * ports and where.  0 or -errno (then nothing is routed). */
+int tna_ctl_rt_walk(struct tna_ctl *c)
+{
+	struct tna_rt_state *rt = c->rt;
+	struct tna_stage_plan sp;
+	int ret;
+
+	rt->walk_host = 0;
+	rt->n_walk = 0;
+	if (!rt->plan.ok)
+		return 0;
+	ret = tna_ctl_stages(c, &sp);
+	if (ret)
+		return ret;
+	rt->walk_host = sp.rt_host;
+	rt->n_walk = tna_stages_router_ports(&sp, rt->walk_ports, TNA_RT_MAX_ATTACHED);
+	tna_stages_free(&sp);
+	return 0;
+}
+
 int tna_ctl_stage_members(const struct tna_ctl *c, const struct tna_bridge_plan *p,
 			  int *ifx, int max)
 {
-	const struct tna_bridge_plan *b[1] = { p };
-	struct tna_stage_src src = { .bridges = b, .n_bridges = 1, .rt = &c->rt->plan };
 	struct tna_stage_plan sp;
 	char node[64];
 	int n = 0, ret;
 
-	src.rt_host = tna_ctl_router_host(c);
-	src.g = plan_graph(c);
-	if (!src.g)
-		return -errno;
-	ret = tna_stages_build(&src, &sp);
-	tna_graph_free((struct tna_graph *)src.g);
+	ret = stages_with(c, p, &sp);
 	if (ret)
 		return ret;
 	snprintf(node, sizeof(node), "bridge:%s", p->name);

@@ -40,13 +40,6 @@ struct json_object *tna_ctl_router_json(const struct tna_ctl *c)
 	return tna_rt_to_json(c->rt, h, fpms);
 }
 
-int tna_ctl_router_host(const struct tna_ctl *c)
-{
-	uint64_t fpms = 0;
-
-	return rt_host_name(c, &fpms) ? tna_rt_host_bridge(c->rt) : 0;
-}
-
 struct json_object *tna_ctl_status_json(const struct tna_ctl *c)
 {
 	struct json_object *top = json_object_new_object();

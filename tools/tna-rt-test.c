@@ -331,7 +331,7 @@ int main(int argc, char **argv)
 			    !tna_peer_gro_enable(plan.ifs[i].ifindex, &undo[nundo]) &&
 			    undo[nundo].changed)
 				printf("changed: GRO on for the peer of %s\n", plan.ifs[i].name), nundo++;
-		err = tna_router_plan_apply(dp, &plan, added, TNA_MAX_PORTS - nports, &nadded);
+		err = tna_router_plan_apply(dp, &plan, NULL, 0, added, TNA_MAX_PORTS - nports, &nadded);
 		if (err) {
 			fprintf(stderr, "tna-rt-test: applying the plan: %s\n", strerror(-err));
 			goto out;

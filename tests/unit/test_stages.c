@@ -7,7 +7,9 @@
  * route of its own, an interface the graph blocks); a bridge with an
  * address hosting the router (one pipeline); the operator's hooks in
  * pipeline order; br_netfilter under an explicit target and auto; the text
- * and the JSON of one list. */
+ * and the JSON of one list; the router's host and ports decided by the
+ * walk (two bridges with addresses, a port the plan routes and the graph
+ * blocks). */
 #include <stdlib.h>
 #include <string.h>
 #include <linux/netfilter.h>
@@ -142,13 +144,28 @@ static const char *kinds(const struct tna_port_stages *p)
 	return buf;
 }
 
+/* HOST: the bridge the walk must put the router in (0 its own). */
 static void build(struct tna_graph *g, const struct tna_router_plan *r, int host,
 		  struct tna_stage_plan *sp)
 {
 	const struct tna_bridge_plan *b[1] = { &br };
-	struct tna_stage_src src = { .g = g, .bridges = b, .n_bridges = 1, .rt = r, .rt_host = host };
+	struct tna_stage_src src = { .g = g, .bridges = b, .n_bridges = 1, .rt = r };
 
 	CHECK_EQ(tna_stages_build(&src, sp), 0);
+	CHECK_EQ(sp->rt_host, host);
+}
+
+/* The router's own ports as a space-separated list of ifindexes. */
+static const char *router_ports(const struct tna_stage_plan *sp)
+{
+	static char buf[128];
+	int ifx[8], n = tna_stages_router_ports(sp, ifx, 8);
+	size_t k = 0;
+
+	buf[0] = 0;
+	for (int i = 0; i < n; i++)
+		k += snprintf(buf + k, sizeof(buf) - k, "%s%d", i ? " " : "", ifx[i]);
+	return buf;
 }
 
 static void bridge_only(void)
@@ -208,7 +225,17 @@ static void router_only(void)
 	p = port(&sp, "r3");
 	CHECK(p && !p->n && !strcmp(p->linux_node, "l3:r3") &&
 	      !strncmp(p->linux_reason, "tc-filter", 9), "r3: its L3 node's reason");
+	CHECK_STR(router_ports(&sp), "30 31");
 	tna_stages_free(&sp);
+
+	/* the router plan routes r3, the graph blocks it: the walk wins, the
+	 * router does not attach it */
+	rt.ifs[2].routed = true;
+	build(g, &rt, 0, &sp);
+	CHECK(!port(&sp, "r3")->n, "r3 stays on Linux");
+	CHECK_STR(router_ports(&sp), "30 31");
+	tna_stages_free(&sp);
+	rt.ifs[2].routed = false;
 
 	/* auto found nothing worth a program: the plan's word, no node */
 	rt.ok = false;
@@ -348,6 +375,44 @@ static void bridge_netfilter(void)
 	tna_graph_free(g);
 }
 
+/* Two bridges with addresses, br0 (10) and br5 (50): the router goes
+ * into the first one that is deployed, not the first one that has an
+ * address; the plain routed ports follow it. */
+static void two_bridges(void)
+{
+	static struct tna_port_plan p5 = { .ifindex = 51, .name = "p5", .accelerated = true,
+		.target = TNA_TARGET_GENERIC, .reason = "generic" };
+	struct tna_bridge_plan b5 = { .ifindex = 50, .name = "br5", .ok = true,
+		.target = TNA_TARGET_GENERIC, .fpms = TNA_FPM_BRIDGE, .n_ports = 1, .ports = &p5 };
+	const struct tna_bridge_plan *b[2] = { &br, &b5 };
+	struct tna_stage_src src = { .bridges = b, .rt = &rt };
+	struct tna_stage_plan sp;
+
+	model();
+	plans();
+	m.sys.ip_forward = 1;
+	addr4(10, 24);
+	route4(10);
+	link(50, "br5", "bridge", 0);
+	link(51, "p5", "veth", 50);
+	addr4(50, 24);
+	route4(50);
+	src.g = graph();
+	for (int k = 0; k < 3; k++) {
+		/* br0 not selected; selected but left to Linux; both deployed */
+		src.bridges = k ? b : b + 1;
+		src.n_bridges = k ? 2 : 1;
+		br.ok = k == 2;
+		CHECK_EQ(tna_stages_build(&src, &sp), 0);
+		CHECK_EQ(sp.rt_host, k == 2 ? 10 : 50);
+		CHECK_STR(kinds(tna_stages_port(&sp, 51)), k == 2 ? "bridge" : "bridge router");
+		CHECK_STR(tna_stages_port(&sp, 30)->pipeline, k == 2 ? "br0" : "br5");
+		CHECK_STR(router_ports(&sp), "30 31");
+		tna_stages_free(&sp);
+	}
+	tna_graph_free((struct tna_graph *)src.g);
+}
+
 int main(void)
 {
 	char mods[256];
@@ -359,6 +424,7 @@ int main(void)
 	bridge_router();
 	hooks();
 	bridge_netfilter();
+	two_bridges();
 	tna_stage_fpm_names(TNA_FPM_BRIDGE, mods, sizeof(mods));
 	CHECK(!strcmp(mods, "parse_eth classify port_state fdb_src fdb_dst flow_cache port_flags forward stats"),
 	      "%s", mods);
