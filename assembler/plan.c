@@ -240,7 +240,7 @@ int tna_plan_bridge(const struct tna_plan_bridge_in *in,
 	enum tna_target want = o ? o->target : TNA_PLAN_AUTO;
 	enum tna_target common = TNA_TARGET_NATIVE;
 	const char *weak = NULL, *weak_reason = NULL;
-	bool any_offload = false, flags = false, all_native_rx = true;
+	bool any_offload = false, all_native_rx = true;
 	const char *no_xmit = NULL, *tso = NULL;
 	int i, n_acc = 0;
 
@@ -309,7 +309,6 @@ int tna_plan_bridge(const struct tna_plan_bridge_in *in,
 						      p->caps->xdp_features_known,
 						      feat, sizeof(feat)));
 		}
-		flags |= p->isolated || p->locked || p->slowpath;
 	}
 
 	/* Bridge level, first match decides. */
@@ -407,8 +406,10 @@ int tna_plan_bridge(const struct tna_plan_bridge_in *in,
 		 * peers' tx checksumming changes at run time */
 		if (plan->target == TNA_TARGET_NATIVE)
 			plan->fpms |= 1ull << TNA_PFPM_CSUM;
-		if (flags)
-			plan->fpms |= 1ull << TNA_PFPM_PORT_FLAGS;
+		/* isolated, locked and slow-path ports are table values the
+		 * pipeline always checks: a port option toggled is a table
+		 * write, not a new pipeline (bpf/fpm/port_flags.h) */
+		plan->fpms |= 1ull << TNA_PFPM_PORT_FLAGS;
 		/* br_netfilter on without rules: its IP checks in the fast path */
 		if (in->nf_call[TNA_NF_IPV4] > 0)
 			plan->fpms |= 1ull << TNA_PFPM_BRNF_IPV4;

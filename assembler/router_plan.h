@@ -129,7 +129,7 @@ struct tna_router_plan {
 	int n_flt_notes;		/* what stays on Linux where reached */
 	char flt_notes[TNA_RPLAN_MAX_NOTES][160];
 	uint8_t xfrm_routed;	/* tna_dp_opts.xfrm_routed: the same bits */
-	bool src_fib_check;	/* tna_dp_opts.src_fib_check */
+	bool src_fib_check;	/* tna_dp__src_fib_check_set */
 	uint32_t martian4[TNA_RPLAN_MAX_MARTIAN];	/* tna_dp__src_martian4_set */
 	int n_martian4;
 	bool fib_direct4;	/* tna_dp_opts.fib_direct4 (always false, see above) */

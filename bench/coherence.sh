@@ -3,8 +3,8 @@
 #   port      a bridge port change (STP state over rtnetlink) -> the fast
 #             path's port table: p50/p99/max, idle, under an FDB event
 #             flood (N entries added and deleted in a loop), and under the
-#             flood plus replans (a port's isolated flag toggled: pipeline
-#             swaps); tna-port-latency measures from the kernel's ack
+#             flood plus replans (bridge-nf-call-arptables toggled: the
+#             brnf_arp module comes and goes, pipeline swaps); tna-port-latency measures from the kernel's ack
 #   deadman   dead-man trips and the longest gap between heartbeats of the
 #             controller's loop over the whole run (--status --json)
 # Prints one line per figure; --json FILE keeps them.  See bench/README.md.
@@ -70,11 +70,11 @@ flood() {
 		bridge -n "$D" -batch "$WORK/del" >/dev/null 2>&1
 	done
 }
-replans() {	# isolated on p3: the port_flags module comes and goes
-	local on=on
+replans() {	# arptables called for bridged ARP: brnf_arp comes and goes
+	local on=1
 	while :; do
-		ip netns exec "$D" bridge link set dev p3 isolated $on
-		[[ $on == on ]] && on=off || on=on
+		ip netns exec "$D" sysctl -qw net.bridge.bridge-nf-call-arptables=$on
+		on=$((1 - on))
 		sleep 0.1
 	done
 }

@@ -2,14 +2,14 @@
 # bench/reconfig.sh: reconfigurations under load.  Paced traffic
 # from tna-gen crosses a bridge to tna-sink while N configuration changes
 # hit the bridge: flaps of an unrelated port, an unrelated port added and
-# removed, STP port state toggles, isolated on/off (a new pipeline swapped
-# in atomically), whole-bridge FDB flushes.  The same sequence runs twice,
+# removed, STP port state toggles, isolated on/off (a port table write),
+# whole-bridge FDB flushes.  The same sequence runs twice,
 # on plain Linux (the control) and with tna-deploy, and the script reports
 # the frames each lost, the frames TNA lost that Linux delivered, and the
 # event -> new datapath latency (p50/p99) from the controller's log.
 # --router: br0 gets an address and a routed port r0 (peer in x), and the
 # sequence also changes the router (addresses, a local /24 route: its
-# tables in place, or the pipeline swapped).
+# tables, in place).
 # See bench/README.md "Reconfiguration benchmark".
 set -uo pipefail
 source "$(dirname "$0")/lib.sh"

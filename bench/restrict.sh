@@ -7,7 +7,7 @@
 # arrived, counted from the moment the command returned (0 when none did).
 # Plain Linux drops from that moment on.  Cases:
 #   rule     nft bridge-family forward chain with policy drop (bridged)
-#   flag     both bridge ports isolated (the pipeline had no port-flags module)
+#   flag     both bridge ports isolated (a port table value the pipeline checks)
 #   policy   ip xfrm policy ... dir fwd action block (routed)
 #   sysctl   net.ipv4.conf.r1.rp_filter=1 with spoofed sources (routed; netconf event)
 #   polled   net.bridge.bridge-nf-call-iptables 0 -> 1 with a forward drop rule

@@ -69,5 +69,9 @@ struct tna_rif {
 #define TNA_SRC_MARTIAN_MAX	4096
 #define TNA_SRC_BITS_WORDS	1024
 #define TNA_SRC_HASH(a)		((((__u32)(a)) * 2654435761u) >> 16)
+/* The word after the filter holds flags of the source check: a table
+ * value, so a local route wider than /32 coming or going changes no code. */
+#define TNA_SRC_FLAGS_WORD	TNA_SRC_BITS_WORDS
+#define TNA_SRC_F_FIB_CHECK	1ull	/* every IPv4 source looked up (bpf/fpm/fib.h) */
 
 #endif /* TNA_ROUTER_KERN_USER_H */

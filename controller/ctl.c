@@ -5,7 +5,7 @@
  * pending events are drained):
  *   - same target and modules: only the port table changes (STP state,
  *     flags), new ports are attached, removed ones detached;
- *   - same target, other modules (e.g. a port became isolated, rules
+ *   - same target, other modules (e.g. br_netfilter called, rules
  *     appeared, the router it hosts needs other code): the new pipeline
  *     is loaded first, sharing the maps, then swapped in atomically on
  *     every port (tna_dp__replace); the router: controller/router_swap.c;

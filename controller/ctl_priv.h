@@ -34,7 +34,7 @@ struct br_state {
 	bool present;
 	char error[160];		/* why the fast path could not load */
 	/* Pipelines swapped out, kept loaded (sharing the maps) so that a
-	 * change undone later (isolated on/off) swaps back at once. */
+	 * change undone later (a sysctl set and reset) swaps back at once. */
 	struct tna_spares spares;
 	struct tna_rt_code rt_code;	/* the router's part of dp's code (tna_rt_code_for) */
 	bool no_xmit;		/* some port cannot be a native redirect egress yet */

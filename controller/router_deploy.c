@@ -134,7 +134,6 @@ void tna_rt_dp_opts(const struct tna_rt_state *rt, struct tna_dp_opts *o)
 	o->fpms |= rt->plan.fpms;
 	o->nf_routed = rt->plan.nf_routed;
 	o->xfrm_routed = rt->plan.xfrm_routed;
-	o->src_fib_check = rt->plan.src_fib_check;
 	o->fib_direct4 = rt->plan.fib_direct4;
 }
 
@@ -146,7 +145,7 @@ void tna_rt_code_for(const struct tna_rt_state *rt, int bridge, struct tna_rt_co
 		tna_rt_dp_opts(rt, &o);
 	*code = (struct tna_rt_code){
 		.fpms = o.fpms, .nf_routed = o.nf_routed, .xfrm_routed = o.xfrm_routed,
-		.src_fib_check = o.src_fib_check, .fib_direct4 = o.fib_direct4,
+		.fib_direct4 = o.fib_direct4,
 	};
 }
 

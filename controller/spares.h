@@ -1,6 +1,6 @@
 /* Pipelines swapped out, kept loaded (sharing the bridge's maps): a
- * change undone later (isolated on/off), or a configuration seen before
- * (a local route added again), swaps one back in at once instead of
+ * change undone later (a sysctl set and reset), or a configuration seen before
+ * (an IPsec policy added again), swaps one back in at once instead of
  * loading and verifying it again (tens of ms; over 100 ms on a busy
  * machine).  A pipeline's code is fixed by its key: modules, the
  * br_netfilter switch and the router's part (the bridge's MAC is in a

@@ -107,12 +107,24 @@ static int link_for(struct tna_dp *dp, int ifindex, struct tna_dp_link **l)
 	return make_current(dp);
 }
 
-int tna_dp__attach(struct tna_dp *dp, int ifindex)
+/* A new link from port IFINDEX to DP's root, in DP's mode, into L. */
+static int link_create(struct tna_dp *dp, struct tna_dp_link *l, int ifindex)
 {
 	LIBBPF_OPTS(bpf_link_create_opts, lo, .flags = dp->be->xdp_flags);
+	int fd = bpf_link_create(dp->root->prog_fd, ifindex, BPF_XDP, &lo);
+
+	if (fd < 0)
+		return -errno;
+	l->ifindex = ifindex;
+	l->fd = fd;
+	return 0;
+}
+
+int tna_dp__attach(struct tna_dp *dp, int ifindex)
+{
 	struct tna_dp_link *l;
 	uint32_t id, mode = 0;
-	int fd, err;
+	int err;
 
 	err = link_for(dp, ifindex, &l);
 	if (err)
@@ -125,12 +137,7 @@ int tna_dp__attach(struct tna_dp *dp, int ifindex)
 		if (err)
 			return err;
 	}
-	fd = bpf_link_create(dp->root->prog_fd, ifindex, BPF_XDP, &lo);
-	if (fd < 0)
-		return -errno;
-	l->ifindex = ifindex;
-	l->fd = fd;
-	return 0;
+	return link_create(dp, l, ifindex);
 }
 
 int tna_dp__detach(struct tna_dp *dp, int ifindex)
@@ -156,9 +163,8 @@ int tna_dp__detach(struct tna_dp *dp, int ifindex)
  * created right after: frames in between go to Linux. */
 int tna_dp__move(struct tna_dp *old_dp, struct tna_dp *new_dp, int ifindex)
 {
-	LIBBPF_OPTS(bpf_link_create_opts, lo, .flags = new_dp->be->xdp_flags);
 	struct tna_dp_link *o = tna_dp_link_of(old_dp, ifindex), *n;
-	int fd, err;
+	int err;
 
 	if (!o)
 		return -ENOENT;
@@ -176,12 +182,7 @@ int tna_dp__move(struct tna_dp *old_dp, struct tna_dp *new_dp, int ifindex)
 		return 0;
 	}
 	tna_dp__detach(old_dp, ifindex);
-	fd = bpf_link_create(new_dp->root->prog_fd, ifindex, BPF_XDP, &lo);
-	if (fd < 0)
-		return -errno;
-	n->ifindex = ifindex;
-	n->fd = fd;
-	return 0;
+	return link_create(new_dp, n, ifindex);
 }
 
 /* Same family: one update of the root's slot swaps every port at once.

@@ -36,7 +36,6 @@ struct tna_dp_opts {
 	bool fib_direct4;		/* IPv4 policy rules are the default ones */
 	uint8_t nf_routed;		/* TNA_NF_ROUTED_V4/V6: netfilter may see that family's routed traffic */
 	uint8_t xfrm_routed;		/* the same bits: IPsec policies/SAs may apply to it */
-	bool src_fib_check;		/* check IPv4 sources with a FIB lookup (bpf/fpm/fib.h) */
 };
 
 struct tna_dp;

@@ -72,7 +72,6 @@ struct tna_dp *tna_dp__load(const struct tna_dp_opts *opts)
 	}
 	if (opts->sz >= offsetof(struct tna_dp_opts, xfrm_routed) + sizeof(opts->xfrm_routed)) {
 		dp->skel->rodata->tna_xfrm_routed = opts->xfrm_routed;
-		dp->skel->rodata->tna_src_fib_check = opts->src_fib_check;
 	}
 
 	tna_dp_filter_size(dp, dp->skel->rodata->tna_fpms & TNA_FPM_FILTER);

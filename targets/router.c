@@ -64,6 +64,16 @@ static bool listed(const uint32_t *a, int n, uint32_t x)
 	return false;
 }
 
+int tna_dp__src_fib_check_set(struct tna_dp *dp, bool on)
+{
+	__u32 k = TNA_SRC_FLAGS_WORD;
+	__u64 v = on ? TNA_SRC_F_FIB_CHECK : 0;
+
+	if (!dp)
+		return -EINVAL;
+	return bpf_map_update_elem(dp->src_bits_fd, &k, &v, BPF_ANY) ? -errno : 0;
+}
+
 int tna_dp__src_martian4_set(struct tna_dp *dp, const uint32_t *a, int n)
 {
 	static __u64 bits[TNA_SRC_BITS_WORDS];

@@ -33,6 +33,9 @@ int tna_dp__rif_get(const struct tna_dp *dp, int ifindex, struct tna_rif_cfg *cf
  * added before their filter bits are set, removed before bits are cleared.
  * -E2BIG beyond TNA_SRC_MARTIAN_MAX. */
 int tna_dp__src_martian4_set(struct tna_dp *dp, const uint32_t *a, int n);
+/* Every IPv4 source looked up in the FIB (bpf/fpm/fib.h), or not: a table
+ * value of every pipeline sharing DP's maps. */
+int tna_dp__src_fib_check_set(struct tna_dp *dp, bool on);
 
 /* A plain routed interface: port (forwarding, no bridge flags) + rif. */
 int tna_dp__router_port_add(struct tna_dp *dp, int ifindex, const uint8_t mac[6],

@@ -205,7 +205,6 @@ int main(int argc, char **argv)
 		v6 = plan.v6;
 		o.nf_routed = plan.nf_routed;
 		o.xfrm_routed = plan.xfrm_routed;
-		o.src_fib_check = plan.src_fib_check;
 		o.fib_direct4 = plan.fib_direct4;
 	}
 	if ((!br && !nifs && !autoplan) || optind != argc || (!v4 && !v6)) {

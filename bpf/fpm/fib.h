@@ -10,7 +10,7 @@
  * table, so an IPv6 DIRECT lookup would miss the box's own addresses. */
 #ifndef TNA_FPM_FIB_H
 #define TNA_FPM_FIB_H
-#include "bpf/fpm/rif.h"
+#include "bpf/fpm/l3_classify.h"	/* tna_src_bits: the source check's flags */
 
 #ifndef AF_INET
 #define AF_INET		2
@@ -18,11 +18,6 @@
 #endif
 
 const volatile bool tna_fib_direct4 = false;
-/* Some route of type local, broadcast or anycast covers more than one
- * address: the source set of l3_classify cannot list them, so every
- * source is looked up the way fib_validate_source does (planner's
- * src_fib_check). */
-const volatile bool tna_src_fib_check = false;
 
 static __always_inline int fib_reason(long rc)
 {
@@ -95,9 +90,16 @@ static __always_inline int fpm_src_fib4(struct tna_pkt *p, struct tna_l3 *r)
 {
 	struct bpf_fib_lookup f;
 	struct iphdr *iph = r->iph;
+	__u32 k = TNA_SRC_FLAGS_WORD;
+	__u64 *flags;
 	long rc;
 
-	if (!tna_src_fib_check)
+	/* Some route of type local, broadcast or anycast covers more than
+	 * one address: the source set of l3_classify cannot list them, so
+	 * every source is looked up the way fib_validate_source does (the
+	 * planner's src_fib_check, a table value: tna_dp__src_check4_set). */
+	flags = bpf_map_lookup_elem(&tna_src_bits, &k);
+	if (!flags || !(*flags & TNA_SRC_F_FIB_CHECK))
 		return TNA_GO;
 	__builtin_memset(&f, 0, sizeof(f));
 	f.ifindex = r->fib.ifindex;

@@ -27,7 +27,7 @@ in_ns dut sysctl -qw net.bridge.bridge-nf-call-iptables=0 net.bridge.bridge-nf-c
 check "dry run (nf-call off)" plan_json
 jq_ '
 assert b["accelerable"] and not b["br_netfilter"] and b["target"] == "generic", b
-assert b["fpms"] == ["parse_eth","classify","port_state","fdb_src","fdb_dst","forward","stats","flow_cache"], b["fpms"]
+assert b["fpms"] == ["parse_eth","classify","port_state","fdb_src","fdb_dst","port_flags","forward","stats","flow_cache"], b["fpms"]
 bd = b["budget"]
 assert 0 < bd["xlated_insns"] < bd["xlated_insns_all_modules"], bd
 assert bd["ok"], bd
@@ -37,12 +37,16 @@ print("xlated %d vs all-modules %d" % (bd["xlated_insns"], bd["xlated_insns_all_
 for p in p1 p2 p3; do [[ -z $(xdp_id $p) ]] || fail "a dry run attached to $p"; done
 echo "ok: accelerated plan, nothing attached by --dry-run"
 
-# 3. An isolated port adds the port_flags module.
+# 3. Port options are table values: port_flags is in every bridge plan,
+#    and an isolated port changes no module.
+check "dry run" plan_json
+jq_ 'assert "port_flags" in b["fpms"], b["fpms"]' || fail "no port_flags in the plan"
+plain=$(jq_ 'print(sorted(b["fpms"]))')
 in_ns dut bridge link set dev p2 isolated on
 check "dry run (isolated)" plan_json
-jq_ 'assert "port_flags" in b["fpms"], b["fpms"]' || fail "isolated port without port_flags"
+[[ $(jq_ 'print(sorted(b["fpms"]))') == "$plain" ]] || fail "isolated port changed the modules: $plain -> $(jq_ 'print(sorted(b["fpms"]))')"
 in_ns dut bridge link set dev p2 isolated off
-echo "ok: isolated port -> port_flags"
+echo "ok: port_flags in every plan, isolated port -> same modules"
 
 # 4. iptables rule + nf-call on: br_netfilter naming the rules.
 in_ns dut sysctl -qw net.bridge.bridge-nf-call-iptables=1

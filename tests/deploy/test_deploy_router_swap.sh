@@ -8,7 +8,8 @@
 #  - a route via h2 comes and goes, h2's neighbour entry is made
 #    permanent and removed (the FIB and neighbours: no plan change);
 #  - a local /24 route comes and goes (IPv4 sources looked up in the FIB:
-#    other code, the own pipeline swapped);
+#    a table value, tables in place; a frame from a source in that /24 is
+#    left to Linux as martian_src while the route is there, not after);
 #  - an IPsec policy for other networks comes and goes (IPv4 routed
 #    traffic to Linux: other code, swapped).
 # Asserts, after each change (tna-deploy --sync): it took effect (r3
@@ -106,6 +107,16 @@ if [[ $TOPO == bridge ]]; then
 	PIDS+=" $!"; on_exit_kill $!
 	PINGS+=" ping_h3 ping_h4"
 fi
+# src_checked 1|0: five echoes from h1 with a source in 10.77.0.0/24 are
+# (1) or are not (0) all left to Linux as martian_src on r1
+in_ns h1 ip addr add 10.77.0.5/32 dev eth0
+src_checked() {
+	local a=$(rt_counter r1 passed.martian_src) d
+	in_ns h1 ping -c 5 -i 0.01 -W 0.1 -q -I 10.77.0.5 10.2.0.2 >/dev/null 2>&1
+	d=$(( $(rt_counter r1 passed.martian_src) - a ))
+	if (($1)); then ((d == 5)) || fail "local /24 route: $d of 5 frames from 10.77.0.5 counted martian_src"
+	else ((d == 0)) || fail "local /24 route gone: $d frames from 10.77.0.5 still counted martian_src"; fi
+}
 N_CHANGES=0
 for ((k = 0; k < CYCLES; k++)); do
 	change "r1 secondary address added" same in_ns r ip addr add 10.1.0.100/24 dev r1
@@ -122,8 +133,10 @@ for ((k = 0; k < CYCLES; k++)); do
 	change "neighbour made permanent" same \
 		in_ns r ip neigh replace 10.2.0.2 lladdr 02:00:00:00:02:02 dev r2 nud permanent
 	change "neighbour removed" same in_ns r ip neigh del 10.2.0.2 dev r2
-	change "local /24 route added" swap in_ns r ip route add local 10.77.0.0/24 dev lo
-	change "local /24 route removed" swap in_ns r ip route del local 10.77.0.0/24 dev lo
+	change "local /24 route added" same in_ns r ip route add local 10.77.0.0/24 dev lo
+	((k == 0)) && src_checked 1
+	change "local /24 route removed" same in_ns r ip route del local 10.77.0.0/24 dev lo
+	((k == 0)) && src_checked 0
 	change "IPsec policy added" swap in_ns r ip xfrm policy add src 10.88.0.0/24 dst 10.89.0.0/24 dir fwd
 	plan_has 'r["xfrm_routed_ipv4"]' || fail "IPsec policy not in the plan"
 	change "IPsec policy removed" swap in_ns r ip xfrm policy del src 10.88.0.0/24 dst 10.89.0.0/24 dir fwd

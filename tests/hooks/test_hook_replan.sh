@@ -1,7 +1,7 @@
 #!/bin/bash
 # Hooks survive the controller's replans: a port added to the bridge (port
-# table) and a port made isolated (another module: a new pipeline, loaded beside the old and
-# swapped in) keep the hook linked in, its counters and the operator's own
+# table) and arptables called for bridged ARP (another module: a new
+# pipeline, loaded beside the old and swapped in) keep the hook linked in, its counters and the operator's own
 # map (the hook's drop count) going on from where they were.
 cd "$(dirname "$0")/../.." || exit 1
 source tests/hooks/lib.sh
@@ -21,9 +21,9 @@ wait_for() {	# "what" cmd...: up to 5 s
 id0=$(pipeline_id p1)
 in_ns dut ip link set p3 master br0
 wait_for "a port added to br0 is attached" bash -c "[[ -n \$(ip -n $TNA_NS-dut -j link show p3 | grep -o '\"xdp\"') ]]"
-# an isolated port needs another module: a new pipeline swapped in
-in_ns dut bridge link set dev p3 isolated on
-wait_for "isolated port: pipeline replaced" grep -q "pipeline replaced atomically (modules changed" "$DEPLOY_TMP/deploy.out"
+# another module: a new pipeline swapped in
+in_ns dut sysctl -qw net.bridge.bridge-nf-call-arptables=1
+wait_for "brnf_arp: pipeline replaced" grep -q "pipeline replaced atomically (modules changed" "$DEPLOY_TMP/deploy.out"
 id1=$(pipeline_id p1)
 [[ -n $id1 && $id1 != "$id0" ]] || fail "pipeline id $id0 -> '$id1': no new pipeline"
 learn

@@ -4,7 +4,8 @@
 # byte for byte), none of them reaches h2 or Linux; every other frame is
 # forwarded unchanged (UDP to 5000 byte for byte on h2).  Before a socket
 # is registered the steered flow goes to Linux (xsk_no_socket), counted.
-# A new pipeline (a port made isolated: another module) keeps the socket registered.
+# A new pipeline (arptables called for bridged ARP: another module) keeps
+# the socket registered.
 # A stopped controller (its dead-man switch trips) leaves the flow to
 # plain Linux like everything else, socket or not.
 # Generic by default; XSK_TARGET=native for native XDP.
@@ -40,7 +41,7 @@ fwd=$(( $(stat_of p1 forwarded) - fwd0 ))
 echo "ok: UDP to 5000 forwarded by XDP"
 
 id0=$(pipeline_id p1)
-in_ns dut bridge link set dev p3 isolated on	# another module: a new pipeline
+in_ns dut sysctl -qw net.bridge.bridge-nf-call-arptables=1	# another module: a new pipeline
 for _ in $(seq 50); do grep -q "pipeline replaced atomically (modules changed" "$DEPLOY_TMP/deploy.out" && break; sleep 0.1; done
 id1=$(pipeline_id p1)
 [[ -n $id1 && $id1 != "$id0" ]] || fail "pipeline id $id0 -> '$id1': no new pipeline"

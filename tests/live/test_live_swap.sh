@@ -1,13 +1,13 @@
 #!/bin/bash
-# Atomic pipeline swaps under traffic: a port becoming isolated needs the
-# port_flags module (a new pipeline, loaded while Linux holds the ports,
-# then swapped in); undoing it swaps the kept pipeline back at once, after
+# Atomic pipeline swaps under traffic: arptables called for bridged ARP
+# needs the brnf_arp module (a new pipeline, loaded while Linux holds the
+# ports, then swapped in); undoing it swaps the kept pipeline back at once, after
 # a port was added in between (the kept pipeline must take over the new
 # port slots) that gave the bridge a new MAC (a table write, not a new
 # pipeline).  No ping may be lost, and the fast path must forward to the
 # new port afterwards.  Then more than the last pipeline is kept: base ->
-# br_netfilter (loaded) -> base (kept) -> isolated (kept since the first
-# swap: not loaded again).
+# br_netfilter for IPv4 (loaded) -> base (kept) -> brnf_arp (kept since the
+# first swap: not loaded again).
 source "$TNA_ROOT/tests/lib/netns.sh"
 need_root
 source "$TNA_ROOT/tests/datapath/lib.sh"
@@ -26,14 +26,14 @@ sleep 0.5
 swapped() { grep -c 'pipeline replaced atomically (modules changed; loaded and verified' "$LIVE_DIR/ctl.out"; }
 kept() { grep -c 'kept loaded, slots synced' "$LIVE_DIR/ctl.out"; }
 s0=$(swapped)
-in_ns br bridge link set dev v3 isolated on
+in_ns br sysctl -qw net.bridge.bridge-nf-call-arptables=1
 wait_for "[[ \$(swapped) -gt $s0 ]]" 100 ||
-	fail "no swap to a pipeline with port_flags: $(tail -3 "$LIVE_DIR/ctl.out")"
+	fail "no swap to a pipeline with brnf_arp: $(tail -3 "$LIVE_DIR/ctl.out")"
 grep -q 'ports held on Linux' "$LIVE_DIR/ctl.out" || fail "ports not held while loading"
-wait_for '[ "$(status '"'"'"port_flags" in br("br0")["fpms"]'"'"')" = True ]' 50 ||
-	fail "port_flags in the pipeline: no (status: $(status 'br("br0")["fpms"]'))"
-echo "ok: port_flags in the pipeline"
-echo "ok: isolated on: new pipeline loaded, then swapped"
+wait_for '[ "$(status '"'"'"brnf_arp" in br("br0")["fpms"]'"'"')" = True ]' 50 ||
+	fail "brnf_arp in the pipeline: no (status: $(status 'br("br0")["fpms"]'))"
+echo "ok: brnf_arp in the pipeline"
+echo "ok: arptables on: new pipeline loaded, then swapped"
 
 # a port added between the two swaps
 ns h4 >/dev/null
@@ -54,13 +54,13 @@ wait_applied "$n" || fail "v4 joining not applied"
 	fail "a new bridge MAC loaded a new pipeline: $(grep 'bridge MAC' "$LIVE_DIR/ctl.out")"
 
 k0=$(kept)
-in_ns br bridge link set dev v3 isolated off
+no_br_nf
 wait_for "[[ \$(kept) -gt $k0 ]]" 100 ||
 	fail "swap back did not reuse the kept pipeline: $(tail -3 "$LIVE_DIR/ctl.out")"
-wait_for '[ "$(status '"'"'"port_flags" in br("br0")["fpms"]'"'"')" = False ]' 50 ||
-	fail "port_flags gone from the pipeline: no (status: $(status 'br("br0")["fpms"]'))"
-echo "ok: port_flags gone from the pipeline"
-echo "ok: isolated off: the kept pipeline swapped back at once"
+wait_for '[ "$(status '"'"'"brnf_arp" in br("br0")["fpms"]'"'"')" = False ]' 50 ||
+	fail "brnf_arp gone from the pipeline: no (status: $(status 'br("br0")["fpms"]'))"
+echo "ok: brnf_arp gone from the pipeline"
+echo "ok: arptables off: the kept pipeline swapped back at once"
 
 wait $ping_pid
 read -r tx rx < <(awk '/transmitted/ {print $1, $4}' "$LIVE_DIR/ping")
@@ -90,12 +90,13 @@ wait_for "[[ \$(kept) -gt $k0 ]]" 50 || fail "br_netfilter off: the kept pipelin
 wait_applied "$n" || fail "br_netfilter off not applied"
 l1=$(loads) k1=$(kept)
 n=$(applied_count)
-in_ns br bridge link set dev v3 isolated on
-wait_applied "$n" || fail "isolated on (again) not applied"
-wait_for '[ "$(status '"'"'"port_flags" in br("br0")["fpms"]'"'"')" = True ]' 50 ||
-	fail "isolated on (again): no port_flags in the pipeline"
+in_ns br sysctl -qw net.bridge.bridge-nf-call-arptables=1
+wait_for "[[ \$(kept) -gt $k1 ]]" 50 || fail "arptables on (again): no kept pipeline swapped in"
+wait_applied "$n" || fail "arptables on (again) not applied"
+wait_for '[ "$(status '"'"'"brnf_arp" in br("br0")["fpms"]'"'"')" = True ]' 50 ||
+	fail "arptables on (again): no brnf_arp in the pipeline"
 (( $(loads) == l1 && $(kept) == k1 + 1 )) ||
-	fail "isolated on again loaded a pipeline ($(loads) loads, were $l1; $(kept) kept swaps, were $k1): $(tail -3 "$LIVE_DIR/ctl.out")"
+	fail "arptables on again loaded a pipeline ($(loads) loads, were $l1; $(kept) kept swaps, were $k1): $(tail -3 "$LIVE_DIR/ctl.out")"
 echo "ok: a pipeline kept since two swaps ago swapped back without a load"
 in_ns h1 ping -c 5 -i 0.05 -W 1 -q 10.0.0.4 >/dev/null || fail "h1 -> h4 after the last swap"
 kill -TERM "$CTL_PID"; wait "$CTL_PID" || fail "tna-deploy exit status $?"

@@ -5,7 +5,7 @@
 # after 1 s of quiet), so only an immediate hold can meet the bound:
 #  - a rule:      nft bridge-family forward chain with a drop rule (bridged);
 #  - a policy:    ip xfrm policy ... dir fwd action block (routed);
-#  - a port flag: both ports isolated (the pipeline had no port-flags module);
+#  - a port flag: both ports isolated (a table value the pipeline checks);
 #  - a sysctl:    bridge-nf-call-iptables 0 -> 1 with an iptables (nft) forward
 #                 drop rule present (no event: polled, POLL_BOUND_MS).
 # Each runs on plain Linux (which drops what is sent after the command) and

@@ -106,13 +106,14 @@ int main(void)
 	struct json_object *j, *v;
 
 	/* 1. Three native-capable veths: auto -> native, the full pipeline
-	 *    without VLAN and port flags (not configured). */
+	 *    without VLAN (not configured); port flags are table values. */
 	fixture(3);
 	CHECK_EQ(plan(TNA_PLAN_AUTO, false, &p), 0);
 	CHECK(p.ok && !p.refused, "plain bridge deploys: %s", p.reason);
 	CHECK_EQ(p.target, TNA_TARGET_NATIVE);
 	CHECK_EQ(p.fpms, F(PARSE_ETH) | F(CLASSIFY) | F(PORT_STATE) | F(FDB_SRC) |
-			 F(FDB_DST) | F(FORWARD) | F(STATS) | F(FLOW_CACHE) | F(CSUM));
+			 F(FDB_DST) | F(PORT_FLAGS) | F(FORWARD) | F(STATS) | F(FLOW_CACHE) |
+			 F(CSUM));
 	CHECK_EQ(p.n_nic, 0);
 	CHECK(!p.ports[0].nic && !p.ports[0].nic_reason[0], "no NIC stage on a veth");
 	CHECK(p.ports[2].accelerated && p.ports[2].target == TNA_TARGET_NATIVE,
@@ -301,15 +302,20 @@ int main(void)
 	CHECK(p.ok && !p.ports[0].accelerated && p.ports[1].accelerated,
 	      "--force takes p1, p0 stays with Linux");
 	tna_plan_bridge_free(&p);
+	/* port options are table values: the same modules with or without */
 	fixture(3);
+	CHECK_EQ(plan(TNA_PLAN_AUTO, false, &p), 0);
+	uint64_t plain = p.fpms;
+	CHECK(p.ok && (plain & F(PORT_FLAGS)), "port_flags module in every bridge pipeline");
+	tna_plan_bridge_free(&p);
 	ports[2].isolated = true;
 	CHECK_EQ(plan(TNA_PLAN_AUTO, false, &p), 0);
-	CHECK(p.fpms & F(PORT_FLAGS), "isolated port -> port_flags module");
+	CHECK(p.ok && p.fpms == plain, "isolated port: same modules");
 	tna_plan_bridge_free(&p);
 	ports[2].isolated = false;
 	ports[1].slowpath = true;	/* neigh_suppress */
 	CHECK_EQ(plan(TNA_PLAN_AUTO, false, &p), 0);
-	CHECK(p.ok && (p.fpms & F(PORT_FLAGS)), "slow-path port -> port_flags module");
+	CHECK(p.ok && p.fpms == plain, "slow-path port: same modules");
 	tna_plan_bridge_free(&p);
 	fixture(3);
 	ports[1].egress_linux = true;
@@ -376,7 +382,7 @@ int main(void)
 	CHECK(json_object_object_get_ex(j, "ports", &v) &&
 	      json_object_array_length(v) == 3, "json ports");
 	CHECK(json_object_object_get_ex(j, "fpms", &v) &&
-	      json_object_array_length(v) == 9, "json fpms (native: with csum)");
+	      json_object_array_length(v) == 10, "json fpms (native: with csum)");
 	json_object_put(j);
 	tna_plan_bridge_free(&p);
 

@@ -59,7 +59,7 @@ int main(void)
 	CHECK_EQ(plan(false, false, false, &p), 0);
 	CHECK(p.ok && p.fdb_mode == TNA_FDB_MODE_MIRROR, "mirror: %s", p.fdb_reason);
 	CHECK_EQ(p.fpms, F(PARSE_ETH) | F(CLASSIFY) | F(PORT_STATE) | F(FDB_SRC) |
-			 F(FDB_DST) | F(FORWARD) | F(STATS) | F(FLOW_CACHE));
+			 F(FDB_DST) | F(PORT_FLAGS) | F(FORWARD) | F(STATS) | F(FLOW_CACHE));
 	CHECK_EQ(p.keepalive_ms, 60000);
 	CHECK(strstr(p.fdb_reason, "no bpf_xdp_fdb_lookup") != NULL, "why: %s", p.fdb_reason);
 	tna_plan_bridge_free(&p);
@@ -68,7 +68,7 @@ int main(void)
 	CHECK_EQ(plan(true, false, false, &p), 0);
 	CHECK(p.ok && p.fdb_mode == TNA_FDB_MODE_KFUNC, "kfunc: %s", p.fdb_reason);
 	CHECK_EQ(p.fpms, F(PARSE_ETH) | F(CLASSIFY) | F(PORT_STATE) | F(FDB_SRC) |
-			 F(FDB_DST) | F(FORWARD) | F(STATS) | F(FDB_KFUNC));
+			 F(FDB_DST) | F(PORT_FLAGS) | F(FORWARD) | F(STATS) | F(FDB_KFUNC));
 	CHECK_EQ(p.keepalive_ms, 0);
 	j = tna_plan_to_json(&p);
 	CHECK(!strcmp(jstr(j, "fdb_mode"), "kfunc"), "json fdb_mode %s", jstr(j, "fdb_mode"));
