@@ -231,7 +231,8 @@ struct tna_clock {
 	__u32 trusted;		/* 1: the controller confirms the port table and mirror;
 				 * 0: every frame to Linux (controller_stale) */
 	__u32 trips;		/* times the dead-man timer withdrew trust */
-	__u32 pad0;
+	__u32 flow_bits;	/* log2 of the flow-cache entries per CPU in use, fitted to
+				 * the FDB mirror's size (tna_flow_fit()); 0: all of them */
 	/* The bridge's own MAC: frames to it are Linux's (fpm_classify).  A
 	 * table value, not rodata: when it changes (a port with a lower MAC
 	 * joins or leaves) the pipeline keeps running. */
@@ -295,6 +296,23 @@ static inline __attribute__((always_inline)) __u32 tna_flow_bits(__u32 ncpu, __u
 	       ((__u64)ncpu * sizeof(struct tna_flow) << bits) > budget)
 		bits--;
 	return bits;
+}
+
+/* log2 of the flow-cache entries per CPU to use for a mirror of ENTRIES
+ * MACs, at most MAX (the table's size): four per MAC (a pair each way,
+ * and room for the two sets a pair may take), at least TNA_FLOW_MIN_BITS.
+ * A table sized to the largest FDB spreads a few thousand pairs over
+ * 8 MB per CPU, one page each (a TLB miss per frame); fitted, 10k MACs
+ * take 2 MB.  Only where entries go depends on it, never whether one is
+ * used (the whole key is compared): changing it loses hits, not
+ * exactness. */
+static inline __attribute__((always_inline)) __u32 tna_flow_fit(__u32 entries, __u32 max)
+{
+	__u32 bits = TNA_FLOW_MIN_BITS;
+
+	while (bits < max && ((__u64)1 << bits) < (__u64)entries * 4)
+		bits++;
+	return bits < max ? bits : max;
 }
 
 /* The hash of (dst, src, ingress port), W the frame's first three words;
