@@ -299,18 +299,18 @@ static inline __attribute__((always_inline)) __u32 tna_flow_bits(__u32 ncpu, __u
 }
 
 /* log2 of the flow-cache entries per CPU to use for a mirror of ENTRIES
- * MACs, at most MAX (the table's size): four per MAC (a pair each way,
- * and room for the two sets a pair may take), at least TNA_FLOW_MIN_BITS.
+ * MACs, at most MAX (the table's size): two per MAC (a pair per MAC, and
+ * room for the two sets a pair may take: at most one pair in three
+ * entries, where 99.6 % of the pairs stay), at least TNA_FLOW_MIN_BITS.
  * A table sized to the largest FDB spreads a few thousand pairs over
- * 8 MB per CPU, one page each (a TLB miss per frame); fitted, 10k MACs
- * take 2 MB.  Only where entries go depends on it, never whether one is
- * used (the whole key is compared): changing it loses hits, not
- * exactness. */
+ * 8 MB per CPU, one page each; fitted, 10k pairs between 20k MACs take
+ * 2 MB.  Only where entries go depends on it, never whether one is used
+ * (the whole key is compared): changing it loses hits, not exactness. */
 static inline __attribute__((always_inline)) __u32 tna_flow_fit(__u32 entries, __u32 max)
 {
 	__u32 bits = TNA_FLOW_MIN_BITS;
 
-	while (bits < max && ((__u64)1 << bits) < (__u64)entries * 4)
+	while (bits < max && ((__u64)1 << bits) < (__u64)entries * 2)
 		bits++;
 	return bits < max ? bits : max;
 }

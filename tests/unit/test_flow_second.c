@@ -123,13 +123,13 @@ int main(void)
 	 * among 2^fit entries, the answers stay exact, and a value beyond
 	 * the table (user space writes it) is bounded by it */
 	CHECK_EQ(tna_flow_fit(0, TNA_FLOW_MAX_BITS), TNA_FLOW_MIN_BITS);
-	CHECK_EQ(tna_flow_fit(4096, TNA_FLOW_MAX_BITS), 14u);
-	CHECK_EQ(tna_flow_fit(10000, TNA_FLOW_MAX_BITS), 16u);
+	CHECK_EQ(tna_flow_fit(4096, TNA_FLOW_MAX_BITS), 13u);
+	CHECK_EQ(tna_flow_fit(20000, TNA_FLOW_MAX_BITS), 16u);
 	CHECK_EQ(tna_flow_fit(100000, TNA_FLOW_MAX_BITS), TNA_FLOW_MAX_BITS);
 	CHECK_EQ(tna_flow_fit(100000, 15), 15u);
 	CHECK_EQ(tna_dp__flow_fit(dp, 3), TNA_FLOW_MIN_BITS);
-	CHECK_EQ(tna_dp__flow_fit(dp, 1100), TNA_FLOW_MIN_BITS + 1);	/* grows at once */
-	CHECK_EQ(tna_dp__flow_fit(dp, 900), TNA_FLOW_MIN_BITS + 1);	/* shrinks late */
+	CHECK_EQ(tna_dp__flow_fit(dp, 2100), TNA_FLOW_MIN_BITS + 1);	/* grows at once */
+	CHECK_EQ(tna_dp__flow_fit(dp, 1900), TNA_FLOW_MIN_BITS + 1);	/* shrinks late */
 	CHECK_EQ(tna_dp__flow_fit(dp, 3), TNA_FLOW_MIN_BITS + 1);
 	CHECK_EQ(tna_dp__flow_fit(dp, 0), TNA_FLOW_MIN_BITS + 1);
 	dp->clk->flow_bits = 0;
