@@ -258,7 +258,9 @@ struct tna_clock {
  * per CPU as the FDB mirror holds MACs (TNA_FDB_MAX: one MAC pair per
  * destination MAC), within a memory budget for all CPUs and all pipelines
  * of a process together (the first bridges loaded get the large tables,
- * the others TNA_FLOW_MIN_BITS).  A hit
+ * the others TNA_FLOW_MIN_BITS; a pipeline without the module gets one
+ * set), of which the part in use follows the mirror's size
+ * (tna_clock.flow_bits, tna_flow_fit()).  A hit
  * costs one cache line where a miss costs two FDB hash lookups (a bucket
  * and an element each, both outside the CPU caches at 100k MACs), so a
  * table that holds every pair pays off despite its TLB misses.  With a

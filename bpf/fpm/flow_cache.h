@@ -6,7 +6,10 @@
  * entry is used only while the table generation (bumped by user space after
  * every port or FDB change) and the keep-alive tick are those it was filled
  * with.  A new tick makes the next frame take the lookups again, which
- * stamps the source entry as used. */
+ * stamps the source entry as used.  Of each CPU's sets only the first
+ * 2^(flow_bits - 1) are used: the controller fits that to the mirror's
+ * size (tna_clock.flow_bits, tna_flow_fit()), so that a few thousand
+ * pairs stay on a few hundred pages instead of one page each. */
 #ifndef TNA_FPM_FLOW_CACHE_H
 #define TNA_FPM_FLOW_CACHE_H
 #include "bpf/fpm/common.h"
