@@ -231,7 +231,8 @@ struct tna_clock {
 	__u32 trusted;		/* 1: the controller confirms the port table and mirror;
 				 * 0: every frame to Linux (controller_stale) */
 	__u32 trips;		/* times the dead-man timer withdrew trust */
-	__u32 pad0;
+	__u32 flow_bits;	/* log2 of the flow-cache entries per CPU in use, fitted to
+				 * the FDB mirror's size (tna_flow_fit()); 0: all of them */
 	/* The bridge's own MAC: frames to it are Linux's (fpm_classify).  A
 	 * table value, not rodata: when it changes (a port with a lower MAC
 	 * joins or leaves) the pipeline keeps running. */
@@ -257,7 +258,9 @@ struct tna_clock {
  * per CPU as the FDB mirror holds MACs (TNA_FDB_MAX: one MAC pair per
  * destination MAC), within a memory budget for all CPUs and all pipelines
  * of a process together (the first bridges loaded get the large tables,
- * the others TNA_FLOW_MIN_BITS).  A hit
+ * the others TNA_FLOW_MIN_BITS; a pipeline without the module gets one
+ * set), of which the part in use follows the mirror's size
+ * (tna_clock.flow_bits, tna_flow_fit()).  A hit
  * costs one cache line where a miss costs two FDB hash lookups (a bucket
  * and an element each, both outside the CPU caches at 100k MACs), so a
  * table that holds every pair pays off despite its TLB misses.  With a
@@ -295,6 +298,23 @@ static inline __attribute__((always_inline)) __u32 tna_flow_bits(__u32 ncpu, __u
 	       ((__u64)ncpu * sizeof(struct tna_flow) << bits) > budget)
 		bits--;
 	return bits;
+}
+
+/* log2 of the flow-cache entries per CPU to use for a mirror of ENTRIES
+ * MACs, at most MAX (the table's size): two per MAC (a pair per MAC, and
+ * room for the two sets a pair may take: at most one pair in three
+ * entries, where 99.6 % of the pairs stay), at least TNA_FLOW_MIN_BITS.
+ * A table sized to the largest FDB spreads a few thousand pairs over
+ * 8 MB per CPU, one page each; fitted, 10k pairs between 20k MACs take
+ * 2 MB.  Only where entries go depends on it, never whether one is used
+ * (the whole key is compared): changing it loses hits, not exactness. */
+static inline __attribute__((always_inline)) __u32 tna_flow_fit(__u32 entries, __u32 max)
+{
+	__u32 bits = TNA_FLOW_MIN_BITS;
+
+	while (bits < max && ((__u64)1 << bits) < (__u64)entries * 2)
+		bits++;
+	return bits < max ? bits : max;
 }
 
 /* The hash of (dst, src, ingress port), W the frame's first three words;

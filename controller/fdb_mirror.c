@@ -61,10 +61,15 @@ static int dp_refresh(void *dp, struct tna_nl *nl, int port, const uint8_t mac[6
 	return tna_fdb_refresh(nl, port, mac, vlan);
 }
 
+static void dp_fit(void *dp, uint32_t entries)
+{
+	tna_dp__flow_fit(dp, entries);
+}
+
 static const struct tna_fdb_sink_ops dp_ops = {
 	.write = dp_write, .del = dp_del, .clear = dp_clear, .pend = dp_pend,
 	.pend_dirty = dp_pend_dirty, .used = dp_used, .refresh = dp_refresh,
-	.kernel_vlans = true,
+	.kernel_vlans = true, .fit = dp_fit,
 };
 
 void tna_fdb_mirror_init_ops(struct tna_fdb_mirror *m, int bridge_ifindex,
@@ -184,6 +189,7 @@ static int idx_add(struct tna_fdb_mirror *m, uint64_t key, uint32_t slot)
 	}
 	m->idx[i] = (struct tna_mirror_key){ key, m->idx_head[slot] };
 	m->idx_head[slot] = i;
+	m->idx_live++;
 	return 0;
 }
 
@@ -200,6 +206,7 @@ static void idx_del(struct tna_fdb_mirror *m, uint64_t key, uint32_t slot)
 			*pp = m->idx[i].next;
 			m->idx[i].next = m->idx_free;
 			m->idx_free = i;
+			m->idx_live--;
 			return;
 		}
 	}
@@ -211,7 +218,7 @@ static void idx_clear(struct tna_fdb_mirror *m)
 	free(m->idx);
 	m->idx_head = NULL;
 	m->idx = NULL;
-	m->idx_n = m->idx_cap = 0;
+	m->idx_n = m->idx_cap = m->idx_live = 0;
 }
 
 /* P3 for one key. */
@@ -275,6 +282,10 @@ size_t tna_fdb_mirror_flush(struct tna_fdb_mirror *m, const struct tna_model *mo
 			m->errors++;
 		if (deadline_ns && !(++n & 63) && mono_ns() >= deadline_ns)
 			break;
+	}
+	if (m->ops->fit && m->idx_live != m->idx_fitted) {
+		m->ops->fit(m->sink, m->idx_live);
+		m->idx_fitted = m->idx_live;
 	}
 	return tna_keyset_count(&m->noted);
 }

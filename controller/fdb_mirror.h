@@ -70,6 +70,9 @@ struct tna_fdb_sink_ops {
 	/* the kernel's ports: undo what a refresh created in their VLANs
 	 * (controller/fdb_keepalive.h) */
 	bool kernel_vlans;
+	/* the mirror now holds ENTRIES keys: fit the flow cache to it
+	 * (tna_dp__flow_fit); NULL: nothing to fit */
+	void (*fit)(void *sink, uint32_t entries);
 };
 
 struct tna_fdb_mirror {
@@ -83,6 +86,7 @@ struct tna_fdb_mirror {
 	int32_t *idx_head;		/* 1 << TNA_PEND_BITS chains, -1 = empty */
 	struct tna_mirror_key *idx;	/* entries; free ones chained from idx_free */
 	int32_t idx_n, idx_cap, idx_free;
+	int32_t idx_live, idx_fitted;	/* keys in it; as last told ops->fit */
 	/* keep-alive round in progress: entries to refresh */
 	struct tna_ka_item *ka;
 	size_t ka_n, ka_next, ka_cap;

@@ -24,6 +24,7 @@ struct tna_dp *tna_dp__load(const struct tna_dp_opts *opts)
 	const struct tna_dp *share;
 	struct tna_dp *dp;
 	int err = -EINVAL, ncpu;
+	bool flow_shared;
 	uint64_t held;
 
 	if (!opts || opts->sz < offsetof(struct tna_dp_opts, share_maps_with) +
@@ -82,18 +83,29 @@ struct tna_dp *tna_dp__load(const struct tna_dp_opts *opts)
 		goto err;
 	}
 	/* a family shares one table (its entries are only used under the
-	 * shared clock's tick, which every load renews) and one share of
-	 * TNA_FLOW_BUDGET, so pipelines kept for swapping back cost nothing */
+	 * shared clock's generation and tick, which cover every table
+	 * change, whichever pipeline filled them) and one share of
+	 * TNA_FLOW_BUDGET, so pipelines kept for swapping back cost nothing.
+	 * A pipeline without the module (VLAN filtering) needs no table: it
+	 * gets one set (tna_flow_log 0, never read), and the first pipeline
+	 * of its family with the module allocates the family's table */
 	share = opts->share_maps_with;
-	held = __atomic_load_n(&flow_bytes_held, __ATOMIC_RELAXED);
-	dp->skel->rodata->tna_flow_log = share ? share->skel->rodata->tna_flow_log :
-		tna_flow_bits(ncpu, held < TNA_FLOW_BUDGET ? TNA_FLOW_BUDGET - held : 0);
-	bpf_map__set_max_entries(dp->skel->maps.tna_flows,
-				 (uint32_t)ncpu << (dp->skel->rodata->tna_flow_log - 1));
+	flow_shared = share && share->skel->rodata->tna_flow_log;
+	if (flow_shared) {
+		dp->skel->rodata->tna_flow_log = share->skel->rodata->tna_flow_log;
+	} else if (dp->skel->rodata->tna_fpms & TNA_FPM_FLOW_CACHE) {
+		held = __atomic_load_n(&flow_bytes_held, __ATOMIC_RELAXED);
+		dp->skel->rodata->tna_flow_log =
+			tna_flow_bits(ncpu, held < TNA_FLOW_BUDGET ? TNA_FLOW_BUDGET - held : 0);
+	} else {
+		dp->skel->rodata->tna_flow_log = 0;
+	}
+	bpf_map__set_max_entries(dp->skel->maps.tna_flows, dp->skel->rodata->tna_flow_log ?
+				 (uint32_t)ncpu << (dp->skel->rodata->tna_flow_log - 1) : 1);
+	if (flow_shared && (err = reuse(dp->skel->maps.tna_flows,
+					bpf_map__fd(share->skel->maps.tna_flows))))
+		goto err;
 	if (share) {
-		if ((err = reuse(dp->skel->maps.tna_flows,
-				 bpf_map__fd(share->skel->maps.tna_flows))))
-			goto err;
 		if ((err = reuse(dp->skel->maps.tna_ports, share->ports_fd)) ||
 		    (err = reuse(dp->skel->maps.tna_fdb, share->fdb_fd)) ||
 		    (err = reuse(dp->skel->maps.tna_devmap, share->devmap_fd)) ||
@@ -114,8 +126,8 @@ struct tna_dp *tna_dp__load(const struct tna_dp_opts *opts)
 	err = tna_bridge__load(dp->skel);
 	if (err)
 		goto err;
-	dp->flow_bytes = share ? 0 : (uint64_t)bpf_map__max_entries(dp->skel->maps.tna_flows) *
-					 sizeof(struct tna_flow_set);
+	dp->flow_bytes = flow_shared ? 0 :
+		(uint64_t)bpf_map__max_entries(dp->skel->maps.tna_flows) * sizeof(struct tna_flow_set);
 	__atomic_fetch_add(&flow_bytes_held, dp->flow_bytes, __ATOMIC_RELAXED);
 	dp->prog_fd = bpf_program__fd(dp->skel->progs.tna_bridge);
 	dp->ports_fd = bpf_map__fd(dp->skel->maps.tna_ports);
@@ -200,6 +212,27 @@ uint64_t tna_dp__tick(struct tna_dp *dp)
 	/* mmapped map value: a plain store, seen by the next packet */
 	__atomic_store_n(&dp->clk->now, now, __ATOMIC_RELAXED);
 	return now;
+}
+
+uint32_t tna_dp__flow_fit(struct tna_dp *dp, uint32_t entries)
+{
+	uint32_t want, cur, max;
+
+	if (!dp || !dp->clk || !dp->skel)
+		return 0;
+	/* the clock is the family's; each pipeline bounds it by its own
+	 * table (bpf/fpm/flow_cache.h), so one without a table yet (a
+	 * family that started without the module) keeps the fit too */
+	want = tna_flow_fit(entries, TNA_FLOW_MAX_BITS);
+	cur = __atomic_load_n(&dp->clk->flow_bits, __ATOMIC_RELAXED);
+	if (!cur || want > cur || want + 2 <= cur) {
+		/* a plain store into the mmapped clock, seen by the next
+		 * frame; entries placed under the old size are only missed */
+		__atomic_store_n(&dp->clk->flow_bits, want, __ATOMIC_RELAXED);
+		cur = want;
+	}
+	max = dp->skel->rodata->tna_flow_log;
+	return cur < max ? cur : max;
 }
 
 static int prog_info(const struct tna_dp *dp, struct bpf_prog_info *info)

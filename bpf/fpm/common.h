@@ -120,6 +120,7 @@ struct tna_pkt {
 	__u16 fdb_flags;		/* kfunc mode: TNA_FDB_* of the lookup (fdb.h) */
 #endif
 	__u32 gen;			/* tna_clock as read once, before the lookups */
+	__u32 flow_bits;		/* tna_clock.flow_bits, bounded (flow_cache.h) */
 	__u64 tick;
 };
 

@@ -6,7 +6,10 @@
  * entry is used only while the table generation (bumped by user space after
  * every port or FDB change) and the keep-alive tick are those it was filled
  * with.  A new tick makes the next frame take the lookups again, which
- * stamps the source entry as used. */
+ * stamps the source entry as used.  Of each CPU's sets only the first
+ * 2^(flow_bits - 1) are used: the controller fits that to the mirror's
+ * size (tna_clock.flow_bits, tna_flow_fit()), so that a few thousand
+ * pairs stay on a few hundred pages instead of one page each. */
 #ifndef TNA_FPM_FLOW_CACHE_H
 #define TNA_FPM_FLOW_CACHE_H
 #include "bpf/fpm/common.h"
@@ -25,7 +28,19 @@ static __always_inline void fpm_clock(struct tna_pkt *p)
 	if (p->clk) {
 		p->gen = READ_ONCE(p->clk->gen);
 		p->tick = READ_ONCE(p->clk->now);
+		p->flow_bits = READ_ONCE(p->clk->flow_bits);
 	}
+}
+
+/* log2 of the entries per CPU in use: the part of this CPU's table the
+ * controller fitted to the mirror (tna_flow_fit()), never more than the
+ * table (user space writes the value: a larger one would reach into the
+ * next CPU's sets, whose writer could tear an entry under this one). */
+static __always_inline __u32 flow_bits(const struct tna_pkt *p)
+{
+	__u32 b = p->flow_bits;
+
+	return b >= TNA_FLOW_MIN_BITS && b < tna_flow_log ? b : tna_flow_log;
 }
 
 static __always_inline __u32 *mac_words(struct tna_pkt *p)
@@ -127,7 +142,7 @@ static __always_inline bool fpm_flow_hit(struct tna_pkt *p)
 {
 	struct tna_flow_set *s, *t;
 	struct tna_flow_use *u;
-	__u32 *w, k = 0;
+	__u32 *w, k = 0, bits;
 
 	p->flow = NULL;
 	if (!fpm_on(TNA_FPM_FLOW_CACHE) || !p->clk)
@@ -140,14 +155,15 @@ static __always_inline bool fpm_flow_hit(struct tna_pkt *p)
 		return false;
 	}
 	w = mac_words(p);
-	s = flow_set(tna_flow_set(w, p->in_ifindex, tna_flow_log));
+	bits = flow_bits(p);
+	s = flow_set(tna_flow_set(w, p->in_ifindex, bits));
 	if (!s)
 		return false;
 	if (flow_find(s, w, p) >= 0) {
 		flow_count(u, true);
 		return true;
 	}
-	t = flow_set(tna_flow_alt(w, p->in_ifindex, tna_flow_log));
+	t = flow_set(tna_flow_alt(w, p->in_ifindex, bits));
 	if (t && flow_find(t, w, p) >= 0) {
 		flow_count(u, true);
 		return true;

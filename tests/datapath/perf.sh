@@ -17,5 +17,8 @@ in_ns p ip link set b1 master br0
 for i in a0 a1 b0 b1 br0; do in_ns p ip link set $i up; done
 # the Linux bridge learns the destination (one frame from b0's side)
 in_ns p bridge fdb add 02:00:00:00:00:b0 dev b1 master static
+# TNA_PERF_TX=off: a0 sends complete checksums only (the csum module then
+# costs one load per frame: see bpf/fpm/csum.h)
+[ "${TNA_PERF_TX:-}" = off ] && in_ns p ethtool -K a0 tx off >/dev/null
 sleep 1	# ports to forwarding
 in_ns p "$TNA_BIN/tna-dp-perf" a1 b1 b0 "${1:-2000000}" "${2:-5}"

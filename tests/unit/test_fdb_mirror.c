@@ -21,6 +21,7 @@ struct ent { uint8_t mac[6]; int port; uint32_t flags, ack; bool used; };
 struct fake {
 	struct ent e[16];
 	int n, clears, refreshed[16], nref;
+	int fitted, fits;		/* the last ops->fit, and how many */
 	struct tna_pend pend[1 << TNA_PEND_BITS];
 	uint64_t dirty[TNA_PEND_DIRTY_WORDS];
 	struct tna_pend_info info[1 << TNA_PEND_BITS];
@@ -95,8 +96,14 @@ static int f_refresh(void *s, struct tna_nl *nl, int port, const uint8_t mac[6],
 	return 0;
 }
 
+static void f_fit(void *s, uint32_t entries)
+{
+	fk.fitted = entries;
+	fk.fits++;
+}
+
 static const struct tna_fdb_sink_ops ops = {
-	f_write, f_del, f_clear, f_pend, f_pend_dirty, f_used, f_refresh, false,
+	f_write, f_del, f_clear, f_pend, f_pend_dirty, f_used, f_refresh, false, f_fit,
 };
 
 /* Keys the scan noted. */
@@ -163,6 +170,11 @@ int main(void)
 	CHECK_EQ(tna_fdb_mirror_flush(&m, model, t, t, 0), 0);
 	CHECK(fk.n == 2 && fk.e[find(A)].port == 11 && confirmed(A) && confirmed(M),
 	      "learned and confirmed");
+	/* the flow cache is fitted to the keys mirrored, once per change */
+	CHECK(fk.fits == 1 && fk.fitted == 2, "fit %d times, to %d", fk.fits, fk.fitted);
+	tna_fdb_mirror_note(&m, A, 0);		/* rewritten: no new key */
+	tna_fdb_mirror_flush(&m, model, t, t, 0);
+	CHECK(fk.fits == 1 && fk.fitted == 2, "a rewrite fits again (%d)", fk.fits);
 
 	/* Stale replay: M moves to 12 then 13 (the fast path bumped its slot
 	 * for each frame that taught Linux); the first move's event is applied
@@ -258,9 +270,11 @@ int main(void)
 	tna_fdb_mirror_note(&m, A, 0);
 	tna_fdb_mirror_flush(&m, model, t + 100 * MS, t + 100 * MS, 0);
 	CHECK(find(A) < 0, "deleted");
+	CHECK(fk.fits == 2 && fk.fitted == 1, "fitted to %d after a delete", fk.fitted);
 	tna_fdb_mirror_note(&m, A, 0);		/* again: not an error */
 	tna_fdb_mirror_flush(&m, model, t + 100 * MS, t + 100 * MS, 0);
 	CHECK_EQ(m.errors, 0);
+	CHECK_EQ(fk.fitted, 1);			/* nothing counted twice */
 
 	/* flags: local, static, sticky (Linux never moves a sticky one) */
 	kernel(model, L, BR, TNA_FDB_LOCAL);

@@ -119,6 +119,43 @@ int main(void)
 	CHECK_EQ(tna_dp__fdb_set(dp, src[2], 0, p1, 0), 0);
 	frame(dp, "src back", p1, src[2], XDP_REDIRECT);
 
+	/* the part in use fitted to the mirror: a pair goes to its set
+	 * among 2^fit entries, the answers stay exact, and a value beyond
+	 * the table (user space writes it) is bounded by it */
+	CHECK_EQ(tna_flow_fit(0, TNA_FLOW_MAX_BITS), TNA_FLOW_MIN_BITS);
+	CHECK_EQ(tna_flow_fit(4096, TNA_FLOW_MAX_BITS), 13u);
+	CHECK_EQ(tna_flow_fit(20000, TNA_FLOW_MAX_BITS), 16u);
+	CHECK_EQ(tna_flow_fit(100000, TNA_FLOW_MAX_BITS), TNA_FLOW_MAX_BITS);
+	CHECK_EQ(tna_flow_fit(100000, 15), 15u);
+	CHECK_EQ(tna_dp__flow_fit(dp, 3), TNA_FLOW_MIN_BITS);
+	CHECK_EQ(tna_dp__flow_fit(dp, 2100), TNA_FLOW_MIN_BITS + 1);	/* grows at once */
+	CHECK_EQ(tna_dp__flow_fit(dp, 1900), TNA_FLOW_MIN_BITS + 1);	/* shrinks late */
+	CHECK_EQ(tna_dp__flow_fit(dp, 3), TNA_FLOW_MIN_BITS + 1);
+	CHECK_EQ(tna_dp__flow_fit(dp, 0), TNA_FLOW_MIN_BITS + 1);
+	dp->clk->flow_bits = 0;
+	CHECK_EQ(tna_dp__flow_fit(dp, 3), TNA_FLOW_MIN_BITS);
+	{
+		uint32_t fit = TNA_FLOW_MIN_BITS, fs;
+
+		memcpy(m + 6, src[0], 6);
+		memcpy(w, m, 12);
+		fs = tna_flow_set(w, p1, fit);
+		frame(dp, "pair 0, fitted", p1, src[0], XDP_REDIRECT);
+		frame(dp, "pair 0, fitted, again", p1, src[0], XDP_REDIRECT);
+		CHECK(way_of(dp, fs, B, src[0], p1) >= 0 ||
+		      way_of(dp, tna_flow_alt(w, p1, fit), B, src[0], p1) >= 0,
+		      "pair 0 not in its sets among 2^%u entries", fit);
+		CHECK_EQ(tna_dp__fdb_set(dp, B, 0, p1, 0), 0);
+		frame(dp, "fitted: dst moved to the ingress port", p1, src[0], XDP_PASS);
+		CHECK_EQ(tna_dp__fdb_set(dp, B, 0, p2, 0), 0);
+		frame(dp, "fitted: dst back", p1, src[0], XDP_REDIRECT);
+		dp->clk->flow_bits = 40;	/* bounded: the whole table */
+		frame(dp, "pair 0, bits out of range", p1, src[0], XDP_REDIRECT);
+		CHECK(way_of(dp, first, B, src[0], p1) >= 0,
+		      "bits beyond the table: pair 0 not in its set of the whole table");
+		dp->clk->flow_bits = 0;
+	}
+
 	/* further pipelines of the process share TNA_FLOW_BUDGET: the one
 	 * that no longer fits gets less, and a freed table is given back */
 	{
@@ -158,6 +195,48 @@ int main(void)
 			CHECK(a.id && a.id == b.id, "flow tables %u and %u", a.id, b.id);
 			tna_dp__destroy(sw);
 		}
+	}
+	/* a pipeline without the module (VLAN filtering) gets no table; the
+	 * first of its family with the module allocates one, which the
+	 * family then shares */
+	{
+		struct tna_dp_opts vo = o, so = o, to = o;
+		struct tna_dp *v, *sw = NULL, *t = NULL;
+
+		vo.fpms = TNA_FPM_BRIDGE | TNA_FPM_VLAN;
+		v = tna_dp__load(&vo);
+		CHECK(v != NULL, "VLAN load: %s", strerror(errno));
+		if (v) {
+			CHECK_EQ(v->skel->rodata->tna_flow_log, 0u);
+			CHECK_EQ(bpf_map__max_entries(v->skel->maps.tna_flows), 1u);
+			CHECK(v->flow_bytes == sizeof(struct tna_flow_set), "%llu bytes without "
+			      "the module", (unsigned long long)v->flow_bytes);
+			so.share_maps_with = v;
+			sw = tna_dp__load(&so);
+			CHECK(sw != NULL, "load sharing a family without a table: %s",
+			      strerror(errno));
+		}
+		if (sw) {
+			CHECK(sw->skel->rodata->tna_flow_log >= TNA_FLOW_MIN_BITS,
+			      "flow cache of 2^%u", sw->skel->rodata->tna_flow_log);
+			CHECK(sw->flow_bytes > sizeof(struct tna_flow_set), "no table of its own");
+			CHECK_EQ(tna_dp__port_set(sw, p1, &fwd), 0);
+			CHECK_EQ(tna_dp__port_set(sw, p2, &fwd), 0);
+			CHECK_EQ(tna_dp__fdb_set(sw, B, 0, p2, 0), 0);
+			CHECK_EQ(tna_dp__fdb_set(sw, src[0], 0, p1, 0), 0);
+			frame(sw, "family's first table", p1, src[0], XDP_REDIRECT);
+			frame(sw, "family's first table, cached", p1, src[0], XDP_REDIRECT);
+			CHECK_EQ(tna_dp__fdb_set(sw, B, 0, p1, 0), 0);
+			frame(sw, "family's first table: dst moved", p1, src[0], XDP_PASS);
+			to.share_maps_with = sw;
+			t = tna_dp__load(&to);
+			CHECK(t && t->flow_bytes == 0 &&
+			      t->skel->rodata->tna_flow_log == sw->skel->rodata->tna_flow_log,
+			      "the family's next pipeline does not share its table");
+		}
+		tna_dp__destroy(t);
+		tna_dp__destroy(sw);
+		tna_dp__destroy(v);
 	}
 	tna_dp__destroy(dp);
 	return tna_test_exit();
