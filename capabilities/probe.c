@@ -353,14 +353,15 @@ static int dump_xdp_features(struct probe_ctx *c, struct tna_caps_dev *devs, int
 	return tna_nl_talk(c->genl, nlh, feat_dump_cb, &fd);
 }
 
-/* Is NOW (fresh link facts, kind not yet filled) the netdev OLD was probed
- * as?  Driver, bus and PCI function stay with a netdev for its life: a
- * driver is bound or unbound by unregistering it.  A rename or a new
- * parent is probed again all the same (the sysfs path is by name). */
-static bool same_netdev(const struct tna_caps_dev *old, struct tna_caps_dev *now)
+/* Is NOW (fresh link facts) the netdev OLD was probed as?  Driver, bus and
+ * PCI function stay with a netdev for its life: a driver is bound or
+ * unbound by unregistering it.  A rename or a new parent is probed again
+ * all the same (the sysfs path is by name).  A kind the link message does
+ * not give was derived from the parent and sysfs ("physical", "virtio"). */
+static bool same_netdev(const struct tna_caps_dev *old, const struct tna_caps_dev *now)
 {
-	fill_kind(now);
-	return !strcmp(old->name, now->name) && !strcmp(old->kind, now->kind) &&
+	return !strcmp(old->name, now->name) &&
+	       (!now->kind[0] || !strcmp(old->kind, now->kind)) &&
 	       !strcmp(old->parent_bus, now->parent_bus) &&
 	       !strcmp(old->parent_dev, now->parent_dev);
 }
@@ -368,6 +369,8 @@ static bool same_netdev(const struct tna_caps_dev *old, struct tna_caps_dev *now
 /* The facts of OLD that are not re-read each update into NOW. */
 static void keep_facts(const struct tna_caps_dev *old, struct tna_caps_dev *now)
 {
+	if (!now->kind[0])
+		memcpy(now->kind, old->kind, sizeof(now->kind));
 	memcpy(now->driver, old->driver, sizeof(now->driver));
 	memcpy(now->bus_info, old->bus_info, sizeof(now->bus_info));
 	memcpy(now->pci_slot, old->pci_slot, sizeof(now->pci_slot));

@@ -55,11 +55,13 @@ static void replan_all(struct tna_ctl *c, struct burst_times *bt)
 
 	c->dirty = false;
 	/* only what may have changed: controller/reprobe.c */
-	if (tna_ctl_reprobe_changed(c))
+	ret = tna_ctl_reprobe_changed(c);
+	bt->probe = ms_since(&t0);
+	if (ret)
 		logf_(c, TNA_CTL_ERROR, "capabilities probe failed: keeping the last one");
 	else
 		log_probed(c);
-	bt->probe = ms_since(&t0);
+	t0 = now_ns();	/* that verbose line counts in no column */
 	/* New bridges, vanished ones. */
 	{
 		struct tna_ctl_collect k = { .c = c };
