@@ -274,32 +274,6 @@ static int by_ifindex(const void *a, const void *b)
 	return (x->ifindex > y->ifindex) - (x->ifindex < y->ifindex);
 }
 
-int tna_caps_probe_all(struct tna_caps_dev **devs, int *n)
-{
-	struct probe_ctx c;
-	struct link_list l = { 0 };
-	int ret, i;
-
-	*devs = NULL;
-	*n = 0;
-	ret = ctx_open(&c);
-	if (ret)
-		return ret;
-	ret = get_links(&c, 0, &l);
-	if (ret) {
-		free(l.devs);
-		goto out;
-	}
-	qsort(l.devs, (size_t)l.n, sizeof(*l.devs), by_ifindex);
-	for (i = 0; i < l.n; i++)
-		probe_rest(&c, &l.devs[i]);
-	*devs = l.devs;
-	*n = l.n;
-out:
-	ctx_close(&c);
-	return ret;
-}
-
 /* --- the update: only what may have changed ---------------------------- */
 
 static int by_ifindex_key(const void *key, const void *elem)
@@ -459,4 +433,14 @@ int tna_caps_probe_update(struct tna_caps_dev **devs, int *n, const int *stale,
 out:
 	ctx_close(&c);
 	return ret;
+}
+
+int tna_caps_probe_all(struct tna_caps_dev **devs, int *n)
+{
+	int ret;
+
+	*devs = NULL;
+	*n = 0;
+	ret = tna_caps_probe_update(devs, n, NULL, 0);	/* all of them new */
+	return ret < 0 ? ret : 0;
 }
