@@ -87,6 +87,7 @@ struct tna_caps_dev {
 	char reason[128];	/* why this target */
 	char blockers[256];	/* "; "-separated, "" if nothing blocks */
 	bool can_redirect_to;	/* may be a native redirect egress (NDO_XMIT) */
+	bool fresh;		/* probed in full (not kept) by the last probe */
 };
 
 int tna_caps_probe_system(struct tna_caps_sys *sys);
@@ -95,6 +96,16 @@ int tna_caps_probe_dev(int ifindex, struct tna_caps_dev *dev);
 /* Every netdev of the current netns, by ifindex; *devs malloc'd, caller
  * frees. */
 int tna_caps_probe_all(struct tna_caps_dev **devs, int *n);
+/* The same, keeping what cannot have changed: *DEVS (*N, sorted by
+ * ifindex, from an earlier probe) is replaced.  Read again for every
+ * netdev: its link (one dump: name, master, peer, up, attached programs)
+ * and its XDP features (one genl dump: they change without an rtnetlink
+ * message).  Probed in full (driver, PCI, ethtool features and channels,
+ * marked fresh): netdevs that are new, renamed, of another kind or parent,
+ * or listed in STALE.  Program names are kept per program id.  Returns how
+ * many were probed in full, or a negative errno (*DEVS then unchanged). */
+int tna_caps_probe_update(struct tna_caps_dev **devs, int *n, const int *stale,
+			  int nstale);
 /* The verdict alone (best, reason, blockers, can_redirect_to) from facts
  * already filled in.  SYS may be NULL (kernel-wide facts then ignored). */
 void tna_caps_verdict(const struct tna_caps_sys *sys, struct tna_caps_dev *dev);

@@ -171,18 +171,26 @@ static void prog_name(uint32_t id, char *buf, size_t len)
 	close(fd);
 }
 
+/* A link message without IFLA_INFO_KIND: a device with a parent on a bus
+ * is a physical one. */
+static void fill_kind(struct tna_caps_dev *dev)
+{
+	if (!dev->kind[0])
+		snprintf(dev->kind, sizeof(dev->kind), "%s",
+			 dev->parent_bus[0] ? "physical" : "other");
+}
+
 /* Everything after the link message: the device is already named. */
 static void probe_rest(struct probe_ctx *c, struct tna_caps_dev *dev)
 {
+	dev->fresh = true;
 	probe_drvinfo(dev);
 	probe_xdp_features(c, dev);
 	probe_ethtool_nl(c, dev);
 	if (tna_caps_sysfs_pci("/sys", dev) == 0)
 		tna_caps_pci_name(dev->pci_vendor, dev->pci_device,
 				  dev->pci_name, sizeof(dev->pci_name));
-	if (!dev->kind[0])
-		snprintf(dev->kind, sizeof(dev->kind), "%s",
-			 dev->parent_bus[0] ? "physical" : "other");
+	fill_kind(dev);
 	if (dev->master_ifindex && !dev->master[0] &&
 	    !if_indextoname((unsigned)dev->master_ifindex, dev->master))
 		dev->master[0] = '\0';
@@ -266,14 +274,118 @@ static int by_ifindex(const void *a, const void *b)
 	return (x->ifindex > y->ifindex) - (x->ifindex < y->ifindex);
 }
 
-int tna_caps_probe_all(struct tna_caps_dev **devs, int *n)
+/* --- the update: only what may have changed ---------------------------- */
+
+static int by_ifindex_key(const void *key, const void *elem)
+{
+	int k = *(const int *)key, i = ((const struct tna_caps_dev *)elem)->ifindex;
+
+	return (k > i) - (k < i);
+}
+
+static struct tna_caps_dev *dev_find(struct tna_caps_dev *devs, int n, int ifindex)
+{
+	return n ? bsearch(&ifindex, devs, (size_t)n, sizeof(*devs), by_ifindex_key) : NULL;
+}
+
+struct feat_dump {
+	struct tna_caps_dev *devs;
+	int n;
+};
+
+static int feat_dump_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct feat_dump *fd = data;
+	struct tna_caps_dev *dev;
+	uint64_t feat;
+	uint32_t zc;
+	int ifindex = 0;
+
+	if (tna_caps_parse_netdev_msg(nlh, &ifindex, &feat, &zc) == 0 &&
+	    (dev = dev_find(fd->devs, fd->n, ifindex))) {
+		dev->xdp_features = feat;
+		dev->xdp_zc_max_segs = zc;
+		dev->xdp_features_known = true;
+	}
+	return MNL_CB_OK;
+}
+
+/* The XDP features of every netdev in one dump: they change without any
+ * rtnetlink message (a veth gains ndo-xmit when its peer, maybe in another
+ * namespace, gets an XDP program or GRO), so they are read on every
+ * update; one round trip is cheap. */
+static int dump_xdp_features(struct probe_ctx *c, struct tna_caps_dev *devs, int n)
+{
+	struct feat_dump fd = { devs, n };
+	char buf[256];
+	struct nlmsghdr *nlh;
+
+	if (!c->have_netdev)
+		return 0;	/* unknown for all, as probe_xdp_features() leaves them */
+	nlh = tna_nl_msg(c->genl, buf, c->netdev_id, NLM_F_DUMP);
+	tna_genl_hdr(nlh, TNA_NETDEV_CMD_DEV_GET, TNA_NETDEV_FAMILY_VERSION);
+	return tna_nl_talk(c->genl, nlh, feat_dump_cb, &fd);
+}
+
+/* Is NOW (fresh link facts) the netdev OLD was probed as?  Driver, bus and
+ * PCI function stay with a netdev for its life: a driver is bound or
+ * unbound by unregistering it.  A rename or a new parent is probed again
+ * all the same (the sysfs path is by name).  A kind the link message does
+ * not give was derived from the parent and sysfs ("physical", "virtio"). */
+static bool same_netdev(const struct tna_caps_dev *old, const struct tna_caps_dev *now)
+{
+	return !strcmp(old->name, now->name) &&
+	       (!now->kind[0] || !strcmp(old->kind, now->kind)) &&
+	       !strcmp(old->parent_bus, now->parent_bus) &&
+	       !strcmp(old->parent_dev, now->parent_dev);
+}
+
+/* The facts of OLD that are not re-read each update into NOW. */
+static void keep_facts(const struct tna_caps_dev *old, struct tna_caps_dev *now)
+{
+	if (!now->kind[0])
+		memcpy(now->kind, old->kind, sizeof(now->kind));
+	memcpy(now->driver, old->driver, sizeof(now->driver));
+	memcpy(now->bus_info, old->bus_info, sizeof(now->bus_info));
+	memcpy(now->pci_slot, old->pci_slot, sizeof(now->pci_slot));
+	now->pci_vendor = old->pci_vendor;
+	now->pci_device = old->pci_device;
+	now->pci_known = old->pci_known;
+	now->nfp = old->nfp;
+	memcpy(now->pci_name, old->pci_name, sizeof(now->pci_name));
+	now->hw_tc_offload = old->hw_tc_offload;
+	now->channels_known = old->channels_known;
+	now->channels_rx = old->channels_rx;
+	now->channels_tx = old->channels_tx;
+	now->channels_combined = old->channels_combined;
+}
+
+/* A program's name belongs to its id for the program's life. */
+static void prog_name_kept(uint32_t id, char *name, size_t len, uint32_t old_id,
+			   const char *old_name)
+{
+	if (id && id == old_id)
+		snprintf(name, len, "%s", old_name);
+	else
+		prog_name(id, name, len);
+}
+
+static bool listed(const int *ifx, int n, int ifindex)
+{
+	for (int i = 0; i < n; i++)
+		if (ifx[i] == ifindex)
+			return true;
+	return false;
+}
+
+int tna_caps_probe_update(struct tna_caps_dev **devs, int *n, const int *stale,
+			  int nstale)
 {
 	struct probe_ctx c;
 	struct link_list l = { 0 };
-	int ret, i;
+	int ret, i, probed = 0;
+	bool feat_ok;
 
-	*devs = NULL;
-	*n = 0;
 	ret = ctx_open(&c);
 	if (ret)
 		return ret;
@@ -283,11 +395,52 @@ int tna_caps_probe_all(struct tna_caps_dev **devs, int *n)
 		goto out;
 	}
 	qsort(l.devs, (size_t)l.n, sizeof(*l.devs), by_ifindex);
-	for (i = 0; i < l.n; i++)
-		probe_rest(&c, &l.devs[i]);
+	feat_ok = dump_xdp_features(&c, l.devs, l.n) == 0;
+	for (i = 0; i < l.n; i++) {
+		struct tna_caps_dev *d = &l.devs[i];
+		const struct tna_caps_dev *old = dev_find(*devs, *n, d->ifindex);
+		const struct tna_caps_dev *m;
+
+		if (!old || listed(stale, nstale, d->ifindex) || !same_netdev(old, d)) {
+			/* the dump's features are replaced by the same read */
+			d->xdp_features_known = false;
+			probe_rest(&c, d);
+			probed++;
+			continue;
+		}
+		keep_facts(old, d);
+		if (!feat_ok)
+			probe_xdp_features(&c, d);
+		/* the master's name from the same dump, no lookup per port */
+		if (d->master_ifindex && !d->master[0] &&
+		    (m = dev_find(l.devs, l.n, d->master_ifindex)))
+			memcpy(d->master, m->name, sizeof(d->master));
+		else if (d->master_ifindex && !d->master[0] &&
+			 !if_indextoname((unsigned)d->master_ifindex, d->master))
+			d->master[0] = '\0';
+		prog_name_kept(d->prog_id_skb, d->prog_name_skb, sizeof(d->prog_name_skb),
+			       old->prog_id_skb, old->prog_name_skb);
+		prog_name_kept(d->prog_id_drv, d->prog_name_drv, sizeof(d->prog_name_drv),
+			       old->prog_id_drv, old->prog_name_drv);
+		prog_name_kept(d->prog_id_hw, d->prog_name_hw, sizeof(d->prog_name_hw),
+			       old->prog_id_hw, old->prog_name_hw);
+		tna_caps_verdict(NULL, d);
+	}
+	free(*devs);
 	*devs = l.devs;
 	*n = l.n;
+	ret = probed;
 out:
 	ctx_close(&c);
 	return ret;
+}
+
+int tna_caps_probe_all(struct tna_caps_dev **devs, int *n)
+{
+	int ret;
+
+	*devs = NULL;
+	*n = 0;
+	ret = tna_caps_probe_update(devs, n, NULL, 0);	/* all of them new */
+	return ret < 0 ? ret : 0;
 }

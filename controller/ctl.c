@@ -124,14 +124,6 @@ int tna_ctl_plan_one(struct tna_ctl *c, int ifindex, struct tna_bridge_plan *p)
 	return ret;
 }
 
-int tna_ctl_reprobe(struct tna_ctl *c)
-{
-	free(c->devs);
-	c->devs = NULL;
-	c->ndevs = 0;
-	return tna_caps_probe_all(&c->devs, &c->ndevs);
-}
-
 static struct tna_dp *load_plan(const struct tna_rt_state *rt,
 				const struct tna_bridge_plan *p, uint64_t fpms,
 				bool br_nf, const struct tna_dp *share, bool force)
@@ -559,5 +551,6 @@ void tna_ctl_free(struct tna_ctl *c)
 	tna_model_free(c->m);
 	tna_nl_close(c->nl);
 	free(c->devs);
+	free(c->stale.ifx);
 	free(c);
 }

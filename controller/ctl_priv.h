@@ -58,6 +58,10 @@ struct tna_ctl {
 	struct tna_caps_sys sys;
 	struct tna_caps_dev *devs;
 	int ndevs;
+	/* netdevs to probe again in the next burst (controller/reprobe.c) */
+	struct tna_ctl_stale { int *ifx; int n, cap; bool all; } stale;
+	int probed_last;		/* netdevs probed in full by the last burst */
+	unsigned long probed_total;
 	struct br_state br[TNA_CTL_MAX_BRIDGES];
 	int nbr;
 	bool dirty, resync;
@@ -163,7 +167,17 @@ static inline double now_real(void)
 int tna_ctl_plan_one(struct tna_ctl *c, int ifindex, struct tna_bridge_plan *p);
 struct tna_ctl_collect { struct tna_ctl *c; int ifx[TNA_CTL_MAX_BRIDGES]; int n; };
 int tna_ctl_collect_bridge(const struct tna_link *l, void *ctx);
+
+/* reprobe.c: the capabilities of the namespace's netdevs */
+/* Probe IFINDEX again in the next burst (a link event named it). */
+void tna_ctl_probe_mark(struct tna_ctl *c, int ifindex);
+/* Probe every netdev again in the next burst. */
+void tna_ctl_probe_mark_all(struct tna_ctl *c);
+/* Probe every netdev now. */
 int tna_ctl_reprobe(struct tna_ctl *c);
+/* Probe what may have changed since the last probe (every netdev when
+ * marked so, when there was none, or with TNA_PROBE_ALL set). */
+int tna_ctl_reprobe_changed(struct tna_ctl *c);
 /* The port table entry of a bridge port: STP state and flags from BP,
  * egress to Linux from L's qdisc and filters (L may be NULL). */
 void tna_ctl_brport_cfg(const struct tna_brport_info *bp, const struct tna_link *l,

@@ -26,6 +26,9 @@ void tna_ctl_note_event(struct tna_ctl *c, enum tna_obj obj, enum tna_op op,
 			snprintf(c->first_event, sizeof(c->first_event), "%s %s",
 				 tna_obj_name(obj), tna_op_name(op));
 	}
+	/* a link change nobody named (a recheck, a veth peer): probe all */
+	if (obj == TNA_OBJ_LINK && !item)
+		tna_ctl_probe_mark_all(c);
 	tna_debounce_event(&c->db, now_ns());
 	c->restrict_check = true;	/* after this read: controller/restrict.c */
 }
@@ -148,6 +151,9 @@ static void handle_event(struct tna_ctl *c, enum tna_evq_kind kind, enum tna_op 
 			      l->name, l->xdp_prog_id);
 			return;
 		}
+		/* the next burst probes it (not for our own program: links and
+		 * XDP features are read again for every netdev anyway) */
+		tna_ctl_probe_mark(c, l->ifindex);
 		c->dirty = true;
 		tna_ctl_note_event(c, TNA_OBJ_LINK, op, item);
 		return;
@@ -190,6 +196,7 @@ void tna_ctl_on_event(void *ctx, enum tna_obj obj, enum tna_op op, const void *i
 		 * tables, they are not to be trusted */
 		c->resync = true;
 		c->overflow = true;
+		tna_ctl_probe_mark_all(c);
 		tna_ctl_trust_all(c, false);
 		/* fall through */
 	case TNA_OBJ_ADDR:	/* what the router routes, a bridge with an address */

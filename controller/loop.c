@@ -33,6 +33,20 @@ static double ms_since(uint64_t *t)
 	return ms;
 }
 
+/* Which netdevs the burst probed in full (tests match the names). */
+static void log_probed(struct tna_ctl *c)
+{
+	char names[256] = "";
+	size_t len = 0;
+
+	for (int i = 0; i < c->ndevs && len < sizeof(names); i++)
+		if (c->devs[i].fresh)
+			len += (size_t)snprintf(names + len, sizeof(names) - len, " %s",
+						c->devs[i].name);
+	logf_(c, TNA_CTL_VERBOSE, "capabilities: %d of %d netdevs probed in full:%s",
+	      c->probed_last, c->ndevs, c->probed_last ? names : " none");
+}
+
 static void replan_all(struct tna_ctl *c, struct burst_times *bt)
 {
 	int i, ret;
@@ -40,9 +54,14 @@ static void replan_all(struct tna_ctl *c, struct burst_times *bt)
 	uint64_t t0 = now_ns();
 
 	c->dirty = false;
-	if (tna_ctl_reprobe(c))
-		logf_(c, TNA_CTL_ERROR, "capabilities probe failed: keeping the last one");
+	/* only what may have changed: controller/reprobe.c */
+	ret = tna_ctl_reprobe_changed(c);
 	bt->probe = ms_since(&t0);
+	if (ret)
+		logf_(c, TNA_CTL_ERROR, "capabilities probe failed: keeping the last one");
+	else
+		log_probed(c);
+	t0 = now_ns();	/* that verbose line counts in no column */
 	/* New bridges, vanished ones. */
 	{
 		struct tna_ctl_collect k = { .c = c };
