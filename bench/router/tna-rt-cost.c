@@ -32,31 +32,11 @@
 #include "targets/datapath.h"
 #include "targets/router.h"
 #include "bench/frame.h"
+#include "bench/cost_util.h"
 #include "bpf/bench_fib.skel.h"
 
 #define R1_MAC 2, 0, 0, 0, 1, 1
 #define MAX_ROUNDS 64
-
-static int sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static int sh(const char *fmt, ...)
-{
-	char cmd[1024];
-	va_list ap;
-	int r;
-
-	va_start(ap, fmt);
-	vsnprintf(cmd, sizeof(cmd), fmt, ap);
-	va_end(ap);
-	r = system(cmd);
-	return WIFEXITED(r) ? WEXITSTATUS(r) : -1;
-}
-
-static int cmp_u32(const void *a, const void *b)
-{
-	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-
-	return x < y ? -1 : x > y;
-}
 
 static int cmp_dbl(const void *a, const void *b)
 {
@@ -82,7 +62,7 @@ static double run_median(int fd, const uint8_t *frame, size_t len, int ifx, uint
 			bad = 1;
 		d[i] = t.duration;
 	}
-	qsort(d, runs, sizeof(*d), cmp_u32);
+	qsort(d, runs, sizeof(*d), tna_bench_cmp_u32);
 	return bad ? -1.0 : (double)d[runs / 2];
 }
 
@@ -113,7 +93,7 @@ static struct tna_dp *load_tna(bool v6, bool direct)
 		__u32 len = sizeof(info);
 
 		bpf_obj_get_info_by_fd(tna_dp__prog_fd(dp), &info, &len);
-		sh("bpftool prog dump xlated id %u > %s/tna-v%d-%s.txt", info.id, dump_dir,
+		tna_bench_sh("bpftool prog dump xlated id %u > %s/tna-v%d-%s.txt", info.id, dump_dir,
 		   v6 ? 6 : 4, direct ? "direct" : "full");
 	}
 	return dp;
@@ -230,7 +210,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "tna-rt-cost: needs root (a private namespace, BPF_PROG_RUN)\n");
 		return 1;
 	}
-	if (sh("ip link set lo up && ip link add r1 address 02:00:00:00:01:01 type veth peer name h1 && "
+	if (tna_bench_sh("ip link set lo up && ip link add r1 address 02:00:00:00:01:01 type veth peer name h1 && "
 	       "ip link add r2 address 02:00:00:00:02:01 type veth peer name h2 && "
 	       "for i in r1 h1 r2 h2; do ip link set $i up; done && "
 	       "ethtool -K h2 gro on >/dev/null && "
@@ -243,7 +223,7 @@ int main(int argc, char **argv)
 	       "ip neigh add 2001:db8:b0::2 lladdr 02:00:00:00:02:02 dev r2 nud permanent && "
 	       "ip route add 198.19.0.0/16 via 10.2.0.2 && ip route add 2001:db8:2::/48 via 2001:db8:b0::2") ||
 	    (routes > 1 &&
-	     sh("awk 'BEGIN { for (i = 0; i < %d; i++) {"
+	     tna_bench_sh("awk 'BEGIN { for (i = 0; i < %d; i++) {"
 		" printf \"route add %%d.%%d.%%d.0/24 via 10.2.0.2\\n\", 20 + int(i / 65536), int(i / 256) %% 256, i %% 256;"
 		" printf \"route add 2001:db8:%%x:%%x::/64 via 2001:db8:b0::2\\n\", 4096 + int(i / 65536), i %% 65536 } }'"
 		" | ip -batch -", routes - 1))) {
@@ -254,7 +234,7 @@ int main(int argc, char **argv)
 	       routes, rounds, runs);
 	printf("%-5s %-7s %6s %6s %7s %6s\n", "fam", "lookup", "tna", "limit", "tna-lim", "ratio");
 	err |= measure("direct", true, runs, rounds);
-	if (sh("ip rule add pref 1000 from 203.0.113.0/24 table 100 && "
+	if (tna_bench_sh("ip rule add pref 1000 from 203.0.113.0/24 table 100 && "
 	       "ip -6 rule add pref 1000 from 2001:db8:ffff::/48 table 100")) {
 		fprintf(stderr, "tna-rt-cost: cannot add the policy rules\n");
 		return 1;

@@ -20,17 +20,23 @@
 
 #define RSTEP(call) do { int r_ = (call); if (r_ != TNA_GO) return r_; } while (0)
 
-static __always_inline int route_ip4(struct tna_pkt *p, struct tna_l3 *r, struct tna_nf *nf,
-				     const bool full)
+/* One family (V6 a constant too): the same steps, each in its family's
+ * form; IPv4 alone has the source check against the FIB. */
+static __always_inline int route_fam(struct tna_pkt *p, struct tna_l3 *r, struct tna_nf *nf,
+				     const bool full, const bool v6)
 {
-	RSTEP(fpm_parse_ip4(p, r));
-	RSTEP(fpm_l3_classify4(p, r));
+	RSTEP(v6 ? fpm_parse_ip6(p, r) : fpm_parse_ip4(p, r));
+	RSTEP(v6 ? fpm_l3_classify6(p, r) : fpm_l3_classify4(p, r));
 	if (full) {
-		RSTEP(fpm_nf_pre4(p, r, nf));
+		RSTEP(v6 ? fpm_nf_pre6(p, r, nf) : fpm_nf_pre4(p, r, nf));
 		RSTEP(fpm_hook(p, TNA_HOOK_CLASSIFIED));
 	}
-	RSTEP(full && nat_dnat(nf) ? fpm_nat_fib4(p, r, nf) : fpm_fib4(p, r));
-	RSTEP(fpm_src_fib4(p, r));
+	if (full && nat_dnat(nf))
+		RSTEP(v6 ? fpm_nat_fib6(p, r, nf) : fpm_nat_fib4(p, r, nf));
+	else
+		RSTEP(v6 ? fpm_fib6(p, r) : fpm_fib4(p, r));
+	if (!v6)
+		RSTEP(fpm_src_fib4(p, r));
 	RSTEP(fpm_route_egress(p, r));
 	RSTEP(fpm_egress_mtu(p));
 	if (full) {
@@ -40,30 +46,7 @@ static __always_inline int route_ip4(struct tna_pkt *p, struct tna_l3 *r, struct
 	RSTEP(fpm_route_redirect(p, r));
 	if (full)
 		RSTEP(fpm_nat_dst(p, r, nf));
-	RSTEP(fpm_route_fwd4(p, r));
-	return full ? fpm_nat_src(p, r, nf) : TNA_GO;
-}
-
-static __always_inline int route_ip6(struct tna_pkt *p, struct tna_l3 *r, struct tna_nf *nf,
-				     const bool full)
-{
-	RSTEP(fpm_parse_ip6(p, r));
-	RSTEP(fpm_l3_classify6(p, r));
-	if (full) {
-		RSTEP(fpm_nf_pre6(p, r, nf));
-		RSTEP(fpm_hook(p, TNA_HOOK_CLASSIFIED));
-	}
-	RSTEP(full && nat_dnat(nf) ? fpm_nat_fib6(p, r, nf) : fpm_fib6(p, r));
-	RSTEP(fpm_route_egress(p, r));
-	RSTEP(fpm_egress_mtu(p));
-	if (full) {
-		RSTEP(fpm_hook(p, TNA_HOOK_EGRESS));
-		RSTEP(fpm_nf_post(p, r, nf));
-	}
-	RSTEP(fpm_route_redirect(p, r));
-	if (full)
-		RSTEP(fpm_nat_dst(p, r, nf));
-	RSTEP(fpm_route_fwd6(p, r));
+	RSTEP(v6 ? fpm_route_fwd6(p, r) : fpm_route_fwd4(p, r));
 	return full ? fpm_nat_src(p, r, nf) : TNA_GO;
 }
 
@@ -71,9 +54,9 @@ static __always_inline int route_ip(struct tna_pkt *p, struct tna_l3 *r, struct 
 				    const bool full)
 {
 	if (fpm_is_ip4(p))
-		return route_ip4(p, r, nf, full);
+		return route_fam(p, r, nf, full, false);
 	if (fpm_is_ip6(p))
-		return route_ip6(p, r, nf, full);
+		return route_fam(p, r, nf, full, true);
 	return TNA_REASON_L3_OTHER;
 }
 
