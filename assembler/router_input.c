@@ -95,6 +95,34 @@ static int addr_cb(const struct tna_addr *a, void *ctx)
 	return 0;
 }
 
+/* An IPv6 prefix l3_classify sends to Linux whole: multicast,
+ * link-local, ::/96 and ::ffff:0:0/96. */
+static bool special6(const uint8_t *a, int len)
+{
+	static const uint8_t zero[12], mapped[12] = { [10] = 0xff, [11] = 0xff };
+
+	if (len >= 8 && a[0] == 0xff)
+		return true;
+	if (len >= 10 && a[0] == 0xfe && (a[1] & 0xc0) == 0x80)
+		return true;
+	return len >= 96 && (!memcmp(a, zero, 12) || !memcmp(a, mapped, 12));
+}
+
+/* A destination of the IPv6 local table (RT_TABLE_LOCAL), once. */
+static void local6(struct tna_router_in *in, const struct tna_route *r)
+{
+	if (special6(r->dst, r->dst_len))
+		return;
+	if (r->dst_len != 128 || in->n_local6 == TNA_RPLAN_MAX_LOCAL6) {
+		in->local6_unlisted = true;
+		return;
+	}
+	for (int i = 0; i < in->n_local6; i++)
+		if (!memcmp(in->local6[i], r->dst, 16))
+			return;
+	memcpy(in->local6[in->n_local6++], r->dst, 16);
+}
+
 static int route_cb(const struct tna_route *r, void *ctx)
 {
 	struct tna_router_in *in = ctx;
@@ -108,6 +136,9 @@ static int route_cb(const struct tna_route *r, void *ctx)
 		else
 			in->src_fib_check = true;
 	}
+
+	if (r->family == AF_INET6 && r->table == 255)
+		local6(in, r);
 
 	for (int i = 0; i < 16; i++)
 		gw |= r->gateway[i] != 0;

@@ -106,6 +106,11 @@ int tna_router_plan(const struct tna_router_in *in, struct tna_router_plan *p)
 	plan_netfilter(in, p);
 	p->xfrm_routed = (p->v4 && in->xfrm4 ? TNA_NF_ROUTED_V4 : 0) |
 			 (p->v6 && in->xfrm6 ? TNA_NF_ROUTED_V6 : 0);
+	if (p->v6 && in->rules6_default && !in->local6_unlisted) {
+		p->fib_direct6 = true;
+		p->n_local6 = in->n_local6;
+		memcpy(p->local6, in->local6, sizeof(p->local6[0]) * (size_t)in->n_local6);
+	}
 	if (p->v4) {
 		p->src_fib_check = in->src_fib_check;
 		p->n_martian4 = in->n_martian4;
@@ -263,9 +268,11 @@ void tna_router_plan_print(const struct tna_router_plan *p, FILE *f)
 		return;
 	if (p->target)
 		fprintf(f, "  target: %s (%s)\n", tna_target_name(p->target), p->target_reason);
-	fprintf(f, "  nf_filter %s, nf_routed %s, xfrm_routed %s, fib lookups %s, rules %s\n",
+	fprintf(f, "  nf_filter %s, nf_routed %s, xfrm_routed %s, fib lookups IPv4 %s, "
+		"IPv6 %s, rules %s\n",
 		fam_name(p->nf_filter), fam_name(p->nf_routed), fam_name(p->xfrm_routed),
 		p->fib_direct4 ? "DIRECT" : "through the rules",
+		p->fib_direct6 ? "DIRECT" : "through the rules",
 		p->rules_default ? "default" : "custom");
 	if (p->filter_reason[0])
 		fprintf(f, "  netfilter: %s\n", p->filter_reason);
@@ -274,6 +281,8 @@ void tna_router_plan_print(const struct tna_router_plan *p, FILE *f)
 	if (p->v4)
 		fprintf(f, "  martian IPv4 sources: %d listed (own addresses, broadcasts)%s\n",
 			p->n_martian4, p->src_fib_check ? ", every source looked up" : "");
+	if (p->fib_direct6)
+		fprintf(f, "  IPv6 local table: %d destinations listed (to Linux)\n", p->n_local6);
 	for (int i = 0; i < p->n_ifs; i++)
 		fprintf(f, "  %-15s %s%s%s\n", p->ifs[i].name, p->ifs[i].reason,
 			p->ifs[i].csum ? "; partial checksums from its veth peer: " : "",

@@ -30,12 +30,20 @@
  *  - rp-filter on an interface => its routed IPv4 goes to Linux (reason
  *    rp_filter); ipv6-disabled => its IPv6 (reason ipv6_disabled);
  *    tc-egress => routed packets out of it go to Linux (egress_qdisc);
- *  - DIRECT lookups are never chosen (fib_direct4 stays false): with the
- *    default rules the kernel's own fib_lookup already skips the rules
- *    engine, and once rules were added the local table is split off main
- *    for good, where DIRECT would miss the box's own addresses
+ *  - IPv4 DIRECT lookups are never chosen (fib_direct4 stays false):
+ *    with the default rules the kernel's own fib_lookup already skips the
+ *    rules engine, and once rules were added the local table is split off
+ *    main for good, where DIRECT would miss the box's own addresses
  *    (tests/unit/test_router_reasons.c shows both). rules_default is
- *    reported. */
+ *    reported;
+ *  - IPv6 DIRECT lookups (fib_direct6) with the default IPv6 rules when
+ *    the local table can be listed: the kernel looks IPv6 up in the local
+ *    table, then main; DIRECT looks in main only, and the destinations
+ *    the local table holds (local6: the box's addresses, anycast; /128s
+ *    outside multicast, link-local and ::/96, which l3_classify sends to
+ *    Linux anyway) go to Linux.  Anything else in the local table (a
+ *    prefix, more than TNA_RPLAN_MAX_LOCAL6 entries) keeps the full
+ *    lookup. */
 #ifndef TNA_ASSEMBLER_ROUTER_PLAN_H
 #define TNA_ASSEMBLER_ROUTER_PLAN_H
 #include <stdbool.h>
@@ -49,6 +57,7 @@ struct tna_model;
 
 #define TNA_RPLAN_MAX_IFS 256
 #define TNA_RPLAN_MAX_MARTIAN 1024
+#define TNA_RPLAN_MAX_LOCAL6 1024
 #define TNA_RPLAN_MAX_NOTES 16
 
 struct tna_router_if_in {
@@ -96,6 +105,12 @@ struct tna_router_in {
 	uint32_t martian4[TNA_RPLAN_MAX_MARTIAN];
 	int n_martian4;
 	bool src_fib_check;
+	/* The IPv6 local table's /128 destinations the fast path does not
+	 * send to Linux by itself; local6_unlisted: it holds more, or other
+	 * entries (a DIRECT lookup would miss them). */
+	uint8_t local6[TNA_RPLAN_MAX_LOCAL6][16];
+	int n_local6;
+	bool local6_unlisted;
 	int n_ifs;
 	struct tna_router_if_in ifs[TNA_RPLAN_MAX_IFS];
 };
@@ -133,6 +148,9 @@ struct tna_router_plan {
 	uint32_t martian4[TNA_RPLAN_MAX_MARTIAN];	/* tna_dp__src_martian4_set */
 	int n_martian4;
 	bool fib_direct4;	/* tna_dp_opts.fib_direct4 (always false, see above) */
+	bool fib_direct6;	/* tna_dp_opts.fib_direct6 */
+	uint8_t local6[TNA_RPLAN_MAX_LOCAL6][16];	/* tna_dp__local6_set */
+	int n_local6;
 	bool rules_default;
 	uint64_t fpms;		/* TNA_FPM_* to OR into the pipeline */
 	/* Its own pipeline (no bridge with an address hosts it): attach

@@ -21,12 +21,7 @@
 #include "bpf/fpm/stats.h"
 /* the router's modules */
 #include "bpf/fpm/rif.h"
-#include "bpf/fpm/parse_ip.h"
-#include "bpf/fpm/l3_classify.h"
-#include "bpf/fpm/fib.h"
-#include "bpf/fpm/route_fwd.h"
-#include "bpf/fpm/filter_path.h"
-#include "bpf/fpm/nat.h"
+#include "bpf/fpm/router_path.h"
 #include "bpf/fpm/hook.h"
 #include "bpf/fpm/xsk.h"
 
@@ -105,39 +100,7 @@ route:
 		fpm_clock(&p);		/* the keep-alive stamp of fdb_src */
 		STEP(fpm_fdb_src(&p));
 	}
-	if (fpm_is_ip4(&p)) {
-		STEP(fpm_parse_ip4(&p, &r));
-		STEP(fpm_l3_classify4(&p, &r));
-		NF(fpm_nf_pre4(&p, &r, &nf));
-		HOOK(TNA_HOOK_CLASSIFIED);
-		STEP(nat_dnat(&nf) ? fpm_nat_fib4(&p, &r, &nf) : fpm_fib4(&p, &r));
-		STEP(fpm_src_fib4(&p, &r));
-		STEP(fpm_route_egress(&p, &r));
-		STEP(fpm_egress_mtu(&p));
-		HOOK(TNA_HOOK_EGRESS);
-		NF(fpm_nf_post(&p, &r, &nf));
-		STEP(fpm_route_csum(&p, &r));
-		STEP(fpm_nat_dst(&p, &r, &nf));
-		STEP(fpm_route_fwd4(&p, &r));
-		NF(fpm_nat_src(&p, &r, &nf));
-	} else if (fpm_is_ip6(&p)) {
-		STEP(fpm_parse_ip6(&p, &r));
-		STEP(fpm_l3_classify6(&p, &r));
-		NF(fpm_nf_pre6(&p, &r, &nf));
-		HOOK(TNA_HOOK_CLASSIFIED);
-		STEP(nat_dnat(&nf) ? fpm_nat_fib6(&p, &r, &nf) : fpm_fib6(&p, &r));
-		STEP(fpm_route_egress(&p, &r));
-		STEP(fpm_egress_mtu(&p));
-		HOOK(TNA_HOOK_EGRESS);
-		NF(fpm_nf_post(&p, &r, &nf));
-		STEP(fpm_route_csum(&p, &r));
-		STEP(fpm_nat_dst(&p, &r, &nf));
-		STEP(fpm_route_fwd6(&p, &r));
-		NF(fpm_nat_src(&p, &r, &nf));
-	} else {
-		reason = TNA_REASON_L3_OTHER;
-		goto pass;
-	}
+	NF(route_ip(&p, &r, &nf, true));
 	stats_forwarded(&p);
 	return XDP_REDIRECT;
 pass:
@@ -147,6 +110,34 @@ pass:
 drop:
 	nf_stats_dropped(&p);
 	return XDP_DROP;
+}
+
+/* The router alone (targets/load.c picks it for a pipeline with only the
+ * router's modules: no bridge, netfilter, hooks or AF_XDP steering): the
+ * steps of tna_bridge that such a configuration runs, in the same order,
+ * compiled without the others so that the routed path keeps its values
+ * in registers. */
+SEC("xdp")
+int tna_router(struct xdp_md *ctx)
+{
+	struct tna_pkt p = { .ctx = ctx };
+	struct tna_l3 r;
+	int reason;
+
+	STEP(fpm_ingress_port(&p));
+	STEP(fpm_parse_eth(&p));
+	STEP(fpm_confirmed(&p));
+	STEP(fpm_l3_ingress(&p, &r));
+	if (r.rif->flags & TNA_RIF_F_BRPORT) {	/* the bridge's pipeline routes those */
+		reason = TNA_REASON_NOT_FOR_US;
+		goto pass;
+	}
+	STEP(route_ip(&p, &r, NULL, false));
+	stats_forwarded(&p);
+	return XDP_REDIRECT;
+pass:
+	stats_passed(&p, reason);
+	return XDP_PASS;
 }
 
 char LICENSE[] SEC("license") = "GPL";

@@ -74,4 +74,11 @@ struct tna_rif {
 #define TNA_SRC_FLAGS_WORD	TNA_SRC_BITS_WORDS
 #define TNA_SRC_F_FIB_CHECK	1ull	/* every IPv4 source looked up (bpf/fpm/fib.h) */
 
+/* The IPv6 local table's own addresses (bpf/fpm/fib.h: what a DIRECT
+ * lookup would miss), a set of at most TNA_LOCAL6_MAX and its filter of
+ * TNA_SRC_BITS_WORDS * 64 bits, bit TNA_LOCAL6_HASH(the four 32-bit words
+ * as loaded from the address). */
+#define TNA_LOCAL6_MAX		4096
+#define TNA_LOCAL6_HASH(w)	TNA_SRC_HASH((w)[0] ^ (w)[1] ^ (w)[2] ^ (w)[3])
+
 #endif /* TNA_ROUTER_KERN_USER_H */

@@ -2,6 +2,7 @@
  * or late with the test latency switch TNA_EVENT_DELAY_MS): model events
  * (FDB notes, link changes, configuration bursts) and port changes from
  * the port watch, which is read ahead of the model. */
+#include <sys/socket.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -185,12 +186,16 @@ void tna_ctl_on_event(void *ctx, enum tna_obj obj, enum tna_op op, const void *i
 			return;
 		handle_event(c, kind, op, item);
 		return;
-	case TNA_OBJ_ROUTE:	/* local/broadcast/anycast routes: martian sources */
-		if (((const struct tna_route *)item)->type == 1 /* RTN_UNICAST */)
+	case TNA_OBJ_ROUTE: {	/* local/broadcast/anycast routes: martian sources;
+				 * the IPv6 local table: DIRECT lookups */
+		const struct tna_route *r = item;
+
+		if (r->type == 1 /* RTN_UNICAST */ && !(r->family == AF_INET6 && r->table == 255))
 			return;
 		c->dirty = true;
 		tna_ctl_note_event(c, obj, op, item);
 		return;
+	}
 	case TNA_OBJ_RESYNC:
 		/* events were lost: until the model's fresh dump is in the
 		 * tables, they are not to be trusted */

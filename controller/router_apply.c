@@ -45,6 +45,8 @@ int tna_router_plan_apply(struct tna_dp *dp, const struct tna_router_plan *plan,
 	err = tna_dp__src_martian4_set(dp, plan->martian4, plan->n_martian4);
 	if (!err)
 		err = tna_dp__src_fib_check_set(dp, plan->src_fib_check);
+	if (!err)
+		err = tna_dp__local6_set(dp, plan->local6, plan->n_local6);
 	if (err)
 		return err;
 	for (int i = 0; i < plan->n_ifs; i++) {

@@ -30,7 +30,10 @@ static bool plan_same(const struct tna_router_plan *a, const struct tna_router_p
 	    a->xfrm_routed != b->xfrm_routed || a->src_fib_check != b->src_fib_check ||
 	    a->n_martian4 != b->n_martian4 ||
 	    memcmp(a->martian4, b->martian4, sizeof(a->martian4[0]) * (size_t)a->n_martian4) ||
-	    a->fib_direct4 != b->fib_direct4 || a->n_ifs != b->n_ifs || a->target != b->target)
+	    a->fib_direct4 != b->fib_direct4 || a->fib_direct6 != b->fib_direct6 ||
+	    a->n_local6 != b->n_local6 ||
+	    memcmp(a->local6, b->local6, sizeof(a->local6[0]) * (size_t)a->n_local6) ||
+	    a->n_ifs != b->n_ifs || a->target != b->target)
 		return false;
 	for (int i = 0; i < a->n_ifs; i++) {
 		const struct tna_router_if_plan *x = &a->ifs[i], *y = &b->ifs[i];
@@ -135,6 +138,7 @@ void tna_rt_dp_opts(const struct tna_rt_state *rt, struct tna_dp_opts *o)
 	o->nf_routed = rt->plan.nf_routed;
 	o->xfrm_routed = rt->plan.xfrm_routed;
 	o->fib_direct4 = rt->plan.fib_direct4;
+	o->fib_direct6 = rt->plan.fib_direct6;
 }
 
 void tna_rt_code_for(const struct tna_rt_state *rt, int bridge, struct tna_rt_code *code)
@@ -145,7 +149,7 @@ void tna_rt_code_for(const struct tna_rt_state *rt, int bridge, struct tna_rt_co
 		tna_rt_dp_opts(rt, &o);
 	*code = (struct tna_rt_code){
 		.fpms = o.fpms, .nf_routed = o.nf_routed, .xfrm_routed = o.xfrm_routed,
-		.fib_direct4 = o.fib_direct4,
+		.fib_direct4 = o.fib_direct4, .fib_direct6 = o.fib_direct6,
 	};
 }
 
@@ -443,6 +447,7 @@ struct json_object *tna_rt_to_json(const struct tna_rt_state *rt, const char *ho
 			       json_object_new_boolean(p->xfrm_routed & TNA_NF_ROUTED_V6));
 	json_object_object_add(o, "rules_default", json_object_new_boolean(p->rules_default));
 	json_object_object_add(o, "fib_direct4", json_object_new_boolean(p->fib_direct4));
+	json_object_object_add(o, "fib_direct6", json_object_new_boolean(p->fib_direct6));
 	json_object_object_add(o, "pipeline", host_name ? json_object_new_string(host_name) :
 			       json_object_new_string("own"));
 	/* the own pipeline's; with a host bridge, that bridge's target */

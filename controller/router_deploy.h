@@ -67,7 +67,7 @@ bool tna_rt_plan_differs(const struct tna_rt_state *rt, const struct tna_model *
 struct tna_rt_code {
 	uint64_t fpms;
 	uint8_t nf_routed, xfrm_routed;
-	bool fib_direct4;
+	bool fib_direct4, fib_direct6;
 };
 /* The code the router wants in bridge BRIDGE's pipeline (0: its own). */
 void tna_rt_code_for(const struct tna_rt_state *rt, int bridge, struct tna_rt_code *code);
@@ -75,7 +75,7 @@ static inline bool tna_rt_code_same(const struct tna_rt_code *a, const struct tn
 {
 	return a->fpms == b->fpms && a->nf_routed == b->nf_routed &&
 	       a->xfrm_routed == b->xfrm_routed &&
-	       a->fib_direct4 == b->fib_direct4;
+	       a->fib_direct4 == b->fib_direct4 && a->fib_direct6 == b->fib_direct6;
 }
 
 /* The router's own pipeline for TARGET (FPMS 0: the plan's), loaded

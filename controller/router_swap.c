@@ -30,7 +30,7 @@ static void code_of(const struct tna_router_plan *p, struct tna_rt_code *code)
 	*code = (struct tna_rt_code){
 		.fpms = p->ok ? p->fpms : 0, .nf_routed = p->nf_routed,
 		.xfrm_routed = p->xfrm_routed,
-		.fib_direct4 = p->fib_direct4,
+		.fib_direct4 = p->fib_direct4, .fib_direct6 = p->fib_direct6,
 	};
 }
 

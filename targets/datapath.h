@@ -36,6 +36,8 @@ struct tna_dp_opts {
 	bool fib_direct4;		/* IPv4 policy rules are the default ones */
 	uint8_t nf_routed;		/* TNA_NF_ROUTED_V4/V6: netfilter may see that family's routed traffic */
 	uint8_t xfrm_routed;		/* the same bits: IPsec policies/SAs may apply to it */
+	bool fib_direct6;		/* IPv6 DIRECT lookups: default rules, the local
+					 * table listed (tna_dp__local6_set) */
 };
 
 struct tna_dp;

@@ -19,6 +19,21 @@ static int reuse(struct bpf_map *m, int fd)
 	return fd >= 0 ? bpf_map__reuse_fd(m, fd) : 0;
 }
 
+/* The modules the router's own entry (tna_router in bpf/tna_bridge.bpf.c)
+ * has: a pipeline with only these, no br_netfilter, hooks or AF_XDP
+ * steering runs it instead of tna_bridge. */
+#define ROUTER_ENTRY_FPMS (TNA_FPM_PARSE_ETH | TNA_FPM_STATS | TNA_FPM_ROUTE | \
+			   TNA_FPM_IPV4 | TNA_FPM_IPV6 | TNA_FPM_CSUM)
+
+static bool router_entry(const struct tna_bridge *skel)
+{
+	__u64 fpms = skel->rodata->tna_fpms;
+
+	return (fpms & TNA_FPM_ROUTE) && !(fpms & ~(__u64)ROUTER_ENTRY_FPMS) &&
+	       !skel->rodata->tna_br_netfilter && !skel->rodata->tna_hooks &&
+	       !skel->rodata->tna_xsk_n;
+}
+
 struct tna_dp *tna_dp__load(const struct tna_dp_opts *opts)
 {
 	const struct tna_dp *share;
@@ -26,6 +41,7 @@ struct tna_dp *tna_dp__load(const struct tna_dp_opts *opts)
 	int err = -EINVAL, ncpu;
 	bool flow_shared;
 	uint64_t held;
+	bool router;
 
 	if (!opts || opts->sz < offsetof(struct tna_dp_opts, share_maps_with) +
 				sizeof(opts->share_maps_with)) {
@@ -74,6 +90,8 @@ struct tna_dp *tna_dp__load(const struct tna_dp_opts *opts)
 	if (opts->sz >= offsetof(struct tna_dp_opts, xfrm_routed) + sizeof(opts->xfrm_routed)) {
 		dp->skel->rodata->tna_xfrm_routed = opts->xfrm_routed;
 	}
+	if (opts->sz >= offsetof(struct tna_dp_opts, fib_direct6) + sizeof(opts->fib_direct6))
+		dp->skel->rodata->tna_fib_direct6 = opts->fib_direct6;
 
 	tna_dp_filter_size(dp, dp->skel->rodata->tna_fpms & TNA_FPM_FILTER);
 	/* the flow cache: 1 << (bits - 1) sets for each CPU (bpf/fpm/common.h) */
@@ -118,18 +136,26 @@ struct tna_dp *tna_dp__load(const struct tna_dp_opts *opts)
 		    (err = reuse(dp->skel->maps.tna_rif, share->rif_fd)) ||	/* router */
 		    (err = reuse(dp->skel->maps.tna_src_bits, share->src_bits_fd)) ||
 		    (err = reuse(dp->skel->maps.tna_src_martian, share->src_martian_fd)) ||
+		    (err = reuse(dp->skel->maps.tna_local6_bits,
+				 bpf_map__fd(share->skel->maps.tna_local6_bits))) ||
+		    (err = reuse(dp->skel->maps.tna_local6,
+				 bpf_map__fd(share->skel->maps.tna_local6))) ||
 		    (err = tna_dp_filter_share(dp, share)) ||
 		    (err = tna_dp_hooks_share(dp, share)))
 			goto err;
 		memcpy(dp->slot_ifindex, share->slot_ifindex, sizeof(dp->slot_ifindex));
 	}
+	router = router_entry(dp->skel);
+	bpf_program__set_autoload(router ? dp->skel->progs.tna_bridge : dp->skel->progs.tna_router,
+				  false);
 	err = tna_bridge__load(dp->skel);
 	if (err)
 		goto err;
 	dp->flow_bytes = flow_shared ? 0 :
 		(uint64_t)bpf_map__max_entries(dp->skel->maps.tna_flows) * sizeof(struct tna_flow_set);
 	__atomic_fetch_add(&flow_bytes_held, dp->flow_bytes, __ATOMIC_RELAXED);
-	dp->prog_fd = bpf_program__fd(dp->skel->progs.tna_bridge);
+	dp->prog_fd = bpf_program__fd(router ? dp->skel->progs.tna_router :
+					       dp->skel->progs.tna_bridge);
 	dp->ports_fd = bpf_map__fd(dp->skel->maps.tna_ports);
 	dp->fdb_fd = bpf_map__fd(dp->skel->maps.tna_fdb);
 	dp->devmap_fd = bpf_map__fd(dp->skel->maps.tna_devmap);

@@ -3,6 +3,7 @@
 #include <string.h>
 #include <bpf/bpf.h>
 #include "targets/dp.h"
+#include "bpf/tna_bridge.skel.h"
 #include "targets/router.h"
 
 static bool bad_ifindex(int ifindex)
@@ -56,10 +57,13 @@ int tna_dp__rif_get(const struct tna_dp *dp, int ifindex, struct tna_rif_cfg *cf
 	return 0;
 }
 
-static bool listed(const uint32_t *a, int n, uint32_t x)
+/* A set of keys (KSZ bytes each) with its filter of one bit per hash
+ * value: becomes exactly KEYS[0..N).  Gone keys first (a stale bit only
+ * costs a hash miss), new ones added before their bits are set. */
+static bool listed(const uint8_t *keys, int n, size_t ksz, const void *k)
 {
 	for (int i = 0; i < n; i++)
-		if (a[i] == x)
+		if (!memcmp(keys + (size_t)i * ksz, k, ksz))
 			return true;
 	return false;
 }
@@ -74,40 +78,72 @@ int tna_dp__src_fib_check_set(struct tna_dp *dp, bool on)
 	return bpf_map_update_elem(dp->src_bits_fd, &k, &v, BPF_ANY) ? -errno : 0;
 }
 
-int tna_dp__src_martian4_set(struct tna_dp *dp, const uint32_t *a, int n)
+static int filtered_set(int set_fd, int bits_fd, const void *keys, int n, size_t ksz,
+			__u32 (*hash)(const void *k))
 {
 	static __u64 bits[TNA_SRC_BITS_WORDS];
-	__u32 key, next, *prev = NULL;
-	__u8 one = 1;
+	__u8 key[16], next[16], one = 1;
+	const uint8_t *a = keys;
+	void *prev = NULL;
 
-	if (!dp || n < 0 || (n && !a))
-		return -EINVAL;
-	if (n > TNA_SRC_MARTIAN_MAX)
-		return -E2BIG;
-	/* gone ones first (a stale bit only costs a hash miss) */
-	while (!bpf_map_get_next_key(dp->src_martian_fd, prev, &next)) {
-		key = next;
-		if (!listed(a, n, key) && !bpf_map_delete_elem(dp->src_martian_fd, &key))
+	while (!bpf_map_get_next_key(set_fd, prev, next)) {
+		memcpy(key, next, ksz);
+		if (!listed(a, n, ksz, key) && !bpf_map_delete_elem(set_fd, key))
 			continue;	/* deleted: the walk goes on from the same place */
-		prev = &key;
+		prev = key;
 	}
 	memset(bits, 0, sizeof(bits));
 	for (int i = 0; i < n; i++) {
-		__u32 h = TNA_SRC_HASH(a[i]);
+		__u32 h = hash(a + (size_t)i * ksz);
 
-		if (bpf_map_update_elem(dp->src_martian_fd, &a[i], &one, BPF_ANY))
+		if (bpf_map_update_elem(set_fd, a + (size_t)i * ksz, &one, BPF_ANY))
 			return -errno;
 		bits[h >> 6] |= 1ull << (h & 63);
 	}
 	for (__u32 w = 0; w < TNA_SRC_BITS_WORDS; w++) {
 		__u64 old = 0;
 
-		if (!bpf_map_lookup_elem(dp->src_bits_fd, &w, &old) && old == bits[w])
+		if (!bpf_map_lookup_elem(bits_fd, &w, &old) && old == bits[w])
 			continue;
-		if (bpf_map_update_elem(dp->src_bits_fd, &w, &bits[w], BPF_ANY))
+		if (bpf_map_update_elem(bits_fd, &w, &bits[w], BPF_ANY))
 			return -errno;
 	}
 	return 0;
+}
+
+static __u32 hash4(const void *k)
+{
+	__u32 a;
+
+	memcpy(&a, k, 4);
+	return TNA_SRC_HASH(a);
+}
+
+static __u32 hash6(const void *k)
+{
+	__u32 w[4];
+
+	memcpy(w, k, 16);
+	return TNA_LOCAL6_HASH(w);
+}
+
+int tna_dp__src_martian4_set(struct tna_dp *dp, const uint32_t *a, int n)
+{
+	if (!dp || n < 0 || (n && !a))
+		return -EINVAL;
+	if (n > TNA_SRC_MARTIAN_MAX)
+		return -E2BIG;
+	return filtered_set(dp->src_martian_fd, dp->src_bits_fd, a, n, 4, hash4);
+}
+
+int tna_dp__local6_set(struct tna_dp *dp, const uint8_t (*a)[16], int n)
+{
+	if (!dp || n < 0 || (n && !a))
+		return -EINVAL;
+	if (n > TNA_LOCAL6_MAX)
+		return -E2BIG;
+	return filtered_set(bpf_map__fd(dp->skel->maps.tna_local6),
+			    bpf_map__fd(dp->skel->maps.tna_local6_bits), a, n, 16, hash6);
 }
 
 int tna_dp__router_port_add(struct tna_dp *dp, int ifindex, const uint8_t mac[6],

@@ -37,6 +37,12 @@ int tna_dp__src_martian4_set(struct tna_dp *dp, const uint32_t *a, int n);
  * value of every pipeline sharing DP's maps. */
 int tna_dp__src_fib_check_set(struct tna_dp *dp, bool on);
 
+/* The IPv6 local table's /128 destinations outside multicast, link-local
+ * and ::/96 (the box's addresses, anycast): with fib_direct6 they go to
+ * Linux, as the full lookup would send them.  Same order as above;
+ * -E2BIG beyond TNA_LOCAL6_MAX. */
+int tna_dp__local6_set(struct tna_dp *dp, const uint8_t (*a)[16], int n);
+
 /* A plain routed interface: port (forwarding, no bridge flags) + rif. */
 int tna_dp__router_port_add(struct tna_dp *dp, int ifindex, const uint8_t mac[6],
 			    bool rp_filter);

@@ -14,6 +14,11 @@
  * NAT; tools/rt_filter.c) on the routed path instead of leaving routed
  * traffic to Linux; the ruleset is followed as the kernel changes it.
  *
+ * --fib-direct: lookups with BPF_FIB_LOOKUP_DIRECT (IPv6 only where the
+ * default IPv6 rules are in place and the local table can be listed: its
+ * destinations, read once at start, then go to Linux; else IPv6 looks up
+ * through the rules).
+ *
  * --auto: plan from the introspection model (assembler/router_plan.h):
  * families, netfilter, the routed interfaces and their rp_filter; the plan
  * is printed first.  Exit 1 when there is nothing to route.
@@ -206,6 +211,21 @@ int main(int argc, char **argv)
 		o.nf_routed = plan.nf_routed;
 		o.xfrm_routed = plan.xfrm_routed;
 		o.fib_direct4 = plan.fib_direct4;
+		o.fib_direct6 = plan.fib_direct6;
+	} else if (o.fib_direct4 && v6) {
+		static struct tna_router_in in;
+		struct tna_model *m = tna_model_new();
+
+		if (!m || (err = tna_model_dump(m)) || (err = tna_router_in_from_model(m, &in))) {
+			fprintf(stderr, "tna-rt-test: model: %s\n", strerror(m ? -err : errno));
+			tna_model_free(m);
+			return 1;
+		}
+		tna_model_free(m);
+		o.fib_direct6 = in.rules6_default && !in.local6_unlisted;
+		plan.n_local6 = in.n_local6;
+		memcpy(plan.local6, in.local6, sizeof(in.local6[0]) * (size_t)in.n_local6);
+		printf("IPv6 lookups: %s\n", o.fib_direct6 ? "DIRECT" : "through the rules");
 	}
 	if ((!br && !nifs && !autoplan) || optind != argc || (!v4 && !v6)) {
 		usage(stderr);
@@ -241,6 +261,11 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	print_fpms(o.fpms);
+	if (!autoplan && (err = tna_dp__local6_set(dp, plan.local6, plan.n_local6))) {
+		fprintf(stderr, "tna-rt-test: local table: %s\n", strerror(-err));
+		tna_dp__destroy(dp);
+		return 1;
+	}
 	if (dry) {
 		struct tna_dp_opts all = o;
 		struct tna_dp *a;

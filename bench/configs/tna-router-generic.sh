@@ -1,7 +1,8 @@
 # The TNA router fast path (generic), tna-rt-test on every DUT port, with
-# the table of bench/router/routes.sh: the run's family only, IPv4 lookups
-# with BPF_FIB_LOOKUP_DIRECT under BENCH_FIB=direct (what the planner
-# chooses with the default policy rules).
+# the table of bench/router/routes.sh: the run's family only, lookups
+# with BPF_FIB_LOOKUP_DIRECT under BENCH_FIB=direct (IPv6 with the local
+# table's destinations sent to Linux, as the planner chooses it with the
+# default policy rules).
 source "$TNA_ROOT/bench/router/routes.sh"
 CONFIG_DESC="TNA router generic, $ROUTES_DESC"
 CONFIG_MODE=l3
@@ -15,8 +16,8 @@ config_setup() {
 		args+=(--no-ipv4)
 	else
 		args+=(--no-ipv6)
-		[[ $BENCH_FIB == direct ]] && args+=(--fib-direct)
 	fi
+	[[ $BENCH_FIB == direct ]] && args+=(--fib-direct)
 	rm -f "$ready"
 	ip netns exec "$DUT" "$TNA_BIN/tna-rt-test" --target "$RT_TARGET" --ready "$ready" \
 		"${args[@]}" >/dev/null 2>/tmp/tna-bench-rt.$$.err &

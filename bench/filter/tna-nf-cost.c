@@ -31,29 +31,9 @@
 #include "assembler/filter_compile.h"
 #include "introspect/nft_ir.h"
 #include "bench/frame.h"
+#include "bench/cost_util.h"
 
 #define R1_MAC 2, 0, 0, 0, 1, 1
-
-static int sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static int sh(const char *fmt, ...)
-{
-	char cmd[8192];
-	va_list ap;
-	int r;
-
-	va_start(ap, fmt);
-	vsnprintf(cmd, sizeof(cmd), fmt, ap);
-	va_end(ap);
-	r = system(cmd);
-	return WIFEXITED(r) ? WEXITSTATUS(r) : -1;
-}
-
-static int cmp_u32(const void *a, const void *b)
-{
-	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-
-	return x < y ? -1 : x > y;
-}
 
 static int fail(const char *what, const char *why, void *mem)
 {
@@ -77,11 +57,11 @@ static int measure(const char *what, uint64_t modules, const char *rules, bool n
 	struct tna_dp *dp;
 	int p1 = if_nametoindex("r1"), err = 0;
 
-	sh("nft flush ruleset; conntrack -F >/dev/null 2>&1");
-	if (rules[0] && sh("nft -f - <<'EOF'\n%s\nEOF", rules))
+	tna_bench_sh("nft flush ruleset; conntrack -F >/dev/null 2>&1");
+	if (rules[0] && tna_bench_sh("nft -f - <<'EOF'\n%s\nEOF", rules))
 		return fail(what, "nft refused the ruleset", d);
 	if (modules & TNA_FPM_CT)
-		sh("conntrack -I -p udp -s 198.18.0.1 -d 198.19.0.1 --sport 9 --dport 9 --timeout 600 "
+		tna_bench_sh("conntrack -I -p udp -s 198.18.0.1 -d 198.19.0.1 --sport 9 --dport 9 --timeout 600 "
 		   "--status ASSURED,SEEN_REPLY %s >/dev/null 2>&1", nat ? "--src-nat 10.2.0.1" : "");
 	dp = tna_dp__load(&o);
 	if (!dp || tna_dp__router_port_add(dp, p1, fo.dst_mac, false) ||
@@ -114,7 +94,7 @@ static int measure(const char *what, uint64_t modules, const char *rules, bool n
 		d[i] = t.duration;
 		retval = t.retval;
 	}
-	qsort(d, runs, sizeof(*d), cmp_u32);
+	qsort(d, runs, sizeof(*d), tna_bench_cmp_u32);
 	/* the row counts only if the frame took the path it names: forwarded,
 	 * and translated when the entry is NATed */
 	printf("%-44s %6u %6u   %s%s\n", what, d[runs / 2], d[runs / 10],
@@ -157,7 +137,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "tna-nf-cost: needs root (a private namespace, BPF_PROG_RUN)\n");
 		return 1;
 	}
-	if (sh("ip link set lo up && ip link add r1 address 02:00:00:00:01:01 type veth peer name h1 && "
+	if (tna_bench_sh("ip link set lo up && ip link add r1 address 02:00:00:00:01:01 type veth peer name h1 && "
 	       "ip link add r2 type veth peer name h2 && for i in r1 h1 r2 h2; do ip link set $i up; done && "
 	       "sysctl -qw net.ipv4.ip_forward=1 net.ipv4.conf.all.rp_filter=0 "
 	       "net.ipv4.conf.default.rp_filter=0 net.ipv4.conf.r1.rp_filter=0 && "
@@ -187,11 +167,11 @@ int main(int argc, char **argv)
 	err |= measure("+ filter, 1 stateless rule", TNA_FPM_FILTER | TNA_FPM_CT | TNA_FPM_NAT,
 		"table inet fw { chain forward { type filter hook forward priority 0; udp dport 9 accept\n}\n}",
 		false, runs);
-	sh("sysctl -qw net.netfilter.nf_conntrack_checksum=0");
+	tna_bench_sh("sysctl -qw net.netfilter.nf_conntrack_checksum=0");
 	err |= measure("+ conntrack lookup (nf_conntrack_checksum=0)", TNA_FPM_FILTER | TNA_FPM_CT | TNA_FPM_NAT,
 		"table inet fw { chain forward { type filter hook forward priority 0; ct state established accept\n}\n}",
 		false, runs);
-	sh("sysctl -qw net.netfilter.nf_conntrack_checksum=1");
+	tna_bench_sh("sysctl -qw net.netfilter.nf_conntrack_checksum=1");
 	err |= measure("+ conntrack lookup and checksum check", TNA_FPM_FILTER | TNA_FPM_CT | TNA_FPM_NAT,
 		"table inet fw { chain forward { type filter hook forward priority 0; ct state established accept\n}\n}",
 		false, runs);

@@ -3,3 +3,6 @@
 BPF_SRCS += bench/router/bench_fib.bpf.c
 PROGS += tna-bench-fib
 tna-bench-fib_SRCS := bench/router/tna-bench-fib.c
+# the TNA router against that limit per packet inside the kernel (BPF_PROG_RUN)
+PROGS += tna-rt-cost
+tna-rt-cost_SRCS := bench/router/tna-rt-cost.c

@@ -13,6 +13,10 @@
 #   bench/router/prog_ns.sh [run.sh options, e.g. --runs 5 --ipv6 --size 66]
 #
 # The table comes from BENCH_ROUTES, BENCH_NEIGH, BENCH_FIB as for run.sh.
+# PROG_NS_EXTRA: more configurations (comma-separated, e.g. from run.sh's
+# --config-dir) measured in the same rounds; the programs whose ids such
+# a configuration writes to PROG_NS_BASE_IDS (bench/router/base: TNA from
+# another build, for before/after in one run) are reported as "tna-base".
 # Exit: run.sh's.
 set -uo pipefail
 cd "$(dirname "$0")/../.." || exit 2
@@ -20,14 +24,17 @@ PY=/usr/bin/python3
 stats_was=$(sysctl -n kernel.bpf_stats_enabled 2>/dev/null) ||
 	{ echo "prog_ns: no kernel.bpf_stats_enabled here" >&2; exit 2; }
 samples=$(mktemp /tmp/tna-prog-ns.XXXXXX)
+export PROG_NS_BASE_IDS
+PROG_NS_BASE_IDS=$(mktemp /tmp/tna-prog-ns-base.XXXXXX)
 restore() {
 	[[ $stats_was == 1 ]] || sysctl -qw kernel.bpf_stats_enabled="$stats_was"
-	rm -f "$samples"
+	rm -f "$samples" "$PROG_NS_BASE_IDS"
 }
 trap restore EXIT
 trap 'exit 130' INT TERM
 sysctl -qw kernel.bpf_stats_enabled=1
-bench/run.sh --configs linux-router,tna-router-native,xdp-forward,xdp-fib-limit --no-tcp "$@" &
+bench/run.sh --configs linux-router,tna-router-native,xdp-forward,xdp-fib-limit${PROG_NS_EXTRA:+,$PROG_NS_EXTRA} \
+	--no-tcp "$@" &
 run=$!
 # the program on a0 of run.sh's DUT namespace (tnab<pid>-dut, bench/run.sh)
 while kill -0 "$run" 2>/dev/null; do
@@ -41,7 +48,7 @@ print(p.get("id", ""))' 2>/dev/null)
 done
 wait "$run"
 rc=$?
-$PY - "$samples" <<'PY'
+$PY - "$samples" "$PROG_NS_BASE_IDS" <<'PY'
 import json, statistics, sys
 last = {}
 for line in open(sys.argv[1]):
@@ -49,16 +56,22 @@ for line in open(sys.argv[1]):
         p = json.loads(line)
         if p.get("run_cnt"):
             last[p["id"]] = p
-kind = lambda n: "tna" if n == "tna_root" else "limit" if n == "bench_fib" else \
-    "xdp-forward" if n.startswith("xdp_fwd") else n
+base = {int(x) for x in open(sys.argv[2]).read().split()}
+def kind(p):
+    n = p["name"]
+    if n == "tna_root":
+        return "tna-base" if p["id"] in base else "tna"
+    return "limit" if n == "bench_fib" else "xdp-forward" if n.startswith("xdp_fwd") else n
 ns = {}
 for p in sorted(last.values(), key=lambda p: p["id"]):
-    ns.setdefault(kind(p["name"]), []).append(p["run_time_ns"] / p["run_cnt"])
+    ns.setdefault(kind(p), []).append(p["run_time_ns"] / p["run_cnt"])
 for k, v in ns.items():
     print("prog_ns: %-12s %6.1f ns/packet in XDP (median of %d: %s)"
           % (k, statistics.median(v), len(v), " ".join("%.1f" % x for x in v)))
 if "tna" in ns and "limit" in ns:
     print("prog_ns: tna - limit %+.1f ns" % (statistics.median(ns["tna"]) - statistics.median(ns["limit"])))
+if "tna-base" in ns and "limit" in ns:
+    print("prog_ns: tna-base - limit %+.1f ns" % (statistics.median(ns["tna-base"]) - statistics.median(ns["limit"])))
 if "tna" in ns and "xdp-forward" in ns:
     print("prog_ns: tna - xdp-forward %+.1f ns" % (statistics.median(ns["tna"]) - statistics.median(ns["xdp-forward"])))
 PY

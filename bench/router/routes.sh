@@ -15,9 +15,9 @@
 #                       (--dst-flows) running over them in turn
 #   BENCH_FIB (direct)  direct: the default policy rules, so IPv4 lookups
 #                       may skip them (BPF_FIB_LOOKUP_DIRECT: the limit,
-#                       xdp-forward -F direct, TNA --fib-direct; the TNA
-#                       router uses no DIRECT for IPv6, which would miss the
-#                       local table); full: one policy rule more (never
+#                       xdp-forward -F direct, TNA --fib-direct; TNA's
+#                       IPv6 DIRECT lookups send the local table's
+#                       destinations to Linux); full: one policy rule more (never
 #                       matching), so every lookup walks the rules, Linux's
 #                       too, and nobody uses DIRECT
 BENCH_ROUTES=${BENCH_ROUTES:-10}

@@ -4,10 +4,16 @@
  * named after it: Linux sends the ICMP error, resolves the neighbour,
  * fragments, or drops as the route says.
  *
- * DIRECT (main table only, rules skipped) is used only for IPv4 and only
- * when the planner saw the default policy rules: IPv4 keeps local routes
- * in the main table while no rule was added, IPv6 keeps them in the local
- * table, so an IPv6 DIRECT lookup would miss the box's own addresses. */
+ * DIRECT (main table only, rules skipped) is used only when the planner
+ * saw the default policy rules.  IPv4 keeps local routes in the main
+ * table while no rule was added.  IPv6 keeps them in the local table,
+ * which the kernel's own lookup tries before main and a DIRECT one skips:
+ * so with tna_fib_direct6 a destination in the local table (the box's
+ * addresses, anycast: tna_local6, filled from the table by the
+ * controller) goes to Linux as the full lookup would send it
+ * (fib_not_fwded); the planner turns DIRECT off when the local table
+ * holds anything else than such /128s and the prefixes l3_classify
+ * already sends to Linux (multicast, link-local, ::/96). */
 #ifndef TNA_FPM_FIB_H
 #define TNA_FPM_FIB_H
 #include "bpf/fpm/l3_classify.h"	/* tna_src_bits: the source check's flags */
@@ -18,6 +24,7 @@
 #endif
 
 const volatile bool tna_fib_direct4 = false;
+const volatile bool tna_fib_direct6 = false;
 
 static __always_inline int fib_reason(long rc)
 {
@@ -130,9 +137,40 @@ static __always_inline void fib6_params(struct tna_pkt *p, struct tna_l3 *r)
 	fib_ports(p, f, ip6h + 1);
 }
 
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, TNA_SRC_BITS_WORDS);
+	__type(key, __u32);
+	__type(value, __u64);
+} tna_local6_bits SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, TNA_LOCAL6_MAX);
+	__type(key, struct in6_addr);
+	__type(value, __u8);
+} tna_local6 SEC(".maps");
+
+/* In the local table?  The filter (an inlined array load) spares the
+ * hash lookup for almost every forwarded packet. */
+static __always_inline bool dst_local6(__u32 *a)
+{
+	__u32 h = TNA_LOCAL6_HASH(a), w = h >> 6;
+	__u64 *bits = bpf_map_lookup_elem(&tna_local6_bits, &w);
+
+	if (!bits || !(*bits & (1ull << (h & 63))))
+		return false;
+	return bpf_map_lookup_elem(&tna_local6, a) != NULL;
+}
+
 static __always_inline int fib6_lookup(struct tna_pkt *p, struct tna_l3 *r)
 {
-	return fib_reason(bpf_fib_lookup(p->ctx, &r->fib, sizeof(r->fib), 0));
+	if (!tna_fib_direct6)
+		return fib_reason(bpf_fib_lookup(p->ctx, &r->fib, sizeof(r->fib), 0));
+	if (dst_local6(r->fib.ipv6_dst))
+		return TNA_REASON_FIB_NOT_FWDED;
+	return fib_reason(bpf_fib_lookup(p->ctx, &r->fib, sizeof(r->fib),
+					 BPF_FIB_LOOKUP_DIRECT));
 }
 
 static __always_inline int fpm_fib6(struct tna_pkt *p, struct tna_l3 *r)

@@ -50,12 +50,12 @@ static __always_inline __u16 csum_fold32(__u32 s)
 	return s;
 }
 
-/* 0/8, 127/8, multicast, reserved and limited broadcast (>= 224/4) */
-static __always_inline bool ip4_martian(__be32 a)
+/* 0/8, 127/8, multicast, reserved and limited broadcast (>= 224/4), by
+ * the address's first byte: 0 wraps to 255, so one compare covers 0 and
+ * >= 224 */
+static __always_inline bool ip4_martian_b(__u8 b)
 {
-	__u8 b = bpf_ntohl(a) >> 24;
-
-	return b == 0 || b == 127 || b >= 224;
+	return (__u8)(b - 1) >= 223 || b == 127;
 }
 
 /* ::, ::1, v4-mapped, multicast, link-local: never forwarded as is */
@@ -81,33 +81,40 @@ static __always_inline int l3_len_ok(struct tna_pkt *p, __u32 l3len)
 								: TNA_REASON_IP_MALFORMED;
 }
 
+/* The byte at OFF of a 32-bit word as it lay in memory (any endianness). */
+#define W_BYTE(w, off)	(((const __u8 *)&(w))[off])
+
+/* The header read once as its five 32-bit words, every check on them in
+ * registers: the order of the checks (and so the reason a frame with
+ * several faults gets) is that of ip_rcv_core, then ip_forward. */
 static __always_inline int fpm_l3_classify4(struct tna_pkt *p, struct tna_l3 *r)
 {
-	struct iphdr *iph = r->iph;
-	__u32 *w = r->iph;
+	const __u32 *w = r->iph;
+	__u32 w0 = w[0], w1 = w[1], w2 = w[2], w3 = w[3], w4 = w[4];
 	__u64 sum;
 	__u16 len;
 
-	if (iph->version != 4 || iph->ihl < 5)
-		return TNA_REASON_IP_MALFORMED;
-	if (iph->ihl > 5)
+	if (W_BYTE(w0, 0) != 0x45) {	/* version 4, no options: one compare */
+		if ((W_BYTE(w0, 0) >> 4) != 4 || (W_BYTE(w0, 0) & 0xf) < 5)
+			return TNA_REASON_IP_MALFORMED;
 		return TNA_REASON_IP_OPTIONS;
-	/* ones' complement sum of the header in five 32-bit loads */
-	sum = (__u64)w[0] + w[1] + w[2] + w[3] + w[4];
+	}
+	/* ones' complement sum of the header */
+	sum = (__u64)w0 + w1 + w2 + w3 + w4;
 	sum = (sum & 0xffffffff) + (sum >> 32);
 	sum = (sum & 0xffffffff) + (sum >> 32);
 	if (csum_fold32(sum) != 0xffff)
 		return TNA_REASON_IP_MALFORMED;
-	len = bpf_ntohs(iph->tot_len);
-	if (len < sizeof(*iph))
+	len = (__u16)W_BYTE(w0, 2) << 8 | W_BYTE(w0, 3);
+	if (len < sizeof(struct iphdr))
 		return TNA_REASON_IP_MALFORMED;
-	if (iph->frag_off & bpf_htons(IP_MF | IP_OFFSET))
+	if (((W_BYTE(w1, 2) << 8 | W_BYTE(w1, 3)) & (IP_MF | IP_OFFSET)))
 		return TNA_REASON_IP_FRAGMENT;
-	if (ip4_martian(iph->saddr) || ip4_martian(iph->daddr))
+	if (ip4_martian_b(W_BYTE(w3, 0)) || ip4_martian_b(W_BYTE(w4, 0)))
 		return TNA_REASON_IP_SPECIAL_ADDR;
-	if (src_martian4(iph->saddr))
+	if (src_martian4(w3))
 		return TNA_REASON_MARTIAN_SRC;
-	if (iph->ttl <= 1)
+	if (W_BYTE(w2, 0) <= 1)		/* TTL */
 		return TNA_REASON_TTL_EXCEEDED;
 	return l3_len_ok(p, len);
 }

@@ -121,15 +121,12 @@ static __always_inline int nat_manip(struct tna_pkt *p, struct tna_l3 *r, struct
 	return 0;
 }
 
-/* Before route_fwd: the destination, once the redirect is certain. */
+/* Before route_fwd: the destination, once the redirect is certain
+ * (after fpm_route_redirect). */
 static __always_inline int fpm_nat_dst(struct tna_pkt *p, struct tna_l3 *r, struct tna_nf *nf)
 {
-	int reason;
-
 	if (!nat_dnat(nf))
 		return TNA_GO;
-	if ((reason = route_redirect(p, r)) != TNA_GO)
-		return reason;
 	return nat_manip(p, r, nf, false) ? TNA_REASON_IP_MALFORMED : TNA_GO;
 }
 

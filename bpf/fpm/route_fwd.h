@@ -81,25 +81,19 @@ static __always_inline int route_trim(struct tna_pkt *p, struct tna_l3 *r, __u32
 	return TNA_GO;
 }
 
-/* redirect first: on failure the packet is still untouched */
-static __always_inline int route_redirect(struct tna_pkt *p, struct tna_l3 *r)
+/* The redirect first, once, before anything writes to the frame: on
+ * failure the packet is still untouched.  Then the partial checksums,
+ * completed once the redirect is certain and before NAT rewrites
+ * addresses and ports: nat.h updates checksums as complete ones (a
+ * partial field needs the opposite update).  The L4 segment only: TTL
+ * and MACs are not in it.  A frame with a partial checksum carries no
+ * padding, so route_trim after it never fails for one that was written
+ * to.  Every later step (nat_dst, route_fwd*) relies on this redirect. */
+static __always_inline int fpm_route_redirect(struct tna_pkt *p, struct tna_l3 *r)
 {
 	if (bpf_redirect_map(&tna_devmap, p->out->idx, XDP_PASS) != XDP_REDIRECT)
 		return TNA_REASON_REDIRECT_FAILED;
-	return TNA_GO;
-}
-
-/* Partial checksums completed once the redirect is certain and before
- * NAT rewrites addresses and ports: nat.h updates checksums as complete
- * ones (a partial field needs the opposite update).  The L4 segment only:
- * TTL and MACs are not in it.  A frame with a partial checksum carries
- * no padding, so route_trim after it never fails for one that was
- * written to. */
-static __always_inline int fpm_route_csum(struct tna_pkt *p, struct tna_l3 *r)
-{
-	int reason = route_redirect(p, r);
-
-	return reason != TNA_GO ? reason : fpm_csum(p);
+	return fpm_csum(p);
 }
 
 static __always_inline void route_l2(struct tna_pkt *p, struct tna_l3 *r)
@@ -108,13 +102,13 @@ static __always_inline void route_l2(struct tna_pkt *p, struct tna_l3 *r)
 	__builtin_memcpy(p->eth->h_source, r->fib.smac, 6);
 }
 
+/* After fpm_route_redirect. */
 static __always_inline int fpm_route_fwd4(struct tna_pkt *p, struct tna_l3 *r)
 {
 	__u32 len = bpf_ntohs(((struct iphdr *)r->iph)->tot_len);
 	int reason;
 
-	if ((reason = route_redirect(p, r)) != TNA_GO ||
-	    (reason = route_trim(p, r, len, sizeof(struct iphdr))) != TNA_GO)
+	if ((reason = route_trim(p, r, len, sizeof(struct iphdr))) != TNA_GO)
 		return reason;
 	ip4_decrease_ttl(r->iph);
 	route_l2(p, r);
@@ -126,8 +120,7 @@ static __always_inline int fpm_route_fwd6(struct tna_pkt *p, struct tna_l3 *r)
 	__u32 len = sizeof(struct ipv6hdr) + bpf_ntohs(((struct ipv6hdr *)r->iph)->payload_len);
 	int reason;
 
-	if ((reason = route_redirect(p, r)) != TNA_GO ||
-	    (reason = route_trim(p, r, len, sizeof(struct ipv6hdr))) != TNA_GO)
+	if ((reason = route_trim(p, r, len, sizeof(struct ipv6hdr))) != TNA_GO)
 		return reason;
 	((struct ipv6hdr *)r->iph)->hop_limit--;
 	route_l2(p, r);

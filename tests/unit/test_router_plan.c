@@ -54,6 +54,21 @@ int main(void)
 	f = pif("r1");
 	CHECK(f && f->routed && f->rif_flags == TNA_RIF_F_ROUTE, "r1 routed");
 	CHECK(!pif("lo"), "lo is never routed");
+	CHECK(p.fib_direct6 && p.n_local6 == 0, "IPv6 DIRECT with the default rules");
+
+	/* IPv6 DIRECT needs the default IPv6 rules and a listable local table */
+	base();
+	in.n_local6 = 2;
+	in.local6[1][0] = 0x20;
+	CHECK_EQ(tna_router_plan(&in, &p), 0);
+	CHECK(p.fib_direct6 && p.n_local6 == 2 && p.local6[1][0] == 0x20, "local6 copied");
+	in.local6_unlisted = true;
+	CHECK_EQ(tna_router_plan(&in, &p), 0);
+	CHECK(p.ok && p.v6 && !p.fib_direct6, "a local table not listed: full IPv6 lookups");
+	base();
+	in.rules6_default = false;
+	CHECK_EQ(tna_router_plan(&in, &p), 0);
+	CHECK(p.ok && p.v6 && !p.fib_direct6, "custom IPv6 rules: full IPv6 lookups");
 
 	base();
 	in.ip_forward = 0;
