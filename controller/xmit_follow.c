@@ -29,11 +29,12 @@ static int no_xmit(struct tna_dp *dp, int ifindex)
 	return !!(cfg.flags & TNA_PORT_F_NO_XMIT);
 }
 
-/* Port IFINDEX of pipeline DP (WHO names it in the log): NO_XMIT written
- * from the notification's features FEAT first (one map write: the
- * window ends there), then everything derived again (reads the device
- * and its veth peer: a few ms).  IFINDEX 0 in the notification (some
- * were lost): the second step alone. */
+/* Port IFINDEX of pipeline DP (WHO names it in the log) derived again
+ * (reads the device and its veth peer: a few ms).  When the notification
+ * (HEARD) says it lost ndo-xmit, NO_XMIT is written from it first: one map
+ * write, where the window ends.  Never the other way round: a notification
+ * read late may say "can transmit" when a newer one, still queued, says
+ * it cannot; that the derivation reads from the device itself. */
 static void refresh(struct tna_ctl *c, struct tna_dp *dp, const char *who, int ifindex,
 		    bool heard, uint64_t feat, uint64_t t_heard)
 {
@@ -43,7 +44,8 @@ static void refresh(struct tna_ctl *c, struct tna_dp *dp, const char *who, int i
 
 	if (before < 0)
 		return;
-	if (heard && tna_dp__port_no_xmit(dp, ifindex, !(feat & TNA_NETDEV_XDP_ACT_NDO_XMIT)) > 0)
+	if (heard && !(feat & TNA_NETDEV_XDP_ACT_NDO_XMIT) &&
+	    tna_dp__port_no_xmit(dp, ifindex, true) > 0)
 		t_set = now_ns();
 	if (tna_dp__port_refresh(dp, ifindex) < 0)
 		return;

@@ -114,8 +114,9 @@ int tna_dp__port_refresh(struct tna_dp *dp, int ifindex);
 /* Only NO_XMIT of port IFINDEX, as the caller learnt it (the kernel's
  * xdp-features notification), written before anything else is read:
  * the quickest way to stop redirecting into a port that just lost
- * ndo-xmit.  Ignored (cleared) outside native mode.  1 changed, 0 not,
- * -errno. */
+ * ndo-xmit (clearing it that way trusts the caller: port_refresh reads
+ * the device).  Ignored (cleared) outside native mode.  1 changed, 0
+ * not, -errno. */
 int tna_dp__port_no_xmit(struct tna_dp *dp, int ifindex, bool no_xmit);
 
 /* VLAN table (VLAN FPM, bpf/fpm/vlan.h): port IFINDEX's membership of
