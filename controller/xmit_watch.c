@@ -24,8 +24,8 @@ struct tna_xmit_watch *tna_xmit_watch_open(void)
 {
 	struct tna_xmit_watch *w = calloc(1, sizeof(*w));
 	struct tna_nl *req = tna_nl_open(NETLINK_GENERIC);
-	int sz = 1 << 20, e, ret;
 	uint32_t group;
+	int e, ret;
 
 	if (!w || !req)
 		goto err;
@@ -36,13 +36,10 @@ struct tna_xmit_watch *tna_xmit_watch_open(void)
 		goto err;
 	}
 	w->buf = malloc(XW_BUFSZ);
-	w->s = mnl_socket_open2(NETLINK_GENERIC, SOCK_NONBLOCK | SOCK_CLOEXEC);
-	if (!w->buf || !w->s || mnl_socket_bind(w->s, 0, MNL_SOCKET_AUTOPID) < 0 ||
-	    mnl_socket_setsockopt(w->s, NETLINK_ADD_MEMBERSHIP, &group, sizeof(group)) < 0)
+	/* one small message per device change: 1 MiB holds any burst */
+	w->s = tna_nl_listen(NETLINK_GENERIC, &group, 1, 1 << 20);
+	if (!w->buf || !w->s)
 		goto err;
-	/* one small message per device change: this holds any burst */
-	if (setsockopt(mnl_socket_get_fd(w->s), SOL_SOCKET, SO_RCVBUFFORCE, &sz, sizeof(sz)) < 0)
-		setsockopt(mnl_socket_get_fd(w->s), SOL_SOCKET, SO_RCVBUF, &sz, sizeof(sz));
 	tna_nl_close(req);
 	return w;
 err:
