@@ -1,4 +1,4 @@
-/* A port's XDP features as the kernel announces them.
+/* A port's XDP features as the kernel announces them (docs/kernel-facts.md §1).
  *
  * A veth can transmit redirected frames (NETDEV_XDP_ACT_NDO_XMIT) only
  * while its peer runs XDP or has GRO on; the peer usually lives in a
