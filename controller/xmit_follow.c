@@ -3,7 +3,8 @@
  * derived again at once, so a veth whose peer just lost GRO (or its XDP
  * program) stops being a redirect egress (egress_no_xmit: Linux forwards
  * its frames) in the same turn, and one whose peer got it back returns to
- * the fast path.  Auto also replans (what its choice rested on changed).
+ * the fast path.  Auto also replans (what its choice rested on changed;
+ * tna_ctl_recheck_auto, also the once-a-second look).
  *
  * The window: the kernel announces the change just before the peer stops
  * taking redirected frames (veth_set_features: the redirect target is
@@ -98,6 +99,9 @@ void tna_ctl_xmit_now(struct tna_ctl *c)
 		tna_ctl_recheck_auto(c);
 }
 
+/* Auto: what the plans rested on (a veth peer's TSO, GRO, tx
+ * checksumming; a port's ndo-xmit), looked at on a notification and every
+ * second: a change starts a burst like a link event would. */
 void tna_ctl_recheck_auto(struct tna_ctl *c)
 {
 	const struct tna_bridge_plan *plans[TNA_CTL_MAX_BRIDGES];
