@@ -10,7 +10,7 @@
  * taking redirected frames (veth_set_features: the redirect target is
  * cleared, then the peer's NAPI is removed), so frames redirected between
  * that and our port-table write are lost, as they would be for the
- * second of the recheck without this.  See targets/native/README.md. */
+ * second of the recheck without this.  See docs/transparency.md. */
 #include <inttypes.h>
 #include <net/if.h>
 #include <string.h>
@@ -78,11 +78,12 @@ static void on_xmit(void *ctx, int ifindex, uint64_t feat)
 			continue;
 		for (int k = 0; k < b->n_attached; k++)
 			if (!ifindex || b->attached[k] == ifindex)
-				refresh(c, b->dp, b->plan.name, b->attached[k], ifindex, feat, h->t);
+				refresh(c, b->dp, b->plan.name, b->attached[k], ifindex != 0, feat, h->t);
 	}
 	for (int k = 0; c->rt->host && k < c->rt->n_attached; k++)
 		if (!ifindex || c->rt->attached[k] == ifindex)
-			refresh(c, c->rt->host, "router", c->rt->attached[k], ifindex, feat, h->t);
+			refresh(c, c->rt->host, "router", c->rt->attached[k], ifindex != 0, feat,
+				h->t);
 	if (!ifindex)
 		logf_(c, TNA_CTL_VERBOSE, "xdp-features notifications lost: every port derived again");
 }
