@@ -43,35 +43,11 @@ for i in 2 3; do in_ns h1 ping -c2 -i0.2 -W1 -q 10.0.0.$i >/dev/null || err "pin
 # one round: prints the datagrams h2 received (GRO back on after)
 stream() {
 	local out=$WORK/rx rx
-	in_ns h2 "$PY" - "$COUNT" >"$out" <<'PY' &
-import socket, sys
-n = int(sys.argv[1])
-s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 16 << 20)
-s.bind(("10.0.0.2", 5001))
-s.settimeout(2.0)
-print("ready", flush=True)
-seen = set()
-try:
-    while len(seen) < n:
-        seen.add(int(s.recv(2048).split(b" ")[0]))
-except socket.timeout:
-    pass
-print(len(seen), flush=True)
-PY
+	in_ns h2 "$PY" "$TNA_ROOT/tests/lib/udp_count.py" recv 10.0.0.2 "$COUNT" >"$out" &
 	rx=$!
 	for _ in $(seq 50); do grep -q ready "$out" && break; sleep 0.1; done
 	( sleep "$(bc -l <<<"$OFF / 1000")"; in_ns h2 ethtool -K eth0 gro off >/dev/null ) &
-	in_ns h1 "$PY" - "$COUNT" "$GAP" <<'PY'
-import socket, sys, time
-n, gap = int(sys.argv[1]), int(sys.argv[2]) / 1e6
-s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-t0 = time.monotonic()
-for i in range(n):
-    s.sendto(b"%d x" % i + b"." * 64, ("10.0.0.2", 5001))
-    while time.monotonic() < t0 + (i + 1) * gap:
-        pass
-PY
+	in_ns h1 "$PY" "$TNA_ROOT/tests/lib/udp_count.py" send 10.0.0.2 "$COUNT" "$GAP"
 	wait
 	tail -1 "$out"
 	in_ns h2 ethtool -K eth0 gro on >/dev/null

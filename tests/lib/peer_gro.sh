@@ -1,9 +1,9 @@
 # Sourced after tests/lib/netns.sh: a veth peer's GRO turned off and on
 # under a deployed native pipeline, and what real UDP sockets deliver.
 #
-#   udp_through FROM TO DST N   N datagrams (numbered, paced 0.5 ms) from
+#   udp_through FROM TO DST N   N datagrams (numbered, 0.5 ms apart) from
 #                               namespace FROM to DST:5001, a socket bound
-#                               there in namespace TO (4 MiB buffer);
+#                               there in namespace TO (tests/lib/udp_count.py);
 #                               prints how many distinct ones it received
 #                               (it stops 2 s after the last one).
 #   udp_phase WHAT fast|linux FROM TO DST N COUNTERS
@@ -26,32 +26,10 @@
 udp_through() {
 	local from=$1 to=$2 dst=$3 n=$4 out rx
 	out=$(mktemp)
-	in_ns "$to" /usr/bin/python3 - "$dst" "$n" >"$out" <<'PY' &
-import socket, sys
-dst, n = sys.argv[1], int(sys.argv[2])
-s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4 << 20)
-s.bind((dst, 5001))
-s.settimeout(2.0)
-print("ready", flush=True)
-seen = set()
-try:
-    while len(seen) < n:
-        seen.add(int(s.recv(2048).split(b" ")[0]))
-except socket.timeout:
-    pass
-print(len(seen), flush=True)
-PY
+	in_ns "$to" /usr/bin/python3 "${TNA_ROOT:-.}/tests/lib/udp_count.py" recv "$dst" "$n" >"$out" &
 	rx=$!
 	for _ in $(seq 50); do grep -q ready "$out" && break; sleep 0.1; done
-	in_ns "$from" /usr/bin/python3 - "$dst" "$n" <<'PY'
-import socket, sys, time
-dst, n = sys.argv[1], int(sys.argv[2])
-s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-for i in range(n):
-    s.sendto(b"%d tna-udp" % i + b"." * 64, (dst, 5001))
-    time.sleep(0.0005)
-PY
+	in_ns "$from" /usr/bin/python3 "${TNA_ROOT:-.}/tests/lib/udp_count.py" send "$dst" "$n" 500
 	wait $rx
 	tail -1 "$out"
 	rm -f "$out"
