@@ -45,3 +45,10 @@ EXTRA_HELP += 'make bench-coherence [ARGS=...] port change -> port table latency
 bench-coherence: deps
 	@$(MAKE) --no-print-directory all
 	@BUILD=$(BUILD) bench/coherence.sh $(ARGS)
+
+# A veth peer's `gro off` under a native bridge: datagrams lost per round.
+EXTRA_HELP += 'make bench-peer-gro [ARGS=...] a veth peer turns GRO off under a native bridge: UDP datagrams lost vs Linux'
+.PHONY: bench-peer-gro
+bench-peer-gro: deps
+	@$(MAKE) --no-print-directory all
+	@BUILD=$(BUILD) bench/peer_gro.sh $(ARGS)

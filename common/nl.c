@@ -5,6 +5,7 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <sys/socket.h>
 #include <linux/genetlink.h>
 #include <linux/netlink.h>
 
@@ -55,6 +56,29 @@ err:
 		free(nl);
 		errno = e;
 	}
+	return NULL;
+}
+
+struct mnl_socket *tna_nl_listen(int bus, const uint32_t *groups, int n, int rcvbuf)
+{
+	struct mnl_socket *s = mnl_socket_open2(bus, SOCK_NONBLOCK | SOCK_CLOEXEC);
+	int e, fd;
+
+	if (!s)
+		return NULL;
+	if (mnl_socket_bind(s, 0, MNL_SOCKET_AUTOPID) < 0)
+		goto err;
+	for (int i = 0; i < n; i++)
+		if (mnl_socket_setsockopt(s, NETLINK_ADD_MEMBERSHIP, (void *)&groups[i], sizeof(groups[i])) < 0)
+			goto err;
+	fd = mnl_socket_get_fd(s);
+	if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &rcvbuf, sizeof(rcvbuf)) < 0)
+		setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof(rcvbuf));
+	return s;
+err:
+	e = errno;
+	mnl_socket_close(s);
+	errno = e;
 	return NULL;
 }
 

@@ -16,6 +16,11 @@ void tna_nl_close(struct tna_nl *nl);
 struct mnl_socket *tna_nl_mnl(struct tna_nl *nl);
 int tna_nl_fd(const struct tna_nl *nl);
 
+/* A non-blocking socket of BUS subscribed to the N multicast GROUPS, its
+ * receive buffer RCVBUF bytes (above rmem_max when allowed, else as
+ * large as allowed): a listener for notifications.  NULL + errno. */
+struct mnl_socket *tna_nl_listen(int bus, const uint32_t *groups, int n, int rcvbuf);
+
 /* A buffer large enough for one request. */
 #define TNA_NL_BUFSZ (MNL_SOCKET_BUFFER_SIZE * 4)
 

@@ -56,6 +56,7 @@ struct tna_ctl *tna_ctl_new(const struct tna_ctl_opts *opts)
 	c->pw = tna_port_watch_open();
 	if (!c->pw)
 		goto err;
+	c->xw = tna_xmit_watch_open();	/* before the first deploy reads ndo-xmit */
 	if (c->o.poll_ms)
 		tna_watch_set_poll_ms(c->w, c->o.poll_ms);
 	/* Learning bursts (100k MACs) must not overflow into resyncs. */
@@ -545,6 +546,7 @@ void tna_ctl_free(struct tna_ctl *c)
 		unlink(c->o.state_path);
 	tna_watch_close(c->w);
 	tna_port_watch_close(c->pw);
+	tna_xmit_watch_close(c->xw);
 	tna_vlan_watch_close(c->vw);
 	free(c->seen);
 	tna_evq_free(&c->evq);

@@ -18,6 +18,7 @@
 #include "controller/router_deploy.h"
 #include "controller/spares.h"
 #include "controller/vlan_sync.h"
+#include "controller/xmit_watch.h"
 #include "introspect/model.h"
 #include "targets/datapath.h"
 
@@ -77,6 +78,7 @@ struct tna_ctl {
 	bool restrict_check;		/* a configuration event: may it restrict? */
 	struct tna_evq evq;		/* test-only event latency (TNA_EVENT_DELAY_MS) */
 	struct tna_port_watch *pw;	/* bridge ports, read ahead of the model */
+	struct tna_xmit_watch *xw;	/* ports' XDP features (NULL: kernel < 6.3) */
 	struct tna_vlan_watch *vw;	/* VLAN notifications (opened with the first VLAN bridge) */
 	uint64_t vlan_peers_ns;		/* next look at VLAN ports' veth peers */
 	/* Every event the kernel sent before this (CLOCK_MONOTONIC) is in
@@ -242,6 +244,10 @@ void tna_ctl_note_event(struct tna_ctl *c, enum tna_obj obj, enum tna_op op, con
 /* Read and apply the port watch's pending messages now (e.g. after a
  * pipeline load, before the port table is written). */
 void tna_ctl_ports_now(struct tna_ctl *c);
+/* xmit_follow.c: the ports whose XDP features the kernel announced
+ * derived again now; auto: replan when what a plan rested on changed. */
+void tna_ctl_xmit_now(struct tna_ctl *c);
+void tna_ctl_recheck_auto(struct tna_ctl *c);
 /* The events the test latency switch held back whose time has come. */
 void tna_ctl_events_due(struct tna_ctl *c);
 /* A key the pending scan found (CTX: a struct tna_ctl_scan). */

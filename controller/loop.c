@@ -160,26 +160,6 @@ static int ms_until(uint64_t t, uint64_t now)
 	return t <= now ? 0 : (int)((t - now + 999999) / 1000000ull);
 }
 
-/* Auto: what the plans rested on and no event announces (a veth peer's
- * TSO, GRO, tx checksumming; a port's ndo-xmit): a change starts a burst
- * like a link event would. */
-static void recheck_auto(struct tna_ctl *c)
-{
-	const struct tna_bridge_plan *plans[TNA_CTL_MAX_BRIDGES];
-	int n = 0;
-
-	if (c->o.target != TNA_PLAN_AUTO)
-		return;
-	for (int i = 0; i < c->nbr; i++)
-		if (c->br[i].present)
-			plans[n++] = &c->br[i].plan;
-	if (tna_recheck_auto(plans, n, c->rt)) {
-		logf_(c, TNA_CTL_INFO, "auto: a veth peer or a port's ndo-xmit changed: replanning");
-		c->dirty = true;
-		tna_ctl_note_event(c, TNA_OBJ_LINK, TNA_OP_CHANGE, NULL);
-	}
-}
-
 /* The start of a keep-alive round of mirrored bridge B when due; returns
  * the ms until the next one. */
 static int keepalive_timer(struct tna_ctl *c, struct br_state *b, uint64_t now)
@@ -205,11 +185,14 @@ static int timers(struct tna_ctl *c, uint64_t now)
 	int i, next_ms;
 
 	if (now >= c->next_second_ns) {
+		bool recheck = tna_recheck_due(now);
+
 		c->next_second_ns = now + TNA_RECHECK_MS * 1000000ull;
-		if (c->rt->host)
+		if (c->rt->host && recheck)
 			tna_rt_recheck_xmit(c->rt);
-		recheck_auto(c);
-		for (i = 0; i < c->nbr; i++) {
+		if (recheck)
+			tna_ctl_recheck_auto(c);
+		for (i = 0; i < c->nbr && recheck; i++) {
 			struct br_state *b = &c->br[i];
 			int r;
 
@@ -308,7 +291,7 @@ static void read_events(struct tna_ctl *c, bool readable)
 
 int tna_ctl_run(struct tna_ctl *c, int sigfd)
 {
-	struct pollfd pfd[5];
+	struct pollfd pfd[6];
 	int timeout, ret;
 	bool more = false;
 	uint64_t t[5];
@@ -343,8 +326,9 @@ int tna_ctl_run(struct tna_ctl *c, int sigfd)
 		pfd[2] = (struct pollfd){ .fd = sigfd, .events = POLLIN };
 		pfd[3] = (struct pollfd){ .fd = tna_rtf_fd(c->rt->filter), .events = POLLIN };
 		pfd[4] = (struct pollfd){ .fd = tna_vlan_watch_fd(c->vw), .events = POLLIN };
+		pfd[5] = (struct pollfd){ .fd = tna_xmit_watch_fd(c->xw), .events = POLLIN };
 		t_poll = now_ns();
-		ret = poll(pfd, 5, timeout);	/* negative fds are skipped */
+		ret = poll(pfd, 6, timeout);	/* negative fds are skipped */
 		if (ret < 0 && errno != EINTR)
 			return -errno;
 		t_turn = c->turn_ns = now_ns();
@@ -355,6 +339,10 @@ int tna_ctl_run(struct tna_ctl *c, int sigfd)
 				logf_(c, TNA_CTL_VERBOSE, "signal %u: detaching", si.ssi_signo);
 			return 0;
 		}
+		/* A port that stopped taking redirected frames loses them
+		 * until its entry says so: before anything else. */
+		if (pfd[5].revents & POLLIN)
+			tna_ctl_xmit_now(c);
 		/* Rule changes first: the switch is what their window waits for
 		 * (controller/router_filter.c). */
 		if (pfd[3].revents & POLLIN)

@@ -109,19 +109,17 @@ static void store(void *ctx, int ifindex, const struct tna_port_info *pi)
 struct tna_port_watch *tna_port_watch_open(void)
 {
 	struct tna_port_watch *w = calloc(1, sizeof(*w));
-	int g = RTNLGRP_LINK, sz = 4 << 20, ret;
+	uint32_t g = RTNLGRP_LINK;
+	int ret;
 
 	if (!w)
 		return NULL;
 	w->buf = malloc(PW_BUFSZ);
-	w->s = mnl_socket_open2(NETLINK_ROUTE, SOCK_NONBLOCK | SOCK_CLOEXEC);
-	w->req = tna_nl_open(NETLINK_ROUTE);
-	if (!w->buf || !w->s || !w->req || mnl_socket_bind(w->s, 0, MNL_SOCKET_AUTOPID) < 0 ||
-	    mnl_socket_setsockopt(w->s, NETLINK_ADD_MEMBERSHIP, &g, sizeof(g)) < 0)
-		goto err;
 	/* link events are few: a few MiB hold any burst of them */
-	if (setsockopt(mnl_socket_get_fd(w->s), SOL_SOCKET, SO_RCVBUFFORCE, &sz, sizeof(sz)) < 0)
-		setsockopt(mnl_socket_get_fd(w->s), SOL_SOCKET, SO_RCVBUF, &sz, sizeof(sz));
+	w->s = tna_nl_listen(NETLINK_ROUTE, &g, 1, 4 << 20);
+	w->req = tna_nl_open(NETLINK_ROUTE);
+	if (!w->buf || !w->s || !w->req)
+		goto err;
 	/* Subscribed first, dumped second: nothing falls between. */
 	w->cb = store;
 	w->ctx = w;

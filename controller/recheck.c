@@ -1,6 +1,23 @@
 /* The controller's once-a-second looks: see controller/recheck.h. */
+#include <stdlib.h>
+
 #include "controller/recheck.h"
 #include "controller/router_deploy.h"
+
+bool tna_recheck_due(uint64_t now)
+{
+	static uint64_t every_ns, next_ns;
+
+	if (!every_ns) {
+		const char *ms = getenv("TNA_TEST_RECHECK_MS");	/* test switch */
+
+		every_ns = (ms && atoll(ms) > 0 ? (uint64_t)atoll(ms) : TNA_RECHECK_MS) * 1000000ull;
+	}
+	if (now < next_ns)
+		return false;
+	next_ns = now + every_ns;
+	return true;
+}
 
 int tna_recheck_ports(struct tna_dp *dp, const int *ifx, int n)
 {

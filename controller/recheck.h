@@ -1,16 +1,26 @@
 /* What the controller looks at every second because no event in its
- * namespace announces it: a port's ndo-xmit (a veth gets it while its
- * peer has XDP or GRO), the veth peer's tx checksumming, and, for the
- * auto target, everything its choice rested on (controller/recheck.c). */
+ * namespace announces it: the veth peer's tx checksumming and TSO, and,
+ * for the auto target, everything its choice rested on; also a port's
+ * ndo-xmit (a veth has it while its peer has XDP or GRO), which the
+ * kernel does announce (controller/xmit_watch.h): for it the recheck is
+ * the backstop, for kernels without the notification and lost ones
+ * (controller/recheck.c). */
 #ifndef TNA_CONTROLLER_RECHECK_H
 #define TNA_CONTROLLER_RECHECK_H
 #include <stdbool.h>
+#include <stdint.h>
 
 #include "assembler/plan.h"
 #include "targets/datapath.h"
 
 /* How often (ms): the bound after which a change is followed. */
 #define TNA_RECHECK_MS 1000
+
+/* Is the recheck due at NOW (CLOCK_MONOTONIC ns; called every
+ * TNA_RECHECK_MS)?  Always, unless the test-only switch
+ * TNA_TEST_RECHECK_MS stretches it (a test that must see a change
+ * followed by its notification, not by the recheck). */
+bool tna_recheck_due(uint64_t now);
 
 /* Refresh the port entries of IFX (tna_dp__port_refresh).  Bit 0 of the
  * result: some port still cannot take native redirected frames; bit 1:

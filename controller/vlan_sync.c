@@ -230,22 +230,20 @@ struct tna_vlan_watch {
 struct tna_vlan_watch *tna_vlan_watch_open(void)
 {
 	struct tna_vlan_watch *w = calloc(1, sizeof(*w));
-	int g = RTNLGRP_BRVLAN, gl = RTNLGRP_LINK, sz = 1 << 20, e;
+	const uint32_t g[] = { RTNLGRP_BRVLAN, RTNLGRP_LINK };
+	int e;
 
 	if (!w)
 		return NULL;
 	w->buf = malloc(VW_BUFSZ);
-	w->s = mnl_socket_open2(NETLINK_ROUTE, SOCK_NONBLOCK | SOCK_CLOEXEC);
-	if (!w->buf || !w->s || mnl_socket_bind(w->s, 0, MNL_SOCKET_AUTOPID) < 0 ||
-	    mnl_socket_setsockopt(w->s, NETLINK_ADD_MEMBERSHIP, &g, sizeof(g)) < 0 ||
-	    mnl_socket_setsockopt(w->s, NETLINK_ADD_MEMBERSHIP, &gl, sizeof(gl)) < 0) {
+	/* 1 MiB, best effort: an overflow is repaired by reading everything again */
+	w->s = tna_nl_listen(NETLINK_ROUTE, g, 2, 1 << 20);
+	if (!w->buf || !w->s) {
 		e = errno ? errno : ENOMEM;
 		tna_vlan_watch_close(w);
 		errno = e;
 		return NULL;
 	}
-	/* best effort: an overflow is repaired by reading everything again */
-	setsockopt(mnl_socket_get_fd(w->s), SOL_SOCKET, SO_RCVBUF, &sz, sizeof(sz));
 	return w;
 }
 

@@ -111,6 +111,13 @@ int tna_dp__port_get(const struct tna_dp *dp, int ifindex, struct tna_port_cfg *
  * follow its device and its veth peer, which send no event here).
  * 1 when something changed, 0 when not, -errno. */
 int tna_dp__port_refresh(struct tna_dp *dp, int ifindex);
+/* Only NO_XMIT of port IFINDEX, as the caller learnt it (the kernel's
+ * xdp-features notification), written before anything else is read:
+ * the quickest way to stop redirecting into a port that just lost
+ * ndo-xmit (clearing it that way trusts the caller: port_refresh reads
+ * the device).  Ignored (cleared) outside native mode.  1 changed, 0
+ * not, -errno. */
+int tna_dp__port_no_xmit(struct tna_dp *dp, int ifindex, bool no_xmit);
 
 /* VLAN table (VLAN FPM, bpf/fpm/vlan.h): port IFINDEX's membership of
  * VLAN VID (1..4094) as struct tna_vlan_val, or with VID 0 its pvid

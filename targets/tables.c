@@ -125,6 +125,27 @@ int tna_dp__port_refresh(struct tna_dp *dp, int ifindex)
 	return 1;
 }
 
+int tna_dp__port_no_xmit(struct tna_dp *dp, int ifindex, bool no_xmit)
+{
+	struct tna_port p;
+	__u32 key = ifindex;
+	int err = port_entry(dp, ifindex, &p);
+	uint8_t flags;
+
+	if (err)
+		return err;
+	if (dp->be->target != TNA_TARGET_NATIVE)	/* generic transmits anyway */
+		no_xmit = false;
+	flags = no_xmit ? p.flags | TNA_PORT_F_NO_XMIT : p.flags & ~TNA_PORT_F_NO_XMIT;
+	if (flags == p.flags)
+		return 0;
+	p.flags = flags;
+	if (bpf_map_update_elem(dp->ports_fd, &key, &p, BPF_ANY))
+		return -errno;
+	tna_dp_bump(dp);
+	return 1;
+}
+
 int tna_dp__port_get(const struct tna_dp *dp, int ifindex, struct tna_port_cfg *cfg)
 {
 	struct tna_port p;

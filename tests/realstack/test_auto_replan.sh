@@ -1,6 +1,7 @@
 #!/bin/bash
-# tna-deploy --target auto follows the veth peers it rests on (no event in
-# the DUT's namespace tells it: it looks every second).
+# tna-deploy --target auto follows the veth peers it rests on (TSO: no
+# event in the DUT's namespace tells it, it looks every second; GRO: the
+# kernel's XDP-features notification of our end, and every second too).
 #  Router (h1 -- p1 [dut] p2 -- h2), hosts with TSO off and GRO off:
 #  - --dry-run and --status (text and JSON) show the router's target:
 #    generic, naming the port that cannot be a native redirect egress;

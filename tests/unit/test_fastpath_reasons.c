@@ -333,6 +333,8 @@ int main(void)
 	cfg.flags = TNA_PORT_F_LEARNING | TNA_PORT_F_NO_XMIT;
 	CHECK_EQ(tna_dp__port_set(dp, p2, &cfg), 0);
 	expect(dp, "generic ignores NO_XMIT", p1, B, A, 0x0800, 64, XDP_REDIRECT, -1);
+	CHECK_EQ(tna_dp__port_no_xmit(dp, p2, true), 0);
+	expect(dp, "generic ignores port_no_xmit", p1, B, A, 0x0800, 64, XDP_REDIRECT, -1);
 
 	/* flow cache: a steady flow is answered from it, and every change of
 	 * the mirror is seen by the very next frame */
@@ -444,6 +446,16 @@ int main(void)
 		CHECK(!undo.changed, "GRO already on: nothing to undo");
 		CHECK_EQ(tna_peer_gro_undo(&undo), 0);
 		CHECK_EQ(system("ethtool -k q2 | grep -q 'generic-receive-offload: on'"), 0);
+		/* NO_XMIT alone, as the kernel's notification of a lost
+		 * ndo-xmit gives it: at once; a refresh reads the device */
+		CHECK_EQ(tna_dp__port_set(dp, p2, &cfg), 0);
+		expect(dp, "native: peer GRO on again", p1, B, A, 0x0800, 64, XDP_REDIRECT, -1);
+		CHECK_EQ(tna_dp__port_no_xmit(dp, p2, true), 1);
+		CHECK_EQ(tna_dp__port_no_xmit(dp, p2, true), 0);
+		expect(dp, "native: port_no_xmit", p1, B, A, 0x0800, 64, PASS, R(EGRESS_NO_XMIT));
+		CHECK_EQ(tna_dp__port_refresh(dp, p2), 1);
+		expect(dp, "native: refreshed from the device", p1, B, A, 0x0800, 64, XDP_REDIRECT, -1);
+		CHECK_EQ(tna_dp__port_no_xmit(dp, fp_ifx("q2"), true), -ENOENT);
 	}
 	tna_dp__destroy(dp);
 	return tna_test_exit();

@@ -1,0 +1,121 @@
+/* What the controller does when the kernel announces a port's new XDP
+ * features (controller/xmit_watch.h): the port entries of that port are
+ * derived again at once, so a veth whose peer just lost GRO (or its XDP
+ * program) stops being a redirect egress (egress_no_xmit: Linux forwards
+ * its frames) in the same turn, and one whose peer got it back returns to
+ * the fast path.  Auto also replans (what its choice rested on changed;
+ * tna_ctl_recheck_auto, also the once-a-second look).
+ *
+ * The window: the kernel announces the change just before the peer stops
+ * taking redirected frames (veth_set_features: the redirect target is
+ * cleared, then the peer's NAPI is removed), so frames redirected between
+ * that and our port-table write are lost, as they would be for the
+ * second of the recheck without this.  See docs/transparency.md. */
+#include <inttypes.h>
+#include <net/if.h>
+#include <string.h>
+
+#include "capabilities/netdev_genl.h"
+#include "controller/ctl_priv.h"
+#include "controller/recheck.h"
+#include "controller/xmit_watch.h"
+
+/* NO_XMIT of port IFINDEX in DP: 1 set, 0 clear, -1 not a port. */
+static int no_xmit(struct tna_dp *dp, int ifindex)
+{
+	struct tna_port_cfg cfg;
+
+	if (tna_dp__port_get(dp, ifindex, &cfg))
+		return -1;
+	return !!(cfg.flags & TNA_PORT_F_NO_XMIT);
+}
+
+/* Port IFINDEX of pipeline DP (WHO names it in the log) derived again
+ * (reads the device and its veth peer: a few ms).  When the notification
+ * (HEARD) says it lost ndo-xmit, NO_XMIT is written from it first: one map
+ * write, where the window ends.  Never the other way round: a notification
+ * read late may say "can transmit" when a newer one, still queued, says
+ * it cannot; that the derivation reads from the device itself. */
+static void refresh(struct tna_ctl *c, struct tna_dp *dp, const char *who, int ifindex,
+		    bool heard, uint64_t feat, uint64_t t_heard)
+{
+	char name[IF_NAMESIZE] = "?";
+	int before = no_xmit(dp, ifindex), after;
+	uint64_t t_set = 0;
+
+	if (before < 0)
+		return;
+	if (heard && !(feat & TNA_NETDEV_XDP_ACT_NDO_XMIT) &&
+	    tna_dp__port_no_xmit(dp, ifindex, true) > 0)
+		t_set = now_ns();
+	if (tna_dp__port_refresh(dp, ifindex) < 0)
+		return;
+	after = no_xmit(dp, ifindex);
+	if (after == before)
+		return;
+	if_indextoname(ifindex, name);
+	if (!t_set)
+		t_set = now_ns();
+	logf_(c, TNA_CTL_INFO, "%s: %s: xdp-features %#" PRIx64 ": %s (port entry written %.3f ms after the notification was read)",
+	      who, name, feat,
+	      after ? "cannot transmit redirected frames: they go to Linux (egress_no_xmit)" :
+		      "transmits redirected frames again: back on the fast path",
+	      (t_set - t_heard) / 1e6);
+}
+
+struct heard { struct tna_ctl *c; uint64_t t; bool any; };
+
+static void on_xmit(void *ctx, int ifindex, uint64_t feat)
+{
+	struct heard *h = ctx;
+	struct tna_ctl *c = h->c;
+
+	h->any = true;
+	for (int i = 0; i < c->nbr; i++) {
+		struct br_state *b = &c->br[i];
+
+		if (!b->dp || b->plan.target != TNA_TARGET_NATIVE)
+			continue;
+		for (int k = 0; k < b->n_attached; k++)
+			if (!ifindex || b->attached[k] == ifindex)
+				refresh(c, b->dp, b->plan.name, b->attached[k], ifindex != 0, feat, h->t);
+	}
+	for (int k = 0; c->rt->host && k < c->rt->n_attached; k++)
+		if (!ifindex || c->rt->attached[k] == ifindex)
+			refresh(c, c->rt->host, "router", c->rt->attached[k], ifindex != 0, feat,
+				h->t);
+	if (!ifindex)
+		logf_(c, TNA_CTL_VERBOSE, "xdp-features notifications lost: every port derived again");
+}
+
+void tna_ctl_xmit_now(struct tna_ctl *c)
+{
+	struct heard h = { c, now_ns(), false };
+	int ret = tna_xmit_watch_process(c->xw, on_xmit, &h);
+
+	if (ret < 0)
+		logf_(c, TNA_CTL_ERROR, "xdp-features notifications: %s", strerror(-ret));
+	/* the port entries first (above), the replan after */
+	if (h.any)
+		tna_ctl_recheck_auto(c);
+}
+
+/* Auto: what the plans rested on (a veth peer's TSO, GRO, tx
+ * checksumming; a port's ndo-xmit), looked at on a notification and every
+ * second: a change starts a burst like a link event would. */
+void tna_ctl_recheck_auto(struct tna_ctl *c)
+{
+	const struct tna_bridge_plan *plans[TNA_CTL_MAX_BRIDGES];
+	int n = 0;
+
+	if (c->o.target != TNA_PLAN_AUTO)
+		return;
+	for (int i = 0; i < c->nbr; i++)
+		if (c->br[i].present)
+			plans[n++] = &c->br[i].plan;
+	if (tna_recheck_auto(plans, n, c->rt)) {
+		logf_(c, TNA_CTL_INFO, "auto: a veth peer or a port's ndo-xmit changed: replanning");
+		c->dirty = true;
+		tna_ctl_note_event(c, TNA_OBJ_LINK, TNA_OP_CHANGE, NULL);
+	}
+}
