@@ -23,6 +23,7 @@
 #include "assembler/input.h"
 #include "common/nl.h"
 #include "controller/ctl_priv.h"
+#include "controller/peer_watch.h"
 #include "controller/nic_sync.h"
 
 /* --- setup ------------------------------------------------------------ */
@@ -57,6 +58,7 @@ struct tna_ctl *tna_ctl_new(const struct tna_ctl_opts *opts)
 	if (!c->pw)
 		goto err;
 	c->xw = tna_xmit_watch_open();	/* before the first deploy reads ndo-xmit */
+	c->peers = tna_peer_watch_open();	/* before it reads the peers */
 	if (c->o.poll_ms)
 		tna_watch_set_poll_ms(c->w, c->o.poll_ms);
 	/* Learning bursts (100k MACs) must not overflow into resyncs. */
@@ -547,6 +549,7 @@ void tna_ctl_free(struct tna_ctl *c)
 	tna_watch_close(c->w);
 	tna_port_watch_close(c->pw);
 	tna_xmit_watch_close(c->xw);
+	tna_peer_watch_close(c->peers);
 	tna_vlan_watch_close(c->vw);
 	free(c->seen);
 	tna_evq_free(&c->evq);

@@ -79,6 +79,7 @@ struct tna_ctl {
 	struct tna_evq evq;		/* test-only event latency (TNA_EVENT_DELAY_MS) */
 	struct tna_port_watch *pw;	/* bridge ports, read ahead of the model */
 	struct tna_xmit_watch *xw;	/* ports' XDP features (NULL: kernel < 6.3) */
+	struct tna_peer_watch *peers;	/* link messages of veth peers (NULL: none) */
 	struct tna_vlan_watch *vw;	/* VLAN notifications (opened with the first VLAN bridge) */
 	uint64_t vlan_peers_ns;		/* next look at VLAN ports' veth peers */
 	/* Every event the kernel sent before this (CLOCK_MONOTONIC) is in
@@ -247,6 +248,10 @@ void tna_ctl_ports_now(struct tna_ctl *c);
 /* xmit_follow.c: the ports whose XDP features the kernel announced
  * derived again now; auto: replan when what a plan rested on changed. */
 void tna_ctl_xmit_now(struct tna_ctl *c);
+/* A veth peer's link message (controller/peer_watch.h): its port entries
+ * and auto's plan follow in the same turn; the set of peers watched. */
+void tna_ctl_peers_now(struct tna_ctl *c);
+void tna_ctl_peers_watched(struct tna_ctl *c, bool force);
 void tna_ctl_recheck_auto(struct tna_ctl *c);
 /* The events the test latency switch held back whose time has come. */
 void tna_ctl_events_due(struct tna_ctl *c);

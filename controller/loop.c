@@ -15,6 +15,7 @@
 #include "common/nl.h"
 #include "controller/ctl_priv.h"
 #include "controller/nic_sync.h"
+#include "controller/peer_watch.h"
 #include "controller/recheck.h"
 
 /* --- event loop ------------------------------------------------------- */
@@ -192,6 +193,8 @@ static int timers(struct tna_ctl *c, uint64_t now)
 			tna_rt_recheck_xmit(c->rt);
 		if (recheck)
 			tna_ctl_recheck_auto(c);
+		/* a peer that moved namespace has another nsid */
+		tna_ctl_peers_watched(c, true);
 		for (i = 0; i < c->nbr && recheck; i++) {
 			struct br_state *b = &c->br[i];
 			int r;
@@ -291,7 +294,7 @@ static void read_events(struct tna_ctl *c, bool readable)
 
 int tna_ctl_run(struct tna_ctl *c, int sigfd)
 {
-	struct pollfd pfd[6];
+	struct pollfd pfd[7];
 	int timeout, ret;
 	bool more = false;
 	uint64_t t[5];
@@ -327,8 +330,9 @@ int tna_ctl_run(struct tna_ctl *c, int sigfd)
 		pfd[3] = (struct pollfd){ .fd = tna_rtf_fd(c->rt->filter), .events = POLLIN };
 		pfd[4] = (struct pollfd){ .fd = tna_vlan_watch_fd(c->vw), .events = POLLIN };
 		pfd[5] = (struct pollfd){ .fd = tna_xmit_watch_fd(c->xw), .events = POLLIN };
+		pfd[6] = (struct pollfd){ .fd = tna_peer_watch_fd(c->peers), .events = POLLIN };
 		t_poll = now_ns();
-		ret = poll(pfd, 6, timeout);	/* negative fds are skipped */
+		ret = poll(pfd, 7, timeout);	/* negative fds are skipped */
 		if (ret < 0 && errno != EINTR)
 			return -errno;
 		t_turn = c->turn_ns = now_ns();
@@ -343,6 +347,9 @@ int tna_ctl_run(struct tna_ctl *c, int sigfd)
 		 * until its entry says so: before anything else. */
 		if (pfd[5].revents & POLLIN)
 			tna_ctl_xmit_now(c);
+		/* A peer that starts sending partial checksums: same. */
+		if (pfd[6].revents & POLLIN)
+			tna_ctl_peers_now(c);
 		/* Rule changes first: the switch is what their window waits for
 		 * (controller/router_filter.c). */
 		if (pfd[3].revents & POLLIN)

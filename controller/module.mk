@@ -5,7 +5,7 @@ LIB_SRCS += controller/fdb_keepalive.c controller/fdb_mirror.c controller/lock.c
 	controller/recheck.c controller/port_cfg.c controller/event_delay.c controller/keyset.c controller/events.c controller/loop.c \
 	controller/port_watch.c controller/heartbeat.c controller/own_xdp.c controller/sync.c \
 	controller/fdb_mode.c controller/stage_plan.c controller/spares.c controller/reprobe.c \
-	controller/xmit_watch.c controller/xmit_follow.c
+	controller/xmit_watch.c controller/xmit_follow.c controller/peer_watch.c
 PROGS += tna-deploy
 tna-deploy_SRCS := tools/tna-deploy.c tools/deploy_status.c tools/deploy_hooks.c
 # VLAN tables of bridges with VLAN filtering

@@ -1,10 +1,10 @@
-/* What the controller looks at every second because no event in its
- * namespace announces it: the veth peer's tx checksumming and TSO, and,
- * for the auto target, everything its choice rested on; also a port's
- * ndo-xmit (a veth has it while its peer has XDP or GRO), which the
- * kernel does announce (controller/xmit_watch.h): for it the recheck is
- * the backstop, for kernels without the notification and lost ones
- * (controller/recheck.c). */
+/* What the controller looks at every second as a backstop: the veth
+ * peer's tx checksumming and TSO (heard from the peer's link messages,
+ * controller/peer_watch.h), for the auto target everything its choice
+ * rested on, and a port's ndo-xmit (a veth has it while its peer has XDP
+ * or GRO; announced, controller/xmit_watch.h).  The recheck catches lost
+ * messages, peers that moved namespace and kernels without the
+ * notification (controller/recheck.c). */
 #ifndef TNA_CONTROLLER_RECHECK_H
 #define TNA_CONTROLLER_RECHECK_H
 #include <stdbool.h>

@@ -18,6 +18,7 @@
 #include "capabilities/netdev_genl.h"
 #include "controller/ctl_priv.h"
 #include "controller/recheck.h"
+#include "controller/peer_watch.h"
 #include "controller/xmit_watch.h"
 
 /* NO_XMIT of port IFINDEX in DP: 1 set, 0 clear, -1 not a port. */
@@ -118,4 +119,92 @@ void tna_ctl_recheck_auto(struct tna_ctl *c)
 		c->dirty = true;
 		tna_ctl_note_event(c, TNA_OBJ_LINK, TNA_OP_CHANGE, NULL);
 	}
+}
+
+/* Every native port of every pipeline, for controller/peer_watch.h. */
+static int native_ports(const struct tna_ctl *c, int *ifx, int max)
+{
+	int n = 0;
+
+	for (int i = 0; i < c->nbr; i++) {
+		const struct br_state *b = &c->br[i];
+
+		if (!b->dp || b->plan.target != TNA_TARGET_NATIVE)
+			continue;
+		for (int k = 0; k < b->n_attached && n < max; k++)
+			ifx[n++] = b->attached[k];
+	}
+	for (int k = 0; c->rt->host && k < c->rt->n_attached && n < max; k++)
+		ifx[n++] = c->rt->attached[k];
+	return n;
+}
+
+void tna_ctl_peers_watched(struct tna_ctl *c, bool force)
+{
+	int ifx[512];
+
+	tna_peer_watch_ports(c->peers, ifx, native_ports(c, ifx, 512), force);
+}
+
+static const char *csum_name(int csum)
+{
+	return csum == TNA_PORT_CSUM_COMPLETE ? "complete (no fix-up)" :
+	       csum == TNA_PORT_CSUM_FIX ? "partial: completed in XDP" :
+					   "partial: TCP/UDP to Linux";
+}
+
+/* Port IFINDEX of pipeline DP derived again, as the recheck would. */
+static void peer_refresh(struct tna_ctl *c, struct tna_dp *dp, const char *who, int ifindex,
+			 uint64_t t_heard)
+{
+	char name[IF_NAMESIZE] = "?";
+	struct tna_port_cfg cfg;
+
+	if (tna_dp__port_get(dp, ifindex, &cfg) || tna_dp__port_refresh(dp, ifindex) <= 0 ||
+	    tna_dp__port_get(dp, ifindex, &cfg))
+		return;
+	if_indextoname(ifindex, name);
+	logf_(c, TNA_CTL_INFO, "%s: %s: veth peer changed: checksums %s (port entry written %.3f ms after the link message was read)",
+	      who, name, csum_name(cfg.csum), (now_ns() - t_heard) / 1e6);
+}
+
+static void on_peer(void *ctx, int ifindex)
+{
+	struct heard *h = ctx;
+	struct tna_ctl *c = h->c;
+
+	h->any = true;
+	for (int i = 0; i < c->nbr; i++) {
+		struct br_state *b = &c->br[i];
+		struct tna_port_cfg cfg;
+
+		if (!b->dp || b->plan.target != TNA_TARGET_NATIVE)
+			continue;
+		b->no_xmit = false;
+		for (int k = 0; k < b->n_attached; k++) {
+			if (!ifindex || b->attached[k] == ifindex)
+				peer_refresh(c, b->dp, b->plan.name, b->attached[k], h->t);
+			if (!tna_dp__port_get(b->dp, b->attached[k], &cfg) &&
+			    (cfg.flags & TNA_PORT_F_NO_XMIT))
+				b->no_xmit = true;
+		}
+	}
+	for (int k = 0; c->rt->host && k < c->rt->n_attached; k++)
+		if (!ifindex || c->rt->attached[k] == ifindex)
+			peer_refresh(c, c->rt->host, "router", c->rt->attached[k], h->t);
+	if (!ifindex)
+		logf_(c, TNA_CTL_VERBOSE, "veth peer link messages lost: every port derived again");
+}
+
+void tna_ctl_peers_now(struct tna_ctl *c)
+{
+	struct heard h = { c, now_ns(), false };
+	int ret;
+
+	tna_ctl_peers_watched(c, false);	/* a port attached since */
+	ret = tna_peer_watch_process(c->peers, on_peer, &h);
+	if (ret < 0)
+		logf_(c, TNA_CTL_ERROR, "veth peer link messages: %s", strerror(-ret));
+	if (h.any)
+		tna_ctl_recheck_auto(c);
 }
