@@ -16,6 +16,8 @@
 #define BENCH_V6_UDP_CSUM	(14 + 40 + 6)
 #define BENCH_GEN_MIN_V4	60	/* ETH_ZLEN; headers end at 42 */
 #define BENCH_GEN_MIN_V6	(14 + 40 + 8)
+/* Every network namespace numbers its loopback 1. */
+#define BENCH_GEN_LOOPBACK_IFINDEX	1
 #define BENCH_GEN_MAX_PORTS	64
 
 struct bench_gen_cfg {
