@@ -66,8 +66,9 @@ int bench_gen(struct xdp_md *ctx)
 
 	/* Attached to the namespace's loopback only to stay in the kernel's
 	 * XDP dispatcher (tna-gen.c, hold_dispatcher): frames there are not
-	 * ours. */
-	if (ctx->ingress_ifindex == BENCH_GEN_LOOPBACK_IFINDEX)
+	 * ours.  (A run without a device, --pcap, also reads as the
+	 * loopback: hold_ifindex is 0 then.) */
+	if (ctx->ingress_ifindex == cfg.hold_ifindex)
 		return XDP_PASS;
 	if (data + (cfg.ipv6 ? BENCH_GEN_MIN_V6 : BENCH_GEN_MIN_V4) > end)
 		return XDP_ABORTED;

@@ -30,6 +30,7 @@ struct bench_gen_cfg {
 	__u32 l3_sum, l4_sum;			/* sums without the varying words */
 	__u32 action;				/* XDP_REDIRECT (live) */
 	__u32 n_ports;				/* used entries of tx_ports */
+	__u32 hold_ifindex;			/* frames from here pass (0: none) */
 	__u8 src_prefix[2], dst_prefix[2];
 	__u8 ipv6;
 	__u8 dst_flows;				/* flows vary the destination */

@@ -264,6 +264,8 @@ int main(int argc, char **argv)
 		cfg->dst_first = 0;
 		cfg->n_dst = 1;
 	}
+	if (!o.pcap)
+		cfg->hold_ifindex = BENCH_GEN_LOOPBACK_IFINDEX;
 	err = bench_gen__load(skel);
 	if (err) {
 		fprintf(stderr, "tna-gen: cannot load BPF program: %s\n", strerror(-err));

@@ -81,6 +81,21 @@ out=$(TNA_TEST_GEN_START_DELAY_MS=1500 in_ns gen "$TNA_BIN/tna-gen" -i g0 -d 0.3
 check "a late worker sends for the whole duration" /usr/bin/python3 -c '
 import json, sys; g = json.loads(sys.argv[1]); assert g["sent"] > 0 and g["seconds"] >= 0.3, g' "$out"
 
+# 1c. While it runs, the generator's program is attached to its
+# namespace's loopback (it stays in the kernel's XDP dispatcher, so its
+# runs do not stall XDP attaches elsewhere); nothing is left after it.
+in_ns gen "$TNA_BIN/tna-gen" -i g0 --rate 2000 -d 2 >/dev/null 2>&1 &
+gen_pid=$!
+for _ in $(seq 1 100); do
+	ip -n "$TNA_NS-gen" link show lo | grep -q xdpgeneric && break
+	sleep 0.02
+done
+check "the running generator holds a generic link on its loopback" \
+	bash -c "ip -n '$TNA_NS-gen' link show lo | grep -q xdpgeneric"
+wait "$gen_pid" || fail "paced tna-gen failed"
+check "the finished generator left no XDP program on its loopback" \
+	bash -c "! ip -n '$TNA_NS-gen' link show lo | grep -q xdp"
+
 # 2. The harness on a tiny matrix.
 harness "$tmp/out" --runs 1 --duration 1 --warmup 0.2 --macs 8 --ports 1,2 --check-ports \
 	--configs "$configs" --json "$tmp/r.json" --plot "$tmp/r.png"
