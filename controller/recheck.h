@@ -3,8 +3,7 @@
  * controller/peer_watch.h), for the auto target everything its choice
  * rested on, and a port's ndo-xmit (a veth has it while its peer has XDP
  * or GRO; announced, controller/xmit_watch.h).  The recheck catches lost
- * messages, peers that moved namespace and kernels without the
- * notification (controller/recheck.c). */
+ * messages and kernels without the notification (controller/recheck.c). */
 #ifndef TNA_CONTROLLER_RECHECK_H
 #define TNA_CONTROLLER_RECHECK_H
 #include <stdbool.h>
