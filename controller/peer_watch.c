@@ -195,8 +195,12 @@ int tna_peer_watch_process(struct tna_peer_watch *w, void (*cb)(void *ctx, int i
 			 * deleted (it may come back with the same ifindex):
 			 * the table is read again below.  A moved peer's port
 			 * is looked at too: a change heard before the table
-			 * knew its new place was not matched. */
+			 * knew its new place was not matched.  A bridge's own
+			 * message (AF_BRIDGE: a port released) is no link
+			 * going away. */
 			if (h->nlmsg_type == RTM_DELLINK) {
+				if (ifi->ifi_family != AF_UNSPEC)
+					continue;
 				if (port || (nsid < 0 && watched(w, ifi->ifi_index)))
 					w->stale = true;
 				if (!port || !moved(h))
