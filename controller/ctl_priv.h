@@ -38,7 +38,6 @@ struct br_state {
 	 * change undone later (a sysctl set and reset) swaps back at once. */
 	struct tna_spares spares;
 	struct tna_rt_code rt_code;	/* the router's part of dp's code (tna_rt_code_for) */
-	bool no_xmit;		/* some port cannot be a native redirect egress yet */
 	bool held;		/* its ports are held on Linux until the next replan */
 	uint64_t ka_started_ns;	/* the keep-alive round in progress began */
 	uint32_t trips_seen;	/* dead-man trips already logged */
@@ -251,7 +250,7 @@ void tna_ctl_xmit_now(struct tna_ctl *c);
 /* A veth peer's link message (controller/peer_watch.h): its port entries
  * and auto's plan follow in the same turn; the set of peers watched. */
 void tna_ctl_peers_now(struct tna_ctl *c);
-void tna_ctl_peers_watched(struct tna_ctl *c, bool force);
+void tna_ctl_peers_watched(struct tna_ctl *c);
 void tna_ctl_recheck_auto(struct tna_ctl *c);
 /* The events the test latency switch held back whose time has come. */
 void tna_ctl_events_due(struct tna_ctl *c);

@@ -193,11 +193,12 @@ static int timers(struct tna_ctl *c, uint64_t now)
 			tna_rt_recheck_xmit(c->rt);
 		if (recheck)
 			tna_ctl_recheck_auto(c);
-		/* a peer that moved namespace has another nsid */
-		tna_ctl_peers_watched(c, true);
+		/* the peers of ports attached since (the table reads
+		 * nothing when the ports are the same: a peer's move is
+		 * heard, controller/peer_watch.h) */
+		tna_ctl_peers_watched(c);
 		for (i = 0; i < c->nbr && recheck; i++) {
 			struct br_state *b = &c->br[i];
-			int r;
 
 			if (!b->dp || b->plan.target != TNA_TARGET_NATIVE)
 				continue;
@@ -205,9 +206,7 @@ static int timers(struct tna_ctl *c, uint64_t now)
 			 * cannot take redirected frames, one whose peer
 			 * offloads tx checksums sends partial ones:
 			 * port_refresh reads both again */
-			r = tna_recheck_ports(b->dp, b->attached, b->n_attached);
-			b->no_xmit = r & TNA_RECHECK_NO_XMIT;
-			if (r & TNA_RECHECK_CHANGED)
+			if (tna_recheck_ports(b->dp, b->attached, b->n_attached))
 				logf_(c, TNA_CTL_VERBOSE, "%s: port entries follow their devices (ndo-xmit, veth peer checksumming)",
 				      b->plan.name);
 		}

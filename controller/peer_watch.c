@@ -28,6 +28,7 @@ struct tna_peer_watch {
 	int n_ports;
 	struct peer peers[PW_MAX];
 	int n_peers;
+	bool stale;		/* read the peers again: one moved or went */
 	char *buf;
 };
 
@@ -72,26 +73,38 @@ int tna_peer_watch_fd(const struct tna_peer_watch *w)
 	return w ? mnl_socket_get_fd(w->s) : -1;
 }
 
-void tna_peer_watch_ports(struct tna_peer_watch *w, const int *ifx, int n, bool force)
+/* Each port's peer read again (one RTM_GETLINK per port).  A port whose
+ * link could not be read (deleted, maybe about to come back with the same
+ * ifindex) leaves the table stale: read again on the next call.  Not a
+ * veth: nothing to hear. */
+static void read_peers(struct tna_peer_watch *w)
+{
+	w->n_peers = 0;
+	w->stale = false;
+	for (int i = 0; i < w->n_ports; i++) {
+		struct peer *p = &w->peers[w->n_peers];
+		int err = tna_veth_peer_get(w->req, w->ports[i], &p->peer, &p->nsid);
+
+		if (!err) {
+			p->port = w->ports[i];
+			w->n_peers++;
+		} else if (err != -ENOTSUP) {
+			w->stale = true;
+		}
+	}
+}
+
+void tna_peer_watch_ports(struct tna_peer_watch *w, const int *ifx, int n)
 {
 	if (!w)
 		return;
 	if (n > PW_MAX)
 		n = PW_MAX;
-	if (!force && n == w->n_ports && !memcmp(ifx, w->ports, n * sizeof(*ifx)))
+	if (!w->stale && n == w->n_ports && !memcmp(ifx, w->ports, n * sizeof(*ifx)))
 		return;
 	memcpy(w->ports, ifx, n * sizeof(*ifx));
 	w->n_ports = n;
-	w->n_peers = 0;
-	for (int i = 0; i < n; i++) {
-		struct peer *p = &w->peers[w->n_peers];
-
-		/* not a veth (or gone): nothing to hear */
-		if (!tna_veth_peer_get(w->req, ifx[i], &p->peer, &p->nsid)) {
-			p->port = ifx[i];
-			w->n_peers++;
-		}
-	}
+	read_peers(w);
 }
 
 /* The port whose peer is link IFINDEX of namespace NSID (-1: ours), 0. */
@@ -101,6 +114,33 @@ static int port_of(const struct tna_peer_watch *w, int nsid, int ifindex)
 		if (w->peers[i].peer == ifindex && w->peers[i].nsid == nsid)
 			return w->peers[i].port;
 	return 0;
+}
+
+static bool watched(const struct tna_peer_watch *w, int ifindex)
+{
+	for (int i = 0; i < w->n_ports; i++)
+		if (w->ports[i] == ifindex)
+			return true;
+	return false;
+}
+
+static bool seen(const int *hit, int n_hit, int port)
+{
+	for (int k = 0; k < n_hit; k++)
+		if (hit[k] == port)
+			return true;
+	return false;
+}
+
+/* A link message that says the link went to another namespace. */
+static bool moved(const struct nlmsghdr *h)
+{
+	const struct nlattr *a;
+
+	mnl_attr_for_each(a, h, sizeof(struct ifinfomsg))
+		if (mnl_attr_get_type(a) == IFLA_NEW_NETNSID)
+			return true;
+	return false;
 }
 
 /* The nsid of the namespace a message came from (-1: ours, no cmsg). */
@@ -146,23 +186,35 @@ int tna_peer_watch_process(struct tna_peer_watch *w, void (*cb)(void *ctx, int i
 			const struct ifinfomsg *ifi = mnl_nlmsg_get_payload(h);
 			int port;
 
-			if (h->nlmsg_type != RTM_NEWLINK ||
+			if ((h->nlmsg_type != RTM_NEWLINK && h->nlmsg_type != RTM_DELLINK) ||
 			    h->nlmsg_len < mnl_nlmsg_size(sizeof(*ifi)))
 				continue;
 			port = port_of(w, nsid, ifi->ifi_index);
+			/* A peer leaving its namespace (deleted, or moved: then
+			 * its new one gets an nsid here) or a port of ours
+			 * deleted (it may come back with the same ifindex):
+			 * the table is read again below.  A moved peer's port
+			 * is looked at too: a change heard before the table
+			 * knew its new place was not matched.  A bridge's own
+			 * message (AF_BRIDGE: a port released) is no link
+			 * going away. */
+			if (h->nlmsg_type == RTM_DELLINK) {
+				if (ifi->ifi_family != AF_UNSPEC)
+					continue;
+				if (port || (nsid < 0 && watched(w, ifi->ifi_index)))
+					w->stale = true;
+				if (!port || !moved(h))
+					continue;
+			}
 			if (!port)
 				continue;
 			/* a burst (ethtool -K sends several) is one look */
-			for (int k = 0; k <= n_hit; k++)
-				if (k == n_hit) {
-					if (n_hit < PW_MAX)
-						hit[n_hit++] = port;
-					break;
-				} else if (hit[k] == port) {
-					break;
-				}
+			if (!seen(hit, n_hit, port) && n_hit < PW_MAX)
+				hit[n_hit++] = port;
 		}
 	}
+	if (lost || w->stale)
+		read_peers(w);
 	if (lost)
 		cb(ctx, 0);
 	else

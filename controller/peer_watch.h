@@ -23,12 +23,14 @@ void tna_peer_watch_close(struct tna_peer_watch *w);
 int tna_peer_watch_fd(const struct tna_peer_watch *w);
 
 /* The ports whose peers are watched: IFX[0..N).  Their peers are looked
- * up again when the set differs from the last one, or always with FORCE
- * (a peer moved to another namespace: its nsid changed). */
-void tna_peer_watch_ports(struct tna_peer_watch *w, const int *ifx, int n, bool force);
+ * up again (one RTM_GETLINK each) when the set differs from the last one
+ * or the table went stale: a peer left its namespace (a move gives it
+ * another nsid), a port was deleted, messages were lost. */
+void tna_peer_watch_ports(struct tna_peer_watch *w, const int *ifx, int n);
 
 /* Read what is pending: CB once per port whose peer announced a change
- * (IFINDEX 0 after an overflow: look at every port).  0 or -errno. */
+ * or moved to another namespace (IFINDEX 0 after an overflow: look at
+ * every port); a stale table is read again first.  0 or -errno. */
 int tna_peer_watch_process(struct tna_peer_watch *w, void (*cb)(void *ctx, int ifindex),
 			   void *ctx);
 

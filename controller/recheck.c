@@ -19,18 +19,14 @@ bool tna_recheck_due(uint64_t now)
 	return true;
 }
 
-int tna_recheck_ports(struct tna_dp *dp, const int *ifx, int n)
+bool tna_recheck_ports(struct tna_dp *dp, const int *ifx, int n)
 {
-	struct tna_port_cfg cfg;
-	int ret = 0;
+	bool changed = false;
 
-	for (int i = 0; i < n; i++) {
+	for (int i = 0; i < n; i++)
 		if (tna_dp__port_refresh(dp, ifx[i]) > 0)
-			ret |= TNA_RECHECK_CHANGED;
-		if (!tna_dp__port_get(dp, ifx[i], &cfg) && (cfg.flags & TNA_PORT_F_NO_XMIT))
-			ret |= TNA_RECHECK_NO_XMIT;
-	}
-	return ret;
+			changed = true;
+	return changed;
 }
 
 bool tna_recheck_auto(const struct tna_bridge_plan *const *plans, int nplans,

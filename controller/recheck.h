@@ -3,8 +3,7 @@
  * controller/peer_watch.h), for the auto target everything its choice
  * rested on, and a port's ndo-xmit (a veth has it while its peer has XDP
  * or GRO; announced, controller/xmit_watch.h).  The recheck catches lost
- * messages, peers that moved namespace and kernels without the
- * notification (controller/recheck.c). */
+ * messages and kernels without the notification (controller/recheck.c). */
 #ifndef TNA_CONTROLLER_RECHECK_H
 #define TNA_CONTROLLER_RECHECK_H
 #include <stdbool.h>
@@ -22,12 +21,9 @@
  * followed by its notification, not by the recheck). */
 bool tna_recheck_due(uint64_t now);
 
-/* Refresh the port entries of IFX (tna_dp__port_refresh).  Bit 0 of the
- * result: some port still cannot take native redirected frames; bit 1:
+/* Refresh the port entries of IFX (tna_dp__port_refresh): true when
  * some entry changed. */
-#define TNA_RECHECK_NO_XMIT	1
-#define TNA_RECHECK_CHANGED	2
-int tna_recheck_ports(struct tna_dp *dp, const int *ifx, int n);
+bool tna_recheck_ports(struct tna_dp *dp, const int *ifx, int n);
 
 struct tna_rt_state;
 /* Auto: did anything a plan (NPLANS bridge plans, the router's) rested on

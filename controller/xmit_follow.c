@@ -64,34 +64,64 @@ static void refresh(struct tna_ctl *c, struct tna_dp *dp, const char *who, int i
 	      (t_set - t_heard) / 1e6);
 }
 
-struct heard { struct tna_ctl *c; uint64_t t; bool any; };
+/* One port of a native pipeline: its datapath, the pipeline's name in the
+ * log, the port. */
+struct native_port { struct tna_dp *dp; const char *who; int ifindex; };
 
-static void on_xmit(void *ctx, int ifindex, uint64_t feat)
+/* FN for every port of every native pipeline (the bridges', then the
+ * router's), or only for port IFINDEX when it is not 0.  The one walk
+ * of what a notification or a link message may concern. */
+static void each_native_port(struct tna_ctl *c, int ifindex,
+			     void (*fn)(void *ctx, const struct native_port *p), void *ctx)
 {
-	struct heard *h = ctx;
-	struct tna_ctl *c = h->c;
+	struct native_port p;
 
-	h->any = true;
 	for (int i = 0; i < c->nbr; i++) {
 		struct br_state *b = &c->br[i];
 
 		if (!b->dp || b->plan.target != TNA_TARGET_NATIVE)
 			continue;
+		p = (struct native_port){ b->dp, b->plan.name, 0 };
 		for (int k = 0; k < b->n_attached; k++)
-			if (!ifindex || b->attached[k] == ifindex)
-				refresh(c, b->dp, b->plan.name, b->attached[k], ifindex != 0, feat, h->t);
+			if (!ifindex || b->attached[k] == ifindex) {
+				p.ifindex = b->attached[k];
+				fn(ctx, &p);
+			}
 	}
+	p = (struct native_port){ c->rt->host, "router", 0 };
 	for (int k = 0; c->rt->host && k < c->rt->n_attached; k++)
-		if (!ifindex || c->rt->attached[k] == ifindex)
-			refresh(c, c->rt->host, "router", c->rt->attached[k], ifindex != 0, feat,
-				h->t);
+		if (!ifindex || c->rt->attached[k] == ifindex) {
+			p.ifindex = c->rt->attached[k];
+			fn(ctx, &p);
+		}
+}
+
+/* What a port walk on behalf of a notification carries: when it was read
+ * and, for the xmit walk, the features it announced. */
+struct heard { struct tna_ctl *c; uint64_t t; bool any; bool lost; uint64_t feat; };
+
+static void xmit_port(void *ctx, const struct native_port *p)
+{
+	struct heard *h = ctx;
+
+	refresh(h->c, p->dp, p->who, p->ifindex, !h->lost, h->feat, h->t);
+}
+
+static void on_xmit(void *ctx, int ifindex, uint64_t feat)
+{
+	struct heard *h = ctx;
+
+	h->any = true;
+	h->lost = !ifindex;
+	h->feat = feat;
+	each_native_port(h->c, ifindex, xmit_port, h);
 	if (!ifindex)
-		logf_(c, TNA_CTL_VERBOSE, "xdp-features notifications lost: every port derived again");
+		logf_(h->c, TNA_CTL_VERBOSE, "xdp-features notifications lost: every port derived again");
 }
 
 void tna_ctl_xmit_now(struct tna_ctl *c)
 {
-	struct heard h = { c, now_ns(), false };
+	struct heard h = { .c = c, .t = now_ns() };
 	int ret = tna_xmit_watch_process(c->xw, on_xmit, &h);
 
 	if (ret < 0)
@@ -121,29 +151,23 @@ void tna_ctl_recheck_auto(struct tna_ctl *c)
 	}
 }
 
-/* Every native port of every pipeline, for controller/peer_watch.h. */
-static int native_ports(const struct tna_ctl *c, int *ifx, int max)
+/* The native ports collected, for controller/peer_watch.h. */
+struct port_list { int ifx[512]; int n; };
+
+static void collect_port(void *ctx, const struct native_port *p)
 {
-	int n = 0;
+	struct port_list *l = ctx;
 
-	for (int i = 0; i < c->nbr; i++) {
-		const struct br_state *b = &c->br[i];
-
-		if (!b->dp || b->plan.target != TNA_TARGET_NATIVE)
-			continue;
-		for (int k = 0; k < b->n_attached && n < max; k++)
-			ifx[n++] = b->attached[k];
-	}
-	for (int k = 0; c->rt->host && k < c->rt->n_attached && n < max; k++)
-		ifx[n++] = c->rt->attached[k];
-	return n;
+	if (l->n < (int)(sizeof(l->ifx) / sizeof(l->ifx[0])))
+		l->ifx[l->n++] = p->ifindex;
 }
 
-void tna_ctl_peers_watched(struct tna_ctl *c, bool force)
+void tna_ctl_peers_watched(struct tna_ctl *c)
 {
-	int ifx[512];
+	struct port_list l = { .n = 0 };
 
-	tna_peer_watch_ports(c->peers, ifx, native_ports(c, ifx, 512), force);
+	each_native_port(c, 0, collect_port, &l);
+	tna_peer_watch_ports(c->peers, l.ifx, l.n);
 }
 
 static const char *csum_name(int csum)
@@ -153,55 +177,37 @@ static const char *csum_name(int csum)
 					   "partial: TCP/UDP to Linux";
 }
 
-/* Port IFINDEX of pipeline DP derived again, as the recheck would. */
-static void peer_refresh(struct tna_ctl *c, struct tna_dp *dp, const char *who, int ifindex,
-			 uint64_t t_heard)
+/* A port whose veth peer changed derived again, as the recheck would. */
+static void peer_port(void *ctx, const struct native_port *p)
 {
+	struct heard *h = ctx;
 	char name[IF_NAMESIZE] = "?";
 	struct tna_port_cfg cfg;
 
-	if (tna_dp__port_get(dp, ifindex, &cfg) || tna_dp__port_refresh(dp, ifindex) <= 0 ||
-	    tna_dp__port_get(dp, ifindex, &cfg))
+	if (tna_dp__port_refresh(p->dp, p->ifindex) <= 0 ||
+	    tna_dp__port_get(p->dp, p->ifindex, &cfg))
 		return;
-	if_indextoname(ifindex, name);
-	logf_(c, TNA_CTL_INFO, "%s: %s: veth peer changed: checksums %s (port entry written %.3f ms after the link message was read)",
-	      who, name, csum_name(cfg.csum), (now_ns() - t_heard) / 1e6);
+	if_indextoname(p->ifindex, name);
+	logf_(h->c, TNA_CTL_INFO, "%s: %s: veth peer changed: checksums %s (port entry written %.3f ms after the link message was read)",
+	      p->who, name, csum_name(cfg.csum), (now_ns() - h->t) / 1e6);
 }
 
 static void on_peer(void *ctx, int ifindex)
 {
 	struct heard *h = ctx;
-	struct tna_ctl *c = h->c;
 
 	h->any = true;
-	for (int i = 0; i < c->nbr; i++) {
-		struct br_state *b = &c->br[i];
-		struct tna_port_cfg cfg;
-
-		if (!b->dp || b->plan.target != TNA_TARGET_NATIVE)
-			continue;
-		b->no_xmit = false;
-		for (int k = 0; k < b->n_attached; k++) {
-			if (!ifindex || b->attached[k] == ifindex)
-				peer_refresh(c, b->dp, b->plan.name, b->attached[k], h->t);
-			if (!tna_dp__port_get(b->dp, b->attached[k], &cfg) &&
-			    (cfg.flags & TNA_PORT_F_NO_XMIT))
-				b->no_xmit = true;
-		}
-	}
-	for (int k = 0; c->rt->host && k < c->rt->n_attached; k++)
-		if (!ifindex || c->rt->attached[k] == ifindex)
-			peer_refresh(c, c->rt->host, "router", c->rt->attached[k], h->t);
+	each_native_port(h->c, ifindex, peer_port, h);
 	if (!ifindex)
-		logf_(c, TNA_CTL_VERBOSE, "veth peer link messages lost: every port derived again");
+		logf_(h->c, TNA_CTL_VERBOSE, "veth peer link messages lost: every port derived again");
 }
 
 void tna_ctl_peers_now(struct tna_ctl *c)
 {
-	struct heard h = { c, now_ns(), false };
+	struct heard h = { .c = c, .t = now_ns() };
 	int ret;
 
-	tna_ctl_peers_watched(c, false);	/* a port attached since */
+	tna_ctl_peers_watched(c);	/* a port attached since */
 	ret = tna_peer_watch_process(c->peers, on_peer, &h);
 	if (ret < 0)
 		logf_(c, TNA_CTL_ERROR, "veth peer link messages: %s", strerror(-ret));

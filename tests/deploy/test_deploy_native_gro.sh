@@ -17,7 +17,7 @@ need_root
 
 N=300
 deploy_topo
-for i in 1 2 3; do in_ns h$i ethtool -K eth0 gro on >/dev/null || skip "no GRO on veth"; done
+gro_on h1 h2 h3
 for i in 2 3; do check "ping h1->h$i" in_ns h1 ping -c2 -i0.2 -W1 -q 10.0.0.$i >/dev/null; done
 
 # p1's forwarded and egress_no_xmit counters (tna-stat)

@@ -13,7 +13,12 @@
 #                               must say the fast path redirected them all
 #                               (fast) or passed every one to Linux as
 #                               egress_no_xmit and forwarded none (linux)
-#   wait_log FILE TEXT          FILE gets a line containing TEXT (5 s)
+#   wait_log FILE TEXT [N]      FILE gets a line containing TEXT, the Nth
+#                               such line when N is given (5 s)
+#   gro_on HOST...              GRO on at each HOST's eth0 (a redirect into
+#                               its veth peer is received); skips without
+#   csum_counters PORT          PORT's "forwarded csum_completed" in
+#                               namespace dut (tna-stat)
 #   peer_gro_off_on HOST LOG WHO
 #                               the caller's `through WHAT fast|linux`
 #                               (a udp_phase into HOST) with GRO on at
@@ -53,12 +58,22 @@ udp_phase() {
 
 wait_log() {
 	for _ in $(seq 50); do
-		grep -qF -- "$2" "$1" && return 0
+		(( $(grep -cF -- "$2" "$1") >= ${3:-1} )) && return 0
 		sleep 0.1
 	done
 	cat "$1" >&2
-	fail "no line with '$2' in $1 within 5 s"
+	fail "no line ${3:+number $3 }with '$2' in $1 within 5 s"
 }
+
+gro_on() {
+	local h
+	for h in "$@"; do
+		in_ns "$h" ethtool -K eth0 gro on >/dev/null || skip "no GRO on veth"
+	done
+}
+
+csum_counters() { in_ns dut "$TNA_BIN/tna-stat" -i "$1" --json | /usr/bin/python3 -c '
+import json,sys; i=json.load(sys.stdin)["interfaces"][0]; print(i["forwarded"], i["csum_completed"])'; }
 
 peer_gro_off_on() {
 	local host=$1 log=$2 who=$3

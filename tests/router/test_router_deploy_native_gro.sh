@@ -16,7 +16,7 @@ need_root
 
 N=300
 router_topo
-for h in h1 h2; do in_ns $h ethtool -K eth0 gro on >/dev/null || skip "no GRO on veth"; done
+gro_on h1 h2
 for _ in $(seq 20); do in_ns h1 ping -c1 -W1 -q 10.2.0.2 >/dev/null && break; done
 check "ping h1 -> h2 through r" in_ns h1 ping -c2 -i0.2 -W1 -q 10.2.0.2
 
