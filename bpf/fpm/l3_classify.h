@@ -21,7 +21,7 @@
  * the hash lookup for almost every packet. */
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
-	__uint(max_entries, TNA_SRC_BITS_WORDS + 1);	/* + TNA_SRC_FLAGS_WORD */
+	__uint(max_entries, TNA_SRC_BITS_WORDS);
 	__type(key, __u32);
 	__type(value, __u64);
 } tna_src_bits SEC(".maps");

@@ -16,10 +16,13 @@ static __always_inline int fpm_parse_eth(struct tna_pkt *p)
 	p->eth = eth;
 	if (!fpm_on(TNA_FPM_PARSE_ETH))
 		return TNA_GO;
-	/* multicast or all-zero source: is_valid_ether_addr() fails */
-	if ((eth->h_source[0] & 1) ||
-	    !(eth->h_source[0] | eth->h_source[1] | eth->h_source[2] |
-	      eth->h_source[3] | eth->h_source[4] | eth->h_source[5]))
+	/* multicast or all-zero source: is_valid_ether_addr() fails.  Two
+	 * loads (x86-64 and arm64 JITs do unaligned loads), the group bit
+	 * from the first byte as it lay in memory. */
+	__u32 s0 = *(const __u32 *)eth->h_source;
+	__u16 s1 = *(const __u16 *)(eth->h_source + 4);
+
+	if ((((const __u8 *)&s0)[0] & 1) || !(s0 | s1))
 		return TNA_REASON_MALFORMED;
 	return TNA_GO;
 }
