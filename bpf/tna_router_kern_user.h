@@ -9,6 +9,9 @@
 #define TNA_FPM_ROUTE		(1ULL << 18)	/* bpf_fib_lookup, TTL, L2 rewrite, redirect */
 #define TNA_FPM_ROUTER		(TNA_FPM_PARSE_ETH | TNA_FPM_IPV4 | TNA_FPM_IPV6 | \
 				 TNA_FPM_ROUTE | TNA_FPM_STATS)
+/* The modules the router's own entry program (tna_router) is compiled
+ * with, not read from rodata: the loader runs it only when all are on. */
+#define TNA_ROUTER_ENTRY_FIXED	(TNA_FPM_PARSE_ETH | TNA_FPM_ROUTE | TNA_FPM_STATS)
 
 /* Router slow-path reasons; the fib_* ones are named after the
  * BPF_FIB_LKUP_RET_* result that sent the packet to Linux. */

@@ -30,6 +30,7 @@ static __always_inline int fib_reason(long rc)
 {
 	if (rc == BPF_FIB_LKUP_RET_SUCCESS)	/* one branch on the forwarded path */
 		return TNA_GO;
+	barrier_var(rc);	/* else clang folds the test into the switch's tree */
 	switch (rc) {
 	case BPF_FIB_LKUP_RET_SUCCESS:		return TNA_GO;
 	case BPF_FIB_LKUP_RET_BLACKHOLE:	return TNA_REASON_FIB_BLACKHOLE;
@@ -51,9 +52,11 @@ static __always_inline void fib_ports(struct tna_pkt *p, struct bpf_fib_lookup *
 				      void *l4)
 {
 	void *data_end = (void *)(long)p->ctx->data_end;
+	__u8 proto = f->l4_protocol;
 	__be16 *ports = l4;
 
-	if ((f->l4_protocol == 6 || f->l4_protocol == 17) &&
+	barrier_var(proto);	/* one load, not one per compare */
+	if ((proto == 6 || proto == 17) &&
 	    (void *)(ports + 2) <= data_end) {
 		f->sport = ports[0];
 		f->dport = ports[1];
