@@ -52,11 +52,9 @@ static __always_inline void fib_ports(struct tna_pkt *p, struct bpf_fib_lookup *
 				      void *l4)
 {
 	void *data_end = (void *)(long)p->ctx->data_end;
-	__u8 proto = f->l4_protocol;
 	__be16 *ports = l4;
 
-	barrier_var(proto);	/* one load, not one per compare */
-	if ((proto == 6 || proto == 17) &&
+	if ((f->l4_protocol == 6 || f->l4_protocol == 17) &&
 	    (void *)(ports + 2) <= data_end) {
 		f->sport = ports[0];
 		f->dport = ports[1];
