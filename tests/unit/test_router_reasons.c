@@ -148,6 +148,22 @@ int main(void)
 	n = frame4(f, M1, H1, "10.1.0.2", "10.20.1.1", 2, 100, 142);
 	routed4_want(w, f, n, H2, M2);
 	expect_fwd(dp, "v4 via a gateway, TTL 2", p1, f, n, w, n);
+	/* the source check's flag (tna_clock.src_flags): a subnet's
+	 * broadcast address as the source is forwarded as the kernel does
+	 * with the default rules, and a martian once every source is looked
+	 * up; other sources are forwarded either way */
+	n = frame4(f, M1, H1, "10.1.0.255", "10.2.0.2", 64, 18, 60);
+	routed4_want(w, f, n, H2, M2);
+	expect_fwd(dp, "broadcast source, source check off", p1, f, n, w, n);
+	CHECK_EQ(tna_dp__src_fib_check_set(dp, true), 0);
+	expect_pass(dp, "broadcast source, source check on", p1, f, n, R(MARTIAN_SRC));
+	n = frame4(f, M1, H1, "10.1.0.2", "10.2.0.2", 64, 18, 60);
+	routed4_want(w, f, n, H2, M2);
+	expect_fwd(dp, "unicast source, source check on", p1, f, n, w, n);
+	CHECK_EQ(tna_dp__src_fib_check_set(dp, false), 0);
+	n = frame4(f, M1, H1, "10.1.0.255", "10.2.0.2", 64, 18, 60);
+	routed4_want(w, f, n, H2, M2);
+	expect_fwd(dp, "broadcast source, source check off again", p1, f, n, w, n);
 	/* the checksum carry: 0xffff-ish checksums must still come out right */
 	for (int ttl = 2; ttl < 256; ttl += 37) {
 		n = frame4(f, M1, H1, "10.1.0.2", "10.20.1.1", ttl, 30, 72);
