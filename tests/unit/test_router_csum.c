@@ -18,38 +18,6 @@ static const uint8_t H1[6] = { 0x02, 0, 0, 0, 0x01, 0x02 };	/* host behind p1 */
 static const uint8_t H2[6] = { 0x02, 0, 0, 0, 0x02, 0x02 };	/* neighbour on p2 */
 static uint8_t M1[6], M2[6];
 
-/* from ip(8): /sys here is the namespace's we came from */
-static void mac_of(const char *dev, uint8_t m[6])
-{
-	char cmd[128];
-	FILE *f;
-
-	snprintf(cmd, sizeof(cmd), "ip -br link show %s | awk '{print $3}'", dev);
-	f = popen(cmd, "r");
-	if (!f || fscanf(f, "%hhx:%hhx:%hhx:%hhx:%hhx:%hhx", &m[0], &m[1], &m[2],
-			 &m[3], &m[4], &m[5]) != 6)
-		CHECK(0, "no MAC for %s", dev);
-	if (f)
-		pclose(f);
-}
-
-/* Sum of LEN bytes in network order, not folded, plus S. */
-static uint32_t sum16(const uint8_t *b, int len, uint32_t s)
-{
-	for (int i = 0; i + 1 < len; i += 2)
-		s += b[i] << 8 | b[i + 1];
-	if (len & 1)
-		s += b[len - 1] << 8;
-	return s;
-}
-
-static uint16_t fold(uint32_t s)
-{
-	while (s >> 16)
-		s = (s & 0xffff) + (s >> 16);
-	return s;
-}
-
 /* The L4 segment of frame F (IPv4 when V6 is false) after Ethernet: its
  * offset, length and pseudo-header sum. */
 static int l4_of(const uint8_t *f, bool v6, int *len, uint32_t *pseudo)
@@ -130,6 +98,21 @@ static void expect_completed(struct tna_dp *dp, const char *what, int in, const 
 	      what);
 }
 
+/* F with a complete or (PARTIAL) a partial checksum at FIELD of its L4
+ * header must leave with the complete one, counted when completed. */
+static void leaves_complete(struct tna_dp *dp, const char *what, int in, uint8_t *f, int len,
+			    bool v6, int field, bool partial)
+{
+	uint8_t w[600];
+
+	set_l4_csum(f, v6, field, partial);
+	want(w, f, len, v6, field, partial);
+	if (partial)
+		expect_completed(dp, what, in, f, len, w);
+	else
+		expect_fwd(dp, what, in, f, len, w, len);
+}
+
 int main(void)
 {
 	uint8_t f[600], w[600];
@@ -142,7 +125,7 @@ int main(void)
 	if (rc)
 		return rc;
 	p1 = fp_ifx("p1"), p2 = fp_ifx("p2");
-	mac_of("p1", M1), mac_of("p2", M2);
+	frame_mac_of("p1", M1), frame_mac_of("p2", M2);
 	/* q1 sends with tx checksum offload (the veth default): p1 gets
 	 * FIX; q2 has GRO on, so p2 can transmit redirected frames */
 	if (system("ethtool -K q1 tx on >/dev/null 2>&1 && ethtool -K q2 gro on >/dev/null 2>&1 && "
@@ -181,19 +164,15 @@ int main(void)
 #define SAY(s) (snprintf(what, sizeof(what), "%s: %s", fam, s), what)
 		/* UDP */
 		n = FRAME(18);
-		set_l4_csum(f, v6, 6, false);
-		want(w, f, n, v6, 6, false);
-		expect_fwd(dp, SAY("short UDP, complete checksum: as it is"), p1, f, n, w, n);
-		set_l4_csum(f, v6, 6, true);
-		want(w, f, n, v6, 6, true);
-		expect_completed(dp, SAY("short UDP, partial checksum: completed"), p1, f, n, w);
+		leaves_complete(dp, SAY("short UDP, complete checksum: as it is"), p1, f, n, v6, 6,
+				false);
+		leaves_complete(dp, SAY("short UDP, partial checksum: completed"), p1, f, n, v6, 6,
+				true);
 		n = FRAME(200);
-		set_l4_csum(f, v6, 6, true);
-		want(w, f, n, v6, 6, true);
-		expect_completed(dp, SAY("long UDP, partial checksum: completed"), p1, f, n, w);
-		set_l4_csum(f, v6, 6, false);
-		want(w, f, n, v6, 6, false);
-		expect_fwd(dp, SAY("long UDP, complete checksum: verified, as it is"), p1, f, n, w, n);
+		leaves_complete(dp, SAY("long UDP, partial checksum: completed"), p1, f, n, v6, 6,
+				true);
+		leaves_complete(dp, SAY("long UDP, complete checksum: verified, as it is"), p1, f, n,
+				v6, 6, false);
 		f[n - 1] ^= 0x40;		/* no longer verifies */
 		expect_pass(dp, SAY("long UDP, checksum does not verify"), p1, f, n, R_CSUM);
 		f[14 + (v6 ? 40 : 20) + 6] = f[14 + (v6 ? 40 : 20) + 7] = 0;
@@ -201,12 +180,8 @@ int main(void)
 		/* TCP */
 		n = FRAME(40);
 		to_tcp(f, v6);
-		set_l4_csum(f, v6, 16, false);
-		want(w, f, n, v6, 16, false);
-		expect_fwd(dp, SAY("TCP, complete checksum: as it is"), p1, f, n, w, n);
-		set_l4_csum(f, v6, 16, true);
-		want(w, f, n, v6, 16, true);
-		expect_completed(dp, SAY("TCP, partial checksum: completed"), p1, f, n, w);
+		leaves_complete(dp, SAY("TCP, complete checksum: as it is"), p1, f, n, v6, 16, false);
+		leaves_complete(dp, SAY("TCP, partial checksum: completed"), p1, f, n, v6, 16, true);
 		/* ICMP: always complete */
 		n = FRAME(18);
 		if (v6)
