@@ -113,14 +113,15 @@ drop:
 }
 
 /* The router alone (targets/load.c picks it for a pipeline with only the
- * router's modules: no bridge, netfilter, hooks or AF_XDP steering): the
+ * router's modules, TNA_ROUTER_ENTRY_FIXED among them: no bridge,
+ * netfilter, hooks or AF_XDP steering): the
  * steps of tna_bridge that such a configuration runs, in the same order,
  * compiled without the others so that the routed path keeps its values
  * in registers. */
 SEC("xdp")
 int tna_router(struct xdp_md *ctx)
 {
-	struct tna_pkt p = { .ctx = ctx };
+	struct tna_pkt p = { .ctx = ctx, .fixed = TNA_ROUTER_ENTRY_FIXED };
 	struct tna_l3 r;
 	int reason;
 

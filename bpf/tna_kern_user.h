@@ -238,7 +238,12 @@ struct tna_clock {
 	 * joins or leaves) the pipeline keeps running. */
 	__u8 bridge_mac[6];
 	__u8 pad3[2];
-	__u64 pad1[4];
+	/* The router's source check (TNA_SRC_F_*, bpf/fpm/fib.h): a table
+	 * value in the line every frame reads, not rodata (a local route
+	 * wider than /32 coming or going changes no code). */
+	__u32 src_flags;
+	__u32 pad4;
+	__u64 pad1[3];
 	/* second cache line */
 	__u64 heartbeat;	/* CLOCK_MONOTONIC ns, written by the controller's loop */
 	__u64 deadman_ns;	/* trust is withdrawn when heartbeat is older; 0: never */

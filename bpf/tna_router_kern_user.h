@@ -9,6 +9,9 @@
 #define TNA_FPM_ROUTE		(1ULL << 18)	/* bpf_fib_lookup, TTL, L2 rewrite, redirect */
 #define TNA_FPM_ROUTER		(TNA_FPM_PARSE_ETH | TNA_FPM_IPV4 | TNA_FPM_IPV6 | \
 				 TNA_FPM_ROUTE | TNA_FPM_STATS)
+/* The modules the router's own entry program (tna_router) is compiled
+ * with, not read from rodata: the loader runs it only when all are on. */
+#define TNA_ROUTER_ENTRY_FIXED	(TNA_FPM_PARSE_ETH | TNA_FPM_ROUTE | TNA_FPM_STATS)
 
 /* Router slow-path reasons; the fib_* ones are named after the
  * BPF_FIB_LKUP_RET_* result that sent the packet to Linux. */
@@ -69,10 +72,8 @@ struct tna_rif {
 #define TNA_SRC_MARTIAN_MAX	4096
 #define TNA_SRC_BITS_WORDS	1024
 #define TNA_SRC_HASH(a)		((((__u32)(a)) * 2654435761u) >> 16)
-/* The word after the filter holds flags of the source check: a table
- * value, so a local route wider than /32 coming or going changes no code. */
-#define TNA_SRC_FLAGS_WORD	TNA_SRC_BITS_WORDS
-#define TNA_SRC_F_FIB_CHECK	1ull	/* every IPv4 source looked up (bpf/fpm/fib.h) */
+/* tna_clock.src_flags: the source check's flags */
+#define TNA_SRC_F_FIB_CHECK	1u	/* every IPv4 source looked up (bpf/fpm/fib.h) */
 
 /* The IPv6 local table's own addresses (bpf/fpm/fib.h: what a DIRECT
  * lookup would miss), a set of at most TNA_LOCAL6_MAX and its filter of

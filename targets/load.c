@@ -20,8 +20,9 @@ static int reuse(struct bpf_map *m, int fd)
 }
 
 /* The modules the router's own entry (tna_router in bpf/tna_bridge.bpf.c)
- * has: a pipeline with only these, no br_netfilter, hooks or AF_XDP
- * steering runs it instead of tna_bridge. */
+ * has: a pipeline with only these, at least those it is compiled with
+ * (TNA_ROUTER_ENTRY_FIXED), no br_netfilter, hooks or AF_XDP steering
+ * runs it instead of tna_bridge. */
 #define ROUTER_ENTRY_FPMS (TNA_FPM_PARSE_ETH | TNA_FPM_STATS | TNA_FPM_ROUTE | \
 			   TNA_FPM_IPV4 | TNA_FPM_IPV6 | TNA_FPM_CSUM)
 
@@ -29,7 +30,8 @@ static bool router_entry(const struct tna_bridge *skel)
 {
 	__u64 fpms = skel->rodata->tna_fpms;
 
-	return (fpms & TNA_FPM_ROUTE) && !(fpms & ~(__u64)ROUTER_ENTRY_FPMS) &&
+	return (fpms & TNA_ROUTER_ENTRY_FIXED) == TNA_ROUTER_ENTRY_FIXED &&
+	       !(fpms & ~(__u64)ROUTER_ENTRY_FPMS) &&
 	       !skel->rodata->tna_br_netfilter && !skel->rodata->tna_hooks &&
 	       !skel->rodata->tna_xsk_n;
 }

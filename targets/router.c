@@ -68,14 +68,14 @@ static bool listed(const uint8_t *keys, int n, size_t ksz, const void *k)
 	return false;
 }
 
+/* In the clock's line, which every frame reads anyway (one load, not a
+ * table lookup); the clock is the family's, as the source sets are. */
 int tna_dp__src_fib_check_set(struct tna_dp *dp, bool on)
 {
-	__u32 k = TNA_SRC_FLAGS_WORD;
-	__u64 v = on ? TNA_SRC_F_FIB_CHECK : 0;
-
-	if (!dp)
+	if (!dp || !dp->clk)
 		return -EINVAL;
-	return bpf_map_update_elem(dp->src_bits_fd, &k, &v, BPF_ANY) ? -errno : 0;
+	__atomic_store_n(&dp->clk->src_flags, on ? TNA_SRC_F_FIB_CHECK : 0, __ATOMIC_RELEASE);
+	return 0;
 }
 
 static int filtered_set(int set_fd, int bits_fd, const void *keys, int n, size_t ksz,

@@ -119,9 +119,17 @@ struct tna_pkt {
 #ifdef TNA_FDB_KFUNC_BUILD
 	__u16 fdb_flags;		/* kfunc mode: TNA_FDB_* of the lookup (fdb.h) */
 #endif
+	/* Modules the entry program always has: a constant it sets (the
+	 * loader runs that entry only for pipelines with them), so
+	 * fpm_has() reads no rodata for them (the verifier prunes a
+	 * rodata test's branch but keeps its loads). */
+	__u64 fixed;
 	__u32 gen;			/* tna_clock as read once, before the lookups */
 	__u32 flow_bits;		/* tna_clock.flow_bits, bounded (flow_cache.h) */
 	__u64 tick;
 };
+
+/* fpm_on() for a module the entry may have fixed (struct tna_pkt.fixed) */
+#define fpm_has(p, fpm) (((p)->fixed & (fpm)) || fpm_on(fpm))
 
 #endif /* TNA_FPM_COMMON_H */

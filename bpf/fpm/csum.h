@@ -153,29 +153,97 @@ __noinline int tna_csum_complete(struct xdp_md *ctx, __u32 off, __u32 len, __u32
 	return 1;
 }
 
+/* What to do with a TCP/UDP segment L of a frame from a port that may
+ * send partial checksums: TNA_GO (left as it is, or completed), or the
+ * reason for Linux.  What needs no sum is decided here, inline (the
+ * common complete TCP frame costs a compare). */
+static __always_inline int csum_decide(struct tna_pkt *p, const struct csum_l4 *l)
+{
+	int r;
+
+	if (p->in->csum != TNA_PORT_CSUM_FIX)	/* asked to leave them to Linux */
+		return TNA_REASON_CSUM_PARTIAL;
+	if (l->proto == 17 && l->field == 0)	/* no checksum: maybe a tunnel's */
+		return TNA_REASON_CSUM_PARTIAL;
+	if (l->field != l->pseudo && (l->proto == 6 || l->len < 8 + CSUM_INNER_MIN))
+		return TNA_GO;			/* complete; Linux would not look either */
+	r = tna_csum_complete(p->ctx, l->off, l->len, l->pseudo, l->proto);
+	if (r == 1)
+		stats_csum_completed(p);
+	return r <= 1 ? TNA_GO : r;
+}
+
+static __always_inline bool csum_port_complete(struct tna_pkt *p)
+{
+	return !fpm_on(TNA_FPM_CSUM) || p->in->csum == TNA_PORT_CSUM_COMPLETE;
+}
+
 /* The module: TNA_GO when the frame may leave as it is or was completed,
- * else the reason for Linux.  What needs no sum is decided here, inline
- * (the common complete TCP frame costs a parse and a compare). */
+ * else the reason for Linux. */
 static __always_inline int fpm_csum(struct tna_pkt *p)
 {
 	struct csum_l4 l = {};
 	int r;
 
-	if (!fpm_on(TNA_FPM_CSUM) || p->in->csum == TNA_PORT_CSUM_COMPLETE)
+	if (csum_port_complete(p))
 		return TNA_GO;
 	r = csum_find(p->ctx, &l);
 	if (r != 1)
 		return r;
-	if (p->in->csum != TNA_PORT_CSUM_FIX)	/* asked to leave them to Linux */
+	return csum_decide(p, &l);
+}
+
+/* The same for a routed frame, from its IP header as l3_classify checked
+ * it (IPv4: version 4, no options, not a fragment; IPv6: version 6, no
+ * hop-by-hop or fragment header), not from a second parse: the
+ * decisions of csum_find for such a header.  IPH is after Ethernet, in
+ * the frame, checked to be there. */
+static __always_inline int fpm_csum_ip(struct tna_pkt *p, void *iph, const bool v6)
+{
+	void *data_end = (void *)(long)p->ctx->data_end;
+	struct csum_l4 l;
+	__u16 *field;
+	__u32 s;
+
+	if (csum_port_complete(p))
+		return TNA_GO;
+	if (v6) {
+		struct ipv6hdr *ip6 = iph;
+
+		l.proto = ip6->nexthdr;
+		if (l.proto == 58)			/* ICMPv6 */
+			return TNA_GO;
+		l.off = sizeof(struct ethhdr) + sizeof(*ip6);
+		l.len = bpf_ntohs(ip6->payload_len);
+	} else {
+		struct iphdr *ip = iph;
+		__u32 tot = bpf_ntohs(ip->tot_len);
+
+		l.proto = ip->protocol;
+		if (tot <= sizeof(*ip) || l.proto == 1)	/* no L4 bytes; ICMP */
+			return TNA_GO;
+		l.off = sizeof(struct ethhdr) + sizeof(*ip);
+		l.len = tot - sizeof(*ip);
+	}
+	if (l.proto != 6 && l.proto != 17)
+		return TNA_REASON_CSUM_PARTIAL;		/* IPv6: extension headers too */
+	field = iph + (v6 ? sizeof(struct ipv6hdr) : sizeof(struct iphdr)) + (l.proto == 6 ? 16 : 6);
+	if ((void *)(field + 1) > data_end)
 		return TNA_REASON_CSUM_PARTIAL;
-	if (l.proto == 17 && l.field == 0)	/* no checksum: maybe a tunnel's */
-		return TNA_REASON_CSUM_PARTIAL;
-	if (l.field != l.pseudo && (l.proto == 6 || l.len < 8 + CSUM_INNER_MIN))
-		return TNA_GO;			/* complete; Linux would not look either */
-	r = tna_csum_complete(p->ctx, l.off, l.len, l.pseudo, l.proto);
-	if (r == 1)
-		stats_csum_completed(p);
-	return r <= 1 ? TNA_GO : r;
+	l.field = *field;
+	if (v6) {
+		const __be32 *a = (const __be32 *)&((struct ipv6hdr *)iph)->saddr;
+
+		/* ct_pseudo6 as 64-bit adds (a chain of csum_add32 is a
+		 * compare per word); a, a + 4 are the source and destination */
+		s = csum_fold64((__u64)a[0] + a[1] + a[2] + a[3] + a[4] + a[5] + a[6] + a[7] +
+				bpf_htonl(l.len) + bpf_htonl(l.proto));
+	}
+	else
+		s = ct_pseudo4(((struct iphdr *)iph)->saddr, ((struct iphdr *)iph)->daddr,
+			       l.proto, l.len);
+	l.pseudo = csum_fold16(s);
+	return csum_decide(p, &l);
 }
 
 #endif /* TNA_FPM_CSUM_H */

@@ -16,7 +16,7 @@
  * already sends to Linux (multicast, link-local, ::/96). */
 #ifndef TNA_FPM_FIB_H
 #define TNA_FPM_FIB_H
-#include "bpf/fpm/l3_classify.h"	/* tna_src_bits: the source check's flags */
+#include "bpf/fpm/l3_classify.h"
 
 #ifndef AF_INET
 #define AF_INET		2
@@ -28,6 +28,9 @@ const volatile bool tna_fib_direct6 = false;
 
 static __always_inline int fib_reason(long rc)
 {
+	if (rc == BPF_FIB_LKUP_RET_SUCCESS)	/* one branch on the forwarded path */
+		return TNA_GO;
+	barrier_var(rc);	/* else clang folds the test into the switch's tree */
 	switch (rc) {
 	case BPF_FIB_LKUP_RET_SUCCESS:		return TNA_GO;
 	case BPF_FIB_LKUP_RET_BLACKHOLE:	return TNA_REASON_FIB_BLACKHOLE;
@@ -97,16 +100,15 @@ static __always_inline int fpm_src_fib4(struct tna_pkt *p, struct tna_l3 *r)
 {
 	struct bpf_fib_lookup f;
 	struct iphdr *iph = r->iph;
-	__u32 k = TNA_SRC_FLAGS_WORD;
-	__u64 *flags;
 	long rc;
 
 	/* Some route of type local, broadcast or anycast covers more than
 	 * one address: the source set of l3_classify cannot list them, so
 	 * every source is looked up the way fib_validate_source does (the
-	 * planner's src_fib_check, a table value: tna_dp__src_check4_set). */
-	flags = bpf_map_lookup_elem(&tna_src_bits, &k);
-	if (!flags || !(*flags & TNA_SRC_F_FIB_CHECK))
+	 * planner's src_fib_check, a table value in the clock's line that
+	 * fpm_confirmed read: tna_dp__src_fib_check_set).  Without the
+	 * clock (never here: confirmed passed the frame) the check runs. */
+	if (p->clk && !(READ_ONCE(p->clk->src_flags) & TNA_SRC_F_FIB_CHECK))
 		return TNA_GO;
 	__builtin_memset(&f, 0, sizeof(f));
 	f.ifindex = r->fib.ifindex;

@@ -21,7 +21,7 @@
  * the hash lookup for almost every packet. */
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
-	__uint(max_entries, TNA_SRC_BITS_WORDS + 1);	/* + TNA_SRC_FLAGS_WORD */
+	__uint(max_entries, TNA_SRC_BITS_WORDS);
 	__type(key, __u32);
 	__type(value, __u64);
 } tna_src_bits SEC(".maps");
@@ -41,13 +41,6 @@ static __always_inline bool src_martian4(__be32 a)
 	if (!bits || !(*bits & (1ull << (h & 63))))
 		return false;
 	return bpf_map_lookup_elem(&tna_src_martian, &a) != NULL;
-}
-
-static __always_inline __u16 csum_fold32(__u32 s)
-{
-	s = (s & 0xffff) + (s >> 16);
-	s = (s & 0xffff) + (s >> 16);
-	return s;
 }
 
 /* 0/8, 127/8, multicast, reserved and limited broadcast (>= 224/4), by
@@ -99,11 +92,13 @@ static __always_inline int fpm_l3_classify4(struct tna_pkt *p, struct tna_l3 *r)
 			return TNA_REASON_IP_MALFORMED;
 		return TNA_REASON_IP_OPTIONS;
 	}
-	/* ones' complement sum of the header */
+	/* ones' complement sum of the header: at most 35 bits, folded
+	 * straight to 16 (nonzero: the first byte is 0x45) */
 	sum = (__u64)w0 + w1 + w2 + w3 + w4;
-	sum = (sum & 0xffffffff) + (sum >> 32);
-	sum = (sum & 0xffffffff) + (sum >> 32);
-	if (csum_fold32(sum) != 0xffff)
+	sum = (sum & 0xffff) + (sum >> 16);
+	sum = (sum & 0xffff) + (sum >> 16);
+	sum = (sum & 0xffff) + (sum >> 16);
+	if (sum != 0xffff)
 		return TNA_REASON_IP_MALFORMED;
 	len = (__u16)W_BYTE(w0, 2) << 8 | W_BYTE(w0, 3);
 	if (len < sizeof(struct iphdr))

@@ -28,12 +28,21 @@ static __always_inline int parse_l3(struct tna_pkt *p, struct tna_l3 *r, const _
 	return TNA_GO;
 }
 
+/* Netfilter or IPsec may see the family: one test on the forwarded path
+ * (the verifier knows both values but keeps their loads) */
+static __always_inline int parse_family(const __u8 fam)
+{
+	if (!((tna_nf_routed | tna_xfrm_routed) & fam))
+		return TNA_GO;
+	return (tna_nf_routed & fam) ? TNA_REASON_NETFILTER : TNA_REASON_XFRM;
+}
+
 static __always_inline int fpm_parse_ip4(struct tna_pkt *p, struct tna_l3 *r)
 {
-	if (tna_nf_routed & TNA_NF_ROUTED_V4)
-		return TNA_REASON_NETFILTER;
-	if (tna_xfrm_routed & TNA_NF_ROUTED_V4)
-		return TNA_REASON_XFRM;
+	int reason = parse_family(TNA_NF_ROUTED_V4);
+
+	if (reason != TNA_GO)
+		return reason;
 	/* rp_filter (IPv4 only) is not emulated */
 	if (r->rif->flags & TNA_RIF_F_RP_FILTER)
 		return TNA_REASON_RP_FILTER;
@@ -42,10 +51,10 @@ static __always_inline int fpm_parse_ip4(struct tna_pkt *p, struct tna_l3 *r)
 
 static __always_inline int fpm_parse_ip6(struct tna_pkt *p, struct tna_l3 *r)
 {
-	if (tna_nf_routed & TNA_NF_ROUTED_V6)
-		return TNA_REASON_NETFILTER;
-	if (tna_xfrm_routed & TNA_NF_ROUTED_V6)
-		return TNA_REASON_XFRM;
+	int reason = parse_family(TNA_NF_ROUTED_V6);
+
+	if (reason != TNA_GO)
+		return reason;
 	/* ip6_rcv drops what arrives on a device with disable_ipv6 */
 	if (r->rif->flags & TNA_RIF_F_NO_IPV6)
 		return TNA_REASON_IPV6_DISABLED;

@@ -48,7 +48,7 @@ static __always_inline int fpm_l3_ingress(struct tna_pkt *p, struct tna_l3 *r)
 	__u32 ifx = p->in_ifindex;
 	struct tna_rif *rif;
 
-	if (!fpm_on(TNA_FPM_ROUTE))
+	if (!fpm_has(p, TNA_FPM_ROUTE))
 		return TNA_NOT_ROUTED;
 	rif = bpf_map_lookup_elem(&tna_rif, &ifx);
 	if (!rif || !(rif->flags & TNA_RIF_F_ROUTE) || !mac_eq(rif->mac, p->eth->h_dest)) {

@@ -12,15 +12,20 @@
 #include "bpf/fpm/csum.h"
 #include "bpf/fpm/port_flags.h"
 
-static __always_inline int fpm_route_egress(struct tna_pkt *p, struct tna_l3 *r)
+/* BRIDGE (a constant): the entry may hold the bridge modules; the
+ * router's own entry never does (targets/load.c), so it reads no rodata
+ * for them. */
+static __always_inline int fpm_route_egress(struct tna_pkt *p, struct tna_l3 *r,
+					    const bool bridge)
 {
 	__u32 egress = r->fib.ifindex, port = egress;
 	struct tna_rif *erif;
+	__u8 f;
 
 	if (egress == r->rif->l3_ifindex)
 		return TNA_REASON_ROUTE_SAME_IFACE;
 	/* only a pipeline with the bridge modules can route into a bridge */
-	erif = fpm_on(TNA_FPM_FDB_DST) ? bpf_map_lookup_elem(&tna_rif, &egress) : NULL;
+	erif = bridge && fpm_on(TNA_FPM_FDB_DST) ? bpf_map_lookup_elem(&tna_rif, &egress) : NULL;
 	if (erif && (erif->flags & TNA_RIF_F_BRIDGE)) {
 		struct tna_fdb_val *d;
 
@@ -38,11 +43,20 @@ static __always_inline int fpm_route_egress(struct tna_pkt *p, struct tna_l3 *r)
 			return TNA_REASON_BR_EGRESS_OTHER;
 	}
 	p->out = bpf_map_lookup_elem(&tna_ports, &port);
-	if (!p->out || !p->out->idx || (p->out->flags & TNA_PORT_F_NO_XMIT))
+	if (!p->out || !p->out->idx)
 		return TNA_REASON_EGRESS_NO_XMIT;
-	if (port != egress && p->out->stp_state != TNA_STP_FORWARDING)
+	f = p->out->flags;
+	if (bridge && port != egress && p->out->stp_state != TNA_STP_FORWARDING) {
+		if (f & TNA_PORT_F_NO_XMIT)
+			return TNA_REASON_EGRESS_NO_XMIT;
 		return TNA_REASON_EGRESS_NOT_FORWARDING;
-	if (p->out->flags & TNA_PORT_F_SLOWPATH)
+	}
+	/* one test on the forwarded path; the reasons in their order */
+	if (!(f & (TNA_PORT_F_NO_XMIT | TNA_PORT_F_SLOWPATH | TNA_PORT_F_EGRESS_LINUX)))
+		return TNA_GO;
+	if (f & TNA_PORT_F_NO_XMIT)
+		return TNA_REASON_EGRESS_NO_XMIT;
+	if (f & TNA_PORT_F_SLOWPATH)
 		return TNA_REASON_PORT_SLOWPATH;
 	return fpm_egress_linux(p->out);
 }
@@ -89,17 +103,27 @@ static __always_inline int route_trim(struct tna_pkt *p, struct tna_l3 *r, __u32
  * and MACs are not in it.  A frame with a partial checksum carries no
  * padding, so route_trim after it never fails for one that was written
  * to.  Every later step (nat_dst, route_fwd*) relies on this redirect. */
-static __always_inline int fpm_route_redirect(struct tna_pkt *p, struct tna_l3 *r)
+static __always_inline int fpm_route_redirect(struct tna_pkt *p, struct tna_l3 *r,
+					      const bool v6)
 {
 	if (bpf_redirect_map(&tna_devmap, p->out->idx, XDP_PASS) != XDP_REDIRECT)
 		return TNA_REASON_REDIRECT_FAILED;
-	return fpm_csum(p);
+	return fpm_csum_ip(p, r->iph, v6);
 }
 
+/* As 16-bit words (the lookup's MACs are 2-aligned on the stack, where
+ * the verifier wants aligned access): no address arithmetic per byte. */
 static __always_inline void route_l2(struct tna_pkt *p, struct tna_l3 *r)
 {
-	__builtin_memcpy(p->eth->h_dest, r->fib.dmac, 6);
-	__builtin_memcpy(p->eth->h_source, r->fib.smac, 6);
+	__u16 *e = (__u16 *)p->eth;
+	const __u16 *d = (const __u16 *)r->fib.dmac, *s = (const __u16 *)r->fib.smac;
+
+	e[0] = d[0];
+	e[1] = d[1];
+	e[2] = d[2];
+	e[3] = s[0];
+	e[4] = s[1];
+	e[5] = s[2];
 }
 
 /* After fpm_route_redirect. */

@@ -1,7 +1,8 @@
 /* router_path: the routed path after the frame was taken for routing
  * (fpm_l3_ingress): IP checks, netfilter, FIB, egress, rewrite.  Shared
  * by the pipeline entries of bpf/tna_bridge.bpf.c.  FULL (a constant at
- * each call) compiles the netfilter, NAT and hook steps in; the router's
+ * each call) compiles the netfilter, NAT and hook steps and routes into a
+ * bridge in; the router's
  * own entry (tna_router) is loaded only for configurations without them,
  * so its code and registers carry only what a plain router does.
  *
@@ -37,13 +38,13 @@ static __always_inline int route_fam(struct tna_pkt *p, struct tna_l3 *r, struct
 		RSTEP(v6 ? fpm_fib6(p, r) : fpm_fib4(p, r));
 	if (!v6)
 		RSTEP(fpm_src_fib4(p, r));
-	RSTEP(fpm_route_egress(p, r));
+	RSTEP(fpm_route_egress(p, r, full));
 	RSTEP(fpm_egress_mtu(p));
 	if (full) {
 		RSTEP(fpm_hook(p, TNA_HOOK_EGRESS));
 		RSTEP(fpm_nf_post(p, r, nf));
 	}
-	RSTEP(fpm_route_redirect(p, r));
+	RSTEP(fpm_route_redirect(p, r, v6));
 	if (full)
 		RSTEP(fpm_nat_dst(p, r, nf));
 	RSTEP(v6 ? fpm_route_fwd6(p, r) : fpm_route_fwd4(p, r));

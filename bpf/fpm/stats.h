@@ -7,7 +7,7 @@ static __always_inline struct tna_stats_val *stats_slot(struct tna_pkt *p)
 {
 	__u32 idx = p->in ? p->in->idx : 0;
 
-	if (!fpm_on(TNA_FPM_STATS))
+	if (!fpm_has(p, TNA_FPM_STATS))
 		return NULL;
 	return bpf_map_lookup_elem(&tna_stats, &idx);
 }

@@ -86,6 +86,7 @@ static inline struct tna_stats_val fp_stats(struct tna_dp *dp, uint32_t idx)
 		for (int c = 0; c < ncpu; c++) {
 			sum.forwarded += v[c].forwarded;
 			sum.dropped += v[c].dropped;
+			sum.csum_completed += v[c].csum_completed;
 			for (int r = 0; r < TNA_REASON_MAX; r++)
 				sum.passed[r] += v[c].passed[r];
 		}

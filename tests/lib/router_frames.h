@@ -79,6 +79,39 @@ static inline int frame6(uint8_t *f, const uint8_t dmac[6], const uint8_t smac[6
 	return len;
 }
 
+/* Sum of LEN bytes as 16-bit words in network order (an odd last byte
+ * padded), not folded, plus S; and the fold to 16 bits. */
+static inline uint32_t sum16(const uint8_t *b, int len, uint32_t s)
+{
+	for (int i = 0; i + 1 < len; i += 2)
+		s += b[i] << 8 | b[i + 1];
+	if (len & 1)
+		s += b[len - 1] << 8;
+	return s;
+}
+
+static inline uint16_t fold(uint32_t s)
+{
+	while (s >> 16)
+		s = (s & 0xffff) + (s >> 16);
+	return s;
+}
+
+/* DEV's MAC, from ip(8): /sys is the namespace's the test came from */
+static inline void frame_mac_of(const char *dev, uint8_t m[6])
+{
+	char cmd[128];
+	FILE *f;
+
+	snprintf(cmd, sizeof(cmd), "ip -br link show %s | awk '{print $3}'", dev);
+	f = popen(cmd, "r");
+	if (!f || fscanf(f, "%hhx:%hhx:%hhx:%hhx:%hhx:%hhx", &m[0], &m[1], &m[2],
+			 &m[3], &m[4], &m[5]) != 6)
+		CHECK(0, "no MAC for %s", dev);
+	if (f)
+		pclose(f);
+}
+
 struct out { int ret; uint8_t data[2048]; uint32_t len; };
 
 static inline struct out run(struct tna_dp *dp, int in, const uint8_t *f, int len)

@@ -25,20 +25,6 @@ static int sh(const char *cmd)
 	return rc;
 }
 
-static void mac_of(const char *dev, uint8_t m[6])
-{
-	char cmd[128];
-	FILE *f;
-
-	snprintf(cmd, sizeof(cmd), "ip -br link show %s | awk '{print $3}'", dev);
-	f = popen(cmd, "r");
-	if (!f || fscanf(f, "%hhx:%hhx:%hhx:%hhx:%hhx:%hhx", &m[0], &m[1], &m[2],
-			 &m[3], &m[4], &m[5]) != 6)
-		CHECK(0, "no MAC for %s", dev);
-	if (f)
-		pclose(f);
-}
-
 static struct tna_dp *load(enum tna_target t, uint64_t fpms, bool direct, uint8_t nf)
 {
 	struct tna_dp_opts o = { .sz = sizeof(o), .target = t, .fpms = fpms,
@@ -119,7 +105,7 @@ int main(void)
 	   "ip route add 10.93.0.0/16 via 10.2.0.2 mtu lock 576 && "
 	   "ip route add 2001:db8:20::/48 via 2001:db8:2::2 && ip route add blackhole 2001:db8:90::/48 && "
 	   "ip route add unreachable 2001:db8:91::/48 && ip route add prohibit 2001:db8:92::/48");
-	mac_of("p1", M1), mac_of("p2", M2), mac_of("br0", MBR);
+	frame_mac_of("p1", M1), frame_mac_of("p2", M2), frame_mac_of("br0", MBR);
 
 	/* ---- the plain router: parse + router modules only ---- */
 	dp = load(TNA_TARGET_GENERIC, ROUTER, false, 0);
@@ -148,6 +134,22 @@ int main(void)
 	n = frame4(f, M1, H1, "10.1.0.2", "10.20.1.1", 2, 100, 142);
 	routed4_want(w, f, n, H2, M2);
 	expect_fwd(dp, "v4 via a gateway, TTL 2", p1, f, n, w, n);
+	/* the source check's flag (tna_clock.src_flags): a subnet's
+	 * broadcast address as the source is forwarded as the kernel does
+	 * with the default rules, and a martian once every source is looked
+	 * up; other sources are forwarded either way */
+	n = frame4(f, M1, H1, "10.1.0.255", "10.2.0.2", 64, 18, 60);
+	routed4_want(w, f, n, H2, M2);
+	expect_fwd(dp, "broadcast source, source check off", p1, f, n, w, n);
+	CHECK_EQ(tna_dp__src_fib_check_set(dp, true), 0);
+	expect_pass(dp, "broadcast source, source check on", p1, f, n, R(MARTIAN_SRC));
+	n = frame4(f, M1, H1, "10.1.0.2", "10.2.0.2", 64, 18, 60);
+	routed4_want(w, f, n, H2, M2);
+	expect_fwd(dp, "unicast source, source check on", p1, f, n, w, n);
+	CHECK_EQ(tna_dp__src_fib_check_set(dp, false), 0);
+	n = frame4(f, M1, H1, "10.1.0.255", "10.2.0.2", 64, 18, 60);
+	routed4_want(w, f, n, H2, M2);
+	expect_fwd(dp, "broadcast source, source check off again", p1, f, n, w, n);
 	/* the checksum carry: 0xffff-ish checksums must still come out right */
 	for (int ttl = 2; ttl < 256; ttl += 37) {
 		n = frame4(f, M1, H1, "10.1.0.2", "10.20.1.1", ttl, 30, 72);
