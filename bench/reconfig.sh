@@ -94,7 +94,9 @@ prelearn() {
 
 # The change sequence, cycled; each line: kind (link|fdb), the change for
 # tna-nlchange, the same change as an ip/bridge command (--changer ip).
-# An even number of each toggle: the bridge ends as it started.
+# Each toggle appears an even number of times, so a full cycle ends where it
+# started; a run of --changes that is not a multiple of the cycle does not,
+# and reset_state puts the DUT back before every run.
 CHANGES_LIST=(
 	"link|link c0 down|ip -n $DUT link set c0 down"
 	"link|link c0 up|ip -n $DUT link set c0 up"
@@ -139,10 +141,27 @@ change() {
 	echo "$i $kind $t0 $t1 $words" >>"$WORK/$mode.changes"
 }
 
+# reset_state: the DUT as the sequence starts it: c0 an up, forwarding,
+# learning, unisolated member; c1 no member; no extra address or local
+# route.  Without it the first change of the next run can be a no-op (c1
+# "joins" the bridge it is in): the kernel sends nothing, and the latency
+# measured is the time to the next burst.
+reset_state() {
+	ip -n "$DUT" link set c1 nomaster &&
+	ip -n "$DUT" link set c0 up &&
+	bridge -n "$DUT" link set dev c0 state 3 isolated off learning on || return 1
+	if ((ROUTER)); then
+		ip -n "$DUT" addr del 10.4.0.100/24 dev r0 2>/dev/null
+		ip -n "$DUT" route del local 10.77.0.0/24 dev lo 2>/dev/null
+	fi
+	return 0
+}
+
 # measure MODE: one run; writes $WORK/MODE.{gen,sink,changes,ctl}
 measure() {
 	local mode=$1 i kind words cmd pid_ctl= pid_gen pid_sink pid_nlc=
 	: >"$WORK/$mode.changes"
+	reset_state || err "cannot reset the DUT before the $mode run"
 	if [[ $mode == tna ]]; then
 		ip netns exec "$DUT" "$DEPLOY" --target "$TARGET" -v \
 			>"$WORK/tna.ctl" 2>&1 &
