@@ -114,6 +114,11 @@ uint8_t tna_tcx_read(int ifindex)
 	       (tcx_attached(ifindex, TCX_EGRESS) ? TNA_TC_TCX_EG : 0);
 }
 
+uint8_t tna_tcx_refresh(uint8_t tc, int ifindex)
+{
+	return (uint8_t)((tc & ~(TNA_TC_TCX_IN | TNA_TC_TCX_EG)) | tna_tcx_read(ifindex));
+}
+
 int tna_tc_read(struct tna_nl *nl, int ifindex, const struct tna_tc_qdiscs *qd, uint8_t *tc)
 {
 	static struct tna_tc_qdiscs own;
