@@ -71,6 +71,10 @@ struct tna_tc_qdiscs { int n; bool all; int ifindex[TNA_TC_QDISCS_MAX]; };
 int tna_tc_qdiscs_read(struct tna_nl *nl, struct tna_tc_qdiscs *q);
 int tna_tc_read(struct tna_nl *nl, int ifindex, const struct tna_tc_qdiscs *qd, uint8_t *tc);
 uint8_t tna_tcx_read(int ifindex);
+/* 1 when a tcx program may be attached somewhere (a SCHED_CLS program is
+ * loaded), 0 when none can be, -errno when the programs cannot be listed;
+ * NPROGS: how many programs are loaded. */
+int tna_tcx_possible(int *nprogs);
 /* TC with its tcx part read again */
 uint8_t tna_tcx_refresh(uint8_t tc, int ifindex);
 void tna_link_set_tc(struct tna_link *l, uint8_t tc);

@@ -12,7 +12,9 @@
  *     is not a bridge port (turning it on notifies only through the
  *     addresses and routes it removes, and a link may have none);
  *   - tcx programs of every bridge port and routed interface
- *     (BPF_PROG_QUERY; attaching one notifies nobody).
+ *     (BPF_PROG_QUERY; attaching one notifies nobody), unless no program
+ *     that could be one is loaded anywhere (introspect/tc.c: one call per
+ *     loaded program instead of two per link, when that is fewer).
  * "Routed interface" is what introspect/rules.c makes an L3 node of: a
  * link (not loopback) with an address wider than link scope.  Those and
  * the ports are the only links whose tcx and disable_ipv6 the rules read;
@@ -82,6 +84,8 @@ static bool in_l3(const struct l3set *s, int ifindex)
 struct poll_walk {
 	const struct l3set *l3;
 	bool all;		/* the address list was not read: every link */
+	bool tcx;		/* a tcx program may exist: ask each link */
+	int queried;		/* links whose tcx was asked for */
 	struct tna_link *changed;
 	size_t n, cap;
 	int err;
@@ -96,7 +100,12 @@ static int poll_link(const struct tna_link *l, void *p)
 	if (l->flags & 0x8 /* IFF_LOOPBACK */ ||
 	    (!l->is_port && !w->all && !in_l3(w->l3, l->ifindex)))
 		return 0;
-	tc = tna_tcx_refresh(l->tc, l->ifindex);
+	if (w->tcx) {
+		tc = tna_tcx_refresh(l->tc, l->ifindex);
+		w->queried++;
+	} else {
+		tc = (uint8_t)(l->tc & ~(TNA_TC_TCX_IN | TNA_TC_TCX_EG));
+	}
 	d = l->is_port ? l->disable_ipv6 : (int8_t)tna_sysctl_disable_ipv6(l->name);
 	if (d == l->disable_ipv6 && tc == l->tc)
 		return 0;
@@ -121,12 +130,27 @@ static int poll_link(const struct tna_link *l, void *p)
 static void poll_links(struct tna_model *m)
 {
 	static struct l3set l3;	/* kept: no allocation per tick */
-	struct poll_walk w = { .l3 = &l3 };
+	static int queried = 1, nprogs, since;
+	struct poll_walk w = { .l3 = &l3, .tcx = true };
 
+	/* Listing the programs costs one call per program, asking the
+	 * links two per link: list them when that is cheaper (the last
+	 * counts; the programs' at least once a second), and when no tcx
+	 * program can exist, ask no link. */
+	if (nprogs + 1 < 2 * queried || ++since >= 1000 / TNA_WATCH_POLL_MS) {
+		int r = tna_tcx_possible(&nprogs);
+
+		since = 0;
+		if (r < 0)
+			nprogs = 1 << 20;	/* cannot list: ask the links */
+		w.tcx = r != 0;
+	}
 	l3.n = 0;
 	w.all = tna_model_for_each_addr(m, note_l3, &l3) != 0;
 	qsort(l3.v, l3.n, sizeof(int), cmp_int);
 	tna_model_for_each_link(m, poll_link, &w);
+	if (w.tcx)
+		queried = w.queried;
 	for (size_t i = 0; i < w.n; i++)
 		tna_model_put(m, TNA_SET_LINK, &w.changed[i]);
 	free(w.changed);
