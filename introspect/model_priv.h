@@ -61,6 +61,12 @@ int tna_model_dump_routes(struct tna_model *m, struct tna_set *out);
 int tna_model_dump_links(struct tna_model *m);
 /* sysctl.c */
 void tna_sysctl_read_global(struct tna_sysctls *s);
+/* A /proc file kept open while the thread stays in network namespace
+ * NETNS (tna_proc_netns(): its inode now, 0 when unknown: opened again):
+ * its content from the start, NUL-terminated; length or -errno. */
+struct tna_procfile { const char *path; int fd; ino_t netns; };
+ino_t tna_proc_netns(void);
+ssize_t tna_procfile_read(struct tna_procfile *f, ino_t netns, char *buf, size_t len);
 void tna_sysctl_read_link(struct tna_link *l);
 int tna_sysctl_disable_ipv6(const char *dev);
 /* tc.c: TNA_TC_* of IFINDEX (filters, qdiscs, tcx; QD: the configured
