@@ -1,10 +1,12 @@
 #!/bin/bash
 # bench/idle.sh: the controller's own cost when nothing happens.
 #   One bridge br0 with N veth ports p0..p(N-1) in the DUT namespace; their
-#   peers c0.. all in one other namespace (as a container host's veths,
-#   one namespace for all peers instead of one each: the DUT side is the
-#   same), every link up, no traffic, no change.  tna-deploy --target
-#   generic runs until ready, settles SETTLE seconds, then its CPU time
+#   peers c0.. all in one other namespace (--peers own: as a container
+#   host's veths, one namespace for all peers instead of one each: the DUT
+#   side is the same) or in the DUT namespace too (--peers same: N more
+#   links there, each with an IPv6 link-local address), every link up, no
+#   traffic, no change.  tna-deploy --target TARGET (generic) runs until
+#   ready, settles SETTLE seconds, then its CPU time
 #   (utime + stime of every thread, /proc/PID/stat) over IDLE seconds is
 #   the figure: % of one core and µs per port per second.  --old BIN runs
 #   another build's tna-deploy in the same rounds, interleaved; medians of
@@ -24,19 +26,24 @@ usage: bench/idle.sh [options]
   --runs R         rounds per port count, median reported (3)
   --old BIN        directory with another build's tna-deploy, measured
                    in the same rounds (before/after)
+  --peers own|same the veth peers in a namespace of their own or in the
+                   DUT's (own)
+  --target T       tna-deploy --target (generic)
   --strace 0|1     also the system calls per second (1; needs strace)
   -h, --help
 Exit: 0 measured; 1 a step failed; 2 bad usage or not root.
 USAGE
 }
 die() { echo "idle: $*" >&2; exit 2; }
-PORTS=1,50,200 IDLE=10 SETTLE=3 RUNS=3 OLD= STRACE=1
-bench_opts 'ports=PORTS idle=IDLE settle=SETTLE runs=RUNS old=OLD strace=STRACE' "$@"
+PORTS=1,50,200 IDLE=10 SETTLE=3 RUNS=3 OLD= STRACE=1 PEERS=own TARGET=generic
+bench_opts 'ports=PORTS idle=IDLE settle=SETTLE runs=RUNS old=OLD strace=STRACE peers=PEERS target=TARGET' "$@"
 [[ $PORTS =~ ^[0-9]+(,[0-9]+)*$ ]] || die "bad --ports '$PORTS'"
 [[ $IDLE =~ ^[0-9]+$ ]] && ((IDLE >= 1)) || die "bad --idle '$IDLE'"
 [[ $SETTLE =~ ^[0-9]+$ ]] || die "bad --settle '$SETTLE'"
 [[ $RUNS =~ ^[0-9]+$ ]] && ((RUNS >= 1)) || die "bad --runs '$RUNS'"
 [[ $STRACE == [01] ]] || die "bad --strace '$STRACE'"
+[[ $PEERS == own || $PEERS == same ]] || die "bad --peers '$PEERS'"
+[[ $TARGET =~ ^[a-z]+$ ]] || die "bad --target '$TARGET'"
 [[ -z $OLD || -x $OLD/tna-deploy ]] || die "no tna-deploy in '$OLD'"
 ((STRACE == 0)) || command -v strace >/dev/null || die "--strace 1 needs strace"
 bench_workspace idle tnai tna-deploy
@@ -47,23 +54,25 @@ BUILDS=("new:$TNA_BIN")
 
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 
-# N ports on br0 in $TNA_NS-dut, peers in $TNA_NS-peer (fresh each time)
+# N ports on br0 in $TNA_NS-dut, peers in $TNA_NS-peer or there too
+# (fresh each time)
 testbed() {
-	local n=$1 i
+	local n=$1 i p=$TNA_NS-peer
 	ip netns del "$TNA_NS-dut" 2>/dev/null
 	ip netns del "$TNA_NS-peer" 2>/dev/null
 	_tna_ns_list=()
 	ns dut >/dev/null; ns peer >/dev/null
+	[[ $PEERS == same ]] && p=$TNA_NS-dut
 	{
 		echo "link add br0 type bridge"
 		for ((i = 0; i < n; i++)); do
-			echo "link add p$i type veth peer name c$i netns $TNA_NS-peer"
+			echo "link add p$i type veth peer name c$i netns $p"
 			echo "link set p$i master br0 up"
 		done
 		echo "link set br0 up"
 	} | ip -n "$TNA_NS-dut" -batch - || err "cannot build $n ports"
 	for ((i = 0; i < n; i++)); do echo "link set c$i up"; done |
-		ip -n "$TNA_NS-peer" -batch - || err "cannot set the peers up"
+		ip -n "$p" -batch - || err "cannot set the peers up"
 }
 
 # BIN [strace-output]: start tna-deploy, wait until ready; sets PID (the
@@ -71,10 +80,10 @@ testbed() {
 start() {
 	local bin=$1 so=${2:-} log=$WORK/deploy.log i
 	if [[ -n $so ]]; then
-		ip netns exec "$TNA_NS-dut" strace -f -c -o "$so" "$bin/tna-deploy" --target generic \
+		ip netns exec "$TNA_NS-dut" strace -f -c -o "$so" "$bin/tna-deploy" --target "$TARGET" \
 			</dev/null >"$log" 2>&1 &
 	else
-		ip netns exec "$TNA_NS-dut" "$bin/tna-deploy" --target generic </dev/null >"$log" 2>&1 &
+		ip netns exec "$TNA_NS-dut" "$bin/tna-deploy" --target "$TARGET" </dev/null >"$log" 2>&1 &
 	fi
 	SPID=$!
 	echo "$SPID" >>"$WORK/pids"
@@ -127,6 +136,7 @@ strace_rate() {	# SHORT LONG
 	' "$1" "$2" | sort -rn | head -14 | awk '{printf "%s %s, ", $1, $2} END {print ""}'
 }
 
+echo "tna-deploy --target $TARGET, peers: $PEERS namespace, $(nproc) CPUs, $(uname -r)"
 printf '%-6s %-5s %8s %10s %10s   %s\n' ports build ticks "% core" "µs/port/s" "rounds (ticks over ${IDLE}s, 1 tick = $((1000 / HZ)) ms)"
 for n in ${PORTS//,/ }; do
 	testbed "$n"
