@@ -88,12 +88,12 @@ start() {
 	SPID=$!
 	echo "$SPID" >>"$WORK/pids"
 	PID=$SPID
-	for ((i = 0; i < 600; i++)); do
+	for ((i = 0; i < 1200; i++)); do
 		grep -q '^tna-deploy: ready' "$log" && break
 		kill -0 "$SPID" 2>/dev/null || err "tna-deploy ended: $(tail -1 "$log")"
 		sleep 0.1
 	done
-	grep -q '^tna-deploy: ready' "$log" || err "not ready after 60 s: $(tail -1 "$log")"
+	grep -q '^tna-deploy: ready' "$log" || err "not ready after 120 s: $(tail -1 "$log")"
 	if [[ -n $so ]]; then
 		PID=$(pgrep -P "$SPID" -x tna-deploy) || err "no tna-deploy under strace"
 		echo "$PID" >>"$WORK/pids"
