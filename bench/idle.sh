@@ -89,7 +89,7 @@ start() {
 	echo "$SPID" >>"$WORK/pids"
 	PID=$SPID
 	for ((i = 0; i < 1200; i++)); do
-		grep -q '^tna-deploy: ready' "$log" && break
+		grep -qs '^tna-deploy: ready' "$log" && break
 		kill -0 "$SPID" 2>/dev/null || err "tna-deploy ended: $(tail -1 "$log")"
 		sleep 0.1
 	done
