@@ -19,7 +19,8 @@ EXTRA_HELP += 'make bench-reconfig [ARGS=...]  100 reconfigurations under load: 
 EXTRA_HELP += 'make bench-reconfig-ab ARGS="--old PATH ..."  the same for two tna-deploy builds, interleaved rounds'
 EXTRA_HELP += 'make bench-scale [ARGS=...]     controller scale: 100k FDB sync, RSS, idle CPU, keep-alive, 16/64 ports, 50 bridges'
 EXTRA_HELP += 'make bench-restrict [ARGS=...]  how long the fast path forwards after a restrictive change (p50/p99/max)'
-.PHONY: bench-reconfig bench-reconfig-ab bench-scale bench-restrict
+EXTRA_HELP += 'make bench-idle [ARGS=...]      CPU and system calls of an idle controller with 1..N bridge ports (--old BIN: before/after)'
+.PHONY: bench-reconfig bench-reconfig-ab bench-scale bench-restrict bench-idle
 bench-reconfig: deps
 	@$(MAKE) --no-print-directory all
 	@BUILD=$(BUILD) bench/reconfig.sh $(ARGS)
@@ -32,6 +33,9 @@ bench-scale: deps
 bench-restrict: deps
 	@$(MAKE) --no-print-directory all
 	@BUILD=$(BUILD) bench/restrict.sh $(ARGS)
+bench-idle: deps
+	@$(MAKE) --no-print-directory all
+	@BUILD=$(BUILD) bench/idle.sh $(ARGS)
 
 # Reconfiguration: changes over rtnetlink, stamped without a fork.
 PROGS += tna-nlchange

@@ -28,6 +28,9 @@ struct tna_model {
 	unsigned int pending;	/* TNA_NEED_* */
 	bool in_dump;		/* m->nl is busy: no nested requests */
 	bool dump_intr;		/* a dump saw NLM_F_DUMP_INTR: the table changed meanwhile */
+	bool xdp_only;		/* a dump for the XDP poll: links' messages only,
+				 * none of the extras read elsewhere (sysctls,
+				 * the XDP program's name, tc) */
 };
 
 /* The set that holds OBJ (TNA_OBJ_LINK .. TNA_OBJ_NEIGH). */
@@ -58,6 +61,12 @@ int tna_model_dump_routes(struct tna_model *m, struct tna_set *out);
 int tna_model_dump_links(struct tna_model *m);
 /* sysctl.c */
 void tna_sysctl_read_global(struct tna_sysctls *s);
+/* A /proc file kept open while the thread stays in network namespace
+ * NETNS (tna_proc_netns(): its inode now, 0 when unknown: opened again):
+ * its content from the start, NUL-terminated; length or -errno. */
+struct tna_procfile { const char *path; int fd; ino_t netns; };
+ino_t tna_proc_netns(void);
+ssize_t tna_procfile_read(struct tna_procfile *f, ino_t netns, char *buf, size_t len);
 void tna_sysctl_read_link(struct tna_link *l);
 int tna_sysctl_disable_ipv6(const char *dev);
 /* tc.c: TNA_TC_* of IFINDEX (filters, qdiscs, tcx; QD: the configured
@@ -68,6 +77,12 @@ struct tna_tc_qdiscs { int n; bool all; int ifindex[TNA_TC_QDISCS_MAX]; };
 int tna_tc_qdiscs_read(struct tna_nl *nl, struct tna_tc_qdiscs *q);
 int tna_tc_read(struct tna_nl *nl, int ifindex, const struct tna_tc_qdiscs *qd, uint8_t *tc);
 uint8_t tna_tcx_read(int ifindex);
+/* 1 when a tcx program may be attached somewhere (a SCHED_CLS program is
+ * loaded), 0 when none can be, -errno when the programs cannot be listed;
+ * NPROGS: how many programs are loaded. */
+int tna_tcx_possible(int *nprogs);
+/* TC with its tcx part read again */
+uint8_t tna_tcx_refresh(uint8_t tc, int ifindex);
 void tna_link_set_tc(struct tna_link *l, uint8_t tc);
 /* xfrm.c: the policy and SA counts; -errno (and x->ok false) on failure */
 int tna_xfrm_read(struct tna_xfrm *x);
@@ -75,12 +90,17 @@ int tna_xfrm_read(struct tna_xfrm *x);
 int tna_nf_read(struct tna_netfilter *nf);
 int tna_nf_read_source(struct tna_netfilter *nf, enum tna_nf_source src);
 /* poll.c: re-read what has no notification, emitting events for changes:
- * global sysctls and legacy xtables (every poll tick), the links' XDP
- * programs, per-link sysctls after a netconf event. */
+ * global sysctls, legacy xtables, tcx and disable_ipv6 of the links the
+ * rules read (every poll tick), the links' XDP programs, per-link sysctls
+ * after a netconf event. */
 void tna_model_poll(struct tna_model *m);
 int tna_model_poll_xdp(struct tna_model *m);
 int tna_model_reread_link_sysctls(struct tna_model *m);
 int tna_model_reread_tc(struct tna_model *m);
+/* Link IFINDEX gets an address wider than link scope (a routed interface
+ * for the rules): its tcx programs and disable_ipv6, polled only for such
+ * links and ports, read now. */
+void tna_model_l3_refresh(struct tna_model *m, int ifindex);
 /* NAME of BPF program ID ("" when it cannot be read: gone, no permission). */
 void tna_prog_name(uint32_t id, char name[16]);
 #endif

@@ -339,18 +339,20 @@ out:
 	return ret;
 }
 
-static int read_legacy_family(const struct xt_family *f, struct tna_netfilter *nf)
+static int read_legacy_family(const struct xt_family *f, struct tna_netfilter *nf,
+			      struct tna_procfile *names, ino_t netns)
 {
-	FILE *names = fopen(f->names, "re");
-	char name[XT_TABLE_MAXNAMELEN + 2];
+	char buf[4096], *name, *save = NULL;
 	int fd = -1, ret = 0;
+	ssize_t n = tna_procfile_read(names, netns, buf, sizeof(buf));
 
-	if (!names)
-		return errno == ENOENT ? 0 : -errno;	/* not built: no tables */
+	if (n < 0)
+		return n == -ENOENT ? 0 : (int)n;	/* not built: no tables */
+	if ((size_t)n >= sizeof(buf) - 1)
+		return -EOVERFLOW;	/* more names than ever seen: not a guess */
 	/* polled: no socket (the expensive part) while no table exists */
-	while (!ret && fgets(name, sizeof(name), names)) {
-		name[strcspn(name, "\n")] = '\0';
-		if (!name[0])
+	for (name = strtok_r(buf, "\n", &save); name && !ret; name = strtok_r(NULL, "\n", &save)) {
+		if (strlen(name) >= XT_TABLE_MAXNAMELEN)
 			continue;
 		if (fd < 0)
 			fd = socket(f->domain, SOCK_RAW | SOCK_CLOEXEC, IPPROTO_RAW);
@@ -364,7 +366,6 @@ static int read_legacy_family(const struct xt_family *f, struct tna_netfilter *n
 	}
 	if (fd >= 0)
 		close(fd);
-	fclose(names);
 	return ret;
 }
 
@@ -378,10 +379,16 @@ static int read_legacy(struct tna_netfilter *nf)
 		{ AF_INET, IPPROTO_IP, NFPROTO_ARP, "/proc/net/arp_tables_names",
 		  ARPT_SO_GET_INFO, ARPT_SO_GET_ENTRIES, offsetof(struct arpt_get_entries, entrytable) },
 	};
+	/* the lists stay open (polled: one pread each) */
+	static struct tna_procfile names[sizeof(fam) / sizeof(fam[0])];
+	ino_t netns = tna_proc_netns();
 	int ret = 0;
 
-	for (size_t i = 0; i < sizeof(fam) / sizeof(fam[0]) && !ret; i++)
-		ret = read_legacy_family(&fam[i], nf);
+	for (size_t i = 0; i < sizeof(fam) / sizeof(fam[0]) && !ret; i++) {
+		if (!names[i].path)
+			names[i] = (struct tna_procfile){ .path = fam[i].names, .fd = -1 };
+		ret = read_legacy_family(&fam[i], nf, &names[i], netns);
+	}
 	return ret;
 }
 

@@ -140,13 +140,17 @@ static void refresh_extras(struct tna_model *m, struct tna_link *l,
 {
 	uint8_t tc = 0;
 
+	if (m->xdp_only)
+		return;
 	tna_sysctl_read_link(l);
 	if (old && old->xdp_prog_id == l->xdp_prog_id)
 		memcpy(l->xdp_prog_name, old->xdp_prog_name, sizeof(l->xdp_prog_name));
 	else
 		tna_prog_name(l->xdp_prog_id, l->xdp_prog_name);
 	if (old && !strcmp(old->name, l->name) && old->ifindex == l->ifindex) {
-		tna_link_set_tc(l, old->tc);
+		/* tcx is polled only for the links the rules read
+		 * (introspect/poll.c): one may have become one now */
+		tna_link_set_tc(l, m->in_dump ? old->tc : tna_tcx_refresh(old->tc, l->ifindex));
 		return;
 	}
 	/* New (or renamed: cheap anyway) link: ask tc, unless a dump is
@@ -187,6 +191,9 @@ static int apply_link(struct tna_model *m, const struct nlmsghdr *nlh)
 					tna_brport_parse(a, &nl.port);
 				}
 			}
+			/* a new port: its tcx was not polled before */
+			if (nl.is_port && !old->is_port && !m->in_dump)
+				tna_link_set_tc(&nl, tna_tcx_refresh(old->tc, old->ifindex));
 		}
 		return tna_model_put(m, TNA_SET_LINK, &nl);
 	}
@@ -327,6 +334,8 @@ static int apply_addr(struct tna_model *m, const struct nlmsghdr *nlh)
 			m->pending |= TNA_NEED_SYSCTL;
 		return tna_model_del(m, TNA_SET_ADDR, &x);
 	}
+	if (x.scope < RT_SCOPE_LINK)
+		tna_model_l3_refresh(m, x.ifindex);
 	return tna_model_put(m, TNA_SET_ADDR, &x);
 }
 

@@ -8,19 +8,30 @@
  *     net.bridge.bridge-nf-call-* switches: no netconf event for those);
  *   - legacy xtables (iptables-legacy & co change tables with sockopts,
  *     which notify nobody);
- *   - net.ipv6.conf.<link>.disable_ipv6 of every link that is not a bridge
- *     port (turning it on notifies only through the addresses and routes
- *     it removes, and a link may have none);
- *   - tcx programs of every link (BPF_PROG_QUERY; attaching one notifies
- *     nobody).
+ *   - net.ipv6.conf.<link>.disable_ipv6 of every routed interface that
+ *     is not a bridge port (turning it on notifies only through the
+ *     addresses and routes it removes, and a link may have none);
+ *   - tcx programs of every bridge port and routed interface
+ *     (BPF_PROG_QUERY; attaching one notifies nobody), unless no program
+ *     that could be one is loaded anywhere (introspect/tc.c: one call per
+ *     loaded program instead of two per link, when that is fewer).
+ * "Routed interface" is what introspect/rules.c makes an L3 node of: a
+ * link (not loopback) with an address wider than link scope.  Those and
+ * the ports are the only links whose tcx and disable_ipv6 the rules read;
+ * the others (a host's container-side veth peers, say) are not polled.  A
+ * link that becomes one (enslaved: a link event; an address: an address
+ * event) has both read at that event (introspect/parse.c), before the
+ * model announces it, so the bound stays one interval for every link the
+ * rules read.
  * The XDP programs of the links (attach/detach notify nobody either) are
- * read once a second by tna_model_poll_xdp(). */
+ * read once a second by tna_model_poll_xdp(), from a link dump alone. */
 #include <errno.h>
 #include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 #include <bpf/bpf.h>
+#include <linux/rtnetlink.h>
 
 #include "introspect/model_priv.h"
 
@@ -36,27 +47,128 @@ static void poll_global(struct tna_model *m)
 	}
 }
 
+/* The ifindexes of the routed interfaces, sorted (for bsearch). */
+struct l3set { int *v; size_t n, cap; };
+
+static int note_l3(const struct tna_addr *a, void *p)
+{
+	struct l3set *s = p;
+
+	if (a->scope >= RT_SCOPE_LINK)
+		return 0;
+	if (s->n == s->cap) {
+		size_t cap = s->cap ? 2 * s->cap : 64;
+		int *v = realloc(s->v, cap * sizeof(*v));
+
+		if (!v)
+			return -ENOMEM;
+		s->v = v;
+		s->cap = cap;
+	}
+	s->v[s->n++] = a->ifindex;
+	return 0;
+}
+
+static int cmp_int(const void *a, const void *b)
+{
+	int x = *(const int *)a, y = *(const int *)b;
+
+	return (x > y) - (x < y);
+}
+
+static bool in_l3(const struct l3set *s, int ifindex)
+{
+	return s->n && bsearch(&ifindex, s->v, s->n, sizeof(int), cmp_int);
+}
+
+struct poll_walk {
+	const struct l3set *l3;
+	bool all;		/* the address list was not read: every link */
+	bool tcx;		/* a tcx program may exist: ask each link */
+	int queried;		/* links whose tcx was asked for */
+	struct tna_link *changed;
+	size_t n, cap;
+	int err;
+};
+
+static int poll_link(const struct tna_link *l, void *p)
+{
+	struct poll_walk *w = p;
+	uint8_t tc;
+	int8_t d;
+
+	if (l->flags & 0x8 /* IFF_LOOPBACK */ ||
+	    (!l->is_port && !w->all && !in_l3(w->l3, l->ifindex)))
+		return 0;
+	if (w->tcx) {
+		tc = tna_tcx_refresh(l->tc, l->ifindex);
+		w->queried++;
+	} else {
+		tc = (uint8_t)(l->tc & ~(TNA_TC_TCX_IN | TNA_TC_TCX_EG));
+	}
+	d = l->is_port ? l->disable_ipv6 : (int8_t)tna_sysctl_disable_ipv6(l->name);
+	if (d == l->disable_ipv6 && tc == l->tc)
+		return 0;
+	if (w->n == w->cap) {
+		size_t cap = w->cap ? 2 * w->cap : 8;
+		struct tna_link *v = realloc(w->changed, cap * sizeof(*v));
+
+		if (!v)
+			return w->err = -ENOMEM;
+		w->changed = v;
+		w->cap = cap;
+	}
+	memcpy(&w->changed[w->n], l, sizeof(*l));	/* padding too: compared bytewise */
+	w->changed[w->n].disable_ipv6 = d;
+	tna_link_set_tc(&w->changed[w->n++], tc);
+	return 0;
+}
+
+/* The routed interfaces' and the ports' tcx, the routed interfaces'
+ * disable_ipv6 (when the address list cannot be read, every link's).
+ * Walks the model in place: only what changed is copied, then put. */
 static void poll_links(struct tna_model *m)
 {
-	size_t n;
-	struct tna_link *a = tna_model_links_copy(m, &n);
+	static struct l3set l3;	/* kept: no allocation per tick */
+	static int queried = 1, nprogs, since;
+	struct poll_walk w = { .l3 = &l3, .tcx = true };
 
-	for (size_t i = 0; a && i < n; i++) {
-		struct tna_link *l = &a[i];
-		uint8_t tc;
-		int8_t d;
+	/* Listing the programs costs one call per program, asking the
+	 * links two per link: list them when that is cheaper (the last
+	 * counts; the programs' at least once a second), and when no tcx
+	 * program can exist, ask no link. */
+	if (nprogs + 1 < 2 * queried || ++since >= 1000 / TNA_WATCH_POLL_MS) {
+		int r = tna_tcx_possible(&nprogs);
 
-		if (l->flags & 0x8 /* IFF_LOOPBACK */)
-			continue;
-		tc = (uint8_t)((l->tc & ~(TNA_TC_TCX_IN | TNA_TC_TCX_EG)) | tna_tcx_read(l->ifindex));
-		d = l->is_port ? l->disable_ipv6 : (int8_t)tna_sysctl_disable_ipv6(l->name);
-		if (d == l->disable_ipv6 && tc == l->tc)
-			continue;
-		l->disable_ipv6 = d;
-		tna_link_set_tc(l, tc);
-		tna_model_put(m, TNA_SET_LINK, l);
+		since = 0;
+		if (r < 0)
+			nprogs = 1 << 20;	/* cannot list: ask the links */
+		w.tcx = r != 0;
 	}
-	free(a);
+	l3.n = 0;
+	w.all = tna_model_for_each_addr(m, note_l3, &l3) != 0;
+	qsort(l3.v, l3.n, sizeof(int), cmp_int);
+	tna_model_for_each_link(m, poll_link, &w);
+	if (w.tcx)
+		queried = w.queried;
+	for (size_t i = 0; i < w.n; i++)
+		tna_model_put(m, TNA_SET_LINK, &w.changed[i]);
+	free(w.changed);
+}
+
+void tna_model_l3_refresh(struct tna_model *m, int ifindex)
+{
+	const struct tna_link *old = tna_model_link(m, ifindex);
+	struct tna_link l;
+
+	if (!old)
+		return;
+	memcpy(&l, old, sizeof(l));	/* padding too: items are compared bytewise */
+	tna_link_set_tc(&l, tna_tcx_refresh(l.tc, ifindex));
+	if (!l.is_port)
+		l.disable_ipv6 = (int8_t)tna_sysctl_disable_ipv6(l.name);
+	if (memcmp(&l, old, sizeof(l)))
+		tna_model_put(m, TNA_SET_LINK, &l);
 }
 
 void tna_model_poll(struct tna_model *m)
@@ -144,6 +256,7 @@ int tna_model_poll_xdp(struct tna_model *m)
 
 	tna_model_init(&fresh);
 	fresh.nl = m->nl;	/* borrowed */
+	fresh.xdp_only = true;	/* no sysctl, name or tc reads per link */
 	ret = tna_model_dump_links(&fresh);
 	fresh.nl = NULL;
 	if (!ret && !(a = tna_model_links_copy(m, &n)))

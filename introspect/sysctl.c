@@ -1,7 +1,9 @@
 /* Forwarding and br_netfilter sysctls: not netlink, read from /proc/sys,
- * which shows the network namespace of the reading thread.  The global
- * ones are polled (introspect/poll.c): their files stay open (one pread
- * each) while the thread stays in the same namespace. */
+ * which shows the network namespace of the thread that opens the file.
+ * The global ones are polled (introspect/poll.c): their files stay open
+ * (one pread each) while the thread stays in the same namespace
+ * (tna_procfile_read, also for legacy xtables' lists of tables). */
+#include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -46,31 +48,48 @@ static const char *const global[] = {
 };
 #define N_GLOBAL (sizeof(global) / sizeof(global[0]))
 
-void tna_sysctl_read_global(struct tna_sysctls *s)
+ino_t tna_proc_netns(void)
 {
-	static int fd[N_GLOBAL] = { -1, -1, -1, -1, -1, -1 };
-	static ino_t netns;
-	int8_t v[N_GLOBAL];
 	struct stat st;
 
-	/* another namespace (a tool that moved): open the files again */
-	if (stat("/proc/thread-self/ns/net", &st) || st.st_ino != netns) {
-		for (size_t i = 0; i < N_GLOBAL; i++) {
-			if (fd[i] >= 0)
-				close(fd[i]);
-			fd[i] = open(global[i], O_RDONLY | O_CLOEXEC);
-		}
-		netns = st.st_ino;
+	return stat("/proc/thread-self/ns/net", &st) ? 0 : st.st_ino;
+}
+
+ssize_t tna_procfile_read(struct tna_procfile *f, ino_t netns, char *buf, size_t len)
+{
+	ssize_t n;
+
+	/* another namespace (a tool that moved), or not there before
+	 * (br_netfilter may be loaded later): open it again */
+	if (f->fd < 0 || !netns || netns != f->netns) {
+		if (f->fd >= 0)
+			close(f->fd);
+		f->fd = open(f->path, O_RDONLY | O_CLOEXEC);
+		f->netns = netns;
+		if (f->fd < 0)
+			return -errno;
 	}
+	n = pread(f->fd, buf, len - 1, 0);
+	if (n < 0)
+		return -errno;
+	buf[n] = 0;
+	return n;
+}
+
+void tna_sysctl_read_global(struct tna_sysctls *s)
+{
+	static struct tna_procfile f[N_GLOBAL];
+	ino_t netns = tna_proc_netns();
+	int8_t v[N_GLOBAL];
+
 	for (size_t i = 0; i < N_GLOBAL; i++) {
 		char buf[32];
-		ssize_t n = fd[i] >= 0 ? pread(fd[i], buf, sizeof(buf) - 1, 0) : -1;
+		ssize_t n;
 
-		if (n > 0)
-			buf[n] = 0;
+		if (!f[i].path)
+			f[i] = (struct tna_procfile){ .path = global[i], .fd = -1 };
+		n = tna_procfile_read(&f[i], netns, buf, sizeof(buf));
 		v[i] = parse_flag(buf, n);
-		if (fd[i] < 0)	/* br_netfilter may be loaded later: look again */
-			v[i] = read_flag(global[i]);
 	}
 	s->ip_forward = v[0];
 	s->ip6_forwarding = v[1];

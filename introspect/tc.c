@@ -10,11 +10,14 @@
  *
  * Filters and qdiscs notify (RTNLGRP_TC, a shared block's filters with
  * tcm_ifindex TCM_IFINDEX_MAGIC_BLOCK); tcx programs do not: they are
- * queried with BPF_PROG_QUERY at each poll tick (introspect/poll.c). */
+ * queried with BPF_PROG_QUERY at each poll tick (introspect/poll.c),
+ * unless no program that could be one is loaded (tna_tcx_possible). */
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include <sys/syscall.h>
+#include <bpf/bpf.h>
 #include <linux/bpf.h>
 #include <linux/pkt_sched.h>
 #include <linux/rtnetlink.h>
@@ -112,6 +115,80 @@ uint8_t tna_tcx_read(int ifindex)
 {
 	return (tcx_attached(ifindex, TCX_INGRESS) ? TNA_TC_TCX_IN : 0) |
 	       (tcx_attached(ifindex, TCX_EGRESS) ? TNA_TC_TCX_EG : 0);
+}
+
+/* Every tcx program is a SCHED_CLS program, held while attached: while
+ * no SCHED_CLS program is loaded anywhere, no link has a tcx program.
+ * Program ids are allocated cyclically (not reused), so the type of an id
+ * seen before is known: one BPF_PROG_GET_NEXT_ID per loaded program (a
+ * spinlock) replaces two BPF_PROG_QUERY per link (rtnl_lock each) on a
+ * box without tc programs.  Ids kept sorted, as the walk returns them. */
+struct prog_types { uint32_t *id; bool *cls; size_t n, cap; };
+
+static int prog_types_add(struct prog_types *t, uint32_t id, bool cls)
+{
+	if (t->n == t->cap) {
+		size_t cap = t->cap ? 2 * t->cap : 64;
+		uint32_t *i = realloc(t->id, cap * sizeof(*i));
+		bool *c = i ? realloc(t->cls, cap * sizeof(*c)) : NULL;
+
+		if (i)
+			t->id = i;
+		if (!c)
+			return -ENOMEM;
+		t->cls = c;
+		t->cap = cap;
+	}
+	t->id[t->n] = id;
+	t->cls[t->n++] = cls;
+	return 0;
+}
+
+static int prog_is_cls(uint32_t id)
+{
+	struct bpf_prog_info info;
+	__u32 len = sizeof(info);
+	int fd = bpf_prog_get_fd_by_id(id), ret;
+
+	if (fd < 0)
+		return errno == ENOENT ? 0 : -errno;	/* gone meanwhile */
+	memset(&info, 0, sizeof(info));
+	ret = bpf_obj_get_info_by_fd(fd, &info, &len) ? -errno : info.type == BPF_PROG_TYPE_SCHED_CLS;
+	close(fd);
+	return ret;
+}
+
+int tna_tcx_possible(int *nprogs)
+{
+	static struct prog_types seen, next;
+	struct prog_types t;
+	uint32_t id = 0;
+	size_t j = 0;
+	int cls = 0, ret = 0;
+
+	next.n = 0;
+	while (!bpf_prog_get_next_id(id, &id)) {
+		int c;
+
+		while (j < seen.n && seen.id[j] < id)
+			j++;
+		c = j < seen.n && seen.id[j] == id ? seen.cls[j] : prog_is_cls(id);
+		if (c < 0 || (ret = prog_types_add(&next, id, c)))
+			return c < 0 ? c : ret;
+		cls |= c;
+	}
+	if (errno != ENOENT)
+		return -errno;
+	t = seen;
+	seen = next;
+	next = t;
+	*nprogs = (int)seen.n;
+	return cls;
+}
+
+uint8_t tna_tcx_refresh(uint8_t tc, int ifindex)
+{
+	return (uint8_t)((tc & ~(TNA_TC_TCX_IN | TNA_TC_TCX_EG)) | tna_tcx_read(ifindex));
 }
 
 int tna_tc_read(struct tna_nl *nl, int ifindex, const struct tna_tc_qdiscs *qd, uint8_t *tc)

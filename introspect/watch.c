@@ -167,7 +167,12 @@ unsigned int tna_watch_resyncs(const struct tna_watch *w) { return w->resyncs; }
 int tna_watch_set_poll_ms(struct tna_watch *w, unsigned int ms)
 {
 	struct itimerspec it = { 0 };
+	/* test switch: a poll so slow that only events can tell a change
+	 * in time (tests of what is read at an event instead of polled) */
+	const char *t = getenv("TNA_TEST_POLL_MS");
 
+	if (t && atoi(t) > 0)
+		ms = (unsigned int)atoi(t);
 	it.it_interval.tv_sec = ms / 1000;
 	it.it_interval.tv_nsec = (long)(ms % 1000) * 1000000;
 	it.it_value = it.it_interval;
