@@ -123,24 +123,21 @@ uint8_t tna_tcx_read(int ifindex)
  * seen before is known: one BPF_PROG_GET_NEXT_ID per loaded program (a
  * spinlock) replaces two BPF_PROG_QUERY per link (rtnl_lock each) on a
  * box without tc programs.  Ids kept sorted, as the walk returns them. */
-struct prog_types { uint32_t *id; bool *cls; size_t n, cap; };
+struct prog_type { uint32_t id; bool cls; };
+struct prog_types { struct prog_type *v; size_t n, cap; };
 
 static int prog_types_add(struct prog_types *t, uint32_t id, bool cls)
 {
 	if (t->n == t->cap) {
 		size_t cap = t->cap ? 2 * t->cap : 64;
-		uint32_t *i = realloc(t->id, cap * sizeof(*i));
-		bool *c = i ? realloc(t->cls, cap * sizeof(*c)) : NULL;
+		struct prog_type *v = realloc(t->v, cap * sizeof(*v));
 
-		if (i)
-			t->id = i;
-		if (!c)
+		if (!v)
 			return -ENOMEM;
-		t->cls = c;
+		t->v = v;
 		t->cap = cap;
 	}
-	t->id[t->n] = id;
-	t->cls[t->n++] = cls;
+	t->v[t->n++] = (struct prog_type){ .id = id, .cls = cls };
 	return 0;
 }
 
@@ -170,9 +167,9 @@ int tna_tcx_possible(int *nprogs)
 	while (!bpf_prog_get_next_id(id, &id)) {
 		int c;
 
-		while (j < seen.n && seen.id[j] < id)
+		while (j < seen.n && seen.v[j].id < id)
 			j++;
-		c = j < seen.n && seen.id[j] == id ? seen.cls[j] : prog_is_cls(id);
+		c = j < seen.n && seen.v[j].id == id ? seen.v[j].cls : prog_is_cls(id);
 		if (c < 0 || (ret = prog_types_add(&next, id, c)))
 			return c < 0 ? c : ret;
 		cls |= c;
