@@ -10,8 +10,8 @@
 #define TNA_FPM_CT_CSUM_H
 #include "bpf/fpm/common.h"
 
-#define CT_CSUM_MAX_BLOCKS	40	/* 256-byte blocks: payloads up to 10 KiB */
-_Static_assert(CT_CSUM_MAX_BLOCKS * 256 + 256 <= 0x4000, "csum_off() masks offsets to 14 bits");
+#define CT_CSUM_MAX_BLOCKS	20	/* 512-byte blocks: payloads up to 10 KiB */
+_Static_assert(CT_CSUM_MAX_BLOCKS * 512 + 512 <= 0x4000, "csum_off() masks offsets to 14 bits");
 
 static __always_inline __u32 csum_add32(__u32 a, __u32 b)
 {
@@ -63,20 +63,21 @@ __attribute__((noinline)) int tna_l4_sum(struct xdp_md *ctx, __u32 l4off, __u32 
 	void *l4;
 	__u8 *t;
 
-	if (!ctx || l4off > 128 || len > CT_CSUM_MAX_BLOCKS * 256)
+	if (!ctx || l4off > 128 || len > CT_CSUM_MAX_BLOCKS * 512)
 		return -1;
 	barrier_var(l4off);	/* so the mask below is emitted: the verifier keeps it */
 	l4 = data + (l4off & 0xff);
 	for (int i = 0; i < CT_CSUM_MAX_BLOCKS; i++) {
 		void *q = l4 + csum_off(off);
 
-		if (len - off < 256)
+		if (len - off < 512)
 			break;
-		if (q + 256 > data_end)
+		if (q + 512 > data_end)
 			return -1;
-		sum = bpf_csum_diff(NULL, 0, q, 256, sum);
-		off += 256;
+		sum = bpf_csum_diff(NULL, 0, q, 512, sum);
+		off += 512;
 	}
+	CSUM_BLOCK(256);
 	CSUM_BLOCK(128);
 	CSUM_BLOCK(64);
 	CSUM_BLOCK(32);

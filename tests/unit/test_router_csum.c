@@ -103,7 +103,7 @@ static void expect_completed(struct tna_dp *dp, const char *what, int in, const 
 static void leaves_complete(struct tna_dp *dp, const char *what, int in, uint8_t *f, int len,
 			    bool v6, int field, bool partial)
 {
-	uint8_t w[600];
+	uint8_t w[1600];
 
 	set_l4_csum(f, v6, field, partial);
 	want(w, f, len, v6, field, partial);
@@ -115,7 +115,7 @@ static void leaves_complete(struct tna_dp *dp, const char *what, int in, uint8_t
 
 int main(void)
 {
-	uint8_t f[600], w[600];
+	uint8_t f[1600], w[1600];
 	struct tna_dp_opts o = { .sz = sizeof(o), .target = TNA_TARGET_NATIVE,
 				 .fpms = TNA_FPM_ROUTER };
 	struct tna_port_cfg c;
@@ -168,11 +168,20 @@ int main(void)
 				false);
 		leaves_complete(dp, SAY("short UDP, partial checksum: completed"), p1, f, n, v6, 6,
 				true);
-		n = FRAME(200);
-		leaves_complete(dp, SAY("long UDP, partial checksum: completed"), p1, f, n, v6, 6,
-				true);
-		leaves_complete(dp, SAY("long UDP, complete checksum: verified, as it is"), p1, f, n,
-				v6, 6, false);
+		/* every block size of the sum and an odd tail, up to a full
+		 * 1500-byte MTU's datagram */
+		static const int sizes[] = { 517, 1023, 1200, 1427, 1452 - 20 + 1, 200 };
+
+		for (unsigned int i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
+			n = FRAME(sizes[i] - (v6 ? 20 : 0));
+			snprintf(what, sizeof(what), "%s: UDP of %d bytes, partial checksum: completed",
+				 fam, n);
+			leaves_complete(dp, what, p1, f, n, v6, 6, true);
+			snprintf(what, sizeof(what),
+				 "%s: UDP of %d bytes, complete checksum: verified, as it is", fam, n);
+			leaves_complete(dp, what, p1, f, n, v6, 6, false);
+		}
+		/* n: the 200-byte payload's frame */
 		f[n - 1] ^= 0x40;		/* no longer verifies */
 		expect_pass(dp, SAY("long UDP, checksum does not verify"), p1, f, n, R_CSUM);
 		f[14 + (v6 ? 40 : 20) + 6] = f[14 + (v6 ? 40 : 20) + 7] = 0;
