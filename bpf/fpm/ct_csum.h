@@ -27,7 +27,7 @@ static __always_inline __u16 csum_fold16(__u32 s)
 }
 
 /* bpf_csum_diff over N bytes at L4 + off when they are in the packet. */
-/* OFF (at most CT_CSUM_MAX_BLOCKS * 256 < 0x4000) with bounds the verifier
+/* OFF (at most CT_CSUM_MAX_BLOCKS * 512 < 0x4000) with bounds the verifier
  * can see: after the loops it has lost them, and before 6.18 it gives a
  * packet pointer plus an offset that may exceed 0xffff no range from the
  * comparison with data_end ("R3 offset is outside of the packet" on 6.12).
