@@ -11,14 +11,15 @@
  * is an error.
  *
  *   tna-rt-cost [--runs N] [--rounds R] [--routes N] [--without MASK] [--dump DIR]
- *               [--xdp-forward OBJ]
+ *               [--xdp-forward OBJ] [--root]
  *
  * Tables: direct (default policy rules; both programs with
  * BPF_FIB_LOOKUP_DIRECT, TNA as the planner chooses it) and full (one
  * policy rule more, never matching; neither uses DIRECT); --routes adds
  * N-1 other routes per family.  --xdp-forward adds xdp-forward's own
  * program (xdp_forward.bpf.o of xdp-tools, its xdp_fwd_fib_direct or
- * _full as the table's lookup) to the same rounds. */
+ * _full as the table's lookup) to the same rounds; --root runs TNA through
+ * its root program (the tail call of a deployed pipeline included). */
 #include <errno.h>
 #include <getopt.h>
 #include <sched.h>
@@ -76,6 +77,7 @@ static double median(double *v, int n)
 }
 
 static const char *xdpfw_obj;	/* --xdp-forward OBJ: xdp-tools' xdp_forward.bpf.o */
+static bool via_root;		/* --root: TNA through tna_root's tail call */
 static uint64_t fpms_off;	/* --without MASK: modules left out, to find the cost of each */
 static const char *dump_dir;	/* --dump DIR: the programs' xlated code */
 
@@ -179,7 +181,8 @@ static int measure(const char *table, bool direct, int runs, int rounds)
 		for (int v6 = 0; v6 < 2; v6++) {
 			size_t len = v6 ? 66 : 60;
 
-			tna[v6][k] = run_median(tna_dp__prog_fd(dp[v6]), f[v6], len, r1, d, runs);
+			tna[v6][k] = run_median(via_root ? tna_dp__root_fd(dp[v6]) : tna_dp__prog_fd(dp[v6]),
+						f[v6], len, r1, d, runs);
 			lim[v6][k] = run_median(bpf_program__fd(bf->progs.bench_fib), f[v6], len, r1, d, runs);
 			if (tna[v6][k] < 0 || lim[v6][k] < 0)
 				err = 1;
@@ -221,6 +224,7 @@ int main(int argc, char **argv)
 					    { "without", required_argument, 0, 'w' },
 					    { "dump", required_argument, 0, 'd' },
 					    { "xdp-forward", required_argument, 0, 'x' },
+					    { "root", no_argument, 0, 'o' },
 					    { "help", no_argument, 0, 'h' }, {} };
 	int runs = 5000, rounds = 9, routes = 1, c, err = 0;
 
@@ -237,10 +241,12 @@ int main(int argc, char **argv)
 			dump_dir = optarg;
 		else if (c == 'x')
 			xdpfw_obj = optarg;
+		else if (c == 'o')
+			via_root = true;
 		else {
 			fprintf(c == 'h' ? stdout : stderr,
 				"usage: tna-rt-cost [--runs N] [--rounds R] [--routes N] [--without M] [--dump DIR]\n"
-				"                   [--xdp-forward OBJ]\n"
+				"                   [--xdp-forward OBJ] [--root]\n"
 				"  per-packet cost of the TNA router against the bare fib limit\n"
 				"  inside the kernel (single-shot BPF_PROG_RUN in a private\n"
 				"  namespace; root)\n"
@@ -251,7 +257,9 @@ int main(int argc, char **argv)
 				"  --dump DIR  write the xlated TNA programs into DIR\n"
 				"  --xdp-forward OBJ  also xdp-forward's program from OBJ (xdp-tools'\n"
 				"              xdp_forward.bpf.o) in the same rounds: columns xdpfw,\n"
-				"              tna-xfw\n", MAX_ROUNDS);
+				"              tna-xfw\n"
+				"  --root      TNA through its root program (the tail call every\n"
+				"              deployed pipeline is reached by)\n", MAX_ROUNDS);
 			return c == 'h' ? 0 : 2;
 		}
 	}
