@@ -11,11 +11,15 @@
  * is an error.
  *
  *   tna-rt-cost [--runs N] [--rounds R] [--routes N] [--without MASK] [--dump DIR]
+ *               [--xdp-forward OBJ] [--root]
  *
  * Tables: direct (default policy rules; both programs with
  * BPF_FIB_LOOKUP_DIRECT, TNA as the planner chooses it) and full (one
  * policy rule more, never matching; neither uses DIRECT); --routes adds
- * N-1 other routes per family. */
+ * N-1 other routes per family.  --xdp-forward adds xdp-forward's own
+ * program (xdp_forward.bpf.o of xdp-tools, its xdp_fwd_fib_direct or
+ * _full as the table's lookup) to the same rounds; --root runs TNA through
+ * its root program (the tail call of a deployed pipeline included). */
 #include <errno.h>
 #include <getopt.h>
 #include <sched.h>
@@ -72,6 +76,8 @@ static double median(double *v, int n)
 	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
 }
 
+static const char *xdpfw_obj;	/* --xdp-forward OBJ: xdp-tools' xdp_forward.bpf.o */
+static bool via_root;		/* --root: TNA through tna_root's tail call */
 static uint64_t fpms_off;	/* --without MASK: modules left out, to find the cost of each */
 static const char *dump_dir;	/* --dump DIR: the programs' xlated code */
 
@@ -115,16 +121,47 @@ static struct bench_fib *load_limit(bool direct)
 	return s;
 }
 
+/* xdp-forward's program for the table's lookup, r2 its one tx port */
+static struct bpf_object *load_xdpfw(bool direct, int *fd)
+{
+	struct bpf_object *o = bpf_object__open_file(xdpfw_obj, NULL);
+	const char *want = direct ? "xdp_fwd_fib_direct" : "xdp_fwd_fib_full";
+	struct bpf_program *pr;
+	struct bpf_map *m;
+	__u32 r2 = if_nametoindex("r2");
+
+	if (!o)
+		return NULL;
+	bpf_object__for_each_program(pr, o)
+		bpf_program__set_autoload(pr, !strcmp(bpf_program__name(pr), want));
+	pr = bpf_object__find_program_by_name(o, want);
+	m = bpf_object__find_map_by_name(o, "xdp_tx_ports");
+	if (!pr || !m || bpf_object__load(o) ||
+	    bpf_map_update_elem(bpf_map__fd(m), &r2, &r2, 0)) {
+		bpf_object__close(o);
+		return NULL;
+	}
+	*fd = bpf_program__fd(pr);
+	return o;
+}
+
 /* One table: both families, TNA and the limit interleaved per round. */
 static int measure(const char *table, bool direct, int runs, int rounds)
 {
 	static const char *fam[2] = { "IPv4", "IPv6" };
 	double tna[2][MAX_ROUNDS], lim[2][MAX_ROUNDS], diff[2][MAX_ROUNDS];
+	double xfw[2][MAX_ROUNDS], xdiff[2][MAX_ROUNDS];
 	uint32_t *d = calloc(runs, sizeof(*d)), l3s, l4s;
 	struct tna_dp *dp[2] = { load_tna(false, direct), load_tna(true, direct) };
 	struct bench_fib *bf = load_limit(direct);
 	uint8_t f[2][66];
-	int r1 = if_nametoindex("r1"), err = !d || !dp[0] || !dp[1] || !bf;
+	int r1 = if_nametoindex("r1"), err = !d || !dp[0] || !dp[1] || !bf, xfd = -1;
+	struct bpf_object *xo = xdpfw_obj ? load_xdpfw(direct, &xfd) : NULL;
+
+	if (xdpfw_obj && !xo) {
+		fprintf(stderr, "tna-rt-cost: cannot load xdp-forward from %s\n", xdpfw_obj);
+		err = 1;
+	}
 
 	for (int v6 = 0; v6 < 2 && !err; v6++) {
 		struct tna_bench_frame_opts fo = { .sz = sizeof(fo), .len = v6 ? 66 : 60,
@@ -144,24 +181,37 @@ static int measure(const char *table, bool direct, int runs, int rounds)
 		for (int v6 = 0; v6 < 2; v6++) {
 			size_t len = v6 ? 66 : 60;
 
-			tna[v6][k] = run_median(tna_dp__prog_fd(dp[v6]), f[v6], len, r1, d, runs);
+			tna[v6][k] = run_median(via_root ? tna_dp__root_fd(dp[v6]) : tna_dp__prog_fd(dp[v6]),
+						f[v6], len, r1, d, runs);
 			lim[v6][k] = run_median(bpf_program__fd(bf->progs.bench_fib), f[v6], len, r1, d, runs);
 			if (tna[v6][k] < 0 || lim[v6][k] < 0)
 				err = 1;
 			diff[v6][k] = tna[v6][k] - lim[v6][k];
+			if (!xo)
+				continue;
+			xfw[v6][k] = run_median(xfd, f[v6], len, r1, d, runs);
+			if (xfw[v6][k] < 0)
+				err = 1;
+			xdiff[v6][k] = tna[v6][k] - xfw[v6][k];
 		}
 	}
 	if (err)
 		fprintf(stderr, "tna-rt-cost: %s: cannot load, or a frame was not redirected\n", table);
 	else
-		for (int v6 = 0; v6 < 2; v6++)
-			printf("%-5s %-7s %6.1f %6.1f %+7.1f %6.2f\n", fam[v6], table,
+		for (int v6 = 0; v6 < 2; v6++) {
+			printf("%-5s %-7s %6.1f %6.1f %+7.1f %6.2f", fam[v6], table,
 			       median(tna[v6], rounds), median(lim[v6], rounds),
 			       median(diff[v6], rounds),
 			       median(tna[v6], rounds) / median(lim[v6], rounds));
+			if (xo)
+				printf(" %6.1f %+7.1f", median(xfw[v6], rounds),
+				       median(xdiff[v6], rounds));
+			printf("\n");
+		}
 	tna_dp__destroy(dp[0]);
 	tna_dp__destroy(dp[1]);
 	bench_fib__destroy(bf);
+	bpf_object__close(xo);
 	free(d);
 	return err ? -1 : 0;
 }
@@ -173,6 +223,8 @@ int main(int argc, char **argv)
 					    { "routes", required_argument, 0, 'n' },
 					    { "without", required_argument, 0, 'w' },
 					    { "dump", required_argument, 0, 'd' },
+					    { "xdp-forward", required_argument, 0, 'x' },
+					    { "root", no_argument, 0, 'o' },
 					    { "help", no_argument, 0, 'h' }, {} };
 	int runs = 5000, rounds = 9, routes = 1, c, err = 0;
 
@@ -187,9 +239,14 @@ int main(int argc, char **argv)
 			fpms_off = strtoull(optarg, NULL, 0);
 		else if (c == 'd')
 			dump_dir = optarg;
+		else if (c == 'x')
+			xdpfw_obj = optarg;
+		else if (c == 'o')
+			via_root = true;
 		else {
 			fprintf(c == 'h' ? stdout : stderr,
 				"usage: tna-rt-cost [--runs N] [--rounds R] [--routes N] [--without M] [--dump DIR]\n"
+				"                   [--xdp-forward OBJ] [--root]\n"
 				"  per-packet cost of the TNA router against the bare fib limit\n"
 				"  inside the kernel (single-shot BPF_PROG_RUN in a private\n"
 				"  namespace; root)\n"
@@ -197,7 +254,12 @@ int main(int argc, char **argv)
 				"  --rounds R  interleaved rounds, at most %d (9)\n"
 				"  --routes N  routes per family in the table (1)\n"
 				"  --without M leave the TNA_FPM_* bits M out (where the time goes)\n"
-				"  --dump DIR  write the xlated TNA programs into DIR\n", MAX_ROUNDS);
+				"  --dump DIR  write the xlated TNA programs into DIR\n"
+				"  --xdp-forward OBJ  also xdp-forward's program from OBJ (xdp-tools'\n"
+				"              xdp_forward.bpf.o) in the same rounds: columns xdpfw,\n"
+				"              tna-xfw\n"
+				"  --root      TNA through its root program (the tail call every\n"
+				"              deployed pipeline is reached by)\n", MAX_ROUNDS);
 			return c == 'h' ? 0 : 2;
 		}
 	}
@@ -232,7 +294,8 @@ int main(int argc, char **argv)
 	}
 	printf("# %d routes per family; ns per packet, median of %d rounds of %d runs each\n",
 	       routes, rounds, runs);
-	printf("%-5s %-7s %6s %6s %7s %6s\n", "fam", "lookup", "tna", "limit", "tna-lim", "ratio");
+	printf("%-5s %-7s %6s %6s %7s %6s%s\n", "fam", "lookup", "tna", "limit", "tna-lim", "ratio",
+	       xdpfw_obj ? "  xdpfw tna-xfw" : "");
 	err |= measure("direct", true, runs, rounds);
 	if (tna_bench_sh("ip rule add pref 1000 from 203.0.113.0/24 table 100 && "
 	       "ip -6 rule add pref 1000 from 2001:db8:ffff::/48 table 100")) {

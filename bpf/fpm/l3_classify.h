@@ -100,10 +100,12 @@ static __always_inline int fpm_l3_classify4(struct tna_pkt *p, struct tna_l3 *r)
 	sum = (sum & 0xffff) + (sum >> 16);
 	if (sum != 0xffff)
 		return TNA_REASON_IP_MALFORMED;
-	len = (__u16)W_BYTE(w0, 2) << 8 | W_BYTE(w0, 3);
+	/* the words as they lay in memory: tot_len is the low half of
+	 * ntohl(w0), the fragment bits a mask of w1 in network order */
+	len = bpf_ntohl(w0) & 0xffff;
 	if (len < sizeof(struct iphdr))
 		return TNA_REASON_IP_MALFORMED;
-	if (((W_BYTE(w1, 2) << 8 | W_BYTE(w1, 3)) & (IP_MF | IP_OFFSET)))
+	if (w1 & bpf_htonl(IP_MF | IP_OFFSET))
 		return TNA_REASON_IP_FRAGMENT;
 	if (ip4_martian_b(W_BYTE(w3, 0)) || ip4_martian_b(W_BYTE(w4, 0)))
 		return TNA_REASON_IP_SPECIAL_ADDR;
