@@ -188,7 +188,7 @@ static int timers(struct tna_ctl *c, uint64_t now)
 	if (now >= c->next_second_ns) {
 		bool recheck = tna_recheck_due(now);
 
-		c->next_second_ns = now + TNA_RECHECK_MS * 1000000ull;
+		c->next_second_ns = now + tna_recheck_tick_ns();
 		tna_dp__pass_begin();	/* every port below shares the sockets */
 		if (c->rt->host && recheck)
 			tna_rt_recheck_xmit(c->rt);
