@@ -33,7 +33,7 @@ done
 in_ns dut ip link set br0 up
 PORTS=8
 
-LOG=${KEEP_LOG:-$DEPLOY_TMP/strace.log}
+LOG=$DEPLOY_TMP/strace.log
 OUT=$DEPLOY_TMP/deploy.out
 TNA_TEST_RECHECK_MS=50 ip netns exec "$TNA_NS-dut" strace -f -qq -e trace=socket,ioctl -o "$LOG" \
 	"$TNA_BIN/tna-deploy" --target native >"$OUT" 2>&1 &
