@@ -54,7 +54,7 @@ int tna_veth_peer_get(struct tna_nl *nl, int ifindex, int *peer_ifindex, int *ns
 {
 	char buf[TNA_NL_BUFSZ];
 	struct link_info p = { 0, -1, false };
-	struct nlmsghdr *nlh = tna_nl_msg(nl, buf, RTM_GETLINK, NLM_F_ACK);
+	struct nlmsghdr *nlh = tna_nl_msg(nl, buf, RTM_GETLINK, 0);	/* one reply */
 	struct ifinfomsg *ifi = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifi));
 	int err;
 
@@ -308,7 +308,7 @@ static int features_once(int ifindex, struct tna_veth_peer_features *f, bool aga
 	err = tna_socks_family(genl, "ethtool", &family, again, reused);
 	if (err)
 		goto out;
-	nlh = tna_nl_msg(genl, buf, family, NLM_F_ACK);
+	nlh = tna_nl_msg(genl, buf, family, 0);	/* a get: the reply ends it */
 	tna_genl_hdr(nlh, ETHTOOL_MSG_FEATURES_GET, ETHTOOL_GENL_VERSION);
 	hdr = mnl_attr_nest_start(nlh, ETHTOOL_A_FEATURES_HEADER);
 	mnl_attr_put_u32(nlh, ETHTOOL_A_HEADER_DEV_INDEX, (uint32_t)peer);

@@ -34,7 +34,7 @@ static int features_once(int ifindex, uint64_t *features, bool again, bool *reus
 	err = tna_socks_family(nl, "netdev", &family, again, reused);
 	if (err)
 		goto out;
-	nlh = tna_nl_msg(nl, buf, family, NLM_F_ACK);
+	nlh = tna_nl_msg(nl, buf, family, 0);	/* a get: the reply ends it */
 	tna_genl_hdr(nlh, TNA_NETDEV_CMD_DEV_GET, 1);
 	mnl_attr_put_u32(nlh, TNA_NETDEV_A_DEV_IFINDEX, ifindex);
 	*features = 0;
