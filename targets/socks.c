@@ -3,7 +3,8 @@
  * A port's refresh reads its MTU (an ioctl), its XDP features (genl
  * "netdev") and, on native, its veth peer (rtnetlink) and the peer's
  * features (genl "ethtool" in the peer's namespace).  Opened per read,
- * that is some 35 system calls per port; kept for the pass, about 8.
+ * that was ~54 system calls per port; kept for the pass, ~10 (see
+ * bench/RESULTS.md, "Native recheck").
  *
  * Nothing outlives the pass: a socket in another namespace holds that
  * namespace alive (and the veths in it), so keeping one across passes
