@@ -25,9 +25,11 @@ void tna_peer_probe(int ifindex, struct tna_peer *p)
 
 void tna_plan_input_peers(struct tna_plan_bridge_in *in)
 {
+	tna_dp__pass_begin();	/* one set of sockets per namespace */
 	for (int i = 0; i < in->n_ports; i++)
 		if (!strcmp(in->ports[i].kind, "veth"))
 			tna_peer_probe(in->ports[i].ifindex, &in->ports[i].peer);
+	tna_dp__pass_end();
 }
 
 bool tna_peer_same(const struct tna_peer *a, const struct tna_peer *b)

@@ -78,7 +78,7 @@ testbed() {
 # BIN [strace-output]: start tna-deploy, wait until ready; sets PID (the
 # controller itself, also under strace) and SPID (what to wait for)
 start() {
-	local bin=$1 so=${2:-} log=$WORK/deploy.log i
+	local bin=$1 so=${2:-} log=$WORK/deploy.log i wait=1200
 	if [[ -n $so ]]; then
 		ip netns exec "$TNA_NS-dut" strace -f -c -o "$so" "$bin/tna-deploy" --target "$TARGET" \
 			</dev/null >"$log" 2>&1 &
@@ -88,12 +88,14 @@ start() {
 	SPID=$!
 	echo "$SPID" >>"$WORK/pids"
 	PID=$SPID
-	for ((i = 0; i < 1200; i++)); do
+	# under strace a build that opens sockets per port starts slowly
+	[[ -n $so ]] && wait=6000
+	for ((i = 0; i < wait; i++)); do
 		grep -qs '^tna-deploy: ready' "$log" && break
 		kill -0 "$SPID" 2>/dev/null || err "tna-deploy ended: $(tail -1 "$log")"
 		sleep 0.1
 	done
-	grep -q '^tna-deploy: ready' "$log" || err "not ready after 120 s: $(tail -1 "$log")"
+	grep -q '^tna-deploy: ready' "$log" || err "$bin: not ready after $((wait / 10)) s: $(tail -1 "$log")"
 	if [[ -n $so ]]; then
 		PID=$(pgrep -P "$SPID" -x tna-deploy) || err "no tna-deploy under strace"
 		echo "$PID" >>"$WORK/pids"

@@ -159,6 +159,9 @@ static int run_replies(struct tna_nl *nl, const struct nlmsghdr *req,
 				return 1;
 			}
 		}
+		/* a get without ack or dump has one answer: this one */
+		if (m->nlmsg_type >= NLMSG_MIN_TYPE && !(req->nlmsg_flags & (NLM_F_ACK | NLM_F_DUMP)))
+			return 1;
 	}
 	return 0;
 }

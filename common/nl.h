@@ -31,7 +31,9 @@ struct nlmsghdr *tna_nl_msg(struct tna_nl *nl, void *buf, uint16_t type,
 
 /* Send NLH and read replies until NLMSG_DONE or the ack, calling CB (may
  * be NULL) on each data message.  Requests that are not dumps should carry
- * NLM_F_ACK so that the read ends.  On a kernel error returns -errno and
+ * NLM_F_ACK so that the read ends, except a get (one reply, or an error
+ * even without the flag): without NLM_F_ACK its read ends with the reply,
+ * one receive instead of two.  On a kernel error returns -errno and
  * keeps the extended-ack text for tna_nl_errmsg(). */
 int tna_nl_talk(struct tna_nl *nl, struct nlmsghdr *nlh, mnl_cb_t cb,
 		void *data);

@@ -188,7 +188,8 @@ static int timers(struct tna_ctl *c, uint64_t now)
 	if (now >= c->next_second_ns) {
 		bool recheck = tna_recheck_due(now);
 
-		c->next_second_ns = now + TNA_RECHECK_MS * 1000000ull;
+		c->next_second_ns = now + tna_recheck_tick_ns();
+		tna_dp__pass_begin();	/* every port below shares the sockets */
 		if (c->rt->host && recheck)
 			tna_rt_recheck_xmit(c->rt);
 		if (recheck)
@@ -210,6 +211,7 @@ static int timers(struct tna_ctl *c, uint64_t now)
 				logf_(c, TNA_CTL_VERBOSE, "%s: port entries follow their devices (ndo-xmit, veth peer checksumming)",
 				      b->plan.name);
 		}
+		tna_dp__pass_end();
 		tna_ctl_write_state(c);		/* --status: counters, loop health */
 	}
 	next_ms = ms_until(c->next_second_ns, now);

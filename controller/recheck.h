@@ -16,10 +16,14 @@
 #define TNA_RECHECK_MS 1000
 
 /* Is the recheck due at NOW (CLOCK_MONOTONIC ns; called every
- * TNA_RECHECK_MS)?  Always, unless the test-only switch
+ * tna_recheck_tick_ns())?  Always, unless the test-only switch
  * TNA_TEST_RECHECK_MS stretches it (a test that must see a change
- * followed by its notification, not by the recheck). */
+ * followed by its notification, not by the recheck) or shortens it (a
+ * test of many rechecks). */
 bool tna_recheck_due(uint64_t now);
+/* How often the once-a-second block runs: TNA_RECHECK_MS, or the test
+ * switch's interval when that is shorter. */
+uint64_t tna_recheck_tick_ns(void);
 
 /* Refresh the port entries of IFX (tna_dp__port_refresh): true when
  * some entry changed. */

@@ -9,7 +9,7 @@ PKGS=(
 	make gcc clang llvm pkg-config
 	bpftool libbpf-dev libelf-dev zlib1g-dev
 	libmnl-dev libpci-dev libjson-c-dev libnftnl-dev
-	iproute2 iputils-ping ethtool pciutils jq util-linux nftables iptables conntrack tcpdump
+	iproute2 iputils-ping ethtool pciutils jq util-linux nftables iptables conntrack tcpdump strace
 	python3-scapy graphviz gnuplot-nox
 	scdoc dpkg-dev
 )

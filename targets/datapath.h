@@ -247,6 +247,12 @@ int tna_reason_parse(const char *name);
 
 /* --- native egress on veth ------------------------------------------- */
 
+/* A pass over many ports (the once-a-second recheck): the refreshes and
+ * reads between these share their sockets, one per namespace, instead of
+ * opening their own; all are closed at the end.  Passes may nest. */
+void tna_dp__pass_begin(void);
+void tna_dp__pass_end(void);
+
 /* NETDEV_XDP_ACT_* features of IFINDEX in the current netns (genl netdev). */
 int tna_xdp_features(int ifindex, uint64_t *features);
 

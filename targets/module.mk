@@ -3,7 +3,7 @@
 LIB_SRCS += targets/reasons.c targets/load.c targets/attach.c targets/tables.c targets/vlan.c \
             targets/stats.c targets/deadman.c targets/generic/generic.c targets/native/native.c \
             targets/native/xdp_features.c targets/native/veth_gro.c \
-            targets/native/veth_peer.c \
+            targets/native/veth_peer.c targets/socks.c \
             targets/offload/check.c targets/offload/caps.c \
             targets/offload/scan.c targets/offload/nic.c \
             targets/offload/nic_why.c targets/offload/nic_stats.c \

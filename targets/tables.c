@@ -10,6 +10,7 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include "targets/dp.h"
+#include "targets/socks.h"
 
 static int slot_of(const struct tna_dp *dp, int ifindex)
 {
@@ -39,17 +40,15 @@ static int zero_stats(struct tna_dp *dp, __u32 idx)
  * port goes to Linux as egress_mtu). */
 static uint16_t dev_mtu(int ifindex)
 {
-	struct ifreq ifr = { 0 };
-	int s, mtu = 0;
+	struct ifreq ifr = { .ifr_ifindex = ifindex };
+	int s = tna_socks_inet(), mtu = 0;
 
-	if (!if_indextoname(ifindex, ifr.ifr_name))
-		return 0;
-	s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 	if (s < 0)
 		return 0;
-	if (!ioctl(s, SIOCGIFMTU, &ifr))
+	/* the name, as if_indextoname() asks it, on the same socket */
+	if (!ioctl(s, SIOCGIFNAME, &ifr) && !ioctl(s, SIOCGIFMTU, &ifr))
 		mtu = ifr.ifr_mtu;
-	close(s);
+	tna_socks_put_inet(s);
 	return mtu > 0xffff ? 0xffff : mtu;
 }
 

@@ -27,6 +27,7 @@
 #include "capabilities/caps.h"
 #include "common/nl.h"
 #include "targets/native/veth_peer.h"
+#include "targets/socks.h"
 
 struct link_info { int ifindex; int nsid; bool veth; };
 
@@ -53,7 +54,7 @@ int tna_veth_peer_get(struct tna_nl *nl, int ifindex, int *peer_ifindex, int *ns
 {
 	char buf[TNA_NL_BUFSZ];
 	struct link_info p = { 0, -1, false };
-	struct nlmsghdr *nlh = tna_nl_msg(nl, buf, RTM_GETLINK, NLM_F_ACK);
+	struct nlmsghdr *nlh = tna_nl_msg(nl, buf, RTM_GETLINK, 0);	/* one reply */
 	struct ifinfomsg *ifi = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifi));
 	int err;
 
@@ -255,28 +256,59 @@ int tna_veth_peer_open(int ifindex, int *peer_ifindex, int *netns_fd)
 	return err;
 }
 
-int tna_veth_peer_features(int ifindex, struct tna_veth_peer_features *f)
+/* The genl socket of the namespace with id NSID (-1: ours): the one kept
+ * for the pass, else a new one in the namespace found through RTNL. */
+static struct tna_nl *genl_of(struct tna_nl *rtnl, int nsid, bool *reused)
 {
-	struct tna_nl *genl = NULL;
+	struct tna_nl *nl = tna_socks_genl(nsid);
+	int fd = -1, err;
+
+	if (nl) {
+		*reused = true;
+		return nl;
+	}
+	if (nsid >= 0) {
+		fd = tna_veth_peer_netns(rtnl, nsid);
+		if (fd < 0) {
+			errno = -fd;
+			return NULL;
+		}
+	}
+	nl = nl_open_in(fd, NETLINK_GENERIC);
+	err = errno;
+	if (fd >= 0)
+		close(fd);
+	errno = err;
+	return nl;
+}
+
+/* One try; *REUSED: a kept socket or remembered family id was used. */
+static int features_once(int ifindex, struct tna_veth_peer_features *f, bool again,
+			 bool *reused)
+{
+	struct tna_nl *rtnl, *genl;
 	char buf[256];
 	struct nlmsghdr *nlh;
 	struct nlattr *hdr;
-	int peer, fd, err;
+	int peer, nsid, err;
 	uint16_t family;
 
 	memset(f, 0, sizeof(*f));
-	err = tna_veth_peer_open(ifindex, &peer, &fd);
+	rtnl = tna_socks_rtnl(reused);
+	if (!rtnl)
+		return -errno;
+	err = tna_veth_peer_get(rtnl, ifindex, &peer, &nsid);
+	genl = err ? NULL : genl_of(rtnl, nsid, reused);
+	if (!err && !genl)
+		err = -errno;
+	/* -ENOTSUP (not a veth) is an answer, not a failed socket */
+	tna_socks_put_rtnl(rtnl, err && err != -ENOTSUP);
 	if (err)
 		return err;
-	genl = nl_open_in(fd, NETLINK_GENERIC);
-	if (!genl) {
-		err = -errno;
-		goto out;
-	}
-	err = tna_genl_resolve(genl, "ethtool", &family, NULL, NULL);
+	err = tna_socks_family(genl, "ethtool", &family, again, reused);
 	if (err)
 		goto out;
-	nlh = tna_nl_msg(genl, buf, family, NLM_F_ACK);
+	nlh = tna_nl_msg(genl, buf, family, 0);	/* a get: the reply ends it */
 	tna_genl_hdr(nlh, ETHTOOL_MSG_FEATURES_GET, ETHTOOL_GENL_VERSION);
 	hdr = mnl_attr_nest_start(nlh, ETHTOOL_A_FEATURES_HEADER);
 	mnl_attr_put_u32(nlh, ETHTOOL_A_HEADER_DEV_INDEX, (uint32_t)peer);
@@ -284,8 +316,18 @@ int tna_veth_peer_features(int ifindex, struct tna_veth_peer_features *f)
 	f->peer_ifindex = peer;
 	err = tna_nl_talk(genl, nlh, features_cb, f);
 out:
-	tna_nl_close(genl);
-	if (fd >= 0)
-		close(fd);
+	tna_socks_put_genl(nsid, genl, err < 0);
+	return err;
+}
+
+int tna_veth_peer_features(int ifindex, struct tna_veth_peer_features *f)
+{
+	bool reused = false;
+	int err = features_once(ifindex, f, false, &reused);
+
+	/* a kept socket or id that failed: once more with fresh ones, so
+	 * the answer is what a first read would give */
+	if (err && err != -ENOTSUP && reused)
+		err = features_once(ifindex, f, true, &reused);
 	return err;
 }

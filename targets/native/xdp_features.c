@@ -4,6 +4,7 @@
 #include "common/nl.h"
 #include "targets/datapath.h"
 #include "targets/native/xdp_features.h"
+#include "targets/socks.h"
 
 static int features_cb(const struct nlmsghdr *nlh, void *data)
 {
@@ -17,26 +18,40 @@ static int features_cb(const struct nlmsghdr *nlh, void *data)
 	return MNL_CB_OK;
 }
 
-int tna_xdp_features(int ifindex, uint64_t *features)
+/* One try; *REUSED: a kept socket or remembered family id was used. */
+static int features_once(int ifindex, uint64_t *features, bool again, bool *reused)
 {
 	char buf[TNA_NL_BUFSZ];
 	struct nlmsghdr *nlh;
-	struct tna_nl *nl;
+	struct tna_nl *nl = tna_socks_genl(-1);
 	uint16_t family;
 	int err;
 
-	nl = tna_nl_open(NETLINK_GENERIC);
-	if (!nl)
+	if (nl)
+		*reused = true;
+	else if (!(nl = tna_nl_open(NETLINK_GENERIC)))
 		return -errno;
-	err = tna_genl_resolve(nl, "netdev", &family, NULL, NULL);
+	err = tna_socks_family(nl, "netdev", &family, again, reused);
 	if (err)
 		goto out;
-	nlh = tna_nl_msg(nl, buf, family, NLM_F_ACK);
+	nlh = tna_nl_msg(nl, buf, family, 0);	/* a get: the reply ends it */
 	tna_genl_hdr(nlh, TNA_NETDEV_CMD_DEV_GET, 1);
 	mnl_attr_put_u32(nlh, TNA_NETDEV_A_DEV_IFINDEX, ifindex);
 	*features = 0;
 	err = tna_nl_talk(nl, nlh, features_cb, features);
 out:
-	tna_nl_close(nl);
+	tna_socks_put_genl(-1, nl, err < 0);
+	return err;
+}
+
+int tna_xdp_features(int ifindex, uint64_t *features)
+{
+	bool reused = false;
+	int err = features_once(ifindex, features, false, &reused);
+
+	/* a kept socket or id that failed: once more with fresh ones, so
+	 * the answer is what a first read would give */
+	if (err && reused)
+		err = features_once(ifindex, features, true, &reused);
 	return err;
 }

@@ -40,6 +40,18 @@ int main(void)
 	ifi->ifi_index = 0x7ffffff0;
 	ret = tna_nl_talk(nl, nlh, NULL, NULL);
 	CHECK_EQ(ret, -ENODEV);
+
+	/* A get without NLM_F_ACK ends with its one reply (lo is ifindex 1)
+	 * or its error, and the socket serves the next request. */
+	for (int k = 0; k < 3; k++) {
+		n = 0;
+		nlh = tna_nl_msg(nl, buf, RTM_GETLINK, 0);
+		ifi = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifi));
+		ifi->ifi_index = k == 1 ? 0x7ffffff0 : 1;
+		ret = tna_nl_talk(nl, nlh, count_cb, &n);
+		CHECK_EQ(ret, k == 1 ? -ENODEV : 0);
+		CHECK_EQ(n, k == 1 ? 0 : 1);
+	}
 	tna_nl_close(nl);
 
 	nl = tna_nl_open(NETLINK_GENERIC);
