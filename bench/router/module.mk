@@ -8,7 +8,7 @@ PROGS += tna-rt-cost
 tna-rt-cost_SRCS := bench/router/tna-rt-cost.c
 # xdp-forward for the router rows where it is not installed (Debian 12 has
 # none): fetched, checked and built into $(BUILD)/xdp-tools, nothing installed
-EXTRA_HELP += 'make bench-xdp-tools         build xdp-forward (xdp-tools 1.6.3) into $(BUILD)/xdp-tools for the router rows'
+EXTRA_HELP += 'make bench-xdp-tools            build xdp-forward (xdp-tools 1.6.3) into $(BUILD)/xdp-tools for the router rows'
 .PHONY: bench-xdp-tools
 bench-xdp-tools:
 	@BUILD=$(BUILD) bench/router/xdp-tools.sh $(ARGS)
