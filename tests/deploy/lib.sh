@@ -39,6 +39,20 @@ deploy_topo() {	# [ageing_time in centiseconds]
 DEPLOY_TMP=$(mktemp -d)
 on_exit "rm -rf $DEPLOY_TMP"
 
+# wait_deploy_ready OUT PID [TENTHS]: tna-deploy's output OUT gets its
+# "ready" line while PID lives, within TENTHS tenths of a second (100);
+# else OUT is shown and the test fails.
+wait_deploy_ready() {
+	local out=$1 pid=$2
+	for _ in $(seq "${3:-100}"); do
+		grep -q '^tna-deploy: ready' "$out" && return 0
+		kill -0 "$pid" 2>/dev/null || break
+		sleep 0.1
+	done
+	cat "$out" >&2
+	fail "tna-deploy did not print its ready line"
+}
+
 # start_deploy ARGS...: tna-deploy in namespace dut; DEPLOY_PID; waits for
 # its "ready" line.
 start_deploy() {
@@ -47,13 +61,8 @@ start_deploy() {
 	ip netns exec "$TNA_NS-dut" "$TNA_BIN/tna-deploy" "$@" >"$out" 2>&1 &
 	DEPLOY_PID=$!
 	on_exit_kill "$DEPLOY_PID"
-	for _ in $(seq 100); do
-		grep -q '^tna-deploy: ready' "$out" && { cat "$out"; return 0; }
-		kill -0 "$DEPLOY_PID" 2>/dev/null || break
-		sleep 0.1
-	done
-	cat "$out" >&2
-	fail "tna-deploy did not print its ready line"
+	wait_deploy_ready "$out" "$DEPLOY_PID"
+	cat "$out"
 }
 
 # XDP program id on a port in dut (empty when none)

@@ -39,12 +39,7 @@ TNA_TEST_RECHECK_MS=50 ip netns exec "$TNA_NS-dut" strace -f -qq -e trace=socket
 	"$TNA_BIN/tna-deploy" --target native >"$OUT" 2>&1 &
 SPID=$!
 on_exit_kill "$SPID"
-for _ in $(seq 200); do
-	grep -q '^tna-deploy: ready' "$OUT" && break
-	kill -0 "$SPID" 2>/dev/null || break
-	sleep 0.1
-done
-grep -q '^tna-deploy: ready' "$OUT" || { cat "$OUT" >&2; fail "tna-deploy did not get ready"; }
+wait_deploy_ready "$OUT" "$SPID" 200
 PID=$(pgrep -P "$SPID" -x tna-deploy) || fail "no tna-deploy under strace"
 on_exit_kill "$PID"
 sleep 2		# what follows ready (the first events) settles
