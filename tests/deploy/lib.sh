@@ -39,20 +39,6 @@ deploy_topo() {	# [ageing_time in centiseconds]
 DEPLOY_TMP=$(mktemp -d)
 on_exit "rm -rf $DEPLOY_TMP"
 
-# wait_deploy_ready OUT PID [TENTHS]: tna-deploy's output OUT gets its
-# "ready" line while PID lives, within TENTHS tenths of a second (100);
-# else OUT is shown and the test fails.
-wait_deploy_ready() {
-	local out=$1 pid=$2
-	for _ in $(seq "${3:-100}"); do
-		grep -q '^tna-deploy: ready' "$out" && return 0
-		kill -0 "$pid" 2>/dev/null || break
-		sleep 0.1
-	done
-	cat "$out" >&2
-	fail "tna-deploy did not print its ready line"
-}
-
 # start_deploy ARGS...: tna-deploy in namespace dut; DEPLOY_PID; waits for
 # its "ready" line.
 start_deploy() {

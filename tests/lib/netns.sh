@@ -48,6 +48,20 @@ fail() { echo "FAIL: $*" >&2; exit 1; }
 skip() { echo "SKIP: $*"; exit 77; }
 need_root() { [[ $(id -u) -eq 0 ]] || skip "needs root (network namespaces, XDP)"; }
 
+# wait_deploy_ready OUT PID [TENTHS]: tna-deploy's output OUT gets its
+# "ready" line while PID lives, within TENTHS tenths of a second (100);
+# else OUT is shown and the test fails.
+wait_deploy_ready() {
+	local out=$1 pid=$2
+	for _ in $(seq "${3:-100}"); do
+		grep -q '^tna-deploy: ready' "$out" && return 0
+		kill -0 "$pid" 2>/dev/null || break
+		sleep 0.1
+	done
+	cat "$out" >&2
+	fail "tna-deploy did not print its ready line"
+}
+
 check() {
 	local what=$1; shift
 	"$@" || fail "$what (command: $*)"

@@ -27,13 +27,7 @@ start_ctl() {
 		--target generic -v "$@" >>"$LIVE_DIR/ctl.out" 2>&1 &
 	CTL_PID=$!
 	on_exit "kill -9 $CTL_PID"
-	for _ in $(seq 100); do
-		grep -q 'tna-deploy: ready' "$LIVE_DIR/ctl.out" && return 0
-		kill -0 "$CTL_PID" 2>/dev/null || break
-		sleep 0.1
-	done
-	cat "$LIVE_DIR/ctl.out" >&2
-	fail "tna-deploy did not become ready"
+	wait_deploy_ready "$LIVE_DIR/ctl.out" "$CTL_PID"
 }
 
 # --status --json of the controller of namespace br, field by python path

@@ -100,13 +100,7 @@ rs_deploy() {
 	ip netns exec "$TNA_NS-dut" "$RS_BIN/tna-deploy" --target "$1" -v >"$out" 2>&1 &
 	RS_DEP=$!
 	on_exit "kill -9 $RS_DEP"
-	for _ in $(seq 100); do
-		grep -q '^tna-deploy: ready' "$out" && return 0
-		kill -0 "$RS_DEP" 2>/dev/null || break
-		sleep 0.1
-	done
-	cat "$out" >&2
-	fail "tna-deploy --target $1 did not become ready"
+	wait_deploy_ready "$out" "$RS_DEP"
 }
 
 rs_undeploy() {

@@ -106,12 +106,7 @@ start_deploy_r() {
 	"${D[@]}" "$@" -v >"$RT_TMP/dep.out" 2>&1 &
 	DEP_PID=$!
 	on_exit_kill "$DEP_PID"
-	for _ in $(seq 100); do
-		grep -q '^tna-deploy: ready' "$RT_TMP/dep.out" && break
-		kill -0 "$DEP_PID" 2>/dev/null || break
-		sleep 0.1
-	done
-	grep -q '^tna-deploy: ready' "$RT_TMP/dep.out" || fail "tna-deploy not ready: $(cat "$RT_TMP/dep.out")"
+	wait_deploy_ready "$RT_TMP/dep.out" "$DEP_PID"
 }
 sync_() { "${D[@]}" --sync || fail "tna-deploy --sync failed"; }
 

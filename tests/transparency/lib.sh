@@ -127,13 +127,7 @@ ctl_start() {
 		--target "$MODE" -v "$@" >>"$TP_DIR/ctl.out" 2>&1 &
 	CTL_PID=$!
 	on_exit "kill -9 $CTL_PID"
-	for _ in $(seq 100); do
-		grep -q '^tna-deploy: ready' "$TP_DIR/ctl.out" && return 0
-		kill -0 "$CTL_PID" 2>/dev/null || break
-		sleep 0.1
-	done
-	cat "$TP_DIR/ctl.out" >&2
-	fail "tna-deploy did not become ready"
+	wait_deploy_ready "$TP_DIR/ctl.out" "$CTL_PID"
 }
 ctl_stop() { kill -TERM "$CTL_PID"; wait "$CTL_PID" || fail "tna-deploy exit status"; }
 
