@@ -38,11 +38,9 @@ bool tna_recheck_ports(struct tna_dp *dp, const int *ifx, int n)
 {
 	bool changed = false;
 
-	tna_dp__pass_begin();	/* one set of sockets per namespace, not per port */
 	for (int i = 0; i < n; i++)
 		if (tna_dp__port_refresh(dp, ifx[i]) > 0)
 			changed = true;
-	tna_dp__pass_end();
 	return changed;
 }
 

@@ -26,7 +26,8 @@ bool tna_recheck_due(uint64_t now);
 uint64_t tna_recheck_tick_ns(void);
 
 /* Refresh the port entries of IFX (tna_dp__port_refresh): true when
- * some entry changed. */
+ * some entry changed.  Called inside the once-a-second block's pass
+ * (tna_dp__pass_begin in controller/loop.c): the ports share its sockets. */
 bool tna_recheck_ports(struct tna_dp *dp, const int *ifx, int n);
 
 struct tna_rt_state;
