@@ -48,13 +48,16 @@
 #define MAX_ROUNDS 64
 #define FRAME_LEN 60
 #define BR_MAC "02:00:00:00:00:fe"
+#define BR_MAC_BYTES 2, 0, 0, 0, 0, 0xfe
 
-enum { P_EMPTY, P_BARE, P_FDB, P_TNA, P_ROOT, NPROG };
-static const char *const prog_name[NPROG] = { "empty", "bare", "two-lookup", "tna", "tna-root" };
+#define MAX_WITHOUT 16
+/* the rows: fixed ones, then one per --without mask */
+enum { P_EMPTY, P_BARE, P_FDB, P_TNA, P_ROOT, P_WITHOUT, MAX_PROGS = P_WITHOUT + MAX_WITHOUT };
 
 static struct {
 	int runs, rounds, macs, cpu;
-	uint64_t without;	/* --without: TNA_FPM_* bits left out */
+	uint64_t without[MAX_WITHOUT];	/* --without: TNA_FPM_* bits left out, per row */
+	int n_without;
 	const char *dump;	/* --dump DIR */
 	bool root;		/* --root: also through the root program */
 	bool csum_complete;	/* --csum-complete: h1 sends complete checksums */
@@ -121,17 +124,21 @@ static void mac_of(uint8_t *mac, uint8_t kind, unsigned j)
 	memcpy(mac, m, 6);
 }
 
-/* TNA as tna-deploy loads it for br0, FDB mirror of N confirmed pairs. */
-static struct tna_dp *load_tna(uint64_t fpms, int br, int b1, int b2)
+/* TNA as tna-deploy loads it for br0, FDB mirror of N confirmed pairs;
+ * with SHARE a pipeline of its map family (the same tables). */
+static struct tna_dp *load_tna(uint64_t fpms, int br, int b1, int b2, const struct tna_dp *share)
 {
 	struct tna_dp_opts o = { .sz = sizeof(o), .target = TNA_TARGET_NATIVE, .fpms = fpms,
-				 .bridge_ifindex = br, .bridge_mac = { 2, 0, 0, 0, 0, 0xfe } };
+				 .bridge_ifindex = br, .bridge_mac = { BR_MAC_BYTES },
+				 .share_maps_with = share };
 	struct tna_port_cfg c1 = {}, c2 = {};
 	struct tna_dp *dp = tna_dp__load(&o);
 	int err;
 
 	if (!dp)
 		return fail("load the TNA pipeline", errno), NULL;
+	if (share)
+		return dp;
 	tna_sysfs_port_cfg("br0", "b1", &c1);
 	tna_sysfs_port_cfg("br0", "b2", &c2);
 	err = tna_dp__port_set(dp, b1, &c1);
@@ -211,16 +218,21 @@ static uint32_t xlated(int fd)
 	return bpf_obj_get_info_by_fd(fd, &info, &len) ? 0 : info.xlated_prog_len / 8;
 }
 
-static void dump(int fd, const char *name)
+static void dump(int fd, const char *row)
 {
 	struct bpf_prog_info info = {};
 	__u32 len = sizeof(info);
+	char name[64];
 
 	if (!opt.dump || bpf_obj_get_info_by_fd(fd, &info, &len))
 		return;
-	tna_bench_sh("bpftool prog dump xlated id %u > %s/%s.xlated.txt && "
-		     "{ bpftool prog dump jited id %u > %s/%s.jited.txt 2>/dev/null || true; }",
-		     info.id, opt.dump, name, info.id, opt.dump, name);
+	snprintf(name, sizeof(name), "%s", row);	/* w/o:x -> w-o:x */
+	for (char *q = name; *q; q++)
+		*q = *q == '/' ? '-' : *q;
+	tna_bench_sh("cd '%s' && bpftool prog dump xlated id %u > '%s.xlated.txt' && "
+		     "{ bpftool prog dump jited id %u > '%s.jited.txt' 2>/dev/null; "
+		     "[ -s '%s.jited.txt' ] || rm -f '%s.jited.txt'; }",
+		     opt.dump, info.id, name, info.id, name, name, name);
 }
 
 /* Why TNA handed frame F to Linux: the reason whose counter one more run
@@ -262,7 +274,9 @@ static const char *pass_reason(int tna_fd, const uint8_t *f, int b1)
 }
 
 struct prog {
-	int fd;
+	char name[48];
+	int fd;				/* -1: not timed */
+	uint32_t insns;			/* xlated */
 	unsigned next;			/* its next frame */
 	double mid[MAX_ROUNDS];		/* per round: mid-mean of the runs */
 	double med[MAX_ROUNDS];		/* per round: median of the runs */
@@ -307,17 +321,17 @@ static void report(struct prog *p, int np)
 {
 	double v[MAX_ROUNDS];
 
-	printf("%-10s %6s %6s %6s %6s %6s  %s\n", "program", "median", "mid", "-bare", "-2look",
-	       "insns", "rounds: mid - bare's (bare: its mid)");
+	printf("%-24s %6s %6s %6s %6s %6s %6s  %s\n", "program", "median", "mid", "-bare", "-2look",
+	       "-tna", "insns", "rounds: mid - bare's (bare: its mid)");
 	for (int i = 0; i < np; i++) {
 		if (p[i].fd < 0)
 			continue;
 		memcpy(v, p[i].med, sizeof(v));
-		printf("%-10s %6.0f", prog_name[i], tna_bench_median(v, opt.rounds));
+		printf("%-24s %6.0f", p[i].name, tna_bench_median(v, opt.rounds));
 		memcpy(v, p[i].mid, sizeof(v));
-		printf(" %6.1f %+6.1f %+6.1f %6u  ", tna_bench_median(v, opt.rounds),
+		printf(" %6.1f %+6.1f %+6.1f %+6.1f %6u ", tna_bench_median(v, opt.rounds),
 		       diff_median(&p[i], &p[P_BARE]), diff_median(&p[i], &p[P_FDB]),
-		       xlated(p[i].fd) + (i == P_ROOT ? xlated(p[P_TNA].fd) : 0));
+		       diff_median(&p[i], &p[P_TNA]), p[i].insns);
 		for (int k = 0; k < opt.rounds; k++)
 			printf(" %.1f", p[i].mid[k] - (i == P_BARE ? 0 : p[P_BARE].mid[k]));
 		printf("\n");
@@ -345,28 +359,70 @@ static int build_ns(void)
 static int usage(FILE *f, int rc)
 {
 	fprintf(f,
-		"usage: tna-br-cost [--macs N] [--runs N] [--rounds R] [--without MASK] [--root]\n"
+		"usage: tna-br-cost [--macs N] [--runs N] [--rounds R] [--without M[,M...]] [--root]\n"
 		"                   [--csum-complete] [--cpu C] [--dump DIR]\n"
 		"  per-frame cost of the TNA bridge program against the bare devmap\n"
 		"  redirect and the two-lookup limit inside the kernel (single-shot\n"
 		"  BPF_PROG_TEST_RUN in a private namespace; root)\n"
 		"  --macs N       MAC pairs in the FDB, the frames cycling through them (1)\n"
-		"  --runs N       runs per program and round (5000)\n"
+		"  --runs N       timed runs per program and round (5000), after an untimed\n"
+		"                 pass over all N pairs\n"
 		"  --rounds R     interleaved rounds, at most %d (9)\n"
-		"  --without M    leave the TNA_FPM_* bits M out of the planner's modules\n"
-		"                 (native always keeps csum: see --csum-complete)\n"
-		"  --root         also TNA through its root program (the tail call of a\n"
-		"                 deployed pipeline): row tna-root\n"
+		"  --without M    a row more: the planner's modules without the TNA_FPM_*\n"
+		"                 bits M, in the same rounds (up to %d masks, comma-separated;\n"
+		"                 native always keeps csum: see --csum-complete)\n"
+		"  --root         a row more: TNA through its root program (the tail call\n"
+		"                 every deployed pipeline is reached by)\n"
 		"  --csum-complete  h1's tx checksumming off: b1's frames need no completion\n"
 		"                 (csum then costs one test of the port)\n"
 		"  --cpu C        run on CPU C (default: the one it starts on)\n"
 		"  --dump DIR     write the programs' xlated (and jited) code into DIR\n"
-		"Rows: empty (the timer's floor), bare, two-lookup, tna[, tna-root];\n"
-		"columns: median and mid-mean ns per frame (median of the rounds), mid minus\n"
-		"bare's and minus two-lookup's (median of per-round differences), xlated\n"
-		"instructions, every round's mid minus bare's.\n"
-		"Exit: 0 ok, 1 error (a frame not redirected is one), 2 bad usage.\n", MAX_ROUNDS);
+		"Rows: empty (the timer's floor), bare, two-lookup, tna, tna-root, w/o:...\n"
+		"Columns: median and mid-mean (mean of the middle half of the runs) ns per\n"
+		"frame, median of the rounds; mid minus bare's, two-lookup's and tna's\n"
+		"(median of the per-round differences); xlated instructions; every round's\n"
+		"mid minus bare's.  Every run must return XDP_REDIRECT.\n"
+		"Exit: 0 ok, 1 error (a frame not redirected is one), 2 bad usage.\n",
+		MAX_ROUNDS, MAX_WITHOUT);
 	return rc;
+}
+
+/* --without M[,M...] */
+static int parse_without(char *arg)
+{
+	char *save = NULL, *end;
+
+	for (char *t = strtok_r(arg, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+		if (opt.n_without == MAX_WITHOUT)
+			return -1;
+		opt.without[opt.n_without++] = strtoull(t, &end, 0);
+		if (*end || end == t)
+			return -1;
+	}
+	return 0;
+}
+
+static void prog_set(struct prog *p, const char *name, int fd)
+{
+	snprintf(p->name, sizeof(p->name), "%s", name);
+	p->fd = fd;
+	p->insns = xlated(fd);
+	dump(fd, name);
+}
+
+static void frames_build(uint8_t (*frames)[FRAME_LEN])
+{
+	for (int j = 0; j < opt.macs; j++) {
+		struct tna_bench_frame_opts fo = { .sz = sizeof(fo), .len = FRAME_LEN,
+						   .sport = 9, .dport = 9 };
+		uint32_t l3, l4;
+
+		mac_of(fo.src_mac, 0x5e, j);
+		mac_of(fo.dst_mac, 0xde, j);
+		inet_pton(AF_INET, "198.18.0.1", fo.src_ip);
+		inet_pton(AF_INET, "198.19.0.1", fo.dst_ip);
+		tna_bench_frame_build(&fo, frames[j], &l3, &l4);	/* 60 B IPv4: fits */
+	}
 }
 
 int main(int argc, char **argv)
@@ -377,14 +433,14 @@ int main(int argc, char **argv)
 		{ "root", no_argument, 0, 'o' }, { "csum-complete", no_argument, 0, 'c' },
 		{ "cpu", required_argument, 0, 'C' }, { "dump", required_argument, 0, 'd' },
 		{ "help", no_argument, 0, 'h' }, {} };
-	struct prog p[NPROG] = {};
+	struct prog p[MAX_PROGS];
 	uint8_t (*frames)[FRAME_LEN];
 	struct bench_redirect *bare = NULL;
 	struct bench_fdb_limit *fdb = NULL;
-	struct tna_dp *dp = NULL;
+	struct tna_dp *dp[1 + MAX_WITHOUT] = {};
 	uint64_t fpms = 0;
 	uint32_t *d;
-	char *end, names[256];
+	char *end = NULL, names[256], row[300];
 	int c, rc = 1, br, b1, b2, np;
 	cpu_set_t set;
 
@@ -395,11 +451,12 @@ int main(int argc, char **argv)
 			opt.runs = strtol(optarg, &end, 10);
 		else if (c == 'R')
 			opt.rounds = strtol(optarg, &end, 10);
-		else if (c == 'w')
-			opt.without = strtoull(optarg, &end, 0);
 		else if (c == 'C')
 			opt.cpu = strtol(optarg, &end, 10);
-		else if (c == 'o' || c == 'c' || c == 'd') {
+		else if (c == 'w' || c == 'o' || c == 'c' || c == 'd') {
+			if (c == 'w' && parse_without(optarg))
+				return fprintf(stderr, "tna-br-cost: bad --without (at most %d masks)\n",
+					       MAX_WITHOUT), 2;
 			opt.root |= c == 'o';
 			opt.csum_complete |= c == 'c';
 			opt.dump = c == 'd' ? optarg : opt.dump;
@@ -436,44 +493,49 @@ int main(int argc, char **argv)
 	c = plan_fpms(br, &fpms);
 	if (c)
 		return fail("plan br0", -c);
-	fpms &= ~opt.without;
 	frames = calloc(opt.macs, FRAME_LEN);
 	d = calloc(opt.runs, sizeof(*d));
 	if (!frames || !d)
 		return fail("memory", ENOMEM);
-	for (int j = 0; j < opt.macs; j++) {
-		struct tna_bench_frame_opts fo = { .sz = sizeof(fo), .len = FRAME_LEN,
-						   .sport = 9, .dport = 9 };
-		uint32_t l3, l4;
-
-		mac_of(fo.src_mac, 0x5e, j);
-		mac_of(fo.dst_mac, 0xde, j);
-		inet_pton(AF_INET, "198.18.0.1", fo.src_ip);
-		inet_pton(AF_INET, "198.19.0.1", fo.dst_ip);
-		if (tna_bench_frame_build(&fo, frames[j], &l3, &l4))
-			return fail("build the frames", EINVAL);
-	}
-	dp = load_tna(fpms, br, b1, b2);
+	frames_build(frames);
+	for (int i = 0; i < MAX_PROGS; i++)
+		p[i] = (struct prog){ .fd = -1 };
+	/* the planner's pipeline, then those without some modules, sharing
+	 * its tables (one flow cache, as a replan does) */
+	dp[0] = load_tna(fpms, br, b1, b2, NULL);
+	for (int i = 0; dp[0] && i < opt.n_without; i++)
+		if (!(dp[i + 1] = load_tna(fpms & ~opt.without[i], br, b1, b2, dp[0])))
+			goto out;
 	bare = bench_redirect__open_and_load();
 	if (bare && bpf_map_update_elem(bpf_map__fd(bare->maps.out_port), &b1, &b2, 0))
 		bench_redirect__destroy(bare), bare = NULL;
-	fdb = dp && bare ? load_fdb_limit(b1, b2) : NULL;
-	p[P_EMPTY].fd = load_empty();
-	if (!dp || !bare || !fdb || p[P_EMPTY].fd < 0) {
-		if (!bare || p[P_EMPTY].fd < 0)
+	fdb = dp[0] && bare ? load_fdb_limit(b1, b2) : NULL;
+	c = load_empty();
+	if (!dp[0] || !bare || !fdb || c < 0) {
+		if (!bare || c < 0)
 			fail("load the limit programs", errno);
 		goto out;
 	}
-	p[P_BARE].fd = bpf_program__fd(bare->progs.bench_redirect);
-	p[P_FDB].fd = bpf_program__fd(fdb->progs.bench_fdb_limit);
-	p[P_TNA].fd = tna_dp__prog_fd(dp);
-	p[P_ROOT].fd = opt.root ? tna_dp__root_fd(dp) : -1;
-	np = opt.root ? NPROG : P_ROOT;
-	dump(p[P_TNA].fd, "tna");
-	dump(p[P_BARE].fd, "bare");
-	dump(p[P_FDB].fd, "two-lookup");
-	if (opt.root)
-		dump(p[P_ROOT].fd, "tna-root");
+	prog_set(&p[P_EMPTY], "empty", c);
+	prog_set(&p[P_BARE], "bare", bpf_program__fd(bare->progs.bench_redirect));
+	prog_set(&p[P_FDB], "two-lookup", bpf_program__fd(fdb->progs.bench_fdb_limit));
+	prog_set(&p[P_TNA], "tna", tna_dp__prog_fd(dp[0]));
+	if (opt.root) {
+		prog_set(&p[P_ROOT], "tna-root", tna_dp__root_fd(dp[0]));
+		p[P_ROOT].insns += p[P_TNA].insns;
+	}
+	for (int i = 0; i < opt.n_without; i++) {
+		fpm_names(opt.without[i], names, sizeof(names));
+		for (char *q = names; *q; q++)
+			*q = *q == ',' ? '+' : *q;
+		/* the modules' names, or the mask where they do not fit */
+		if (strlen(names) > 20)
+			snprintf(row, sizeof(row), "w/o:%#llx", (unsigned long long)opt.without[i]);
+		else
+			snprintf(row, sizeof(row), "w/o:%s", names[0] ? names : "nothing");
+		prog_set(&p[P_WITHOUT + i], row, tna_dp__prog_fd(dp[i + 1]));
+	}
+	np = P_WITHOUT + opt.n_without;
 	fpm_names(fpms | TNA_FPM_CSUM, names, sizeof(names));	/* the loader adds csum */
 	printf("# %d MAC pairs, cpu %d, %d rounds x %d runs; modules %s; b1 checksums %s\n",
 	       opt.macs, sched_getcpu(), opt.rounds, opt.runs, names,
@@ -481,12 +543,19 @@ int main(int argc, char **argv)
 	fflush(stdout);
 	for (int k = 0; k < opt.rounds; k++)
 		for (int n = 0; n < np; n++) {	/* each round starts with another */
-			int i = (k + n) % np, r = round_of(&p[i], k, frames, b1, d);
+			int i = (k + n) % np, r;
+
+			/* the rows share one flow cache: a new table generation
+			 * (what setting the bridge MAC bumps) leaves each TNA row
+			 * only the answers of its own warm-up pass */
+			if (i >= P_TNA)
+				tna_dp__set_bridge_mac(dp[0], (uint8_t[6]){ BR_MAC_BYTES });
+			r = p[i].fd < 0 ? 0 : round_of(&p[i], k, frames, b1, d);
 
 			if (r) {
-				fprintf(stderr, "tna-br-cost: %s: frame %d not redirected (to Linux: %s)\n",
-					prog_name[i], -r - 1, i >= P_TNA ?
-					pass_reason(p[P_TNA].fd, frames[-r - 1], b1) :
+				fprintf(stderr, "tna-br-cost: %s: frame %d not redirected (%s%s)\n",
+					p[i].name, -r - 1, i >= P_TNA ? "to Linux: " : "",
+					i >= P_TNA ? pass_reason(p[i].fd, frames[-r - 1], b1) :
 					"a limit program");
 				goto out;
 			}
@@ -494,11 +563,12 @@ int main(int argc, char **argv)
 	report(p, np);
 	rc = 0;
 out:
-	if (p[P_EMPTY].fd > 0)
+	if (p[P_EMPTY].fd >= 0)
 		close(p[P_EMPTY].fd);
 	bench_fdb_limit__destroy(fdb);
 	bench_redirect__destroy(bare);
-	tna_dp__destroy(dp);
+	for (int i = opt.n_without; i >= 0; i--)
+		tna_dp__destroy(dp[i]);
 	free(frames);
 	free(d);
 	return rc;
