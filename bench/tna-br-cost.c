@@ -14,8 +14,11 @@
  * MACs; source index = destination index).  The frames, 64 B UDP (60 B
  * without FCS), cycle through the N pairs, one per run, so that the flow
  * cache and the FDB hash see N pairs as in the live bench's scale rows.
- * Per round each program runs RUNS frames; the round's value is the
- * mid-mean of their durations (the mean of the middle half: drops the
+ * Rows: an empty program (the timer's floor), the two limits, TNA, TNA
+ * through its root program (--root), TNA without some modules (--without,
+ * pipelines of the same map family).  Per round each program runs an
+ * untimed pass over the N pairs, then RUNS frames; the round's value is
+ * the mid-mean of their durations (the mean of the middle half: drops the
  * runs an interrupt hit, as a median does, and resolves below 1 ns).
  * Rounds interleave the programs.  Every run must return XDP_REDIRECT.
  *
