@@ -16,9 +16,9 @@
  * cache and the FDB hash see N pairs as in the live bench's scale rows.
  * Rows: an empty program (the timer's floor), the two limits, TNA, TNA
  * through its root program (--root), TNA without some modules (--without,
- * pipelines of the same map family).  Per round each program runs an
- * untimed pass over the N pairs, then RUNS frames; the round's value is
- * the mid-mean of their durations (the mean of the middle half: drops the
+ * pipelines of the same map family).  Per round, in another order every
+ * round, each program runs two untimed passes over the N pairs, then RUNS
+ * frames; the round's value is the mid-mean of their durations (the mean of the middle half: drops the
  * runs an interrupt hit, as a median does, and resolves below 1 ns).
  * Rounds interleave the programs.  Every run must return XDP_REDIRECT.
  *
@@ -285,13 +285,14 @@ struct prog {
 	double med[MAX_ROUNDS];		/* per round: median of the runs */
 };
 
-/* RUNS runs of P, its frames in turn, after one untimed pass over all
- * of them (at least 100 runs): the CPU caches hold what P's own steady
- * state holds, not what the program before it left.  0, or -1 - the
- * index of the frame P did not redirect. */
+/* RUNS runs of P, its frames in turn, after two untimed passes over all
+ * of them (at least 100 runs each): the first fills the flow cache, the
+ * second leaves the CPU caches as P's own steady state does (every pair
+ * last seen N frames ago, on the hit path), not as the program before it
+ * left them.  0, or -1 - the index of the frame P did not redirect. */
 static int round_of(struct prog *p, int k, uint8_t (*frames)[FRAME_LEN], int b1, uint32_t *d)
 {
-	int warm = opt.macs < 100 ? 100 : opt.macs;
+	int warm = 2 * (opt.macs < 100 ? 100 : opt.macs);
 	double sum = 0;
 
 	for (int i = -warm; i < opt.runs; i++) {
@@ -544,9 +545,20 @@ int main(int argc, char **argv)
 	       opt.macs, sched_getcpu(), opt.rounds, opt.runs, names,
 	       opt.csum_complete ? "complete" : "may be partial (completed in XDP)");
 	fflush(stdout);
-	for (int k = 0; k < opt.rounds; k++)
-		for (int n = 0; n < np; n++) {	/* each round starts with another */
-			int i = (k + n) % np, r;
+	for (int k = 0; k < opt.rounds; k++) {
+		int order[MAX_PROGS];
+
+		/* each round in another order: no row always follows the same */
+		for (int n = 0; n < np; n++)
+			order[n] = n;
+		for (int n = np - 1; n > 0; n--) {
+			int m = rand() % (n + 1), t = order[n];
+
+			order[n] = order[m];
+			order[m] = t;
+		}
+		for (int n = 0; n < np; n++) {
+			int i = order[n], r;
 
 			/* the rows share one flow cache: a new table generation
 			 * (what setting the bridge MAC bumps) leaves each TNA row
@@ -563,6 +575,7 @@ int main(int argc, char **argv)
 				goto out;
 			}
 		}
+	}
 	report(p, np);
 	rc = 0;
 out:
