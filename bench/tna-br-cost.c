@@ -18,9 +18,9 @@
  * through its root program (--root), TNA without some modules (--without,
  * pipelines of the same map family).  Per round, in another order every
  * round, each program runs two untimed passes over the N pairs, then RUNS
- * frames; the round's value is the mid-mean of their durations (the mean of the middle half: drops the
- * runs an interrupt hit, as a median does, and resolves below 1 ns).
- * Rounds interleave the programs.  Every run must return XDP_REDIRECT.
+ * frames; the round's value is the mid-mean of their durations (the mean
+ * of the middle half: drops the runs an interrupt hit, as a median does,
+ * and resolves below 1 ns).  Every run must return XDP_REDIRECT.
  *
  * In-kernel program time only, as BPF_PROG_TEST_RUN's timer sees it: not
  * the veth receive, the devmap flush or the transmit that follow a real
