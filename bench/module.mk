@@ -10,7 +10,7 @@ tna-xfer_SRCS := bench/tna-xfer.c bench/xfer_common.c bench/xfer_udp.c
 # the TNA bridge against the bare redirect and the two-lookup limit per frame
 # inside the kernel (BPF_PROG_TEST_RUN), module by module
 PROGS += tna-br-cost
-tna-br-cost_SRCS := bench/tna-br-cost.c tools/sysfs_port.c
+tna-br-cost_SRCS := bench/tna-br-cost.c bench/br_cost_setup.c tools/sysfs_port.c
 EXTRA_HELP += 'make bench ARGS="--full"   options for bench/run.sh: the whole scaling matrix, --runs N, --json F, ...'
 
 .PHONY: bench

@@ -53,22 +53,21 @@ PY
 
 check "one MAC pair, through the root too" \
 	sh -c "'$cost' --runs 200 --rounds 3 --root --dump '$tmp/dump' > '$tmp/one.txt'"
-rows "$tmp/one.txt" 3 empty bare two-lookup tna tna-root
-grep -q "^# 1 MAC pairs.* modules .*fdb_src.*fdb_dst.*csum; b1 checksums may be partial" "$tmp/one.txt" ||
+rows "$tmp/one.txt" 3 empty bare two-lookup tna tna-complete tna-root
+grep -q "^# 1 MAC pairs.* modules .*fdb_src.*fdb_dst.*csum$" "$tmp/one.txt" ||
 	fail "header: $(head -1 "$tmp/one.txt")"
 for p in tna tna-root bare two-lookup; do
 	grep -q "exit" "$tmp/dump/$p.xlated.txt" || fail "--dump: no xlated code of $p"
 done
 
 check "300 MAC pairs, every frame forwarded" \
-	sh -c "'$cost' --macs 300 --runs 600 --rounds 2 --csum-complete > '$tmp/many.txt'"
-rows "$tmp/many.txt" 2 empty bare two-lookup tna
-grep -q "b1 checksums complete" "$tmp/many.txt" || fail "--csum-complete: $(head -1 "$tmp/many.txt")"
+	sh -c "'$cost' --macs 300 --runs 600 --rounds 2 > '$tmp/many.txt'"
+rows "$tmp/many.txt" 2 empty bare two-lookup tna tna-complete
 
 # modules left out, each a row in the same rounds: still forwarded
 check "without stats and flow cache" \
 	sh -c "'$cost' --without 0x300,0x1f5b --runs 100 --rounds 1 > '$tmp/without.txt'"
-rows "$tmp/without.txt" 1 empty bare two-lookup tna w/o:stats+flow_cache w/o:0x1f5b
+rows "$tmp/without.txt" 1 empty bare two-lookup tna tna-complete w/o:stats+flow_cache w/o:0x1f5b
 
 # a frame TNA gives to Linux is not timed as forwarded: exit 1, the reason
 "$cost" --without 0x100,0x20 --runs 100 --rounds 1 >"$tmp/pass.txt" 2>&1; rc=$?
