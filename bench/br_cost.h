@@ -4,6 +4,7 @@
  * non-zero. */
 #ifndef TNA_BENCH_BR_COST_H
 #define TNA_BENCH_BR_COST_H
+#include <stdbool.h>
 #include <stdint.h>
 #include "targets/datapath.h"
 
@@ -19,6 +20,7 @@
 struct br_cost_bed {
 	int br, b1, b2, b3;
 	int macs;			/* pairs j < macs */
+	bool complete;			/* b3's sources fit into the mirror too */
 };
 int br_cost_bed_build(struct br_cost_bed *bed);
 
@@ -26,8 +28,8 @@ int br_cost_bed_build(struct br_cost_bed *bed);
 int br_cost_plan(const struct br_cost_bed *bed, uint64_t *fpms);
 
 /* TNA as tna-deploy loads it for br0, its port table from sysfs and an
- * FDB mirror of confirmed entries: sources 02:5e:j on b1 and 02:5f:j on
- * b3, destinations 02:de:j on b2.  With SHARE: a pipeline of SHARE's map
+ * FDB mirror of confirmed entries: sources 02:5e:j on b1 and (where
+ * bed->complete) 02:5f:j on b3, destinations 02:de:j on b2.  With SHARE: a pipeline of SHARE's map
  * family, its tables as they are. */
 struct tna_dp *br_cost_load_tna(const struct br_cost_bed *bed, uint64_t fpms,
 				const struct tna_dp *share);

@@ -51,6 +51,7 @@ int br_cost_bed_build(struct br_cost_bed *bed)
 	bed->b1 = if_nametoindex("b1");
 	bed->b2 = if_nametoindex("b2");
 	bed->b3 = if_nametoindex("b3");
+	bed->complete = 3 * bed->macs <= TNA_FDB_MAX;
 	return 0;
 }
 
@@ -136,7 +137,7 @@ struct tna_dp *br_cost_load_tna(const struct br_cost_bed *bed, uint64_t fpms,
 		mac_of(s3, BR_COST_SRC_COMPLETE, j);
 		mac_of(d, BR_COST_DST, j);
 		err = tna_dp__fdb_set(dp, s1, 0, bed->b1, 0) ||
-		      tna_dp__fdb_set(dp, s3, 0, bed->b3, 0) ||
+		      (bed->complete && tna_dp__fdb_set(dp, s3, 0, bed->b3, 0)) ||
 		      tna_dp__fdb_set(dp, d, 0, bed->b2, 0);
 		if (err)
 			fail("fill the TNA FDB mirror", 0);
@@ -145,7 +146,8 @@ struct tna_dp *br_cost_load_tna(const struct br_cost_bed *bed, uint64_t fpms,
 		tna_dp__destroy(dp);
 		return NULL;
 	}
-	tna_dp__flow_fit(dp, 3 * bed->macs);	/* as the controller does for that mirror */
+	/* as the controller does for that mirror */
+	tna_dp__flow_fit(dp, (bed->complete ? 3 : 2) * bed->macs);
 	return dp;
 }
 

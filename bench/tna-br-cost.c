@@ -222,13 +222,14 @@ static int usage(FILE *f, int rc)
 		"  --cpu C        run on CPU C (default: the one it starts on)\n"
 		"  --dump DIR     write the programs' xlated (and jited) code into DIR\n"
 		"Rows: empty (the timer's floor), bare, two-lookup, tna, tna-complete\n"
-		"(frames from a port whose peer sends complete checksums), tna-root, w/o:...\n"
+		"(frames from a port whose peer sends complete checksums; up to --macs %d),\n"
+		"tna-root, w/o:...\n"
 		"Columns: median and mid-mean (mean of the middle half of the runs) ns per\n"
 		"frame, median of the rounds; mid minus bare's, two-lookup's and tna's\n"
 		"(median of the per-round differences); xlated instructions; every round's\n"
 		"mid minus bare's.  Every run must return XDP_REDIRECT.\n"
 		"Exit: 0 ok, 1 error (a frame not redirected is one), 2 bad usage.\n",
-		MAX_ROUNDS, MAX_WITHOUT);
+		MAX_ROUNDS, MAX_WITHOUT, TNA_FDB_MAX / 3);
 	return rc;
 }
 
@@ -280,9 +281,9 @@ static int parse(int argc, char **argv)
 			return fprintf(stderr, "tna-br-cost: bad number '%s'\n", optarg), 2;
 	}
 	if (optind != argc || opt.runs < 10 || opt.rounds < 1 || opt.rounds > MAX_ROUNDS ||
-	    bed.macs < 1 || bed.macs > TNA_FDB_MAX / 3 || opt.cpu < -1) {
+	    bed.macs < 1 || bed.macs > TNA_FDB_MAX / 2 || opt.cpu < -1) {
 		fprintf(stderr, "tna-br-cost: --runs >= 10, --rounds 1..%d, --macs 1..%d, --cpu >= 0\n",
-			MAX_ROUNDS, TNA_FDB_MAX / 3);
+			MAX_ROUNDS, TNA_FDB_MAX / 2);
 		return 2;
 	}
 	return -1;
@@ -304,7 +305,8 @@ static void tna_rows(struct prog *p, struct tna_dp **dp, frame_t *fix, frame_t *
 	char names[256], row[300];
 
 	prog_set(&p[P_TNA], "tna", tna_dp__prog_fd(dp[0]), bed.b1, fix);
-	prog_set(&p[P_COMPLETE], "tna-complete", tna_dp__prog_fd(dp[0]), bed.b3, complete);
+	if (bed.complete)	/* else no room for b3's sources in the mirror */
+		prog_set(&p[P_COMPLETE], "tna-complete", tna_dp__prog_fd(dp[0]), bed.b3, complete);
 	if (opt.root) {
 		prog_set(&p[P_ROOT], "tna-root", tna_dp__root_fd(dp[0]), bed.b1, fix);
 		p[P_ROOT].insns += p[P_TNA].insns;
