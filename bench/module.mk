@@ -7,6 +7,10 @@ tna-gen_SRCS := bench/tna-gen.c bench/gen_opts.c
 tna-sink_SRCS := bench/tna-sink.c
 tna-bench-redirect_SRCS := bench/tna-bench-redirect.c
 tna-xfer_SRCS := bench/tna-xfer.c bench/xfer_common.c bench/xfer_udp.c
+# the TNA bridge against the bare redirect and the two-lookup limit per frame
+# inside the kernel (BPF_PROG_TEST_RUN), module by module
+PROGS += tna-br-cost
+tna-br-cost_SRCS := bench/tna-br-cost.c bench/br_cost_setup.c tools/sysfs_port.c
 EXTRA_HELP += 'make bench ARGS="--full"   options for bench/run.sh: the whole scaling matrix, --runs N, --json F, ...'
 
 .PHONY: bench

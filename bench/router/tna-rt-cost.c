@@ -42,38 +42,17 @@
 #define R1_MAC 2, 0, 0, 0, 1, 1
 #define MAX_ROUNDS 64
 
-static int cmp_dbl(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return x < y ? -1 : x > y;
-}
-
 /* median ns of RUNS single runs of FD on FRAME; -1 unless every run
  * returned XDP_REDIRECT */
 static double run_median(int fd, const uint8_t *frame, size_t len, int ifx, uint32_t *d, int runs)
 {
-	uint8_t out[256];
 	int bad = 0;
 
-	for (int i = 0; i < runs; i++) {
-		struct xdp_md ctx = { .data_end = len, .ingress_ifindex = ifx };
-		LIBBPF_OPTS(bpf_test_run_opts, t, .data_in = frame, .data_size_in = len,
-			    .data_out = out, .data_size_out = sizeof(out),
-			    .ctx_in = &ctx, .ctx_size_in = sizeof(ctx), .repeat = 1);
-
-		if (bpf_prog_test_run_opts(fd, &t) || t.retval != XDP_REDIRECT)
+	for (int i = 0; i < runs; i++)
+		if (tna_bench_xdp_once(fd, frame, len, ifx, &d[i]) != XDP_REDIRECT)
 			bad = 1;
-		d[i] = t.duration;
-	}
 	qsort(d, runs, sizeof(*d), tna_bench_cmp_u32);
 	return bad ? -1.0 : (double)d[runs / 2];
-}
-
-static double median(double *v, int n)
-{
-	qsort(v, n, sizeof(*v), cmp_dbl);
-	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
 }
 
 static const char *xdpfw_obj;	/* --xdp-forward OBJ: xdp-tools' xdp_forward.bpf.o */
@@ -200,12 +179,12 @@ static int measure(const char *table, bool direct, int runs, int rounds)
 	else
 		for (int v6 = 0; v6 < 2; v6++) {
 			printf("%-5s %-7s %6.1f %6.1f %+7.1f %6.2f", fam[v6], table,
-			       median(tna[v6], rounds), median(lim[v6], rounds),
-			       median(diff[v6], rounds),
-			       median(tna[v6], rounds) / median(lim[v6], rounds));
+			       tna_bench_median(tna[v6], rounds), tna_bench_median(lim[v6], rounds),
+			       tna_bench_median(diff[v6], rounds),
+			       tna_bench_median(tna[v6], rounds) / tna_bench_median(lim[v6], rounds));
 			if (xo)
-				printf(" %6.1f %+7.1f", median(xfw[v6], rounds),
-				       median(xdiff[v6], rounds));
+				printf(" %6.1f %+7.1f", tna_bench_median(xfw[v6], rounds),
+				       tna_bench_median(xdiff[v6], rounds));
 			printf("\n");
 		}
 	tna_dp__destroy(dp[0]);
