@@ -36,6 +36,23 @@ static bool router_entry(const struct tna_bridge *skel)
 	       !skel->rodata->tna_xsk_n;
 }
 
+/* The modules the bridge's own entry (tna_l2) has: every one it is
+ * compiled with (TNA_L2_ENTRY_FIXED), csum and br_netfilter's rule-less
+ * checks; a pipeline with those only, no br_netfilter rules, hooks or
+ * AF_XDP steering runs it instead of tna_bridge. */
+#define L2_ENTRY_FPMS (TNA_L2_ENTRY_FIXED | TNA_FPM_CSUM | TNA_FPM_BRNF_IPV4 | \
+		       TNA_FPM_BRNF_IPV6 | TNA_FPM_BRNF_ARP)
+
+static bool l2_entry(const struct tna_bridge *skel)
+{
+	__u64 fpms = skel->rodata->tna_fpms;
+
+	return (fpms & TNA_L2_ENTRY_FIXED) == TNA_L2_ENTRY_FIXED &&
+	       !(fpms & ~(__u64)L2_ENTRY_FPMS) &&
+	       !skel->rodata->tna_br_netfilter && !skel->rodata->tna_hooks &&
+	       !skel->rodata->tna_xsk_n;
+}
+
 struct tna_dp *tna_dp__load(const struct tna_dp_opts *opts)
 {
 	const struct tna_dp *share;
@@ -43,7 +60,7 @@ struct tna_dp *tna_dp__load(const struct tna_dp_opts *opts)
 	int err = -EINVAL, ncpu;
 	bool flow_shared;
 	uint64_t held;
-	bool router;
+	struct bpf_program *entry;
 
 	if (!opts || opts->sz < offsetof(struct tna_dp_opts, share_maps_with) +
 				sizeof(opts->share_maps_with)) {
@@ -147,17 +164,19 @@ struct tna_dp *tna_dp__load(const struct tna_dp_opts *opts)
 			goto err;
 		memcpy(dp->slot_ifindex, share->slot_ifindex, sizeof(dp->slot_ifindex));
 	}
-	router = router_entry(dp->skel);
-	bpf_program__set_autoload(router ? dp->skel->progs.tna_bridge : dp->skel->progs.tna_router,
-				  false);
+	/* one entry program of the object is loaded: the pipeline's */
+	entry = router_entry(dp->skel) ? dp->skel->progs.tna_router :
+		l2_entry(dp->skel) ? dp->skel->progs.tna_l2 : dp->skel->progs.tna_bridge;
+	bpf_program__set_autoload(dp->skel->progs.tna_bridge, entry == dp->skel->progs.tna_bridge);
+	bpf_program__set_autoload(dp->skel->progs.tna_router, entry == dp->skel->progs.tna_router);
+	bpf_program__set_autoload(dp->skel->progs.tna_l2, entry == dp->skel->progs.tna_l2);
 	err = tna_bridge__load(dp->skel);
 	if (err)
 		goto err;
 	dp->flow_bytes = flow_shared ? 0 :
 		(uint64_t)bpf_map__max_entries(dp->skel->maps.tna_flows) * sizeof(struct tna_flow_set);
 	__atomic_fetch_add(&flow_bytes_held, dp->flow_bytes, __ATOMIC_RELAXED);
-	dp->prog_fd = bpf_program__fd(router ? dp->skel->progs.tna_router :
-					       dp->skel->progs.tna_bridge);
+	dp->prog_fd = bpf_program__fd(entry);
 	dp->ports_fd = bpf_map__fd(dp->skel->maps.tna_ports);
 	dp->fdb_fd = bpf_map__fd(dp->skel->maps.tna_fdb);
 	dp->devmap_fd = bpf_map__fd(dp->skel->maps.tna_devmap);

@@ -9,7 +9,7 @@ static __always_inline int fpm_classify(struct tna_pkt *p)
 {
 	const __u8 *d = p->eth->h_dest, *m;
 
-	if (!fpm_on(TNA_FPM_CLASSIFY))
+	if (!fpm_has(p, TNA_FPM_CLASSIFY))
 		return TNA_GO;
 	if (d[0] & 1) {
 		if (d[0] == 0x01 && d[1] == 0x80 && d[2] == 0xc2 &&
