@@ -43,8 +43,8 @@ static __always_inline int brnf_ipv4(struct tna_pkt *p)
 {
 	void *data_end = (void *)(long)p->ctx->data_end;
 	struct iphdr *ip = (void *)(p->eth + 1);
-	__u32 sum = 0, len, have;
-	__u16 *w = (__u16 *)ip;
+	__u32 *w = (__u32 *)ip, len, have;
+	__u64 sum = 0;
 
 	if ((void *)(ip + 1) > data_end)
 		return TNA_REASON_BRNF_INVALID;
@@ -52,9 +52,13 @@ static __always_inline int brnf_ipv4(struct tna_pkt *p)
 		return TNA_REASON_BRNF_INVALID;
 	if (ip->ihl != 5)
 		return TNA_REASON_BRNF_IP_OPTIONS;
+	/* the ones-complement sum of the 20 bytes as five 32-bit words
+	 * (half the loads of ten 16-bit ones), folded to 16 bits */
 #pragma unroll
-	for (int i = 0; i < 10; i++)
+	for (int i = 0; i < 5; i++)
 		sum += w[i];
+	sum = (sum & 0xffffffff) + (sum >> 32);
+	sum = (sum & 0xffffffff) + (sum >> 32);
 	sum = (sum & 0xffff) + (sum >> 16);
 	sum = (sum & 0xffff) + (sum >> 16);
 	if (sum != 0xffff)
