@@ -370,6 +370,7 @@ struct tna_stats_val {
 
 /* Names user space looks for in a loaded program (tna-stat, another process). */
 #define TNA_PROG_NAME		"tna_bridge"
+#define TNA_L2_PROG_NAME	"tna_l2"	/* the bridge-only entry (targets/load.c) */
 #define TNA_MAP_STATS		"tna_stats"
 #define TNA_MAP_PORTS		"tna_ports"
 #define TNA_MAP_CLOCK		"tna_clock"
