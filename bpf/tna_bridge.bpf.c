@@ -172,7 +172,7 @@ int tna_l2(struct xdp_md *ctx)
 	STEP(fpm_port_flags_out(&p));
 	STEP(fpm_egress_mtu(&p));
 	STEP(fpm_forward(&p));
-	STEP(fpm_csum(&p));
+	STEP(fpm_csum_brnf(&p));	/* fpm_csum, one IPv4 parse with brnf */
 	stats_forwarded(&p);
 	return XDP_REDIRECT;
 pass:
