@@ -19,39 +19,26 @@ static int reuse(struct bpf_map *m, int fd)
 	return fd >= 0 ? bpf_map__reuse_fd(m, fd) : 0;
 }
 
-/* The modules the router's own entry (tna_router in bpf/tna_bridge.bpf.c)
- * has: a pipeline with only these, at least those it is compiled with
- * (TNA_ROUTER_ENTRY_FIXED), no br_netfilter, hooks or AF_XDP steering
- * runs it instead of tna_bridge. */
+/* A dedicated entry program of bpf/tna_bridge.bpf.c runs a pipeline
+ * that has every module the entry is compiled with (FIXED), no other
+ * than those it has (ALL), and no br_netfilter rules, hooks or AF_XDP
+ * steering; anything else runs tna_bridge. */
+static bool entry_fits(const struct tna_bridge *skel, __u64 fixed, __u64 all)
+{
+	__u64 fpms = skel->rodata->tna_fpms;
+
+	return (fpms & fixed) == fixed && !(fpms & ~all) &&
+	       !skel->rodata->tna_br_netfilter && !skel->rodata->tna_hooks &&
+	       !skel->rodata->tna_xsk_n;
+}
+
+/* tna_router: the router's modules (TNA_ROUTER_ENTRY_FIXED among them) */
 #define ROUTER_ENTRY_FPMS (TNA_FPM_PARSE_ETH | TNA_FPM_STATS | TNA_FPM_ROUTE | \
 			   TNA_FPM_IPV4 | TNA_FPM_IPV6 | TNA_FPM_CSUM)
-
-static bool router_entry(const struct tna_bridge *skel)
-{
-	__u64 fpms = skel->rodata->tna_fpms;
-
-	return (fpms & TNA_ROUTER_ENTRY_FIXED) == TNA_ROUTER_ENTRY_FIXED &&
-	       !(fpms & ~(__u64)ROUTER_ENTRY_FPMS) &&
-	       !skel->rodata->tna_br_netfilter && !skel->rodata->tna_hooks &&
-	       !skel->rodata->tna_xsk_n;
-}
-
-/* The modules the bridge's own entry (tna_l2) has: every one it is
- * compiled with (TNA_L2_ENTRY_FIXED), csum and br_netfilter's rule-less
- * checks; a pipeline with those only, no br_netfilter rules, hooks or
- * AF_XDP steering runs it instead of tna_bridge. */
+/* tna_l2: the bridge's (all of TNA_L2_ENTRY_FIXED), csum and
+ * br_netfilter's rule-less checks */
 #define L2_ENTRY_FPMS (TNA_L2_ENTRY_FIXED | TNA_FPM_CSUM | TNA_FPM_BRNF_IPV4 | \
 		       TNA_FPM_BRNF_IPV6 | TNA_FPM_BRNF_ARP)
-
-static bool l2_entry(const struct tna_bridge *skel)
-{
-	__u64 fpms = skel->rodata->tna_fpms;
-
-	return (fpms & TNA_L2_ENTRY_FIXED) == TNA_L2_ENTRY_FIXED &&
-	       !(fpms & ~(__u64)L2_ENTRY_FPMS) &&
-	       !skel->rodata->tna_br_netfilter && !skel->rodata->tna_hooks &&
-	       !skel->rodata->tna_xsk_n;
-}
 
 struct tna_dp *tna_dp__load(const struct tna_dp_opts *opts)
 {
@@ -165,8 +152,10 @@ struct tna_dp *tna_dp__load(const struct tna_dp_opts *opts)
 		memcpy(dp->slot_ifindex, share->slot_ifindex, sizeof(dp->slot_ifindex));
 	}
 	/* one entry program of the object is loaded: the pipeline's */
-	entry = router_entry(dp->skel) ? dp->skel->progs.tna_router :
-		l2_entry(dp->skel) ? dp->skel->progs.tna_l2 : dp->skel->progs.tna_bridge;
+	entry = entry_fits(dp->skel, TNA_ROUTER_ENTRY_FIXED, ROUTER_ENTRY_FPMS) ?
+			dp->skel->progs.tna_router :
+		entry_fits(dp->skel, TNA_L2_ENTRY_FIXED, L2_ENTRY_FPMS) ?
+			dp->skel->progs.tna_l2 : dp->skel->progs.tna_bridge;
 	bpf_program__set_autoload(dp->skel->progs.tna_bridge, entry == dp->skel->progs.tna_bridge);
 	bpf_program__set_autoload(dp->skel->progs.tna_router, entry == dp->skel->progs.tna_router);
 	bpf_program__set_autoload(dp->skel->progs.tna_l2, entry == dp->skel->progs.tna_l2);
