@@ -141,4 +141,44 @@ pass:
 	return XDP_PASS;
 }
 
+/* The bridge alone (targets/load.c picks it for a pipeline with every
+ * module of TNA_L2_ENTRY_FIXED and otherwise only csum and br_netfilter's
+ * rule-less checks (brnf): no router, VLAN filtering, netfilter, hooks or
+ * AF_XDP steering): the steps of tna_bridge that such a configuration
+ * runs, in the same order, compiled without the others so that the
+ * bridged path keeps its values in registers, and its fixed modules
+ * constants instead of rodata loads. */
+SEC("xdp")
+int tna_l2(struct xdp_md *ctx)
+{
+	struct tna_pkt p = { .ctx = ctx, .fixed = TNA_L2_ENTRY_FIXED };
+	int reason;
+
+	STEP(fpm_ingress_port(&p));
+	STEP(fpm_parse_eth(&p));
+	STEP(fpm_confirmed(&p));
+	STEP(fpm_classify(&p));
+	STEP(fpm_port_state(&p));
+	STEP(fpm_port_flags_in(&p));
+	STEP(fpm_brnf(&p));
+	fpm_clock(&p);
+	if (!fpm_flow_hit(&p)) {
+		STEP(fpm_fdb_src(&p));
+		STEP(fpm_fdb_dst(&p));
+		fpm_flow_fill(&p);
+	}
+	STEP(fpm_egress_state(&p));
+	STEP(fpm_brnf_mtu(&p));
+	STEP(fpm_port_flags_out(&p));
+	STEP(fpm_egress_mtu(&p));
+	STEP(fpm_forward(&p));
+	STEP(fpm_csum_brnf(&p));	/* fpm_csum, one IPv4 parse with brnf */
+	stats_forwarded(&p);
+	return XDP_REDIRECT;
+pass:
+	fpm_src_guard(&p, reason);
+	stats_passed(&p, reason);
+	return XDP_PASS;
+}
+
 char LICENSE[] SEC("license") = "GPL";

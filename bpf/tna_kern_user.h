@@ -32,6 +32,9 @@
 				 TNA_FPM_FDB_DST | TNA_FPM_PORT_FLAGS |	\
 				 TNA_FPM_FORWARD | TNA_FPM_STATS |	\
 				 TNA_FPM_FLOW_CACHE)
+/* The modules the bridge's own entry program (tna_l2) is compiled with,
+ * not read from rodata: the loader runs it only when all are on. */
+#define TNA_L2_ENTRY_FIXED	TNA_FPM_BRIDGE
 /* The router: IP parse + routing modules, see bpf/tna_router_kern_user.h */
 #include "bpf/tna_router_kern_user.h"
 #include "bpf/tna_filter_kern_user.h"	/* netfilter: filter, conntrack, NAT */
@@ -367,6 +370,7 @@ struct tna_stats_val {
 
 /* Names user space looks for in a loaded program (tna-stat, another process). */
 #define TNA_PROG_NAME		"tna_bridge"
+#define TNA_L2_PROG_NAME	"tna_l2"	/* the bridge-only entry (targets/load.c) */
 #define TNA_MAP_STATS		"tna_stats"
 #define TNA_MAP_PORTS		"tna_ports"
 #define TNA_MAP_CLOCK		"tna_clock"

@@ -19,22 +19,26 @@ static int reuse(struct bpf_map *m, int fd)
 	return fd >= 0 ? bpf_map__reuse_fd(m, fd) : 0;
 }
 
-/* The modules the router's own entry (tna_router in bpf/tna_bridge.bpf.c)
- * has: a pipeline with only these, at least those it is compiled with
- * (TNA_ROUTER_ENTRY_FIXED), no br_netfilter, hooks or AF_XDP steering
- * runs it instead of tna_bridge. */
-#define ROUTER_ENTRY_FPMS (TNA_FPM_PARSE_ETH | TNA_FPM_STATS | TNA_FPM_ROUTE | \
-			   TNA_FPM_IPV4 | TNA_FPM_IPV6 | TNA_FPM_CSUM)
-
-static bool router_entry(const struct tna_bridge *skel)
+/* A dedicated entry program of bpf/tna_bridge.bpf.c runs a pipeline
+ * that has every module the entry is compiled with (FIXED), no other
+ * than those it has (ALL), and no br_netfilter rules, hooks or AF_XDP
+ * steering; anything else runs tna_bridge. */
+static bool entry_fits(const struct tna_bridge *skel, __u64 fixed, __u64 all)
 {
 	__u64 fpms = skel->rodata->tna_fpms;
 
-	return (fpms & TNA_ROUTER_ENTRY_FIXED) == TNA_ROUTER_ENTRY_FIXED &&
-	       !(fpms & ~(__u64)ROUTER_ENTRY_FPMS) &&
+	return (fpms & fixed) == fixed && !(fpms & ~all) &&
 	       !skel->rodata->tna_br_netfilter && !skel->rodata->tna_hooks &&
 	       !skel->rodata->tna_xsk_n;
 }
+
+/* tna_router: the router's modules (TNA_ROUTER_ENTRY_FIXED among them) */
+#define ROUTER_ENTRY_FPMS (TNA_FPM_PARSE_ETH | TNA_FPM_STATS | TNA_FPM_ROUTE | \
+			   TNA_FPM_IPV4 | TNA_FPM_IPV6 | TNA_FPM_CSUM)
+/* tna_l2: the bridge's (all of TNA_L2_ENTRY_FIXED), csum and
+ * br_netfilter's rule-less checks */
+#define L2_ENTRY_FPMS (TNA_L2_ENTRY_FIXED | TNA_FPM_CSUM | TNA_FPM_BRNF_IPV4 | \
+		       TNA_FPM_BRNF_IPV6 | TNA_FPM_BRNF_ARP)
 
 struct tna_dp *tna_dp__load(const struct tna_dp_opts *opts)
 {
@@ -43,7 +47,7 @@ struct tna_dp *tna_dp__load(const struct tna_dp_opts *opts)
 	int err = -EINVAL, ncpu;
 	bool flow_shared;
 	uint64_t held;
-	bool router;
+	struct bpf_program *entry;
 
 	if (!opts || opts->sz < offsetof(struct tna_dp_opts, share_maps_with) +
 				sizeof(opts->share_maps_with)) {
@@ -147,17 +151,21 @@ struct tna_dp *tna_dp__load(const struct tna_dp_opts *opts)
 			goto err;
 		memcpy(dp->slot_ifindex, share->slot_ifindex, sizeof(dp->slot_ifindex));
 	}
-	router = router_entry(dp->skel);
-	bpf_program__set_autoload(router ? dp->skel->progs.tna_bridge : dp->skel->progs.tna_router,
-				  false);
+	/* one entry program of the object is loaded: the pipeline's */
+	entry = entry_fits(dp->skel, TNA_ROUTER_ENTRY_FIXED, ROUTER_ENTRY_FPMS) ?
+			dp->skel->progs.tna_router :
+		entry_fits(dp->skel, TNA_L2_ENTRY_FIXED, L2_ENTRY_FPMS) ?
+			dp->skel->progs.tna_l2 : dp->skel->progs.tna_bridge;
+	bpf_program__set_autoload(dp->skel->progs.tna_bridge, entry == dp->skel->progs.tna_bridge);
+	bpf_program__set_autoload(dp->skel->progs.tna_router, entry == dp->skel->progs.tna_router);
+	bpf_program__set_autoload(dp->skel->progs.tna_l2, entry == dp->skel->progs.tna_l2);
 	err = tna_bridge__load(dp->skel);
 	if (err)
 		goto err;
 	dp->flow_bytes = flow_shared ? 0 :
 		(uint64_t)bpf_map__max_entries(dp->skel->maps.tna_flows) * sizeof(struct tna_flow_set);
 	__atomic_fetch_add(&flow_bytes_held, dp->flow_bytes, __ATOMIC_RELAXED);
-	dp->prog_fd = bpf_program__fd(router ? dp->skel->progs.tna_router :
-					       dp->skel->progs.tna_bridge);
+	dp->prog_fd = bpf_program__fd(entry);
 	dp->ports_fd = bpf_map__fd(dp->skel->maps.tna_ports);
 	dp->fdb_fd = bpf_map__fd(dp->skel->maps.tna_fdb);
 	dp->devmap_fd = bpf_map__fd(dp->skel->maps.tna_devmap);

@@ -246,4 +246,27 @@ static __always_inline int fpm_csum_ip(struct tna_pkt *p, void *iph, const bool 
 	return csum_decide(p, &l);
 }
 
+/* fpm_csum for a bridged frame after br_netfilter's checks (fpm/brnf.h,
+ * the bridge's own entry): an IPv4 frame they let through has version 4,
+ * no options and its length checked (the frame trimmed to it), so
+ * csum_find's decisions follow from its header as fpm_csum_ip takes them,
+ * fragments left as they are (csum_find's answer): one parse of the IPv4
+ * header for both modules.  Anything else: fpm_csum. */
+static __always_inline int fpm_csum_brnf(struct tna_pkt *p)
+{
+	void *data_end = (void *)(long)p->ctx->data_end;
+	struct iphdr *ip = NULL;
+
+	if (csum_port_complete(p))
+		return TNA_GO;
+	if (fpm_on(TNA_FPM_BRNF_IPV4) && p->eth && p->eth->h_proto == bpf_htons(ETH_P_IP) &&
+	    (void *)(p->eth + 1) + sizeof(*ip) <= data_end)	/* brnf_ipv4 checked it */
+		ip = (void *)(p->eth + 1);
+	if (!ip)
+		return fpm_csum(p);
+	if (ip->frag_off & bpf_htons(0x3fff))	/* MF or an offset */
+		return TNA_GO;
+	return fpm_csum_ip(p, ip, false);
+}
+
 #endif /* TNA_FPM_CSUM_H */

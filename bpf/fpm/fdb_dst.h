@@ -12,7 +12,7 @@ static __always_inline int fpm_fdb_dst(struct tna_pkt *p)
 	struct tna_fdb_val *dst;
 	bool ok;
 
-	if (!fpm_on(TNA_FPM_FDB_DST))
+	if (!fpm_has(p, TNA_FPM_FDB_DST))
 		return TNA_REASON_FPM_OFF;
 	if (fdb_kfunc_mode())	/* fdb_src's call answered */
 		return fdb_kfunc_dst(p);

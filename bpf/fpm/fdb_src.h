@@ -20,8 +20,8 @@ static __always_inline int fpm_fdb_src(struct tna_pkt *p)
 	bool ok;
 
 	if (fdb_kfunc_mode())	/* learns where the bridge would */
-		return fpm_on(TNA_FPM_FDB_SRC) ? fdb_kfunc_lookup(p) : TNA_GO;
-	if (!fpm_on(TNA_FPM_FDB_SRC) || !(p->in->flags & TNA_PORT_F_LEARNING))
+		return fpm_has(p, TNA_FPM_FDB_SRC) ? fdb_kfunc_lookup(p) : TNA_GO;
+	if (!fpm_has(p, TNA_FPM_FDB_SRC) || !(p->in->flags & TNA_PORT_F_LEARNING))
 		return TNA_GO;
 	src = fdb_find(p->eth->h_source, p->vlan, &ok);
 	if (!src)

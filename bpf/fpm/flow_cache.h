@@ -21,7 +21,7 @@ static __always_inline void fpm_clock(struct tna_pkt *p)
 {
 	__u32 zero = 0;
 
-	if (!fpm_on(TNA_FPM_FDB_SRC | TNA_FPM_FLOW_CACHE))
+	if (!fpm_has(p, TNA_FPM_FDB_SRC | TNA_FPM_FLOW_CACHE))
 		return;
 	if (!p->clk)		/* fpm_confirmed() looked it up */
 		p->clk = bpf_map_lookup_elem(&tna_clock, &zero);
@@ -145,7 +145,7 @@ static __always_inline bool fpm_flow_hit(struct tna_pkt *p)
 	__u32 *w, k = 0, bits;
 
 	p->flow = NULL;
-	if (!fpm_on(TNA_FPM_FLOW_CACHE) || !p->clk)
+	if (!fpm_has(p, TNA_FPM_FLOW_CACHE) || !p->clk)
 		return false;
 	u = bpf_map_lookup_elem(&tna_flow_use, &k);
 	if (!u)
@@ -182,7 +182,7 @@ static __always_inline void fpm_flow_fill(struct tna_pkt *p)
 	struct tna_flow *f = p->flow;
 	__u32 *w;
 
-	if (!fpm_on(TNA_FPM_FLOW_CACHE) || !f || !p->clk)
+	if (!fpm_has(p, TNA_FPM_FLOW_CACHE) || !f || !p->clk)
 		return;
 	w = mac_words(p);
 	f->w[0] = w[0];

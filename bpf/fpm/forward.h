@@ -6,7 +6,7 @@
 
 static __always_inline int fpm_forward(struct tna_pkt *p)
 {
-	if (!fpm_on(TNA_FPM_FORWARD))
+	if (!fpm_has(p, TNA_FPM_FORWARD))
 		return TNA_REASON_FPM_OFF;
 	if (bpf_redirect_map(&tna_devmap, p->out->idx, XDP_PASS) != XDP_REDIRECT)
 		return TNA_REASON_REDIRECT_FAILED;

@@ -13,7 +13,7 @@
 
 static __always_inline int fpm_port_flags_in(struct tna_pkt *p)
 {
-	if (!fpm_on(TNA_FPM_PORT_FLAGS) ||
+	if (!fpm_has(p, TNA_FPM_PORT_FLAGS) ||
 	    !(p->in->flags & (TNA_PORT_F_LOCKED | TNA_PORT_F_SLOWPATH)))
 		return TNA_GO;
 	if (p->in->flags & TNA_PORT_F_LOCKED)
@@ -31,8 +31,8 @@ static __always_inline int fpm_egress_linux(const struct tna_port *out)
  * egress's own flags, and isolation (bit set in both ports' flags). */
 static __always_inline int fpm_port_flags_out(struct tna_pkt *p)
 {
-	__u8 out = p->out->flags, in = fpm_on(TNA_FPM_PORT_FLAGS) ? p->in->flags : 0;
-	__u8 slow = fpm_on(TNA_FPM_PORT_FLAGS) ? TNA_PORT_F_SLOWPATH : 0;
+	__u8 out = p->out->flags, in = fpm_has(p, TNA_FPM_PORT_FLAGS) ? p->in->flags : 0;
+	__u8 slow = fpm_has(p, TNA_FPM_PORT_FLAGS) ? TNA_PORT_F_SLOWPATH : 0;
 
 	if (!((out & (TNA_PORT_F_NO_XMIT | TNA_PORT_F_EGRESS_LINUX | slow)) |
 	      (in & out & TNA_PORT_F_ISOLATED)))

@@ -22,7 +22,7 @@ static __always_inline int fpm_ingress_port(struct tna_pkt *p)
 
 static __always_inline int fpm_port_state(struct tna_pkt *p)
 {
-	if (fpm_on(TNA_FPM_PORT_STATE) && p->in->stp_state != TNA_STP_FORWARDING)
+	if (fpm_has(p, TNA_FPM_PORT_STATE) && p->in->stp_state != TNA_STP_FORWARDING)
 		return TNA_REASON_PORT_NOT_FORWARDING;
 	return TNA_GO;
 }
@@ -36,7 +36,7 @@ static __always_inline int fpm_egress_state(struct tna_pkt *p)
 	p->out = bpf_map_lookup_elem(&tna_ports, &ifx);
 	if (!p->out || !p->out->idx)
 		return TNA_REASON_EGRESS_NOT_FORWARDING;
-	if (fpm_on(TNA_FPM_PORT_STATE) && p->out->stp_state != TNA_STP_FORWARDING)
+	if (fpm_has(p, TNA_FPM_PORT_STATE) && p->out->stp_state != TNA_STP_FORWARDING)
 		return TNA_REASON_EGRESS_NOT_FORWARDING;
 	return TNA_GO;
 }

@@ -33,7 +33,7 @@ static __always_inline void fpm_src_guard(struct tna_pkt *p, int reason)
 	/* Any module may have passed the frame, some after resizing it, some
 	 * before parse_eth ran (br_netfilter): take the header afresh. */
 	/* kfunc mode: no mirror to protect, the kernel's FDB is the only one */
-	if (!fpm_on(TNA_FPM_FDB_SRC) || fdb_kfunc_mode() ||
+	if (!fpm_has(p, TNA_FPM_FDB_SRC) || fdb_kfunc_mode() ||
 	    (void *)(eth + 1) > data_end || !p->in ||
 	    reason == TNA_REASON_MALFORMED || reason == TNA_REASON_NOT_A_PORT)
 		return;
