@@ -234,7 +234,7 @@ struct tna_clock {
 	__u32 trusted;		/* 1: the controller confirms the port table and mirror;
 				 * 0: every frame to Linux (controller_stale) */
 	__u32 trips;		/* times the dead-man timer withdrew trust */
-	__u32 flow_bits;	/* log2 of the flow-cache entries per CPU in use, fitted to
+	__u32 flow_bits;	/* log2 of the flow-cache sets per CPU in use, fitted to
 				 * the FDB mirror's size (tna_flow_fit()); 0: all of them */
 	/* The bridge's own MAC: frames to it are Linux's (fpm_classify).  A
 	 * table value, not rodata: when it changes (a port with a lower MAC
@@ -280,22 +280,37 @@ struct tna_clock {
  * probe is one cache line and one load from the array's base, where a
  * PERCPU_ARRAY of entries costs a load of the entry's per-CPU pointer and
  * then the entry, per way. */
-#define TNA_FLOW_WAYS		2
-#define TNA_FLOW_MIN_BITS	12	/* 4k entries, 128 KB per CPU */
-#define TNA_FLOW_MAX_BITS	18	/* 256k entries (>= TNA_FDB_MAX), 8 MB per CPU */
+#define TNA_FLOW_WAYS		3	/* ways per set: one stamp and three 16-byte ways per line */
+#define TNA_FLOW_MIN_BITS	11	/* 2k sets, 128 KB per CPU */
+#define TNA_FLOW_MAX_BITS	17	/* 128k sets, 384k ways (>= TNA_FDB_MAX), 8 MB per CPU */
 #define TNA_FLOW_BUDGET		(64u << 20)	/* bytes, all CPUs and pipelines of a process */
+/* k1's ports: an ifindex above 0xffff is never cached (never filled, and
+ * never equal to a stored one); 0 in the ingress port: an empty way. */
+#define TNA_FLOW_PORT_MAX	0xffffu
+#define TNA_FLOW_K1_KEY		0x0000ffffffffffffull	/* k1 without the egress port */
 struct tna_flow {
-	__u32 w[3];		/* dst, src MAC as in the frame */
-	__u32 in_ifindex;
-	__u32 out_ifindex;
-	__u32 gen;
-	__u64 tick;
+	__u64 k0;		/* the frame's bytes 0-7: dst, src[0..1] */
+	__u64 k1;		/* bytes 8-11 (src[2..5]) | ingress ifindex << 32
+				 * | egress ifindex << 48 */
 };
+/* One cache line: the (tick, gen) its ways were filled under, and the ways.
+ * A way is current only while its set's stamp is: a fill into a set of
+ * another stamp restamps it and empties its other ways. */
 struct tna_flow_set {
+	__u64 tick;
+	__u32 gen;
+	__u32 pad;
 	struct tna_flow way[TNA_FLOW_WAYS];
 };
 
-/* log2 of the entries per CPU for NCPU CPUs: the most within
+/* k1 of a way for frame words W from port IN, egress port OUT. */
+static inline __attribute__((always_inline)) __u64 tna_flow_k1(const __u32 *w, __u32 in,
+							      __u32 out)
+{
+	return w[2] | (__u64)in << 32 | (__u64)out << 48;
+}
+
+/* log2 of the sets per CPU for NCPU CPUs: the most within
  * TNA_FLOW_MAX_BITS and BUDGET bytes (what is left of TNA_FLOW_BUDGET
  * after the process's other pipelines), at least TNA_FLOW_MIN_BITS. */
 static inline __attribute__((always_inline)) __u32 tna_flow_bits(__u32 ncpu, __u64 budget)
@@ -303,60 +318,74 @@ static inline __attribute__((always_inline)) __u32 tna_flow_bits(__u32 ncpu, __u
 	__u32 bits = TNA_FLOW_MAX_BITS;
 
 	while (bits > TNA_FLOW_MIN_BITS &&
-	       ((__u64)ncpu * sizeof(struct tna_flow) << bits) > budget)
+	       ((__u64)ncpu * sizeof(struct tna_flow_set) << bits) > budget)
 		bits--;
 	return bits;
 }
 
-/* log2 of the flow-cache entries per CPU to use for a mirror of ENTRIES
- * MACs, at most MAX (the table's size): two per MAC (a pair per MAC, and
- * room for the two sets a pair may take: at most one pair in three
- * entries, where 99.6 % of the pairs stay), at least TNA_FLOW_MIN_BITS.
- * A table sized to the largest FDB spreads a few thousand pairs over
- * 8 MB per CPU, one page each; fitted, 10k pairs between 20k MACs take
- * 2 MB.  Only where entries go depends on it, never whether one is used
- * (the whole key is compared): changing it loses hits, not exactness. */
+/* log2 of the flow-cache sets per CPU to use for a mirror of ENTRIES
+ * MACs, at most MAX (the table's size): a set per two MACs, at least
+ * TNA_FLOW_MIN_BITS.  A pair per destination MAC makes that at most one
+ * pair per three ways (2^k >= entries / 2 sets: between a third and a
+ * sixth), where nearly every pair stays (its two sets are rarely both
+ * full).  A table sized to the largest FDB spreads a few thousand pairs
+ * over 8 MB per CPU, one page each; fitted, 10k pairs between 20k MACs
+ * take 16k sets, 1 MB.  Only where entries go depends on it, never whether
+ * one is used (the whole key is compared): changing it loses hits, not
+ * exactness. */
 static inline __attribute__((always_inline)) __u32 tna_flow_fit(__u32 entries, __u32 max)
 {
 	__u32 bits = TNA_FLOW_MIN_BITS;
 
-	while (bits < max && ((__u64)1 << bits) < (__u64)entries * 2)
+	while (bits < max && ((__u64)2 << bits) < (__u64)entries)
 		bits++;
 	return bits < max ? bits : max;
 }
 
-/* The hash of (dst, src, ingress port), W the frame's first three words;
- * the same in BPF and user space (tests).  Both MACs and the port go
- * through 64-bit multiplies and sets are taken from the top bits, where
- * every input bit counts: a xor of the words would cancel MACs that differ
- * only in an index shared by source and destination (the common pattern),
- * and a 32-bit product's top bits see too few of them. */
-static inline __attribute__((always_inline)) __u64 tna_flow_hash(const __u32 *w, __u32 ifindex)
+/* The hash of (dst, src, ingress port) from a way's key: K0 the frame's
+ * bytes 0-7, K1 its bytes 8-11 and the ingress port (tna_flow_k1() without
+ * the egress port); the same in BPF and user space (tests).  Both MACs and
+ * the port go through 64-bit multiplies and sets are taken from the top
+ * bits, where every input bit counts: a xor of the words would cancel MACs
+ * that differ only in an index shared by source and destination (the
+ * common pattern), and a 32-bit product's top bits see too few of them. */
+static inline __attribute__((always_inline)) __u64 tna_flow_hash_k(__u64 k0, __u64 k1)
 {
-	__u64 a = (__u64)w[1] << 32 | w[0];
-	__u64 b = (__u64)ifindex << 32 | w[2];
-
-	return a * 0x9E3779B97F4A7C15ull ^ b * 0xC2B2AE3D27D4EB4Full;
+	return k0 * 0x9E3779B97F4A7C15ull ^ k1 * 0xC2B2AE3D27D4EB4Full;
 }
 
-/* The first slot of the pair's first set among 1 << BITS entries. */
+/* The same from the frame's first three words W (as in memory). */
+static inline __attribute__((always_inline)) __u64 tna_flow_hash(const __u32 *w, __u32 ifindex)
+{
+	return tna_flow_hash_k((__u64)w[1] << 32 | w[0], tna_flow_k1(w, ifindex, 0));
+}
+
+/* The pair's first set among 1 << BITS, from its hash H. */
+static inline __attribute__((always_inline)) __u32 tna_flow_set_h(__u64 h, __u32 bits)
+{
+	return (__u32)(h >> (64 - bits));
+}
+
+/* Its second set: the hash mixed again, so that pairs sharing the first
+ * set rarely share this one.  A pair is looked for in both and put into
+ * the first with room, so N pairs stay in the cache unless both their
+ * sets are full: ~99 % of 100k pairs in 128k sets. */
+static inline __attribute__((always_inline)) __u32 tna_flow_alt_h(__u64 h, __u32 bits)
+{
+	h = (h ^ h >> 31) * 0xBF58476D1CE4E5B9ull;
+	return (__u32)(h >> (64 - bits));
+}
+
 static inline __attribute__((always_inline)) __u32 tna_flow_set(const __u32 *w, __u32 ifindex,
 								__u32 bits)
 {
-	return (__u32)(tna_flow_hash(w, ifindex) >> (64 - bits)) & ~(__u32)(TNA_FLOW_WAYS - 1);
+	return tna_flow_set_h(tna_flow_hash(w, ifindex), bits);
 }
 
-/* The first slot of its second set: the hash mixed again, so that pairs
- * sharing the first set rarely share this one.  A pair is looked for in
- * both and put into the first with room, so N pairs stay in the cache
- * unless both their sets are full: ~99 % of 100k pairs in 128k sets. */
 static inline __attribute__((always_inline)) __u32 tna_flow_alt(const __u32 *w, __u32 ifindex,
 								__u32 bits)
 {
-	__u64 h = tna_flow_hash(w, ifindex);
-
-	h = (h ^ h >> 31) * 0xBF58476D1CE4E5B9ull;
-	return (__u32)(h >> (64 - bits)) & ~(__u32)(TNA_FLOW_WAYS - 1);
+	return tna_flow_alt_h(tna_flow_hash(w, ifindex), bits);
 }
 
 /* tna_stats[port idx], per CPU. */
