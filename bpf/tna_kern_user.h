@@ -258,28 +258,31 @@ struct tna_clock {
  * the last heartbeat. */
 #define TNA_DEADMAN_TICK_NS	(50 * 1000000ULL)
 
-/* Flow cache: per CPU, two-way set associative.  An entry says "src was
- * known on port in, dst is on port out" as of (gen, tick); it is used only
- * while both are current, so a change of the mirror or a new tick (the
- * source must be stamped again) sends the next frame through the FDB
- * lookups.  Its size is chosen at load (tna_flow_bits()): as many entries
- * per CPU as the FDB mirror holds MACs (TNA_FDB_MAX: one MAC pair per
- * destination MAC), within a memory budget for all CPUs and all pipelines
- * of a process together (the first bridges loaded get the large tables,
- * the others TNA_FLOW_MIN_BITS; a pipeline without the module gets one
- * set), of which the part in use follows the mirror's size
- * (tna_clock.flow_bits, tna_flow_fit()).  A hit
- * costs one cache line where a miss costs two FDB hash lookups (a bucket
- * and an element each, both outside the CPU caches at 100k MACs), so a
- * table that holds every pair pays off despite its TLB misses.  With a
- * random hash, N pairs cycling through S sets of two stay in the cache
- * where their set has at most two of them, e^-x (1 + x) of them for x =
- * N / S: 88 % of 10k pairs in 16k sets, 82 % of 100k in 128k (a third of
- * 4k pairs fit in 4k direct-mapped slots, even with a perfect hash).  A set is one 64-byte value of a plain ARRAY, CPU
- * c's sets at c << (bits - 1) (user space sizes the array before load): a
- * probe is one cache line and one load from the array's base, where a
- * PERCPU_ARRAY of entries costs a load of the entry's per-CPU pointer and
- * then the entry, per way. */
+/* Flow cache: per CPU, three-way set associative.  A way says "src was
+ * known on port in, dst is on port out" as of its set's (gen, tick); it is
+ * used only while both are current, so a change of the mirror or a new
+ * tick (the source must be stamped again) sends the next frame through
+ * the FDB lookups.  Its size is chosen at load (tna_flow_bits()): up to
+ * 128k sets (384k ways: more than one per MAC of the FDB mirror,
+ * TNA_FDB_MAX) per CPU, within a memory budget for all CPUs and all
+ * pipelines of a process together (the first bridges loaded get the large
+ * tables, the others TNA_FLOW_MIN_BITS; a pipeline without the module
+ * gets one set), of which the part in use follows the mirror's size
+ * (tna_clock.flow_bits, tna_flow_fit()).  A hit costs one cache line
+ * where a miss costs two FDB hash lookups (a bucket and an element each,
+ * both outside the CPU caches at 100k MACs), so a table that holds every
+ * pair pays off despite its TLB misses.  A set is one 64-byte value of a
+ * plain ARRAY, CPU c's sets at c << bits (user space sizes the array
+ * before load): a probe is one cache line and one load from the array's
+ * base, where a PERCPU_ARRAY of entries costs a load of the entry's
+ * per-CPU pointer and then the entry, per way.  Its 16-byte stamp is
+ * shared by the ways (a way of its own would take 32 bytes: two per line)
+ * and each key is compared as two 64-bit words.  With a random hash, N
+ * pairs cycling through S sets of three stay in their first set where it
+ * gets at most three of them, and with the second set nearly all stay:
+ * 10k pairs in the 16k sets fitted to their 20k MACs, 1 MB (two-way sets
+ * took 2 MB for them), and 100k in 128k sets, ~99.9 % each
+ * (tests/unit/test_flow_slot.c). */
 #define TNA_FLOW_WAYS		3	/* ways per set: one stamp and three 16-byte ways per line */
 #define TNA_FLOW_MIN_BITS	11	/* 2k sets, 128 KB per CPU */
 #define TNA_FLOW_MAX_BITS	17	/* 128k sets, 384k ways (>= TNA_FDB_MAX), 8 MB per CPU */
@@ -369,7 +372,7 @@ static inline __attribute__((always_inline)) __u32 tna_flow_set_h(__u64 h, __u32
 /* Its second set: the hash mixed again, so that pairs sharing the first
  * set rarely share this one.  A pair is looked for in both and put into
  * the first with room, so N pairs stay in the cache unless both their
- * sets are full: ~99 % of 100k pairs in 128k sets. */
+ * sets are full: ~99.9 % of 100k pairs in 128k sets of three. */
 static inline __attribute__((always_inline)) __u32 tna_flow_alt_h(__u64 h, __u32 bits)
 {
 	h = (h ^ h >> 31) * 0xBF58476D1CE4E5B9ull;

@@ -1,21 +1,25 @@
 /* flow_cache: the answers of fdb_src and fdb_dst for (dst, src, ingress
- * port), per CPU, two ways per set of one cache line (struct
- * tna_flow_set), each pair in one of two sets (tna_flow_set(),
+ * port), per CPU, in sets of one cache line (struct tna_flow_set: a stamp
+ * and TNA_FLOW_WAYS ways), each pair in one of two sets (tna_flow_set(),
  * tna_flow_alt()), so that a steady flow costs one array load instead of
- * two hash lookups.  It is a cache of the mirror, never a source of truth: an
- * entry is used only while the table generation (bumped by user space after
- * every port or FDB change) and the keep-alive tick are those it was filled
- * with.  A new tick makes the next frame take the lookups again, which
- * stamps the source entry as used.  Of each CPU's sets only the first
- * 2^(flow_bits - 1) are used: the controller fits that to the mirror's
- * size (tna_clock.flow_bits, tna_flow_fit()), so that a few thousand
- * pairs stay on a few hundred pages instead of one page each. */
+ * two hash lookups.  It is a cache of the mirror, never a source of truth:
+ * a way is used only while its set's stamp, the table generation (bumped
+ * by user space after every port or FDB change) and the keep-alive tick
+ * it was filled under, are the current ones, and a fill into a set of an
+ * older stamp empties the set's other ways before it takes the new stamp.
+ * A new tick makes the next frame take the lookups again, which stamps
+ * the source entry as used.  Of each CPU's sets only the first
+ * 2^flow_bits are used: the controller fits that to the mirror's size
+ * (tna_clock.flow_bits, tna_flow_fit()), so that a few thousand pairs
+ * stay on a few hundred pages instead of one page each.  The first set is
+ * located early (fpm_flow_locate()), the probe comes after the ingress
+ * modules (fpm_flow_hit()), the fill after the lookups (fpm_flow_fill()). */
 #ifndef TNA_FPM_FLOW_CACHE_H
 #define TNA_FPM_FLOW_CACHE_H
 #include "bpf/fpm/common.h"
 
 /* The tick and generation, for fdb_src and the cache.  Read once, before
- * the FDB lookups: an entry filled from lookups that raced with a table
+ * the FDB lookups: a way filled from lookups that raced with a table
  * change then carries the old generation and is never used. */
 static __always_inline void fpm_clock(struct tna_pkt *p)
 {
@@ -66,7 +70,7 @@ static __always_inline bool flow_current(const struct tna_flow_set *s,
  * every probe misses and evicts a current entry, and a probe that misses
  * the CPU caches costs as much as an FDB lookup.  Each CPU therefore
  * counts, in a window of probes, those that hit or found room (a stale
- * way: a cold miss, the cache filling); below one in eight it skips the
+ * set or an empty way: a cold miss, the cache filling); below one in eight it skips the
  * cache (no probe, no fill) for the next TNA_FLOW_SKIP frames, then
  * probes again.  Cold misses do not count against it: an emptied cache
  * (every tick, every table change) refills at once instead of a window in
