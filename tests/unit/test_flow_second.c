@@ -4,11 +4,7 @@
  * answer there obeys the same rule as in the first set: a change of the
  * mirror (a move of the destination or of the source) is seen by the very
  * next frame.  And the size: pipelines of a process share one budget. */
-#include <sched.h>
-#include "tests/lib/fastpath.h"
-#include "bpf/tna_bridge.skel.h"
-
-static const uint8_t B[6] = { 0x02, 0, 0, 0, 0, 0x0b };	/* on p2 */
+#include "tests/unit/flow_test.h"
 
 /* The way of this CPU's set SET holding the frame DST <- SRC from IN
  * under the current stamp, or -1. */
@@ -35,17 +31,6 @@ static int way_of(struct tna_dp *dp, uint32_t set, const uint8_t *dst,
 	return -1;
 }
 
-static void frame(struct tna_dp *dp, const char *what, int in, const uint8_t *src,
-		 int action)
-{
-	uint8_t f[64];
-	int ret;
-
-	fp_frame(f, B, src, 0x0800);
-	ret = fp_run(dp, in, f, 64);
-	CHECK(ret == action, "%s: action %d, expected %d", what, ret, action);
-}
-
 int main(void)
 {
 	struct tna_dp_opts o = { .sz = sizeof(o), .target = TNA_TARGET_GENERIC,
@@ -57,19 +42,12 @@ int main(void)
 	uint8_t m[12];
 	char what[32];
 	struct tna_dp *dp;
-	cpu_set_t one;
 	int rc = fp_netns(3), p1, p2, p3;
 
 	if (rc)
 		return rc;
 	p1 = fp_ifx("p1"), p2 = fp_ifx("p2"), p3 = fp_ifx("p3");
-	/* one CPU: the cache is per CPU */
-	CPU_ZERO(&one);
-	CPU_SET(sched_getcpu(), &one);
-	CHECK_EQ(sched_setaffinity(0, sizeof(one), &one), 0);
-	o.bridge_mac[0] = 0x02, o.bridge_mac[5] = 0x01;
-	dp = tna_dp__load(&o);
-	CHECK(dp != NULL, "tna_dp__load: %s", strerror(errno));
+	dp = flow_dp_load(&o);		/* B goes on p2 */
 	if (!dp)
 		return tna_test_exit();
 	log = dp->skel->rodata->tna_flow_log;

@@ -6,11 +6,7 @@
  * of them, the other's frame fills the set, and then the first must take
  * the FDB lookups again: after a generation bump its source moved (the
  * frame goes to Linux), after a tick its source must be stamped as used. */
-#include <sched.h>
-#include "tests/lib/fastpath.h"
-#include "bpf/tna_bridge.skel.h"
-
-static const uint8_t B[6] = { 0x02, 0, 0, 0, 0, 0x0b };	/* on p2 */
+#include "tests/unit/flow_test.h"
 
 /* This CPU's set SET as the fast path left it. */
 static int set_get(struct tna_dp *dp, uint32_t set, struct tna_flow_set *s)
@@ -18,17 +14,6 @@ static int set_get(struct tna_dp *dp, uint32_t set, struct tna_flow_set *s)
 	uint32_t k = (uint32_t)sched_getcpu() << dp->skel->rodata->tna_flow_log | set;
 
 	return bpf_map_lookup_elem(bpf_map__fd(dp->skel->maps.tna_flows), &k, s);
-}
-
-static void frame(struct tna_dp *dp, const char *what, int in, const uint8_t *src,
-		 int action)
-{
-	uint8_t f[64];
-	int ret;
-
-	fp_frame(f, B, src, 0x0800);
-	ret = fp_run(dp, in, f, 64);
-	CHECK(ret == action, "%s: action %d, expected %d", what, ret, action);
 }
 
 /* Two sources on port IN towards B whose first sets are the same. */
@@ -68,19 +53,12 @@ int main(void)
 	uint32_t set;
 	uint64_t t0;
 	struct tna_dp *dp;
-	cpu_set_t one;
 	int rc = fp_netns(3), p1, p2, p3;
 
 	if (rc)
 		return rc;
 	p1 = fp_ifx("p1"), p2 = fp_ifx("p2"), p3 = fp_ifx("p3");
-	/* one CPU: the cache is per CPU */
-	CPU_ZERO(&one);
-	CPU_SET(sched_getcpu(), &one);
-	CHECK_EQ(sched_setaffinity(0, sizeof(one), &one), 0);
-	o.bridge_mac[0] = 0x02, o.bridge_mac[5] = 0x01;
-	dp = tna_dp__load(&o);
-	CHECK(dp != NULL, "tna_dp__load: %s", strerror(errno));
+	dp = flow_dp_load(&o);		/* B goes on p2 */
 	if (!dp)
 		return tna_test_exit();
 	CHECK_EQ(tna_dp__port_set(dp, p1, &fwd), 0);
