@@ -287,9 +287,12 @@ struct tna_clock {
 #define TNA_FLOW_MIN_BITS	11	/* 2k sets, 128 KB per CPU */
 #define TNA_FLOW_MAX_BITS	17	/* 128k sets, 384k ways (>= TNA_FDB_MAX), 8 MB per CPU */
 #define TNA_FLOW_BUDGET		(64u << 20)	/* bytes, all CPUs and pipelines of a process */
-/* k1's ports: an ifindex above 0xffff is never cached (never filled, and
- * never equal to a stored one); 0 in the ingress port: an empty way. */
+/* k1's ports, 16 bits each: every port the fast path knows has an ifindex
+ * below TNA_MAX_IFINDEX (tna_ports is indexed by it); a larger one is
+ * neither looked for nor filled in all the same (flow_cache.h), as the
+ * compare sees only 16 bits of it.  0 in the ingress port: an empty way. */
 #define TNA_FLOW_PORT_MAX	0xffffu
+_Static_assert(TNA_MAX_IFINDEX - 1 <= TNA_FLOW_PORT_MAX, "a port's ifindex fits a way");
 #define TNA_FLOW_K1_KEY		0x0000ffffffffffffull	/* k1 without the egress port */
 struct tna_flow {
 	__u64 k0;		/* the frame's bytes 0-7: dst, src[0..1] */

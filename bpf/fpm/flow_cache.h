@@ -165,7 +165,10 @@ static __always_inline bool fpm_flow_hit(struct tna_pkt *p)
 	bool room;
 
 	p->flow = NULL;
-	if (!fpm_has(p, TNA_FPM_FLOW_CACHE) || !p->clk)
+	/* a way holds 16 bits of the ingress port, and the compare drops
+	 * the bits above them: a larger ifindex is neither looked for nor
+	 * filled in */
+	if (!fpm_has(p, TNA_FPM_FLOW_CACHE) || !p->clk || p->in_ifindex > TNA_FLOW_PORT_MAX)
 		return false;
 	u = bpf_map_lookup_elem(&tna_flow_use, &k);
 	if (!u)
@@ -197,8 +200,6 @@ static __always_inline bool fpm_flow_hit(struct tna_pkt *p)
 		p->flow_way = bpf_get_prandom_u32() % TNA_FLOW_WAYS;
 		p->flow_restamp = 0;
 	}
-	if (p->in_ifindex > TNA_FLOW_PORT_MAX)
-		p->flow = NULL;
 	return false;
 }
 
