@@ -11,9 +11,7 @@
  * the source entry as used.  Of each CPU's sets only the first
  * 2^flow_bits are used: the controller fits that to the mirror's size
  * (tna_clock.flow_bits, tna_flow_fit()), so that a few thousand pairs
- * stay on a few hundred pages instead of one page each.  The first set is
- * located early (fpm_flow_locate()), the probe comes after the ingress
- * modules (fpm_flow_hit()), the fill after the lookups (fpm_flow_fill()). */
+ * stay on a few hundred pages instead of one page each. */
 #ifndef TNA_FPM_FLOW_CACHE_H
 #define TNA_FPM_FLOW_CACHE_H
 #include "bpf/fpm/common.h"
