@@ -234,7 +234,7 @@ struct tna_clock {
 	__u32 trusted;		/* 1: the controller confirms the port table and mirror;
 				 * 0: every frame to Linux (controller_stale) */
 	__u32 trips;		/* times the dead-man timer withdrew trust */
-	__u32 flow_bits;	/* log2 of the flow-cache entries per CPU in use, fitted to
+	__u32 flow_bits;	/* log2 of the flow-cache sets per CPU in use, fitted to
 				 * the FDB mirror's size (tna_flow_fit()); 0: all of them */
 	/* The bridge's own MAC: frames to it are Linux's (fpm_classify).  A
 	 * table value, not rodata: when it changes (a port with a lower MAC
@@ -258,44 +258,65 @@ struct tna_clock {
  * the last heartbeat. */
 #define TNA_DEADMAN_TICK_NS	(50 * 1000000ULL)
 
-/* Flow cache: per CPU, two-way set associative.  An entry says "src was
- * known on port in, dst is on port out" as of (gen, tick); it is used only
- * while both are current, so a change of the mirror or a new tick (the
- * source must be stamped again) sends the next frame through the FDB
- * lookups.  Its size is chosen at load (tna_flow_bits()): as many entries
- * per CPU as the FDB mirror holds MACs (TNA_FDB_MAX: one MAC pair per
- * destination MAC), within a memory budget for all CPUs and all pipelines
- * of a process together (the first bridges loaded get the large tables,
- * the others TNA_FLOW_MIN_BITS; a pipeline without the module gets one
- * set), of which the part in use follows the mirror's size
- * (tna_clock.flow_bits, tna_flow_fit()).  A hit
- * costs one cache line where a miss costs two FDB hash lookups (a bucket
- * and an element each, both outside the CPU caches at 100k MACs), so a
- * table that holds every pair pays off despite its TLB misses.  With a
- * random hash, N pairs cycling through S sets of two stay in the cache
- * where their set has at most two of them, e^-x (1 + x) of them for x =
- * N / S: 88 % of 10k pairs in 16k sets, 82 % of 100k in 128k (a third of
- * 4k pairs fit in 4k direct-mapped slots, even with a perfect hash).  A set is one 64-byte value of a plain ARRAY, CPU
- * c's sets at c << (bits - 1) (user space sizes the array before load): a
- * probe is one cache line and one load from the array's base, where a
- * PERCPU_ARRAY of entries costs a load of the entry's per-CPU pointer and
- * then the entry, per way. */
-#define TNA_FLOW_WAYS		2
-#define TNA_FLOW_MIN_BITS	12	/* 4k entries, 128 KB per CPU */
-#define TNA_FLOW_MAX_BITS	18	/* 256k entries (>= TNA_FDB_MAX), 8 MB per CPU */
+/* Flow cache: per CPU, three-way set associative.  A way says "src was
+ * known on port in, dst is on port out" as of its set's (gen, tick); it is
+ * used only while both are current, so a change of the mirror or a new
+ * tick (the source must be stamped again) sends the next frame through
+ * the FDB lookups.  Its size is chosen at load (tna_flow_bits()): up to
+ * 128k sets (384k ways: more than one per MAC of the FDB mirror,
+ * TNA_FDB_MAX) per CPU, within a memory budget for all CPUs and all
+ * pipelines of a process together (the first bridges loaded get the large
+ * tables, the others TNA_FLOW_MIN_BITS; a pipeline without the module
+ * gets one set), of which the part in use follows the mirror's size
+ * (tna_clock.flow_bits, tna_flow_fit()).  A hit costs one cache line
+ * where a miss costs two FDB hash lookups (a bucket and an element each,
+ * both outside the CPU caches at 100k MACs), so a table that holds every
+ * pair pays off despite its TLB misses.  A set is one 64-byte value of a
+ * plain ARRAY, CPU c's sets at c << bits (user space sizes the array
+ * before load): a probe is one cache line and one load from the array's
+ * base, where a PERCPU_ARRAY of entries costs a load of the entry's
+ * per-CPU pointer and then the entry, per way.  Its 16-byte stamp is
+ * shared by the ways (a way of its own would take 32 bytes: two per line)
+ * and each key is compared as two 64-bit words.  With a random hash, N
+ * pairs cycling through S sets of three stay in their first set where it
+ * gets at most three of them, and with the second set nearly all stay:
+ * 10k pairs in the 16k sets fitted to their 20k MACs, 1 MB (two-way sets
+ * took 2 MB for them), and 100k in 128k sets, ~99.9 % each
+ * (tests/unit/test_flow_slot.c). */
+#define TNA_FLOW_WAYS		3	/* ways per set: one stamp and three 16-byte ways per line */
+#define TNA_FLOW_MIN_BITS	11	/* 2k sets, 128 KB per CPU */
+#define TNA_FLOW_MAX_BITS	17	/* 128k sets, 384k ways (>= TNA_FDB_MAX), 8 MB per CPU */
 #define TNA_FLOW_BUDGET		(64u << 20)	/* bytes, all CPUs and pipelines of a process */
+/* k1's ports, 16 bits each: every port the fast path knows has an ifindex
+ * below TNA_MAX_IFINDEX (tna_ports is indexed by it); a larger one is
+ * neither looked for nor filled in all the same (flow_cache.h), as the
+ * compare sees only 16 bits of it.  0 in the ingress port: an empty way. */
+#define TNA_FLOW_PORT_MAX	0xffffu
+_Static_assert(TNA_MAX_IFINDEX - 1 <= TNA_FLOW_PORT_MAX, "a port's ifindex fits a way");
+#define TNA_FLOW_K1_KEY		0x0000ffffffffffffull	/* k1 without the egress port */
 struct tna_flow {
-	__u32 w[3];		/* dst, src MAC as in the frame */
-	__u32 in_ifindex;
-	__u32 out_ifindex;
-	__u32 gen;
-	__u64 tick;
+	__u64 k0;		/* the frame's bytes 0-7: dst, src[0..1] */
+	__u64 k1;		/* bytes 8-11 (src[2..5]) | ingress ifindex << 32
+				 * | egress ifindex << 48 */
 };
+/* One cache line: the (tick, gen) its ways were filled under, and the ways.
+ * A way is current only while its set's stamp is: a fill into a set of
+ * another stamp restamps it and empties its other ways. */
 struct tna_flow_set {
+	__u64 tick;
+	__u32 gen;
+	__u32 pad;
 	struct tna_flow way[TNA_FLOW_WAYS];
 };
 
-/* log2 of the entries per CPU for NCPU CPUs: the most within
+/* k1 of a way for frame words W from port IN, egress port OUT. */
+static inline __attribute__((always_inline)) __u64 tna_flow_k1(const __u32 *w, __u32 in,
+							      __u32 out)
+{
+	return w[2] | (__u64)in << 32 | (__u64)out << 48;
+}
+
+/* log2 of the sets per CPU for NCPU CPUs: the most within
  * TNA_FLOW_MAX_BITS and BUDGET bytes (what is left of TNA_FLOW_BUDGET
  * after the process's other pipelines), at least TNA_FLOW_MIN_BITS. */
 static inline __attribute__((always_inline)) __u32 tna_flow_bits(__u32 ncpu, __u64 budget)
@@ -303,60 +324,74 @@ static inline __attribute__((always_inline)) __u32 tna_flow_bits(__u32 ncpu, __u
 	__u32 bits = TNA_FLOW_MAX_BITS;
 
 	while (bits > TNA_FLOW_MIN_BITS &&
-	       ((__u64)ncpu * sizeof(struct tna_flow) << bits) > budget)
+	       ((__u64)ncpu * sizeof(struct tna_flow_set) << bits) > budget)
 		bits--;
 	return bits;
 }
 
-/* log2 of the flow-cache entries per CPU to use for a mirror of ENTRIES
- * MACs, at most MAX (the table's size): two per MAC (a pair per MAC, and
- * room for the two sets a pair may take: at most one pair in three
- * entries, where 99.6 % of the pairs stay), at least TNA_FLOW_MIN_BITS.
- * A table sized to the largest FDB spreads a few thousand pairs over
- * 8 MB per CPU, one page each; fitted, 10k pairs between 20k MACs take
- * 2 MB.  Only where entries go depends on it, never whether one is used
- * (the whole key is compared): changing it loses hits, not exactness. */
+/* log2 of the flow-cache sets per CPU to use for a mirror of ENTRIES
+ * MACs, at most MAX (the table's size): a set per two MACs, at least
+ * TNA_FLOW_MIN_BITS.  A pair per destination MAC makes that at most one
+ * pair per three ways (2^k >= entries / 2 sets: between a third and a
+ * sixth), where nearly every pair stays (its two sets are rarely both
+ * full).  A table sized to the largest FDB spreads a few thousand pairs
+ * over 8 MB per CPU, one page each; fitted, 10k pairs between 20k MACs
+ * take 16k sets, 1 MB.  Only where entries go depends on it, never whether
+ * one is used (the whole key is compared): changing it loses hits, not
+ * exactness. */
 static inline __attribute__((always_inline)) __u32 tna_flow_fit(__u32 entries, __u32 max)
 {
 	__u32 bits = TNA_FLOW_MIN_BITS;
 
-	while (bits < max && ((__u64)1 << bits) < (__u64)entries * 2)
+	while (bits < max && ((__u64)2 << bits) < (__u64)entries)
 		bits++;
 	return bits < max ? bits : max;
 }
 
-/* The hash of (dst, src, ingress port), W the frame's first three words;
- * the same in BPF and user space (tests).  Both MACs and the port go
- * through 64-bit multiplies and sets are taken from the top bits, where
- * every input bit counts: a xor of the words would cancel MACs that differ
- * only in an index shared by source and destination (the common pattern),
- * and a 32-bit product's top bits see too few of them. */
-static inline __attribute__((always_inline)) __u64 tna_flow_hash(const __u32 *w, __u32 ifindex)
+/* The hash of (dst, src, ingress port) from a way's key: K0 the frame's
+ * bytes 0-7, K1 its bytes 8-11 and the ingress port (tna_flow_k1() without
+ * the egress port); the same in BPF and user space (tests).  Both MACs and
+ * the port go through 64-bit multiplies and sets are taken from the top
+ * bits, where every input bit counts: a xor of the words would cancel MACs
+ * that differ only in an index shared by source and destination (the
+ * common pattern), and a 32-bit product's top bits see too few of them. */
+static inline __attribute__((always_inline)) __u64 tna_flow_hash_k(__u64 k0, __u64 k1)
 {
-	__u64 a = (__u64)w[1] << 32 | w[0];
-	__u64 b = (__u64)ifindex << 32 | w[2];
-
-	return a * 0x9E3779B97F4A7C15ull ^ b * 0xC2B2AE3D27D4EB4Full;
+	return k0 * 0x9E3779B97F4A7C15ull ^ k1 * 0xC2B2AE3D27D4EB4Full;
 }
 
-/* The first slot of the pair's first set among 1 << BITS entries. */
+/* The same from the frame's first three words W (as in memory). */
+static inline __attribute__((always_inline)) __u64 tna_flow_hash(const __u32 *w, __u32 ifindex)
+{
+	return tna_flow_hash_k((__u64)w[1] << 32 | w[0], tna_flow_k1(w, ifindex, 0));
+}
+
+/* The pair's first set among 1 << BITS, from its hash H. */
+static inline __attribute__((always_inline)) __u32 tna_flow_set_h(__u64 h, __u32 bits)
+{
+	return (__u32)(h >> (64 - bits));
+}
+
+/* Its second set: the hash mixed again, so that pairs sharing the first
+ * set rarely share this one.  A pair is looked for in both and put into
+ * the first with room, so N pairs stay in the cache unless both their
+ * sets are full: ~99.9 % of 100k pairs in 128k sets of three. */
+static inline __attribute__((always_inline)) __u32 tna_flow_alt_h(__u64 h, __u32 bits)
+{
+	h = (h ^ h >> 31) * 0xBF58476D1CE4E5B9ull;
+	return (__u32)(h >> (64 - bits));
+}
+
 static inline __attribute__((always_inline)) __u32 tna_flow_set(const __u32 *w, __u32 ifindex,
 								__u32 bits)
 {
-	return (__u32)(tna_flow_hash(w, ifindex) >> (64 - bits)) & ~(__u32)(TNA_FLOW_WAYS - 1);
+	return tna_flow_set_h(tna_flow_hash(w, ifindex), bits);
 }
 
-/* The first slot of its second set: the hash mixed again, so that pairs
- * sharing the first set rarely share this one.  A pair is looked for in
- * both and put into the first with room, so N pairs stay in the cache
- * unless both their sets are full: ~99 % of 100k pairs in 128k sets. */
 static inline __attribute__((always_inline)) __u32 tna_flow_alt(const __u32 *w, __u32 ifindex,
 								__u32 bits)
 {
-	__u64 h = tna_flow_hash(w, ifindex);
-
-	h = (h ^ h >> 31) * 0xBF58476D1CE4E5B9ull;
-	return (__u32)(h >> (64 - bits)) & ~(__u32)(TNA_FLOW_WAYS - 1);
+	return tna_flow_alt_h(tna_flow_hash(w, ifindex), bits);
 }
 
 /* tna_stats[port idx], per CPU. */

@@ -180,7 +180,7 @@ uint64_t tna_dp__tick(struct tna_dp *dp);
 /* Fit the part of the flow cache in use to a mirror of ENTRIES MACs
  * (tna_flow_fit(), for DP's map family): grows at once, shrinks only
  * below a quarter of the fit, so that an FDB at a boundary does not move
- * every entry back and forth.  Returns the log2 of the entries in use. */
+ * every entry back and forth.  Returns the log2 of the sets in use. */
 uint32_t tna_dp__flow_fit(struct tna_dp *dp, uint32_t entries);
 
 /* The bridge's own MAC, which frames to go to Linux (TO_LOCAL_MAC), for

@@ -125,7 +125,7 @@ struct tna_dp *tna_dp__load(const struct tna_dp_opts *opts)
 		dp->skel->rodata->tna_flow_log = 0;
 	}
 	bpf_map__set_max_entries(dp->skel->maps.tna_flows, dp->skel->rodata->tna_flow_log ?
-				 (uint32_t)ncpu << (dp->skel->rodata->tna_flow_log - 1) : 1);
+				 (uint32_t)ncpu << dp->skel->rodata->tna_flow_log : 1);
 	if (flow_shared && (err = reuse(dp->skel->maps.tna_flows,
 					bpf_map__fd(share->skel->maps.tna_flows))))
 		goto err;

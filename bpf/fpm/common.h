@@ -92,13 +92,13 @@ struct {
 	__type(value, __u64);
 } tna_pend_dirty SEC(".maps");
 
-/* log2 of the flow cache's entries per CPU (tna_flow_bits()), and the
- * array sized to 1 << (tna_flow_log - 1) sets per possible CPU, both set
+/* log2 of the flow cache's sets per CPU (tna_flow_bits()), and the
+ * array sized to 1 << tna_flow_log sets per possible CPU, both set
  * before load (targets/load.c).  Mmapable: the values start on a page, so every set is
  * one cache line. */
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
-	__uint(max_entries, 1 << (TNA_FLOW_MIN_BITS - 1));
+	__uint(max_entries, 1 << TNA_FLOW_MIN_BITS);
 	__uint(map_flags, BPF_F_MMAPABLE);
 	__type(key, __u32);
 	__type(value, struct tna_flow_set);
@@ -110,7 +110,7 @@ struct tna_pkt {
 	struct tna_port *in;		/* ingress port */
 	struct tna_port *out;		/* egress port */
 	struct tna_clock *clk;
-	struct tna_flow *flow;		/* this frame's flow-cache slot */
+	struct tna_flow_set *flow;	/* this frame's flow-cache set (flow_cache.h) */
 	__u32 in_ifindex;
 	__u32 out_ifindex;		/* from the FDB (or the flow cache) */
 	__u16 vlan;			/* FDB vlan: 0, or the frame's VLAN with the VLAN FPM */
@@ -126,6 +126,8 @@ struct tna_pkt {
 	__u64 fixed;
 	__u32 gen;			/* tna_clock as read once, before the lookups */
 	__u32 flow_bits;		/* tna_clock.flow_bits, bounded (flow_cache.h) */
+	__u8 flow_way;			/* the way of p->flow fpm_flow_fill() writes */
+	__u8 flow_restamp;		/* p->flow is stale: restamp it, empty its other ways */
 	__u64 tick;
 };
 

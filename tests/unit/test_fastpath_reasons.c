@@ -78,8 +78,9 @@ static bool flow_cached(struct tna_dp *dp, int in, int out)
 		if (bpf_map_lookup_elem(fd, &k, &v))
 			break;
 		for (int w = 0; w < TNA_FLOW_WAYS; w++)
-			found |= v.way[w].in_ifindex == (uint32_t)in &&
-				 v.way[w].out_ifindex == (uint32_t)out;
+			found |= v.gen == dp->clk->gen && v.tick == dp->clk->now &&
+				 (uint16_t)(v.way[w].k1 >> 32) == (uint32_t)in &&
+				 v.way[w].k1 >> 48 == (uint32_t)out;
 	}
 	return found;
 }
@@ -93,12 +94,10 @@ static void flows_fill(struct tna_dp *dp, int cpu)
 			libbpf_num_possible_cpus();
 	struct tna_flow_set v = {};
 
-	for (int w = 0; w < TNA_FLOW_WAYS; w++) {
-		v.way[w].w[2] = 0xff02 | (uint32_t)w << 24;	/* no source of the test */
-		v.way[w].in_ifindex = 1;
-		v.way[w].gen = dp->clk->gen;
-		v.way[w].tick = dp->clk->now;
-	}
+	v.gen = dp->clk->gen;
+	v.tick = dp->clk->now;
+	for (int w = 0; w < TNA_FLOW_WAYS; w++)	/* no source of the test */
+		v.way[w].k1 = 0xff02 | (uint64_t)w << 24 | (uint64_t)1 << 32;
 	for (uint32_t k = (uint32_t)cpu * sets; k < (uint32_t)(cpu + 1) * sets; k++)
 		CHECK_EQ(bpf_map_update_elem(fd, &k, &v, BPF_ANY), 0);
 }

@@ -1,45 +1,34 @@
 /* The flow cache's second set (bpf/fpm/flow_cache.h), under BPF_PROG_RUN:
- * a third pair whose first set already holds two current pairs goes to
- * its second set instead of evicting one, is answered from there, and an
+ * a pair whose first set already holds TNA_FLOW_WAYS current pairs goes
+ * to its second set instead of evicting one, is answered from there, and an
  * answer there obeys the same rule as in the first set: a change of the
  * mirror (a move of the destination or of the source) is seen by the very
  * next frame.  And the size: pipelines of a process share one budget. */
-#include <sched.h>
-#include "tests/lib/fastpath.h"
-#include "bpf/tna_bridge.skel.h"
+#include "tests/unit/flow_test.h"
 
-static const uint8_t B[6] = { 0x02, 0, 0, 0, 0, 0x0b };	/* on p2 */
-
-/* The way of this CPU's set FIRST_SLOT / TNA_FLOW_WAYS holding the frame
- * DST <- SRC from IN, or -1. */
-static int way_of(struct tna_dp *dp, uint32_t first_slot, const uint8_t *dst,
+/* The way of this CPU's set SET holding the frame DST <- SRC from IN
+ * under the current stamp, or -1. */
+static int way_of(struct tna_dp *dp, uint32_t set, const uint8_t *dst,
 		  const uint8_t *src, int in)
 {
 	uint32_t log = dp->skel->rodata->tna_flow_log, w[3];
-	uint32_t k = (uint32_t)sched_getcpu() << (log - 1) | first_slot / TNA_FLOW_WAYS;
+	uint32_t k = (uint32_t)sched_getcpu() << log | set;
 	struct tna_flow_set s;
+	uint64_t k0;
 	uint8_t m[12];
 
 	memcpy(m, dst, 6);
 	memcpy(m + 6, src, 6);
 	memcpy(w, m, 12);
-	if (bpf_map_lookup_elem(bpf_map__fd(dp->skel->maps.tna_flows), &k, &s))
+	memcpy(&k0, m, 8);
+	if (bpf_map_lookup_elem(bpf_map__fd(dp->skel->maps.tna_flows), &k, &s) ||
+	    s.gen != dp->clk->gen || s.tick != dp->clk->now)
 		return -1;
 	for (int i = 0; i < TNA_FLOW_WAYS; i++)
-		if (!memcmp(s.way[i].w, w, 12) && s.way[i].in_ifindex == (uint32_t)in)
+		if (s.way[i].k0 == k0 &&
+		    (s.way[i].k1 & TNA_FLOW_K1_KEY) == tna_flow_k1(w, in, 0))
 			return i;
 	return -1;
-}
-
-static void frame(struct tna_dp *dp, const char *what, int in, const uint8_t *src,
-		 int action)
-{
-	uint8_t f[64];
-	int ret;
-
-	fp_frame(f, B, src, 0x0800);
-	ret = fp_run(dp, in, f, 64);
-	CHECK(ret == action, "%s: action %d, expected %d", what, ret, action);
 }
 
 int main(void)
@@ -47,33 +36,30 @@ int main(void)
 	struct tna_dp_opts o = { .sz = sizeof(o), .target = TNA_TARGET_GENERIC,
 				 .fpms = TNA_FPM_BRIDGE };
 	struct tna_port_cfg fwd = { .stp_state = 3, .flags = TNA_PORT_F_LEARNING };
-	uint8_t src[3][6] = { { 0x02, 0x5e } , { 0x02, 0x5e }, { 0x02, 0x5e } };
+	enum { N = TNA_FLOW_WAYS + 1 };	/* the last pair finds its first set full */
+	uint8_t src[N][6];
 	uint32_t first = 0, second, log, w[3], found = 0;
 	uint8_t m[12];
+	char what[32];
 	struct tna_dp *dp;
-	cpu_set_t one;
 	int rc = fp_netns(3), p1, p2, p3;
 
 	if (rc)
 		return rc;
 	p1 = fp_ifx("p1"), p2 = fp_ifx("p2"), p3 = fp_ifx("p3");
-	/* one CPU: the cache is per CPU */
-	CPU_ZERO(&one);
-	CPU_SET(sched_getcpu(), &one);
-	CHECK_EQ(sched_setaffinity(0, sizeof(one), &one), 0);
-	o.bridge_mac[0] = 0x02, o.bridge_mac[5] = 0x01;
-	dp = tna_dp__load(&o);
-	CHECK(dp != NULL, "tna_dp__load: %s", strerror(errno));
+	dp = flow_dp_load(&o);		/* B goes on p2 */
 	if (!dp)
 		return tna_test_exit();
 	log = dp->skel->rodata->tna_flow_log;
 	CHECK(log >= TNA_FLOW_MIN_BITS && log <= TNA_FLOW_MAX_BITS, "flow cache of 2^%u", log);
 	CHECK_EQ(bpf_map__max_entries(dp->skel->maps.tna_flows),
-		 (uint32_t)libbpf_num_possible_cpus() << (log - 1));
+		 (uint32_t)libbpf_num_possible_cpus() << log);
 
-	/* three sources on p1 towards B whose first sets are the same */
+	/* N sources on p1 towards B whose first sets are the same */
+	for (int i = 0; i < N; i++)
+		memset(src[i], 0, 6), src[i][0] = 0x02, src[i][1] = 0x5e;
 	memcpy(m, B, 6);
-	for (uint32_t i = 0; found < 3 && i < (1u << 24); i++) {
+	for (uint32_t i = 0; found < N && i < (1u << 24); i++) {
 		uint8_t *s = src[found];
 
 		s[2] = i >> 16, s[3] = i >> 8, s[4] = i, s[5] = 0x01;
@@ -82,11 +68,11 @@ int main(void)
 		if (!found)
 			first = tna_flow_set(w, p1, log);
 		if (tna_flow_set(w, p1, log) == first &&
-		    (found < 2 || tna_flow_alt(w, p1, log) != first))
+		    (found < N - 1 || tna_flow_alt(w, p1, log) != first))
 			found++;
 	}
-	CHECK_EQ(found, 3u);
-	memcpy(m + 6, src[2], 6);
+	CHECK_EQ(found, (uint32_t)N);
+	memcpy(m + 6, src[N - 1], 6);
 	memcpy(w, m, 12);
 	second = tna_flow_alt(w, p1, log);
 
@@ -94,42 +80,44 @@ int main(void)
 	CHECK_EQ(tna_dp__port_set(dp, p2, &fwd), 0);
 	CHECK_EQ(tna_dp__port_set(dp, p3, &fwd), 0);
 	CHECK_EQ(tna_dp__fdb_set(dp, B, 0, p2, 0), 0);
-	for (int i = 0; i < 3; i++)
+	for (int i = 0; i < N; i++)
 		CHECK_EQ(tna_dp__fdb_set(dp, src[i], 0, p1, 0), 0);
-	frame(dp, "pair 0", p1, src[0], XDP_REDIRECT);
-	frame(dp, "pair 1", p1, src[1], XDP_REDIRECT);
-	frame(dp, "pair 2", p1, src[2], XDP_REDIRECT);
-	CHECK(way_of(dp, first, B, src[0], p1) >= 0, "pair 0 not in its first set");
-	CHECK(way_of(dp, first, B, src[1], p1) >= 0, "pair 1 evicted from its first set");
-	CHECK(way_of(dp, second, B, src[2], p1) >= 0, "pair 2 not in its second set");
-	frame(dp, "pair 2 again", p1, src[2], XDP_REDIRECT);
+	for (int i = 0; i < N; i++) {
+		snprintf(what, sizeof(what), "pair %d", i);
+		frame(dp, what, p1, src[i], XDP_REDIRECT);
+	}
+	for (int i = 0; i < N - 1; i++)
+		CHECK(way_of(dp, first, B, src[i], p1) >= 0, "pair %d not in its first set", i);
+	CHECK(way_of(dp, second, B, src[N - 1], p1) >= 0, "last pair not in its second set");
+	frame(dp, "last pair again", p1, src[N - 1], XDP_REDIRECT);
 	frame(dp, "pair 0 again", p1, src[0], XDP_REDIRECT);
-	CHECK(way_of(dp, second, B, src[2], p1) >= 0, "pair 2 left its second set");
+	CHECK(way_of(dp, second, B, src[N - 1], p1) >= 0, "last pair left its second set");
 
 	/* the answer in the second set follows the mirror at once */
 	CHECK_EQ(tna_dp__fdb_set(dp, B, 0, p1, 0), 0);
-	frame(dp, "dst moved to the ingress port", p1, src[2], XDP_PASS);
+	frame(dp, "dst moved to the ingress port", p1, src[N - 1], XDP_PASS);
 	CHECK_EQ(tna_dp__fdb_set(dp, B, 0, p2, 0), 0);
-	frame(dp, "dst back", p1, src[2], XDP_REDIRECT);
-	frame(dp, "dst back, cached", p1, src[2], XDP_REDIRECT);
-	CHECK_EQ(tna_dp__fdb_set(dp, src[2], 0, p3, 0), 0);
-	frame(dp, "src moved", p1, src[2], XDP_PASS);
-	CHECK_EQ(tna_dp__fdb_del(dp, src[2], 0), 0);
-	frame(dp, "src deleted", p1, src[2], XDP_PASS);
-	CHECK_EQ(tna_dp__fdb_set(dp, src[2], 0, p1, 0), 0);
-	frame(dp, "src back", p1, src[2], XDP_REDIRECT);
+	frame(dp, "dst back", p1, src[N - 1], XDP_REDIRECT);
+	frame(dp, "dst back, cached", p1, src[N - 1], XDP_REDIRECT);
+	CHECK_EQ(tna_dp__fdb_set(dp, src[N - 1], 0, p3, 0), 0);
+	frame(dp, "src moved", p1, src[N - 1], XDP_PASS);
+	CHECK_EQ(tna_dp__fdb_del(dp, src[N - 1], 0), 0);
+	frame(dp, "src deleted", p1, src[N - 1], XDP_PASS);
+	CHECK_EQ(tna_dp__fdb_set(dp, src[N - 1], 0, p1, 0), 0);
+	frame(dp, "src back", p1, src[N - 1], XDP_REDIRECT);
 
 	/* the part in use fitted to the mirror: a pair goes to its set
 	 * among 2^fit entries, the answers stay exact, and a value beyond
 	 * the table (user space writes it) is bounded by it */
 	CHECK_EQ(tna_flow_fit(0, TNA_FLOW_MAX_BITS), TNA_FLOW_MIN_BITS);
-	CHECK_EQ(tna_flow_fit(4096, TNA_FLOW_MAX_BITS), 13u);
-	CHECK_EQ(tna_flow_fit(20000, TNA_FLOW_MAX_BITS), 16u);
-	CHECK_EQ(tna_flow_fit(100000, TNA_FLOW_MAX_BITS), TNA_FLOW_MAX_BITS);
-	CHECK_EQ(tna_flow_fit(100000, 15), 15u);
+	CHECK_EQ(tna_flow_fit(4096, TNA_FLOW_MAX_BITS), 11u);	/* a set per two MACs */
+	CHECK_EQ(tna_flow_fit(4097, TNA_FLOW_MAX_BITS), 12u);
+	CHECK_EQ(tna_flow_fit(20000, TNA_FLOW_MAX_BITS), 14u);
+	CHECK_EQ(tna_flow_fit(200000, TNA_FLOW_MAX_BITS), TNA_FLOW_MAX_BITS);
+	CHECK_EQ(tna_flow_fit(200000, 15), 15u);
 	CHECK_EQ(tna_dp__flow_fit(dp, 3), TNA_FLOW_MIN_BITS);
-	CHECK_EQ(tna_dp__flow_fit(dp, 2100), TNA_FLOW_MIN_BITS + 1);	/* grows at once */
-	CHECK_EQ(tna_dp__flow_fit(dp, 1900), TNA_FLOW_MIN_BITS + 1);	/* shrinks late */
+	CHECK_EQ(tna_dp__flow_fit(dp, 4200), TNA_FLOW_MIN_BITS + 1);	/* grows at once */
+	CHECK_EQ(tna_dp__flow_fit(dp, 3800), TNA_FLOW_MIN_BITS + 1);	/* shrinks late */
 	CHECK_EQ(tna_dp__flow_fit(dp, 3), TNA_FLOW_MIN_BITS + 1);
 	CHECK_EQ(tna_dp__flow_fit(dp, 0), TNA_FLOW_MIN_BITS + 1);
 	dp->clk->flow_bits = 0;
@@ -144,7 +132,7 @@ int main(void)
 		frame(dp, "pair 0, fitted, again", p1, src[0], XDP_REDIRECT);
 		CHECK(way_of(dp, fs, B, src[0], p1) >= 0 ||
 		      way_of(dp, tna_flow_alt(w, p1, fit), B, src[0], p1) >= 0,
-		      "pair 0 not in its sets among 2^%u entries", fit);
+		      "pair 0 not in its sets among 2^%u", fit);
 		CHECK_EQ(tna_dp__fdb_set(dp, B, 0, p1, 0), 0);
 		frame(dp, "fitted: dst moved to the ingress port", p1, src[0], XDP_PASS);
 		CHECK_EQ(tna_dp__fdb_set(dp, B, 0, p2, 0), 0);
