@@ -35,8 +35,11 @@ printf 'gen learn\n' >"$t/learn.traffic"
 want_error "unknown mask" "unknown mask 'nosuch'" --recipe "$R" --script "$t/learn.traffic" --mask nosuch
 printf 'host h1\nlink h1 p1\ndut ip link set nosuch up\n' >"$t/bad.topo"
 want_error "failing recipe line" 'bad.topo:3: ip link set nosuch up: .*nosuch' --recipe "$t/bad.topo" --script "$t/learn.traffic"
+# a ready line it never prints: without one its first line would make it
+# ready, and whether it exits before or after that check is a race
 want_error "DUT command that dies" "exited with status 3 before it was ready" \
-	--recipe "$R" --script "$t/learn.traffic" --dut-cmd 'echo starting; exit 3'
+	--recipe "$R" --script "$t/learn.traffic" --dut-ready-line '^ready' \
+	--dut-cmd 'echo starting; exit 3'
 # ... and one that ignores SIGTERM too: it must be killed (SIGKILL after 5 s)
 marker=tnaeqmark$$
 want_error "DUT command never ready" "not ready after 1 s" \
