@@ -56,13 +56,16 @@ static __always_inline int brnf_ipv4(struct tna_pkt *p)
 		return (vihl >> 4) != 4 || (vihl & 0xf) < 5 ? TNA_REASON_BRNF_INVALID :
 							    TNA_REASON_BRNF_IP_OPTIONS;
 	/* the ones-complement sum of the 20 bytes as five 32-bit words
-	 * (half the loads of ten 16-bit ones), folded to 16 bits */
+	 * (half the loads of ten 16-bit ones): valid when it is 0xffff,
+	 * i.e. when the 35-bit sum is a nonzero multiple of 0xffff.  As
+	 * 2^16 and 2^32 are 1 mod 0xffff, its three 16-bit parts added,
+	 * then the two halves of that (at most 0x10001), keep that
+	 * remainder, and are 0xffff exactly when it is 0 and the sum is
+	 * not: two folds where the full fold to 16 bits takes four. */
 #pragma unroll
 	for (int i = 0; i < 5; i++)
 		sum += w[i];
-	sum = (sum & 0xffffffff) + (sum >> 32);
-	sum = (sum & 0xffffffff) + (sum >> 32);
-	sum = (sum & 0xffff) + (sum >> 16);
+	sum = (sum & 0xffff) + ((sum >> 16) & 0xffff) + (sum >> 32);
 	sum = (sum & 0xffff) + (sum >> 16);
 	if (sum != 0xffff)
 		return TNA_REASON_BRNF_INVALID;		/* bad header checksum */
