@@ -56,13 +56,16 @@ static __always_inline int brnf_ipv4(struct tna_pkt *p)
 		return (vihl >> 4) != 4 || (vihl & 0xf) < 5 ? TNA_REASON_BRNF_INVALID :
 							    TNA_REASON_BRNF_IP_OPTIONS;
 	/* the ones-complement sum of the 20 bytes as five 32-bit words
-	 * (half the loads of ten 16-bit ones), folded to 16 bits */
+	 * (half the loads of ten 16-bit ones): valid when it is 0xffff,
+	 * i.e. when the 35-bit sum is a nonzero multiple of 0xffff.  As
+	 * 2^16 and 2^32 are 1 mod 0xffff, its three 16-bit parts added,
+	 * then the two halves of that (at most 0x10001), keep that
+	 * remainder, and are 0xffff exactly when it is 0 and the sum is
+	 * not: two folds where the full fold to 16 bits takes four. */
 #pragma unroll
 	for (int i = 0; i < 5; i++)
 		sum += w[i];
-	sum = (sum & 0xffffffff) + (sum >> 32);
-	sum = (sum & 0xffffffff) + (sum >> 32);
-	sum = (sum & 0xffff) + (sum >> 16);
+	sum = (sum & 0xffff) + ((sum >> 16) & 0xffff) + (sum >> 32);
 	sum = (sum & 0xffff) + (sum >> 16);
 	if (sum != 0xffff)
 		return TNA_REASON_BRNF_INVALID;		/* bad header checksum */
@@ -125,20 +128,29 @@ static __always_inline int fpm_brnf(struct tna_pkt *p)
 #define BRNF_MIN_MTU 68
 static __always_inline int fpm_brnf_mtu(struct tna_pkt *p)
 {
+	__u64 on = tna_fpms;	/* one rodata load for the tests */
 	void *data = (void *)(long)p->ctx->data;
 	void *data_end = (void *)(long)p->ctx->data_end;
-	__u32 len = data_end - data - sizeof(struct ethhdr);
+	__u32 len = data_end - data - sizeof(struct ethhdr), mtu_len, ifx;
 	__be16 proto;
 
-	if (!fpm_on(TNA_FPM_BRNF_IPV4 | TNA_FPM_BRNF_IPV6) || len <= BRNF_MIN_MTU || !p->eth)
+	if (!(on & (TNA_FPM_BRNF_IPV4 | TNA_FPM_BRNF_IPV6)) || len <= BRNF_MIN_MTU || !p->eth)
 		return TNA_GO;
 	proto = p->eth->h_proto;
-	if (!(fpm_on(TNA_FPM_BRNF_IPV4) && proto == bpf_htons(ETH_P_IP)) &&
-	    !(fpm_on(TNA_FPM_BRNF_IPV6) && proto == bpf_htons(ETH_P_IPV6)))
+	if (!((on & TNA_FPM_BRNF_IPV4) && proto == bpf_htons(ETH_P_IP)) &&
+	    !((on & TNA_FPM_BRNF_IPV6) && proto == bpf_htons(ETH_P_IPV6)))
 		return TNA_GO;
-	if (bpf_check_mtu(p->ctx, p->out_ifindex, &len, 0, 0) == BPF_MTU_CHK_RET_SUCCESS)
-		return TNA_GO;
-	return TNA_REASON_BRNF_MTU;
+	mtu_len = len;		/* the helper's argument: on the stack only here */
+	if (bpf_check_mtu(p->ctx, p->out_ifindex, &mtu_len, 0, 0) != BPF_MTU_CHK_RET_SUCCESS)
+		return TNA_REASON_BRNF_MTU;
+	/* The egress entry again: the same pointer (an array's values do
+	 * not move), found by fpm_egress_state before.  Held across the
+	 * helper call, p->out would live on the stack, and every later use
+	 * of it, on the frames that skip the call too, would load it from
+	 * there. */
+	ifx = p->out_ifindex;
+	p->out = bpf_map_lookup_elem(&tna_ports, &ifx);
+	return p->out ? TNA_GO : TNA_REASON_EGRESS_NOT_FORWARDING;
 }
 
 #endif /* TNA_FPM_BRNF_H */

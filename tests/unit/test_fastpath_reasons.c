@@ -175,6 +175,21 @@ static int ip_frame(uint8_t *f, int version, int flen, int iplen, int ihl, bool 
 	return flen;
 }
 
+/* F's IPv4 header (IHL 5) with its checksum computed again */
+static void ip4_csum(uint8_t *f)
+{
+	uint32_t sum = 0;
+
+	f[24] = f[25] = 0;
+	for (int i = 0; i < 20; i += 2)
+		sum += (f[14 + i] << 8) | f[15 + i];
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	sum = ~sum & 0xffff;
+	f[24] = sum >> 8;
+	f[25] = sum & 0xff;
+}
+
 /* Run FRAME through the program and return the action; *OUTLEN gets the
  * length of the frame the program left (after any trim). */
 static int run_len(struct tna_dp *dp, int in, const uint8_t *f, int len, uint32_t *outlen)
@@ -207,6 +222,21 @@ static void brnf_tests(void)
 	      "padded IPv6 is forwarded trimmed: action %d len %u", ret, olen);
 	ip_frame(f, 4, 64, 50, 5, true);
 	expect_frame(dp, "IPv4 bad checksum", p1, f, 64, PASS, R(BRNF_INVALID));
+	/* words whose sum carries out of 32 and 16 bits, and whose 16-bit
+	 * parts add up to 0x1fffe, not 0xffff: the fold must keep every
+	 * carry (brnf_ipv4 folds the 35-bit sum in two steps) */
+	static const uint8_t addrs[8] = { 0xf0, 0xfe, 0xf0, 0xfe, 0xe1, 0xff, 0xfe, 0xfe };
+	ip_frame(f, 4, 64, 50, 5, false);
+	f[15] = 0xfe;				/* TOS */
+	f[18] = 0xff, f[19] = 0xf0;		/* ID */
+	f[20] = 0x40;				/* DF: not a fragment */
+	f[22] = 0xea;				/* TTL */
+	memcpy(f + 26, addrs, sizeof(addrs));
+	ip4_csum(f);
+	expect_frame(dp, "valid IPv4 whose header sum carries", p1, f, 64, XDP_REDIRECT, -1);
+	f[25] ^= 1;
+	expect_frame(dp, "IPv4 whose header sum carries, bad checksum", p1, f, 64, PASS,
+		     R(BRNF_INVALID));
 	ip_frame(f, 4, 64, 51, 5, false);
 	expect_frame(dp, "IPv4 length beyond frame", p1, f, 64, PASS, R(BRNF_INVALID));
 	ip_frame(f, 4, 64, 50, 4, false);
