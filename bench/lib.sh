@@ -64,15 +64,25 @@ bench_workspace() {
 # BENCH_READY_S seconds at most (10; the test VM's TCG needs more);
 # TNA_DEPLOY_PID for bench_deploy_stop.  On failure prints the last line.
 bench_deploy_start() {
-	local out=/tmp/tna-bench-deploy.$$.log
+	local out=/tmp/tna-bench-deploy.$$.log keep=
+	# BENCH_DEPLOY_LOGS=DIR: each controller's whole log kept there
+	if [[ -n ${BENCH_DEPLOY_LOGS:-} ]]; then
+		mkdir -p "$BENCH_DEPLOY_LOGS" || return
+		out=$(mktemp "$BENCH_DEPLOY_LOGS/deploy-$(date -u +%H%M%S).XXXX.log") || return
+		keep=1
+	fi
 	ip netns exec "$DUT" "$TNA_BIN/tna-deploy" --target "$1" </dev/null >"$out" 2>&1 &
 	TNA_DEPLOY_PID=$!
 	for _ in $(seq $((${BENCH_READY_S:-10} * 10))); do
-		grep -q "^tna-deploy: ready${2:-}" "$out" && { rm -f "$out"; return 0; }
+		if grep -q "^tna-deploy: ready${2:-}" "$out"; then
+			[[ -n $keep ]] || rm -f "$out"
+			return 0
+		fi
 		kill -0 "$TNA_DEPLOY_PID" 2>/dev/null || break
 		sleep 0.1
 	done
-	tail -1 "$out"; rm -f "$out"
+	tail -1 "$out"
+	[[ -n $keep ]] || rm -f "$out"
 	return 1
 }
 

@@ -16,6 +16,12 @@ for p in v1 v2 v3; do [[ -n $(xdp_id $p) ]] || fail "no XDP program on $p after 
 echo "ok: tna-deploy attached to v1 v2 v3"
 check "status says running" [ "$(status 'd["running"] and br("br0")["running"]')" = True ]
 check "status has the controller pid" [ "$(status 'd["pid"]')" = "$CTL_PID" ]
+# Its event socket holds a learning burst of 200k MACs (up to 66 MB of
+# queued events): an overflow would hold every bridge on Linux for a
+# full resync.  rb is the kernel's limit: twice what was asked.
+rb=$(in_ns br ss -f netlink -m -p 2>/dev/null | grep "rtnl:tna-deploy/$CTL_PID " |
+	grep -o 'rb[0-9]*' | tr -d rb | sort -n | tail -1)
+check "event socket buffer ${rb:-?} >= 256 MiB" [ "${rb:-0}" -ge $((256 << 20)) ]
 
 # The fast path really forwards: its counter grows, Linux's port does not see it.
 in_ns h1 ping -c 5 -i 0.1 -W 1 10.0.0.2 >/dev/null || fail "no forwarding through TNA"
