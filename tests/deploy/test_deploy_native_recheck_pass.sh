@@ -60,7 +60,11 @@ counts() {
 		END { print s + 0, m + 0 }'
 }
 # WHAT NS: over 3 s (some 60 passes, fewer under strace) at most 2 + NS
-# sockets per pass (inet, rtnetlink, a genl socket per namespace)
+# sockets per pass (inet, rtnetlink, a genl socket per namespace).  The
+# window starts and ends where it falls: the pass it cuts at its end may
+# have opened its sockets with none or only some of its MTU reads in the
+# window, so that pass's sockets are allowed on top (a socket per port
+# would still be PORTS a pass, beyond the bound after two passes).
 per_pass() {
 	local what=$1 nns=$2 l0 s m passes
 	l0=$(($(wc -l <"$LOG") + 1))
@@ -68,8 +72,8 @@ per_pass() {
 	read -r s m < <(counts "$l0")
 	passes=$((m / PORTS))
 	((passes >= 2)) || fail "$what: only $passes passes over $PORTS ports in 3 s ($m MTU reads)"
-	((s <= passes * (2 + nns))) ||
-		fail "$what: $s sockets opened in $passes passes over $PORTS ports in $nns namespaces (at most $((2 + nns)) a pass)"
+	((s <= (passes + 1) * (2 + nns))) ||
+		fail "$what: $s sockets opened in $passes passes over $PORTS ports in $nns namespaces (at most $((2 + nns)) a pass, and one pass cut by the window)"
 	echo "ok: $what: $s sockets opened in $passes passes over $PORTS ports ($nns namespaces)"
 }
 
