@@ -85,6 +85,7 @@ struct tna_ctl {
 	 * the model: the event socket was found empty then. */
 	uint64_t synced;
 	bool overflow;			/* events lost: trust withdrawn until caught up */
+	uint64_t lost_ns;		/* when events were last lost (the resync's log line) */
 	uint64_t turn_ns;		/* start of the loop's current turn */
 	uint64_t next_scan_ns;		/* next look at the pending slots */
 	uint64_t next_events_ns;	/* model events not read before */

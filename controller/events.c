@@ -198,11 +198,20 @@ void tna_ctl_on_event(void *ctx, enum tna_obj obj, enum tna_op op, const void *i
 	}
 	case TNA_OBJ_RESYNC:
 		/* events were lost: until the model's fresh dump is in the
-		 * tables, they are not to be trusted */
-		c->resync = true;
+		 * tables, they are not to be trusted; from the moment the
+		 * loss is known, not only once the dump is read */
+		if (op == TNA_OP_ADD) {
+			c->lost_ns = now_ns();
+			c->overflow = true;
+			tna_ctl_trust_all(c, false);
+			return;
+		}
+		logf_(c, TNA_CTL_VERBOSE, "event overflow: fresh dump in the model (%zu FDB entries) %.1f ms after the loss",
+		      tna_model_count(c->m, TNA_OBJ_FDB), (now_ns() - c->lost_ns) / 1e6);
 		c->overflow = true;
+		tna_ctl_trust_all(c, false);	/* already withdrawn: a no-op */
+		c->resync = true;
 		tna_ctl_probe_mark_all(c);
-		tna_ctl_trust_all(c, false);
 		/* fall through */
 	case TNA_OBJ_ADDR:	/* what the router routes, a bridge with an address */
 	case TNA_OBJ_SYSCTL:

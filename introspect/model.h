@@ -198,7 +198,10 @@ enum tna_obj { TNA_OBJ_LINK, TNA_OBJ_FDB, TNA_OBJ_ADDR, TNA_OBJ_ROUTE, TNA_OBJ_R
 enum tna_op { TNA_OP_ADD, TNA_OP_CHANGE, TNA_OP_DEL };
 /* ITEM points at the object (struct tna_link, tna_fdb, ...; tna_sysctls,
  * tna_netfilter, tna_xfrm; NULL for RESYNC).  For DEL it is the last known value.
- * It is valid only during the call. */
+ * It is valid only during the call.  RESYNC: events were lost (ENOBUFS):
+ * op ADD as soon as the watch knows (the model is behind), then an event
+ * per difference the fresh dump brings, then op CHANGE (the model equals
+ * that dump). */
 typedef void (*tna_model_cb)(void *ctx, enum tna_obj obj, enum tna_op op, const void *item);
 const char *tna_obj_name(enum tna_obj obj);
 const char *tna_op_name(enum tna_op op);

@@ -201,10 +201,15 @@ static void drain(struct mnl_socket *s, char *buf)
 	}
 }
 
+/* Events were lost: listeners hear it at once (RESYNC, op ADD: what they
+ * built from the model is behind until further notice), then every
+ * difference the fresh dump brings, then RESYNC, op CHANGE: the model
+ * equals a dump taken after the loss. */
 static int resync(struct tna_watch *w)
 {
 	int ret;
 
+	tna_model_emit(w->m, TNA_OBJ_RESYNC, TNA_OP_ADD, NULL);
 	drain(w->rt, w->buf);
 	if (w->nf)
 		drain(w->nf, w->buf);
@@ -313,10 +318,12 @@ int tna_watch_process(struct tna_watch *w)
 			if (errno == EINTR)
 				continue;
 			if (errno == ENOBUFS) {	/* events were lost */
+				/* and the caller's other work waited for the
+				 * dump: it gets its turn before more events */
 				ret = resync(w);
 				if (ret)
 					return ret;
-				continue;
+				break;
 			}
 			if (errno == EAGAIN)
 				break;

@@ -11,8 +11,9 @@ source "$TNA_ROOT/tests/live/lib.sh"
 
 bridge_topo
 no_br_nf
-# A tiny event buffer: the burst below overflows it (ENOBUFS).
-start_ctl TNA_WATCH_RCVBUF=4096 -- -q
+# A tiny event buffer: the burst below overflows it (ENOBUFS).  Verbose:
+# the order of its log lines is checked.
+start_ctl TNA_WATCH_RCVBUF=4096
 
 # Entries in the fast path's FDB map of the program attached to PORT.
 mirror_size() {
@@ -42,6 +43,13 @@ n0=$(status 'd["resyncs"]')
 in_ns br bridge -batch "$F" || fail "bridge -batch"
 wait_for '[[ $(status "d[\"resyncs\"]") -gt $n0 ]]' 100 || fail "no resync after the overflow"
 echo "ok: ENOBUFS led to a full resync ($(status 'd["resyncs"]') so far)"
+# Trust goes when the loss is read, not once the fresh dump is in: the
+# tables are behind from then on (both lines come from the loop, in order).
+behind=$(grep -n -m1 'br0: tables behind the kernel' "$LIVE_DIR/ctl.out" | cut -d: -f1)
+dumped=$(grep -n -m1 'event overflow: fresh dump in the model' "$LIVE_DIR/ctl.out" | cut -d: -f1)
+[[ -n $behind && -n $dumped && $behind -lt $dumped ]] ||
+	fail "trust not withdrawn before the fresh dump (log lines ${behind:-none}, ${dumped:-none})"
+echo "ok: trust withdrawn when the loss was read (log line $behind), before the dump (line $dumped)"
 # (compared afresh each time: hosts may still be learned meanwhile)
 wait_for '[[ $(mirror_size v1) -eq $(kernel_fdb) ]]' 50 ||
 	fail "mirror has $(mirror_size v1) entries, kernel FDB $(kernel_fdb)"
