@@ -62,8 +62,8 @@ struct tna_ctl *tna_ctl_new(const struct tna_ctl_opts *opts)
 	if (c->o.poll_ms)
 		tna_watch_set_poll_ms(c->w, c->o.poll_ms);
 	/* Learning bursts must not overflow into resyncs (a resync holds
-	 * every bridge on Linux until the fresh dump is in the tables: 3.7 s
-	 * at 200k FDB entries).  Learning 200k MACs at once queued up to
+	 * every bridge on Linux until the fresh dump is in the tables: about
+	 * a second at 200k FDB entries, more under load).  Learning 200k MACs at once queued up to
 	 * 66 MB here, at the edge of the 64 MB a 32 MB request gives (the
 	 * kernel doubles it); 128 MB (256 MB) leaves four times that.  Only
 	 * what is queued takes memory. */
