@@ -55,6 +55,22 @@ static inline void fp_frame(uint8_t *f, const uint8_t dst[6], const uint8_t src[
 	f[13] = proto & 0xff;
 }
 
+/* The checksum of F's IPv4 header (IHL 5, after a 14-byte Ethernet
+ * header), computed again. */
+static inline void fp_ip4_csum(uint8_t *f)
+{
+	uint32_t sum = 0;
+
+	f[24] = f[25] = 0;
+	for (int i = 0; i < 20; i += 2)
+		sum += (f[14 + i] << 8) | f[15 + i];
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	sum = ~sum & 0xffff;
+	f[24] = sum >> 8;
+	f[25] = sum & 0xff;
+}
+
 /* Run the pipeline once on FRAME received on IFINDEX; the XDP action.
  * The frame as it leaves goes to OUT (CAP bytes, *OUT_LEN) when OUT. */
 static inline int fp_run_out(struct tna_dp *dp, int ifindex, const uint8_t *frame, int len,

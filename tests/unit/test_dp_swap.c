@@ -19,17 +19,10 @@ static int ipv4_frame(uint8_t *f)
 {
 	static const uint8_t ip[20] = { 0x45, 0, 0, 50, 0, 0, 0x40, 0, 64, 17, 0, 0,
 					10, 0, 0, 1, 10, 0, 0, 2 };
-	uint32_t sum = 0;
 
 	fp_frame(f, DST, SRC, 0x0800);
 	memcpy(f + 14, ip, 20);
-	for (int i = 0; i < 20; i += 2)
-		sum += (f[14 + i] << 8) | f[15 + i];
-	while (sum >> 16)
-		sum = (sum & 0xffff) + (sum >> 16);
-	sum = ~sum & 0xffff;
-	f[24] = sum >> 8;
-	f[25] = sum & 0xff;
+	fp_ip4_csum(f);
 	return 64;
 }
 

@@ -175,21 +175,6 @@ static int ip_frame(uint8_t *f, int version, int flen, int iplen, int ihl, bool 
 	return flen;
 }
 
-/* F's IPv4 header (IHL 5) with its checksum computed again */
-static void ip4_csum(uint8_t *f)
-{
-	uint32_t sum = 0;
-
-	f[24] = f[25] = 0;
-	for (int i = 0; i < 20; i += 2)
-		sum += (f[14 + i] << 8) | f[15 + i];
-	while (sum >> 16)
-		sum = (sum & 0xffff) + (sum >> 16);
-	sum = ~sum & 0xffff;
-	f[24] = sum >> 8;
-	f[25] = sum & 0xff;
-}
-
 /* Run FRAME through the program and return the action; *OUTLEN gets the
  * length of the frame the program left (after any trim). */
 static int run_len(struct tna_dp *dp, int in, const uint8_t *f, int len, uint32_t *outlen)
@@ -232,7 +217,7 @@ static void brnf_tests(void)
 	f[20] = 0x40;				/* DF: not a fragment */
 	f[22] = 0xea;				/* TTL */
 	memcpy(f + 26, addrs, sizeof(addrs));
-	ip4_csum(f);
+	fp_ip4_csum(f);
 	expect_frame(dp, "valid IPv4 whose header sum carries", p1, f, 64, XDP_REDIRECT, -1);
 	f[25] ^= 1;
 	expect_frame(dp, "IPv4 whose header sum carries, bad checksum", p1, f, 64, PASS,
