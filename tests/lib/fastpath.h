@@ -55,14 +55,14 @@ static inline void fp_frame(uint8_t *f, const uint8_t dst[6], const uint8_t src[
 	f[13] = proto & 0xff;
 }
 
-/* The checksum of F's IPv4 header (IHL 5, after a 14-byte Ethernet
- * header), computed again. */
+/* The checksum of F's IPv4 header (after a 14-byte Ethernet header, its
+ * length from its IHL), computed again. */
 static inline void fp_ip4_csum(uint8_t *f)
 {
 	uint32_t sum = 0;
 
 	f[24] = f[25] = 0;
-	for (int i = 0; i < 20; i += 2)
+	for (int i = 0; i < (f[14] & 0xf) * 4; i += 2)
 		sum += (f[14 + i] << 8) | f[15 + i];
 	while (sum >> 16)
 		sum = (sum & 0xffff) + (sum >> 16);

@@ -145,8 +145,6 @@ static bool fdb_confirmed(struct tna_dp *dp, const uint8_t mac[6])
  * field says IPLEN; IPv4 gets a valid checksum unless BADSUM. */
 static int ip_frame(uint8_t *f, int version, int flen, int iplen, int ihl, bool badsum)
 {
-	uint32_t sum = 0;
-
 	fp_frame(f, B, A, version == 4 ? 0x0800 : 0x86dd);
 	memset(f + 14, 0, flen - 14);
 	if (version == 6) {
@@ -163,15 +161,9 @@ static int ip_frame(uint8_t *f, int version, int flen, int iplen, int ihl, bool 
 	f[22] = 64;
 	f[23] = 17;
 	f[26] = 10, f[29] = 1, f[30] = 10, f[33] = 2;
-	for (int i = 0; i < ihl * 4; i += 2)
-		sum += (f[14 + i] << 8) | f[15 + i];
-	while (sum >> 16)
-		sum = (sum & 0xffff) + (sum >> 16);
-	sum = ~sum & 0xffff;
+	fp_ip4_csum(f);
 	if (badsum)
-		sum ^= 1;
-	f[24] = sum >> 8;
-	f[25] = sum & 0xff;
+		f[25] ^= 1;
 	return flen;
 }
 
